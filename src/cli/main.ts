@@ -1,0 +1,43 @@
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { ForgeError } from '../engine/errors.js';
+import { commands } from './commands/index.js';
+
+// The only place that exits: library code throws ForgeError (user error) or anything else (a bug).
+async function main(): Promise<void> {
+  const cli = yargs(hideBin(process.argv))
+    .scriptName('forge')
+    .usage('$0 <command> [options]\n\nEvolve trading strategies with a genetic algorithm and test them honestly.')
+    .option('home', {
+      type: 'string',
+      describe: 'Folder holding the store, built datasets and runs (env FORGE_HOME, default: current folder)',
+      global: true,
+    })
+    .option('json', { type: 'boolean', default: false, describe: 'Machine-readable JSON on stdout', global: true })
+    .option('quiet', { type: 'boolean', default: false, describe: 'Print only errors', global: true })
+    .command(commands)
+    .demandCommand(1, 'Name a command; `forge --help` lists them.')
+    .recommendCommands()
+    .strict()
+    .help()
+    .alias('h', 'help')
+    .version()
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .fail((msg, err) => {
+      if (err) throw err;
+      process.stderr.write(`error: ${msg}\nRun with --help for usage.\n`);
+      process.exit(2);
+    });
+  await cli.parseAsync();
+}
+
+main().catch((err: unknown) => {
+  const json = process.argv.includes('--json');
+  if (err instanceof ForgeError) {
+    if (json) process.stdout.write(JSON.stringify({ ok: false, error: { code: err.code, message: err.message, fix: err.fix } }, null, 2) + '\n');
+    process.stderr.write(`error: ${err.message}\n${err.fix ? `  fix: ${err.fix}\n` : ''}`);
+    process.exit(1);
+  }
+  process.stderr.write(`internal error (a bug in forge, please report it):\n${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(70);
+});

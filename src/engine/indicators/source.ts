@@ -1,0 +1,31 @@
+import type { Feed, PriceSource } from '../types.js';
+
+/** The price series a single-input indicator reads. Composite sources allocate once per call, never per bar. */
+export function priceSource(feed: Feed, source: PriceSource): Float64Array {
+  switch (source) {
+    case 'open':
+    case 'high':
+    case 'low':
+    case 'close':
+    case 'volume':
+      return feed[source];
+    case 'hl2':
+    case 'hlc3':
+    case 'ohlc4': {
+      const n = feed.length;
+      const out = new Float64Array(n);
+      const { open, high, low, close } = feed;
+      for (let i = 0; i < n; i++) {
+        out[i] =
+          source === 'hl2'
+            ? (high[i] + low[i]) / 2
+            : source === 'hlc3'
+              ? (high[i] + low[i] + close[i]) / 3
+              : (open[i] + high[i] + low[i] + close[i]) / 4;
+      }
+      return out;
+    }
+  }
+}
+
+export const PRICE_SOURCES: readonly PriceSource[] = ['open', 'high', 'low', 'close', 'volume', 'hl2', 'hlc3', 'ohlc4'];

@@ -1,0 +1,128 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import { ForgeError } from '../../engine/errors.js';
+
+// The embedded candle store: one DuckDB file, one writer process at a time (DuckDB's own file lock),
+// readers open read-only. Every multi-statement write goes through `transaction`, so a failed import
+// leaves the store exactly as it was.
+
+export interface OpenStoreOptions {
+  /** Open for reading only: never creates the file, never takes the write lock. */
+  readonly readOnly?: boolean;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS candles (
+  symbol   VARCHAR NOT NULL,
+  tf       VARCHAR NOT NULL,
+  ts       BIGINT  NOT NULL,   -- bar open time, epoch milliseconds UTC
+  open     DOUBLE  NOT NULL,
+  high     DOUBLE  NOT NULL,
+  low      DOUBLE  NOT NULL,
+  close    DOUBLE  NOT NULL,
+  volume   DOUBLE  NOT NULL,
+  source   VARCHAR NOT NULL,   -- file name it came from, or 'synthetic'
+  repaired BOOLEAN NOT NULL DEFAULT false,  -- high/low widened on import to contain open/close
+  PRIMARY KEY (symbol, tf, ts)
+);
+CREATE TABLE IF NOT EXISTS symbols (
+  symbol   VARCHAR PRIMARY KEY,
+  calendar VARCHAR NOT NULL DEFAULT '24x7'   -- '24x7' or 'weekdays': which gaps preflight accepts
+);
+`;
+
+export class CandleStore {
+  private closed = false;
+
+  private constructor(
+    readonly path: string,
+    readonly readOnly: boolean,
+    private readonly instance: DuckDBInstance,
+    readonly connection: DuckDBConnection,
+  ) {}
+
+  static async open(storePath: string, options: OpenStoreOptions = {}): Promise<CandleStore> {
+    const readOnly = options.readOnly ?? false;
+    if (readOnly && !fs.existsSync(storePath)) {
+      throw new ForgeError(
+        `the candle store ${storePath} does not exist yet`,
+        'import candles with `forge data import FILE --symbol S --tf 1h` or generate them with `forge data synth`',
+        'E_NO_STORE',
+      );
+    }
+    if (!readOnly) fs.mkdirSync(path.dirname(storePath), { recursive: true });
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(storePath, readOnly ? { access_mode: 'READ_ONLY' } : {});
+    } catch (err) {
+      throw translateOpenError(storePath, err);
+    }
+    const connection = await instance.connect();
+    const store = new CandleStore(storePath, readOnly, instance, connection);
+    if (!readOnly) await connection.run(SCHEMA);
+    return store;
+  }
+
+  /** Runs `fn` inside BEGIN/COMMIT; any throw rolls everything back and is rethrown. */
+  async transaction<T>(fn: (store: CandleStore) => Promise<T>): Promise<T> {
+    this.assertWritable();
+    await this.connection.run('BEGIN TRANSACTION');
+    try {
+      const result = await fn(this);
+      await this.connection.run('COMMIT');
+      return result;
+    } catch (err) {
+      await this.connection.run('ROLLBACK');
+      throw err;
+    }
+  }
+
+  async run(sql: string, params?: DuckDBValue[] | Record<string, DuckDBValue>): Promise<void> {
+    await this.connection.run(sql, params);
+  }
+
+  /** Rows as plain JS objects (BIGINT comes back as bigint; cast in SQL where a number is wanted). */
+  async all<T = Record<string, unknown>>(sql: string, params?: DuckDBValue[] | Record<string, DuckDBValue>): Promise<T[]> {
+    const reader = await this.connection.runAndReadAll(sql, params);
+    return reader.getRowObjectsJS() as T[];
+  }
+
+  assertWritable(): void {
+    if (this.readOnly) throw new Error('internal: write attempted on a read-only store handle');
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+function translateOpenError(storePath: string, err: unknown): ForgeError | unknown {
+  const msg = err instanceof Error ? err.message : String(err);
+  const lock = /Could not set lock on file.*?(?:\(PID (\d+)\))?/.exec(msg);
+  if (lock) {
+    const pid = /PID (\d+)/.exec(msg)?.[1];
+    return new ForgeError(
+      `store is locked: ${storePath} is open for writing by another process${pid ? ` (PID ${pid})` : ''}`,
+      'wait for that forge command to finish (DuckDB allows one writer at a time), then retry',
+      'E_STORE_LOCKED',
+    );
+  }
+  if (/not a valid DuckDB database|Corrupt|checksum/i.test(msg)) {
+    return new ForgeError(`the candle store ${storePath} is not a readable DuckDB file: ${msg}`, 'move it aside and re-import', 'E_STORE_CORRUPT');
+  }
+  return err;
+}
+
+/** Opens the store, runs `fn`, always closes: the usual shape of a CLI command. */
+export async function withStore<T>(storePath: string, options: OpenStoreOptions, fn: (store: CandleStore) => Promise<T>): Promise<T> {
+  const store = await CandleStore.open(storePath, options);
+  try {
+    return await fn(store);
+  } finally {
+    store.close();
+  }
+}
