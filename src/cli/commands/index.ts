@@ -1,4 +1,6 @@
 import type { CommandModule } from 'yargs';
+import { dataCommand } from './data.js';
+import { datasetsCommand } from './datasets.js';
 
 // Each command file exports one yargs CommandModule; they are listed here so `forge --help` shows them all.
-export const commands: CommandModule<any, any>[] = [];
+export const commands: CommandModule<any, any>[] = [dataCommand, datasetsCommand];
