@@ -1,0 +1,53 @@
+import { gaussian, isOrdered, randomGene, repairGene, type GeneBounds, type Rng } from './genome.js';
+
+// Mutation operators return a new genome (the input is never modified). `indpb` is the per-gene
+// mutation probability: one number for all genes, or one per gene so a play can mutate its
+// structure (choices, optional rules) more or less often than its numbers.
+
+export type GeneRates = number | readonly number[];
+
+const rateOf = (indpb: GeneRates, i: number): number => (typeof indpb === 'number' ? indpb : indpb[i]);
+
+/**
+ * Gaussian mutation (DEAP mutGaussian) on ordered genes with sigma as a fraction of each gene's
+ * range, so one setting suits a period in [5, 200] and a multiplier in [0.5, 4]. Categorical genes
+ * are reset to a random option instead.
+ */
+export function mutGaussian(ind: readonly number[], genes: readonly GeneBounds[], sigmaFrac: number, indpb: GeneRates, rng: Rng): number[] {
+  const out = ind.slice();
+  for (let i = 0; i < out.length; i++) {
+    if (rng() >= rateOf(indpb, i)) continue;
+    const g = genes[i];
+    out[i] = isOrdered(g) ? repairGene(out[i] + gaussian(rng) * sigmaFrac * (g.max - g.min), g) : randomGene(g, rng);
+  }
+  return out;
+}
+
+/**
+ * Creep mutation: move an ordered gene up or down by 1..`maxSteps` grid steps (ints: 1, floats:
+ * their step or 1 % of the range). Explores the neighbourhood of a good value without jumping.
+ */
+export function mutCreep(ind: readonly number[], genes: readonly GeneBounds[], maxSteps: number, indpb: GeneRates, rng: Rng): number[] {
+  const out = ind.slice();
+  for (let i = 0; i < out.length; i++) {
+    if (rng() >= rateOf(indpb, i)) continue;
+    const g = genes[i];
+    if (!isOrdered(g)) {
+      out[i] = randomGene(g, rng);
+      continue;
+    }
+    const step = g.step ?? (g.kind === 'int' ? 1 : (g.max - g.min) / 100);
+    const n = 1 + Math.floor(rng() * maxSteps);
+    out[i] = repairGene(out[i] + (rng() < 0.5 ? -n : n) * step, g);
+  }
+  return out;
+}
+
+/** Random-reset mutation (DEAP mutUniformInt generalised): the gene gets a fresh uniform value. */
+export function mutReset(ind: readonly number[], genes: readonly GeneBounds[], indpb: GeneRates, rng: Rng): number[] {
+  const out = ind.slice();
+  for (let i = 0; i < out.length; i++) {
+    if (rng() < rateOf(indpb, i)) out[i] = randomGene(genes[i], rng);
+  }
+  return out;
+}
