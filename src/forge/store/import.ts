@@ -1,0 +1,166 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ForgeError, suggestion } from '../../engine/errors.js';
+import { timeframeMs } from '../../engine/timeframe.js';
+import { parseCandleCsv, type BadRow, type RawCandles } from './csv.js';
+import { readCandleParquet } from './parquet-input.js';
+import { badRowsError, checkRows, isoUtc, OHLC_POLICIES, type CheckedCandles, type OhlcPolicy, type Repair } from './rows.js';
+import { CandleStore } from './store.js';
+import { describeFormat } from './timestamps.js';
+import { upsertCandles } from './write.js';
+
+// `forge data import`: read and check the whole file first (nothing touches the store until every
+// line has passed or been explicitly skipped), then write everything in one transaction.
+
+export type Calendar = '24x7' | 'weekdays';
+export const CALENDARS: readonly Calendar[] = ['24x7', 'weekdays'];
+
+export interface ImportOptions {
+  readonly file: string;
+  readonly symbol: string;
+  readonly tf: string;
+  readonly skipBad?: boolean;
+  readonly ohlc?: OhlcPolicy;
+  /** Absent: keep the symbol's recorded calendar (24x7 for a new symbol). */
+  readonly calendar?: Calendar;
+}
+
+export interface ImportReport {
+  file: string;
+  source: string;
+  symbol: string;
+  tf: string;
+  format: 'csv' | 'parquet';
+  layout: string;
+  timeFormat: string;
+  rowsRead: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  /** Lines left out under --skip-bad, with their reasons. */
+  skipped: BadRow[];
+  repaired: Repair[];
+  /** Lines of inconsistent bars stored as they are (--ohlc keep). */
+  keptInconsistent: number[];
+  replacedSynthetic: number;
+  calendar: Calendar;
+  first: string;
+  last: string;
+  ohlc: OhlcPolicy;
+}
+
+export interface ReadCandles {
+  readonly format: 'csv' | 'parquet';
+  readonly raw: RawCandles;
+  readonly checked: CheckedCandles;
+}
+
+export function validateImportOptions(opts: ImportOptions): void {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(opts.symbol)) {
+    throw new ForgeError(`--symbol: '${opts.symbol}' is not a symbol name`, 'use letters, digits, dot, dash or underscore, e.g. BTCUSDT', 'E_ARG');
+  }
+  timeframeMs(opts.tf, '--tf');
+  if (opts.ohlc !== undefined && !OHLC_POLICIES.includes(opts.ohlc)) {
+    throw new ForgeError(`--ohlc: '${opts.ohlc}' is not a policy${suggestion(opts.ohlc, OHLC_POLICIES)}`, `use one of ${OHLC_POLICIES.join(', ')}`, 'E_ARG');
+  }
+  if (opts.calendar !== undefined && !CALENDARS.includes(opts.calendar)) {
+    throw new ForgeError(`--calendar: '${opts.calendar}' is not a calendar${suggestion(opts.calendar, CALENDARS)}`, `use one of ${CALENDARS.join(', ')}`, 'E_ARG');
+  }
+}
+
+/** Parses and checks the file; throws on the first bad line unless `skipBad`. Touches no store. */
+export async function readCandles(opts: ImportOptions): Promise<ReadCandles> {
+  validateImportOptions(opts);
+  const { file } = opts;
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch {
+    throw new ForgeError(`${file}: no such file`, 'check the path (relative paths are from the current folder)', 'E_NO_FILE');
+  }
+  const magic = Buffer.alloc(4);
+  try {
+    fs.readSync(fd, magic, 0, 4, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  const format = magic.toString('latin1') === 'PAR1' ? 'parquet' : 'csv';
+  const raw = format === 'parquet' ? await readCandleParquet(file) : parseCandleCsv(fs.readFileSync(file, 'utf8'), file);
+  const checked = checkRows(raw, opts.tf, opts.ohlc ?? 'repair');
+  if (checked.bad.length > 0 && !opts.skipBad) throw badRowsError(file, raw.unit, checked.bad);
+  if (checked.n === 0) {
+    throw new ForgeError(
+      `${file}: none of its ${raw.rowsRead} data ${raw.unit}s can be imported (first: ${raw.unit} ${checked.bad[0]?.line}: ${checked.bad[0]?.reason})`,
+      checked.bad[0]?.fix ?? 'check the file',
+      'E_EMPTY_FILE',
+    );
+  }
+  return { format, raw, checked };
+}
+
+/** Writes checked candles in one transaction: synthetic rows of the symbol/tf go, real rows merge in. */
+export async function storeCandles(store: CandleStore, opts: ImportOptions, read: ReadCandles): Promise<ImportReport> {
+  const source = path.basename(opts.file);
+  const { checked, raw } = read;
+  return store.transaction(async (s) => {
+    const syn = await s.all<{ n: number }>(
+      `SELECT CAST(count(*) AS INTEGER) AS n FROM candles WHERE symbol = $symbol AND tf = $tf AND source = 'synthetic'`,
+      { symbol: opts.symbol, tf: opts.tf },
+    );
+    const replacedSynthetic = syn[0].n;
+    if (replacedSynthetic > 0 && source !== 'synthetic') {
+      await s.run(`DELETE FROM candles WHERE symbol = $symbol AND tf = $tf AND source = 'synthetic'`, { symbol: opts.symbol, tf: opts.tf });
+    }
+    const counts = await upsertCandles(s, {
+      symbol: opts.symbol,
+      tf: opts.tf,
+      source,
+      ts: checked.ts,
+      open: checked.open,
+      high: checked.high,
+      low: checked.low,
+      close: checked.close,
+      volume: checked.volume,
+      repaired: checked.repaired,
+    });
+    if (opts.calendar !== undefined) {
+      await s.run(
+        `INSERT INTO symbols (symbol, calendar) VALUES ($symbol, $calendar) ON CONFLICT (symbol) DO UPDATE SET calendar = excluded.calendar`,
+        { symbol: opts.symbol, calendar: opts.calendar },
+      );
+    } else {
+      await s.run(`INSERT INTO symbols (symbol, calendar) VALUES ($symbol, '24x7') ON CONFLICT (symbol) DO NOTHING`, { symbol: opts.symbol });
+    }
+    const cal = await s.all<{ calendar: Calendar }>(`SELECT calendar FROM symbols WHERE symbol = $symbol`, { symbol: opts.symbol });
+    return {
+      file: opts.file,
+      source,
+      symbol: opts.symbol,
+      tf: opts.tf,
+      format: read.format,
+      layout: raw.layout,
+      timeFormat: raw.timeFormat ? describeFormat(raw.timeFormat) : 'native timestamps',
+      rowsRead: raw.rowsRead,
+      ...counts,
+      skipped: checked.bad,
+      repaired: checked.repairs,
+      keptInconsistent: checked.kept,
+      replacedSynthetic: source === 'synthetic' ? 0 : replacedSynthetic,
+      calendar: cal[0].calendar,
+      first: isoUtc(checked.ts[0]),
+      last: isoUtc(checked.ts[checked.n - 1]),
+      ohlc: opts.ohlc ?? 'repair',
+    };
+  });
+}
+
+/** The whole command: read and check, then open the store for writing and store in one transaction. */
+export async function importFile(storePath: string, opts: ImportOptions): Promise<ImportReport> {
+  const read = await readCandles(opts);
+  const store = await CandleStore.open(storePath);
+  try {
+    return await storeCandles(store, opts, read);
+  } finally {
+    store.close();
+  }
+}
