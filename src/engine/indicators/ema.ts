@@ -4,22 +4,32 @@ import { priceSource } from './source.js';
 export const emaWarmup = (period: number): number => period - 1;
 
 /**
+ * EMA of values[start..] into out[start + period - 1 ..], seeded with the SMA of values[start ..
+ * start + period - 1]; out before that is left untouched. `start` lets DEMA/TEMA/MACD smooth a series
+ * that itself has a warm-up. A NaN poisons every later value (the recursion carries it), so a gap is
+ * never smoothed over.
+ */
+export function emaInto(values: Float64Array, period: number, start: number, out: Float64Array): void {
+  const n = values.length;
+  if (n - start < period) return;
+  const alpha = 2 / (period + 1);
+  let seed = 0;
+  for (let i = start; i < start + period; i++) seed += values[i];
+  let prev = seed / period;
+  out[start + period - 1] = prev;
+  for (let i = start + period; i < n; i++) {
+    prev = alpha * values[i] + (1 - alpha) * prev;
+    out[i] = prev;
+  }
+}
+
+/**
  * Exponential moving average with alpha = 2 / (period + 1), seeded with the SMA of the first
  * `period` values. Equivalent to technicalindicators' EMA and TA-Lib's EMA; NaN before the seed.
  */
 export function ema(values: Float64Array, period: number): Float64Array {
-  const n = values.length;
-  const out = new Float64Array(n).fill(NaN);
-  if (n < period) return out;
-  const alpha = 2 / (period + 1);
-  let seed = 0;
-  for (let i = 0; i < period; i++) seed += values[i];
-  let prev = seed / period;
-  out[period - 1] = prev;
-  for (let i = period; i < n; i++) {
-    prev = alpha * values[i] + (1 - alpha) * prev;
-    out[i] = prev;
-  }
+  const out = new Float64Array(values.length).fill(NaN);
+  emaInto(values, period, 0, out);
   return out;
 }
 

@@ -1,0 +1,29 @@
+import type { FeatureDef } from '../types.js';
+import { rollingMax, rollingMin } from './rolling.js';
+
+export const donchianWarmup = (period: number): number => period - 1;
+
+/**
+ * Donchian channel: upper = highest high, lower = lowest low of the last `period` bars INCLUDING the
+ * current one (TradingView's ta.highest/ta.lowest, TA-Lib MAX/MIN); middle = their mean. A breakout
+ * rule must therefore compare the close with the previous bar's band. O(n) via monotonic deques.
+ * technicalindicators has no Donchian (tests use a naive window scan). A window holding a NaN yields NaN.
+ */
+export function donchian(high: Float64Array, low: Float64Array, period: number): [Float64Array, Float64Array, Float64Array] {
+  const n = high.length;
+  const upper = rollingMax(high, period);
+  const lower = rollingMin(low, period);
+  const middle = new Float64Array(n).fill(NaN);
+  for (let i = period - 1; i < n; i++) middle[i] = (upper[i] + lower[i]) / 2;
+  return [upper, middle, lower];
+}
+
+export const DONCHIAN: FeatureDef = {
+  name: 'donchian',
+  kind: 'indicator',
+  description: 'Donchian channel (highest high, midpoint, lowest low)',
+  params: [{ name: 'period', kind: 'int', default: 20, min: 1, max: 500 }],
+  outputs: ['upper', 'middle', 'lower'],
+  warmup: (p) => donchianWarmup(p.period),
+  compute: (feed, p) => donchian(feed.high, feed.low, p.period),
+};

@@ -1,0 +1,38 @@
+import type { FeatureDef } from '../types.js';
+
+export const obvWarmup = (): number => 0;
+
+/**
+ * On-balance volume: starts at 0 on bar 0, then adds the bar's volume when the close rises, subtracts
+ * it when the close falls, and leaves it unchanged when the close is equal. Equivalent to
+ * technicalindicators' OBV (which emits nothing for bar 0, so its k-th value is bar k + 1 here);
+ * TA-Lib starts at volume[0] instead of 0, a constant offset that no cross or slope rule can see.
+ * A NaN close or volume poisons every later value (the running total carries it).
+ */
+export function obv(close: Float64Array, volume: Float64Array): Float64Array {
+  const n = close.length;
+  const out = new Float64Array(n).fill(NaN);
+  if (n === 0) return out;
+  let total = close[0] === close[0] && volume[0] === volume[0] ? 0 : NaN;
+  out[0] = total;
+  for (let i = 1; i < n; i++) {
+    const c = close[i];
+    const pc = close[i - 1];
+    const v = volume[i];
+    if (c !== c || pc !== pc || v !== v) total = NaN;
+    else if (c > pc) total += v;
+    else if (c < pc) total -= v;
+    out[i] = total;
+  }
+  return out;
+}
+
+export const OBV: FeatureDef = {
+  name: 'obv',
+  kind: 'indicator',
+  description: 'On-balance volume (0 at the first bar)',
+  params: [],
+  outputs: ['value'],
+  warmup: () => obvWarmup(),
+  compute: (feed) => [obv(feed.close, feed.volume)],
+};

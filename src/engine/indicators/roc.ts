@@ -1,0 +1,31 @@
+import type { FeatureDef } from '../types.js';
+import { priceSource } from './source.js';
+
+export const rocWarmup = (period: number): number => period;
+
+/**
+ * Rate of change in percent: 100 * (x[i] - x[i - period]) / x[i - period]. Equivalent to
+ * technicalindicators' ROC and TA-Lib ROC. A zero base gives 0 as in TA-Lib (possible when the source
+ * is volume). NaN in either value gives NaN.
+ */
+export function roc(values: Float64Array, period: number): Float64Array {
+  const n = values.length;
+  const out = new Float64Array(n).fill(NaN);
+  for (let i = period; i < n; i++) {
+    const base = values[i - period];
+    const x = values[i];
+    out[i] = base === 0 && x === x ? 0 : (100 * (x - base)) / base;
+  }
+  return out;
+}
+
+export const ROC: FeatureDef = {
+  name: 'roc',
+  kind: 'indicator',
+  description: 'Rate of change (percent)',
+  defaultSource: 'close',
+  params: [{ name: 'period', kind: 'int', default: 10, min: 1, max: 200 }],
+  outputs: ['value'],
+  warmup: (p) => rocWarmup(p.period),
+  compute: (feed, p, source = 'close') => [roc(priceSource(feed, source), p.period)],
+};

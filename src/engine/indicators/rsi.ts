@@ -1,0 +1,53 @@
+import type { FeatureDef } from '../types.js';
+import { priceSource } from './source.js';
+
+export const rsiWarmup = (period: number): number => period;
+
+/**
+ * Wilder's RSI: average gain and loss seeded with the plain mean of the first `period` changes, then
+ * avg = (avg * (period - 1) + x) / period. Equivalent to technicalindicators' RSI (which rounds to 2
+ * decimals; this does not) and to TA-Lib RSI (same seed and lookback). Degenerate windows follow
+ * TA-Lib: no losses gives 100, no gains and no losses gives 0 (technicalindicators says 100 there).
+ * A NaN poisons every later value (Wilder's recursion carries it).
+ */
+export function rsi(values: Float64Array, period: number): Float64Array {
+  const n = values.length;
+  const out = new Float64Array(n).fill(NaN);
+  if (n <= period) return out;
+  let gain = 0;
+  let loss = 0;
+  for (let i = 1; i <= period; i++) {
+    const d = values[i] - values[i - 1];
+    if (d > 0) gain += d;
+    else loss -= d; // NaN lands here and propagates
+  }
+  gain /= period;
+  loss /= period;
+  out[period] = rsiOf(gain, loss);
+  for (let i = period + 1; i < n; i++) {
+    const d = values[i] - values[i - 1];
+    const g = d > 0 ? d : d === d ? 0 : NaN;
+    const l = d < 0 ? -d : d === d ? 0 : NaN;
+    gain = (gain * (period - 1) + g) / period;
+    loss = (loss * (period - 1) + l) / period;
+    out[i] = rsiOf(gain, loss);
+  }
+  return out;
+}
+
+function rsiOf(gain: number, loss: number): number {
+  if (gain !== gain || loss !== loss) return NaN;
+  const total = gain + loss;
+  return total === 0 ? 0 : (100 * gain) / total;
+}
+
+export const RSI: FeatureDef = {
+  name: 'rsi',
+  kind: 'indicator',
+  description: "Relative strength index (Wilder's smoothing)",
+  defaultSource: 'close',
+  params: [{ name: 'period', kind: 'int', default: 14, min: 2, max: 100 }],
+  outputs: ['value'],
+  warmup: (p) => rsiWarmup(p.period),
+  compute: (feed, p, source = 'close') => [rsi(priceSource(feed, source), p.period)],
+};

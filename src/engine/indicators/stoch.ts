@@ -1,0 +1,48 @@
+import type { FeatureDef } from '../types.js';
+import { rollingMax, rollingMin } from './rolling.js';
+import { sma } from './sma.js';
+
+export const stochWarmup = (period: number, smoothK: number): number => period - 1 + smoothK - 1;
+
+/**
+ * Stochastic oscillator. Fast %K = 100 * (close - lowest low) / (highest high - lowest low) over
+ * `period` bars (O(n) monotonic-deque extremes); k = SMA(fast %K, smoothK); d = SMA(k, dPeriod).
+ * With smoothK = 1 it is technicalindicators' Stochastic (period, signalPeriod = dPeriod); with
+ * smoothK > 1 it is TA-Lib STOCH with SMA slowing (14, 3, 3 = the classic slow stochastic).
+ * A flat window (high = low) gives 0, as both references do. A window holding a NaN yields NaN.
+ */
+export function stoch(
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  period: number,
+  smoothK: number,
+  dPeriod: number,
+): [Float64Array, Float64Array] {
+  const n = close.length;
+  const hh = rollingMax(high, period);
+  const ll = rollingMin(low, period);
+  const fast = new Float64Array(n).fill(NaN);
+  for (let i = period - 1; i < n; i++) {
+    const range = hh[i] - ll[i];
+    const x = close[i] - ll[i];
+    fast[i] = range === 0 && x === x ? 0 : (100 * x) / range;
+  }
+  // sma() counts the leading NaNs as part of the window, so each stage starts where its input does.
+  const k = smoothK > 1 ? sma(fast, smoothK) : fast;
+  return [k, sma(k, dPeriod)];
+}
+
+export const STOCH: FeatureDef = {
+  name: 'stoch',
+  kind: 'indicator',
+  description: 'Stochastic oscillator %K (SMA-smoothed) and %D',
+  params: [
+    { name: 'period', kind: 'int', default: 14, min: 2, max: 200 },
+    { name: 'smoothK', kind: 'int', default: 3, min: 1, max: 20 },
+    { name: 'dPeriod', kind: 'int', default: 3, min: 1, max: 20 },
+  ],
+  outputs: ['k', 'd'],
+  warmup: (p) => stochWarmup(p.period, p.smoothK),
+  compute: (feed, p) => stoch(feed.high, feed.low, feed.close, p.period, p.smoothK, p.dPeriod),
+};

@@ -1,0 +1,65 @@
+import type { FeatureDef } from '../types.js';
+import { priceSource } from './source.js';
+
+export const wmaWarmup = (period: number): number => period - 1;
+
+/**
+ * Linearly weighted moving average of values[start..] into out[start + period - 1 ..] (weights 1..period,
+ * newest heaviest); out before that is untouched. O(n): the weighted sum W and plain sum S update as
+ * W' = W - S + period * x, and both are recomputed exactly once every `period` bars so rounding drift
+ * cannot build up. A window holding a NaN yields NaN.
+ */
+export function wmaInto(values: Float64Array, period: number, start: number, out: Float64Array): void {
+  const n = values.length;
+  const denom = (period * (period + 1)) / 2;
+  let s = 0;
+  let w = 0;
+  let nanCount = 0;
+  for (let i = start; i < n; i++) {
+    const v = values[i];
+    const x = v === v ? v : 0;
+    if (v !== v) nanCount++;
+    const k = i - start;
+    if (k < period) {
+      w += (k + 1) * x;
+      s += x;
+    } else {
+      const old = values[i - period];
+      if (old !== old) nanCount--;
+      w += period * x - s;
+      s += x - (old === old ? old : 0);
+    }
+    const full = k - (period - 1);
+    if (full < 0) continue;
+    if (full % period === 0) {
+      s = 0;
+      w = 0;
+      for (let j = 0; j < period; j++) {
+        const y = values[i - period + 1 + j];
+        if (y === y) {
+          s += y;
+          w += (j + 1) * y;
+        }
+      }
+    }
+    out[i] = nanCount === 0 ? w / denom : NaN;
+  }
+}
+
+/** Weighted moving average. Equivalent to technicalindicators' WMA and TA-Lib's WMA. */
+export function wma(values: Float64Array, period: number): Float64Array {
+  const out = new Float64Array(values.length).fill(NaN);
+  wmaInto(values, period, 0, out);
+  return out;
+}
+
+export const WMA: FeatureDef = {
+  name: 'wma',
+  kind: 'indicator',
+  description: 'Linearly weighted moving average',
+  defaultSource: 'close',
+  params: [{ name: 'period', kind: 'int', default: 20, min: 1, max: 1000 }],
+  outputs: ['value'],
+  warmup: (p) => wmaWarmup(p.period),
+  compute: (feed, p, source = 'close') => [wma(priceSource(feed, source), p.period)],
+};
