@@ -3,7 +3,7 @@ import { dataCommands } from './data/index.js';
 
 export const dataCommand: CommandModule = {
   command: 'data <command>',
-  describe: 'Candles in the embedded DuckDB store: import, synth, check, ls',
+  describe: 'Candles in the embedded DuckDB store: import, synth, check, resample, ls',
   builder: (y) => y.command(dataCommands).demandCommand(1, 'Name a data command; `forge data --help` lists them.'),
   handler: () => {},
 };
