@@ -1,0 +1,99 @@
+import type { FeatureDef } from '../types.js';
+import { PIVOT_PARAMS, intParam, pivotFlags } from './pivots.js';
+
+/**
+ * Earliest bar with two confirmed pivot highs (and lows). Two pivot highs d bars apart with
+ * d <= min(left, right) would each have to be above the other, so the second is at least
+ * left + min(left, right) + 1, and is visible `right` bars later. A bar can be a pivot high and low at
+ * once (an outside bar), so the lows do not push this further out; the bound is attainable.
+ */
+export const marketStructureWarmup = (left: number, right: number): number => left + Math.min(left, right) + 1 + right;
+
+export interface MarketStructureOutputs {
+  trend: Float64Array;
+  bos: Float64Array;
+  bosLevel: Float64Array;
+  bosDir: Float64Array;
+}
+
+/**
+ * Trend from the last two confirmed swing highs and lows: +1 for a higher high and a higher low, -1 for a
+ * lower high and a lower low, 0 for anything mixed; NaN until two of each are confirmed.
+ * Break of structure: `bos` is +1 on the bar whose close first goes above the latest confirmed swing high,
+ * -1 on the bar whose close first goes below the latest confirmed swing low, else 0 (NaN before any swing is
+ * confirmed); each swing level breaks at most once. `bos_level` / `bos_dir` hold the level and direction of
+ * the most recent break (NaN before the first).
+ */
+export function marketStructure(
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  left: number,
+  right: number,
+): MarketStructureOutputs {
+  const n = close.length;
+  const { isHigh, isLow } = pivotFlags(high, low, left, right);
+  const trend = new Float64Array(n);
+  const bos = new Float64Array(n);
+  const bosLevel = new Float64Array(n);
+  const bosDir = new Float64Array(n);
+  let lh = NaN;
+  let ph = NaN;
+  let ll = NaN;
+  let pl = NaN;
+  let highBroken = true;
+  let lowBroken = true;
+  let level = NaN;
+  let dir = NaN;
+  for (let i = 0; i < n; i++) {
+    const p = i - right;
+    if (p >= 0 && isHigh[p] === 1) {
+      ph = lh;
+      lh = high[p];
+      highBroken = false;
+    }
+    if (p >= 0 && isLow[p] === 1) {
+      pl = ll;
+      ll = low[p];
+      lowBroken = false;
+    }
+    // Any NaN among the four levels makes both comparisons false and falls through to NaN.
+    if (lh > ph && ll > pl) trend[i] = 1;
+    else if (lh < ph && ll < pl) trend[i] = -1;
+    else trend[i] = ph === ph && pl === pl ? 0 : NaN;
+
+    const c = close[i];
+    let event = lh === lh || ll === ll ? 0 : NaN;
+    if (!highBroken && c > lh) {
+      highBroken = true;
+      event = 1;
+      level = lh;
+      dir = 1;
+    } else if (!lowBroken && c < ll) {
+      lowBroken = true;
+      event = -1;
+      level = ll;
+      dir = -1;
+    }
+    bos[i] = c === c ? event : NaN;
+    bosLevel[i] = level;
+    bosDir[i] = dir;
+  }
+  return { trend, bos, bosLevel, bosDir };
+}
+
+export const MARKET_STRUCTURE: FeatureDef = {
+  name: 'market_structure',
+  kind: 'structure',
+  description:
+    'Trend from confirmed swings (+1 higher highs and higher lows, -1 lower highs and lower lows, 0 mixed) and ' +
+    'break of structure (close beyond the latest confirmed swing high/low). warmup is the earliest possible first ' +
+    'trend value; on real data the second pivots may come later, so NaN may last beyond it.',
+  params: PIVOT_PARAMS,
+  outputs: ['trend', 'bos', 'bos_level', 'bos_dir'],
+  warmup: (p) => marketStructureWarmup(intParam(p.left), intParam(p.right)),
+  compute: (feed, p) => {
+    const m = marketStructure(feed.high, feed.low, feed.close, intParam(p.left), intParam(p.right));
+    return [m.trend, m.bos, m.bosLevel, m.bosDir];
+  },
+};
