@@ -43,6 +43,12 @@ export interface SimConfig {
   /** Which sides may be opened. */
   readonly allowLong: boolean;
   readonly allowShort: boolean;
+  /**
+   * Price at which a position still open at the end is closed: the last bar's 'close' (default), or its
+   * 'open', which is what backtesting.py's `finalize_trades=True` does (it re-runs the broker on the
+   * last bar, whose market orders fill at that bar's open); used to reproduce its published figures.
+   */
+  readonly endOfDataFill?: 'close' | 'open';
 }
 
 /** Why a desired order did not happen; recorded, never thrown, in the hot loop. */
@@ -62,9 +68,10 @@ export const enum ExitReason {
   TrailingStop = 4,
   TimeStop = 5,
   EndOfData = 6,
+  Liquidation = 7, // equity reached zero or below: closed at that bar's close, nothing more traded
 }
 
-/** Closed trades, columnar, `count` valid rows. */
+/** Closed trades in exit order, columnar, `count` valid rows (the arrays may be longer than `count`). */
 export interface TradeList {
   readonly count: number;
   readonly direction: Int8Array; // +1 long, -1 short
@@ -73,12 +80,13 @@ export interface TradeList {
   readonly entryPrice: Float64Array;
   readonly exitPrice: Float64Array;
   readonly size: Float64Array; // units, always positive
-  readonly pnl: Float64Array; // after fees
-  readonly returnPct: Float64Array; // pnl / entry notional
+  readonly pnl: Float64Array; // after both fills' fees
+  readonly returnPct: Float64Array; // pnl / entry notional, a fraction (0.05 = 5 %)
   readonly fees: Float64Array;
   readonly exitReason: Uint8Array; // ExitReason
 }
 
+/** simulate() in src/engine/sim/simulate.ts documents the exact fill timing; metrics come from computeMetrics(). */
 export interface SimResult {
   readonly trades: TradeList;
   /** Equity at each bar's close (cash + open position marked at close). */

@@ -1,0 +1,198 @@
+import type { SimConfig, SimResult } from '../sim/types.js';
+import type { Feed } from '../types.js';
+import { drawdownStats } from './drawdown.js';
+import { periodsPerYear } from './periods.js';
+
+/**
+ * One backtest's figures. Returns, drawdowns and rates are fractions (0.25 = 25 %), money in the
+ * feed's quote currency. NaN where a figure is undefined (no trades, zero volatility, ...).
+ */
+export interface Metrics {
+  finalEquity: number;
+  equityPeak: number;
+  /** finalEquity / cash - 1. */
+  totalReturn: number;
+  /** Geometric mean per-bar return compounded over a year: (1 + g)^P - 1 (backtesting.py's "Return (Ann.)"). */
+  returnAnn: number;
+  /** (finalEquity / cash)^(1 / years) - 1, years = calendar time from the first to the last bar / 365.25 days. */
+  cagr: number;
+  /** Annualised volatility of compounded returns, backtesting.py's formula: sqrt((var + (1+g)^2)^P - (1+g)^(2P)). */
+  volatilityAnn: number;
+  /** returnAnn / volatilityAnn (risk-free rate 0). */
+  sharpe: number;
+  /** returnAnn / (sqrt(mean(min(r, 0)^2)) * sqrt(P)). */
+  sortino: number;
+  /** returnAnn / |maxDrawdown|. */
+  calmar: number;
+  maxDrawdown: number;
+  avgDrawdown: number;
+  maxDrawdownDuration: number;
+  maxDrawdownDurationDays: number;
+  trades: number;
+  /** Share of trades with pnl > 0. */
+  winRate: number;
+  bestTrade: number;
+  worstTrade: number;
+  /** Mean trade pnl, money. */
+  avgTrade: number;
+  /** Geometric mean of trade returns (backtesting.py's "Avg. Trade"). */
+  avgTradeReturn: number;
+  /** Mean trade return (fraction of entry notional). */
+  expectancy: number;
+  /** Gross profit / gross loss in money (backtesting.py divides summed trade returns instead). */
+  profitFactor: number;
+  /** Van Tharp's system quality number: sqrt(trades) * mean(pnl) / std(pnl). */
+  sqn: number;
+  kelly: number;
+  /** Share of bars with a position, counting entry and exit bars. */
+  exposure: number;
+  tradesPerYear: number;
+  totalFees: number;
+  /** close[last] / close[firstBar] - 1. */
+  buyHoldReturn: number;
+  /** The P used for annualisation (see periodsPerYear). */
+  barsPerYear: number;
+  years: number;
+}
+
+export interface MetricsOptions {
+  /** Periods per year for annualisation; default periodsPerYear(feed). */
+  barsPerYear?: number;
+  /**
+   * First bar the strategy could trade (its indicators' warm-up), the start of buy-and-hold. Default 0.
+   * backtesting.py starts buy-and-hold at its longest indicator's warm-up.
+   */
+  firstBar?: number;
+}
+
+const YEAR_MS = 365.25 * 86_400_000;
+
+export function computeMetrics(feed: Feed, result: SimResult, config: SimConfig, opts: MetricsOptions = {}): Metrics {
+  const n = feed.length;
+  const eq = result.equity;
+  const cash = config.cash;
+  const P = opts.barsPerYear ?? periodsPerYear(feed);
+  const finalEquity = n > 0 ? eq[n - 1] : cash;
+  const years = n > 1 ? (feed.time[n - 1] - feed.time[0]) / YEAR_MS : 0;
+
+  const { m, sum, sumSq, down2x4, nonPositive } = returnSums(eq);
+  const down2 = down2x4 / 4;
+  const g = nonPositive > 0 || m === 0 ? 0 : Math.pow(eq[n - 1] / eq[0], 1 / m) - 1;
+  // Sums are of r - r[1] (shifted for precision); the variance does not change under a shift.
+  const variance = m > 1 ? (sumSq - (sum * sum) / m) / (m - 1) : NaN;
+  const returnAnn = Math.pow(1 + g, P) - 1;
+  const volatilityAnn = Math.sqrt(Math.pow(variance + (1 + g) * (1 + g), P) - Math.pow(1 + g, 2 * P));
+  const downside = Math.sqrt(down2 / m) * Math.sqrt(P);
+
+  const dd = drawdownStats(eq, feed.time);
+  const t = result.trades;
+  const tc = t.count;
+  let wins = 0;
+  let grossWin = 0;
+  let grossLoss = 0;
+  let sumPnl = 0;
+  let sumRet = 0;
+  let sumLogRet = 0;
+  let retNonPositive = false;
+  let best = -Infinity;
+  let worst = Infinity;
+  let fees = 0;
+  let exposed = 0;
+  let prevExit = -1;
+  let winCount = 0;
+  let lossCount = 0;
+  for (let k = 0; k < tc; k++) {
+    const p = t.pnl[k];
+    const r = t.returnPct[k];
+    sumPnl += p;
+    sumRet += r;
+    if (1 + r <= 0) retNonPositive = true;
+    else sumLogRet += Math.log1p(r);
+    if (p > 0) {
+      wins++;
+      grossWin += p;
+      winCount++;
+    } else if (p < 0) {
+      grossLoss -= p;
+      lossCount++;
+    }
+    if (r > best) best = r;
+    if (r < worst) worst = r;
+    fees += t.fees[k];
+    // Trades are sequential; a reversal shares its bar with the previous trade's exit.
+    exposed += t.exitBar[k] - t.entryBar[k] + 1 - (t.entryBar[k] === prevExit ? 1 : 0);
+    prevExit = t.exitBar[k];
+  }
+  const meanPnl = tc > 0 ? sumPnl / tc : NaN;
+  let ssPnl = 0;
+  for (let k = 0; k < tc; k++) ssPnl += (t.pnl[k] - meanPnl) ** 2;
+  const stdPnl = tc > 1 ? Math.sqrt(ssPnl / (tc - 1)) : NaN;
+  const winRate = tc > 0 ? wins / tc : NaN;
+  const avgWin = winCount > 0 ? grossWin / winCount : NaN;
+  const avgLoss = lossCount > 0 ? grossLoss / lossCount : NaN;
+  const firstBar = opts.firstBar ?? 0;
+
+  return {
+    finalEquity,
+    equityPeak: dd.equityPeak,
+    totalReturn: finalEquity / cash - 1,
+    returnAnn,
+    cagr: years > 0 ? Math.pow(finalEquity / cash, 1 / years) - 1 : NaN,
+    volatilityAnn,
+    sharpe: volatilityAnn > 0 ? returnAnn / volatilityAnn : NaN,
+    sortino: downside > 0 ? returnAnn / downside : NaN,
+    calmar: dd.maxDrawdown < 0 ? returnAnn / -dd.maxDrawdown : NaN,
+    maxDrawdown: dd.maxDrawdown,
+    avgDrawdown: dd.avgDrawdown,
+    maxDrawdownDuration: dd.maxDrawdownDuration,
+    maxDrawdownDurationDays: dd.maxDrawdownDurationDays,
+    trades: tc,
+    winRate,
+    bestTrade: tc > 0 ? best : NaN,
+    worstTrade: tc > 0 ? worst : NaN,
+    avgTrade: meanPnl,
+    avgTradeReturn: tc === 0 ? NaN : retNonPositive ? 0 : Math.expm1(sumLogRet / tc),
+    expectancy: tc > 0 ? sumRet / tc : NaN,
+    profitFactor: grossLoss > 0 ? grossWin / grossLoss : NaN,
+    sqn: stdPnl > 0 ? (Math.sqrt(tc) * meanPnl) / stdPnl : NaN,
+    kelly: winRate - (1 - winRate) / (avgWin / avgLoss),
+    exposure: n > 0 ? exposed / n : NaN,
+    tradesPerYear: years > 0 ? tc / years : NaN,
+    totalFees: fees,
+    buyHoldReturn: n > firstBar ? feed.close[n - 1] / feed.close[firstBar] - 1 : NaN,
+    barsPerYear: P,
+    years,
+  };
+}
+
+/**
+ * Per-bar returns r = eq[k] / eq[k-1] - 1 in one pass: sums of r - r[1] and of its square (a shift
+ * keeps the variance precise), sum of (r - |r|)^2 = 4 * sum of min(r, 0)^2 written branch-free (the
+ * signs of returns are random, a branch mispredicts half the time), and the count of 1 + r <= 0.
+ * The geometric mean needs no logs: the product of (1 + r) telescopes to eq[last] / eq[0].
+ * Its own function, returning right after the loop: V8 otherwise deoptimises the loop's OSR code at
+ * the first untried operation after it on every call.
+ */
+function returnSums(eq: Float64Array): { m: number; sum: number; sumSq: number; down2x4: number; nonPositive: number } {
+  const n = eq.length;
+  const m = n > 1 ? n - 1 : 0;
+  const shift = m > 0 ? eq[1] / eq[0] - 1 : 0;
+  let sum = 0;
+  let sumSq = 0;
+  let nonPositive = 0;
+  let down2x4 = 0;
+  let prev = n > 0 ? eq[0] : 0;
+  for (let k = 1; k < n; k++) {
+    const e = eq[k];
+    const q = e / prev;
+    prev = e;
+    const r = q - 1;
+    const d = r - shift;
+    sum += d;
+    sumSq += d * d;
+    const neg = r - Math.abs(r);
+    down2x4 += neg * neg;
+    if (q <= 0) nonPositive++;
+  }
+  return { m, sum, sumSq, down2x4, nonPositive };
+}
