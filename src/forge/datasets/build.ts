@@ -1,0 +1,224 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ForgeError } from '../../engine/errors.js';
+import { timeframeMs } from '../../engine/timeframe.js';
+import type { ForgeHome } from '../home.js';
+import { preflight, type PreflightReport } from '../store/check.js';
+import { resampleSql } from '../store/resample.js';
+import { CandleStore } from '../store/store.js';
+import { storeSynthetic, SYNTHETIC_SOURCE } from '../store/synth.js';
+import { findDataset, iso, loadCatalog, type DatasetDef } from './catalog.js';
+import { readParquetColumns } from './load.js';
+import { contentHash, forgeVersion, MANIFEST_FORMAT, readManifest, writeManifest, type Columns, type Manifest, type TimeframeEntry } from './manifest.js';
+
+// The DataPreloader: the single writer that turns a window of the candle store into an immutable
+// dataset folder (one Parquet file per timeframe + manifest.json). Every later run only reads these.
+
+/** The stand-in's seed when none is given, so that two fresh machines build the same synthetic dataset. */
+export const DEFAULT_SYNTHETIC_SEED = 'forge';
+
+export interface BuildOptions {
+  /** No real candles for the symbol/base timeframe: generate the regime-shaped synthetic stand-in. */
+  readonly allowSynthetic: boolean;
+  readonly seed?: string | number;
+  readonly warn: (msg: string) => void;
+  /** Progress, e.g. after each timeframe's Parquet file is written. Throwing aborts the build. */
+  readonly progress?: (msg: string) => void;
+}
+
+/** Builds the named catalog datasets one after another (serial: one store writer). */
+export async function buildDatasets(home: ForgeHome, names: readonly string[], o: BuildOptions): Promise<Manifest[]> {
+  const catalog = loadCatalog(home);
+  const defs = (names.length > 0 ? names : [...catalog.keys()]).map((n) => findDataset(catalog, n));
+  const out: Manifest[] = [];
+  for (const def of defs) out.push(await buildDataset(home, def, o));
+  return out;
+}
+
+/** The GA's entry point: the dataset's manifest, building it first when it is absent or its catalog entry changed. */
+export async function ensureDataset(home: ForgeHome, name: string, o: { allowSynthetic: boolean; warn: (msg: string) => void }): Promise<Manifest> {
+  const def = findDataset(loadCatalog(home), name);
+  let built: Manifest | null = null;
+  try {
+    built = readManifest(path.join(home.datasetsDir, name));
+  } catch (err) {
+    if (!(err instanceof ForgeError)) throw err;
+    o.warn(`dataset ${name}: ${err.message}; rebuilding it`);
+  }
+  if (built !== null) {
+    if (matchesDef(built, def)) return built;
+    o.warn(`dataset ${name}: its catalog entry changed since it was built; rebuilding it`);
+  }
+  return buildDataset(home, def, { allowSynthetic: o.allowSynthetic, warn: o.warn });
+}
+
+function matchesDef(m: Manifest, def: DatasetDef): boolean {
+  const tfs = [def.baseTf, ...def.derivedTfs];
+  return (
+    m.symbol === def.symbol &&
+    m.baseTf === def.baseTf &&
+    m.window.fromMs === def.from &&
+    m.window.toMs === def.to &&
+    m.timeframes.length === tfs.length &&
+    m.timeframes.every((t, i) => t.tf === tfs[i])
+  );
+}
+
+export async function buildDataset(home: ForgeHome, def: DatasetDef, o: BuildOptions): Promise<Manifest> {
+  const store = await CandleStore.open(home.storePath);
+  try {
+    const { source, seed } = await prepareCandles(store, def, o);
+    const report = await preflight(store, { symbol: def.symbol, tf: def.baseTf, from: def.from, to: def.to });
+    assertPreflight(def, report, o.warn);
+    if (source === 'synthetic' && seed === undefined) {
+      o.warn(`dataset ${def.name} is SYNTHETIC: the store's ${def.symbol} ${def.baseTf} candles in its window are synthetic (forge data synth), not market data`);
+    }
+    return await exportAtomically(home, store, def, source, seed, o);
+  } finally {
+    store.close();
+  }
+}
+
+interface Counts {
+  realAll: number;
+  real: number;
+  synthetic: number;
+}
+
+async function countCandles(store: CandleStore, def: DatasetDef): Promise<Counts> {
+  const rows = await store.all<Counts>(
+    `SELECT CAST(count(*) FILTER (WHERE source <> $synth) AS DOUBLE) AS "realAll",
+            CAST(count(*) FILTER (WHERE source <> $synth AND ts >= $from AND ts < $to) AS DOUBLE) AS real,
+            CAST(count(*) FILTER (WHERE source = $synth AND ts >= $from AND ts < $to) AS DOUBLE) AS synthetic
+     FROM candles WHERE symbol = $symbol AND tf = $tf`,
+    { symbol: def.symbol, tf: def.baseTf, from: BigInt(def.from), to: BigInt(def.to), synth: SYNTHETIC_SOURCE },
+  );
+  return rows[0];
+}
+
+/** Decides real or synthetic, generating the stand-in when allowed and needed. Real data always wins. */
+async function prepareCandles(store: CandleStore, def: DatasetDef, o: BuildOptions): Promise<{ source: 'real' | 'synthetic'; seed?: string }> {
+  const what = `${def.symbol} ${def.baseTf}`;
+  let c = await countCandles(store, def);
+  let seed: string | undefined;
+  if (c.realAll > 0) {
+    if (o.allowSynthetic) o.warn(`dataset ${def.name}: the store holds real ${what} candles, so they are used and --synthetic is ignored (real data always wins)`);
+  } else if (o.allowSynthetic) {
+    seed = String(o.seed ?? DEFAULT_SYNTHETIC_SEED);
+    const made = await storeSynthetic(store, { symbol: def.symbol, tf: def.baseTf, from: def.from, to: def.to, seed, shape: def.regime });
+    o.warn(`dataset ${def.name} is SYNTHETIC: the store has no real ${what} candles, so forge generated a regime-shaped (${def.regime}) stand-in of ${made.bars} bars (seed ${seed}); it is not market data`);
+    c = await countCandles(store, def);
+  } else if (c.synthetic === 0) {
+    throw new ForgeError(
+      `dataset ${def.name}: the store ${store.path} has no ${what} candles`,
+      `import real candles (forge data import FILE --symbol ${def.symbol} --tf ${def.baseTf}), or build a synthetic stand-in: forge datasets build ${def.name} --synthetic`,
+      'E_NO_CANDLES',
+    );
+  }
+  if (c.real > 0 && c.synthetic > 0) {
+    throw new ForgeError(
+      `dataset ${def.name}: the window ${iso(def.from)}..${iso(def.to)} mixes ${c.real} real and ${c.synthetic} synthetic ${what} candles`,
+      'a dataset is either real or synthetic: re-import the real file so that it covers the whole window, or build from a fresh store',
+      'E_MIXED_SOURCES',
+    );
+  }
+  return { source: c.synthetic > 0 ? 'synthetic' : 'real', seed };
+}
+
+function assertPreflight(def: DatasetDef, r: PreflightReport, warn: (msg: string) => void): void {
+  const detail = (c: PreflightReport['checks'][number]) =>
+    `${c.name}: ${c.detail}${c.examples.length > 0 ? ` (e.g. ${c.examples.slice(0, 3).map((e) => `${new Date(e.ts).toISOString()} ${e.reason}`).join('; ')})` : ''}`;
+  for (const c of r.checks) if (c.status === 'warn') warn(`dataset ${def.name}: preflight warning, ${detail(c)}`);
+  if (r.ok) return;
+  const failed = r.checks.filter((c) => c.status === 'fail');
+  throw new ForgeError(
+    `dataset ${def.name}: preflight of ${def.symbol} ${def.baseTf} over ${iso(def.from)}..${iso(def.to)} failed, nothing was written:\n` +
+      failed.map((c) => `  - ${detail(c)}`).join('\n'),
+    `see \`forge data check --symbol ${def.symbol} --tf ${def.baseTf} --from ${iso(def.from)} --to ${iso(def.to)}\`; ` +
+      (failed.some((c) => c.name === 'coverage')
+        ? `import candles covering the whole window, or change the window in the catalog`
+        : `re-import a corrected file, then rebuild`),
+    'E_PREFLIGHT',
+  );
+}
+
+const quote = (s: string) => `'${s.replaceAll("'", "''")}'`;
+
+async function exportAtomically(
+  home: ForgeHome,
+  store: CandleStore,
+  def: DatasetDef,
+  source: 'real' | 'synthetic',
+  seed: string | undefined,
+  o: BuildOptions,
+): Promise<Manifest> {
+  fs.mkdirSync(home.datasetsDir, { recursive: true });
+  const tmp = path.join(home.datasetsDir, `.${def.name}.tmp-${process.pid}`);
+  fs.rmSync(tmp, { recursive: true, force: true });
+  fs.mkdirSync(tmp);
+  try {
+    const parts: { tf: string; columns: Columns }[] = [];
+    const entries: TimeframeEntry[] = [];
+    for (const tf of [def.baseTf, ...def.derivedTfs]) {
+      const q =
+        tf === def.baseTf
+          ? {
+              sql: 'SELECT ts, open, high, low, close, volume FROM candles WHERE symbol = $1 AND tf = $2 AND ts >= $3 AND ts < $4',
+              params: [def.symbol, def.baseTf, BigInt(def.from), BigInt(def.to)] as (string | number | bigint)[],
+            }
+          : resampleSql(def.symbol, def.baseTf, tf, { from: def.from, to: def.to });
+      const file = `${tf}.parquet`;
+      await store.run(
+        `COPY (SELECT CAST(ts AS BIGINT) AS ts, CAST(open AS DOUBLE) AS open, CAST(high AS DOUBLE) AS high, CAST(low AS DOUBLE) AS low,
+                      CAST(close AS DOUBLE) AS close, CAST(volume AS DOUBLE) AS volume
+               FROM (${q.sql}) ORDER BY ts) TO ${quote(path.join(tmp, file))} (FORMAT parquet)`,
+        q.params,
+      );
+      // The hash is taken over what the loader reads back, so a build proves its own files load.
+      const columns = await readParquetColumns(path.join(tmp, file));
+      const n = columns.time.length;
+      parts.push({ tf, columns });
+      entries.push({ tf, tfMs: timeframeMs(tf), bars: n, first: n > 0 ? columns.time[0] : null, last: n > 0 ? columns.time[n - 1] : null, file });
+      o.progress?.(`${def.name}: ${tf} ${n} bars`);
+    }
+    const manifest: Manifest = {
+      format: MANIFEST_FORMAT,
+      name: def.name,
+      symbol: def.symbol,
+      regime: def.regime,
+      description: def.description,
+      window: { from: new Date(def.from).toISOString(), to: new Date(def.to).toISOString(), fromMs: def.from, toMs: def.to },
+      baseTf: def.baseTf,
+      timeframes: entries,
+      hash: contentHash(parts),
+      source,
+      ...(seed !== undefined ? { seed } : {}),
+      builtAt: new Date().toISOString(),
+      forgeVersion: forgeVersion(),
+    };
+    writeManifest(tmp, manifest);
+    swapIn(tmp, path.join(home.datasetsDir, def.name));
+    return manifest;
+  } catch (err) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/**
+ * Replaces `final` with the finished `tmp` folder by two renames. Between them `final` is briefly
+ * absent, never half-written; if the second rename fails the previous build is put back.
+ */
+function swapIn(tmp: string, final: string): void {
+  const old = path.join(path.dirname(final), `.${path.basename(final)}.old-${process.pid}`);
+  fs.rmSync(old, { recursive: true, force: true });
+  const hadPrevious = fs.existsSync(final);
+  if (hadPrevious) fs.renameSync(final, old);
+  try {
+    fs.renameSync(tmp, final);
+  } catch (err) {
+    if (hadPrevious) fs.renameSync(old, final);
+    throw err;
+  }
+  if (hadPrevious) fs.rmSync(old, { recursive: true, force: true });
+}

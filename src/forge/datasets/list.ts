@@ -1,0 +1,66 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ForgeHome } from '../home.js';
+import { iso, loadCatalog } from './catalog.js';
+import { readManifest, type Manifest } from './manifest.js';
+
+// `forge datasets ls`: what is built under <home>/datasets, and which catalog entries are not yet.
+
+export interface DatasetListing {
+  readonly name: string;
+  /** built; not built (a catalog entry); damaged (a folder whose manifest cannot be read). */
+  readonly status: 'built' | 'not built' | 'damaged';
+  readonly source: 'real' | 'synthetic' | null;
+  readonly window: string;
+  /** "15m 140,256 · 1h 35,064" for built datasets, the catalog's timeframes otherwise. */
+  readonly timeframes: string;
+  readonly hash: string | null;
+  readonly builtAt: string | null;
+  readonly manifest: Manifest | null;
+  readonly problem?: string;
+}
+
+/** Built datasets in <home>/datasets, then catalog entries not built yet. */
+export function listDatasets(home: ForgeHome): DatasetListing[] {
+  const out: DatasetListing[] = [];
+  const seen = new Set<string>();
+  const dirs = fs.existsSync(home.datasetsDir)
+    ? fs.readdirSync(home.datasetsDir, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name).sort()
+    : [];
+  for (const name of dirs) {
+    let m: Manifest | null;
+    try {
+      m = readManifest(path.join(home.datasetsDir, name));
+    } catch (err) {
+      out.push({ name, status: 'damaged', source: null, window: '', timeframes: '', hash: null, builtAt: null, manifest: null, problem: (err as Error).message });
+      seen.add(name);
+      continue;
+    }
+    if (m === null) continue; // a folder without a manifest is not a dataset
+    seen.add(name);
+    out.push({
+      name,
+      status: 'built',
+      source: m.source,
+      window: `${iso(m.window.fromMs)}..${iso(m.window.toMs)}`,
+      timeframes: m.timeframes.map((t) => `${t.tf} ${t.bars.toLocaleString('en-US')}`).join(' · '),
+      hash: m.hash.slice(0, 12),
+      builtAt: m.builtAt,
+      manifest: m,
+    });
+  }
+  for (const def of loadCatalog(home).values()) {
+    if (seen.has(def.name)) continue;
+    out.push({
+      name: def.name,
+      status: 'not built',
+      source: null,
+      window: `${iso(def.from)}..${iso(def.to)}`,
+      timeframes: [def.baseTf, ...def.derivedTfs].join(' '),
+      hash: null,
+      builtAt: null,
+      manifest: null,
+    });
+  }
+  return out;
+}

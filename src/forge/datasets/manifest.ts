@@ -1,0 +1,118 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ForgeError } from '../../engine/errors.js';
+// Type-only: loading a dataset must not pay for the YAML parser (about 30 ms cold).
+import type { Regime } from './catalog.js';
+
+// manifest.json beside a built dataset's Parquet files: what was built, from what, and a hash of the
+// column data so that a load can tell a damaged or swapped file from the one that was built.
+
+export const MANIFEST_FILE = 'manifest.json';
+export const MANIFEST_FORMAT = 1;
+
+export interface TimeframeEntry {
+  readonly tf: string;
+  readonly tfMs: number;
+  readonly bars: number;
+  /** First and last bar open time, epoch ms (null when the timeframe has no complete bar). */
+  readonly first: number | null;
+  readonly last: number | null;
+  /** File name inside the dataset folder. */
+  readonly file: string;
+}
+
+export interface Manifest {
+  readonly format: number;
+  readonly name: string;
+  readonly symbol: string;
+  readonly regime: Regime;
+  readonly description: string;
+  /** [from, to) in ISO (UTC) and epoch ms. */
+  readonly window: { readonly from: string; readonly to: string; readonly fromMs: number; readonly toMs: number };
+  readonly baseTf: string;
+  /** Base first, then the derived timeframes in catalog order: also the hash order. */
+  readonly timeframes: readonly TimeframeEntry[];
+  /** sha256 (hex) over the column data, see `contentHash`. */
+  readonly hash: string;
+  readonly source: 'real' | 'synthetic';
+  /** The seed of the synthetic stand-in, when forge generated it during the build. */
+  readonly seed?: string;
+  readonly builtAt: string;
+  readonly forgeVersion: string;
+}
+
+export interface Columns {
+  readonly time: Float64Array;
+  readonly open: Float64Array;
+  readonly high: Float64Array;
+  readonly low: Float64Array;
+  readonly close: Float64Array;
+  readonly volume: Float64Array;
+}
+
+export const COLUMN_ORDER = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
+
+/**
+ * sha256 over, for each timeframe in manifest order: the line "<tf>\n<bars>\n", then the columns
+ * time (epoch ms), open, high, low, close, volume, each as little-endian float64. Independent of
+ * Parquet encoding and compression, so a rewrite by another tool with the same values keeps the hash.
+ */
+export function contentHash(parts: readonly { tf: string; columns: Columns }[]): string {
+  const h = createHash('sha256');
+  const littleEndian = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
+  for (const { tf, columns } of parts) {
+    h.update(`${tf}\n${columns.time.length}\n`);
+    for (const key of COLUMN_ORDER) {
+      const col = columns[key];
+      if (littleEndian) {
+        h.update(new Uint8Array(col.buffer, col.byteOffset, col.byteLength));
+      } else {
+        const dv = new DataView(new ArrayBuffer(col.length * 8));
+        for (let i = 0; i < col.length; i++) dv.setFloat64(i * 8, col[i], true);
+        h.update(new Uint8Array(dv.buffer));
+      }
+    }
+  }
+  return h.digest('hex');
+}
+
+export function writeManifest(dir: string, m: Manifest): void {
+  fs.writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify(m, null, 2) + '\n');
+}
+
+/** The manifest of a built dataset, or null when `dir` holds none. */
+export function readManifest(dir: string): Manifest | null {
+  const file = path.join(dir, MANIFEST_FILE);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+  let m: Manifest;
+  try {
+    m = JSON.parse(text) as Manifest;
+  } catch (err) {
+    throw new ForgeError(`${file}: not valid JSON (${(err as Error).message})`, `rebuild it: forge datasets build ${path.basename(dir)}`, 'E_MANIFEST');
+  }
+  if (m.format !== MANIFEST_FORMAT || !Array.isArray(m.timeframes) || typeof m.hash !== 'string') {
+    throw new ForgeError(`${file}: not a forge dataset manifest (format ${String(m.format)})`, `rebuild it: forge datasets build ${path.basename(dir)}`, 'E_MANIFEST');
+  }
+  return m;
+}
+
+let version: string | undefined;
+export function forgeVersion(): string {
+  if (version === undefined) {
+    try {
+      const pkg = fileURLToPath(new URL('../../../package.json', import.meta.url));
+      version = String((JSON.parse(fs.readFileSync(pkg, 'utf8')) as { version?: string }).version ?? 'unknown');
+    } catch {
+      version = 'unknown';
+    }
+  }
+  return version;
+}
