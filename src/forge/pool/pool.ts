@@ -27,14 +27,15 @@ export function defaultWorkers(): number {
   return Math.max(1, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
 }
 
-export interface BatchPool<T, R> {
+/** Runs batches of items; `map` returns one batch result per batch, in the order of the items. */
+export interface BatchPool<T, B> {
   readonly workers: number;
-  map(items: readonly T[]): Promise<R[]>;
+  map(items: readonly T[]): Promise<B[]>;
   close(): Promise<void>;
 }
 
-/** A batch handler as a worker module exports it: items in, one result per item out, same order. */
-export type BatchHandler<T, R> = (items: T[]) => R[] | Promise<R[]>;
+/** A batch handler as a worker module exports it (its default export): a batch in, one result out. */
+export type BatchHandler<T, B> = (items: T[]) => B | Promise<B>;
 
 export function validatePoolOptions(o: Partial<PoolOptions>): Omit<PoolOptions, 'workerData'> {
   const merged = { ...POOL_DEFAULTS, ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) };
@@ -61,32 +62,32 @@ export function splitBatches<T>(items: readonly T[], parts: number): T[][] {
 }
 
 /** `--workers 1`: the same handler in the main thread, one batch, no threads. */
-export function inlinePool<T, R>(handler: BatchHandler<T, R>): BatchPool<T, R> {
+export function inlinePool<T, B>(handler: BatchHandler<T, B>): BatchPool<T, B> {
   return {
     workers: 1,
-    map: async (items) => (items.length ? handler(items.slice()) : []),
+    map: async (items) => (items.length ? [await handler(items.slice())] : []),
     close: async () => {},
   };
 }
 
 /**
  * A piscina pool over a compiled worker module whose default export is a BatchHandler.
- * `onBatchFailure` turns a batch that failed twice into per-item results (e.g. worst fitness).
+ * `onBatchFailure` turns a batch that failed twice into a result (e.g. worst fitness for each item).
  */
-export function threadPool<T, R>(
+export function threadPool<T, B>(
   workerFile: URL,
   options: Partial<PoolOptions>,
-  onBatchFailure: (items: T[], error: Error) => R[],
-): BatchPool<T, R> {
+  onBatchFailure: (items: T[], error: Error) => B,
+): BatchPool<T, B> {
   const o = validatePoolOptions(options);
-  const piscina = new Piscina<T[], R[]>({
+  const piscina = new Piscina<T[], B>({
     filename: compiledPath(workerFile),
     minThreads: o.workers,
     maxThreads: o.workers,
     idleTimeout: 60_000,
     workerData: options.workerData,
   });
-  const runBatch = async (batch: T[]): Promise<R[]> => {
+  const runBatch = async (batch: T[]): Promise<B> => {
     try {
       return await piscina.run(batch);
     } catch {
@@ -100,9 +101,7 @@ export function threadPool<T, R>(
   return {
     workers: o.workers,
     map: async (items) => {
-      const batches = splitBatches(items, o.workers * o.batchesPerWorker);
-      const results = await Promise.all(batches.map(runBatch));
-      return results.flat();
+      return Promise.all(splitBatches(items, o.workers * o.batchesPerWorker).map(runBatch));
     },
     close: () => piscina.destroy(),
   };

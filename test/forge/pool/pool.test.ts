@@ -3,6 +3,7 @@ import { compiledPath, inlinePool, splitBatches, threadPool } from '../../../src
 
 const WORKER = new URL('../../fixtures/echo-worker.mjs', import.meta.url);
 const failed = (items: number[], e: Error) => items.map((x) => ({ x, y: NaN, offset: -1, error: e.message }));
+const flat = async <B>(p: Promise<B[][]>) => (await p).flat();
 
 describe('batch pool', () => {
   it('splits into near-equal contiguous batches', () => {
@@ -12,10 +13,10 @@ describe('batch pool', () => {
   });
 
   it('returns results in input order from real worker threads', async () => {
-    const pool = threadPool<number, any>(WORKER, { workers: 2, batchesPerWorker: 3, workerData: { offset: 7 } }, failed);
+    const pool = threadPool<number, any[]>(WORKER, { workers: 2, batchesPerWorker: 3, workerData: { offset: 7 } }, failed);
     try {
       const items = Array.from({ length: 100 }, (_, i) => i);
-      const out = await pool.map(items);
+      const out = await flat(pool.map(items));
       expect(out.map((r) => r.y)).toEqual(items.map((x) => x * x));
       expect(out.every((r) => r.offset === 7)).toBe(true); // workerData reached every worker
     } finally {
@@ -24,13 +25,13 @@ describe('batch pool', () => {
   });
 
   it('replaces a worker that dies and retries its batch once, then reports the batch failed', async () => {
-    const pool = threadPool<number, any>(WORKER, { workers: 2, batchesPerWorker: 1, workerData: { offset: 0, crashOnce: new SharedArrayBuffer(4) } }, failed);
+    const pool = threadPool<number, any[]>(WORKER, { workers: 2, batchesPerWorker: 1, workerData: { offset: 0, crashOnce: new SharedArrayBuffer(4) } }, failed);
     try {
-      const out = await pool.map([1, 2, -3, 4]);
+      const out = await flat(pool.map([1, 2, -3, 4]));
       expect(out.map((r) => r.y)).toEqual([1, 4, 9, 16]); // the crash was retried on a fresh worker
-      const dead = await pool.map([5, -999]);
+      const dead = await flat(pool.map([5, -999]));
       expect(dead.map((r) => r.offset)).toEqual([0, -1]); // [5] ran; [-999] failed twice: reported, run goes on
-      expect((await pool.map([6])).map((r) => r.y)).toEqual([36]);
+      expect((await flat(pool.map([6]))).map((r) => r.y)).toEqual([36]);
     } finally {
       await pool.close();
     }
@@ -43,6 +44,6 @@ describe('batch pool', () => {
 
   it('runs inline for one worker', async () => {
     const pool = inlinePool((xs: number[]) => xs.map((x) => x + 1));
-    expect(await pool.map([1, 2])).toEqual([2, 3]);
+    expect(await pool.map([1, 2])).toEqual([[2, 3]]);
   });
 });
