@@ -24,8 +24,11 @@ async function main(): Promise<void> {
     .version()
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, err) => {
-      if (err) throw err;
-      process.stderr.write(`error: ${msg}\nRun with --help for usage.\n`);
+      // yargs' own validation errors (YError) and check() failures are usage errors; anything a
+      // handler threw goes to the catch below.
+      if (err && err.name !== 'YError' && !msg) throw err;
+      if (err && err.name !== 'YError' && msg !== err.message) throw err;
+      process.stderr.write(`error: ${msg ?? err?.message}\nRun with --help for usage.\n`);
       process.exit(2);
     });
   await cli.parseAsync();

@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { dataCommand } from './data.js';
 import { datasetsCommand } from './datasets.js';
+import { backtestCommand } from './backtest.js';
 
 // Each command file exports one yargs CommandModule; they are listed here so `forge --help` shows them all.
-export const commands: CommandModule<any, any>[] = [dataCommand, datasetsCommand];
+export const commands: CommandModule<any, any>[] = [dataCommand, datasetsCommand, backtestCommand];

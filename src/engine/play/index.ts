@@ -1,0 +1,41 @@
+// The play language. A play is a YAML file:
+//
+//   market: {symbol: BTCUSDT, tf: 1h}            # tf = execution timeframe (not a gene)
+//   features:                                     # named; an indicator or a structure
+//     fast: {indicator: ema, params: {period: 20}, source: hl2}
+//     daily: {indicator: sma, tf: 1d, params: {period: 50}}   # higher tf: visible once its bar closed
+//     sw: {structure: swing, params: {left: 3, right: 3}}
+//   entry:                                        # long and/or short; a side without rules never opens
+//     long: [rule, rule]                          # a list means all
+//     short: {any: [rule, {not: rule}]}
+//   exit:
+//     on_opposite: true                           # default true
+//     stop_loss: {pct: 2}                         # or {atr: 2.5, period: 14}; also take_profit, trailing_stop
+//     time_stop: 48                               # bars, or {bars: 48, optional: true}
+//     long: rule                                  # explicit exits (close without reversing)
+//     end_of_data: close                          # or open (backtesting.py's convention)
+//   sizing: {mode: all-in | fraction | risk, fraction: 0.5, risk: 0.01, whole_units: false}
+//   costs: {fee_bps: 10, slippage_bps: 2}
+//   cash: 10000
+//
+// Rules: {left: X, op: '>', right: Y} (> < >= <= == !=; quote the operator in YAML), {cross_above: [X, Y]},
+// {cross_below: [X, Y]}, {all: [...]}, {any: [...]}, {not: rule}. Operands: a feature (`fast`, `bb.upper`),
+// a price (open high low close volume hl2 hlc3 ohlc4), a number, or an inline indicator (`ema(20)`,
+// `rsi(period=14)`, `bbands(20, 2).upper`, `ema(20, source=hl2)`, positional in the FeatureDef's order).
+// NaN compares false; cross_above(a, b) at i is a[i] > b[i] && a[i-1] <= b[i-1].
+//
+// Genes: any number or choice may be `{int: [lo, hi], step}`, `{float: [lo, hi], step}` or `{choice: [...]}`;
+// any rule (and stop_loss/take_profit/trailing_stop/time_stop) may carry `optional: true`, a bool gene. A
+// group left empty by optional rules that are off is absent (an entry side with no rule never opens).
+// A choice of indicator takes shared params (valid for every choice, checked at load) or params keyed by
+// choice name (`params: {ema: {period: 20}, wma: {period: 30}}`; a choice without an entry uses defaults);
+// an output used as `name.output` must exist, at the same position, in every choice. Genes are listed in
+// document order (genesOf); resolvePlay clamps values to the bounds and snaps them to the step.
+
+// Public API (pure: no I/O; reading a play file is src/forge/plays.ts).
+export type { Play, PlaySpace, GeneDef, GeneKind, Expr, Operand, FeatureRequest, PlayExit, PlaySizing, PlayStop } from './types.js';
+export { parsePlay, genesOf, resolvePlay, randomGenome, genomeFromValues } from './space.js';
+export { defaultGenome, describeGenome, normalizeGene } from './genes.js';
+export { featureKey, MapFeatureCache, type FeatureCache } from './features.js';
+export { compileSignals, playFeatures, featureValues, atrRequest, type CompiledPlay } from './signals.js';
+export { runPlay, simConfigOf, playWarmup, type PlayRun, type RunOptions } from './run.js';

@@ -1,0 +1,124 @@
+// From a Play and its feeds to the simulator's Signals: compute each distinct feature once (through
+// the FeatureCache), align higher-timeframe features onto the execution bars, evaluate the rules.
+
+import { ForgeError } from '../errors.js';
+import { alignOutputs, resampleFeed } from '../feeds.js';
+import { INDICATORS } from '../indicators/index.js';
+import { priceSource } from '../indicators/source.js';
+import { timeframeMs } from '../timeframe.js';
+import type { Signals } from '../sim/types.js';
+import type { Feed } from '../types.js';
+import { evalExpr, type Series } from './expr.js';
+import { featureKey, MapFeatureCache, type FeatureCache } from './features.js';
+import type { Expr, FeatureRequest, Operand, Play } from './types.js';
+
+/** The ATR the simulator needs for ATR-based stops, as a feature request; undefined without ATR stops. */
+export function atrRequest(play: Play): FeatureRequest | undefined {
+  const { stopLoss, takeProfit, trailingStop } = play.exit;
+  const stop = [stopLoss, takeProfit, trailingStop].find((s) => s?.kind === 'atr');
+  if (stop === undefined || stop.kind !== 'atr') return undefined;
+  const def = INDICATORS.atr;
+  if (def === undefined) throw new ForgeError('ATR stops need the atr indicator, which is not available', 'use {pct: N} stops', 'E_PLAY');
+  const params = { ...Object.fromEntries(def.params.map((p) => [p.name, p.default])), period: stop.period };
+  const tf = play.market.tf;
+  return { key: featureKey(tf, def.name, params, def.defaultSource), def, params, source: def.defaultSource, tf };
+}
+
+function exprFeatures(e: Expr | undefined, out: Map<string, FeatureRequest>): void {
+  if (e === undefined) return;
+  switch (e.kind) {
+    case 'all':
+    case 'any':
+      for (const item of e.items) exprFeatures(item, out);
+      return;
+    case 'not':
+      return exprFeatures(e.item, out);
+    case 'compare':
+    case 'cross':
+      for (const op of e.kind === 'compare' ? [e.left, e.right] : [e.a, e.b]) if (op.kind === 'feature') out.set(op.feature.key, op.feature);
+  }
+}
+
+/**
+ * The distinct features a play computes (used by its rules, plus the ATR for ATR stops), by cache key.
+ * Named features no rule refers to are not computed.
+ */
+export function playFeatures(play: Play): FeatureRequest[] {
+  const out = new Map<string, FeatureRequest>();
+  for (const e of [play.entry.long, play.entry.short, play.exit.long, play.exit.short]) exprFeatures(e, out);
+  const atr = atrRequest(play);
+  if (atr) out.set(atr.key, atr);
+  return [...out.values()];
+}
+
+export function execFeed(play: Play, feeds: Readonly<Record<string, Feed>>): Feed {
+  const feed = feeds[play.market.tf];
+  if (feed === undefined) {
+    throw new ForgeError(
+      `the play runs on ${play.market.tf} (market.tf) but the data has ${Object.keys(feeds).join(', ') || 'no timeframes'}`,
+      `use data with ${play.market.tf} bars, or change market.tf`,
+      'E_PLAY_TF',
+    );
+  }
+  return feed;
+}
+
+function higherFeed(tf: string, exec: Feed, feeds: Readonly<Record<string, Feed>>, cache: FeatureCache): Feed {
+  const given = feeds[tf];
+  if (given !== undefined) return given;
+  const key = `feed|${tf}@${exec.tf}`;
+  let cols = cache.get(key);
+  if (cols === undefined) {
+    const f = resampleFeed(exec, tf);
+    cols = [f.time, f.open, f.high, f.low, f.close, f.volume];
+    cache.set(key, cols);
+  }
+  const [time, open, high, low, close, volume] = cols;
+  return { tf, tfMs: timeframeMs(tf), time, open, high, low, close, volume, length: time.length };
+}
+
+/** A feature's arrays on the execution bars, computed once per cache. Never written to. */
+export function featureValues(req: FeatureRequest, exec: Feed, feeds: Readonly<Record<string, Feed>>, cache: FeatureCache): Float64Array[] {
+  const hit = cache.get(req.key);
+  if (hit !== undefined) return hit;
+  let values: Float64Array[];
+  if (req.tf === exec.tf) values = req.def.compute(exec, req.params, req.source);
+  else {
+    const htf = higherFeed(req.tf, exec, feeds, cache);
+    values = alignOutputs(req.def.compute(htf, req.params, req.source), exec, htf);
+  }
+  cache.set(req.key, values);
+  return values;
+}
+
+export interface CompiledPlay {
+  readonly feed: Feed;
+  readonly signals: Signals;
+  /** ATR on the execution bars when the play has ATR stops. */
+  readonly atr?: Float64Array;
+}
+
+/** Signals for `play` on `feeds` (keyed by timeframe; the execution feed is feeds[play.market.tf]). */
+export function compileSignals(play: Play, feeds: Readonly<Record<string, Feed>>, cache: FeatureCache = new MapFeatureCache()): CompiledPlay {
+  const feed = execFeed(play, feeds);
+  const n = feed.length;
+  const prices = new Map<string, Float64Array>();
+  const values = (op: Operand): Series => {
+    if (op.kind === 'const') return op.value;
+    if (op.kind === 'price') {
+      let p = prices.get(op.source);
+      if (p === undefined) prices.set(op.source, (p = priceSource(feed, op.source)));
+      return p;
+    }
+    return featureValues(op.feature, feed, feeds, cache)[op.output];
+  };
+  const run = (e: Expr | undefined): Uint8Array | undefined => (e === undefined ? undefined : evalExpr(e, n, values));
+  const signals: Signals = {
+    longEntry: run(play.entry.long) ?? new Uint8Array(n),
+    shortEntry: run(play.entry.short) ?? new Uint8Array(n),
+    longExit: run(play.exit.long),
+    shortExit: run(play.exit.short),
+  };
+  const atr = atrRequest(play);
+  return { feed, signals, atr: atr === undefined ? undefined : featureValues(atr, feed, feeds, cache)[0] };
+}
