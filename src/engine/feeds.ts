@@ -115,3 +115,20 @@ export function alignOutputs(outputs: readonly Float64Array[], exec: Feed, htf: 
   const index = alignIndex(exec, htf);
   return outputs.map((values) => alignSeries(values, index));
 }
+
+/** Bars [start, end) of a feed as zero-copy views (subarrays over the same memory). */
+export function sliceFeed(feed: Feed, start: number, end: number): Feed {
+  const s = Math.max(0, Math.min(start, feed.length));
+  const e = Math.max(s, Math.min(end, feed.length));
+  return {
+    tf: feed.tf,
+    tfMs: feed.tfMs,
+    length: e - s,
+    time: feed.time.subarray(s, e),
+    open: feed.open.subarray(s, e),
+    high: feed.high.subarray(s, e),
+    low: feed.low.subarray(s, e),
+    close: feed.close.subarray(s, e),
+    volume: feed.volume.subarray(s, e),
+  };
+}

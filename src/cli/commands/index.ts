@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import { dataCommand } from './data.js';
 import { datasetsCommand } from './datasets.js';
 import { backtestCommand } from './backtest.js';
+import { evolveCommand } from './evolve.js';
 
 // Each command file exports one yargs CommandModule; they are listed here so `forge --help` shows them all.
-export const commands: CommandModule<any, any>[] = [dataCommand, datasetsCommand, backtestCommand];
+export const commands: CommandModule<any, any>[] = [dataCommand, datasetsCommand, backtestCommand, evolveCommand];

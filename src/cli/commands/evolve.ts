@@ -1,0 +1,158 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CommandModule } from 'yargs';
+import { readEvolveFile, resolveEvolveConfig, type EvolveInput } from '../../forge/evolve/config.js';
+import { resumeEvolve, startEvolve, type EvolveOutcome } from '../../forge/evolve/run.js';
+import { OBJECTIVES } from '../../forge/fitness.js';
+import { forgeHome } from '../../forge/home.js';
+import { duration, progressView } from '../progress.js';
+import { makeContext, table, type CliContext } from '../output.js';
+
+/** The template play shipped with forge, so the bare README command has a search space. */
+const DEFAULT_PLAY = fileURLToPath(new URL('../../../configs/plays/default.yaml', import.meta.url));
+
+interface EvolveArgs {
+  config?: string;
+  resume?: string;
+  dataset?: string;
+  play?: string;
+  pop?: number;
+  generations?: number;
+  workers?: number;
+  seed?: string;
+  fitness?: string;
+  holdout?: string;
+  'min-trades'?: number;
+  'max-drawdown'?: number;
+  patience?: number;
+  'max-wall'?: string;
+  cash?: number;
+  top: number;
+  home?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export const evolveCommand: CommandModule<object, EvolveArgs> = {
+  command: 'evolve',
+  describe: 'Evolve a play (a search space of genes) with a genetic algorithm on a named dataset',
+  builder: (y) =>
+    y
+      .option('config', { type: 'string', describe: 'YAML run config (e.g. configs/overnight.yaml); flags override it' })
+      .option('resume', { type: 'string', describe: 'Continue the run with this id (or run folder)' })
+      .option('dataset', { type: 'string', describe: 'Dataset name from the catalog (default BTCUSDT_FULL_CYCLE)' })
+      .option('play', { type: 'string', describe: 'Play file whose genes are searched (default configs/plays/default.yaml)' })
+      .option('pop', { type: 'number', alias: 'population', describe: 'Population size (default 150)' })
+      .option('generations', { type: 'number', alias: 'g', describe: 'Generations (default 30)' })
+      .option('workers', { type: 'number', describe: 'Worker threads; 1 runs in-process (default: one per core)' })
+      .option('seed', { type: 'string', describe: 'Seed: same config + seed = same result (default 42)' })
+      .option('fitness', { type: 'string', choices: OBJECTIVES as unknown as string[], describe: 'Objective (default sharpe)' })
+      .option('holdout', { type: 'string', describe: 'Share at the end kept out of sample, e.g. 20% (default 20%)' })
+      .option('min-trades', { type: 'number', describe: 'Fewer in-sample trades is infeasible (default 10)' })
+      .option('max-drawdown', { type: 'number', describe: 'Deeper in-sample drawdown (fraction) is infeasible (default 0.6)' })
+      .option('patience', { type: 'number', describe: 'Stop after this many generations without improvement (0 = off)' })
+      .option('max-wall', { type: 'string', describe: 'Time budget, e.g. 8h; the run pauses resumable when it is spent' })
+      .option('cash', { type: 'number', describe: 'Starting cash (default 10000)' })
+      .option('top', { type: 'number', default: 5, describe: 'Hall-of-fame entries to print' })
+      .example('$0 evolve --dataset BTCUSDT_FULL_CYCLE --pop 150', 'the default search')
+      .example('$0 evolve --config configs/overnight.yaml', 'an overnight search from YAML')
+      .example('$0 evolve --resume <run-id>', 'continue after Ctrl-C, a crash or a time budget') as any,
+  handler: async (argv) => {
+    const ctx = makeContext(argv);
+    const home = forgeHome(ctx.home);
+    const flags: EvolveInput = {
+      dataset: argv.dataset,
+      play: argv.play,
+      seed: argv.seed,
+      holdout: argv.holdout,
+      cash: argv.cash,
+      fitness: { objective: argv.fitness as never, minTrades: argv['min-trades'], maxDrawdown: argv['max-drawdown'] },
+      ga: { population: argv.pop, generations: argv.generations, patience: argv.patience },
+      workers: argv.workers,
+      maxWall: argv['max-wall'],
+    };
+    const view = progressView(ctx.json || ctx.quiet ? 'none' : process.stderr.isTTY ? 'bar' : 'lines', (line) => process.stderr.write(line + '\n'));
+    let stopRequested = false;
+    let runIdForResume: string | undefined;
+    const onSigint = () => {
+      if (stopRequested) {
+        view.stop();
+        process.stderr.write(`\ninterrupted; resume with: forge evolve --resume ${runIdForResume ?? '<run-id>'}\n`);
+        process.exit(130);
+      }
+      stopRequested = true;
+      process.stderr.write('\nstopping after this generation (its checkpoint is written); Ctrl-C again to quit now\n');
+    };
+    process.on('SIGINT', onSigint);
+    const events = {
+      warn: (m: string) => ctx.warn(`warning: ${m}`),
+      start: (info: Parameters<typeof view.start>[0]) => {
+        runIdForResume = info.runId;
+        const bars = Object.entries(info.dataset.bars).map(([tf, n]) => `${n.toLocaleString('en-US')} ${tf}`).join(', ');
+        ctx.warn(
+          `${info.resumedAt === null ? 'run' : `resuming run (at generation ${info.resumedAt})`} ${info.runId}: ${info.dataset.name}` +
+            `${info.dataset.source === 'synthetic' ? ' (SYNTHETIC stand-in: no real candles for it in the store)' : ''} [${bars}], ` +
+            `pop ${info.population} x ${info.generations} generations, ${info.genes} genes, ${info.workers} worker${info.workers > 1 ? 's' : ''}; ` +
+            `dataset into shared memory in ${info.dataset.loadMs} ms (${(info.dataset.sharedBytes / 1e6).toFixed(1)} MB)`,
+        );
+        view.start(info);
+      },
+      generation: (p: Parameters<typeof view.generation>[0]) => view.generation(p),
+    };
+    try {
+      let outcome: EvolveOutcome;
+      if (argv.resume !== undefined) {
+        outcome = await resumeEvolve(home, argv.resume, { workers: argv.workers, maxWallMs: flags.maxWall === undefined ? undefined : resolveEvolveConfig({}, { maxWall: flags.maxWall }, DEFAULT_PLAY).operational.maxWallMs }, events, { stopRequested: () => stopRequested });
+      } else {
+        const file = argv.config !== undefined ? readEvolveFile(argv.config) : {};
+        const { config, operational } = resolveEvolveConfig(file, flags, DEFAULT_PLAY);
+        outcome = await startEvolve(home, config, operational, events, { stopRequested: () => stopRequested });
+      }
+      view.stop();
+      report(ctx, outcome, argv.top);
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+  },
+};
+
+const pct = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? 'n/a' : `${(x * 100).toFixed(1)}%`);
+const num = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(2));
+
+function report(ctx: CliContext, o: EvolveOutcome, top: number): void {
+  ctx.emit({ ok: true, ...o, hallOfFame: o.hallOfFame.slice(0, Math.max(top, 10)) });
+  const synthetic = o.dataset.source === 'synthetic' ? ' on a SYNTHETIC stand-in dataset' : '';
+  const statusLine: Record<EvolveOutcome['status'], string> = {
+    finished: `finished ${o.generationsDone} generations`,
+    'stopped-patience': `stopped early after ${o.generationsDone} generations (no improvement for 'patience' generations)`,
+    'paused-time-budget': `paused after ${o.generationsDone} generations: the time budget is spent`,
+    interrupted: `interrupted after ${o.generationsDone} generations`,
+    'already-finished': `this run had already finished (${o.generationsDone} generations); showing its result`,
+  };
+  ctx.say(`\n${statusLine[o.status]}${synthetic}: ${o.evaluations.toLocaleString('en-US')} distinct plays evaluated in ${duration(o.wallMs)}` +
+    (o.evalsPerSec > 0 ? `, ${o.evalsPerSec.toFixed(0)} evaluations/s on ${o.workers} worker${o.workers > 1 ? 's' : ''}, feature cache hit rate ${(o.cache.hitRate * 100).toFixed(0)}%` : ''));
+  const h = o.config.holdout;
+  ctx.say(`\nhall of fame (fitness = in-sample ${o.config.fitness.objective}; out-of-sample = the last ${(h * 100).toFixed(0)}% of the window, never used for selection)`);
+  const rows = o.hallOfFame.slice(0, top).map((e) => [
+    e.rank,
+    num(e.fitness),
+    pct(e.inSample?.totalReturn),
+    num(e.inSample?.sharpe),
+    pct(e.inSample?.maxDrawdown),
+    e.inSample?.trades ?? 0,
+    pct(e.outOfSample?.totalReturn),
+    num(e.outOfSample?.sharpe),
+    pct(e.outOfSample?.maxDrawdown),
+    e.outOfSample?.trades ?? 0,
+  ]);
+  ctx.say(table(['#', 'fitness', 'IS return', 'IS sharpe', 'IS maxDD', 'IS trades', 'OOS return', 'OOS sharpe', 'OOS maxDD', 'OOS trades'], rows));
+  const best = o.hallOfFame[0];
+  if (best) {
+    ctx.say(`\nbest play's genes:`);
+    for (const [k, v] of Object.entries(best.params)) ctx.say(`  ${k}: ${v}`);
+  }
+  const rel = path.relative(process.cwd(), o.runDir) || o.runDir;
+  ctx.say(`\nrun folder: ${rel} (config.json, checkpoint.json, hall_of_fame.json, generations.json, evaluations/*.parquet)`);
+  if (o.status === 'interrupted' || o.status === 'paused-time-budget') ctx.say(`resume: forge evolve --resume ${o.runId}`);
+  if (best) ctx.say(`backtest the winner: forge backtest --run ${o.runId} --rank 1${o.hallOfFame.length > 1 ? `   (or --rank 2..${o.hallOfFame.length})` : ''}`);
+}

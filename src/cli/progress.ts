@@ -1,0 +1,59 @@
+import cliProgress from 'cli-progress';
+import type { GenerationProgress, StartInfo } from '../forge/evolve/run.js';
+
+// Progress for long searches: a live bar on a terminal, one plain line per generation otherwise
+// (logs, CI, `| tee`), nothing with --quiet or --json (stdout stays a single JSON document).
+
+export interface ProgressView {
+  start(info: StartInfo): void;
+  generation(p: GenerationProgress): void;
+  stop(): void;
+}
+
+const fmt = (x: number, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
+
+export function duration(ms: number): string {
+  if (!Number.isFinite(ms)) return '?';
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+export function progressView(mode: 'bar' | 'lines' | 'none', write: (line: string) => void): ProgressView {
+  if (mode === 'none') return { start: () => {}, generation: () => {}, stop: () => {} };
+  if (mode === 'lines') {
+    return {
+      start: () => {},
+      generation: (p) =>
+        write(
+          `gen ${p.stats.generation + 1}/${p.generations}  best ${fmt(p.stats.best)}  mean ${fmt(p.stats.mean)}  ` +
+            `new ${p.stats.evaluated}  ${p.evalsPerSec.toFixed(0)} eval/s  cache ${(p.cacheHitRate * 100).toFixed(0)}%  ` +
+            `elapsed ${duration(p.elapsedMs)}  eta ${duration(p.etaMs)}`,
+        ),
+      stop: () => {},
+    };
+  }
+  const bar = new cliProgress.SingleBar(
+    {
+      format: 'gen {bar} {value}/{total} | best {best} mean {mean} | {rate} eval/s | cache {cache} | eta {eta_h}',
+      barsize: 24,
+      hideCursor: true,
+      clearOnComplete: false,
+      stream: process.stderr,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  return {
+    start: (info) => bar.start(info.generations, info.resumedAt ?? 0, { best: 'n/a', mean: 'n/a', rate: '0', cache: '0%', eta_h: '?' }),
+    generation: (p) =>
+      bar.update(p.stats.generation + 1, {
+        best: fmt(p.stats.best),
+        mean: fmt(p.stats.mean),
+        rate: p.evalsPerSec.toFixed(0),
+        cache: `${(p.cacheHitRate * 100).toFixed(0)}%`,
+        eta_h: duration(p.etaMs),
+      }),
+    stop: () => bar.stop(),
+  };
+}

@@ -1,0 +1,105 @@
+import { sliceFeed } from '../../engine/feeds.js';
+import { computeMetrics, type Metrics } from '../../engine/metrics/metrics.js';
+import { compileSignals, parsePlay, playWarmup, resolvePlay, simConfigOf, type PlaySpace } from '../../engine/play/index.js';
+import { simulate } from '../../engine/sim/simulate.js';
+import type { Signals } from '../../engine/sim/types.js';
+import type { Feed } from '../../engine/types.js';
+import { FAILED_FITNESS, fitnessOf, type FitnessSpec } from '../fitness.js';
+import { LruFeatureCache } from './cache.js';
+
+// One genome in, one small record out: resolve the play, compute its signals once over the whole
+// window (signals at bar i use only bars <= i, so this is the same as computing them on each part),
+// then simulate the in-sample part for fitness and the held-out end for the out-of-sample report.
+
+/** What a worker needs, sent once per run: never candles (those come as shared memory). */
+export interface EvalJob {
+  readonly playText: string;
+  readonly playFile: string;
+  readonly cash: number;
+  /** Share of each execution feed at the end held out of the fitness. */
+  readonly holdout: number;
+  readonly fitness: FitnessSpec;
+  /** Per-worker feature cache budget. */
+  readonly cacheBytes: number;
+}
+
+/** The figures kept per evaluation (a subset of Metrics, all numbers). */
+export type MetricRecord = Pick<
+  Metrics,
+  'totalReturn' | 'cagr' | 'sharpe' | 'sortino' | 'calmar' | 'maxDrawdown' | 'winRate' | 'profitFactor' | 'trades' | 'exposure' | 'buyHoldReturn' | 'finalEquity'
+>;
+
+export interface EvalRecord {
+  readonly fitness: number;
+  readonly inSample: MetricRecord | null;
+  readonly outOfSample: MetricRecord | null;
+  /** Set when the play threw; fitness is then FAILED_FITNESS. */
+  readonly error?: string;
+}
+
+export interface EvalBatchResult {
+  readonly records: EvalRecord[];
+  /** Feature-cache counters for this batch, and the worker's heap after it (bytes). */
+  readonly cacheHits: number;
+  readonly cacheMisses: number;
+  readonly heapUsed: number;
+}
+
+const KEEP: (keyof MetricRecord)[] = ['totalReturn', 'cagr', 'sharpe', 'sortino', 'calmar', 'maxDrawdown', 'winRate', 'profitFactor', 'trades', 'exposure', 'buyHoldReturn', 'finalEquity'];
+
+function keep(m: Metrics): MetricRecord {
+  const out = {} as Record<keyof MetricRecord, number>;
+  for (const k of KEEP) out[k] = m[k];
+  return out;
+}
+
+function sliceSignals(s: Signals, start: number, end: number): Signals {
+  return {
+    longEntry: s.longEntry.subarray(start, end),
+    shortEntry: s.shortEntry.subarray(start, end),
+    longExit: s.longExit?.subarray(start, end),
+    shortExit: s.shortExit?.subarray(start, end),
+  };
+}
+
+export interface Evaluator {
+  readonly space: PlaySpace;
+  readonly cache: LruFeatureCache;
+  evaluate(genome: readonly number[]): EvalRecord;
+}
+
+export function createEvaluator(job: EvalJob, feeds: Readonly<Record<string, Feed>>): Evaluator {
+  const space = parsePlay(job.playText, job.playFile);
+  const cache = new LruFeatureCache(job.cacheBytes);
+  return {
+    space,
+    cache,
+    evaluate(genome) {
+      try {
+        const play = resolvePlay(space, genome);
+        const { feed, signals, atr } = compileSignals(play, feeds, cache);
+        const config = simConfigOf(play, job.cash);
+        const split = Math.floor(feed.length * (1 - job.holdout));
+        const warmup = playWarmup(play);
+        const part = (start: number, end: number, firstBar: number): MetricRecord => {
+          const f = sliceFeed(feed, start, end);
+          const result = simulate(f, sliceSignals(signals, start, end), config, atr?.subarray(start, end));
+          return keep(computeMetrics(f, result, config, { firstBar: Math.min(firstBar, Math.max(0, f.length - 1)) }));
+        };
+        const inSample = part(0, split, warmup);
+        const outOfSample = split < feed.length ? part(split, feed.length, 0) : null;
+        return { fitness: fitnessOf(inSample, job.fitness), inSample, outOfSample };
+      } catch (err) {
+        return { fitness: FAILED_FITNESS, inSample: null, outOfSample: null, error: err instanceof Error ? err.message : String(err) };
+      }
+    },
+  };
+}
+
+/** Runs a batch and reports the cache counters it moved. */
+export function evaluateBatch(evaluator: Evaluator, genomes: readonly (readonly number[])[], heapUsed: () => number): EvalBatchResult {
+  const h0 = evaluator.cache.hits;
+  const m0 = evaluator.cache.misses;
+  const records = genomes.map((g) => evaluator.evaluate(g));
+  return { records, cacheHits: evaluator.cache.hits - h0, cacheMisses: evaluator.cache.misses - m0, heapUsed: heapUsed() };
+}

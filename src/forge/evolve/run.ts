@@ -1,0 +1,277 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ForgeError } from '../../engine/errors.js';
+import { describeGenome, parsePlay, type GeneDef } from '../../engine/play/index.js';
+import { writeFileAtomic } from '../atomic.js';
+import { ensureDataset } from '../datasets/build.js';
+import { loadDataset } from '../datasets/load.js';
+import { genomeKey, type GeneBounds } from '../ga/genome.js';
+import { evolve, initialState, type GAState, type GenerationStats } from '../ga/optimizer.js';
+import type { ForgeHome } from '../home.js';
+import { defaultWorkers, inlinePool, threadPool, type BatchPool } from '../pool/pool.js';
+import { acquireRunFolder, runId as computeRunId, runPaths } from '../runs/run-folder.js';
+import { recordGeneration, recordStatus } from '../runs/record.js';
+import { sharedBytes, sharedFeeds, shareFeeds } from '../shared/columns.js';
+import type { EvolveConfig, EvolveOperational } from './config.js';
+import { createEvaluator, evaluateBatch, type EvalBatchResult, type EvalJob, type EvalRecord } from './evaluator.js';
+import type { EvolveWorkerData } from './worker.js';
+
+// `forge evolve` without the printing: load the dataset once into shared memory, start the pool,
+// run the GA from a fresh state or a checkpoint, persist every generation (DuckDB, Parquet, JSON,
+// then the checkpoint last, so a crash at any point resumes from a consistent generation).
+
+/** What a run folder's config.json holds: everything needed to resume, including the play's text. */
+export interface StoredRunConfig {
+  readonly runId: string;
+  readonly config: EvolveConfig;
+  readonly playText: string;
+  readonly dataset: { readonly name: string; readonly hash: string; readonly source: 'real' | 'synthetic' };
+}
+
+export interface EvolveEvents {
+  warn(message: string): void;
+  start(info: StartInfo): void;
+  generation(progress: GenerationProgress): void;
+}
+
+export interface StartInfo {
+  readonly runId: string;
+  readonly runDir: string;
+  readonly resumedAt: number | null;
+  readonly generations: number;
+  readonly population: number;
+  readonly workers: number;
+  readonly genes: number;
+  readonly dataset: { readonly name: string; readonly source: 'real' | 'synthetic'; readonly bars: Record<string, number>; readonly loadMs: number; readonly sharedBytes: number };
+}
+
+export interface GenerationProgress {
+  readonly stats: GenerationStats;
+  readonly generations: number;
+  readonly evalsPerSec: number;
+  readonly elapsedMs: number;
+  readonly etaMs: number;
+  readonly cacheHitRate: number;
+}
+
+export interface HallOfFameEntry {
+  readonly rank: number;
+  readonly fitness: number;
+  readonly generation: number;
+  readonly genome: number[];
+  readonly params: Record<string, string | number | boolean>;
+  readonly inSample: EvalRecord['inSample'];
+  readonly outOfSample: EvalRecord['outOfSample'];
+}
+
+export interface EvolveOutcome {
+  readonly runId: string;
+  readonly runDir: string;
+  readonly status: 'finished' | 'stopped-patience' | 'paused-time-budget' | 'interrupted' | 'already-finished';
+  readonly generationsDone: number;
+  readonly evaluations: number;
+  readonly dataset: StoredRunConfig['dataset'];
+  readonly config: EvolveConfig;
+  readonly hallOfFame: HallOfFameEntry[];
+  readonly workers: number;
+  readonly evalsPerSec: number;
+  readonly cache: { readonly hits: number; readonly misses: number; readonly hitRate: number };
+  readonly peakWorkerHeapBytes: number;
+  readonly wallMs: number;
+}
+
+export interface EvolveControl {
+  /** Checked between generations: Ctrl-C. */
+  stopRequested(): boolean;
+}
+
+const CACHE_BYTES = 512 * 1024 * 1024;
+
+export function toBounds(genes: readonly GeneDef[]): GeneBounds[] {
+  return genes.map((g) => ({ kind: g.kind, min: g.min, max: g.max, step: g.step > 0 ? g.step : undefined }));
+}
+
+/** The run id: a hash of the resolved config with the play's content in place of its path. */
+function idFor(config: EvolveConfig, playText: string, datasetHash: string): string {
+  const playSha = createHash('sha256').update(playText).digest('hex');
+  return computeRunId({ ...config, play: playSha }, datasetHash, config.seed);
+}
+
+/** A fresh run from a resolved config (or the resumption of the run with the same id). */
+export async function startEvolve(home: ForgeHome, config: EvolveConfig, op: EvolveOperational, events: EvolveEvents, control: EvolveControl): Promise<EvolveOutcome> {
+  const playText = fs.readFileSync(config.play, 'utf8');
+  parsePlay(playText, config.play); // a bad play fails here, before any dataset work
+  const manifest = await ensureDataset(home, config.dataset, { allowSynthetic: true, warn: events.warn });
+  const id = idFor(config, playText, manifest.hash);
+  const stored: StoredRunConfig = { runId: id, config, playText, dataset: { name: manifest.name, hash: manifest.hash, source: manifest.source } };
+  return execute(home, stored, op, events, control);
+}
+
+/** `forge evolve --resume <run>`: the stored config, the stored play text, the current dataset (hash-checked). */
+export async function resumeEvolve(home: ForgeHome, runIdOrDir: string, op: EvolveOperational, events: EvolveEvents, control: EvolveControl): Promise<EvolveOutcome> {
+  const id = path.basename(runIdOrDir);
+  const p = runPaths(home.runsDir, id);
+  if (!fs.existsSync(p.configPath)) {
+    const known = fs.existsSync(home.runsDir) ? fs.readdirSync(home.runsDir).slice(0, 10).join(', ') : '';
+    throw new ForgeError(`no run '${id}' under ${home.runsDir}`, known ? `runs here: ${known}` : 'start one with forge evolve', 'E_NO_RUN');
+  }
+  const stored = JSON.parse(fs.readFileSync(p.configPath, 'utf8')) as StoredRunConfig;
+  await ensureDataset(home, stored.dataset.name, { allowSynthetic: true, warn: events.warn });
+  return execute(home, stored, op, events, control);
+}
+
+async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOperational, events: EvolveEvents, control: EvolveControl): Promise<EvolveOutcome> {
+  const t0 = Date.now();
+  const { config } = stored;
+  const folder = acquireRunFolder(home.runsDir, stored.runId);
+  let pool: BatchPool<number[], EvalBatchResult> | undefined;
+  try {
+    const loadStart = Date.now();
+    const loaded = await loadDataset(home, stored.dataset.name);
+    if (loaded.manifest.hash !== stored.dataset.hash) {
+      throw new ForgeError(
+        `run ${stored.runId} was made on dataset ${stored.dataset.name} with content hash ${stored.dataset.hash.slice(0, 12)}, which is now ${loaded.manifest.hash.slice(0, 12)}`,
+        'the dataset was rebuilt with other candles; start a new run (same flags) instead of resuming',
+        'E_RUN_DATASET',
+      );
+    }
+    const shared = shareFeeds(loaded.manifest.name, loaded.manifest.hash, loaded.feeds);
+    const loadMs = Date.now() - loadStart;
+
+    const space = parsePlay(stored.playText, config.play);
+    const genes = toBounds(space.genes);
+    if (genes.length === 0) throw new ForgeError(`${config.play} has no genes: there is nothing to evolve`, 'make numbers genes, e.g. period: {int: [5, 50]}, or use forge backtest', 'E_NO_GENES');
+
+    let state: GAState<EvalRecord>;
+    let resumedAt: number | null = null;
+    if (fs.existsSync(folder.checkpointPath)) {
+      state = (JSON.parse(fs.readFileSync(folder.checkpointPath, 'utf8')) as { state: GAState<EvalRecord> }).state;
+      resumedAt = state.generation;
+      if (state.stopped !== null && state.generation >= config.ga.generations) {
+        return outcome('already-finished');
+      }
+      if (state.stopped === 'patience') return outcome('already-finished');
+    } else {
+      state = initialState<EvalRecord>(genes, config.ga, config.seed);
+      writeFileAtomic(folder.configPath, JSON.stringify(stored, null, 2) + '\n');
+    }
+
+    const job: EvalJob = { playText: stored.playText, playFile: config.play, cash: config.cash, holdout: config.holdout, fitness: config.fitness, cacheBytes: CACHE_BYTES };
+    const workers = op.workers ?? defaultWorkers();
+    if (workers === 1) {
+      const evaluator = createEvaluator(job, sharedFeeds(shared));
+      pool = inlinePool((genomes: number[][]) => evaluateBatch(evaluator, genomes, () => process.memoryUsage().heapUsed));
+    } else {
+      const workerData: EvolveWorkerData = { job, dataset: shared };
+      pool = threadPool<number[], EvalBatchResult>(new URL('./worker.ts', import.meta.url), { workers, workerData }, (items, err) => ({
+        records: items.map(() => ({ fitness: -1e6, inSample: null, outOfSample: null, error: `worker failed twice: ${err.message}` })),
+        cacheHits: 0,
+        cacheMisses: 0,
+        heapUsed: 0,
+      }));
+    }
+
+    events.start({
+      runId: stored.runId,
+      runDir: folder.dir,
+      resumedAt,
+      generations: config.ga.generations,
+      population: config.ga.population,
+      workers,
+      genes: genes.length,
+      dataset: { name: loaded.manifest.name, source: loaded.manifest.source, bars: Object.fromEntries(loaded.manifest.timeframes.map((t) => [t.tf, t.bars])), loadMs, sharedBytes: sharedBytes(shared) },
+    });
+
+    const counters = { hits: 0, misses: 0, peakHeap: 0, evaluations: 0, evalMs: 0 };
+    const runStart = Date.now();
+    const generationsAtStart = state.generation;
+    const evaluate = async (genomes: number[][]): Promise<EvalRecord[]> => {
+      const started = Date.now();
+      const batches = await pool!.map(genomes);
+      counters.evalMs += Date.now() - started;
+      counters.evaluations += genomes.length;
+      for (const b of batches) {
+        counters.hits += b.cacheHits;
+        counters.misses += b.cacheMisses;
+        counters.peakHeap = Math.max(counters.peakHeap, b.heapUsed);
+      }
+      return batches.flatMap((b) => b.records);
+    };
+
+    const onGeneration = async (s: GAState<EvalRecord>, stats: GenerationStats, fresh: { genome: number[]; evaluation: EvalRecord }[]) => {
+      const status = s.stopped === null ? 'running' : s.stopped === 'patience' ? 'stopped-patience' : 'finished';
+      await recordGeneration(
+        home.storePath,
+        { runId: stored.runId, kind: 'evolve', dataset: stored.dataset.name, datasetHash: stored.dataset.hash, datasetSource: stored.dataset.source, seed: config.seed, config },
+        stats,
+        fresh.map((f) => ({ key: genomeKey(f.genome), genome: f.genome, params: describeGenome(space.genes, f.genome), evaluation: f.evaluation })),
+        status,
+        s.bestFitness,
+        path.join(folder.evaluationsDir, `gen-${String(stats.generation).padStart(5, '0')}.parquet`),
+      );
+      writeFileAtomic(folder.hallOfFamePath, JSON.stringify(hallOfFame(s), null, 2) + '\n');
+      writeFileAtomic(folder.statsPath, JSON.stringify(s.stats, null, 2) + '\n');
+      writeFileAtomic(folder.checkpointPath, JSON.stringify({ runId: stored.runId, state: s }));
+      const elapsed = Date.now() - runStart;
+      const done = s.generation - generationsAtStart;
+      const total = counters.hits + counters.misses;
+      events.generation({
+        stats,
+        generations: config.ga.generations,
+        evalsPerSec: counters.evalMs > 0 ? (counters.evaluations * 1000) / counters.evalMs : 0,
+        elapsedMs: elapsed,
+        etaMs: done > 0 ? (elapsed / done) * (config.ga.generations - s.generation) : NaN,
+        cacheHitRate: total > 0 ? counters.hits / total : 0,
+      });
+    };
+
+    let pausedForTime = false;
+    state = await evolve(genes, config.ga, state, {
+      evaluate,
+      onGeneration,
+      shouldStop: () => {
+        if (op.maxWallMs !== undefined && Date.now() - t0 >= op.maxWallMs) pausedForTime = true;
+        return pausedForTime || control.stopRequested();
+      },
+    });
+    const status: EvolveOutcome['status'] =
+      state.stopped === 'patience' ? 'stopped-patience' : state.stopped === 'generations' ? 'finished' : pausedForTime ? 'paused-time-budget' : 'interrupted';
+    await recordStatus(home.storePath, stored.runId, status);
+    return outcome(status);
+
+    function hallOfFame(s: GAState<EvalRecord>): HallOfFameEntry[] {
+      return s.hallOfFame.map((h, i) => ({
+        rank: i + 1,
+        fitness: h.evaluation.fitness,
+        generation: h.generation,
+        genome: h.genome,
+        params: describeGenome(space.genes, h.genome),
+        inSample: h.evaluation.inSample,
+        outOfSample: h.evaluation.outOfSample,
+      }));
+    }
+
+    function outcome(status: EvolveOutcome['status']): EvolveOutcome {
+      const total = counters.hits + counters.misses;
+      return {
+        runId: stored.runId,
+        runDir: folder.dir,
+        status,
+        generationsDone: state.generation,
+        evaluations: Object.keys(state.evaluations).length,
+        dataset: stored.dataset,
+        config,
+        hallOfFame: hallOfFame(state),
+        workers: op.workers ?? defaultWorkers(),
+        evalsPerSec: counters.evalMs > 0 ? (counters.evaluations * 1000) / counters.evalMs : 0,
+        cache: { hits: counters.hits, misses: counters.misses, hitRate: total > 0 ? counters.hits / total : 0 },
+        peakWorkerHeapBytes: counters.peakHeap,
+        wallMs: Date.now() - t0,
+      };
+    }
+  } finally {
+    await pool?.close();
+    folder.release();
+  }
+}
