@@ -1,7 +1,10 @@
 import fs from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { ForgeError } from '../../engine/errors.js';
-import { defaultGenome, describeGenome, genomeFromValues, resolvePlay, runPlay, type Play, type PlayRun } from '../../engine/play/index.js';
+import path from 'node:path';
+import { defaultGenome, describeGenome, genomeFromValues, parsePlay, resolvePlay, runPlay, type Play, type PlayRun } from '../../engine/play/index.js';
+import type { HallOfFameEntry, StoredRunConfig } from '../../forge/evolve/run.js';
+import { runPaths } from '../../forge/runs/run-folder.js';
 import { loadPlay } from '../../forge/plays.js';
 import type { Metrics } from '../../engine/metrics/metrics.js';
 import { timeframeMs } from '../../engine/timeframe.js';
@@ -18,7 +21,9 @@ interface BacktestArgs {
   home?: string;
   json?: boolean;
   quiet?: boolean;
-  play: string;
+  play?: string;
+  run?: string;
+  rank: number;
   dataset?: string;
   csv?: string;
   cash?: number;
@@ -42,7 +47,11 @@ export const backtestCommand: CommandModule<object, BacktestArgs> = {
   describe: 'Backtest one play on a built dataset or a CSV file and print its metrics',
   builder: (y) =>
     y
-      .option('play', { type: 'string', demandOption: true, describe: 'Play file (YAML), e.g. configs/plays/sma_cross_reversal.yaml' })
+      .option('play', { type: 'string', describe: 'Play file (YAML), e.g. configs/plays/sma_cross_reversal.yaml' })
+      .option('run', { type: 'string', describe: "An evolve run's id: backtest its hall-of-fame play (its play text, genes and dataset)" })
+      .option('rank', { type: 'number', default: 1, describe: 'With --run: which hall-of-fame entry (1 = best)' })
+      .conflicts('run', 'play')
+      .conflicts('run', 'genes')
       .option('dataset', { type: 'string', describe: 'Built dataset name (forge datasets ls)' })
       .option('csv', { type: 'string', describe: "Candle CSV file at the play's market.tf" })
       .conflicts('dataset', 'csv')
@@ -54,11 +63,17 @@ export const backtestCommand: CommandModule<object, BacktestArgs> = {
       .option('equity-csv', { type: 'string', describe: 'Write the equity curve to this CSV file' }) as any,
   handler: async (argv) => {
     const ctx = makeContext(argv);
+    const fromRun = argv.run !== undefined ? runWinner(ctx, argv.run, argv.rank) : undefined;
+    if (fromRun !== undefined && argv.dataset === undefined && argv.csv === undefined) argv.dataset = fromRun.dataset;
+    if (fromRun === undefined && argv.play === undefined) throw new ForgeError('backtest needs a play: --play FILE, or --run RUN_ID for an evolve winner', 'e.g. forge backtest --play configs/plays/sma_cross_reversal.yaml --csv ../shared/data/GOOG_1d.csv', 'E_ARG');
     if (argv.dataset === undefined && argv.csv === undefined) throw new ForgeError('backtest needs data: --dataset NAME or --csv FILE', 'e.g. forge backtest --play configs/plays/sma_cross_reversal.yaml --csv ../shared/data/GOOG_1d.csv', 'E_ARG');
     if (argv.cash !== undefined && !(argv.cash > 0)) throw new ForgeError(`--cash: ${argv.cash} is not a positive amount`, 'give --cash 10000', 'E_ARG');
-    const space = loadPlay(argv.play);
-    let genome = defaultGenome(space.genes);
-    if (argv.genes !== undefined) {
+    const space = fromRun?.space ?? loadPlay(argv.play!);
+    argv.play ??= fromRun?.playFile;
+    let genome = fromRun?.genome ?? defaultGenome(space.genes);
+    if (fromRun !== undefined) {
+      ctx.warn(`run ${argv.run} #${argv.rank}: in-sample fitness ${fromRun.fitness.toFixed(4)}; this backtest covers the whole window (in-sample and held-out parts)`);
+    } else if (argv.genes !== undefined) {
       let given: unknown;
       try {
         given = JSON.parse(argv.genes);
@@ -105,6 +120,19 @@ export const backtestCommand: CommandModule<object, BacktestArgs> = {
     if (argv['equity-csv']) ctx.say(`equity: ${argv['equity-csv']}`);
   },
 };
+
+/** The play text, genome and dataset of a run's hall-of-fame entry (the run folder holds all three). */
+function runWinner(ctx: CliContext, runId: string, rank: number) {
+  const p = runPaths(forgeHome(ctx.home).runsDir, path.basename(runId));
+  if (!fs.existsSync(p.configPath) || !fs.existsSync(p.hallOfFamePath)) {
+    throw new ForgeError(`no evolve run '${runId}' with a hall of fame under ${path.dirname(p.dir)}`, 'give a run id printed by forge evolve (see the runs/ folder)', 'E_NO_RUN');
+  }
+  const stored = JSON.parse(fs.readFileSync(p.configPath, 'utf8')) as StoredRunConfig;
+  const hof = JSON.parse(fs.readFileSync(p.hallOfFamePath, 'utf8')) as HallOfFameEntry[];
+  const entry = hof[rank - 1];
+  if (!Number.isInteger(rank) || entry === undefined) throw new ForgeError(`--rank: run ${runId} has ${hof.length} hall-of-fame entries, not #${rank}`, `use --rank 1..${hof.length}`, 'E_ARG');
+  return { space: parsePlay(stored.playText, stored.config.play), playFile: stored.config.play, genome: entry.genome, dataset: stored.dataset.name, fitness: entry.fitness };
+}
 
 function metricRows(m: Metrics): [string, string][] {
   return (Object.keys(m) as (keyof Metrics)[]).map((k) => {

@@ -19,6 +19,7 @@ interface EvolveArgs {
   pop?: number;
   generations?: number;
   workers?: number;
+  'batches-per-worker'?: number;
   seed?: string;
   fitness?: string;
   holdout?: string;
@@ -45,6 +46,7 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
       .option('pop', { type: 'number', alias: 'population', describe: 'Population size (default 150)' })
       .option('generations', { type: 'number', alias: 'g', describe: 'Generations (default 30)' })
       .option('workers', { type: 'number', describe: 'Worker threads; 1 runs in-process (default: one per core)' })
+      .option('batches-per-worker', { type: 'number', hidden: true, describe: 'Batches per worker per generation (load balancing only)' })
       .option('seed', { type: 'string', describe: 'Seed: same config + seed = same result (default 42)' })
       .option('fitness', { type: 'string', choices: OBJECTIVES as unknown as string[], describe: 'Objective (default sharpe)' })
       .option('holdout', { type: 'string', describe: 'Share at the end kept out of sample, e.g. 20% (default 20%)' })
@@ -102,11 +104,11 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
     try {
       let outcome: EvolveOutcome;
       if (argv.resume !== undefined) {
-        outcome = await resumeEvolve(home, argv.resume, { workers: argv.workers, maxWallMs: flags.maxWall === undefined ? undefined : resolveEvolveConfig({}, { maxWall: flags.maxWall }, DEFAULT_PLAY).operational.maxWallMs }, events, { stopRequested: () => stopRequested });
+        outcome = await resumeEvolve(home, argv.resume, { workers: argv.workers, batchesPerWorker: argv['batches-per-worker'], maxWallMs: flags.maxWall === undefined ? undefined : resolveEvolveConfig({}, { maxWall: flags.maxWall }, DEFAULT_PLAY).operational.maxWallMs }, events, { stopRequested: () => stopRequested });
       } else {
         const file = argv.config !== undefined ? readEvolveFile(argv.config) : {};
         const { config, operational } = resolveEvolveConfig(file, flags, DEFAULT_PLAY);
-        outcome = await startEvolve(home, config, operational, events, { stopRequested: () => stopRequested });
+        outcome = await startEvolve(home, config, { ...operational, batchesPerWorker: argv['batches-per-worker'] }, events, { stopRequested: () => stopRequested });
       }
       view.stop();
       report(ctx, outcome, argv.top);

@@ -24,6 +24,8 @@ export interface EvolveConfig {
 /** Knobs that change how a run goes, not what it finds. */
 export interface EvolveOperational {
   readonly workers?: number;
+  /** Batches per worker per generation (load balancing); cannot change results. */
+  readonly batchesPerWorker?: number;
   /** Wall-clock budget in milliseconds; the run stops between generations and stays resumable. */
   readonly maxWallMs?: number;
 }

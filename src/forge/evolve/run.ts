@@ -143,6 +143,7 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
     const genes = toBounds(space.genes);
     if (genes.length === 0) throw new ForgeError(`${config.play} has no genes: there is nothing to evolve`, 'make numbers genes, e.g. period: {int: [5, 50]}, or use forge backtest', 'E_NO_GENES');
 
+    const counters = { hits: 0, misses: 0, peakHeap: 0, evaluations: 0, evalMs: 0 };
     let state: GAState<EvalRecord>;
     let resumedAt: number | null = null;
     if (fs.existsSync(folder.checkpointPath)) {
@@ -164,7 +165,7 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
       pool = inlinePool((genomes: number[][]) => evaluateBatch(evaluator, genomes, () => process.memoryUsage().heapUsed));
     } else {
       const workerData: EvolveWorkerData = { job, dataset: shared };
-      pool = threadPool<number[], EvalBatchResult>(new URL('./worker.ts', import.meta.url), { workers, workerData }, (items, err) => ({
+      pool = threadPool<number[], EvalBatchResult>(new URL('./worker.ts', import.meta.url), { workers, workerData, batchesPerWorker: op.batchesPerWorker }, (items, err) => ({
         records: items.map(() => ({ fitness: -1e6, inSample: null, outOfSample: null, error: `worker failed twice: ${err.message}` })),
         cacheHits: 0,
         cacheMisses: 0,
@@ -183,7 +184,6 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
       dataset: { name: loaded.manifest.name, source: loaded.manifest.source, bars: Object.fromEntries(loaded.manifest.timeframes.map((t) => [t.tf, t.bars])), loadMs, sharedBytes: sharedBytes(shared) },
     });
 
-    const counters = { hits: 0, misses: 0, peakHeap: 0, evaluations: 0, evalMs: 0 };
     const runStart = Date.now();
     const generationsAtStart = state.generation;
     const evaluate = async (genomes: number[][]): Promise<EvalRecord[]> => {

@@ -1,0 +1,76 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { resampleFeed, sliceFeed } from '../../../src/engine/feeds.js';
+import { defaultGenome, parsePlay, resolvePlay, runPlay } from '../../../src/engine/play/index.js';
+import { LruFeatureCache } from '../../../src/forge/evolve/cache.js';
+import { createEvaluator, type EvalJob } from '../../../src/forge/evolve/evaluator.js';
+import { FAILED_FITNESS, fitnessOf, resolveFitness } from '../../../src/forge/fitness.js';
+import { randomFeed } from '../../helpers/random-feed.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+const playText = fs.readFileSync(path.join(ROOT, 'configs/plays/default.yaml'), 'utf8');
+const exec = randomFeed(6000, 'evaluator', '15m', 900_000, Date.UTC(2021, 0, 1));
+const feeds = { '15m': exec, '1h': resampleFeed(exec, '1h'), '4h': resampleFeed(exec, '4h'), '1d': resampleFeed(exec, '1d') };
+const job: EvalJob = { playText, playFile: 'default.yaml', cash: 10_000, holdout: 0.25, fitness: resolveFitness({ minTrades: 1 }), cacheBytes: 64 << 20 };
+
+describe('GA evaluator', () => {
+  it('in-sample figures equal a separate backtest on the truncated data (signals never look ahead)', () => {
+    const evaluator = createEvaluator(job, feeds);
+    const genome = defaultGenome(evaluator.space.genes);
+    const rec = evaluator.evaluate(genome);
+    expect(rec.error).toBeUndefined();
+
+    // Independent path: cut every feed at the split time and run the play from scratch on that.
+    const split = Math.floor(exec.length * 0.75);
+    const cut = exec.time[split];
+    const truncated = Object.fromEntries(
+      Object.entries(feeds).map(([tf, f]) => {
+        let n = 0;
+        while (n < f.length && f.time[n] + f.tfMs <= cut) n++;
+        return [tf, sliceFeed(f, 0, n)];
+      }),
+    );
+    const play = resolvePlay(parsePlay(playText, 'default.yaml'), genome);
+    const alone = runPlay(play, truncated, { cash: 10_000 });
+    expect(rec.inSample!.trades).toBe(alone.metrics.trades);
+    expect(rec.inSample!.finalEquity).toBeCloseTo(alone.metrics.finalEquity, 6);
+    expect(rec.inSample!.sharpe).toBeCloseTo(alone.metrics.sharpe, 9);
+    expect(rec.fitness).toBe(fitnessOf(rec.inSample!, job.fitness));
+    expect(rec.outOfSample).not.toBeNull();
+  });
+
+  it('a play that throws gets the worst fitness and its error, and the next one still runs', () => {
+    const evaluator = createEvaluator(job, feeds);
+    const bad = evaluator.evaluate([1, 2, 3]); // wrong genome length: resolvePlay throws
+    expect(bad.fitness).toBe(FAILED_FITNESS);
+    expect(bad.error).toMatch(/gene/i);
+    expect(evaluator.evaluate(defaultGenome(evaluator.space.genes)).error).toBeUndefined();
+  });
+
+  it('shares computed features between individuals through the cache', () => {
+    const evaluator = createEvaluator(job, feeds);
+    const g = defaultGenome(evaluator.space.genes);
+    evaluator.evaluate(g);
+    const misses = evaluator.cache.misses;
+    evaluator.evaluate(g);
+    expect(evaluator.cache.misses).toBe(misses); // every feature of the second run was a hit
+    expect(evaluator.cache.hits).toBeGreaterThan(0);
+  });
+});
+
+describe('LRU feature cache', () => {
+  it('evicts the least recently used arrays beyond its byte budget', () => {
+    const cache = new LruFeatureCache(3 * 800);
+    const arr = () => [new Float64Array(100)]; // 800 bytes
+    cache.set('a', arr());
+    cache.set('b', arr());
+    cache.set('c', arr());
+    cache.get('a'); // a is now the most recent
+    cache.set('d', arr());
+    expect(cache.get('b')).toBeUndefined();
+    expect(cache.get('a')).toBeDefined();
+    expect(cache.get('c')).toBeDefined();
+    expect(cache.byteSize).toBe(2400);
+  });
+});
