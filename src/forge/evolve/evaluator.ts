@@ -16,11 +16,27 @@ export interface EvalJob {
   readonly playText: string;
   readonly playFile: string;
   readonly cash: number;
-  /** Share of each execution feed at the end held out of the fitness. */
-  readonly holdout: number;
+  /** Time range [from, to) in epoch ms whose backtest gives the fitness. */
+  readonly inSample: TimeRange;
+  /** Time range reported beside it and never used for selection (a holdout, a walk-forward test window). */
+  readonly outOfSample: TimeRange | null;
   readonly fitness: FitnessSpec;
   /** Per-worker feature cache budget. */
   readonly cacheBytes: number;
+}
+
+export type TimeRange = readonly [from: number, to: number];
+
+/** Index of the first bar whose open time is >= t (binary search over sorted times). */
+export function barAt(time: Float64Array, t: number): number {
+  let lo = 0;
+  let hi = time.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (time[mid] < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The figures kept per evaluation (a subset of Metrics, all numbers). */
@@ -79,15 +95,20 @@ export function createEvaluator(job: EvalJob, feeds: Readonly<Record<string, Fee
         const play = resolvePlay(space, genome);
         const { feed, signals, atr } = compileSignals(play, feeds, cache);
         const config = simConfigOf(play, job.cash);
-        const split = Math.floor(feed.length * (1 - job.holdout));
         const warmup = playWarmup(play);
-        const part = (start: number, end: number, firstBar: number): MetricRecord => {
+        // Indicators are computed over all the data, so a range that starts after the warm-up is warm
+        // from its first bar; buy-and-hold starts where the play could first trade.
+        const part = ([from, to]: TimeRange): MetricRecord | null => {
+          const start = barAt(feed.time, from);
+          const end = barAt(feed.time, to);
+          if (end - start < 2) return null;
           const f = sliceFeed(feed, start, end);
           const result = simulate(f, sliceSignals(signals, start, end), config, atr?.subarray(start, end));
-          return keep(computeMetrics(f, result, config, { firstBar: Math.min(firstBar, Math.max(0, f.length - 1)) }));
+          return keep(computeMetrics(f, result, config, { firstBar: Math.min(Math.max(0, warmup - start), f.length - 1) }));
         };
-        const inSample = part(0, split, warmup);
-        const outOfSample = split < feed.length ? part(split, feed.length, 0) : null;
+        const inSample = part(job.inSample);
+        if (inSample === null) throw new Error(`the in-sample range holds fewer than 2 ${feed.tf} bars`);
+        const outOfSample = job.outOfSample === null ? null : part(job.outOfSample);
         return { fitness: fitnessOf(inSample, job.fitness), inSample, outOfSample };
       } catch (err) {
         return { fitness: FAILED_FITNESS, inSample: null, outOfSample: null, error: err instanceof Error ? err.message : String(err) };

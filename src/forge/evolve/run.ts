@@ -92,6 +92,12 @@ export function toBounds(genes: readonly GeneDef[]): GeneBounds[] {
   return genes.map((g) => ({ kind: g.kind, min: g.min, max: g.max, step: g.step > 0 ? g.step : undefined }));
 }
 
+/** In-sample = the window's first (1 - holdout) of time, out-of-sample = the rest. */
+export function holdoutRanges(window: { fromMs: number; toMs: number }, holdout: number): Pick<EvalJob, 'inSample' | 'outOfSample'> {
+  const split = window.fromMs + Math.round((1 - holdout) * (window.toMs - window.fromMs));
+  return { inSample: [window.fromMs, split], outOfSample: holdout > 0 ? [split, window.toMs] : null };
+}
+
 /** The run id: a hash of the resolved config with the play's content in place of its path. */
 function idFor(config: EvolveConfig, playText: string, datasetHash: string): string {
   const playSha = createHash('sha256').update(playText).digest('hex');
@@ -158,7 +164,7 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
       writeFileAtomic(folder.configPath, JSON.stringify(stored, null, 2) + '\n');
     }
 
-    const job: EvalJob = { playText: stored.playText, playFile: config.play, cash: config.cash, holdout: config.holdout, fitness: config.fitness, cacheBytes: CACHE_BYTES };
+    const job: EvalJob = { playText: stored.playText, playFile: config.play, cash: config.cash, ...holdoutRanges(loaded.manifest.window, config.holdout), fitness: config.fitness, cacheBytes: CACHE_BYTES };
     const workers = op.workers ?? defaultWorkers();
     if (workers === 1) {
       const evaluator = createEvaluator(job, sharedFeeds(shared));

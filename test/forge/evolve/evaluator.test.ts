@@ -12,7 +12,10 @@ const ROOT = path.resolve(import.meta.dirname, '../../..');
 const playText = fs.readFileSync(path.join(ROOT, 'configs/plays/default.yaml'), 'utf8');
 const exec = randomFeed(6000, 'evaluator', '15m', 900_000, Date.UTC(2021, 0, 1));
 const feeds = { '15m': exec, '1h': resampleFeed(exec, '1h'), '4h': resampleFeed(exec, '4h'), '1d': resampleFeed(exec, '1d') };
-const job: EvalJob = { playText, playFile: 'default.yaml', cash: 10_000, holdout: 0.25, fitness: resolveFitness({ minTrades: 1 }), cacheBytes: 64 << 20 };
+const split = Math.floor(exec.length * 0.75);
+const cut = exec.time[split];
+const end = exec.time[exec.length - 1] + exec.tfMs;
+const job: EvalJob = { playText, playFile: 'default.yaml', cash: 10_000, inSample: [exec.time[0], cut], outOfSample: [cut, end], fitness: resolveFitness({ minTrades: 1 }), cacheBytes: 64 << 20 };
 
 describe('GA evaluator', () => {
   it('in-sample figures equal a separate backtest on the truncated data (signals never look ahead)', () => {
@@ -22,8 +25,6 @@ describe('GA evaluator', () => {
     expect(rec.error).toBeUndefined();
 
     // Independent path: cut every feed at the split time and run the play from scratch on that.
-    const split = Math.floor(exec.length * 0.75);
-    const cut = exec.time[split];
     const truncated = Object.fromEntries(
       Object.entries(feeds).map(([tf, f]) => {
         let n = 0;
@@ -38,6 +39,7 @@ describe('GA evaluator', () => {
     expect(rec.inSample!.sharpe).toBeCloseTo(alone.metrics.sharpe, 9);
     expect(rec.fitness).toBe(fitnessOf(rec.inSample!, job.fitness));
     expect(rec.outOfSample).not.toBeNull();
+    expect(rec.outOfSample!.buyHoldReturn).toBeCloseTo(exec.close[exec.length - 1] / exec.close[split] - 1, 12);
   });
 
   it('a play that throws gets the worst fitness and its error, and the next one still runs', () => {
