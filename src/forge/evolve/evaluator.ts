@@ -42,7 +42,8 @@ export function barAt(time: Float64Array, t: number): number {
 /** The figures kept per evaluation (a subset of Metrics, all numbers). */
 export type MetricRecord = Pick<
   Metrics,
-  'totalReturn' | 'cagr' | 'sharpe' | 'sortino' | 'calmar' | 'maxDrawdown' | 'winRate' | 'profitFactor' | 'trades' | 'exposure' | 'buyHoldReturn' | 'finalEquity'
+  | 'totalReturn' | 'cagr' | 'returnAnn' | 'sharpe' | 'sortino' | 'calmar' | 'maxDrawdown' | 'winRate' | 'profitFactor' | 'trades'
+  | 'exposure' | 'buyHoldReturn' | 'finalEquity' | 'barsPerYear' | 'years'
 >;
 
 export interface EvalRecord {
@@ -61,7 +62,9 @@ export interface EvalBatchResult {
   readonly heapUsed: number;
 }
 
-const KEEP: (keyof MetricRecord)[] = ['totalReturn', 'cagr', 'sharpe', 'sortino', 'calmar', 'maxDrawdown', 'winRate', 'profitFactor', 'trades', 'exposure', 'buyHoldReturn', 'finalEquity'];
+// barsPerYear and years let later statistics turn an annualised Sharpe back into a per-bar one with
+// its number of observations (multiple-testing p-values, deflated Sharpe).
+const KEEP: (keyof MetricRecord)[] = ['totalReturn', 'cagr', 'returnAnn', 'sharpe', 'sortino', 'calmar', 'maxDrawdown', 'winRate', 'profitFactor', 'trades', 'exposure', 'buyHoldReturn', 'finalEquity', 'barsPerYear', 'years'];
 
 function keep(m: Metrics): MetricRecord {
   const out = {} as Record<keyof MetricRecord, number>;
@@ -81,7 +84,8 @@ function sliceSignals(s: Signals, start: number, end: number): Signals {
 export interface Evaluator {
   readonly space: PlaySpace;
   readonly cache: LruFeatureCache;
-  evaluate(genome: readonly number[]): EvalRecord;
+  /** `ranges` overrides the job's in/out-of-sample ranges (walk-forward windows share one worker pool). */
+  evaluate(genome: readonly number[], ranges?: Pick<EvalJob, 'inSample' | 'outOfSample'>): EvalRecord;
 }
 
 export function createEvaluator(job: EvalJob, feeds: Readonly<Record<string, Feed>>): Evaluator {
@@ -90,7 +94,7 @@ export function createEvaluator(job: EvalJob, feeds: Readonly<Record<string, Fee
   return {
     space,
     cache,
-    evaluate(genome) {
+    evaluate(genome, ranges = job) {
       try {
         const play = resolvePlay(space, genome);
         const { feed, signals, atr } = compileSignals(play, feeds, cache);
@@ -106,9 +110,9 @@ export function createEvaluator(job: EvalJob, feeds: Readonly<Record<string, Fee
           const result = simulate(f, sliceSignals(signals, start, end), config, atr?.subarray(start, end));
           return keep(computeMetrics(f, result, config, { firstBar: Math.min(Math.max(0, warmup - start), f.length - 1) }));
         };
-        const inSample = part(job.inSample);
+        const inSample = part(ranges.inSample);
         if (inSample === null) throw new Error(`the in-sample range holds fewer than 2 ${feed.tf} bars`);
-        const outOfSample = job.outOfSample === null ? null : part(job.outOfSample);
+        const outOfSample = ranges.outOfSample === null ? null : part(ranges.outOfSample);
         return { fitness: fitnessOf(inSample, job.fitness), inSample, outOfSample };
       } catch (err) {
         return { fitness: FAILED_FITNESS, inSample: null, outOfSample: null, error: err instanceof Error ? err.message : String(err) };
@@ -117,10 +121,13 @@ export function createEvaluator(job: EvalJob, feeds: Readonly<Record<string, Fee
   };
 }
 
+/** A pool item: a genome (evaluated on the job's ranges) or a genome with its own ranges. */
+export type EvalItem = number[] | { readonly genome: number[]; readonly ranges: Pick<EvalJob, 'inSample' | 'outOfSample'> };
+
 /** Runs a batch and reports the cache counters it moved. */
-export function evaluateBatch(evaluator: Evaluator, genomes: readonly (readonly number[])[], heapUsed: () => number): EvalBatchResult {
+export function evaluateBatch(evaluator: Evaluator, items: readonly EvalItem[], heapUsed: () => number): EvalBatchResult {
   const h0 = evaluator.cache.hits;
   const m0 = evaluator.cache.misses;
-  const records = genomes.map((g) => evaluator.evaluate(g));
+  const records = items.map((it) => (Array.isArray(it) ? evaluator.evaluate(it) : evaluator.evaluate(it.genome, it.ranges)));
   return { records, cacheHits: evaluator.cache.hits - h0, cacheMisses: evaluator.cache.misses - m0, heapUsed: heapUsed() };
 }
