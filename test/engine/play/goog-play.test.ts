@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadPlay } from '../../../src/forge/plays.js';
 import { playWarmup, resolvePlay, runPlay } from '../../../src/engine/play/index.js';
 import { parseCandleCsv } from '../../../src/forge/store/csv.js';
@@ -26,10 +26,18 @@ function readFeed(file: string, tf: string, tfMs: number): Feed {
 }
 
 describe.skipIf(!fs.existsSync(FILE))(`sma_cross_reversal.yaml on GOOG reproduces backtesting.py (skipped: ${FILE} absent)`, () => {
-  const space = loadPlay(path.join(ROOT, 'configs/plays/sma_cross_reversal.yaml'));
-  const play = resolvePlay(space, []);
-  const feed = readFeed(FILE, '1d', 86_400_000);
-  const { metrics: m, result } = runPlay(play, { '1d': feed });
+  // Loaded in beforeAll: a skipped describe still runs its body, and the file may be absent.
+  let space: ReturnType<typeof loadPlay>;
+  let play: ReturnType<typeof resolvePlay>;
+  let feed: Feed;
+  let m: ReturnType<typeof runPlay>['metrics'];
+  let result: ReturnType<typeof runPlay>['result'];
+  beforeAll(() => {
+    space = loadPlay(path.join(ROOT, 'configs/plays/sma_cross_reversal.yaml'));
+    play = resolvePlay(space, []);
+    feed = readFeed(FILE, '1d', 86_400_000);
+    ({ metrics: m, result } = runPlay(play, { '1d': feed }));
+  });
 
   it('the play has no genes and starts buy-and-hold after the SMA(30) warm-up', () => {
     expect(space.genes).toEqual([]);
