@@ -112,6 +112,8 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
       }
       view.stop();
       report(ctx, outcome, argv.top);
+      // A user stop is not a failure, but scripts should be able to tell it from a finished run.
+      if (outcome.status === 'interrupted') process.exitCode = 130;
     } finally {
       process.off('SIGINT', onSigint);
     }

@@ -113,6 +113,27 @@ describe('forge evolve (CLI, end to end)', () => {
     expect(files.parquet).toEqual(reference.files.parquet);
   }, 120_000);
 
+  it('Ctrl-C stops after the current generation with its checkpoint written and prints the resume command', async () => {
+    const dir = home();
+    const child = spawn(process.execPath, [CLI, ...ARGS, '--workers', '2', '--home', dir], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    const checkpoint = path.join(dir, 'runs', reference.out.runId, 'checkpoint.json');
+    const timer = setInterval(() => {
+      if (fs.existsSync(checkpoint)) {
+        clearInterval(timer);
+        child.kill('SIGINT');
+      }
+    }, 5);
+    const code = await new Promise<number | null>((r) => child.once('exit', r));
+    clearInterval(timer);
+    expect(code).toBe(130);
+    expect(stdout).toContain(`resume: forge evolve --resume ${reference.out.runId}`);
+    const state = JSON.parse(fs.readFileSync(checkpoint, 'utf8')).state;
+    expect(state.generation).toBeGreaterThan(0);
+    expect(state.generation).toBeLessThan(6);
+  }, 60_000);
+
   it('starting a finished run again shows its result instead of recomputing it', async () => {
     const dir = path.dirname(path.dirname(reference.out.runDir));
     const out = await evolve(dir, ['--workers', '1']);
