@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ForgeError } from '../../engine/errors.js';
-import { CandleStore } from '../store/store.js';
+import { openStoreWaiting } from '../store/store.js';
 import type { GenerationStats } from '../ga/optimizer.js';
 import type { EvalRecord, MetricRecord } from '../evolve/evaluator.js';
 
@@ -50,19 +49,6 @@ export interface FreshEvaluation {
 
 const METRIC_COLUMNS: (keyof MetricRecord)[] = ['totalReturn', 'sharpe', 'sortino', 'calmar', 'maxDrawdown', 'winRate', 'profitFactor', 'trades'];
 
-/** DuckDB allows one writer; another forge command may hold the store for a moment, so wait a little. */
-async function openWithRetry(storePath: string, waitMs = 15_000): Promise<CandleStore> {
-  const deadline = Date.now() + waitMs;
-  for (;;) {
-    try {
-      return await CandleStore.open(storePath);
-    } catch (err) {
-      if (!(err instanceof ForgeError && err.code === 'E_STORE_LOCKED') || Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-}
-
 const finite = (v: number | undefined | null): number | null => (v === undefined || v === null || !Number.isFinite(v) ? null : v);
 
 export async function recordGeneration(
@@ -74,7 +60,7 @@ export async function recordGeneration(
   bestFitness: number | null,
   parquetFile: string,
 ): Promise<void> {
-  const store = await openWithRetry(storePath);
+  const store = await openStoreWaiting(storePath);
   try {
     await store.run(SCHEMA);
     await store.transaction(async (s) => {
@@ -122,7 +108,7 @@ export async function recordGeneration(
 
 /** Marks a run's final status (finished, paused, stopped) without touching its generations. */
 export async function recordStatus(storePath: string, runId: string, status: string): Promise<void> {
-  const store = await openWithRetry(storePath);
+  const store = await openStoreWaiting(storePath);
   try {
     await store.run(SCHEMA);
     await store.run(`UPDATE runs SET status = $1, updated_at = now() WHERE run_id = $2`, [status, runId]);

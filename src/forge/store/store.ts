@@ -126,3 +126,19 @@ export async function withStore<T>(storePath: string, options: OpenStoreOptions,
     store.close();
   }
 }
+
+/**
+ * Opens the store for writing, waiting up to `waitMs` while another forge process holds the lock:
+ * runs record results between generations and must not fail because an import is finishing.
+ */
+export async function openStoreWaiting(storePath: string, waitMs = 15_000): Promise<CandleStore> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      return await CandleStore.open(storePath);
+    } catch (err) {
+      if (!(err instanceof ForgeError && err.code === 'E_STORE_LOCKED') || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
