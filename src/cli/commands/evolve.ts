@@ -152,8 +152,8 @@ function report(ctx: CliContext, o: EvolveOutcome, top: number): void {
   ctx.say(table(['#', 'fitness', 'IS return', 'IS sharpe', 'IS maxDD', 'IS trades', 'OOS return', 'OOS sharpe', 'OOS maxDD', 'OOS trades'], rows));
   const best = o.hallOfFame[0];
   if (best) {
-    ctx.say(`\nbest play's genes:`);
-    for (const [k, v] of Object.entries(best.params)) ctx.say(`  ${k}: ${v}`);
+    ctx.say(`\nbest play:`);
+    for (const line of best.play) ctx.say(`  ${line}`);
   }
   const rel = path.relative(process.cwd(), o.runDir) || o.runDir;
   ctx.say(`\nrun folder: ${rel} (config.json, checkpoint.json, hall_of_fame.json, generations.json, evaluations/*.parquet)`);

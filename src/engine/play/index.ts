@@ -39,3 +39,4 @@ export { defaultGenome, describeGenome, normalizeGene } from './genes.js';
 export { featureKey, MapFeatureCache, type FeatureCache } from './features.js';
 export { compileSignals, playFeatures, featureValues, atrRequest, type CompiledPlay } from './signals.js';
 export { runPlay, simConfigOf, playWarmup, type PlayRun, type RunOptions } from './run.js';
+export { describePlay, describeExpr } from './describe.js';

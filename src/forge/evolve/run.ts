@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ForgeError } from '../../engine/errors.js';
-import { describeGenome, parsePlay, type GeneDef } from '../../engine/play/index.js';
+import { describeGenome, describePlay, parsePlay, resolvePlay, type GeneDef } from '../../engine/play/index.js';
 import { writeFileAtomic } from '../atomic.js';
 import { ensureDataset } from '../datasets/build.js';
 import { loadDataset } from '../datasets/load.js';
@@ -61,6 +61,8 @@ export interface HallOfFameEntry {
   readonly generation: number;
   readonly genome: number[];
   readonly params: Record<string, string | number | boolean>;
+  /** The resolved play in words: only the features and rules it actually uses. */
+  readonly play: string[];
   readonly inSample: EvalRecord['inSample'];
   readonly outOfSample: EvalRecord['outOfSample'];
 }
@@ -253,6 +255,7 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
         generation: h.generation,
         genome: h.genome,
         params: describeGenome(space.genes, h.genome),
+        play: describePlay(resolvePlay(space, h.genome)),
         inSample: h.evaluation.inSample,
         outOfSample: h.evaluation.outOfSample,
       }));
