@@ -1,8 +1,9 @@
 import type { CommandModule } from 'yargs';
+import { backtestCommand } from './backtest.js';
 import { dataCommand } from './data.js';
 import { datasetsCommand } from './datasets.js';
-import { backtestCommand } from './backtest.js';
 import { evolveCommand } from './evolve.js';
+import { walkforwardCommand } from './walkforward.js';
 
 // Each command file exports one yargs CommandModule; they are listed here so `forge --help` shows them all.
-export const commands: CommandModule<any, any>[] = [dataCommand, datasetsCommand, backtestCommand, evolveCommand];
+export const commands: CommandModule<any, any>[] = [dataCommand, datasetsCommand, backtestCommand, evolveCommand, walkforwardCommand];

@@ -20,6 +20,8 @@ export const DEFAULT_SYNTHETIC_SEED = 'forge';
 export interface BuildOptions {
   /** No real candles for the symbol/base timeframe: generate the regime-shaped synthetic stand-in. */
   readonly allowSynthetic: boolean;
+  /** The user asked for --synthetic explicitly (then ignoring it because real candles exist is worth a warning). */
+  readonly syntheticRequested?: boolean;
   readonly seed?: string | number;
   readonly warn: (msg: string) => void;
   /** Progress, e.g. after each timeframe's Parquet file is written. Throwing aborts the build. */
@@ -102,7 +104,7 @@ async function prepareCandles(store: CandleStore, def: DatasetDef, o: BuildOptio
   let c = await countCandles(store, def);
   let seed: string | undefined;
   if (c.realAll > 0) {
-    if (o.allowSynthetic) o.warn(`dataset ${def.name}: the store holds real ${what} candles, so they are used and --synthetic is ignored (real data always wins)`);
+    if (o.syntheticRequested) o.warn(`dataset ${def.name}: the store holds real ${what} candles, so they are used and --synthetic is ignored (real data always wins)`);
   } else if (o.allowSynthetic) {
     seed = String(o.seed ?? DEFAULT_SYNTHETIC_SEED);
     const made = await storeSynthetic(store, { symbol: def.symbol, tf: def.baseTf, from: def.from, to: def.to, seed, shape: def.regime });

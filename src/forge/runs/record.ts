@@ -8,12 +8,15 @@ import type { EvalRecord, MetricRecord } from '../evolve/evaluator.js';
 // new evaluations in DuckDB in one transaction, then exports that generation's evaluations to
 // Parquet. Rows are keyed so that redoing a generation after a crash rewrites the same rows.
 
-const SCHEMA = `
+/** Every kind of run (evolve, walkforward, ...) has a row here; other commands create it the same way. */
+export const RUNS_SCHEMA = `
 CREATE TABLE IF NOT EXISTS runs (
   run_id VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, dataset VARCHAR NOT NULL, dataset_hash VARCHAR NOT NULL,
   dataset_source VARCHAR NOT NULL, seed VARCHAR NOT NULL, config JSON NOT NULL, created_at TIMESTAMP NOT NULL,
   updated_at TIMESTAMP NOT NULL, generations_done INTEGER NOT NULL, status VARCHAR NOT NULL, best_fitness DOUBLE
-);
+);`;
+
+const SCHEMA = `${RUNS_SCHEMA}
 CREATE TABLE IF NOT EXISTS generations (
   run_id VARCHAR NOT NULL, generation INTEGER NOT NULL, evaluated INTEGER NOT NULL, reused INTEGER NOT NULL,
   best DOUBLE, mean DOUBLE, median DOUBLE, worst DOUBLE, std DOUBLE, diversity DOUBLE, immigrants INTEGER NOT NULL,

@@ -33,6 +33,7 @@ export const buildCommand: CommandModule<object, BuildArgs> = {
     const warnings: string[] = [];
     const manifests = await buildDatasets(forgeHome(ctx.home), argv.names ?? [], {
       allowSynthetic: argv.synthetic,
+      syntheticRequested: argv.synthetic,
       seed: argv.seed,
       warn: (msg) => {
         warnings.push(msg);

@@ -1,0 +1,197 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ForgeError } from '../../engine/errors.js';
+import { defaultGenome, parsePlay, resolvePlay } from '../../engine/play/index.js';
+import { writeFileAtomic } from '../atomic.js';
+import { ensureDataset } from '../datasets/build.js';
+import { loadDataset } from '../datasets/load.js';
+import { createEvaluator, evaluateBatch, type EvalBatchResult, type EvalItem, type EvalJob, type MetricRecord } from '../evolve/evaluator.js';
+import { toBounds } from '../evolve/run.js';
+import type { EvolveWorkerData } from '../evolve/worker.js';
+import { FAILED_FITNESS } from '../fitness.js';
+import type { ForgeHome } from '../home.js';
+import { defaultWorkers, inlinePool, threadPool, type BatchPool } from '../pool/pool.js';
+import { acquireRunFolder, runId as computeRunId } from '../runs/run-folder.js';
+import { sharedFeeds, shareFeeds } from '../shared/columns.js';
+import { aggregate, verdict, type Aggregate, type Verdict } from './aggregate.js';
+import type { WalkforwardConfig } from './config.js';
+import { equityCsv, stitchEquity, summarise, type StitchedSummary } from './equity.js';
+import { recordWalkforward } from './record.js';
+import { searchWindows, type SearchProgress } from './search.js';
+import { generateWindows, type Range, type WalkWindow } from './windows.js';
+
+// `forge walkforward` without the printing: load the dataset once into shared memory, compute every
+// window up front, search all windows on one pool, test each winner on its unseen range, aggregate,
+// stitch the out-of-sample equity, then write the run folder (atomic files) and DuckDB (one
+// transaction). walkforward.json holds nothing that depends on timing or the worker count, so runs
+// with the same config and seed compare byte for byte.
+
+export interface RangeInfo {
+  readonly from: string;
+  readonly to: string;
+  readonly fromMs: number;
+  readonly toMs: number;
+}
+
+export interface WindowRecord {
+  readonly index: number;
+  readonly train: RangeInfo;
+  readonly test: RangeInfo;
+  readonly status: 'ok' | 'failed';
+  readonly error: string | null;
+  readonly genome: number[] | null;
+  readonly params: Record<string, string | number | boolean> | null;
+  /** The winner's in-sample fitness. */
+  readonly fitness: number | null;
+  readonly evaluations: number;
+  readonly generations: number;
+  readonly inSample: MetricRecord | null;
+  readonly outOfSample: MetricRecord | null;
+  /** (IS cagr - OOS cagr) / |IS cagr|. */
+  readonly drop: number | null;
+}
+
+/** What walkforward.json holds. */
+export interface WalkforwardReport {
+  readonly runId: string;
+  readonly kind: 'walkforward';
+  readonly dataset: { readonly name: string; readonly hash: string; readonly source: 'real' | 'synthetic' };
+  readonly config: WalkforwardConfig;
+  readonly playText: string;
+  readonly timeframe: string;
+  readonly windows: WindowRecord[];
+  readonly aggregate: Aggregate;
+  readonly verdict: Verdict;
+  readonly stitched: StitchedSummary;
+}
+
+export interface WalkforwardOutcome extends WalkforwardReport {
+  readonly runDir: string;
+  readonly equityCsv: string;
+  readonly reused: boolean;
+  readonly workers: number;
+  readonly wallMs: number;
+  readonly evaluationsPerSec: number;
+}
+
+export interface WalkforwardEvents {
+  warn(message: string): void;
+  start(info: { runId: string; runDir: string; dataset: WalkforwardReport['dataset']; timeframe: string; bars: number; windows: readonly WindowRecordRanges[]; workers: number; genes: number }): void;
+  generation(p: SearchProgress & { elapsedMs: number; etaMs: number; windows: number }): void;
+  window(w: WindowRecord, total: number): void;
+}
+
+export type WindowRecordRanges = Pick<WindowRecord, 'index' | 'train' | 'test'>;
+
+const CACHE_BYTES = 512 * 1024 * 1024;
+
+const rangeInfo = ([fromMs, toMs]: Range): RangeInfo => ({ from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), fromMs, toMs });
+
+export function walkforwardPaths(runDir: string) {
+  return { config: path.join(runDir, 'config.json'), report: path.join(runDir, 'walkforward.json'), equity: path.join(runDir, 'equity.csv') };
+}
+
+export async function runWalkforward(home: ForgeHome, config: WalkforwardConfig, op: { workers?: number }, events: WalkforwardEvents): Promise<WalkforwardOutcome> {
+  const t0 = Date.now();
+  const playText = fs.readFileSync(config.play, 'utf8');
+  const space = parsePlay(playText, config.play); // a bad play fails here, before any dataset work
+  if (space.genes.length === 0) throw new ForgeError(`${config.play} has no genes: there is nothing to optimise per window`, 'make numbers genes, e.g. period: {int: [5, 50]}', 'E_NO_GENES');
+  const manifest = await ensureDataset(home, config.dataset, { allowSynthetic: true, warn: events.warn });
+  const playSha = createHash('sha256').update(playText).digest('hex');
+  const id = computeRunId({ ...config, play: playSha }, manifest.hash, config.seed);
+  const folder = acquireRunFolder(home.runsDir, id);
+  const files = walkforwardPaths(folder.dir);
+  const workers = op.workers ?? defaultWorkers();
+  let pool: BatchPool<EvalItem, EvalBatchResult> | undefined;
+  try {
+    if (fs.existsSync(files.report) && fs.existsSync(files.equity)) {
+      const stored = JSON.parse(fs.readFileSync(files.report, 'utf8')) as WalkforwardReport;
+      return { ...stored, runDir: folder.dir, equityCsv: files.equity, reused: true, workers, wallMs: Date.now() - t0, evaluationsPerSec: 0 };
+    }
+    const loaded = await loadDataset(home, manifest.name);
+    const dataset = { name: manifest.name, hash: loaded.manifest.hash, source: loaded.manifest.source };
+    const tf = resolvePlay(space, defaultGenome(space.genes)).market.tf;
+    const feed = loaded.feeds[tf];
+    if (feed === undefined) {
+      throw new ForgeError(
+        `the play's timeframe ${tf} is not in dataset ${manifest.name} (it has ${Object.keys(loaded.feeds).join(', ')})`,
+        `use a dataset with ${tf} as base or derived timeframe, or a play on one of those`,
+        'E_WF_TIMEFRAME',
+      );
+    }
+    const windows: WalkWindow[] = generateWindows(config, feed.time, feed.tfMs);
+    writeFileAtomic(files.config, JSON.stringify({ runId: id, config, playText, dataset }, null, 2) + '\n');
+    events.start({ runId: id, runDir: folder.dir, dataset, timeframe: tf, bars: feed.length, windows: windows.map((w) => ({ index: w.index, train: rangeInfo(w.train), test: rangeInfo(w.test) })), workers, genes: space.genes.length });
+
+    const shared = shareFeeds(loaded.manifest.name, loaded.manifest.hash, loaded.feeds);
+    const whole: Range = [windows[0].train[0], windows[windows.length - 1].test[1]];
+    const job: EvalJob = { playText, playFile: config.play, cash: config.cash, inSample: whole, outOfSample: null, fitness: config.fitness, cacheBytes: CACHE_BYTES };
+    if (workers === 1) {
+      const evaluator = createEvaluator(job, sharedFeeds(shared));
+      pool = inlinePool((items: EvalItem[]) => evaluateBatch(evaluator, items, () => process.memoryUsage().heapUsed));
+    } else {
+      const workerData: EvolveWorkerData = { job, dataset: shared };
+      pool = threadPool<EvalItem, EvalBatchResult>(new URL('../evolve/worker.ts', import.meta.url), { workers, workerData }, (items, err) => ({
+        records: items.map(() => ({ fitness: FAILED_FITNESS, inSample: null, outOfSample: null, error: `worker failed twice: ${err.message}` })),
+        cacheHits: 0,
+        cacheMisses: 0,
+        heapUsed: 0,
+      }));
+    }
+
+    const searchStart = Date.now();
+    const found = await searchWindows(windows, space.genes, toBounds(space.genes), config.ga, config.fitness, config.seed, pool, (p) => {
+      const elapsed = Date.now() - searchStart;
+      events.generation({ ...p, elapsedMs: elapsed, etaMs: p.generation > 0 ? (elapsed / p.generation) * (p.generations - p.generation) : NaN, windows: windows.length });
+    });
+    const searchMs = Date.now() - searchStart;
+    const evaluations = found.reduce((s, f) => s + f.evaluations, 0);
+
+    const records: WindowRecord[] = found.map((f, i) => ({
+      index: f.index,
+      train: rangeInfo(windows[i].train),
+      test: rangeInfo(windows[i].test),
+      status: f.status,
+      error: f.error,
+      genome: f.genome,
+      params: f.params,
+      fitness: f.fitness,
+      evaluations: f.evaluations,
+      generations: f.generations,
+      inSample: f.record?.inSample ?? null,
+      outOfSample: f.record?.outOfSample ?? null,
+      drop: f.drop,
+    }));
+    for (const r of records) events.window(r, records.length);
+
+    const agg = aggregate(records);
+    const curve = stitchEquity(
+      records.map((r, i) => ({ index: r.index, test: windows[i].test, genome: r.status === 'ok' ? r.genome : null })),
+      space,
+      loaded.feeds,
+      feed,
+      config.cash,
+    );
+    const report: WalkforwardReport = {
+      runId: id,
+      kind: 'walkforward',
+      dataset,
+      config,
+      playText,
+      timeframe: tf,
+      windows: records,
+      aggregate: agg,
+      verdict: verdict(agg, config.criteria),
+      stitched: summarise(curve, config.cash),
+    };
+    writeFileAtomic(files.equity, equityCsv(curve));
+    await recordWalkforward(home.storePath, report);
+    // Last: its presence marks the run complete (a rerun of the same id shows it instead of recomputing).
+    writeFileAtomic(files.report, JSON.stringify(report, null, 2) + '\n');
+    return { ...report, runDir: folder.dir, equityCsv: files.equity, reused: false, workers, wallMs: Date.now() - t0, evaluationsPerSec: searchMs > 0 ? (evaluations * 1000) / searchMs : 0 };
+  } finally {
+    await pool?.close();
+    folder.release();
+  }
+}
