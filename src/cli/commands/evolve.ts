@@ -15,6 +15,8 @@ interface EvolveArgs {
   config?: string;
   resume?: string;
   dataset?: string;
+  regimes?: string;
+  across?: 'min' | 'mean';
   play?: string;
   pop?: number;
   generations?: number;
@@ -42,6 +44,8 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
       .option('config', { type: 'string', describe: 'YAML run config (e.g. configs/overnight.yaml); flags override it' })
       .option('resume', { type: 'string', describe: 'Continue the run with this id (or run folder)' })
       .option('dataset', { type: 'string', describe: 'Dataset name from the catalog (default BTCUSDT_FULL_CYCLE)' })
+      .option('regimes', { type: 'string', describe: 'More datasets the fitness must hold on, comma-separated (e.g. BTCUSDT_BEAR_2022,BTCUSDT_BULL_2024)' })
+      .option('across', { type: 'string', choices: ['min', 'mean'], describe: 'How fitness combines the datasets (default min: the worst regime decides)' })
       .option('play', { type: 'string', describe: 'Play file whose genes are searched (default configs/plays/default.yaml)' })
       .option('pop', { type: 'number', alias: 'population', describe: 'Population size (default 150)' })
       .option('generations', { type: 'number', alias: 'g', describe: 'Generations (default 30)' })
@@ -64,6 +68,8 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
     const home = forgeHome(ctx.home);
     const flags: EvolveInput = {
       dataset: argv.dataset,
+      regimes: argv.regimes === undefined ? undefined : argv.regimes.split(',').map((x) => x.trim()).filter(Boolean),
+      across: argv.across,
       play: argv.play,
       seed: argv.seed,
       holdout: argv.holdout,
@@ -151,6 +157,11 @@ function report(ctx: CliContext, o: EvolveOutcome, top: number): void {
   ]);
   ctx.say(table(['#', 'fitness', 'IS return', 'IS sharpe', 'IS maxDD', 'IS trades', 'OOS return', 'OOS sharpe', 'OOS maxDD', 'OOS trades'], rows));
   const best = o.hallOfFame[0];
+  if (best?.regimes?.length) {
+    ctx.say(`\nfitness = ${o.config.across} over ${[o.dataset.name, ...best.regimes.map((r) => r.dataset)].join(', ')}; the best play on each (in-sample):`);
+    const main = { dataset: o.dataset.name, fitness: NaN, inSample: best.inSample, outOfSample: best.outOfSample };
+    ctx.say(table(['dataset', 'IS return', 'IS sharpe', 'IS maxDD', 'IS trades'], [main, ...best.regimes].map((r) => [r.dataset, pct(r.inSample?.totalReturn), num(r.inSample?.sharpe), pct(r.inSample?.maxDrawdown), r.inSample?.trades ?? 0])));
+  }
   if (best) {
     ctx.say(`\nbest play:`);
     for (const line of best.play) ctx.say(`  ${line}`);

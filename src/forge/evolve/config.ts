@@ -11,6 +11,9 @@ import { DEFAULTS as GA_DEFAULTS, resolveGAOptions, type GAOptions } from '../ga
 
 export interface EvolveConfig {
   readonly dataset: string;
+  /** More regime datasets the fitness must hold on (min or mean over all, each on its in-sample part). */
+  readonly regimes: readonly string[];
+  readonly across: 'min' | 'mean';
   /** Path of the play (search space) file. */
   readonly play: string;
   readonly seed: string;
@@ -32,6 +35,8 @@ export interface EvolveOperational {
 
 export interface EvolveInput {
   dataset?: string;
+  regimes?: string[];
+  across?: 'min' | 'mean';
   play?: string;
   seed?: string | number;
   holdout?: string | number;
@@ -44,7 +49,7 @@ export interface EvolveInput {
 
 export const EVOLVE_DEFAULTS = Object.freeze({ dataset: 'BTCUSDT_FULL_CYCLE', seed: '42', holdout: 0.2, cash: 10_000 });
 
-const TOP_KEYS = ['dataset', 'play', 'seed', 'holdout', 'cash', 'fitness', 'ga', 'workers', 'max_wall'];
+const TOP_KEYS = ['dataset', 'regimes', 'across', 'play', 'seed', 'holdout', 'cash', 'fitness', 'ga', 'workers', 'max_wall'];
 const FITNESS_KEYS: Record<string, keyof FitnessSpec> = { objective: 'objective', min_trades: 'minTrades', max_drawdown: 'maxDrawdown' };
 const GA_KEYS: Record<string, keyof GAOptions> = Object.fromEntries(
   Object.keys(GA_DEFAULTS).map((k) => [k.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase()), k as keyof GAOptions]),
@@ -72,6 +77,8 @@ export function readEvolveFile(file: string): EvolveInput {
   const playPath = d.play === undefined ? undefined : path.resolve(path.dirname(file), String(d.play));
   return {
     dataset: d.dataset as string | undefined,
+    regimes: d.regimes === undefined ? undefined : Array.isArray(d.regimes) ? d.regimes.map(String) : [String(d.regimes)],
+    across: d.across as 'min' | 'mean' | undefined,
     play: playPath && fs.existsSync(playPath) ? playPath : (d.play as string | undefined),
     seed: d.seed as string | number | undefined,
     holdout: d.holdout as string | number | undefined,
@@ -96,6 +103,8 @@ export function resolveEvolveConfig(file: EvolveInput, flags: EvolveInput, defau
   const pick = <T>(a: T | undefined, b: T | undefined, d: T): T => (a !== undefined ? a : b !== undefined ? b : d);
   const config: EvolveConfig = {
     dataset: pick(flags.dataset, file.dataset, EVOLVE_DEFAULTS.dataset),
+    regimes: pick(flags.regimes, file.regimes, []),
+    across: pick(flags.across, file.across, 'min' as const),
     play: path.resolve(pick(flags.play, file.play, defaultPlay)),
     seed: String(pick(flags.seed, file.seed, EVOLVE_DEFAULTS.seed)),
     holdout: parseHoldout(pick(flags.holdout, file.holdout, EVOLVE_DEFAULTS.holdout)),
@@ -103,6 +112,8 @@ export function resolveEvolveConfig(file: EvolveInput, flags: EvolveInput, defau
     fitness: resolveFitness({ ...FITNESS_DEFAULTS, ...clean(file.fitness), ...clean(flags.fitness) }),
     ga: resolveGAOptions({ ...clean(file.ga), ...clean(flags.ga) }),
   };
+  if (config.across !== 'min' && config.across !== 'mean') throw new ForgeError(`across: '${config.across}' is not min or mean`, 'use across: min (the worst regime decides) or mean', 'E_CONFIG');
+  if (config.regimes.includes(config.dataset)) throw new ForgeError(`regimes: '${config.dataset}' is already the main dataset`, 'list only the other regime datasets', 'E_CONFIG');
   if (!(config.cash > 0)) throw new ForgeError(`cash: got ${config.cash}, expected a positive amount`, 'e.g. --cash 10000', 'E_CONFIG');
   if (!fs.existsSync(config.play)) throw new ForgeError(`play: ${config.play} does not exist`, 'give a play file, e.g. --play configs/plays/default.yaml', 'E_CONFIG');
   const workers = pick(flags.workers, file.workers, 'auto' as const);

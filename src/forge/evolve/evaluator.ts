@@ -1,6 +1,6 @@
 import { sliceFeed } from '../../engine/feeds.js';
 import { computeMetrics, type Metrics } from '../../engine/metrics/metrics.js';
-import { compileSignals, parsePlay, playWarmup, resolvePlay, simConfigOf, type PlaySpace } from '../../engine/play/index.js';
+import { compileSignals, parsePlay, playWarmup, resolvePlay, simConfigOf, type Play, type PlaySpace } from '../../engine/play/index.js';
 import { simulate } from '../../engine/sim/simulate.js';
 import type { Signals } from '../../engine/sim/types.js';
 import type { Feed } from '../../engine/types.js';
@@ -23,6 +23,27 @@ export interface EvalJob {
   readonly fitness: FitnessSpec;
   /** Per-worker feature cache budget. */
   readonly cacheBytes: number;
+  /**
+   * Further regime datasets the fitness must hold on (feeds passed to createEvaluator in this order);
+   * the fitness is the min or mean over the main dataset and these, each on its own in-sample range.
+   */
+  readonly regimes?: readonly RegimePart[];
+  readonly across?: 'min' | 'mean';
+}
+
+export interface RegimePart {
+  readonly name: string;
+  readonly inSample: TimeRange;
+  readonly outOfSample: TimeRange | null;
+}
+
+/** One regime dataset's share of an evaluation. */
+export interface RegimeRecord {
+  readonly dataset: string;
+  readonly fitness: number;
+  readonly inSample: MetricRecord | null;
+  readonly outOfSample: MetricRecord | null;
+  readonly error?: string;
 }
 
 export type TimeRange = readonly [from: number, to: number];
@@ -52,6 +73,8 @@ export interface EvalRecord {
   readonly outOfSample: MetricRecord | null;
   /** Set when the play threw; fitness is then FAILED_FITNESS. */
   readonly error?: string;
+  /** With regime datasets: each one's fitness and figures (the fitness above aggregates them). */
+  readonly regimes?: readonly RegimeRecord[];
 }
 
 export interface EvalBatchResult {
@@ -83,40 +106,72 @@ function sliceSignals(s: Signals, start: number, end: number): Signals {
 
 export interface Evaluator {
   readonly space: PlaySpace;
+  /** The main dataset's feature cache (regime datasets have their own: feature keys do not name the data). */
   readonly cache: LruFeatureCache;
+  /** Hits and misses over every cache of this evaluator. */
+  cacheCounts(): { hits: number; misses: number };
   /** `ranges` overrides the job's in/out-of-sample ranges (walk-forward windows share one worker pool). */
   evaluate(genome: readonly number[], ranges?: Pick<EvalJob, 'inSample' | 'outOfSample'>): EvalRecord;
 }
 
-export function createEvaluator(job: EvalJob, feeds: Readonly<Record<string, Feed>>): Evaluator {
+type Ranges = Pick<EvalJob, 'inSample' | 'outOfSample'>;
+
+/** In- and out-of-sample figures of one play on one dataset: signals once over all of it, then each range simulated. */
+function backtestRanges(play: Play, feeds: Readonly<Record<string, Feed>>, cache: LruFeatureCache, cash: number, ranges: Ranges) {
+  const { feed, signals, atr } = compileSignals(play, feeds, cache);
+  const config = simConfigOf(play, cash);
+  const warmup = playWarmup(play);
+  // Indicators are computed over all the data, so a range that starts after the warm-up is warm
+  // from its first bar; buy-and-hold starts where the play could first trade.
+  const part = ([from, to]: TimeRange): MetricRecord | null => {
+    const start = barAt(feed.time, from);
+    const end = barAt(feed.time, to);
+    if (end - start < 2) return null;
+    const f = sliceFeed(feed, start, end);
+    const result = simulate(f, sliceSignals(signals, start, end), config, atr?.subarray(start, end));
+    return keep(computeMetrics(f, result, config, { firstBar: Math.min(Math.max(0, warmup - start), f.length - 1) }));
+  };
+  const inSample = part(ranges.inSample);
+  if (inSample === null) throw new Error(`the in-sample range holds fewer than 2 ${feed.tf} bars`);
+  return { inSample, outOfSample: ranges.outOfSample === null ? null : part(ranges.outOfSample) };
+}
+
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+export function createEvaluator(job: EvalJob, feeds: Readonly<Record<string, Feed>>, regimeFeeds: readonly Readonly<Record<string, Feed>>[] = []): Evaluator {
   const space = parsePlay(job.playText, job.playFile);
-  const cache = new LruFeatureCache(job.cacheBytes);
+  const regimes = job.regimes ?? [];
+  if (regimeFeeds.length !== regimes.length) throw new Error(`internal: ${regimes.length} regimes but ${regimeFeeds.length} feed sets`);
+  const share = Math.floor(job.cacheBytes / (1 + regimes.length));
+  const cache = new LruFeatureCache(share);
+  const regimeCaches = regimes.map(() => new LruFeatureCache(share));
+  const all = [cache, ...regimeCaches];
   return {
     space,
     cache,
+    cacheCounts: () => ({ hits: all.reduce((s, c) => s + c.hits, 0), misses: all.reduce((s, c) => s + c.misses, 0) }),
     evaluate(genome, ranges = job) {
+      let play: Play;
+      let main: ReturnType<typeof backtestRanges>;
       try {
-        const play = resolvePlay(space, genome);
-        const { feed, signals, atr } = compileSignals(play, feeds, cache);
-        const config = simConfigOf(play, job.cash);
-        const warmup = playWarmup(play);
-        // Indicators are computed over all the data, so a range that starts after the warm-up is warm
-        // from its first bar; buy-and-hold starts where the play could first trade.
-        const part = ([from, to]: TimeRange): MetricRecord | null => {
-          const start = barAt(feed.time, from);
-          const end = barAt(feed.time, to);
-          if (end - start < 2) return null;
-          const f = sliceFeed(feed, start, end);
-          const result = simulate(f, sliceSignals(signals, start, end), config, atr?.subarray(start, end));
-          return keep(computeMetrics(f, result, config, { firstBar: Math.min(Math.max(0, warmup - start), f.length - 1) }));
-        };
-        const inSample = part(ranges.inSample);
-        if (inSample === null) throw new Error(`the in-sample range holds fewer than 2 ${feed.tf} bars`);
-        const outOfSample = ranges.outOfSample === null ? null : part(ranges.outOfSample);
-        return { fitness: fitnessOf(inSample, job.fitness), inSample, outOfSample };
+        play = resolvePlay(space, genome);
+        main = backtestRanges(play, feeds, cache, job.cash, ranges);
       } catch (err) {
-        return { fitness: FAILED_FITNESS, inSample: null, outOfSample: null, error: err instanceof Error ? err.message : String(err) };
+        return { fitness: FAILED_FITNESS, inSample: null, outOfSample: null, error: message(err) };
       }
+      const fitness = fitnessOf(main.inSample, job.fitness);
+      if (regimes.length === 0) return { fitness, inSample: main.inSample, outOfSample: main.outOfSample };
+      const records: RegimeRecord[] = regimes.map((r, i) => {
+        try {
+          const run = backtestRanges(play, regimeFeeds[i], regimeCaches[i], job.cash, r);
+          return { dataset: r.name, fitness: fitnessOf(run.inSample, job.fitness), ...run };
+        } catch (err) {
+          return { dataset: r.name, fitness: FAILED_FITNESS, inSample: null, outOfSample: null, error: message(err) };
+        }
+      });
+      const values = [fitness, ...records.map((r) => r.fitness)];
+      const combined = job.across === 'mean' ? values.reduce((a, b) => a + b, 0) / values.length : Math.min(...values);
+      return { fitness: combined, inSample: main.inSample, outOfSample: main.outOfSample, regimes: records };
     },
   };
 }
@@ -126,8 +181,8 @@ export type EvalItem = number[] | { readonly genome: number[]; readonly ranges: 
 
 /** Runs a batch and reports the cache counters it moved. */
 export function evaluateBatch(evaluator: Evaluator, items: readonly EvalItem[], heapUsed: () => number): EvalBatchResult {
-  const h0 = evaluator.cache.hits;
-  const m0 = evaluator.cache.misses;
+  const before = evaluator.cacheCounts();
   const records = items.map((it) => (Array.isArray(it) ? evaluator.evaluate(it) : evaluator.evaluate(it.genome, it.ranges)));
-  return { records, cacheHits: evaluator.cache.hits - h0, cacheMisses: evaluator.cache.misses - m0, heapUsed: heapUsed() };
+  const after = evaluator.cacheCounts();
+  return { records, cacheHits: after.hits - before.hits, cacheMisses: after.misses - before.misses, heapUsed: heapUsed() };
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ForgeError } from '../../engine/errors.js';
-import { describeGenome, describePlay, parsePlay, resolvePlay, type GeneDef } from '../../engine/play/index.js';
+import { defaultGenome, describeGenome, describePlay, parsePlay, resolvePlay, type GeneDef } from '../../engine/play/index.js';
 import { writeFileAtomic } from '../atomic.js';
 import { ensureDataset } from '../datasets/build.js';
 import { loadDataset } from '../datasets/load.js';
@@ -26,7 +26,15 @@ export interface StoredRunConfig {
   readonly runId: string;
   readonly config: EvolveConfig;
   readonly playText: string;
-  readonly dataset: { readonly name: string; readonly hash: string; readonly source: 'real' | 'synthetic' };
+  readonly dataset: DatasetRef;
+  /** Regime datasets the fitness also holds on (config.regimes), with the content they had. */
+  readonly regimes?: readonly DatasetRef[];
+}
+
+export interface DatasetRef {
+  readonly name: string;
+  readonly hash: string;
+  readonly source: 'real' | 'synthetic';
 }
 
 export interface EvolveEvents {
@@ -65,6 +73,8 @@ export interface HallOfFameEntry {
   readonly play: string[];
   readonly inSample: EvalRecord['inSample'];
   readonly outOfSample: EvalRecord['outOfSample'];
+  /** With regime datasets: each one's fitness and figures. */
+  readonly regimes?: EvalRecord['regimes'];
 }
 
 export interface EvolveOutcome {
@@ -111,8 +121,13 @@ export async function startEvolve(home: ForgeHome, config: EvolveConfig, op: Evo
   const playText = fs.readFileSync(config.play, 'utf8');
   parsePlay(playText, config.play); // a bad play fails here, before any dataset work
   const manifest = await ensureDataset(home, config.dataset, { allowSynthetic: true, warn: events.warn });
-  const id = idFor(config, playText, manifest.hash);
-  const stored: StoredRunConfig = { runId: id, config, playText, dataset: { name: manifest.name, hash: manifest.hash, source: manifest.source } };
+  const regimes: DatasetRef[] = [];
+  for (const name of config.regimes) {
+    const m = await ensureDataset(home, name, { allowSynthetic: true, warn: events.warn });
+    regimes.push({ name: m.name, hash: m.hash, source: m.source });
+  }
+  const id = idFor(config, playText, [manifest.hash, ...regimes.map((r) => r.hash)].join('+'));
+  const stored: StoredRunConfig = { runId: id, config, playText, dataset: { name: manifest.name, hash: manifest.hash, source: manifest.source }, regimes };
   return execute(home, stored, op, events, control);
 }
 
@@ -125,7 +140,7 @@ export async function resumeEvolve(home: ForgeHome, runIdOrDir: string, op: Evol
     throw new ForgeError(`no run '${id}' under ${home.runsDir}`, known ? `runs here: ${known}` : 'start one with forge evolve', 'E_NO_RUN');
   }
   const stored = JSON.parse(fs.readFileSync(p.configPath, 'utf8')) as StoredRunConfig;
-  await ensureDataset(home, stored.dataset.name, { allowSynthetic: true, warn: events.warn });
+  for (const d of [stored.dataset, ...(stored.regimes ?? [])]) await ensureDataset(home, d.name, { allowSynthetic: true, warn: events.warn });
   return execute(home, stored, op, events, control);
 }
 
@@ -136,18 +151,33 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
   let pool: BatchPool<number[], EvalBatchResult> | undefined;
   try {
     const loadStart = Date.now();
-    const loaded = await loadDataset(home, stored.dataset.name);
-    if (loaded.manifest.hash !== stored.dataset.hash) {
-      throw new ForgeError(
-        `run ${stored.runId} was made on dataset ${stored.dataset.name} with content hash ${stored.dataset.hash.slice(0, 12)}, which is now ${loaded.manifest.hash.slice(0, 12)}`,
-        'the dataset was rebuilt with other candles; start a new run (same flags) instead of resuming',
-        'E_RUN_DATASET',
-      );
-    }
+    const space = parsePlay(stored.playText, config.play);
+    const execTf = resolvePlay(space, defaultGenome(space.genes)).market.tf;
+    const load = async (ref: DatasetRef) => {
+      const loaded = await loadDataset(home, ref.name);
+      if (loaded.manifest.hash !== ref.hash) {
+        throw new ForgeError(
+          `run ${stored.runId} was made on dataset ${ref.name} with content hash ${ref.hash.slice(0, 12)}, which is now ${loaded.manifest.hash.slice(0, 12)}`,
+          'the dataset was rebuilt with other candles; start a new run (same flags) instead of resuming',
+          'E_RUN_DATASET',
+        );
+      }
+      if (loaded.feeds[execTf] === undefined) {
+        throw new ForgeError(
+          `dataset ${ref.name} has no ${execTf} bars (it has ${Object.keys(loaded.feeds).join(', ')}), and ${config.play} trades ${execTf}`,
+          `use datasets with ${execTf} bars, or a play whose market.tf they have`,
+          'E_PLAY_TF',
+        );
+      }
+      return loaded;
+    };
+    const loaded = await load(stored.dataset);
     const shared = shareFeeds(loaded.manifest.name, loaded.manifest.hash, loaded.feeds);
+    const regimeLoads = [];
+    for (const ref of stored.regimes ?? []) regimeLoads.push(await load(ref));
+    const regimeShared = regimeLoads.map((l) => shareFeeds(l.manifest.name, l.manifest.hash, l.feeds));
     const loadMs = Date.now() - loadStart;
 
-    const space = parsePlay(stored.playText, config.play);
     const genes = toBounds(space.genes);
     if (genes.length === 0) throw new ForgeError(`${config.play} has no genes: there is nothing to evolve`, 'make numbers genes, e.g. period: {int: [5, 50]}, or use forge backtest', 'E_NO_GENES');
 
@@ -166,13 +196,22 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
       writeFileAtomic(folder.configPath, JSON.stringify(stored, null, 2) + '\n');
     }
 
-    const job: EvalJob = { playText: stored.playText, playFile: config.play, cash: config.cash, ...holdoutRanges(loaded.manifest.window, config.holdout), fitness: config.fitness, cacheBytes: CACHE_BYTES };
+    const job: EvalJob = {
+      playText: stored.playText,
+      playFile: config.play,
+      cash: config.cash,
+      ...holdoutRanges(loaded.manifest.window, config.holdout),
+      fitness: config.fitness,
+      cacheBytes: CACHE_BYTES,
+      regimes: regimeLoads.map((l) => ({ name: l.manifest.name, ...holdoutRanges(l.manifest.window, config.holdout) })),
+      across: config.across,
+    };
     const workers = op.workers ?? defaultWorkers();
     if (workers === 1) {
-      const evaluator = createEvaluator(job, sharedFeeds(shared));
+      const evaluator = createEvaluator(job, sharedFeeds(shared), regimeShared.map(sharedFeeds));
       pool = inlinePool((genomes: number[][]) => evaluateBatch(evaluator, genomes, () => process.memoryUsage().heapUsed));
     } else {
-      const workerData: EvolveWorkerData = { job, dataset: shared };
+      const workerData: EvolveWorkerData = { job, dataset: shared, regimes: regimeShared };
       pool = threadPool<number[], EvalBatchResult>(new URL('./worker.ts', import.meta.url), { workers, workerData, batchesPerWorker: op.batchesPerWorker }, (items, err) => ({
         records: items.map(() => ({ fitness: -1e6, inSample: null, outOfSample: null, error: `worker failed twice: ${err.message}` })),
         cacheHits: 0,
@@ -258,6 +297,7 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
         play: describePlay(resolvePlay(space, h.genome)),
         inSample: h.evaluation.inSample,
         outOfSample: h.evaluation.outOfSample,
+        ...(h.evaluation.regimes ? { regimes: h.evaluation.regimes } : {}),
       }));
     }
 

@@ -10,6 +10,8 @@ import { createEvaluator, evaluateBatch, type EvalBatchResult, type EvalItem, ty
 export interface EvolveWorkerData {
   readonly job: EvalJob;
   readonly dataset: SharedDataset;
+  /** The job's regime datasets, in job.regimes order. */
+  readonly regimes?: readonly SharedDataset[];
 }
 
 let evaluator: Evaluator | undefined;
@@ -17,7 +19,7 @@ let evaluator: Evaluator | undefined;
 export default function run(items: EvalItem[]): EvalBatchResult {
   if (evaluator === undefined) {
     const data = workerData as EvolveWorkerData;
-    evaluator = createEvaluator(data.job, sharedFeeds(data.dataset));
+    evaluator = createEvaluator(data.job, sharedFeeds(data.dataset), (data.regimes ?? []).map(sharedFeeds));
   }
   return evaluateBatch(evaluator, items, () => v8.getHeapStatistics().used_heap_size);
 }

@@ -76,3 +76,25 @@ describe('LRU feature cache', () => {
     expect(cache.byteSize).toBe(2400);
   });
 });
+
+describe('fitness across regime datasets', () => {
+  it('is the min (or mean) of each dataset’s own in-sample fitness', () => {
+    const other = randomFeed(5000, 'regime-b', '15m', 900_000, Date.UTC(2023, 0, 1));
+    const otherFeeds = { '15m': other, '1h': resampleFeed(other, '1h'), '4h': resampleFeed(other, '4h'), '1d': resampleFeed(other, '1d') };
+    const otherEnd = other.time[other.length - 1] + other.tfMs;
+    const otherCut = other.time[4000];
+    const regimes = [{ name: 'B', inSample: [other.time[0], otherCut] as const, outOfSample: [otherCut, otherEnd] as const }];
+    const genome = defaultGenome(parsePlay(playText, 'default.yaml').genes);
+
+    const alone = createEvaluator(job, feeds).evaluate(genome);
+    const onlyB = createEvaluator({ ...job, inSample: regimes[0].inSample, outOfSample: regimes[0].outOfSample }, otherFeeds).evaluate(genome);
+    const min = createEvaluator({ ...job, regimes, across: 'min' }, feeds, [otherFeeds]).evaluate(genome);
+    const mean = createEvaluator({ ...job, regimes, across: 'mean' }, feeds, [otherFeeds]).evaluate(genome);
+
+    expect(min.fitness).toBe(Math.min(alone.fitness, onlyB.fitness));
+    expect(mean.fitness).toBeCloseTo((alone.fitness + onlyB.fitness) / 2, 12);
+    expect(min.inSample).toEqual(alone.inSample); // the main dataset's figures stay the headline
+    expect(min.regimes![0].inSample).toEqual(onlyB.inSample);
+    expect(alone.fitness).not.toBe(onlyB.fitness); // the datasets really differ
+  });
+});
