@@ -28,15 +28,22 @@ export function weekendShare(time: Float64Array): number {
  * two agree exactly and elsewhere they differ slightly.
  */
 export function periodsPerYear(feed: Feed): number {
-  // Cached per time column: the GA evaluates thousands of plays on the same feed.
-  const cached = cache.get(feed.time);
-  if (cached !== undefined && cached.tfMs === feed.tfMs && cached.length === feed.length) return cached.value;
+  // Cached per time column: the GA evaluates thousands of plays on the same feed. Keyed by the memory
+  // under the column plus its offset and length, because each evaluation slices the feed into fresh
+  // subarray views of the same bytes (a cache keyed by the view object would never hit).
+  const t = feed.time;
+  let perBuffer = cache.get(t.buffer);
+  if (perBuffer === undefined) cache.set(t.buffer, (perBuffer = new Map()));
+  const key = `${t.byteOffset}:${feed.length}:${feed.tfMs}`;
+  const cached = perBuffer.get(key);
+  if (cached !== undefined) return cached;
   const value = detectPeriodsPerYear(feed);
-  cache.set(feed.time, { tfMs: feed.tfMs, length: feed.length, value });
+  perBuffer.set(key, value);
   return value;
 }
 
-const cache = new WeakMap<Float64Array, { tfMs: number; length: number; value: number }>();
+// Times are never written (feeds are read-only), so a value computed for bytes [offset, offset + length) stays true.
+const cache = new WeakMap<ArrayBufferLike, Map<string, number>>();
 
 function detectPeriodsPerYear(feed: Feed): number {
   const n = feed.length;

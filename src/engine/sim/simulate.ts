@@ -58,6 +58,9 @@ export function simulate(feed: Feed, signals: Signals, config: SimConfig, atr?: 
   const trVal = ex.trailingStop?.value ?? 0;
   const atrv = atr ?? null;
   const endAtOpen = config.endOfDataFill === 'open';
+  // Without stops the stop/target prices are -/+Infinity and the per-bar exit checks below can only fire
+  // on an infinite open, high or low; skipping them is then exact and saves most of a held bar's work.
+  const hasStops = slKind !== NONE || tpKind !== NONE || trKind !== NONE;
 
   const equity = new Float64Array(n);
   const trades = new TradeBuffer(64);
@@ -158,7 +161,7 @@ export function simulate(feed: Feed, signals: Signals, config: SimConfig, atr?: 
       pos = 0;
     }
 
-    if (pos !== 0) {
+    if (pos !== 0 && (hasStops || open[j] === Infinity || open[j] === -Infinity || high[j] === Infinity || low[j] === -Infinity)) {
       const o = open[j];
       const h = high[j];
       const l = low[j];
