@@ -1,0 +1,126 @@
+import type { CommandModule } from 'yargs';
+import { forgeHome } from '../../forge/home.js';
+import { readValidateFile, resolveValidateConfig, type ValidateInput } from '../../forge/validate/config.js';
+import { validateRun, type ValidateOutcome } from '../../forge/validate/run.js';
+import type { GuardResult } from '../../forge/validate/types.js';
+import { duration } from '../progress.js';
+import { makeContext, table, type CliContext } from '../output.js';
+
+interface ValidateArgs {
+  run: string;
+  top?: number;
+  seed?: string;
+  workers?: number;
+  permutations?: number;
+  bootstrap?: number;
+  alpha?: number;
+  'max-p'?: number;
+  'min-sharpe-ci'?: number;
+  'max-sensitivity'?: number;
+  'min-stress-sharpe'?: number;
+  'max-concentration'?: number;
+  'min-regime-share'?: number;
+  'min-wfe'?: number;
+  'min-dsr'?: number;
+  config?: string;
+  home?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export const validateCommand: CommandModule<object, ValidateArgs> = {
+  command: 'validate <run>',
+  describe: 'Robustness guards for the best plays of an evolve run, with multiple-testing control (BH FDR, deflated Sharpe)',
+  builder: (y) =>
+    y
+      .positional('run', { type: 'string', demandOption: true, describe: 'Run id (or run folder) of a forge evolve run' })
+      .option('top', { type: 'number', describe: 'Hall-of-fame plays to validate (default 5)' })
+      .option('seed', { type: 'string', describe: 'Seed of the resampling guards (default 42)' })
+      .option('workers', { type: 'number', describe: 'Worker threads; 1 runs in-process (default: one per core). Results do not depend on it' })
+      .option('permutations', { type: 'number', describe: 'Monte Carlo permutations (default 1000)' })
+      .option('bootstrap', { type: 'number', describe: 'Bootstrap resamples (default 2000)' })
+      .option('alpha', { type: 'number', describe: 'False discovery rate of the Benjamini-Hochberg step (default 0.05)' })
+      .option('max-p', { type: 'number', describe: 'Permutation guard: pass when p < this (default 0.05)' })
+      .option('min-sharpe-ci', { type: 'number', describe: 'Bootstrap guard: pass when the 95% CI lower bound of the annualised Sharpe > this (default 1.0)' })
+      .option('max-sensitivity', { type: 'number', describe: 'Sensitivity guard: pass when fitness varies < this % over the neighbours (default 10)' })
+      .option('min-stress-sharpe', { type: 'number', describe: 'Stress guard: pass when the Sharpe at 2x costs > this (default 1.0)' })
+      .option('max-concentration', { type: 'number', describe: 'Concentration guard: pass when the top 10 trades make < this % of net profit (default 40)' })
+      .option('min-regime-share', { type: 'number', describe: 'Regime guard: pass when the share of regimes profitable > this (default 0.5)' })
+      .option('min-wfe', { type: 'number', describe: 'Walk-forward guard: pass when efficiency >= this (default 0.6)' })
+      .option('min-dsr', { type: 'number', describe: 'A play survives multiple testing when BH-significant and its deflated Sharpe > this (default 0.95)' })
+      .option('config', { type: 'string', describe: 'YAML/JSON file of validate settings (see src/forge/validate/config.ts); flags override it' })
+      .example('$0 validate 3f2a9c0d1b2e4f56 --top 3', 'guard the three best plays of a run')
+      .example('$0 validate 3f2a9c0d1b2e4f56 --workers 1 --json', 'the same result, serially, for a script') as any,
+  handler: async (argv) => {
+    const ctx = makeContext(argv);
+    const home = forgeHome(ctx.home);
+    const flags: ValidateInput = {
+      top: argv.top,
+      seed: argv.seed,
+      permutation: { n: argv.permutations, maxP: argv['max-p'] },
+      bootstrap: { n: argv.bootstrap, minLower: argv['min-sharpe-ci'] },
+      sensitivity: { maxDispersionPct: argv['max-sensitivity'] },
+      stress: { minSharpe: argv['min-stress-sharpe'] },
+      concentration: { maxPct: argv['max-concentration'] },
+      regime: { minProfitableShare: argv['min-regime-share'] },
+      walkforward: { minEfficiency: argv['min-wfe'] },
+      multipleTesting: { alpha: argv.alpha, minDsr: argv['min-dsr'] },
+    };
+    const config = resolveValidateConfig(argv.config !== undefined ? readValidateFile(argv.config) : {}, flags);
+    const outcome = await validateRun(home, argv.run, config, { workers: argv.workers }, { warn: (m) => ctx.warn(`warning: ${m}`) });
+    report(ctx, outcome);
+  },
+};
+
+const fmt = (x: number | null | undefined, digits = 3): string => (x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : Math.abs(x) >= 1000 ? x.toFixed(0) : x.toPrecision(digits));
+
+function note(g: GuardResult): string {
+  if (g.error) return g.error;
+  const d = g.detail;
+  switch (g.name) {
+    case 'bootstrap':
+      return d.lower === undefined ? '' : `${((d.level as number) * 100).toFixed(0)}% CI [${fmt(d.lower as number)}, ${fmt(d.upper as number)}], ${d.trades} trades`;
+    case 'stress':
+      return `break-even ${fmt(d.breakEvenBpsPerFill as number)} bps/fill vs ${d.baseCostBpsPerFill} now`;
+    case 'regime':
+      return d.ran === undefined ? String(d.note ?? '') : `profitable in ${d.profitable} of ${d.ran}`;
+    case 'permutation':
+      return `${d.permutations} permutations, ${d.trades} trades`;
+    case 'sensitivity':
+      return `${(d.points as number) - 1} neighbours, worst drop ${fmt(d.worstDropPct as number)}%`;
+    default:
+      return String(d.note ?? '');
+  }
+}
+
+function report(ctx: CliContext, o: ValidateOutcome): void {
+  const { doc } = o;
+  ctx.emit({ ok: true, ...doc, validationPath: o.validationPath });
+  const mt = doc.multipleTesting;
+  ctx.say(`validated ${doc.plays.length} play(s) of run ${doc.runId} on ${doc.dataset.name}${doc.dataset.source === 'synthetic' ? ' (SYNTHETIC stand-in)' : ''}, in-sample ${doc.inSample.from} .. ${doc.inSample.to}, seed ${doc.seed}`);
+  for (const n of doc.notes) ctx.say(`note: ${n}`);
+  const rows = doc.plays.flatMap((p) => p.guards.map((g) => [p.rank, g.name, fmt(g.value), `${g.rule} ${g.threshold}`, g.status, note(g)]));
+  ctx.say('\nguards (every guard on the run dataset uses its in-sample range; the holdout is never used)');
+  ctx.say(table(['#', 'guard', 'value', 'pass if', 'result', 'note'], rows));
+  if (doc.regimes.skipped.length) ctx.say(`regime datasets skipped: ${doc.regimes.skipped.map((s) => `${s.name} (${s.reason})`).join('; ')}`);
+
+  ctx.say(
+    `\nmultiple testing over ${mt.trials.toLocaleString('en-US')} distinct plays the run evaluated (from ${mt.source}): ` +
+      `Benjamini-Hochberg at FDR ${mt.alpha} finds ${mt.significant} significant; deflated Sharpe with N = ${mt.trials}, ` +
+      `V(per-bar Sharpe) = ${fmt(mt.trialSharpeVariance)}, T = ${fmt(mt.observations, 6)} bars`,
+  );
+  ctx.say(`approximation: ${mt.approximation}`);
+  const hof = doc.plays.map((p) => [
+    p.rank,
+    fmt(p.inSampleSharpe),
+    fmt(p.multipleTesting.pValue),
+    fmt(p.multipleTesting.bhAdjusted),
+    p.multipleTesting.bhSignificant ? 'yes' : 'no',
+    fmt(p.multipleTesting.dsr),
+    `${p.guardsPassed}/${p.guardsRun}`,
+    p.survivesMultipleTesting ? 'SURVIVES' : 'does not survive',
+    p.robust ? 'ROBUST' : '-',
+  ]);
+  ctx.say(table(['#', 'IS sharpe', 'p', 'BH adj. p', `BH @${mt.alpha}`, 'DSR', 'guards', `BH + DSR > ${mt.minDsr}`, 'verdict'], hof));
+  ctx.say(`\nwritten: ${o.validationPath} and the store's validations, multiple_testing and validated_plays tables (${duration(o.wallMs)}, ${o.workers} worker${o.workers > 1 ? 's' : ''})`);
+}

@@ -1,0 +1,31 @@
+import { ForgeError } from '../../engine/errors.js';
+import { loadCatalog } from '../datasets/catalog.js';
+import { ensureDataset } from '../datasets/build.js';
+import { loadDataset } from '../datasets/load.js';
+import type { Manifest } from '../datasets/manifest.js';
+import type { ForgeHome } from '../home.js';
+import type { RegimeData, RegimeSkip } from './types.js';
+
+// The regime guard's datasets: every catalog entry with the run dataset's symbol, other than the run's
+// own dataset. One already built is used as built (rebuilt if its catalog entry changed); one not
+// built is built from the store's candles when it has them. validate never generates a synthetic
+// stand-in for a regime (that would test the play on made-up data); one that cannot be built is
+// listed as skipped with the reason.
+
+export async function loadRegimes(home: ForgeHome, run: Manifest, warn: (m: string) => void): Promise<{ used: Omit<RegimeData, 'cache'>[]; skipped: RegimeSkip[] }> {
+  const used: Omit<RegimeData, 'cache'>[] = [];
+  const skipped: RegimeSkip[] = [];
+  const defs = [...loadCatalog(home).values()].filter((d) => d.symbol === run.symbol && d.name !== run.name).sort((a, b) => a.name.localeCompare(b.name));
+  for (const def of defs) {
+    try {
+      await ensureDataset(home, def.name, { allowSynthetic: false, warn });
+      const loaded = await loadDataset(home, def.name);
+      const m = loaded.manifest;
+      used.push({ name: m.name, regime: m.regime, source: m.source, window: { ...m.window }, feeds: loaded.feeds });
+    } catch (err) {
+      if (!(err instanceof ForgeError)) throw err;
+      skipped.push({ name: def.name, reason: err.message });
+    }
+  }
+  return { used, skipped };
+}
