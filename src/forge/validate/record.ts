@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ForgeError } from '../../engine/errors.js';
-import { CandleStore } from '../store/store.js';
+import { openStoreWaiting } from '../store/store.js';
 import type { FamilyResult, TrialRow } from './multiple-testing.js';
 import type { ValidationDoc } from './run.js';
 
@@ -30,19 +29,6 @@ CREATE TABLE IF NOT EXISTS validated_plays (
 );
 `;
 
-/** DuckDB allows one writer; another forge command may hold the store for a moment, so wait a little. */
-async function openWithRetry(storePath: string, waitMs = 15_000): Promise<CandleStore> {
-  const deadline = Date.now() + waitMs;
-  for (;;) {
-    try {
-      return await CandleStore.open(storePath);
-    } catch (err) {
-      if (!(err instanceof ForgeError && err.code === 'E_STORE_LOCKED') || Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-}
-
 interface Row {
   genome_key: string;
   is_sharpe: number | null;
@@ -53,7 +39,7 @@ const sql = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /** Every distinct play the run evaluated, ordered by genome key. */
 export async function readTrials(storePath: string, runId: string, evaluationsDir: string): Promise<{ rows: TrialRow[]; source: string }> {
-  const store = await openWithRetry(storePath);
+  const store = await openStoreWaiting(storePath);
   try {
     const hasTable = (await store.all<{ n: number }>(`SELECT CAST(count(*) AS INTEGER) AS n FROM information_schema.tables WHERE table_name = 'evaluations'`))[0].n > 0;
     let rows: Row[] = [];
@@ -75,7 +61,7 @@ export async function readTrials(storePath: string, runId: string, evaluationsDi
 }
 
 export async function recordValidation(storePath: string, doc: ValidationDoc, family: FamilyResult): Promise<void> {
-  const store = await openWithRetry(storePath);
+  const store = await openStoreWaiting(storePath);
   try {
     await store.run(SCHEMA);
     await store.transaction(async (s) => {
