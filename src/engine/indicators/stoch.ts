@@ -1,5 +1,5 @@
 import type { FeatureDef } from '../types.js';
-import { rollingMax, rollingMin } from './rolling.js';
+import { rangePositionInto } from './rolling.js';
 import { sma } from './sma.js';
 
 export const stochWarmup = (period: number, smoothK: number): number => period - 1 + smoothK - 1;
@@ -19,15 +19,8 @@ export function stoch(
   smoothK: number,
   dPeriod: number,
 ): [Float64Array, Float64Array] {
-  const n = close.length;
-  const hh = rollingMax(high, period);
-  const ll = rollingMin(low, period);
-  const fast = new Float64Array(n).fill(NaN);
-  for (let i = period - 1; i < n; i++) {
-    const range = hh[i] - ll[i];
-    const x = close[i] - ll[i];
-    fast[i] = range === 0 && x === x ? 0 : (100 * x) / range;
-  }
+  const fast = new Float64Array(close.length).fill(NaN);
+  rangePositionInto(high, low, close, period, true, fast);
   // sma() counts the leading NaNs as part of the window, so each stage starts where its input does.
   const k = smoothK > 1 ? sma(fast, smoothK) : fast;
   return [k, sma(k, dPeriod)];

@@ -1,5 +1,5 @@
 import type { FeatureDef } from '../types.js';
-import { rollingMax, rollingMin } from './rolling.js';
+import { rangePositionInto } from './rolling.js';
 
 export const willrWarmup = (period: number): number => period - 1;
 
@@ -10,15 +10,8 @@ export const willrWarmup = (period: number): number => period - 1;
  * A window holding a NaN yields NaN.
  */
 export function willr(high: Float64Array, low: Float64Array, close: Float64Array, period: number): Float64Array {
-  const n = close.length;
-  const hh = rollingMax(high, period);
-  const ll = rollingMin(low, period);
-  const out = new Float64Array(n).fill(NaN);
-  for (let i = period - 1; i < n; i++) {
-    const range = hh[i] - ll[i];
-    const x = hh[i] - close[i];
-    out[i] = range === 0 && x === x ? 0 : (-100 * x) / range;
-  }
+  const out = new Float64Array(close.length).fill(NaN);
+  rangePositionInto(high, low, close, period, false, out);
   return out;
 }
 

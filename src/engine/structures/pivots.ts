@@ -17,56 +17,59 @@ export const PIVOT_PARAMS: readonly ParamDef[] = [
  * Pivot flags at the pivot's own bar: isHigh[p] = 1 for a pivot high, isLow[p] = 1 for a pivot low.
  * Reading flag p is only allowed at bars i >= p + right (the flag depends on bars up to p + right).
  *
- * One monotonic-stack pass per series gives, for every bar, the previous bar at least as high and the next
- * bar strictly higher; a pivot high is a bar whose previous ">=" bar is more than `left` back and whose next
- * ">" bar is more than `right` ahead. O(n) whatever left and right are. NaN bars are handled by an explicit
- * "no NaN in [p - left, p + right]" check; the stack's answers can only be off for windows holding a NaN.
+ * Each bar is tested directly against its window with early exits, right side first. On market data
+ * most bars fail within a comparison or two, and a bar p that fails on its right at bar p + k (k <= right)
+ * also rules out every bar q in (p, p + k): v[q] <= v[p] < v[p + k], and p + k is within q's right window,
+ * so the scan jumps to p + k. No scratch arrays and few mispredicted branches; O(n * (left + right)) at
+ * worst (a long monotone run), about two comparisons per bar on market data. NaN bars are handled by an explicit
+ * "no NaN in [p - left, p + right]" pass; a comparison with NaN is false, which only ever rejects.
  */
 export function pivotFlags(high: Float64Array, low: Float64Array, left: number, right: number): { isHigh: Uint8Array; isLow: Uint8Array } {
   const n = high.length;
   const isHigh = new Uint8Array(n);
   const isLow = new Uint8Array(n);
-  const prev = new Int32Array(n);
-  const stack = new Int32Array(n);
-  markPivots(high, left, right, true, isHigh, prev, stack);
-  markPivots(low, left, right, false, isLow, prev, stack);
+  markHighs(high, left, right, isHigh);
+  markLows(low, left, right, isLow);
   if (hasNaN(high) || hasNaN(low)) clearNearNaN(high, low, left, right, isHigh, isLow);
   return { isHigh, isLow };
 }
 
-/**
- * For highs (`isMax`): prev[p] = last q < p with v[q] >= v[p]; when a later bar r pops p, v[r] > v[p] is
- * the next strictly higher bar. Lows mirror with the comparisons reversed. `prev`, `stack` are scratch.
- */
-function markPivots(v: Float64Array, left: number, right: number, isMax: boolean, flags: Uint8Array, prev: Int32Array, stack: Int32Array): void {
-  const n = v.length;
-  let top = 0;
-  for (let r = 0; r < n; r++) {
-    const x = v[r];
-    if (isMax) {
-      while (top > 0 && v[stack[top - 1]] < x) {
-        const p = stack[--top];
-        if (r - p > right) maybeFlag(p, prev[p], left, right, n, flags);
-      }
-    } else {
-      while (top > 0 && v[stack[top - 1]] > x) {
-        const p = stack[--top];
-        if (r - p > right) maybeFlag(p, prev[p], left, right, n, flags);
-      }
+/** v[p] >= each of v[p + 1 .. p + right] and > each of v[p - left .. p - 1]. */
+function markHighs(v: Float64Array, left: number, right: number, flags: Uint8Array): void {
+  const end = v.length - right;
+  let p = left;
+  while (p < end) {
+    const x = v[p];
+    let k = 1;
+    while (k <= right && x >= v[p + k]) k++;
+    if (k <= right) {
+      p += k; // v[p + k] beats p and every bar between (they are <= v[p])
+      continue;
     }
-    prev[r] = top > 0 ? stack[top - 1] : -1;
-    stack[top++] = r;
-  }
-  // Never beaten: the next ">" bar is beyond the end, so only the confirmation bar must exist.
-  while (top > 0) {
-    const p = stack[--top];
-    maybeFlag(p, prev[p], left, right, n, flags);
+    let j = 1;
+    while (j <= left && x > v[p - j]) j++;
+    if (j > left) flags[p] = 1;
+    p++;
   }
 }
 
-/** p is a pivot when its previous rival (`before`) is outside the left window and bar p + right exists. */
-function maybeFlag(p: number, before: number, left: number, right: number, n: number, flags: Uint8Array): void {
-  if (p >= left && p - before > left && p + right < n) flags[p] = 1;
+/** Mirror of markHighs: v[p] <= each of the `right` bars after and < each of the `left` bars before. */
+function markLows(v: Float64Array, left: number, right: number, flags: Uint8Array): void {
+  const end = v.length - right;
+  let p = left;
+  while (p < end) {
+    const x = v[p];
+    let k = 1;
+    while (k <= right && x <= v[p + k]) k++;
+    if (k <= right) {
+      p += k;
+      continue;
+    }
+    let j = 1;
+    while (j <= left && x < v[p - j]) j++;
+    if (j > left) flags[p] = 1;
+    p++;
+  }
 }
 
 function hasNaN(v: Float64Array): boolean {

@@ -17,109 +17,136 @@ export interface VolRegimeOutputs {
  * 100 / lookback for a new low, about 50 when all are equal. regime = 2 (high) when percentile >= `high`, else 0 (low) when
  * percentile <= `low`, else 1 (normal). Any NaN in a window makes that bar NaN.
  *
- * The rolling rank keeps the window sorted: O(n log L) comparisons and O(n L) contiguous moves, which for
- * the lookbacks a play uses (tens to hundreds) is faster than a global-rank Fenwick tree.
+ * The rolling rank keeps the window's values as a sorted doubly linked list (one node per window slot,
+ * scratch of O(lookback)). Removing the value that leaves is O(1); the new value is placed by walking
+ * from the previous bar's node, whose rank is known. Realised vol moves slowly, so the walk is short
+ * (about 10 nodes per bar for window 96, lookback 960 on 15m data), where a sorted array shifts about
+ * lookback / 3 entries per bar. Exact (only comparisons), and only values already in the window are read.
  */
 export function volRegime(close: Float64Array, window: number, lookback: number, low: number, high: number): VolRegimeOutputs {
   const n = close.length;
-  const vol = new Float64Array(n).fill(NaN);
+  const vol = realisedVol(close, window);
+  const regime = new Float64Array(n);
+  const percentile = new Float64Array(n);
+
+  // Nodes 0..lookback-1 are window slots (bar i lives in slot i % lookback); HEAD (-Infinity) and TAIL
+  // (+Infinity) are sentinels that end every walk: vol is finite or NaN (an infinite return makes the
+  // running sums Inf - Inf = NaN), so no value compares past them. Equal values sit in insertion order
+  // (a new value goes after every value <= it), so an older value equal to the newest node's lies before it.
+  const HEAD = lookback;
+  const TAIL = lookback + 1;
+  const next = new Int32Array(lookback + 2);
+  const prev = new Int32Array(lookback + 2);
+  const val = new Float64Array(lookback + 2);
+  val[HEAD] = -Infinity;
+  val[TAIL] = Infinity;
+  next[HEAD] = TAIL;
+  prev[TAIL] = HEAD;
+  let newest = HEAD; // node of the latest value inserted (the newest non-NaN in the window); HEAD when empty
+  let rank = -1; // nodes before `newest` in sorted order
+  let nanInWindow = 0;
+  let slot = 0; // i % lookback
+  for (let i = 0; i < n; i++, slot = slot + 1 === lookback ? 0 : slot + 1) {
+    if (i >= lookback) {
+      // Bar i - lookback leaves; it shares its slot with bar i.
+      const old = vol[i - lookback];
+      if (old !== old) nanInWindow--;
+      else {
+        if (slot === newest) {
+          newest = HEAD; // it was the only value left
+          rank = -1;
+        } else if (old <= val[newest]) rank--;
+        const a = prev[slot];
+        const b = next[slot];
+        next[a] = b;
+        prev[b] = a;
+      }
+    }
+    const v = vol[i];
+    if (v !== v) {
+      nanInWindow++;
+      regime[i] = NaN;
+      percentile[i] = NaN;
+      continue;
+    }
+    let after: number; // the node the new one follows
+    let pos: number; // its rank once inserted = values <= v already in the window
+    if (v >= val[newest]) {
+      after = newest;
+      pos = rank + 1;
+      let nx = next[after];
+      while (val[nx] <= v) {
+        after = nx;
+        nx = next[nx];
+        pos++;
+      }
+    } else {
+      pos = rank;
+      after = prev[newest];
+      while (val[after] > v) {
+        after = prev[after];
+        pos--;
+      }
+    }
+    val[slot] = v;
+    const b = next[after];
+    next[slot] = b;
+    prev[slot] = after;
+    prev[b] = slot;
+    next[after] = slot;
+    newest = slot;
+    rank = pos;
+    if (i >= lookback - 1 && nanInWindow === 0) {
+      let less = pos;
+      for (let q = prev[slot]; val[q] === v; q = prev[q]) less--;
+      const equal = pos - less + 1; // bar i itself included
+      const pct = (100 * (less + (equal + 1) / 2)) / lookback;
+      percentile[i] = pct;
+      regime[i] = pct >= high ? 2 : pct <= low ? 0 : 1;
+    } else {
+      regime[i] = NaN;
+      percentile[i] = NaN;
+    }
+  }
+  return { regime, percentile, vol };
+}
+
+/**
+ * Sample stdev of the last `window` log returns, in percent; NaN until bar `window` and while a NaN return
+ * is in the window. Running sums, each return computed once and kept in a ring of `window` slots until
+ * it leaves (return i sits in slot i % window, which return i - window vacates the same bar).
+ */
+function realisedVol(close: Float64Array, window: number): Float64Array {
+  const n = close.length;
+  const vol = new Float64Array(n);
+  const ring = new Float64Array(window);
   let sum = 0;
   let sumSq = 0;
   let nan = 0;
-  const ret = new Float64Array(n); // log returns, each computed once: the window adds and later removes it
-  for (let i = 1; i < n; i++) ret[i] = Math.log(close[i] / close[i - 1]);
-  for (let i = 1; i < n; i++) {
-    const r = ret[i];
+  if (n > 0) vol[0] = NaN;
+  let slot = 1 % window;
+  for (let i = 1; i < n; i++, slot = slot + 1 === window ? 0 : slot + 1) {
+    const r = Math.log(close[i] / close[i - 1]);
     if (r !== r) nan++;
     else {
       sum += r;
       sumSq += r * r;
     }
     if (i > window) {
-      const old = ret[i - window];
+      const old = ring[slot];
       if (old !== old) nan--;
       else {
         sum -= old;
         sumSq -= old * old;
       }
     }
+    ring[slot] = r;
     if (i >= window && nan === 0) {
       const variance = window > 1 ? Math.max(0, (sumSq - (sum * sum) / window) / (window - 1)) : 0;
       vol[i] = Math.sqrt(variance) * 100;
-    }
+    } else vol[i] = NaN;
   }
-
-  // The last `lookback` non-NaN vol values kept sorted (a small array, cache-resident): each bar removes the
-  // value leaving the window, inserts the new one, and reads "how many below / equal" by binary search.
-  // O(n log L) searches plus O(L) shifts of contiguous memory; exact, and only past values ever enter.
-  const win = new Float64Array(lookback);
-  let size = 0;
-  let nanInWindow = 0;
-  const regime = new Float64Array(n).fill(NaN);
-  const percentile = new Float64Array(n).fill(NaN);
-  for (let i = 0; i < n; i++) {
-    // The value leaving the window (if any, and not NaN) is at `out`; the new one is swapped in with a
-    // single shift of the entries between the two positions.
-    let out = -1;
-    if (i >= lookback) {
-      const old = vol[i - lookback];
-      if (old !== old) nanInWindow--;
-      else out = lowerBound(win, size, old);
-    }
-    const v = vol[i];
-    if (v !== v) {
-      nanInWindow++;
-      if (out >= 0) {
-        size--;
-        for (let k = out; k < size; k++) win[k] = win[k + 1];
-      }
-      continue;
-    }
-    let at = upperBound(win, size, v); // after any equal values
-    if (out < 0) {
-      for (let k = size; k > at; k--) win[k] = win[k - 1];
-      size++;
-    } else if (out < at) {
-      at--;
-      for (let k = out; k < at; k++) win[k] = win[k + 1];
-    } else {
-      for (let k = out; k > at; k--) win[k] = win[k - 1];
-    }
-    win[at] = v;
-    if (i >= lookback - 1 && nanInWindow === 0) {
-      let less = at;
-      while (less > 0 && win[less - 1] === v) less--;
-      const equal = at - less + 1; // bar i itself included
-      const pct = (100 * (less + (equal + 1) / 2)) / lookback;
-      percentile[i] = pct;
-      regime[i] = pct >= high ? 2 : pct <= low ? 0 : 1;
-    }
-  }
-  return { regime, percentile, vol };
-}
-
-/** Number of leading entries of ascending sorted[0..size) that are < v. */
-function lowerBound(sorted: Float64Array, size: number, v: number): number {
-  let lo = 0;
-  let hi = size;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** Number of leading entries of ascending sorted[0..size) that are <= v. */
-function upperBound(sorted: Float64Array, size: number, v: number): number {
-  let lo = 0;
-  let hi = size;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] <= v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return vol;
 }
 
 export const VOL_REGIME: FeatureDef = {

@@ -1,0 +1,61 @@
+// Feature-kernel micro-benchmark: node bench/kernels.mjs [BUILD_DIR=dist] [runs] [filter]
+// (build first: npm run build).
+// Each feature computed cold (FeatureDef.compute) on the bench's 140k-bar synthetic 15m feed
+// (seed forge-bench), median of `runs` after 5 untimed runs.
+import path from 'node:path';
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const build = path.resolve(process.argv[2] ?? path.join(root, 'dist'));
+const runs = Number(process.argv[3] ?? 21);
+const filter = process.argv[4] ? new RegExp(process.argv[4]) : null;
+const { INDICATORS } = await import(path.join(build, 'engine/indicators/index.js'));
+const { STRUCTURES } = await import(path.join(build, 'engine/structures/index.js'));
+const { benchFeeds } = await import(path.join(build, 'forge/bench/dataset.js'));
+const feeds = benchFeeds();
+const feed = feeds['15m'];
+
+const specs = [
+  ['ema', { period: 20 }],
+  ['sma', { period: 100 }],
+  ['wma', { period: 30 }],
+  ['dema', { period: 30 }],
+  ['tema', { period: 30 }],
+  ['hma', { period: 30 }],
+  ['rsi', { period: 14 }],
+  ['macd', { fast: 12, slow: 26, signal: 9 }],
+  ['bbands', { period: 20, stddev: 2 }],
+  ['atr', { period: 14 }],
+  ['supertrend', { period: 10, multiplier: 3 }],
+  ['stoch', { period: 14, smoothK: 3, dPeriod: 3 }],
+  ['adx', { period: 14 }],
+  ['donchian', { period: 20 }],
+  ['keltner', { period: 20, atrPeriod: 10, multiplier: 2 }],
+  ['cci', { period: 20 }],
+  ['roc', { period: 12 }],
+  ['obv', {}],
+  ['vwap', { window: 96 }],
+  ['willr', { period: 14 }],
+  ['mfi', { period: 14 }],
+  ['market_structure', { left: 5, right: 5 }],
+  ['vol_regime', { window: 96, lookback: 960, low: 25, high: 75 }],
+  ['vol_regime', { window: 20, lookback: 100, low: 25, high: 75 }],
+  ['swing', { left: 3, right: 3 }],
+  ['zones', { left: 5, right: 5, tolerance: 0.5, max_zones: 12, min_touches: 1 }],
+];
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1]; };
+let total = 0;
+for (const [name, params] of specs) {
+  const label = `${name}(${Object.values(params).join(',')})`;
+  if (filter && !filter.test(label)) continue;
+  const def = INDICATORS[name] ?? STRUCTURES[name];
+  for (let r = 0; r < 5; r++) def.compute(feed, params);
+  const ts = [];
+  for (let r = 0; r < runs; r++) {
+    const t0 = performance.now();
+    def.compute(feed, params);
+    ts.push(performance.now() - t0);
+  }
+  const m = median(ts);
+  total += m;
+  console.log(`${label.padEnd(34)} ${m.toFixed(3).padStart(8)} ms  (min ${Math.min(...ts).toFixed(3)})`);
+}
+console.log(`${'sum'.padEnd(34)} ${total.toFixed(3).padStart(8)} ms`);
