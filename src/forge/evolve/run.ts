@@ -9,13 +9,13 @@ import { loadDataset } from '../datasets/load.js';
 import { genomeKey, type GeneBounds } from '../ga/genome.js';
 import { evolve, initialState, type GAState, type GenerationStats } from '../ga/optimizer.js';
 import type { ForgeHome } from '../home.js';
-import { defaultWorkers, inlinePool, threadPool, type BatchPool } from '../pool/pool.js';
+import { defaultWorkers, type BatchPool } from '../pool/pool.js';
 import { acquireRunFolder, runId as computeRunId, runPaths } from '../runs/run-folder.js';
 import { recordGeneration, recordStatus } from '../runs/record.js';
-import { sharedBytes, sharedFeeds, shareFeeds } from '../shared/columns.js';
+import { sharedBytes, shareFeeds } from '../shared/columns.js';
 import type { EvolveConfig, EvolveOperational } from './config.js';
-import { createEvaluator, evaluateBatch, type EvalBatchResult, type EvalJob, type EvalRecord } from './evaluator.js';
-import type { EvolveWorkerData } from './worker.js';
+import { evaluationPool } from './eval-pool.js';
+import type { EvalBatchResult, EvalItem, EvalJob, EvalRecord } from './evaluator.js';
 
 // `forge evolve` without the printing: load the dataset once into shared memory, start the pool,
 // run the GA from a fresh state or a checkpoint, persist every generation (DuckDB, Parquet, JSON,
@@ -148,7 +148,7 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
   const t0 = Date.now();
   const { config } = stored;
   const folder = acquireRunFolder(home.runsDir, stored.runId);
-  let pool: BatchPool<number[], EvalBatchResult> | undefined;
+  let pool: BatchPool<EvalItem, EvalBatchResult> | undefined;
   try {
     const loadStart = Date.now();
     const space = parsePlay(stored.playText, config.play);
@@ -207,18 +207,7 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
       across: config.across,
     };
     const workers = op.workers ?? defaultWorkers();
-    if (workers === 1) {
-      const evaluator = createEvaluator(job, sharedFeeds(shared), regimeShared.map(sharedFeeds));
-      pool = inlinePool((genomes: number[][]) => evaluateBatch(evaluator, genomes, () => process.memoryUsage().heapUsed));
-    } else {
-      const workerData: EvolveWorkerData = { job, dataset: shared, regimes: regimeShared };
-      pool = threadPool<number[], EvalBatchResult>(new URL('./worker.ts', import.meta.url), { workers, workerData, batchesPerWorker: op.batchesPerWorker }, (items, err) => ({
-        records: items.map(() => ({ fitness: -1e6, inSample: null, outOfSample: null, error: `worker failed twice: ${err.message}` })),
-        cacheHits: 0,
-        cacheMisses: 0,
-        heapUsed: 0,
-      }));
-    }
+    pool = evaluationPool(job, shared, regimeShared, { workers, batchesPerWorker: op.batchesPerWorker });
 
     events.start({
       runId: stored.runId,

@@ -6,14 +6,13 @@ import { defaultGenome, parsePlay, resolvePlay } from '../../engine/play/index.j
 import { writeFileAtomic } from '../atomic.js';
 import { ensureDataset } from '../datasets/build.js';
 import { loadDataset } from '../datasets/load.js';
-import { createEvaluator, evaluateBatch, type EvalBatchResult, type EvalItem, type EvalJob, type MetricRecord } from '../evolve/evaluator.js';
+import { evaluationPool } from '../evolve/eval-pool.js';
+import type { EvalBatchResult, EvalItem, EvalJob, MetricRecord } from '../evolve/evaluator.js';
 import { toBounds } from '../evolve/run.js';
-import type { EvolveWorkerData } from '../evolve/worker.js';
-import { FAILED_FITNESS } from '../fitness.js';
 import type { ForgeHome } from '../home.js';
-import { defaultWorkers, inlinePool, threadPool, type BatchPool } from '../pool/pool.js';
+import { defaultWorkers, type BatchPool } from '../pool/pool.js';
 import { acquireRunFolder, runId as computeRunId } from '../runs/run-folder.js';
-import { sharedFeeds, shareFeeds } from '../shared/columns.js';
+import { shareFeeds } from '../shared/columns.js';
 import { aggregate, verdict, type Aggregate, type Verdict } from './aggregate.js';
 import type { WalkforwardConfig } from './config.js';
 import { equityCsv, stitchEquity, summarise, type StitchedSummary } from './equity.js';
@@ -127,18 +126,7 @@ export async function runWalkforward(home: ForgeHome, config: WalkforwardConfig,
     const shared = shareFeeds(loaded.manifest.name, loaded.manifest.hash, loaded.feeds);
     const whole: Range = [windows[0].train[0], windows[windows.length - 1].test[1]];
     const job: EvalJob = { playText, playFile: config.play, cash: config.cash, inSample: whole, outOfSample: null, fitness: config.fitness, cacheBytes: CACHE_BYTES };
-    if (workers === 1) {
-      const evaluator = createEvaluator(job, sharedFeeds(shared));
-      pool = inlinePool((items: EvalItem[]) => evaluateBatch(evaluator, items, () => process.memoryUsage().heapUsed));
-    } else {
-      const workerData: EvolveWorkerData = { job, dataset: shared };
-      pool = threadPool<EvalItem, EvalBatchResult>(new URL('../evolve/worker.ts', import.meta.url), { workers, workerData }, (items, err) => ({
-        records: items.map(() => ({ fitness: FAILED_FITNESS, inSample: null, outOfSample: null, error: `worker failed twice: ${err.message}` })),
-        cacheHits: 0,
-        cacheMisses: 0,
-        heapUsed: 0,
-      }));
-    }
+    pool = evaluationPool(job, shared, [], { workers });
 
     const searchStart = Date.now();
     const found = await searchWindows(windows, space.genes, toBounds(space.genes), config.ga, config.fitness, config.seed, pool, (p) => {
