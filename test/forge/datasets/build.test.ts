@@ -38,7 +38,8 @@ const TINY_TO = Date.UTC(2024, 0, 11);
 let dir: string;
 let home: ForgeHome;
 const warnings: string[] = [];
-const opts = (allowSynthetic: boolean, extra: object = {}) => ({ allowSynthetic, warn: (m: string) => warnings.push(m), ...extra });
+// As the CLI passes them: --synthetic both allows the stand-in and counts as asking for it.
+const opts = (allowSynthetic: boolean, extra: object = {}) => ({ allowSynthetic, syntheticRequested: allowSynthetic, warn: (m: string) => warnings.push(m), ...extra });
 
 async function caught(p: Promise<unknown>): Promise<ForgeError> {
   try {
@@ -243,6 +244,10 @@ describe('real candles', () => {
     expect(m.seed).toBeUndefined();
     expect(warnings.join('\n')).toContain('real data always wins');
     expect(m.timeframes.map((t) => t.bars)).toEqual([72, 18]);
+    // evolve allows the stand-in without asking for it: nothing was ignored, so nothing to warn about.
+    warnings.length = 0;
+    await buildDatasets(home, ['REAL'], { allowSynthetic: true, warn: (w: string) => warnings.push(w) });
+    expect(warnings.join('\n')).not.toContain('ignored');
     const { feeds } = await loadDataset(home, 'REAL');
     expect(feeds['1h'].open[3]).toBe(100 + Math.sin(3));
     expect(feeds['4h'].volume[0]).toBe(10 + 11 + 12 + 13);

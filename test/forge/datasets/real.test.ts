@@ -19,7 +19,7 @@ describe.skipIf(!fs.existsSync(BTC))('BTCUSDT_BEAR_2022 from the real BTCUSD_1h.
     await importFile(home.storePath, { file: BTC, symbol: 'BTCUSDT', tf: '1h' });
     const warnings: string[] = [];
     // --synthetic is ignored when real candles exist.
-    const [m] = await buildDatasets(home, ['BTCUSDT_BEAR_2022'], { allowSynthetic: true, warn: (w) => warnings.push(w) });
+    const [m] = await buildDatasets(home, ['BTCUSDT_BEAR_2022'], { allowSynthetic: true, syntheticRequested: true, warn: (w) => warnings.push(w) });
     expect(m.source).toBe('real');
     expect(m.seed).toBeUndefined();
     expect(warnings.join('\n')).toContain('real data always wins');
