@@ -8,7 +8,9 @@ import { priceSource } from '../indicators/source.js';
 import { timeframeMs } from '../timeframe.js';
 import type { Signals } from '../sim/types.js';
 import type { Feed } from '../types.js';
-import { evalExpr, type Series } from './expr.js';
+import { evalRules, type RuleBuffers } from './compile-rules.js';
+import type { Series } from './expr.js';
+import { bindRules, type BoundRules } from './rule-source.js';
 import { featureKey, MapFeatureCache, type FeatureCache } from './features.js';
 import type { Expr, FeatureRequest, Operand, Play } from './types.js';
 
@@ -98,10 +100,9 @@ export interface CompiledPlay {
   readonly atr?: Float64Array;
 }
 
-/** Signals for `play` on `feeds` (keyed by timeframe; the execution feed is feeds[play.market.tf]). */
-export function compileSignals(play: Play, feeds: Readonly<Record<string, Feed>>, cache: FeatureCache = new MapFeatureCache()): CompiledPlay {
+/** The execution feed and each operand's series on it (features through the cache). */
+function operands(play: Play, feeds: Readonly<Record<string, Feed>>, cache: FeatureCache): { feed: Feed; values: (op: Operand) => Series } {
   const feed = execFeed(play, feeds);
-  const n = feed.length;
   const prices = new Map<string, Float64Array>();
   const values = (op: Operand): Series => {
     if (op.kind === 'const') return op.value;
@@ -112,12 +113,33 @@ export function compileSignals(play: Play, feeds: Readonly<Record<string, Feed>>
     }
     return featureValues(op.feature, feed, feeds, cache)[op.output];
   };
-  const run = (e: Expr | undefined): Uint8Array | undefined => (e === undefined ? undefined : evalExpr(e, n, values));
+  return { feed, values };
+}
+
+/**
+ * The play's rules bound to their series on the execution feed, for the simulator to evaluate in
+ * place (rule-source.ts): the same signals as compileSignals, never stored. `rules` is undefined
+ * when that is not possible (an operand shorter than the feed); use compileSignals then.
+ */
+export function bindPlayRules(play: Play, feeds: Readonly<Record<string, Feed>>, cache: FeatureCache): { feed: Feed; rules: BoundRules | undefined } {
+  const { feed, values } = operands(play, feeds, cache);
+  return { feed, rules: bindRules([play.entry.long, play.entry.short, play.exit.long, play.exit.short], feed.length, values) };
+}
+
+/**
+ * Signals for `play` on `feeds` (keyed by timeframe; the execution feed is feeds[play.market.tf]).
+ * With `buffers` the signal arrays are the owner's reused buffers (valid until its next call).
+ */
+export function compileSignals(play: Play, feeds: Readonly<Record<string, Feed>>, cache: FeatureCache = new MapFeatureCache(), buffers?: RuleBuffers): CompiledPlay {
+  const { feed, values } = operands(play, feeds, cache);
+  const n = feed.length;
+  const [longEntry, shortEntry, longExit, shortExit] = evalRules([play.entry.long, play.entry.short, play.exit.long, play.exit.short], n, values, buffers);
+  const none = (slot: number): Uint8Array => (buffers === undefined ? new Uint8Array(n) : buffers.get(slot, n).fill(0));
   const signals: Signals = {
-    longEntry: run(play.entry.long) ?? new Uint8Array(n),
-    shortEntry: run(play.entry.short) ?? new Uint8Array(n),
-    longExit: run(play.exit.long),
-    shortExit: run(play.exit.short),
+    longEntry: longEntry ?? none(0),
+    shortEntry: shortEntry ?? none(1),
+    longExit,
+    shortExit,
   };
   const atr = atrRequest(play);
   return { feed, signals, atr: atr === undefined ? undefined : featureValues(atr, feed, feeds, cache)[0] };

@@ -1,8 +1,10 @@
 import type { Feed } from '../types.js';
 import { ExitReason, OrderStatus, type SimConfig, type SimResult, type Signals, type StopSpec } from './types.js';
 import { positionUnits, NO_STOP_DISTANCE } from './sizing.js';
-import { TradeBuffer, RejectBuffer } from './trades.js';
-import { validateSimInput } from './validate.js';
+import { TradeBuffer, RejectBuffer, type SimScratch } from './trades.js';
+import { simulatePlain, wouldOpen } from './simulate-plain.js';
+import { ArraySignals, EquityAcc, type SignalSource } from './equity-run.js';
+import { validateSimConfig, validateSimInput } from './validate.js';
 
 const NONE = 0;
 const PCT = 1;
@@ -30,9 +32,40 @@ const kindOf = (s: StopSpec | undefined): number => (s === undefined ? NONE : s.
  *   liquidated at that close and nothing more is traded.
  * Orders that cannot be filled are recorded in rejectedBar/rejectedStatus; nothing is thrown inside
  * the loop. Stop distances in ATR multiples use atr[i] of the signal bar i.
+ *
+ * Plays without stops or time stop run through simulatePlain (simulate-plain.ts), the same rules in a
+ * loop shaped for that case. With `scratch` the result's arrays are the scratch's buffers, valid until
+ * its next use (for callers that only read the figures, like the GA's evaluator).
  */
-export function simulate(feed: Feed, signals: Signals, config: SimConfig, atr?: Float64Array): SimResult {
+export function simulate(feed: Feed, signals: Signals, config: SimConfig, atr?: Float64Array, scratch?: SimScratch): SimResult {
   validateSimInput(feed, signals, config, atr);
+  if (isPlain(config)) return simulatePlain(feed, new ArraySignals(signals), config, scratch);
+  return generalLoop(feed, signals, config, atr, scratch);
+}
+
+/** Whether simulate() runs `config` through the plain loop (no stops, no time stop). */
+export function isPlain(config: SimConfig): boolean {
+  const ex = config.exits;
+  return ex.stopLoss === undefined && ex.takeProfit === undefined && ex.trailingStop === undefined && ex.timeStopBars === undefined;
+}
+
+/**
+ * simulate() with the signals given as a SignalSource (a play's rules evaluated in place, see
+ * src/engine/play/rule-source.ts) instead of stored arrays; plays without stops only.
+ */
+export function simulateSource(feed: Feed, signals: SignalSource, config: SimConfig, scratch?: SimScratch): SimResult {
+  validateSimConfig(feed, config, undefined);
+  if (!isPlain(config)) throw new Error('internal: simulateSource is for plays without stops or time stop');
+  return simulatePlain(feed, signals, config, scratch);
+}
+
+/** simulate() always through the general loop (tests compare it with the specialised one). */
+export function simulateGeneral(feed: Feed, signals: Signals, config: SimConfig, atr?: Float64Array, scratch?: SimScratch): SimResult {
+  validateSimInput(feed, signals, config, atr);
+  return generalLoop(feed, signals, config, atr, scratch);
+}
+
+function generalLoop(feed: Feed, signals: Signals, config: SimConfig, atr: Float64Array | undefined, scratch: SimScratch | undefined): SimResult {
   const n = feed.length;
   const open = feed.open;
   const high = feed.high;
@@ -62,9 +95,15 @@ export function simulate(feed: Feed, signals: Signals, config: SimConfig, atr?: 
   // on an infinite open, high or low; skipping them is then exact and saves most of a held bar's work.
   const hasStops = slKind !== NONE || tpKind !== NONE || trKind !== NONE;
 
-  const equity = new Float64Array(n);
-  const trades = new TradeBuffer(64);
-  const rejects = new RejectBuffer(16);
+  // With a scratch (the GA's evaluator) the curve's sums are accumulated on the way, and the curve
+  // is stored only if the scratch asks for it: leanMetrics then needs no pass over it.
+  const keep = scratch === undefined || scratch.keepEquity;
+  const acc = scratch === undefined ? null : new EquityAcc();
+  const equity = scratch === undefined ? new Float64Array(n) : scratch.equity(keep ? n : 0);
+  const trades = scratch === undefined ? new TradeBuffer(64) : scratch.trades;
+  const rejects = scratch === undefined ? new RejectBuffer(16) : scratch.rejects;
+  trades.reset();
+  rejects.reset();
 
   let cash = config.cash;
   let pos = 0; // +1 long, -1 short, 0 flat
@@ -225,9 +264,10 @@ export function simulate(feed: Feed, signals: Signals, config: SimConfig, atr?: 
       eq = cash;
       if (eq <= 0) bust = true;
     }
-    equity[j] = eq;
+    if (keep) equity[j] = eq;
+    if (acc !== null) acc.add(eq);
     // Inside the loop on purpose: a compare after a hot loop made V8 deoptimise its OSR code on every call.
-    if (j === n - 1 && !bust && wouldOpen(signals, j, lastPos, config)) rejects.push(j, OrderStatus.RejectedNoNextBar);
+    if (j === n - 1 && !bust && wouldOpen(bitsAt(signals, j), lastPos, config)) rejects.push(j, OrderStatus.RejectedNoNextBar);
   }
 
   return {
@@ -236,15 +276,10 @@ export function simulate(feed: Feed, signals: Signals, config: SimConfig, atr?: 
     rejectedBar: rejects.bar,
     rejectedStatus: rejects.status,
     rejectedCount: rejects.count,
+    equityStats: acc?.stats(),
   };
 }
 
-/** Whether the last bar's signals ask to open a position (entry or reversal), which has no next open to fill at. */
-function wouldOpen(signals: Signals, i: number, pos: number, config: SimConfig): boolean {
-  const le = signals.longEntry[i] !== 0;
-  const se = signals.shortEntry[i] !== 0;
-  if (le === se) return false;
-  if (pos === 0) return le ? config.allowLong : config.allowShort;
-  if (!config.exits.onOpposite) return false;
-  return pos === 1 ? se && config.allowShort : le && config.allowLong;
+function bitsAt(signals: Signals, i: number): number {
+  return (signals.longEntry[i] !== 0 ? 1 : 0) | (signals.shortEntry[i] !== 0 ? 2 : 0);
 }

@@ -57,6 +57,11 @@ export class TradeBuffer {
     this.exitReason[k] = exitReason;
   }
 
+  /** Empties the buffer for reuse (the arrays are kept). */
+  reset(): void {
+    this.count = 0;
+  }
+
   private grow(): void {
     const c = this.direction.length * 2;
     this.direction = copyInto(new Int8Array(c), this.direction);
@@ -99,6 +104,10 @@ export class RejectBuffer {
     this.status = new Uint8Array(capacity);
   }
 
+  reset(): void {
+    this.count = 0;
+  }
+
   push(bar: number, status: number): void {
     if (this.count === this.bar.length) {
       this.bar = copyInto(new Int32Array(this.bar.length * 2), this.bar);
@@ -112,4 +121,23 @@ export class RejectBuffer {
 function copyInto<T extends Int8Array | Uint8Array | Int32Array | Float64Array>(dst: T, src: T): T {
   dst.set(src as never);
   return dst;
+}
+
+/**
+ * Buffers one owner (a GA worker's evaluator) lends to simulate() again and again, so a backtest
+ * allocates nothing once they have grown to the largest run. A result simulated with a scratch is
+ * valid only until the next simulate() with the same scratch: read its figures, do not keep it.
+ */
+export class SimScratch {
+  /** false: the equity curve is not stored (result.equity is empty; result.equityStats holds its sums, for leanMetrics). */
+  keepEquity = true;
+  readonly trades = new TradeBuffer(256);
+  readonly rejects = new RejectBuffer(16);
+  private equityBuf = new Float64Array(0);
+
+  /** An equity array of exactly n values (a view of a buffer that only grows). */
+  equity(n: number): Float64Array {
+    if (this.equityBuf.length < n) this.equityBuf = new Float64Array(n);
+    return this.equityBuf.subarray(0, n);
+  }
 }

@@ -95,4 +95,27 @@ export interface SimResult {
   readonly rejectedBar: Int32Array;
   readonly rejectedStatus: Uint8Array;
   readonly rejectedCount: number;
+  /**
+   * The equity curve's return and drawdown sums, accumulated while simulating (always for plays
+   * without stops, and with a scratch for the others). With a scratch whose keepEquity is false,
+   * `equity` is empty and these are all that is left of the curve: enough for leanMetrics, not for
+   * computeMetrics.
+   */
+  readonly equityStats?: EquityStats;
+}
+
+/** Sums over an equity curve that leanMetrics needs; see equityStats() in src/engine/metrics/lean.ts. */
+export interface EquityStats {
+  readonly bars: number;
+  readonly first: number;
+  readonly last: number;
+  /** Sums over k >= 1 of d = r[k] - r[1] and d^2, with r[k] = eq[k] / eq[k-1] - 1. */
+  readonly sum: number;
+  readonly sumSq: number;
+  /** Sum of (r - |r|)^2 = 4 x min(r, 0)^2. */
+  readonly down2x4: number;
+  /** Bars with eq[k] / eq[k-1] <= 0. */
+  readonly nonPositive: number;
+  /** Deepest 1 - eq[k] / max(eq[0..k]) over k >= 1, at least 0. */
+  readonly maxDd: number;
 }

@@ -26,6 +26,12 @@ export function validateSimInput(feed: Feed, signals: Signals, config: SimConfig
     const a = signals[key];
     if (a !== undefined && a.length !== n) bad(`signals.${key}`, `has ${a.length} values for a feed of ${n} bars`, 'compute signals over the same feed');
   }
+  validateSimConfig(feed, config, atr);
+}
+
+/** validateSimInput without the signals (for signals evaluated in place, see simulateSource). */
+export function validateSimConfig(feed: Feed, config: SimConfig, atr: Float64Array | undefined): void {
+  const n = feed.length;
   if (!(config.cash > 0) || !Number.isFinite(config.cash)) bad('cash', `${config.cash} is not a positive amount`, 'give starting cash, e.g. --cash 10000');
   if (!(config.feeBps >= 0)) bad('feeBps', `${config.feeBps} is not a fee`, 'give basis points >= 0, e.g. 10 for 0.1 %');
   if (!(config.slippageBps >= 0)) bad('slippageBps', `${config.slippageBps} is not a slippage`, 'give basis points >= 0');

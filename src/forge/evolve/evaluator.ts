@@ -1,7 +1,11 @@
 import { sliceFeed } from '../../engine/feeds.js';
-import { computeMetrics, type Metrics } from '../../engine/metrics/metrics.js';
+import { leanMetrics, type MetricRecord } from '../../engine/metrics/lean.js';
+import { RuleBuffers } from '../../engine/play/compile-rules.js';
+import { RuleSignals } from '../../engine/play/rule-source.js';
+import { bindPlayRules } from '../../engine/play/signals.js';
 import { compileSignals, parsePlay, playWarmup, resolvePlay, simConfigOf, type Play, type PlaySpace } from '../../engine/play/index.js';
-import { simulate } from '../../engine/sim/simulate.js';
+import { isPlain, simulate, simulateSource } from '../../engine/sim/simulate.js';
+import { SimScratch } from '../../engine/sim/trades.js';
 import type { Signals } from '../../engine/sim/types.js';
 import type { Feed } from '../../engine/types.js';
 import { FAILED_FITNESS, fitnessOf, type FitnessSpec } from '../fitness.js';
@@ -60,12 +64,8 @@ export function barAt(time: Float64Array, t: number): number {
   return lo;
 }
 
-/** The figures kept per evaluation (a subset of Metrics, all numbers). */
-export type MetricRecord = Pick<
-  Metrics,
-  | 'totalReturn' | 'cagr' | 'returnAnn' | 'sharpe' | 'sortino' | 'calmar' | 'maxDrawdown' | 'winRate' | 'profitFactor' | 'trades'
-  | 'exposure' | 'buyHoldReturn' | 'finalEquity' | 'barsPerYear' | 'years'
->;
+/** The figures kept per evaluation (a subset of Metrics, all numbers): see leanMetrics. */
+export type { MetricRecord };
 
 export interface EvalRecord {
   readonly fitness: number;
@@ -85,15 +85,8 @@ export interface EvalBatchResult {
   readonly heapUsed: number;
 }
 
-// barsPerYear and years let later statistics turn an annualised Sharpe back into a per-bar one with
-// its number of observations (multiple-testing p-values, deflated Sharpe).
-const KEEP: (keyof MetricRecord)[] = ['totalReturn', 'cagr', 'returnAnn', 'sharpe', 'sortino', 'calmar', 'maxDrawdown', 'winRate', 'profitFactor', 'trades', 'exposure', 'buyHoldReturn', 'finalEquity', 'barsPerYear', 'years'];
-
-function keep(m: Metrics): MetricRecord {
-  const out = {} as Record<keyof MetricRecord, number>;
-  for (const k of KEEP) out[k] = m[k];
-  return out;
-}
+// barsPerYear and years (in MetricRecord) let later statistics turn an annualised Sharpe back into a
+// per-bar one with its number of observations (multiple-testing p-values, deflated Sharpe).
 
 function sliceSignals(s: Signals, start: number, end: number): Signals {
   return {
@@ -116,10 +109,29 @@ export interface Evaluator {
 
 type Ranges = Pick<EvalJob, 'inSample' | 'outOfSample'>;
 
-/** In- and out-of-sample figures of one play on one dataset: signals once over all of it, then each range simulated. */
-function backtestRanges(play: Play, feeds: Readonly<Record<string, Feed>>, cache: LruFeatureCache, cash: number, ranges: Ranges) {
-  const { feed, signals, atr } = compileSignals(play, feeds, cache);
+/**
+ * Buffers one dataset's evaluations reuse (an evaluator runs one evaluation at a time, and nothing of
+ * a backtest but its MetricRecord leaves backtestRanges): the signal arrays and the simulator's
+ * trade buffers. The equity curve is not stored at all: leanMetrics needs only its sums.
+ */
+class Scratch {
+  readonly rules = new RuleBuffers();
+  readonly sim = new SimScratch();
+  constructor() {
+    this.sim.keepEquity = false;
+  }
+}
+
+/**
+ * In- and out-of-sample figures of one play on one dataset: signals once over all of it, then each
+ * range simulated. Plays without stops have their rules evaluated inside the simulator's loop
+ * (bindPlayRules + simulateSource: one pass, no stored signals); the others store the signals once.
+ */
+function backtestRanges(play: Play, feeds: Readonly<Record<string, Feed>>, cache: LruFeatureCache, cash: number, ranges: Ranges, scratch: Scratch) {
   const config = simConfigOf(play, cash);
+  const bound = isPlain(config) ? bindPlayRules(play, feeds, cache) : undefined;
+  const rules = bound?.rules;
+  const { feed, signals, atr } = rules === undefined ? compileSignals(play, feeds, cache, scratch.rules) : { feed: bound!.feed, signals: undefined, atr: undefined };
   const warmup = playWarmup(play);
   // Indicators are computed over all the data, so a range that starts after the warm-up is warm
   // from its first bar; buy-and-hold starts where the play could first trade.
@@ -127,9 +139,12 @@ function backtestRanges(play: Play, feeds: Readonly<Record<string, Feed>>, cache
     const start = barAt(feed.time, from);
     const end = barAt(feed.time, to);
     if (end - start < 2) return null;
-    const f = sliceFeed(feed, start, end);
-    const result = simulate(f, sliceSignals(signals, start, end), config, atr?.subarray(start, end));
-    return keep(computeMetrics(f, result, config, { firstBar: Math.min(Math.max(0, warmup - start), f.length - 1) }));
+    const f = start === 0 && end === feed.length ? feed : sliceFeed(feed, start, end);
+    const result =
+      signals === undefined
+        ? simulateSource(f, new RuleSignals(rules!, start), config, scratch.sim)
+        : simulate(f, sliceSignals(signals, start, end), config, atr?.subarray(start, end), scratch.sim);
+    return leanMetrics(f, result, config, { firstBar: Math.min(Math.max(0, warmup - start), f.length - 1) });
   };
   const inSample = part(ranges.inSample);
   if (inSample === null) throw new Error(`the in-sample range holds fewer than 2 ${feed.tf} bars`);
@@ -145,6 +160,8 @@ export function createEvaluator(job: EvalJob, feeds: Readonly<Record<string, Fee
   const share = Math.floor(job.cacheBytes / (1 + regimes.length));
   const cache = new LruFeatureCache(share);
   const regimeCaches = regimes.map(() => new LruFeatureCache(share));
+  const scratch = new Scratch();
+  const regimeScratch = regimes.map(() => new Scratch());
   const all = [cache, ...regimeCaches];
   return {
     space,
@@ -155,7 +172,7 @@ export function createEvaluator(job: EvalJob, feeds: Readonly<Record<string, Fee
       let main: ReturnType<typeof backtestRanges>;
       try {
         play = resolvePlay(space, genome);
-        main = backtestRanges(play, feeds, cache, job.cash, ranges);
+        main = backtestRanges(play, feeds, cache, job.cash, ranges, scratch);
       } catch (err) {
         return { fitness: FAILED_FITNESS, inSample: null, outOfSample: null, error: message(err) };
       }
@@ -163,7 +180,7 @@ export function createEvaluator(job: EvalJob, feeds: Readonly<Record<string, Fee
       if (regimes.length === 0) return { fitness, inSample: main.inSample, outOfSample: main.outOfSample };
       const records: RegimeRecord[] = regimes.map((r, i) => {
         try {
-          const run = backtestRanges(play, regimeFeeds[i], regimeCaches[i], job.cash, r);
+          const run = backtestRanges(play, regimeFeeds[i], regimeCaches[i], job.cash, r, regimeScratch[i]);
           return { dataset: r.name, fitness: fitnessOf(run.inSample, job.fitness), ...run };
         } catch (err) {
           return { dataset: r.name, fitness: FAILED_FITNESS, inSample: null, outOfSample: null, error: message(err) };

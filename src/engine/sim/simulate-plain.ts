@@ -1,0 +1,226 @@
+import type { Feed } from '../types.js';
+import { ExitReason, OrderStatus, type SimConfig, type SimResult } from './types.js';
+import { positionUnits } from './sizing.js';
+import { TradeBuffer, RejectBuffer, type SimScratch } from './trades.js';
+import { EquityAcc, type QuietInput, type SignalSource } from './equity-run.js';
+
+/**
+ * simulate() for plays without stop-loss, take-profit, trailing stop or time stop: the same rules and
+ * the same arithmetic, in the same order, as the general loop in simulate.ts (a test runs both on
+ * random inputs and compares every number bit for bit). Only the bar loop is shaped for speed: runs of
+ * bars on which nothing can happen (no signal at the bar before, not the last bar, no liquidation)
+ * only mark equity and go through the signal source's quiet() (equity-run.ts), a tight loop with the
+ * position fixed; every other bar takes the complete step below. The signals come as a SignalSource:
+ * stored arrays (simulate()) or a play's rules evaluated in place (simulateSource()).
+ *
+ * Without stops the general loop's stop and target sit at -/+Infinity, so its per-bar exit check
+ * can fire only on an infinite open, high or low; such bars take the complete step, which keeps that
+ * check (stopExit). Whether a feed has such prices at all is scanned once per range and remembered
+ * (noInfinity): reading three more price columns per bar was much of the loop's time (on this 2-core
+ * machine a column beyond L1 costs about 2 ns per bar to stream).
+ *
+ * The equity curve's sums (EquityStats) are accumulated on the way, so the GA's leanMetrics needs no
+ * second pass over the curve, and with a scratch whose keepEquity is false the curve is not stored
+ * at all. Inputs are validated by the caller.
+ */
+export function simulatePlain(feed: Feed, signals: SignalSource, config: SimConfig, scratch?: SimScratch): SimResult {
+  const n = feed.length;
+  const last = n - 1;
+  const open = feed.open;
+  const high = feed.high;
+  const low = feed.low;
+  const close = feed.close;
+  const feeRate = config.feeBps / 1e4;
+  const slip = config.slippageBps / 1e4;
+  const sizing = config.sizing;
+  const allowLong = config.allowLong;
+  const allowShort = config.allowShort;
+  const onOpposite = config.exits.onOpposite;
+  const endAtOpen = config.endOfDataFill === 'open';
+  // Without an infinite open, high or low the stop check below can never fire: skip its three loads.
+  const finite = noInfinity(open, n) && noInfinity(high, n) && noInfinity(low, n);
+
+  const keep = scratch === undefined || scratch.keepEquity;
+  const equity = scratch === undefined ? new Float64Array(n) : scratch.equity(keep ? n : 0);
+  const trades = scratch === undefined ? new TradeBuffer(64) : scratch.trades;
+  const rejects = scratch === undefined ? new RejectBuffer(16) : scratch.rejects;
+  trades.reset();
+  rejects.reset();
+
+  let cash = config.cash;
+  let pos = 0; // +1 long, -1 short, 0 flat
+  let units = 0;
+  let entryPrice = 0;
+  let entryBar = 0;
+  let entryFee = 0;
+  let bust = false;
+  let lastPos = 0;
+  const acc = new EquityAcc();
+  const x: QuietInput = { close, open, high, low, equity: keep ? equity : null };
+
+  for (let j = 0; j < n; j++) {
+    // Bars 0 and 1, the last bar and every bar where something may happen take the complete step;
+    // the runs of bars in between, where nothing can, go through signals.quiet().
+    if (j >= 2 && j < last) {
+      j = signals.quiet(acc, x, j, last, cash, pos * units, pos !== 0, bust, !finite && pos !== 0);
+    }
+    const s = j - 1;
+    // The complete step: the general loop's bar, without the stop rules.
+    let eq: number;
+    if (j > 0 && !bust) {
+      const bits = signals.bits(s);
+      const le = (bits & 1) !== 0;
+      const se = (bits & 2) !== 0;
+      let exitReason = -1;
+      let enterDir = 0;
+      if (pos === 1) {
+        if (onOpposite && se && !le) {
+          exitReason = ExitReason.Opposite;
+          if (allowShort) enterDir = -1;
+        } else if ((bits & 4) !== 0) exitReason = ExitReason.Signal;
+      } else if (pos === -1) {
+        if (onOpposite && le && !se) {
+          exitReason = ExitReason.Opposite;
+          if (allowLong) enterDir = 1;
+        } else if ((bits & 8) !== 0) exitReason = ExitReason.Signal;
+      } else if (le !== se) {
+        if (le && allowLong) enterDir = 1;
+        else if (se && allowShort) enterDir = -1;
+      }
+
+      const o = open[j];
+      if (exitReason >= 0) {
+        if (!(o > 0)) {
+          rejects.push(j, OrderStatus.RejectedInvalidPrice);
+          enterDir = 0;
+        } else {
+          const px = pos === 1 ? o * (1 - slip) : o * (1 + slip);
+          const fee = units * px * feeRate;
+          cash += pos * units * px - fee;
+          trades.push(pos, entryBar, j, entryPrice, px, units, entryFee + fee, exitReason);
+          pos = 0;
+        }
+      }
+
+      if (enterDir !== 0) {
+        if (!(o > 0)) rejects.push(j, OrderStatus.RejectedInvalidPrice);
+        else {
+          const px = enterDir === 1 ? o * (1 + slip) : o * (1 - slip);
+          // No stop-loss: risk sizing is refused by validation, so the result is units or 0.
+          const u = positionUnits(sizing, cash, px, feeRate, NaN);
+          if (u === 0) rejects.push(j, OrderStatus.RejectedInsufficientCash);
+          else if (u < 0) rejects.push(j, OrderStatus.RejectedNoStopDistance);
+          else {
+            const fee = u * px * feeRate;
+            cash -= enterDir * u * px + fee;
+            pos = enterDir;
+            units = u;
+            entryPrice = px;
+            entryBar = j;
+            entryFee = fee;
+          }
+        }
+      }
+    }
+
+    if (endAtOpen && j === last && pos !== 0) {
+      lastPos = pos;
+      const o = open[j];
+      const px = pos === 1 ? o * (1 - slip) : o * (1 + slip);
+      const fee = units * px * feeRate;
+      cash += pos * units * px - fee;
+      trades.push(pos, entryBar, j, entryPrice, px, units, entryFee + fee, ExitReason.EndOfData);
+      pos = 0;
+    }
+
+    if (!finite && pos !== 0 && (open[j] === Infinity || open[j] === -Infinity || high[j] === Infinity || low[j] === -Infinity)) {
+      const px = stopExit(pos, open[j], high[j], low[j], slip);
+      if (px === px) {
+        const fee = units * px * feeRate;
+        cash += pos * units * px - fee;
+        trades.push(pos, entryBar, j, entryPrice, px, units, entryFee + fee, stopReason(pos, open[j], high[j], low[j]));
+        pos = 0;
+      }
+    }
+
+    eq = cash + pos * units * close[j];
+    if (j === last && !endAtOpen) lastPos = pos;
+    if (pos !== 0 && (j === last || eq <= 0)) {
+      const c = close[j];
+      const px = pos === 1 ? c * (1 - slip) : c * (1 + slip);
+      const fee = units * px * feeRate;
+      cash += pos * units * px - fee;
+      trades.push(pos, entryBar, j, entryPrice, px, units, entryFee + fee, j === last ? ExitReason.EndOfData : ExitReason.Liquidation);
+      pos = 0;
+      eq = cash;
+      if (eq <= 0) bust = true;
+    }
+    if (j === last && !bust && wouldOpen(signals.bits(j), lastPos, config)) rejects.push(j, OrderStatus.RejectedNoNextBar);
+
+    if (keep) equity[j] = eq;
+    acc.add(eq);
+  }
+
+  return {
+    trades: trades.list(),
+    equity,
+    rejectedBar: rejects.bar,
+    rejectedStatus: rejects.status,
+    rejectedCount: rejects.count,
+    equityStats: acc.stats(),
+  };
+}
+
+/**
+ * The general loop's exit check with the stop at -Infinity (long) / +Infinity (short) and the target
+ * at +/-Infinity: the fill price, NaN when nothing fills. Same comparisons in the same order.
+ */
+function stopExit(pos: number, o: number, h: number, l: number, slip: number): number {
+  if (pos === 1) {
+    if (o <= -Infinity) return o * (1 - slip);
+    if (o >= Infinity) return o;
+    if (l <= -Infinity) return -Infinity * (1 - slip);
+    if (h >= Infinity) return Infinity;
+    return NaN;
+  }
+  if (o >= Infinity) return o * (1 + slip);
+  if (o <= -Infinity) return o;
+  if (h >= Infinity) return Infinity * (1 + slip);
+  if (l <= -Infinity) return -Infinity;
+  return NaN;
+}
+
+function stopReason(pos: number, o: number, h: number, l: number): number {
+  const hitStop = pos === 1 ? o <= -Infinity || (!(o >= Infinity) && l <= -Infinity) : o >= Infinity || (!(o <= -Infinity) && h >= Infinity);
+  return hitStop ? ExitReason.StopLoss : ExitReason.TakeProfit;
+}
+
+/** Whether the last bar's signals (SignalSource bits) ask to open a position (entry or reversal), which has no next open to fill at. */
+export function wouldOpen(bits: number, pos: number, config: SimConfig): boolean {
+  const le = (bits & 1) !== 0;
+  const se = (bits & 2) !== 0;
+  if (le === se) return false;
+  if (pos === 0) return le ? config.allowLong : config.allowShort;
+  if (!config.exits.onOpposite) return false;
+  return pos === 1 ? se && config.allowShort : le && config.allowLong;
+}
+
+// Per memory block, per offset, per length: whether that range of a price column holds no +/-Infinity.
+// Keyed by the bytes, not the array object, because the GA slices fresh views of the same columns for
+// every evaluation (numbers as keys: no string built per call). Sound because feeds are never written
+// (the engine's rule for every caller).
+const FINITE = new WeakMap<ArrayBufferLike, Map<number, Map<number, boolean>>>();
+
+function noInfinity(a: Float64Array, n: number): boolean {
+  let perBuffer = FINITE.get(a.buffer);
+  if (perBuffer === undefined) FINITE.set(a.buffer, (perBuffer = new Map()));
+  let perOffset = perBuffer.get(a.byteOffset);
+  if (perOffset === undefined) perBuffer.set(a.byteOffset, (perOffset = new Map()));
+  let v = perOffset.get(n);
+  if (v === undefined) {
+    v = true;
+    for (let i = 0; i < n; i++) if (a[i] === Infinity || a[i] === -Infinity) v = false;
+    perOffset.set(n, v);
+  }
+  return v;
+}
