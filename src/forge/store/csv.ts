@@ -31,6 +31,25 @@ export interface RawCandles {
   unit: 'line' | 'row';
 }
 
+/**
+ * Appends one row after checking its values: a bad value becomes a BadRow (the file is rejected
+ * later, or the row skipped with --skip-bad); CSV and Parquet inputs share this step.
+ */
+export function pushRow(raw: RawCandles, at: number, ms: number, o: number, h: number, l: number, c: number, v: number, why: string): void {
+  if (why !== '') {
+    raw.bad.push({ line: at, reason: why, fix: 'prices must be positive numbers and volume a non-negative number' });
+    return;
+  }
+  const k = raw.n++;
+  raw.ts[k] = ms;
+  raw.open[k] = o;
+  raw.high[k] = h;
+  raw.low[k] = l;
+  raw.close[k] = c;
+  raw.volume[k] = v;
+  raw.lines[k] = at;
+}
+
 export function allocRaw(capacity: number, layout: string, unit: 'line' | 'row'): RawCandles {
   return {
     n: 0,
@@ -180,19 +199,8 @@ export function parseCandleCsv(text: string, file: string): RawCandles {
     const c = priceCell(cells[layout.close]);
     const v = priceCell(cells[layout.volume]);
     const why = checkValues(o, h, l, c, v, cells, layout);
-    if (why !== '') {
-      raw.bad.push({ line: lineNo, reason: why, fix: 'prices must be positive numbers and volume a non-negative number' });
-      continue;
-    }
-    if (raw.timeFormat === undefined) raw.timeFormat = cell.format;
-    const k = raw.n++;
-    raw.ts[k] = cell.ms;
-    raw.open[k] = o;
-    raw.high[k] = h;
-    raw.low[k] = l;
-    raw.close[k] = c;
-    raw.volume[k] = v;
-    raw.lines[k] = lineNo;
+    if (why === '' && raw.timeFormat === undefined) raw.timeFormat = cell.format;
+    pushRow(raw, lineNo, cell.ms, o, h, l, c, v, why);
   }
   if (raw.rowsRead === 0) throw emptyFile(file);
   return raw;

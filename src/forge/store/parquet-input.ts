@@ -1,6 +1,6 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { ForgeError } from '../../engine/errors.js';
-import { allocRaw, checkValues, emptyFile, layoutFromNames, type RawCandles } from './csv.js';
+import { allocRaw, checkValues, emptyFile, layoutFromNames, pushRow, type RawCandles } from './csv.js';
 import { readTimeCell, TIME_FIX, type TimeCell } from './timestamps.js';
 
 // Parquet candle files to the same raw columns as CSV, read by a private in-memory DuckDB (it reads
@@ -83,19 +83,8 @@ export async function readCandleParquet(file: string): Promise<RawCandles> {
       }
       const o = nz(oc[i]), h = nz(hc[i]), l = nz(lc[i]), c = nz(cc[i]), v = nz(vc[i]);
       const why = checkValues(o, h, l, c, v, null, null);
-      if (why !== '') {
-        raw.bad.push({ line: row, reason: why, fix: 'prices must be positive numbers and volume a non-negative number' });
-        continue;
-      }
-      if (raw.timeFormat === undefined && timeKind !== 'ms') raw.timeFormat = cell.format;
-      const k = raw.n++;
-      raw.ts[k] = cell.ms;
-      raw.open[k] = o;
-      raw.high[k] = h;
-      raw.low[k] = l;
-      raw.close[k] = c;
-      raw.volume[k] = v;
-      raw.lines[k] = row;
+      if (why === '' && raw.timeFormat === undefined && timeKind !== 'ms') raw.timeFormat = cell.format;
+      pushRow(raw, row, cell.ms, o, h, l, c, v, why);
     }
     return raw;
   } finally {
