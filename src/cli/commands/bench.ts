@@ -181,7 +181,7 @@ function print(ctx: CliContext, r: BenchReport): void {
   }
   if (r.peer) {
     ctx.say(`\nPeer workload: SMA cross grid (342 backtests per pass) on ${r.peer.file}, ${r.peer.results[0]?.bars.toLocaleString('en-US')} bars; target >= 5,000 backtests/s per worker:`);
-    ctx.say(table(['workers', 'backtests', 'backtests/s', 'per worker/s', 'first pass ms', 'peak MiB/worker'], r.peer.results.map((p) => [p.workers, p.backtests, Math.round(p.backtestsPerSec), Math.round(p.perWorkerPerSec), r1(p.firstPassMs), mb(p.peakWorkerBytes)])));
+    ctx.say(table(['workers', 'backtests', 'backtests/s', 'per worker/s', 'warm-up passes', 'warm-up ms', 'peak MiB/worker'], r.peer.results.map((p) => [p.workers, p.backtests, Math.round(p.backtestsPerSec), Math.round(p.perWorkerPerSec), p.warmupPasses, r1(p.firstPassMs), mb(p.peakWorkerBytes)])));
   }
 }
 

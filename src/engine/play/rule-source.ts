@@ -13,10 +13,10 @@ import type { Series } from './expr.js';
 import type { Expr, Operand } from './types.js';
 
 type MaskFn = (A: readonly Float64Array[], C: Float64Array, i: number) => number;
-type QuietFn = (A: readonly Float64Array[], C: Float64Array, off: number, acc: EquityAcc, x: QuietInput, j: number, last: number, cash: number, k: number) => number;
+type QuietFn = (A: readonly Float64Array[], C: Float64Array, off: number, acc: EquityAcc, x: QuietInput, j: number, last: number) => number;
 type QuietCheckedFn = (
   A: readonly Float64Array[], C: Float64Array, off: number,
-  acc: EquityAcc, x: QuietInput, j: number, last: number, cash: number, k: number, inPosition: boolean, bust: boolean, checkInf: boolean,
+  acc: EquityAcc, x: QuietInput, j: number, last: number, inPosition: boolean, bust: boolean, checkInf: boolean,
 ) => number;
 
 /** The rules bound to their arrays on one execution feed of `n` bars (offset 0 = its first bar). */
@@ -47,6 +47,7 @@ if (eq > peak) {
   if (eq < floor && peak > 0 && peak < Infinity) floor = eq;
 }`;
 const LOAD = `const close = x.close;
+const cash = x.num[0], k = x.num[1];
 let prev = acc.prev;
 const shift = acc.shift;
 let sum = acc.sum, sumSq = acc.sumSq, down2x4 = acc.down2x4, nonPositive = acc.nonPositive;
@@ -90,7 +91,7 @@ ${bits(true)}
 return m;
 };
 // The rare cases (bust, infinite prices, a stored curve), each check as in ArraySignals.quiet.
-const quietChecked = function (A, C, off, acc, x, j, last, cash, k, inPosition, bust, checkInf) {
+const quietChecked = function (A, C, off, acc, x, j, last, inPosition, bust, checkInf) {
 ${slots}${LOAD}
 const open = x.open, high = x.high, low = x.low, equity = x.equity;
 for (; j < last; j++) {
@@ -109,7 +110,7 @@ ${STORE}
 // the complete step, which then does what this loop would have done. Four bars per turn: 6 % faster
 // than two, and it makes the function too large for V8 to inline into its caller (RuleSignals.quiet),
 // which cost 40 % when it did.
-const quiet = function (A, C, off, acc, x, j, last, cash, k) {
+const quiet = function (A, C, off, acc, x, j, last) {
 ${slots}${LOAD}
 ${pInit}while (j < last) {
 ${[fastBar, fastBar, fastBar, fastBar].join('if (j >= last) break;\n')}}
@@ -147,9 +148,9 @@ export class RuleSignals implements SignalSource {
     return this.rules.mask(this.rules.arrays, this.rules.consts, s + this.offset);
   }
 
-  quiet(acc: EquityAcc, x: QuietInput, j: number, last: number, cash: number, k: number, inPosition: boolean, bust: boolean, checkInf: boolean): number {
+  quiet(acc: EquityAcc, x: QuietInput, j: number, last: number, inPosition: boolean, bust: boolean, checkInf: boolean): number {
     const r = this.rules;
-    if (bust || checkInf || x.equity !== null) return r.quietChecked(r.arrays, r.consts, this.offset, acc, x, j, last, cash, k, inPosition, bust, checkInf);
-    return r.quiet(r.arrays, r.consts, this.offset, acc, x, j, last, cash, k);
+    if (bust || checkInf || x.equity !== null) return r.quietChecked(r.arrays, r.consts, this.offset, acc, x, j, last, inPosition, bust, checkInf);
+    return r.quiet(r.arrays, r.consts, this.offset, acc, x, j, last);
   }
 }

@@ -61,6 +61,12 @@ export interface QuietInput {
   readonly high: Float64Array;
   readonly low: Float64Array;
   readonly equity: Float64Array | null;
+  /**
+   * [cash, k] of the run (k = pos * units). Passed in memory rather than as arguments: quiet() is not
+   * inlined, and every double argument of a call that is not inlined is boxed in a fresh HeapNumber
+   * (about 40 bytes per call, 45 KB per backtest of the peer workload, and the scavenges with them).
+   */
+  readonly num: Float64Array;
 }
 
 /**
@@ -75,9 +81,10 @@ export interface SignalSource {
    * (exclusive): no signal at the bar before (unless `bust`: then signals are ignored), no infinite
    * open/high/low while in a position (`checkInf`), equity above zero while in a position. Such a bar
    * only marks equity: eq = cash + k * close[j], k = pos * units (the general loop's
-   * cash + pos * units * close[j], the same product). Returns the first bar that is not quiet.
+   * cash + pos * units * close[j], the same product), cash and k read from x.num. Returns the first
+   * bar that is not quiet.
    */
-  quiet(acc: EquityAcc, x: QuietInput, j: number, last: number, cash: number, k: number, inPosition: boolean, bust: boolean, checkInf: boolean): number;
+  quiet(acc: EquityAcc, x: QuietInput, j: number, last: number, inPosition: boolean, bust: boolean, checkInf: boolean): number;
 }
 
 /** Signals stored as 0/1 arrays (simulate()'s contract). */
@@ -101,8 +108,10 @@ export class ArraySignals implements SignalSource {
     );
   }
 
-  quiet(acc: EquityAcc, x: QuietInput, j: number, last: number, cash: number, k: number, inPosition: boolean, bust: boolean, checkInf: boolean): number {
+  quiet(acc: EquityAcc, x: QuietInput, j: number, last: number, inPosition: boolean, bust: boolean, checkInf: boolean): number {
     const { close, open, high, low, equity } = x;
+    const cash = x.num[0];
+    const k = x.num[1];
     const { longEntry, shortEntry, longExit, shortExit } = this;
     let prev = acc.prev;
     const shift = acc.shift;

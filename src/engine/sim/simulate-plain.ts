@@ -56,13 +56,16 @@ export function simulatePlain(feed: Feed, signals: SignalSource, config: SimConf
   let bust = false;
   let lastPos = 0;
   const acc = new EquityAcc();
-  const x: QuietInput = { close, open, high, low, equity: keep ? equity : null };
+  const num = new Float64Array(2);
+  const x: QuietInput = { close, open, high, low, equity: keep ? equity : null, num };
 
   for (let j = 0; j < n; j++) {
     // Bars 0 and 1, the last bar and every bar where something may happen take the complete step;
     // the runs of bars in between, where nothing can, go through signals.quiet().
     if (j >= 2 && j < last) {
-      j = signals.quiet(acc, x, j, last, cash, pos * units, pos !== 0, bust, !finite && pos !== 0);
+      num[0] = cash;
+      num[1] = pos * units;
+      j = signals.quiet(acc, x, j, last, pos !== 0, bust, !finite && pos !== 0);
     }
     const s = j - 1;
     // The complete step: the general loop's bar, without the stop rules.

@@ -26,16 +26,29 @@ export interface PeerResult {
   readonly wallMs: number;
   readonly backtestsPerSec: number;
   readonly perWorkerPerSec: number;
-  /** The untimed first pass (threads start, JIT, every SMA computed once per worker). */
+  /** Untimed passes of the grid before timing (threads start, JIT settles, every SMA computed once per worker). */
+  readonly warmupPasses: number;
+  /** Their wall time. */
   readonly firstPassMs: number;
   readonly peakWorkerBytes: number;
 }
 
-export async function measurePeer(playText: string, feed: Feed, workers: number, passes: number): Promise<PeerResult> {
+/**
+ * Untimed passes per worker before timing. Each worker's isolate compiles its own optimised code; on
+ * this workload TurboFan is still (re)compiling the play-resolution path for about 6 passes' worth of
+ * backtests per thread. With one pass of warm-up split over 2 workers on 2 cores, that compilation
+ * (V8 background threads, 0.3-0.6 s of CPU) ran inside the timed window and took about a quarter of
+ * the cores from the workers (bench/RESULTS.md, "Pool scaling and the last 10 %"). A GA run lasts
+ * minutes, so the steady state is the figure to compare; the warm-up's wall time is reported beside it.
+ */
+export const PEER_WARMUP_PASSES_PER_WORKER = 8;
+
+export async function measurePeer(playText: string, feed: Feed, workers: number, passes: number, warmupPasses = PEER_WARMUP_PASSES_PER_WORKER * workers): Promise<PeerResult> {
   const grid = peerGrid();
   const shared = shareFeeds('peer', 'peer', { [feed.tf]: feed });
   const genomes = Array.from({ length: passes }, () => grid).flat();
-  const r = await measurePool(playText, shared, genomes, { workers, population: genomes.length, holdout: 0, cacheBytes: 256 * 1024 * 1024 }, grid);
+  const warmup = Array.from({ length: Math.max(1, warmupPasses) }, () => grid).flat();
+  const r = await measurePool(playText, shared, genomes, { workers, population: genomes.length, holdout: 0, cacheBytes: 256 * 1024 * 1024 }, warmup);
   if (r.failed > 0) throw new Error(`bug: ${r.failed} peer backtests failed`);
   return {
     workers,
@@ -46,6 +59,7 @@ export async function measurePeer(playText: string, feed: Feed, workers: number,
     wallMs: r.wallMs,
     backtestsPerSec: r.evalsPerSec,
     perWorkerPerSec: r.evalsPerSec / workers,
+    warmupPasses: Math.max(1, warmupPasses),
     firstPassMs: r.warmupMs,
     peakWorkerBytes: r.peakWorkerBytes,
   };
