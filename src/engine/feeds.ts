@@ -1,4 +1,5 @@
 import { ForgeError } from './errors.js';
+import type { Signals } from './sim/types.js';
 import { bucketStart, timeframeMs } from './timeframe.js';
 import type { Feed } from './types.js';
 
@@ -130,5 +131,15 @@ export function sliceFeed(feed: Feed, start: number, end: number): Feed {
     low: feed.low.subarray(s, e),
     close: feed.close.subarray(s, e),
     volume: feed.volume.subarray(s, e),
+  };
+}
+
+/** Signals of bars [start, end) as zero-copy views, to simulate one range of a feed. */
+export function sliceSignals(s: Signals, start: number, end: number): Signals {
+  return {
+    longEntry: s.longEntry.subarray(start, end),
+    shortEntry: s.shortEntry.subarray(start, end),
+    longExit: s.longExit?.subarray(start, end),
+    shortExit: s.shortExit?.subarray(start, end),
   };
 }

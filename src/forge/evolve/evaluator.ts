@@ -1,4 +1,4 @@
-import { sliceFeed } from '../../engine/feeds.js';
+import { sliceFeed, sliceSignals } from '../../engine/feeds.js';
 import { leanMetrics, type MetricRecord } from '../../engine/metrics/lean.js';
 import { RuleBuffers } from '../../engine/play/compile-rules.js';
 import { RuleSignals } from '../../engine/play/rule-source.js';
@@ -6,7 +6,6 @@ import { bindPlayRules } from '../../engine/play/signals.js';
 import { compileSignals, parsePlay, playWarmup, resolvePlay, simConfigOf, type Play, type PlaySpace } from '../../engine/play/index.js';
 import { isPlain, simulate, simulateSource } from '../../engine/sim/simulate.js';
 import { SimScratch } from '../../engine/sim/trades.js';
-import type { Signals } from '../../engine/sim/types.js';
 import type { Feed } from '../../engine/types.js';
 import { FAILED_FITNESS, fitnessOf, type FitnessSpec } from '../fitness.js';
 import { LruFeatureCache } from './cache.js';
@@ -87,15 +86,6 @@ export interface EvalBatchResult {
 
 // barsPerYear and years (in MetricRecord) let later statistics turn an annualised Sharpe back into a
 // per-bar one with its number of observations (multiple-testing p-values, deflated Sharpe).
-
-function sliceSignals(s: Signals, start: number, end: number): Signals {
-  return {
-    longEntry: s.longEntry.subarray(start, end),
-    shortEntry: s.shortEntry.subarray(start, end),
-    longExit: s.longExit?.subarray(start, end),
-    shortExit: s.shortExit?.subarray(start, end),
-  };
-}
 
 export interface Evaluator {
   readonly space: PlaySpace;

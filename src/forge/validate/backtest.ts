@@ -1,8 +1,8 @@
-import { sliceFeed } from '../../engine/feeds.js';
+import { sliceFeed, sliceSignals } from '../../engine/feeds.js';
 import { computeMetrics, type Metrics } from '../../engine/metrics/metrics.js';
 import { compileSignals, playWarmup, resolvePlay, simConfigOf, type Play } from '../../engine/play/index.js';
 import { simulate } from '../../engine/sim/simulate.js';
-import type { SimConfig, SimResult, Signals } from '../../engine/sim/types.js';
+import type { SimConfig, SimResult } from '../../engine/sim/types.js';
 import type { Feed } from '../../engine/types.js';
 import { barAt } from '../evolve/evaluator.js';
 import type { PlayContext } from './types.js';
@@ -26,15 +26,6 @@ export interface RunOverrides {
   readonly costMultiplier?: number;
   /** Replaces the play's fee and slippage outright (bps). */
   readonly costs?: { readonly feeBps: number; readonly slippageBps: number };
-}
-
-function sliceSignals(s: Signals, start: number, end: number): Signals {
-  return {
-    longEntry: s.longEntry.subarray(start, end),
-    shortEntry: s.shortEntry.subarray(start, end),
-    longExit: s.longExit?.subarray(start, end),
-    shortExit: s.shortExit?.subarray(start, end),
-  };
 }
 
 /** Runs the play on the context's in-sample range. Throws (a guard turns that into its error) when the play cannot run. */
