@@ -51,6 +51,8 @@ export interface FreshEvaluation {
 }
 
 const METRIC_COLUMNS: (keyof MetricRecord)[] = ['totalReturn', 'sharpe', 'sortino', 'calmar', 'maxDrawdown', 'winRate', 'profitFactor', 'trades'];
+const EVALUATION_COLUMNS = 7 + 2 * METRIC_COLUMNS.length;
+const ROWS_PER_INSERT = 200;
 
 const finite = (v: number | undefined | null): number | null => (v === undefined || v === null || !Number.isFinite(v) ? null : v);
 
@@ -87,13 +89,16 @@ export async function recordGeneration(
         `INSERT OR REPLACE INTO generations VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
         [run.runId, stats.generation, stats.evaluated, stats.reused, finite(stats.best), finite(stats.mean), finite(stats.median), finite(stats.worst), finite(stats.std), finite(stats.diversity), stats.immigrants],
       );
-      const placeholders = Array.from({ length: 23 }, (_, i) => `$${i + 1}`).join(', ');
-      const insert = await s.connection.prepare(`INSERT OR REPLACE INTO evaluations VALUES (${placeholders})`);
-      for (const f of fresh) {
-        const e = f.evaluation;
-        const metric = (m: MetricRecord | null) => METRIC_COLUMNS.map((k) => (m === null ? null : k === 'trades' ? m.trades : finite(m[k])));
-        insert.bind([run.runId, stats.generation, f.key, JSON.stringify(f.genome), JSON.stringify(f.params), e.fitness, e.error ?? null, ...metric(e.inSample), ...metric(e.outOfSample)]);
-        await insert.run();
+      // One multi-row statement per generation: a round trip per row cost ~4 ms each (half a second a generation).
+      const metric = (m: MetricRecord | null) => METRIC_COLUMNS.map((k) => (m === null ? null : k === 'trades' ? m.trades : finite(m[k])));
+      for (let start = 0; start < fresh.length; start += ROWS_PER_INSERT) {
+        const rows = fresh.slice(start, start + ROWS_PER_INSERT);
+        const values = rows.flatMap((f) => {
+          const e = f.evaluation;
+          return [run.runId, stats.generation, f.key, JSON.stringify(f.genome), JSON.stringify(f.params), e.fitness, e.error ?? null, ...metric(e.inSample), ...metric(e.outOfSample)];
+        });
+        const tuples = rows.map((_, r) => `(${Array.from({ length: EVALUATION_COLUMNS }, (_, c) => `$${r * EVALUATION_COLUMNS + c + 1}`).join(', ')})`);
+        await s.run(`INSERT OR REPLACE INTO evaluations VALUES ${tuples.join(', ')}`, values);
       }
     });
     const tmp = `${parquetFile}.tmp-${process.pid}`;
