@@ -1,7 +1,7 @@
-// A play's rules fused into one loop over the bars. evalExpr (expr.ts) runs one whole-array pass per
-// node and allocates a Uint8Array for each; here the (up to four) rule trees of a play become ONE
-// generated function that, bar by bar, evaluates each tree with JavaScript's short-circuit && / || and
-// writes the 0/1 byte straight into the output. A rule like all(cross, any(12 compares)) then costs
+// A play's rules, each fused into one loop over the bars. evalExpr (expr.ts) runs one whole-array pass
+// per node and allocates a Uint8Array for each; here each rule tree of a play becomes ONE generated
+// function that, bar by bar, evaluates the tree with JavaScript's short-circuit && / || and writes the
+// 0/1 byte straight into the output (rule-source.ts fuses all of a play's rules into the simulator's loop). A rule like all(cross, any(12 compares)) then costs
 // about one compare per bar instead of 14 array passes. Semantics are evalExpr's exactly (a pure
 // boolean function of the same values per bar): a comparison with NaN is false (`!=` included),
 // cross_above at i is a[i] > b[i] && a[i-1] <= b[i-1] (false at bar 0), `not` is plain negation.
@@ -17,8 +17,6 @@
 
 import type { CompareOp, Expr, Operand } from './types.js';
 import { evalExpr, type Series } from './expr.js';
-
-type Kernel = (arrays: readonly Float64Array[], consts: Float64Array, out: readonly Uint8Array[], n: number) => void;
 
 const OPS: Readonly<Record<CompareOp, string>> = { '>': '>', '<': '<', '>=': '>=', '<=': '<=', '==': '===', '!=': '!==' };
 
@@ -130,11 +128,66 @@ export function crossSlots(e: Resolved, out: Set<string>): Set<string> {
 export const decl = (prefix: string, from: string, count: number): string =>
   count === 0 ? '' : `const ${Array.from({ length: count }, (_, k) => `${prefix}${k} = ${from}[${k}]`).join(', ')};\n`;
 
-function kernelSource(rules: readonly Resolved[], arrays: number, consts: number): string {
-  const body = (bar0: boolean) => rules.map((r, k) => `o${k}[i] = ${gen(r, bar0)} ? 1 : 0;`).join('\n');
+// The GA's hot path (evalRules) compiles one function per RULE, not per play, and leaves the comparison
+// operators out of the code: a compare reads its operator as a mask of the orderings it accepts
+// (less 1, equal 2, greater 4), so `a > b` and `a <= c` share code. A function per play shape with the
+// operators in its text made almost every genome of a play with optional rules a new function: ~2,200
+// of 3,263 evaluations of the default play compiled one (2.6 ms of TurboFan each, on the cores the
+// other workers need, after running interpreted until on-stack replacement). Per rule and without
+// operators, the default play needs ~20. The mask form is evalExpr's exactly: with a NaN none of <, >,
+// === holds, so every operator, `!=` (mask 5) included, is false.
+const MASKS: Readonly<Record<CompareOp, number>> = { '<': 1, '<=': 3, '==': 2, '>=': 6, '>': 4, '!=': 5 };
+
+/** One bar's value of a rule whose compares read their operator from M (m0, m1, ... in order of appearance). */
+function genMasked(e: Resolved, bar0: boolean, next: { m: number }): string {
+  switch (e.kind) {
+    case 'compare': {
+      const m = `m${next.m++}`;
+      return `(((x = ${indexed(e.l, false)}) < (y = ${indexed(e.r, false)}) ? ${m} & 1 : x > y ? ${m} & 4 : x === y ? ${m} & 2 : 0) !== 0)`;
+    }
+    case 'cross':
+      return gen(e, bar0);
+    case 'not':
+      return `!${genMasked(e.item, bar0, next)}`;
+    case 'all':
+    case 'any':
+      return `(${e.items.map((x) => genMasked(x, bar0, next)).join(e.kind === 'all' ? ' && ' : ' || ')})`;
+  }
+}
+
+function maskedOps(e: Resolved, out: number[]): number[] {
+  if (e.kind === 'compare') {
+    // The operator is data here, never code; an unknown one is still an internal error, not false.
+    if (!Object.hasOwn(MASKS, e.op)) throw new Error(`internal: unknown comparison operator in a compiled rule`);
+    out.push(MASKS[e.op]);
+  }
+  if (e.kind === 'not') maskedOps(e.item, out);
+  if (e.kind === 'all' || e.kind === 'any') for (const x of e.items) maskedOps(x, out);
+  return out;
+}
+
+/** The signature of a rule with its operators left out (they are data: maskedOps). */
+function shapeSignature(e: Resolved): string {
+  switch (e.kind) {
+    case 'compare':
+      return `${e.l}?${e.r}`;
+    case 'cross':
+      return `x${e.a},${e.b}`;
+    case 'not':
+      return `!${shapeSignature(e.item)}`;
+    case 'all':
+    case 'any':
+      return `${e.kind}(${e.items.map(shapeSignature).join(';')})`;
+  }
+}
+
+type RuleKernel = (arrays: readonly Float64Array[], consts: Float64Array, masks: Int32Array, out: Uint8Array, n: number) => void;
+
+function ruleSource(rule: Resolved, arrays: number, consts: number, ops: number): string {
+  const body = (bar0: boolean) => `o[i] = ${genMasked(rule, bar0, { m: 0 })} ? 1 : 0;`;
   return (
-    `'use strict';\nreturn function fusedRules(A, C, O, n) {\n` +
-    decl('a', 'A', arrays) + decl('c', 'C', consts) + decl('o', 'O', rules.length) +
+    `'use strict';\nreturn function fusedRule(A, C, M, o, n) {\n` +
+    decl('a', 'A', arrays) + decl('c', 'C', consts) + decl('m', 'M', ops) + 'let x = 0, y = 0;\n' +
     `if (n > 0) {\nconst i = 0;\n${body(true)}\n}\n` +
     `for (let i = 1; i < n; i++) {\n${body(false)}\n}\n};\n`
   );
@@ -176,23 +229,23 @@ export function signature(e: Resolved | undefined): string {
  * written into the buffer of the rule's position (0..3) instead of fresh arrays.
  */
 export function evalRules(rules: readonly (Expr | undefined)[], n: number, values: (op: Operand) => Series, buffers?: RuleBuffers): (Uint8Array | undefined)[] {
-  const slots = new Slots(n);
-  const resolved: Resolved[] = [];
-  const outs: (Uint8Array | undefined)[] = [];
-  const present: Uint8Array[] = [];
-  rules.forEach((e, k) => {
-    if (e === undefined) return void outs.push(undefined);
-    resolved.push(resolve(e, values, slots));
-    const out = buffers === undefined ? new Uint8Array(n) : buffers.get(k, n);
-    outs.push(out);
-    present.push(out);
+  // Every rule is resolved before any runs, in evalExpr's order; each has slots of its own.
+  const resolved = rules.map((e) => {
+    if (e === undefined) return undefined;
+    const slots = new Slots(n);
+    return { rule: resolve(e, values, slots), slots };
   });
-  if (resolved.length === 0) return outs;
-  if (slots.short) {
+  if (resolved.some((r) => r !== undefined && r.slots.short)) {
     // Rare (every feature is computed on the execution bars): keep evalExpr's exact behaviour.
     return rules.map((e) => (e === undefined ? undefined : evalExpr(e, n, values)));
   }
-  const key = `store:${slots.arrays.length}:${slots.consts.length}:${resolved.map(signature).join('|')}`;
-  compiled<Kernel>(key, () => kernelSource(resolved, slots.arrays.length, slots.consts.length))(slots.arrays, Float64Array.from(slots.consts), present, n);
-  return outs;
+  const ops = resolved.map((r) => (r === undefined ? undefined : Int32Array.from(maskedOps(r.rule, []))));
+  return resolved.map((r, k) => {
+    if (r === undefined) return undefined;
+    const out = buffers === undefined ? new Uint8Array(n) : buffers.get(k, n);
+    const { arrays, consts } = r.slots;
+    const key = `rule:${arrays.length}:${consts.length}:${shapeSignature(r.rule)}`;
+    compiled<RuleKernel>(key, () => ruleSource(r.rule, arrays.length, consts.length, ops[k]!.length))(arrays, Float64Array.from(consts), ops[k]!, out, n);
+    return out;
+  });
 }
