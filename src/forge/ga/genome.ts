@@ -12,7 +12,7 @@ export interface GeneBounds {
   readonly step?: number;
 }
 
-/** Uniform draw in [0, 1) from a seeded generator; operators never touch Math.random. */
+/** Uniform draw in [0, 1) from a seeded generator; operators never use an unseeded global source. */
 export type Rng = () => number;
 
 /** True for genes whose values have an order (so blending and gaussian steps make sense). */
