@@ -266,6 +266,8 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
     state = await evolve(genes, config.ga, state, {
       evaluate,
       onGeneration,
+      // The resolved play in words names every feature, parameter, rule, exit, size and cost it uses.
+      identity: (g) => describePlay(resolvePlay(space, g)).join('\n') + `\nend of data: ${resolvePlay(space, g).exit.endOfData ?? 'close'}`,
       shouldStop: () => {
         if (op.maxWallMs !== undefined && Date.now() - t0 >= op.maxWallMs) pausedForTime = true;
         return pausedForTime || control.stopRequested();

@@ -58,6 +58,12 @@ export interface GeneticOptimizerHooks<E extends Evaluated> {
   onGeneration?(state: GAState<E>, stats: GenerationStats, fresh: { genome: number[]; evaluation: E }[]): Promise<void> | void;
   /** Checked between generations (time budget, Ctrl-C); true stops the loop with the state resumable. */
   shouldStop?(): boolean;
+  /**
+   * What makes two genomes the same strategy (default: the genome itself). Genomes that differ only in
+   * genes with no effect (params of an indicator not chosen, a threshold of a rule switched off) share
+   * one hall-of-fame place, so the hall of fame lists different strategies.
+   */
+  identity?(genome: readonly number[]): string;
 }
 
 export function initialState<E extends Evaluated>(genes: readonly GeneBounds[], options: GAOptions, seed: string | number): GAState<E> {
@@ -88,7 +94,7 @@ export async function evolve<E extends Evaluated>(
       diversity: spread,
       immigrants,
     };
-    updateHallOfFame(state, options.hallOfFame);
+    updateHallOfFame(state, options.hallOfFame, hooks.identity ?? genomeKey);
 
     if (state.bestFitness === null || finalStats.best > state.bestFitness) {
       state.bestFitness = finalStats.best;
@@ -136,17 +142,25 @@ function summarise(values: readonly number[]): Pick<GenerationStats, 'best' | 'm
   return { best: sorted[n - 1], mean, median, worst: sorted[0], std };
 }
 
-/** The best distinct genomes ever evaluated, best first, ties broken by key so the order is stable. */
-function updateHallOfFame<E extends Evaluated>(state: GAState<E>, size: number): void {
+/** The best distinct strategies ever evaluated, best first, ties broken by key so the order is stable. */
+function updateHallOfFame<E extends Evaluated>(state: GAState<E>, size: number, identity: (genome: readonly number[]) => string): void {
   const byKey = new Map(state.hallOfFame.map((h) => [h.key, h]));
   for (const genome of state.population) {
     const key = genomeKey(genome);
     if (!byKey.has(key)) byKey.set(key, { key, genome: genome.slice(), generation: state.generation, evaluation: state.evaluations[key] });
   }
-  state.hallOfFame = [...byKey.values()]
+  const ranked = [...byKey.values()]
     .filter((h) => Number.isFinite(h.evaluation.fitness))
-    .sort((a, b) => b.evaluation.fitness - a.evaluation.fitness || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-    .slice(0, size);
+    .sort((a, b) => b.evaluation.fitness - a.evaluation.fitness || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const seen = new Set<string>();
+  state.hallOfFame = [];
+  for (const h of ranked) {
+    const id = identity(h.genome);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    state.hallOfFame.push(h);
+    if (state.hallOfFame.length === size) break;
+  }
 }
 
 /** Elites, then tournament-selected children of crossover and mutation, then random immigrants. */

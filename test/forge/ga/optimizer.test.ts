@@ -94,6 +94,17 @@ describe('GeneticOptimizer', () => {
     expect(state.stats.every((s) => s.immigrants === 5)).toBe(true);
   });
 
+  it('keeps one hall-of-fame place per strategy identity', async () => {
+    const o = resolveGAOptions({ population: 30, generations: 5, hallOfFame: 5 });
+    // Pretend only the int gene matters: genomes equal on it are the same strategy.
+    const state = await evolve(GENES, o, initialState<E>(GENES, o, 'id'), { ...hooks([]), identity: (g) => String(g[0]) });
+    const ids = state.hallOfFame.map((h) => h.genome[0]);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(state.hallOfFame.length).toBe(5);
+    // Still the best first: no entry beats the one before it.
+    for (let i = 1; i < state.hallOfFame.length; i++) expect(state.hallOfFame[i].evaluation.fitness).toBeLessThanOrEqual(state.hallOfFame[i - 1].evaluation.fitness);
+  });
+
   it('validates options naming the field', () => {
     expect(() => resolveGAOptions({ population: 1 })).toThrow(/ga\.population/);
     expect(() => resolveGAOptions({ elitism: 200, population: 10 })).toThrow(/ga\.elitism/);
