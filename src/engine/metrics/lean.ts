@@ -19,7 +19,7 @@ export type MetricRecord = Pick<
 const YEAR_MS = 365.25 * 86_400_000;
 
 /**
- * computeMetrics' per-bar sums of an equity curve in one pass: its returnSums (returns r = eq[k] /
+ * The per-bar sums of an equity curve in one pass, shared with computeMetrics (returns r = eq[k] /
  * eq[k-1] - 1 shifted by r[1], their squares, 4 x min(r, 0)^2, the count of eq[k] / eq[k-1] <= 0)
  * and drawdownStats' deepest drawdown (1 - eq[k] / running peak, k >= 1).
  */

@@ -1,6 +1,7 @@
 import type { SimConfig, SimResult } from '../sim/types.js';
 import type { Feed } from '../types.js';
 import { drawdownStats } from './drawdown.js';
+import { equityStats } from './lean.js';
 import { periodsPerYear } from './periods.js';
 
 /**
@@ -75,7 +76,9 @@ export function computeMetrics(feed: Feed, result: SimResult, config: SimConfig,
   const finalEquity = n > 0 ? eq[n - 1] : cash;
   const years = n > 1 ? (feed.time[n - 1] - feed.time[0]) / YEAR_MS : 0;
 
-  const { m, sum, sumSq, down2x4, nonPositive } = returnSums(eq);
+  // The per-bar return sums are the GA's lean pass (one loop serves both; the drawdown comes from drawdownStats).
+  const { sum, sumSq, down2x4, nonPositive } = equityStats(eq);
+  const m = n > 1 ? n - 1 : 0;
   const down2 = down2x4 / 4;
   const g = nonPositive > 0 || m === 0 ? 0 : Math.pow(eq[n - 1] / eq[0], 1 / m) - 1;
   // Sums are of r - r[1] (shifted for precision); the variance does not change under a shift.
@@ -163,36 +166,4 @@ export function computeMetrics(feed: Feed, result: SimResult, config: SimConfig,
     barsPerYear: P,
     years,
   };
-}
-
-/**
- * Per-bar returns r = eq[k] / eq[k-1] - 1 in one pass: sums of r - r[1] and of its square (a shift
- * keeps the variance precise), sum of (r - |r|)^2 = 4 * sum of min(r, 0)^2 written branch-free (the
- * signs of returns are random, a branch mispredicts half the time), and the count of 1 + r <= 0.
- * The geometric mean needs no logs: the product of (1 + r) telescopes to eq[last] / eq[0].
- * Its own function, returning right after the loop: V8 otherwise deoptimises the loop's OSR code at
- * the first untried operation after it on every call.
- */
-function returnSums(eq: Float64Array): { m: number; sum: number; sumSq: number; down2x4: number; nonPositive: number } {
-  const n = eq.length;
-  const m = n > 1 ? n - 1 : 0;
-  const shift = m > 0 ? eq[1] / eq[0] - 1 : 0;
-  let sum = 0;
-  let sumSq = 0;
-  let nonPositive = 0;
-  let down2x4 = 0;
-  let prev = n > 0 ? eq[0] : 0;
-  for (let k = 1; k < n; k++) {
-    const e = eq[k];
-    const q = e / prev;
-    prev = e;
-    const r = q - 1;
-    const d = r - shift;
-    sum += d;
-    sumSq += d * d;
-    const neg = r - Math.abs(r);
-    down2x4 += neg * neg;
-    if (q <= 0) nonPositive++;
-  }
-  return { m, sum, sumSq, down2x4, nonPositive };
 }
