@@ -3,7 +3,7 @@ import type { CommandModule } from 'yargs';
 import { ForgeError } from '../../engine/errors.js';
 import path from 'node:path';
 import { defaultGenome, describeGenome, genomeFromValues, parsePlay, resolvePlay, runPlay, type Play, type PlayRun } from '../../engine/play/index.js';
-import type { HallOfFameEntry, StoredRunConfig } from '../../forge/evolve/run.js';
+import type { HallOfFameEntry, StoredRunConfig } from '../../forge/runs/types.js';
 import { runPaths } from '../../forge/runs/run-folder.js';
 import { loadPlay } from '../../forge/plays.js';
 import type { Metrics } from '../../engine/metrics/metrics.js';

@@ -1,7 +1,7 @@
 import seedrandom from 'seedrandom';
 import { defaultGenome, parsePlay, randomGenome, resolvePlay } from '../../engine/play/index.js';
 import { FITNESS_DEFAULTS } from '../fitness.js';
-import type { EvalJob } from '../evolve/evaluator.js';
+import type { EvalJob } from '../eval/evaluator.js';
 import { threadPool } from '../pool/pool.js';
 import { sharedFeeds, type SharedDataset } from '../shared/columns.js';
 import type { Feed } from '../../engine/types.js';

@@ -1,6 +1,6 @@
 import { threadId, workerData } from 'node:worker_threads';
-import { createEvaluator, evaluateBatch, type EvalBatchResult, type Evaluator } from '../evolve/evaluator.js';
-import type { EvolveWorkerData } from '../evolve/worker.js';
+import { createEvaluator, evaluateBatch, type EvalBatchResult, type Evaluator } from '../eval/evaluator.js';
+import type { EvolveWorkerData } from '../eval/worker.js';
 import { sharedFeeds } from '../shared/columns.js';
 
 // The bench's pool worker: the evolve worker's exact path (createEvaluator over the shared feeds, then

@@ -4,25 +4,13 @@ import { parse as parseYaml } from 'yaml';
 import { ForgeError, suggestion } from '../../engine/errors.js';
 import { FITNESS_DEFAULTS, resolveFitness, type FitnessSpec } from '../fitness.js';
 import { DEFAULTS as GA_DEFAULTS, resolveGAOptions, type GAOptions } from '../ga/options.js';
+import { RUN_DEFAULTS, type EvolveConfig } from '../runs/types.js';
+
+export type { EvolveConfig };
 
 // An evolve run's configuration: a YAML file (configs/*.yaml) and/or flags; flags override the file.
 // The resolved config is what the run id hashes, minus the operational knobs that cannot change the
 // result (worker count, time budget, output).
-
-export interface EvolveConfig {
-  readonly dataset: string;
-  /** More regime datasets the fitness must hold on (min or mean over all, each on its in-sample part). */
-  readonly regimes: readonly string[];
-  readonly across: 'min' | 'mean';
-  /** Path of the play (search space) file. */
-  readonly play: string;
-  readonly seed: string;
-  /** Share of the window at the end kept out of the fitness: out-of-sample for the hall of fame. */
-  readonly holdout: number;
-  readonly cash: number;
-  readonly fitness: FitnessSpec;
-  readonly ga: GAOptions;
-}
 
 /** Knobs that change how a run goes, not what it finds. */
 export interface EvolveOperational {
@@ -47,7 +35,7 @@ export interface EvolveInput {
   maxWall?: string | number;
 }
 
-export const EVOLVE_DEFAULTS = Object.freeze({ dataset: 'BTCUSDT_FULL_CYCLE', seed: '42', holdout: 0.2, cash: 10_000 });
+export const EVOLVE_DEFAULTS = RUN_DEFAULTS;
 
 const TOP_KEYS = ['dataset', 'regimes', 'across', 'play', 'seed', 'holdout', 'cash', 'fitness', 'ga', 'workers', 'max_wall'];
 const FITNESS_KEYS: Record<string, keyof FitnessSpec> = { objective: 'objective', min_trades: 'minTrades', max_drawdown: 'maxDrawdown' };

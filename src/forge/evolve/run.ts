@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ForgeError } from '../../engine/errors.js';
-import { defaultGenome, describeGenome, describePlay, parsePlay, resolvePlay, type GeneDef } from '../../engine/play/index.js';
+import { defaultGenome, describeGenome, describePlay, parsePlay, resolvePlay } from '../../engine/play/index.js';
 import { writeFileAtomic } from '../atomic.js';
 import { ensureDataset } from '../datasets/build.js';
 import { loadDataset } from '../datasets/load.js';
-import { genomeKey, type GeneBounds } from '../ga/genome.js';
+import { genomeKey, toBounds } from '../ga/genome.js';
 import { evolve, initialState, type GAState, type GenerationStats } from '../ga/optimizer.js';
 import type { ForgeHome } from '../home.js';
 import { defaultWorkers, type BatchPool } from '../pool/pool.js';
@@ -14,28 +14,16 @@ import { acquireRunFolder, runId as computeRunId, runPaths } from '../runs/run-f
 import { recordGeneration, recordStatus } from '../runs/record.js';
 import { sharedBytes, shareFeeds } from '../shared/columns.js';
 import type { EvolveConfig, EvolveOperational } from './config.js';
-import { evaluationPool } from './eval-pool.js';
-import type { EvalBatchResult, EvalItem, EvalJob, EvalRecord } from './evaluator.js';
+import { evaluationPool } from '../eval/pool.js';
+import type { EvalBatchResult, EvalItem, EvalJob, EvalRecord } from '../eval/evaluator.js';
+import { holdoutRanges } from '../eval/ranges.js';
+import type { DatasetRef, HallOfFameEntry, StoredRunConfig } from '../runs/types.js';
+
+export type { DatasetRef, HallOfFameEntry, StoredRunConfig };
 
 // `forge evolve` without the printing: load the dataset once into shared memory, start the pool,
 // run the GA from a fresh state or a checkpoint, persist every generation (DuckDB, Parquet, JSON,
 // then the checkpoint last, so a crash at any point resumes from a consistent generation).
-
-/** What a run folder's config.json holds: everything needed to resume, including the play's text. */
-export interface StoredRunConfig {
-  readonly runId: string;
-  readonly config: EvolveConfig;
-  readonly playText: string;
-  readonly dataset: DatasetRef;
-  /** Regime datasets the fitness also holds on (config.regimes), with the content they had. */
-  readonly regimes?: readonly DatasetRef[];
-}
-
-export interface DatasetRef {
-  readonly name: string;
-  readonly hash: string;
-  readonly source: 'real' | 'synthetic';
-}
 
 export interface EvolveEvents {
   warn(message: string): void;
@@ -63,20 +51,6 @@ export interface GenerationProgress {
   readonly cacheHitRate: number;
 }
 
-export interface HallOfFameEntry {
-  readonly rank: number;
-  readonly fitness: number;
-  readonly generation: number;
-  readonly genome: number[];
-  readonly params: Record<string, string | number | boolean>;
-  /** The resolved play in words: only the features and rules it actually uses. */
-  readonly play: string[];
-  readonly inSample: EvalRecord['inSample'];
-  readonly outOfSample: EvalRecord['outOfSample'];
-  /** With regime datasets: each one's fitness and figures. */
-  readonly regimes?: EvalRecord['regimes'];
-}
-
 export interface EvolveOutcome {
   readonly runId: string;
   readonly runDir: string;
@@ -99,16 +73,6 @@ export interface EvolveControl {
 }
 
 const CACHE_BYTES = 512 * 1024 * 1024;
-
-export function toBounds(genes: readonly GeneDef[]): GeneBounds[] {
-  return genes.map((g) => ({ kind: g.kind, min: g.min, max: g.max, step: g.step > 0 ? g.step : undefined }));
-}
-
-/** In-sample = the window's first (1 - holdout) of time, out-of-sample = the rest. */
-export function holdoutRanges(window: { fromMs: number; toMs: number }, holdout: number): Pick<EvalJob, 'inSample' | 'outOfSample'> {
-  const split = window.fromMs + Math.round((1 - holdout) * (window.toMs - window.fromMs));
-  return { inSample: [window.fromMs, split], outOfSample: holdout > 0 ? [split, window.toMs] : null };
-}
 
 /** The run id: a hash of the resolved config with the play's content in place of its path. */
 function idFor(config: EvolveConfig, playText: string, datasetHash: string): string {

@@ -1,3 +1,5 @@
+import type { GeneDef } from '../../engine/play/types.js';
+
 // A genome is a plain number[]: one value per gene of a play's search space. Numeric genes hold their
 // value, a choice holds the index of the chosen option, an optional rule holds 0 or 1. Operators work
 // on these numbers and call `repairGene` so every child is a valid point of the space.
@@ -89,3 +91,9 @@ export function diversity(population: readonly (readonly number[])[], genes: rea
   }
   return Math.min(1, total / genes.length);
 }
+
+/** The GA's view of a play's genes. */
+export function toBounds(genes: readonly GeneDef[]): GeneBounds[] {
+  return genes.map((g) => ({ kind: g.kind, min: g.min, max: g.max, step: g.step > 0 ? g.step : undefined }));
+}
+

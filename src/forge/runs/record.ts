@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { openStoreWaiting } from '../store/store.js';
 import type { GenerationStats } from '../ga/optimizer.js';
-import type { EvalRecord, MetricRecord } from '../evolve/evaluator.js';
+import type { EvalRecord, MetricRecord } from '../eval/evaluator.js';
 
 // The main process is the single writer: after each generation it records the generation and its
 // new evaluations in DuckDB in one transaction, then exports that generation's evaluations to

@@ -4,7 +4,7 @@ import { compileSignals, playWarmup, resolvePlay, simConfigOf, type Play } from 
 import { simulate } from '../../engine/sim/simulate.js';
 import type { SimConfig, SimResult } from '../../engine/sim/types.js';
 import type { Feed } from '../../engine/types.js';
-import { barAt } from '../evolve/evaluator.js';
+import { barAt } from '../eval/ranges.js';
 import type { PlayContext } from './types.js';
 
 // The guards' backtest: exactly what the evolve evaluator does for the in-sample part (signals over

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import seedrandom from 'seedrandom';
 import { parsePlay, type PlaySpace } from '../../engine/play/index.js';
 import type { Feed } from '../../engine/types.js';
-import { LruFeatureCache } from '../evolve/cache.js';
+import { LruFeatureCache } from '../eval/cache.js';
 import { moments } from '../stats/sharpe.js';
 import { errorText, runInSample } from './backtest.js';
 import { bootstrapGuard } from './guards/bootstrap.js';

@@ -1,7 +1,7 @@
 import type { Feed } from '../../engine/types.js';
 import type { PlaySpace } from '../../engine/play/index.js';
 import type { FeatureCache } from '../../engine/play/index.js';
-import type { TimeRange } from '../evolve/evaluator.js';
+import type { TimeRange } from '../eval/ranges.js';
 import type { FitnessSpec } from '../fitness.js';
 import type { ValidateConfig } from './config.js';
 

@@ -1,4 +1,4 @@
-import type { MetricRecord } from '../evolve/evaluator.js';
+import type { MetricRecord } from '../eval/evaluator.js';
 
 // The walk-forward figures and the robustness verdict, from the windows' records alone (pure).
 //

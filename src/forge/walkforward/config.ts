@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ForgeError, suggestion } from '../../engine/errors.js';
-import { EVOLVE_DEFAULTS } from '../evolve/config.js';
+import { RUN_DEFAULTS as EVOLVE_DEFAULTS } from '../runs/types.js';
 import { FITNESS_DEFAULTS, resolveFitness, type FitnessSpec } from '../fitness.js';
 import { DEFAULTS as GA_DEFAULTS, resolveGAOptions, type GAOptions } from '../ga/options.js';
 import { DEFAULT_CRITERIA, type Criteria } from './aggregate.js';

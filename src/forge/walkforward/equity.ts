@@ -3,7 +3,7 @@ import { drawdownStats } from '../../engine/metrics/drawdown.js';
 import { compileSignals, resolvePlay, simConfigOf, type PlaySpace } from '../../engine/play/index.js';
 import { simulate } from '../../engine/sim/simulate.js';
 import type { Feed } from '../../engine/types.js';
-import { barAt } from '../evolve/evaluator.js';
+import { barAt } from '../eval/ranges.js';
 import type { Range } from './windows.js';
 
 // The stitched out-of-sample equity curve: each window's winner run on its test range only, exactly as

@@ -1,4 +1,4 @@
-import type { MetricRecord } from '../evolve/evaluator.js';
+import type { MetricRecord } from '../eval/evaluator.js';
 import { RUNS_SCHEMA } from '../runs/record.js';
 import { openStoreWaiting } from '../store/store.js';
 import type { WalkforwardReport } from './run.js';

@@ -6,9 +6,9 @@ import { defaultGenome, parsePlay, resolvePlay } from '../../engine/play/index.j
 import { writeFileAtomic } from '../atomic.js';
 import { ensureDataset } from '../datasets/build.js';
 import { loadDataset } from '../datasets/load.js';
-import { evaluationPool } from '../evolve/eval-pool.js';
-import type { EvalBatchResult, EvalItem, EvalJob, MetricRecord } from '../evolve/evaluator.js';
-import { toBounds } from '../evolve/run.js';
+import { evaluationPool } from '../eval/pool.js';
+import type { EvalBatchResult, EvalItem, EvalJob, MetricRecord } from '../eval/evaluator.js';
+import { toBounds } from '../ga/genome.js';
 import type { ForgeHome } from '../home.js';
 import { defaultWorkers, type BatchPool } from '../pool/pool.js';
 import { acquireRunFolder, runId as computeRunId } from '../runs/run-folder.js';

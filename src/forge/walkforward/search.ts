@@ -1,5 +1,5 @@
 import { describeGenome, type GeneDef } from '../../engine/play/index.js';
-import type { EvalBatchResult, EvalItem, EvalRecord } from '../evolve/evaluator.js';
+import type { EvalBatchResult, EvalItem, EvalRecord } from '../eval/evaluator.js';
 import type { FitnessSpec } from '../fitness.js';
 import type { GeneBounds } from '../ga/genome.js';
 import { evolve, initialState } from '../ga/optimizer.js';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parsePlay, resolvePlay, runPlay } from '../../../src/engine/play/index.js';
-import { createEvaluator } from '../../../src/forge/evolve/evaluator.js';
+import { createEvaluator } from '../../../src/forge/eval/evaluator.js';
 import { csvFeed } from '../../../src/forge/bench/dataset.js';
 import { PEER_PLAY, peerGrid } from '../../../src/forge/bench/peer.js';
 import { evalJob } from '../../../src/forge/bench/pool-run.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MetricRecord } from '../../../src/forge/evolve/evaluator.js';
+import type { MetricRecord } from '../../../src/forge/eval/evaluator.js';
 import { aggregate, DEFAULT_CRITERIA, meanAnnualRate, performanceDrop, populationStd, verdict, type WindowOutcome } from '../../../src/forge/walkforward/aggregate.js';
 
 // Hand-made window results, figures worked out by hand (and checked in Python's statistics module):

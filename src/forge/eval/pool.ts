@@ -6,7 +6,7 @@ import type { EvolveWorkerData } from './worker.js';
 
 /**
  * The pool every GA search maps over (evolve, walk-forward): one worker runs in this thread, more run
- * src/forge/evolve/worker.ts on piscina over the shared datasets. A batch that kills its worker twice
+ * src/forge/eval/worker.ts on piscina over the shared datasets. A batch that kills its worker twice
  * comes back as failed plays (worst fitness, error recorded) and the search goes on.
  */
 export function evaluationPool(

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resampleFeed, sliceFeed } from '../../../src/engine/feeds.js';
 import { defaultGenome, parsePlay, resolvePlay, runPlay } from '../../../src/engine/play/index.js';
-import { LruFeatureCache } from '../../../src/forge/evolve/cache.js';
-import { createEvaluator, type EvalJob } from '../../../src/forge/evolve/evaluator.js';
+import { LruFeatureCache } from '../../../src/forge/eval/cache.js';
+import { createEvaluator, type EvalJob } from '../../../src/forge/eval/evaluator.js';
 import { FAILED_FITNESS, fitnessOf, resolveFitness } from '../../../src/forge/fitness.js';
 import { randomFeed } from '../../helpers/random-feed.js';
 

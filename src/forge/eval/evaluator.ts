@@ -9,6 +9,7 @@ import { SimScratch } from '../../engine/sim/trades.js';
 import type { Feed } from '../../engine/types.js';
 import { FAILED_FITNESS, fitnessOf, type FitnessSpec } from '../fitness.js';
 import { LruFeatureCache } from './cache.js';
+import { barAt } from './ranges.js';
 
 // One genome in, one small record out: resolve the play, compute its signals once over the whole
 // window (signals at bar i use only bars <= i, so this is the same as computing them on each part),
@@ -49,19 +50,8 @@ export interface RegimeRecord {
   readonly error?: string;
 }
 
-export type TimeRange = readonly [from: number, to: number];
-
-/** Index of the first bar whose open time is >= t (binary search over sorted times). */
-export function barAt(time: Float64Array, t: number): number {
-  let lo = 0;
-  let hi = time.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (time[mid] < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
+import type { TimeRange } from './ranges.js';
+export type { TimeRange };
 
 /** The figures kept per evaluation (a subset of Metrics, all numbers): see leanMetrics. */
 export type { MetricRecord };
