@@ -20,6 +20,14 @@ export function duration(ms: number): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
+const mb = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(0)} MB`;
+
+/** The shared feature store in one phrase: hit rate, computed, held of budget, evictions. */
+export function featureLine(f: GenerationProgress['features']): string {
+  const rate = f.requests > 0 ? `${((f.hits / f.requests) * 100).toFixed(0)}% hits` : 'no uses';
+  return `${rate}, ${f.computed.toLocaleString('en-US')} computed once each, ${mb(f.bytesHeld)} held of ${mb(f.budgetBytes)} (peak ${mb(f.peakBytes)}), ${f.evictions.toLocaleString('en-US')} evicted`;
+}
+
 export function progressView(mode: 'bar' | 'lines' | 'none', write: (line: string) => void): ProgressView {
   if (mode === 'none') return { start: () => {}, generation: () => {}, stop: () => {} };
   if (mode === 'lines') {
@@ -28,7 +36,7 @@ export function progressView(mode: 'bar' | 'lines' | 'none', write: (line: strin
       generation: (p) =>
         write(
           `gen ${p.stats.generation + 1}/${p.generations}  best ${fmt(p.stats.best)}  mean ${fmt(p.stats.mean)}  ` +
-            `new ${p.stats.evaluated}  ${p.evalsPerSec.toFixed(0)} eval/s  cache ${(p.cacheHitRate * 100).toFixed(0)}%  ` +
+            `new ${p.stats.evaluated}  ${p.evalsPerSec.toFixed(0)} eval/s  features ${(p.cacheHitRate * 100).toFixed(0)}% hit ${mb(p.features.bytesHeld)} ${p.features.evictions} evicted  ` +
             `elapsed ${duration(p.elapsedMs)}  eta ${duration(p.etaMs)}`,
         ),
       stop: () => {},
@@ -36,7 +44,7 @@ export function progressView(mode: 'bar' | 'lines' | 'none', write: (line: strin
   }
   const bar = new cliProgress.SingleBar(
     {
-      format: 'gen {bar} {value}/{total} | best {best} mean {mean} | {rate} eval/s | cache {cache} | eta {eta_h}',
+      format: 'gen {bar} {value}/{total} | best {best} mean {mean} | {rate} eval/s | features {cache} hit {held} {evicted} evicted | eta {eta_h}',
       barsize: 24,
       hideCursor: true,
       clearOnComplete: false,
@@ -45,13 +53,15 @@ export function progressView(mode: 'bar' | 'lines' | 'none', write: (line: strin
     cliProgress.Presets.shades_classic,
   );
   return {
-    start: (info) => bar.start(info.generations, info.resumedAt ?? 0, { best: 'n/a', mean: 'n/a', rate: '0', cache: '0%', eta_h: '?' }),
+    start: (info) => bar.start(info.generations, info.resumedAt ?? 0, { best: 'n/a', mean: 'n/a', rate: '0', cache: '0%', held: '0 MB', evicted: 0, eta_h: '?' }),
     generation: (p) =>
       bar.update(p.stats.generation + 1, {
         best: fmt(p.stats.best),
         mean: fmt(p.stats.mean),
         rate: p.evalsPerSec.toFixed(0),
         cache: `${(p.cacheHitRate * 100).toFixed(0)}%`,
+        held: mb(p.features.bytesHeld),
+        evicted: p.features.evictions,
         eta_h: duration(p.etaMs),
       }),
     stop: () => bar.stop(),

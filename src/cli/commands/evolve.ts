@@ -5,7 +5,7 @@ import { readEvolveFile, resolveEvolveConfig, type EvolveInput } from '../../for
 import { resumeEvolve, startEvolve, type EvolveOutcome } from '../../forge/evolve/run.js';
 import { OBJECTIVES } from '../../forge/fitness.js';
 import { forgeHome } from '../../forge/home.js';
-import { duration, progressView } from '../progress.js';
+import { duration, featureLine, progressView } from '../progress.js';
 import { makeContext, table, type CliContext } from '../output.js';
 
 /** The template play shipped with forge, so the bare README command has a search space. */
@@ -29,6 +29,7 @@ interface EvolveArgs {
   'max-drawdown'?: number;
   patience?: number;
   'max-wall'?: string;
+  'feature-memory'?: string;
   cash?: number;
   top: number;
   home?: string;
@@ -58,6 +59,7 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
       .option('max-drawdown', { type: 'number', describe: 'Deeper in-sample drawdown (fraction) is infeasible (default 0.6)' })
       .option('patience', { type: 'number', describe: 'Stop after this many generations without improvement (0 = off)' })
       .option('max-wall', { type: 'string', describe: 'Time budget, e.g. 8h; the run pauses resumable when it is spent' })
+      .option('feature-memory', { type: 'string', describe: 'Budget of the shared feature store, e.g. 512MB or 2GB (default: a quarter of free memory, 64 MB-1 GB); never changes results' })
       .option('cash', { type: 'number', describe: 'Starting cash (default 10000)' })
       .option('top', { type: 'number', default: 5, describe: 'Hall-of-fame entries to print' })
       .example('$0 evolve --dataset BTCUSDT_FULL_CYCLE --pop 150', 'the default search')
@@ -78,6 +80,7 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
       ga: { population: argv.pop, generations: argv.generations, patience: argv.patience },
       workers: argv.workers,
       maxWall: argv['max-wall'],
+      featureMemory: argv['feature-memory'],
     };
     const view = progressView(ctx.json || ctx.quiet ? 'none' : process.stderr.isTTY ? 'bar' : 'lines', (line) => process.stderr.write(line + '\n'));
     let stopRequested = false;
@@ -110,7 +113,8 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
     try {
       let outcome: EvolveOutcome;
       if (argv.resume !== undefined) {
-        outcome = await resumeEvolve(home, argv.resume, { workers: argv.workers, batchesPerWorker: argv['batches-per-worker'], maxWallMs: flags.maxWall === undefined ? undefined : resolveEvolveConfig({}, { maxWall: flags.maxWall }, DEFAULT_PLAY).operational.maxWallMs }, events, { stopRequested: () => stopRequested });
+        const op = resolveEvolveConfig({}, { maxWall: flags.maxWall, featureMemory: flags.featureMemory }, DEFAULT_PLAY).operational;
+        outcome = await resumeEvolve(home, argv.resume, { workers: argv.workers, batchesPerWorker: argv['batches-per-worker'], maxWallMs: op.maxWallMs, featureMemory: op.featureMemory }, events, { stopRequested: () => stopRequested });
       } else {
         const file = argv.config !== undefined ? readEvolveFile(argv.config) : {};
         const { config, operational } = resolveEvolveConfig(file, flags, DEFAULT_PLAY);
@@ -140,7 +144,8 @@ function report(ctx: CliContext, o: EvolveOutcome, top: number): void {
     'already-finished': `this run had already finished (${o.generationsDone} generations); showing its result`,
   };
   ctx.say(`\n${statusLine[o.status]}${synthetic}: ${o.evaluations.toLocaleString('en-US')} distinct plays evaluated in ${duration(o.wallMs)}` +
-    (o.evalsPerSec > 0 ? `, ${o.evalsPerSec.toFixed(0)} evaluations/s on ${o.workers} worker${o.workers > 1 ? 's' : ''}, feature cache hit rate ${(o.cache.hitRate * 100).toFixed(0)}%` : ''));
+    (o.evalsPerSec > 0 ? `, ${o.evalsPerSec.toFixed(0)} evaluations/s on ${o.workers} worker${o.workers > 1 ? 's' : ''}` : ''));
+  if (o.features.requests > 0) ctx.say(`shared features: ${featureLine(o.features)}`);
   const h = o.config.holdout;
   ctx.say(`\nhall of fame (fitness = in-sample ${o.config.fitness.objective}; out-of-sample = the last ${(h * 100).toFixed(0)}% of the window, never used for selection)`);
   const rows = o.hallOfFame.slice(0, top).map((e) => [

@@ -37,6 +37,6 @@ export type { Play, PlaySpace, GeneDef, GeneKind, Expr, Operand, FeatureRequest,
 export { parsePlay, genesOf, resolvePlay, randomGenome, genomeFromValues } from './space.js';
 export { defaultGenome, describeGenome, normalizeGene } from './genes.js';
 export { featureKey, MapFeatureCache, type FeatureCache } from './features.js';
-export { compileSignals, playFeatures, featureValues, atrRequest, type CompiledPlay } from './signals.js';
+export { compileSignals, playFeatures, featureValues, computeFeature, execFeed, atrRequest, type CompiledPlay } from './signals.js';
 export { runPlay, simConfigOf, playWarmup, type PlayRun, type RunOptions } from './run.js';
 export { describePlay, describeExpr } from './describe.js';

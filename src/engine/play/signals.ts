@@ -83,14 +83,20 @@ function higherFeed(tf: string, exec: Feed, feeds: Readonly<Record<string, Feed>
 export function featureValues(req: FeatureRequest, exec: Feed, feeds: Readonly<Record<string, Feed>>, cache: FeatureCache): Float64Array[] {
   const hit = cache.get(req.key);
   if (hit !== undefined) return hit;
-  let values: Float64Array[];
-  if (req.tf === exec.tf) values = req.def.compute(exec, req.params, req.source);
-  else {
-    const htf = higherFeed(req.tf, exec, feeds, cache);
-    values = alignOutputs(req.def.compute(htf, req.params, req.source), exec, htf);
-  }
+  const values = computeFeature(req, exec, feeds, cache);
   cache.set(req.key, values);
   return values;
+}
+
+/**
+ * A feature's arrays on the execution bars, always computed (the cache is only used for resampled
+ * higher-timeframe feeds): what featureValues stores on a miss, for callers that keep features
+ * elsewhere (the evaluation module's shared feature store).
+ */
+export function computeFeature(req: FeatureRequest, exec: Feed, feeds: Readonly<Record<string, Feed>>, cache: FeatureCache): Float64Array[] {
+  if (req.tf === exec.tf) return req.def.compute(exec, req.params, req.source);
+  const htf = higherFeed(req.tf, exec, feeds, cache);
+  return alignOutputs(req.def.compute(htf, req.params, req.source), exec, htf);
 }
 
 export interface CompiledPlay {

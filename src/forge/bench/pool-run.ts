@@ -2,13 +2,14 @@ import seedrandom from 'seedrandom';
 import { defaultGenome, parsePlay, randomGenome, resolvePlay } from '../../engine/play/index.js';
 import { FITNESS_DEFAULTS } from '../fitness.js';
 import type { EvalJob } from '../eval/evaluator.js';
-import { threadPool } from '../pool/pool.js';
+import { evaluationPool } from '../eval/pool.js';
+import type { FeatureStoreStats } from '../eval/feature-store.js';
+import type { EvalTaskResult } from '../eval/runtime.js';
 import { sharedFeeds, type SharedDataset } from '../shared/columns.js';
 import type { Feed } from '../../engine/types.js';
-import type { BenchBatchResult } from './worker.js';
 
-// Evaluations per second through the real pool: piscina threads over the shared dataset, each running
-// the evolve evaluator (src/forge/bench/worker.ts), fed in generations like the GA feeds it.
+// Evaluations per second through the real evaluation pool (the one evolve uses: the shared feature
+// stage, then batches on piscina threads over the shared dataset), fed in generations like the GA.
 
 export interface PoolRunOptions {
   readonly workers: number;
@@ -20,6 +21,8 @@ export interface PoolRunOptions {
   /** Share held out for the out-of-sample report, as `forge evolve` does (0.2); 0 = one backtest per evaluation. */
   readonly holdout: number;
   readonly cacheBytes: number;
+  /** Budget of the shared feature store (default: the evaluation pool's). */
+  readonly featureMemory?: number;
 }
 
 export interface PoolRunResult {
@@ -36,6 +39,11 @@ export interface PoolRunResult {
   readonly peakCacheBytes: number;
   /** Per-worker memory after start-up (feeds viewed, nothing computed): the floor that must not depend on bars. */
   readonly baselineWorkerBytes: number;
+  /** The shared feature store over the timed part: hit rate, bytes held, evictions. */
+  readonly features: FeatureStoreStats;
+  /** Wall time of the feature stage within wallMs, and features workers computed outside it. */
+  readonly featureMs: number;
+  readonly localComputes: number;
 }
 
 /** In-sample and held-out time ranges of `feed`: the last `holdout` share of its bars held out (0: none). */
@@ -72,43 +80,44 @@ export async function measurePool(
   const space = parsePlay(playText, 'bench');
   const exec = sharedFeeds(shared)[resolvePlay(space, defaultGenome(space.genes)).market.tf];
   const job = evalJob(playText, 'bench', exec, o.holdout, o.cacheBytes);
-  const pool = threadPool<number[], BenchBatchResult>(
-    new URL('./worker.ts', import.meta.url),
-    { workers: o.workers, batchesPerWorker: 4, workerData: { job, dataset: shared } },
-    (items, error) => ({ records: items.map(() => ({ fitness: -1e6, inSample: null, outOfSample: null, error: error.message })), cacheHits: 0, cacheMisses: 0, heapUsed: 0, threadId: -1, busyMs: 0, after: { bytes: 0, heapUsed: 0, external: 0, cacheBytes: 0 } }),
-  );
+  const pool = evaluationPool(job, shared, [], { workers: o.workers, featureMemory: o.featureMemory });
   try {
     const w0 = performance.now();
     if (warmup.length > 0) await pool.map(warmup);
     const warmupMs = performance.now() - w0;
-    const results: BenchBatchResult[] = [];
+    const before = pool.stats();
+    const results: EvalTaskResult[] = [];
     const t0 = performance.now();
     for (let start = 0; start < genomes.length; start += o.population) {
       results.push(...(await pool.map(genomes.slice(start, start + o.population))));
     }
     const wallMs = performance.now() - t0;
-    return { ...summarise(results, o.workers, genomes.length, wallMs), warmupMs };
+    const after = pool.stats();
+    const f = after.features;
+    const features: FeatureStoreStats = { ...f, requests: f.requests - before.features.requests, hits: f.hits - before.features.hits, computed: f.computed - before.features.computed, evictions: f.evictions - before.features.evictions };
+    return {
+      ...summarise(results, o.workers, genomes.length, wallMs, features),
+      featureMs: after.featureMs - before.featureMs,
+      localComputes: after.localComputes - before.localComputes,
+      warmupMs,
+    };
   } finally {
     await pool.close();
   }
 }
 
-function summarise(results: readonly BenchBatchResult[], workers: number, evals: number, wallMs: number): PoolRunResult {
-  let hits = 0;
-  let misses = 0;
+function summarise(results: readonly EvalTaskResult[], workers: number, evals: number, wallMs: number, features: FeatureStoreStats): Omit<PoolRunResult, 'featureMs' | 'localComputes'> {
   let busy = 0;
   let failed = 0;
   let peak = 0;
   let peakCache = 0;
   let baseline = 0;
   for (const r of results) {
-    hits += r.cacheHits;
-    misses += r.cacheMisses;
     busy += r.busyMs;
     failed += r.records.filter((x) => x.error !== undefined).length;
-    peak = Math.max(peak, r.after.bytes);
-    peakCache = Math.max(peakCache, r.after.cacheBytes);
-    if (r.baseline) baseline = Math.max(baseline, r.baseline.bytes);
+    peak = Math.max(peak, r.memory.bytes);
+    peakCache = Math.max(peakCache, r.memory.privateBytes);
+    baseline = Math.max(baseline, r.baseline.bytes);
   }
   return {
     workers,
@@ -116,7 +125,8 @@ function summarise(results: readonly BenchBatchResult[], workers: number, evals:
     wallMs,
     evalsPerSec: (evals / wallMs) * 1000,
     utilisation: busy / (workers * wallMs),
-    cacheHitRate: hits + misses > 0 ? hits / (hits + misses) : 0,
+    cacheHitRate: features.requests > 0 ? features.hits / features.requests : 0,
+    features,
     failed,
     peakWorkerBytes: peak,
     peakCacheBytes: peakCache,

@@ -4,6 +4,7 @@ import { RuleBuffers } from '../../engine/play/compile-rules.js';
 import { RuleSignals } from '../../engine/play/rule-source.js';
 import { bindPlayRules } from '../../engine/play/signals.js';
 import { compileSignals, parsePlay, playWarmup, resolvePlay, simConfigOf, type Play, type PlaySpace } from '../../engine/play/index.js';
+import type { FeatureCache } from '../../engine/play/features.js';
 import { isPlain, simulate, simulateSource } from '../../engine/sim/simulate.js';
 import { SimScratch } from '../../engine/sim/trades.js';
 import type { Feed } from '../../engine/types.js';
@@ -80,7 +81,7 @@ export interface EvalBatchResult {
 export interface Evaluator {
   readonly space: PlaySpace;
   /** The main dataset's feature cache (regime datasets have their own: feature keys do not name the data). */
-  readonly cache: LruFeatureCache;
+  readonly cache: CountingCache;
   /** Hits and misses over every cache of this evaluator. */
   cacheCounts(): { hits: number; misses: number };
   /** `ranges` overrides the job's in/out-of-sample ranges (walk-forward windows share one worker pool). */
@@ -107,7 +108,7 @@ class Scratch {
  * range simulated. Plays without stops have their rules evaluated inside the simulator's loop
  * (bindPlayRules + simulateSource: one pass, no stored signals); the others store the signals once.
  */
-function backtestRanges(play: Play, feeds: Readonly<Record<string, Feed>>, cache: LruFeatureCache, cash: number, ranges: Ranges, scratch: Scratch) {
+function backtestRanges(play: Play, feeds: Readonly<Record<string, Feed>>, cache: FeatureCache, cash: number, ranges: Ranges, scratch: Scratch) {
   const config = simConfigOf(play, cash);
   const bound = isPlain(config) ? bindPlayRules(play, feeds, cache) : undefined;
   const rules = bound?.rules;
@@ -133,13 +134,31 @@ function backtestRanges(play: Play, feeds: Readonly<Record<string, Feed>>, cache
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
-export function createEvaluator(job: EvalJob, feeds: Readonly<Record<string, Feed>>, regimeFeeds: readonly Readonly<Record<string, Feed>>[] = []): Evaluator {
+/** A feature cache that counts what it served and what it did not have. */
+export interface CountingCache extends FeatureCache {
+  readonly hits: number;
+  readonly misses: number;
+  /** Bytes of feature arrays this worker holds privately (not shared memory). */
+  readonly byteSize: number;
+}
+
+/**
+ * `caches` (main dataset first, then each regime's) replaces the evaluator's own LRU caches of
+ * job.cacheBytes: the evaluation pool passes views of the shared feature store.
+ */
+export function createEvaluator(
+  job: EvalJob,
+  feeds: Readonly<Record<string, Feed>>,
+  regimeFeeds: readonly Readonly<Record<string, Feed>>[] = [],
+  caches?: readonly CountingCache[],
+): Evaluator {
   const space = parsePlay(job.playText, job.playFile);
   const regimes = job.regimes ?? [];
   if (regimeFeeds.length !== regimes.length) throw new Error(`internal: ${regimes.length} regimes but ${regimeFeeds.length} feed sets`);
+  if (caches !== undefined && caches.length !== 1 + regimes.length) throw new Error(`internal: ${1 + regimes.length} datasets but ${caches.length} caches`);
   const share = Math.floor(job.cacheBytes / (1 + regimes.length));
-  const cache = new LruFeatureCache(share);
-  const regimeCaches = regimes.map(() => new LruFeatureCache(share));
+  const cache: CountingCache = caches?.[0] ?? new LruFeatureCache(share);
+  const regimeCaches: CountingCache[] = caches?.slice(1) ?? regimes.map(() => new LruFeatureCache(share));
   const scratch = new Scratch();
   const regimeScratch = regimes.map(() => new Scratch());
   const all = [cache, ...regimeCaches];

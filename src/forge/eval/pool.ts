@@ -1,29 +1,159 @@
+import os from 'node:os';
+import { ForgeError } from '../../engine/errors.js';
+import { defaultGenome, parsePlay, resolvePlay } from '../../engine/play/index.js';
 import { FAILED_FITNESS } from '../fitness.js';
-import { inlinePool, threadPool, type BatchPool } from '../pool/pool.js';
-import { sharedFeeds, type SharedDataset } from '../shared/columns.js';
-import { createEvaluator, evaluateBatch, type EvalBatchResult, type EvalItem, type EvalJob } from './evaluator.js';
-import type { EvolveWorkerData } from './worker.js';
+import { inlineTaskPool, splitBatches, taskPool, validatePoolOptions, type BatchPool, type TaskPool } from '../pool/pool.js';
+import type { SharedDataset } from '../shared/columns.js';
+import type { EvalItem, EvalJob } from './evaluator.js';
+import { createSlab, slotBytes, type SlabLayout } from './feature-slab.js';
+import { chunkItems, itemFeatures, needOf, taskOrder, toWire, type WireFeature } from './feature-stage.js';
+import { FeatureStore, type FeatureStoreStats } from './feature-store.js';
+import { EvalRuntime, type EvalTask, type EvalTaskResult, type EvalWorkerData, type FeatureTaskResult } from './runtime.js';
 
-/**
- * The pool every GA search maps over (evolve, walk-forward): one worker runs in this thread, more run
- * src/forge/eval/worker.ts on piscina over the shared datasets. A batch that kills its worker twice
- * comes back as failed plays (worst fitness, error recorded) and the search goes on.
- */
-export function evaluationPool(
-  job: EvalJob,
-  dataset: SharedDataset,
-  regimes: readonly SharedDataset[],
-  o: { readonly workers: number; readonly batchesPerWorker?: number },
-): BatchPool<EvalItem, EvalBatchResult> {
-  if (o.workers === 1) {
-    const evaluator = createEvaluator(job, sharedFeeds(dataset), regimes.map(sharedFeeds));
-    return inlinePool((items: EvalItem[]) => evaluateBatch(evaluator, items, () => process.memoryUsage().heapUsed));
+// The pool every search maps over (evolve, walk-forward, bench). Each map call is one or more rounds:
+// the coordinator lists the distinct features of the round's plays, the shared feature store admits
+// them (evicting least recently used features from earlier rounds, never from this one), the pool
+// computes the missing ones once each, then evaluates the plays in batches that read every feature
+// zero-copy from the store. A round is the whole generation unless its features exceed the store's
+// budget; then consecutive parts of it that fit are run one after the other (same results).
+
+export interface EvalPoolOptions {
+  readonly workers: number;
+  /** Evaluation batches per worker per round (load balancing; cannot change results). */
+  readonly batchesPerWorker: number;
+  /** Byte budget of the shared feature store over all datasets. */
+  readonly featureMemory: number;
+  /** Byte budget of each worker's private fallback cache per dataset. */
+  readonly localBytes: number;
+}
+
+/** Shared features up to a quarter of free memory, between 64 MiB and 1 GiB. */
+export function defaultFeatureMemory(): number {
+  return Math.min(1024 ** 3, Math.max(64 * 1024 ** 2, Math.floor(os.freemem() / 4)));
+}
+
+export const EVAL_POOL_DEFAULTS: Omit<EvalPoolOptions, 'workers' | 'featureMemory'> = Object.freeze({ batchesPerWorker: 4, localBytes: 32 * 1024 ** 2 });
+
+export interface EvalPoolStats {
+  readonly features: FeatureStoreStats;
+  /** Features workers computed outside the stage (0 unless a feature task failed). */
+  readonly localComputes: number;
+  /** Milliseconds spent in feature rounds and in evaluation rounds (wall, coordinator's view). */
+  readonly featureMs: number;
+  readonly evalMs: number;
+}
+
+export interface EvaluationPool extends BatchPool<EvalItem, EvalTaskResult> {
+  stats(): EvalPoolStats;
+}
+
+const NO_MEMORY = { bytes: 0, heapUsed: 0, external: 0, privateBytes: 0 };
+const failedBatch = (items: readonly EvalItem[], message: string): EvalTaskResult => ({
+  records: items.map(() => ({ fitness: FAILED_FITNESS, inSample: null, outOfSample: null, error: message })),
+  cacheHits: 0,
+  cacheMisses: 0,
+  heapUsed: 0,
+  localComputes: 0,
+  threadId: -1,
+  busyMs: 0,
+  memory: NO_MEMORY,
+  baseline: NO_MEMORY,
+});
+
+function sumStats(all: readonly FeatureStoreStats[]): FeatureStoreStats {
+  const add = (k: keyof FeatureStoreStats) => all.reduce((s, x) => s + x[k], 0);
+  // Every dataset serves the same uses; the hit rate is over uses of the main dataset's store.
+  const first = all[0];
+  return {
+    requests: first?.requests ?? 0,
+    hits: first?.hits ?? 0,
+    computed: add('computed'),
+    evictions: add('evictions'),
+    bytesHeld: add('bytesHeld'),
+    peakBytes: add('peakBytes'),
+    budgetBytes: add('budgetBytes'),
+  };
+}
+
+export function evaluationPool(job: EvalJob, dataset: SharedDataset, regimes: readonly SharedDataset[], options: Partial<EvalPoolOptions> & { workers: number }): EvaluationPool {
+  const o = { ...EVAL_POOL_DEFAULTS, featureMemory: defaultFeatureMemory(), ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as EvalPoolOptions;
+  validatePoolOptions({ workers: o.workers, batchesPerWorker: o.batchesPerWorker });
+  if (!Number.isFinite(o.featureMemory) || o.featureMemory <= 0) {
+    throw new ForgeError(`feature memory: got ${o.featureMemory}, expected a positive number of bytes`, 'use e.g. --feature-memory 512MB', 'E_POOL');
   }
-  const workerData: EvolveWorkerData = { job, dataset, regimes };
-  return threadPool<EvalItem, EvalBatchResult>(new URL('./worker.ts', import.meta.url), { workers: o.workers, workerData, batchesPerWorker: o.batchesPerWorker }, (items, err) => ({
-    records: items.map(() => ({ fitness: FAILED_FITNESS, inSample: null, outOfSample: null, error: `worker failed twice: ${err.message}` })),
-    cacheHits: 0,
-    cacheMisses: 0,
-    heapUsed: 0,
-  }));
+  const space = parsePlay(job.playText, job.playFile);
+  const execTf = resolvePlay(space, defaultGenome(space.genes)).market.tf;
+  const datasets = [dataset, ...regimes];
+  // The budget is split in proportion to each dataset's bars: every play reads the same features on each.
+  const lengths = datasets.map((d) => d.timeframes.find((t) => t.tf === execTf)?.length ?? 0);
+  const totalBars = lengths.reduce((a, b) => a + b, 0);
+  const slabs: (SlabLayout | null)[] = lengths.map((n) => (n === 0 ? null : createSlab(execTf, n, (o.featureMemory * n) / totalBars)));
+  const stores = slabs.map((s) => (s === null ? null : new FeatureStore(s.capacity, slotBytes(s))));
+  const data: EvalWorkerData = { job, datasets, slabs, localBytes: o.localBytes };
+  const tasks: TaskPool<EvalTask, FeatureTaskResult | EvalTaskResult> =
+    o.workers === 1
+      ? inlineTaskPool(((rt: EvalRuntime) => (task: EvalTask) => rt.run(task, () => process.memoryUsage().heapUsed))(new EvalRuntime(data)))
+      : taskPool(new URL('./worker.ts', import.meta.url), { workers: o.workers, workerData: data });
+  const fitsAll = (need: ReadonlyMap<string, number>) => stores.every((s) => s === null || s.fits(need));
+  let localComputes = 0;
+  let featureMs = 0;
+  let evalMs = 0;
+
+  async function featureRound(features: { dataset: number; wire: WireFeature }[]): Promise<void> {
+    const t0 = performance.now();
+    // One feature per task: features differ in cost by 50x, so small tasks balance the workers.
+    const ordered = features.sort((a, b) => taskOrder(a.wire, b.wire) || a.dataset - b.dataset);
+    const results = await Promise.all(ordered.map((f) => tasks.run({ kind: 'features', dataset: f.dataset, features: [f.wire] })));
+    results.forEach((r, i) => {
+      const failed = r.ok ? (r.value as FeatureTaskResult).failed.map((x) => x.key) : [ordered[i].wire.key];
+      // The plays that read a failed feature compute it themselves and record the error as before.
+      for (const key of failed) stores[ordered[i].dataset]?.drop(key);
+    });
+    featureMs += performance.now() - t0;
+  }
+
+  async function evalRound(items: EvalItem[], keys: Iterable<string>): Promise<EvalTaskResult[]> {
+    const t0 = performance.now();
+    const keyList = [...keys];
+    const tables = stores.map((s) => (s === null ? [] : s.table(keyList)));
+    const batches = splitBatches(items, o.workers * o.batchesPerWorker);
+    const out = await Promise.all(
+      batches.map(async (batch) => {
+        const r = await tasks.run({ kind: 'eval', items: batch, tables });
+        return r.ok ? (r.value as EvalTaskResult) : failedBatch(batch, `worker failed twice: ${r.error.message}`);
+      }),
+    );
+    for (const b of out) localComputes += b.localComputes;
+    evalMs += performance.now() - t0;
+    return out;
+  }
+
+  return {
+    workers: o.workers,
+    async map(items) {
+      const features = itemFeatures(space, items.map((it) => (Array.isArray(it) ? it : it.genome)));
+      const out: EvalTaskResult[] = [];
+      for (const [start, end] of chunkItems(features, fitsAll)) {
+        const { need, uses, requests } = needOf(features.slice(start, end));
+        if (!fitsAll(need)) {
+          const mib = (FeatureStore.slotsOf(need) * Math.max(...stores.map((s) => s?.slotBytes ?? 0))) / 1024 ** 2;
+          throw new ForgeError(
+            `feature memory ${(o.featureMemory / 1024 ** 2).toFixed(0)} MiB cannot hold the ${need.size} features of one play (~${mib.toFixed(0)} MiB per dataset)`,
+            `raise --feature-memory (e.g. --feature-memory ${Math.ceil((mib * datasets.length * 2) / 64) * 64}MB)`,
+            'E_FEATURE_MEMORY',
+          );
+        }
+        const missing: { dataset: number; wire: WireFeature }[] = [];
+        stores.forEach((store, d) => {
+          if (store === null) return;
+          for (const a of store.admit(need, uses)) missing.push({ dataset: d, wire: toWire(requests.get(a.key)!, a.slots) });
+        });
+        if (missing.length > 0) await featureRound(missing);
+        out.push(...(await evalRound(items.slice(start, end), need.keys())));
+      }
+      return out;
+    },
+    stats: () => ({ features: sumStats(stores.filter((s): s is FeatureStore => s !== null).map((s) => s.stats())), localComputes, featureMs, evalMs }),
+    close: () => tasks.close(),
+  };
 }

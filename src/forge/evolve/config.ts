@@ -19,6 +19,8 @@ export interface EvolveOperational {
   readonly batchesPerWorker?: number;
   /** Wall-clock budget in milliseconds; the run stops between generations and stays resumable. */
   readonly maxWallMs?: number;
+  /** Byte budget of the shared feature store; cannot change results (a small one recomputes more). */
+  readonly featureMemory?: number;
 }
 
 export interface EvolveInput {
@@ -33,11 +35,12 @@ export interface EvolveInput {
   ga?: Partial<GAOptions>;
   workers?: number | 'auto';
   maxWall?: string | number;
+  featureMemory?: string | number;
 }
 
 export const EVOLVE_DEFAULTS = RUN_DEFAULTS;
 
-const TOP_KEYS = ['dataset', 'regimes', 'across', 'play', 'seed', 'holdout', 'cash', 'fitness', 'ga', 'workers', 'max_wall'];
+const TOP_KEYS = ['dataset', 'regimes', 'across', 'play', 'seed', 'holdout', 'cash', 'fitness', 'ga', 'workers', 'max_wall', 'feature_memory'];
 const FITNESS_KEYS: Record<string, keyof FitnessSpec> = { objective: 'objective', min_trades: 'minTrades', max_drawdown: 'maxDrawdown' };
 const GA_KEYS: Record<string, keyof GAOptions> = Object.fromEntries(
   Object.keys(GA_DEFAULTS).map((k) => [k.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase()), k as keyof GAOptions]),
@@ -75,6 +78,7 @@ export function readEvolveFile(file: string): EvolveInput {
     ga: section('ga', GA_KEYS) as Partial<GAOptions> | undefined,
     workers: d.workers as number | 'auto' | undefined,
     maxWall: d.max_wall as string | number | undefined,
+    featureMemory: d.feature_memory as string | number | undefined,
   };
 }
 
@@ -106,9 +110,11 @@ export function resolveEvolveConfig(file: EvolveInput, flags: EvolveInput, defau
   if (!fs.existsSync(config.play)) throw new ForgeError(`play: ${config.play} does not exist`, 'give a play file, e.g. --play configs/plays/default.yaml', 'E_CONFIG');
   const workers = pick(flags.workers, file.workers, 'auto' as const);
   const wall = pick(flags.maxWall, file.maxWall, undefined);
+  const featureMemory = pick(flags.featureMemory, file.featureMemory, undefined);
   const operational: EvolveOperational = {
     workers: workers === 'auto' ? undefined : Number(workers),
     maxWallMs: wall === undefined ? undefined : parseDuration(wall),
+    featureMemory: featureMemory === undefined ? undefined : parseBytes(featureMemory, 'feature_memory'),
   };
   return { config, operational };
 }
@@ -131,4 +137,13 @@ export function parseDuration(v: string | number): number {
   if (!m) throw new ForgeError(`max_wall: '${v}' is not a duration`, "use e.g. 90s, 30m, 8h or 1d", 'E_CONFIG');
   const unit = { s: 1e3, m: 6e4, h: 3.6e6, d: 8.64e7 }[(m[2] ?? 's') as 's' | 'm' | 'h' | 'd'];
   return Number(m[1]) * unit;
+}
+
+/** '512MB', '2GB', '1.5 GiB', '64M' or a number of bytes → bytes (decimal and binary units both 1024-based). */
+export function parseBytes(v: string | number, field: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)?$/i.exec(String(v).trim());
+  const unit = m ? { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[(m[2] ?? '').toLowerCase().charAt(0) as '' | 'b' | 'k' | 'm' | 'g' | 't'] : undefined;
+  const bytes = m && unit !== undefined ? Math.floor(Number(m[1]) * unit) : NaN;
+  if (!(bytes >= 1024 ** 2)) throw new ForgeError(`${field}: '${v}' is not a memory size of at least 1 MB`, 'use e.g. 512MB or 2GB', 'E_CONFIG');
+  return bytes;
 }

@@ -9,13 +9,14 @@ import { loadDataset } from '../datasets/load.js';
 import { genomeKey, toBounds } from '../ga/genome.js';
 import { evolve, initialState, type GAState, type GenerationStats } from '../ga/optimizer.js';
 import type { ForgeHome } from '../home.js';
-import { defaultWorkers, type BatchPool } from '../pool/pool.js';
+import { defaultWorkers } from '../pool/pool.js';
 import { acquireRunFolder, runId as computeRunId, runPaths } from '../runs/run-folder.js';
 import { recordGeneration, recordStatus } from '../runs/record.js';
 import { sharedBytes, shareFeeds } from '../shared/columns.js';
 import type { EvolveConfig, EvolveOperational } from './config.js';
-import { evaluationPool } from '../eval/pool.js';
-import type { EvalBatchResult, EvalItem, EvalJob, EvalRecord } from '../eval/evaluator.js';
+import { evaluationPool, type EvaluationPool } from '../eval/pool.js';
+import type { EvalJob, EvalRecord } from '../eval/evaluator.js';
+import type { FeatureStoreStats } from '../eval/feature-store.js';
 import { holdoutRanges } from '../eval/ranges.js';
 import type { DatasetRef, HallOfFameEntry, StoredRunConfig } from '../runs/types.js';
 
@@ -49,6 +50,8 @@ export interface GenerationProgress {
   readonly elapsedMs: number;
   readonly etaMs: number;
   readonly cacheHitRate: number;
+  /** The shared feature store: bytes held now, its budget, evictions so far. */
+  readonly features: FeatureStoreStats;
 }
 
 export interface EvolveOutcome {
@@ -63,6 +66,8 @@ export interface EvolveOutcome {
   readonly workers: number;
   readonly evalsPerSec: number;
   readonly cache: { readonly hits: number; readonly misses: number; readonly hitRate: number };
+  /** The shared feature store over this invocation (requests, hits, computed, evictions, bytes held, peak, budget). */
+  readonly features: FeatureStoreStats;
   readonly peakWorkerHeapBytes: number;
   readonly wallMs: number;
 }
@@ -72,7 +77,9 @@ export interface EvolveControl {
   stopRequested(): boolean;
 }
 
-const CACHE_BYTES = 512 * 1024 * 1024;
+// Each worker's private fallback cache: only resampled feeds and features the stage failed on land there.
+const CACHE_BYTES = 32 * 1024 * 1024;
+const NO_FEATURES: FeatureStoreStats = { requests: 0, hits: 0, computed: 0, evictions: 0, bytesHeld: 0, peakBytes: 0, budgetBytes: 0 };
 
 /** The run id: a hash of the resolved config with the play's content in place of its path. */
 function idFor(config: EvolveConfig, playText: string, datasetHash: string): string {
@@ -112,7 +119,7 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
   const t0 = Date.now();
   const { config } = stored;
   const folder = acquireRunFolder(home.runsDir, stored.runId);
-  let pool: BatchPool<EvalItem, EvalBatchResult> | undefined;
+  let pool: EvaluationPool | undefined;
   try {
     const loadStart = Date.now();
     const space = parsePlay(stored.playText, config.play);
@@ -171,7 +178,7 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
       across: config.across,
     };
     const workers = op.workers ?? defaultWorkers();
-    pool = evaluationPool(job, shared, regimeShared, { workers, batchesPerWorker: op.batchesPerWorker });
+    pool = evaluationPool(job, shared, regimeShared, { workers, batchesPerWorker: op.batchesPerWorker, featureMemory: op.featureMemory });
 
     events.start({
       runId: stored.runId,
@@ -191,11 +198,10 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
       const batches = await pool!.map(genomes);
       counters.evalMs += Date.now() - started;
       counters.evaluations += genomes.length;
-      for (const b of batches) {
-        counters.hits += b.cacheHits;
-        counters.misses += b.cacheMisses;
-        counters.peakHeap = Math.max(counters.peakHeap, b.heapUsed);
-      }
+      for (const b of batches) counters.peakHeap = Math.max(counters.peakHeap, b.heapUsed);
+      const f = pool!.stats().features;
+      counters.hits = f.hits;
+      counters.misses = f.computed;
       return batches.flatMap((b) => b.records);
     };
 
@@ -223,6 +229,7 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
         elapsedMs: elapsed,
         etaMs: done > 0 ? (elapsed / done) * (config.ga.generations - s.generation) : NaN,
         cacheHitRate: total > 0 ? counters.hits / total : 0,
+        features: pool!.stats().features,
       });
     };
 
@@ -270,6 +277,7 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
         workers: op.workers ?? defaultWorkers(),
         evalsPerSec: counters.evalMs > 0 ? (counters.evaluations * 1000) / counters.evalMs : 0,
         cache: { hits: counters.hits, misses: counters.misses, hitRate: total > 0 ? counters.hits / total : 0 },
+        features: pool?.stats().features ?? NO_FEATURES,
         peakWorkerHeapBytes: counters.peakHeap,
         wallMs: Date.now() - t0,
       };

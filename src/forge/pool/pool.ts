@@ -70,6 +70,57 @@ export function inlinePool<T, B>(handler: BatchHandler<T, B>): BatchPool<T, B> {
   };
 }
 
+/** One task in, one result out, on a worker thread (or inline); a task that kills its worker is retried once. */
+export interface TaskPool<In, Out> {
+  readonly workers: number;
+  /** The handler's result, or the error of the second failed try. */
+  run(task: In): Promise<{ ok: true; value: Out } | { ok: false; error: Error }>;
+  close(): Promise<void>;
+}
+
+/** A piscina pool over a compiled worker module whose default export handles one task. */
+export function taskPool<In, Out>(workerFile: URL, options: Partial<PoolOptions>): TaskPool<In, Out> {
+  const o = validatePoolOptions(options);
+  const piscina = new Piscina<In, Out>({
+    filename: compiledPath(workerFile),
+    minThreads: o.workers,
+    maxThreads: o.workers,
+    idleTimeout: 60_000,
+    workerData: options.workerData,
+  });
+  const asError = (err: unknown) => (err instanceof Error ? err : new Error(String(err)));
+  return {
+    workers: o.workers,
+    run: async (task) => {
+      try {
+        return { ok: true, value: await piscina.run(task) };
+      } catch {
+        try {
+          return { ok: true, value: await piscina.run(task) }; // the dead worker has been replaced; one more try
+        } catch (err) {
+          return { ok: false, error: asError(err) };
+        }
+      }
+    },
+    close: () => piscina.destroy(),
+  };
+}
+
+/** The same contract in the main thread: `--workers 1`, no threads. */
+export function inlineTaskPool<In, Out>(handler: (task: In) => Out | Promise<Out>): TaskPool<In, Out> {
+  return {
+    workers: 1,
+    run: async (task) => {
+      try {
+        return { ok: true, value: await handler(task) };
+      } catch (err) {
+        return { ok: false, error: err instanceof Error ? err : new Error(String(err)) };
+      }
+    },
+    close: async () => {},
+  };
+}
+
 /**
  * A piscina pool over a compiled worker module whose default export is a BatchHandler.
  * `onBatchFailure` turns a batch that failed twice into a result (e.g. worst fitness for each item).
@@ -80,30 +131,15 @@ export function threadPool<T, B>(
   onBatchFailure: (items: T[], error: Error) => B,
 ): BatchPool<T, B> {
   const o = validatePoolOptions(options);
-  const piscina = new Piscina<T[], B>({
-    filename: compiledPath(workerFile),
-    minThreads: o.workers,
-    maxThreads: o.workers,
-    idleTimeout: 60_000,
-    workerData: options.workerData,
-  });
+  const tasks = taskPool<T[], B>(workerFile, options);
   const runBatch = async (batch: T[]): Promise<B> => {
-    try {
-      return await piscina.run(batch);
-    } catch {
-      try {
-        return await piscina.run(batch); // the dead worker has been replaced; one more try
-      } catch (err) {
-        return onBatchFailure(batch, err instanceof Error ? err : new Error(String(err)));
-      }
-    }
+    const r = await tasks.run(batch);
+    return r.ok ? r.value : onBatchFailure(batch, r.error);
   };
   return {
     workers: o.workers,
-    map: async (items) => {
-      return Promise.all(splitBatches(items, o.workers * o.batchesPerWorker).map(runBatch));
-    },
-    close: () => piscina.destroy(),
+    map: async (items) => Promise.all(splitBatches(items, o.workers * o.batchesPerWorker).map(runBatch)),
+    close: () => tasks.close(),
   };
 }
 

@@ -1,0 +1,121 @@
+import type { Feed } from '../../engine/types.js';
+import { sharedFeeds, type SharedDataset } from '../shared/columns.js';
+import { LruFeatureCache } from './cache.js';
+import { createEvaluator, evaluateBatch, type EvalBatchResult, type EvalItem, type EvalJob, type Evaluator } from './evaluator.js';
+import { SlabViews, type SlabLayout } from './feature-slab.js';
+import { computeInto, type WireFeature } from './feature-stage.js';
+import { SlabFeatureCache } from './slab-cache.js';
+
+// What runs inside each worker of the evaluation pool (and in the main thread with --workers 1):
+// built once from the run's shared buffers, then each task either computes features into the slab
+// or evaluates a batch of plays reading them. Candles and features are views over shared memory.
+
+export interface EvalWorkerData {
+  readonly job: EvalJob;
+  /** The main dataset, then the job's regime datasets in job.regimes order. */
+  readonly datasets: readonly SharedDataset[];
+  /** One slab per dataset (null where the dataset lacks the play's timeframe). */
+  readonly slabs: readonly (SlabLayout | null)[];
+  /** Budget of each dataset's private fallback cache (resampled feeds, features the stage lacks). */
+  readonly localBytes: number;
+}
+
+/** Key and slots of the features a batch may read, one list per dataset. */
+export type FeatureTable = readonly (readonly [string, readonly number[]])[];
+
+export type EvalTask =
+  | { readonly kind: 'features'; readonly dataset: number; readonly features: readonly WireFeature[] }
+  | { readonly kind: 'eval'; readonly items: EvalItem[]; readonly tables: readonly FeatureTable[] };
+
+export interface FeatureTaskResult {
+  readonly computed: string[];
+  readonly failed: { readonly key: string; readonly error: string }[];
+  readonly ms: number;
+}
+
+export interface EvalTaskResult extends EvalBatchResult {
+  /** Features this batch computed privately because the stage had not (0 when the stage works). */
+  readonly localComputes: number;
+  readonly threadId: number;
+  readonly busyMs: number;
+  /** This thread's memory after the batch, and right after start-up (features and evaluations not yet run). */
+  readonly memory: ThreadMemory;
+  readonly baseline: ThreadMemory;
+}
+
+/**
+ * A thread's own memory: in a worker, process.memoryUsage() reports the worker's isolate (heap, and
+ * external memory including its own ArrayBuffers); the shared candles and feature slabs belong to the
+ * main thread and are not counted, which makes "memory per worker" separable from the data.
+ */
+export interface ThreadMemory {
+  readonly bytes: number;
+  readonly heapUsed: number;
+  readonly external: number;
+  /** Private feature arrays (fallback caches), part of `external`. */
+  readonly privateBytes: number;
+}
+
+export class EvalRuntime {
+  private readonly feeds: Readonly<Record<string, Feed>>[];
+  private readonly views: (SlabViews | null)[];
+  private readonly caches: SlabFeatureCache[];
+  private readonly evaluator: Evaluator;
+  /** Resampled higher-timeframe feeds the feature tasks need (datasets normally hold them). */
+  private readonly feedCaches: LruFeatureCache[];
+
+  readonly baseline: ThreadMemory;
+
+  constructor(data: EvalWorkerData, private readonly threadId = 0) {
+    this.feeds = data.datasets.map(sharedFeeds);
+    this.views = data.slabs.map((s) => (s === null ? null : new SlabViews(s)));
+    this.caches = this.views.map((v) => new SlabFeatureCache(v, data.localBytes));
+    this.feedCaches = data.datasets.map(() => new LruFeatureCache(data.localBytes));
+    this.evaluator = createEvaluator(data.job, this.feeds[0], this.feeds.slice(1), this.caches);
+    this.baseline = this.memory();
+  }
+
+  memory(): ThreadMemory {
+    const m = process.memoryUsage();
+    return { bytes: m.heapUsed + m.external, heapUsed: m.heapUsed, external: m.external, privateBytes: this.privateBytes() };
+  }
+
+  run(task: EvalTask, heapUsed: () => number): FeatureTaskResult | EvalTaskResult {
+    return task.kind === 'features' ? this.features(task.dataset, task.features) : this.evaluate(task.items, task.tables, heapUsed);
+  }
+
+  features(dataset: number, features: readonly WireFeature[]): FeatureTaskResult {
+    const t0 = performance.now();
+    const views = this.views[dataset];
+    if (views === null) throw new Error(`internal: feature task for dataset ${dataset}, which has no slab`);
+    const feeds = this.feeds[dataset];
+    const computed: string[] = [];
+    const failed: { key: string; error: string }[] = [];
+    for (const w of features) {
+      try {
+        const exec = feeds[views.slab.tf];
+        if (exec === undefined) throw new Error(`internal: the dataset has no ${views.slab.tf} bars for its slab`);
+        computeInto(w, exec, feeds, this.feedCaches[dataset], views);
+        computed.push(w.key);
+      } catch (err) {
+        failed.push({ key: w.key, error: err instanceof Error ? err.message : String(err) });
+      }
+    }
+    return { computed, failed, ms: performance.now() - t0 };
+  }
+
+  evaluate(items: EvalItem[], tables: readonly FeatureTable[], heapUsed: () => number): EvalTaskResult {
+    const t0 = performance.now();
+    const before = this.caches.reduce((s, c) => s + c.localComputes, 0);
+    this.caches.forEach((c, d) => c.bind(tables[d] ?? []));
+    const r = evaluateBatch(this.evaluator, items, heapUsed);
+    const localComputes = this.caches.reduce((s, c) => s + c.localComputes, 0) - before;
+    for (const c of this.caches) c.bind([]);
+    return { ...r, localComputes, threadId: this.threadId, busyMs: performance.now() - t0, memory: this.memory(), baseline: this.baseline };
+  }
+
+  /** Bytes of this runtime's private feature arrays (the shared slabs excluded). */
+  privateBytes(): number {
+    return this.caches.reduce((s, c) => s + c.byteSize, 0) + this.feedCaches.reduce((s, c) => s + c.byteSize, 0);
+  }
+}

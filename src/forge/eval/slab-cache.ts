@@ -1,0 +1,53 @@
+import type { CountingCache } from './evaluator.js';
+import { LruFeatureCache } from './cache.js';
+import type { SlabViews } from './feature-slab.js';
+
+/**
+ * A worker's view of the shared feature store for one task: the features the coordinator listed for
+ * it (key -> slots) served zero-copy from the slab. Anything else (a resampled higher-timeframe
+ * feed, or a feature the stage could not compute) falls back to a small private cache, and each
+ * feature computed there is counted: with a working stage that count stays 0.
+ */
+export class SlabFeatureCache implements CountingCache {
+  private readonly table = new Map<string, Float64Array[]>();
+  private readonly local: LruFeatureCache;
+  hits = 0;
+  /** Features this worker had to compute itself (resampled feeds not counted). */
+  localComputes = 0;
+
+  constructor(
+    private readonly views: SlabViews | null,
+    localBytes: number,
+  ) {
+    this.local = new LruFeatureCache(localBytes);
+  }
+
+  /** The features of the next task; the previous task's list is forgotten (its slots may be reused). */
+  bind(entries: readonly (readonly [string, readonly number[]])[]): void {
+    this.table.clear();
+    if (this.views === null) return;
+    for (const [key, slots] of entries) this.table.set(key, this.views.columns(slots));
+  }
+
+  get(key: string): Float64Array[] | undefined {
+    const v = this.table.get(key);
+    if (v !== undefined) {
+      this.hits++;
+      return v;
+    }
+    return this.local.get(key);
+  }
+
+  set(key: string, value: Float64Array[]): void {
+    if (!key.startsWith('feed|')) this.localComputes++;
+    this.local.set(key, value);
+  }
+
+  get misses(): number {
+    return this.localComputes;
+  }
+
+  get byteSize(): number {
+    return this.local.byteSize;
+  }
+}

@@ -1,0 +1,89 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import seedrandom from 'seedrandom';
+import { describe, expect, it } from 'vitest';
+import { resampleFeed } from '../../../src/engine/feeds.js';
+import { parsePlay, playFeatures, randomGenome, resolvePlay } from '../../../src/engine/play/index.js';
+import { createEvaluator, type EvalJob, type EvalRecord } from '../../../src/forge/eval/evaluator.js';
+import { evaluationPool } from '../../../src/forge/eval/pool.js';
+import { resolveFitness } from '../../../src/forge/fitness.js';
+import { shareFeeds } from '../../../src/forge/shared/columns.js';
+import { randomFeed } from '../../helpers/random-feed.js';
+
+// The evaluation pool against the evaluator run alone in this thread with its own private caches
+// (the path every feature is computed on demand): same records, whatever the worker count or the
+// feature store's budget; each feature of a round computed once across the pool.
+
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+const playText = fs.readFileSync(path.join(ROOT, 'configs/plays/default.yaml'), 'utf8');
+const exec = randomFeed(5000, 'eval-pool', '15m', 900_000, Date.UTC(2021, 0, 1));
+const feeds = { '15m': exec, '1h': resampleFeed(exec, '1h'), '4h': resampleFeed(exec, '4h'), '1d': resampleFeed(exec, '1d') };
+const cut = exec.time[4000];
+const job: EvalJob = { playText, playFile: 'default.yaml', cash: 10_000, inSample: [exec.time[0], cut], outOfSample: [cut, exec.time[4999] + exec.tfMs], fitness: resolveFitness({ minTrades: 1 }), cacheBytes: 64 << 20 };
+const shared = shareFeeds('test', 'hash', feeds);
+const space = parsePlay(playText, 'default.yaml');
+const rng = seedrandom('pool-test');
+const generations = [0, 1, 2].map(() => Array.from({ length: 24 }, () => randomGenome(space, rng)));
+const slotBytes = exec.length * 8;
+
+const reference: EvalRecord[][] = (() => {
+  const alone = createEvaluator(job, feeds);
+  return generations.map((g) => g.map((genome) => alone.evaluate(genome)));
+})();
+
+async function runPool(workers: number, featureMemory?: number) {
+  const pool = evaluationPool(job, shared, [], { workers, featureMemory });
+  try {
+    const records: EvalRecord[][] = [];
+    const perRound = [];
+    for (const g of generations) {
+      const before = pool.stats();
+      records.push((await pool.map(g)).flatMap((b) => b.records));
+      const after = pool.stats();
+      perRound.push({ computed: after.features.computed - before.features.computed, local: after.localComputes - before.localComputes });
+    }
+    return { records, stats: pool.stats(), perRound };
+  } finally {
+    await pool.close();
+  }
+}
+
+const distinctKeys = (genomes: number[][]) => new Set(genomes.flatMap((g) => playFeatures(resolvePlay(space, g)).map((r) => r.key)));
+
+describe('evaluation pool with the shared feature stage', () => {
+  it('on 2 worker threads: the same records as the evaluator alone, each feature computed once across the pool', async () => {
+    const r = await runPool(2, 256 * 1024 ** 2);
+    expect(r.records).toEqual(reference);
+    // A large store: round 1 computes every distinct feature of generation 1 exactly once, later rounds only the new ones.
+    const seen = new Set<string>();
+    generations.forEach((g, i) => {
+      const keys = distinctKeys(g);
+      const fresh = [...keys].filter((k) => !seen.has(k));
+      for (const k of keys) seen.add(k);
+      expect(r.perRound[i].computed).toBe(fresh.length);
+      expect(r.perRound[i].local).toBe(0); // no worker computed a feature outside the stage
+    });
+    expect(r.stats.features.evictions).toBe(0);
+  }, 60_000);
+
+  it('a store of a few slots gives the same records, never holds more than its budget, and evicts', async () => {
+    const maxColumns = Math.max(...generations.flat().map((g) => playFeatures(resolvePlay(space, g)).reduce((s, f) => s + f.def.outputs.length, 0)));
+    const budget = (maxColumns + 1) * slotBytes;
+    for (const workers of [1, 2]) {
+      const r = await runPool(workers, budget);
+      expect(r.records).toEqual(reference);
+      expect(r.stats.features.peakBytes).toBeLessThanOrEqual(budget);
+      expect(r.stats.features.evictions).toBeGreaterThan(0);
+      expect(r.stats.localComputes).toBe(0);
+    }
+  }, 60_000);
+
+  it('refuses a budget that cannot hold one play, naming the flag', async () => {
+    const pool = evaluationPool(job, shared, [], { workers: 1, featureMemory: slotBytes });
+    try {
+      await expect(pool.map(generations[0])).rejects.toThrow(/feature memory.*cannot hold/);
+    } finally {
+      await pool.close();
+    }
+  });
+});
