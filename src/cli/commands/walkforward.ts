@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CommandModule } from 'yargs';
+import { parseBytes } from '../../forge/units.js';
 import { OBJECTIVES } from '../../forge/fitness.js';
 import { forgeHome } from '../../forge/home.js';
 import { readWalkforwardFile, resolveWalkforwardConfig, type WalkforwardInput } from '../../forge/walkforward/config.js';
@@ -22,6 +23,7 @@ interface WalkforwardArgs {
   generations?: number;
   seed?: string;
   workers?: number;
+  'feature-memory'?: string;
   fitness?: string;
   'min-trades'?: number;
   'max-drawdown'?: number;
@@ -47,6 +49,7 @@ export const walkforwardCommand: CommandModule<object, WalkforwardArgs> = {
       .option('generations', { type: 'number', alias: 'g', describe: 'Generations per window (default 10)' })
       .option('seed', { type: 'string', describe: 'Run seed; each window derives its own from it and its index (default 42)' })
       .option('workers', { type: 'number', describe: 'Worker threads; 1 runs in-process (default: one per core)' })
+      .option('feature-memory', { type: 'string', describe: 'Budget of the shared feature store, e.g. 512MB (default: a quarter of free memory, 64 MB-1 GB); never changes results' })
       .option('fitness', { type: 'string', choices: OBJECTIVES as unknown as string[], describe: 'In-sample objective (default sharpe)' })
       .option('min-trades', { type: 'number', describe: 'Fewer in-sample trades is infeasible (default 10)' })
       .option('max-drawdown', { type: 'number', describe: 'Deeper in-sample drawdown (fraction) is infeasible (default 0.6)' })
@@ -75,7 +78,8 @@ export const walkforwardCommand: CommandModule<object, WalkforwardArgs> = {
     const line = (s: string) => {
       if (progress) process.stderr.write(s + '\n');
     };
-    const outcome = await runWalkforward(home, config, { workers }, {
+    const featureMemory = argv['feature-memory'] === undefined ? undefined : parseBytes(argv['feature-memory'], '--feature-memory');
+    const outcome = await runWalkforward(home, config, { workers, featureMemory }, {
       warn: (m) => ctx.warn(`warning: ${m}`),
       start: (info) => {
         line(

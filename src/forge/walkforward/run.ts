@@ -83,7 +83,8 @@ export interface WalkforwardEvents {
 
 export type WindowRecordRanges = Pick<WindowRecord, 'index' | 'train' | 'test'>;
 
-const CACHE_BYTES = 512 * 1024 * 1024;
+// Each worker's private fallback cache: the shared feature store holds the features.
+const CACHE_BYTES = 32 * 1024 * 1024;
 
 const rangeInfo = ([fromMs, toMs]: Range): RangeInfo => ({ from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), fromMs, toMs });
 
@@ -91,7 +92,7 @@ export function walkforwardPaths(runDir: string) {
   return { config: path.join(runDir, 'config.json'), report: path.join(runDir, 'walkforward.json'), equity: path.join(runDir, 'equity.csv') };
 }
 
-export async function runWalkforward(home: ForgeHome, config: WalkforwardConfig, op: { workers?: number }, events: WalkforwardEvents): Promise<WalkforwardOutcome> {
+export async function runWalkforward(home: ForgeHome, config: WalkforwardConfig, op: { workers?: number; featureMemory?: number }, events: WalkforwardEvents): Promise<WalkforwardOutcome> {
   const t0 = Date.now();
   const playText = fs.readFileSync(config.play, 'utf8');
   const space = parsePlay(playText, config.play); // a bad play fails here, before any dataset work
@@ -126,7 +127,7 @@ export async function runWalkforward(home: ForgeHome, config: WalkforwardConfig,
     const shared = shareFeeds(loaded.manifest.name, loaded.manifest.hash, loaded.feeds);
     const whole: Range = [windows[0].train[0], windows[windows.length - 1].test[1]];
     const job: EvalJob = { playText, playFile: config.play, cash: config.cash, inSample: whole, outOfSample: null, fitness: config.fitness, cacheBytes: CACHE_BYTES };
-    pool = evaluationPool(job, shared, [], { workers });
+    pool = evaluationPool(job, shared, [], { workers, featureMemory: op.featureMemory });
 
     const searchStart = Date.now();
     const found = await searchWindows(windows, space.genes, toBounds(space.genes), config.ga, config.fitness, config.seed, pool, (p) => {

@@ -49,3 +49,15 @@ describe('evolve config', () => {
     expect(() => resolveEvolveConfig({}, { play: '/nope/play.yaml' }, play)).toThrow(/play: \/nope\/play\.yaml does not exist/);
   });
 });
+
+describe('memory sizes', () => {
+  it('reads sizes as users write them, 1024-based', async () => {
+    const { parseBytes } = await import('../../../src/forge/units.js');
+    expect(parseBytes('512MB', 'f')).toBe(512 * 1024 ** 2);
+    expect(parseBytes('2GB', 'f')).toBe(2 * 1024 ** 3);
+    expect(parseBytes('1.5 GiB', 'f')).toBe(1.5 * 1024 ** 3);
+    expect(parseBytes(64 * 1024 ** 2, 'f')).toBe(64 * 1024 ** 2);
+    expect(() => parseBytes('lots', 'feature_memory')).toThrow(/feature_memory: 'lots' is not a memory size/);
+    expect(() => parseBytes('10k', 'feature_memory')).toThrow(/at least 1 MB/);
+  });
+});

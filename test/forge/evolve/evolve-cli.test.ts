@@ -77,6 +77,17 @@ describe('forge evolve (CLI, end to end)', () => {
     }
   }, 120_000);
 
+  it('a feature store of 2 MB (a few features: it evicts and recomputes) gives the same result as a large one', async () => {
+    expect(reference.out.features.evictions).toBe(0);
+    const out = await evolve(home(), ['--workers', '2', '--feature-memory', '2MB']);
+    expect(out.features.evictions).toBeGreaterThan(0);
+    expect(out.features.peakBytes).toBeLessThanOrEqual(2 * 1024 ** 2);
+    expect(out.features.computed).toBeGreaterThan(reference.out.features.computed);
+    const files = artefacts(out.runDir);
+    expect(files.hof).toBe(reference.files.hof);
+    expect(files.stats).toBe(reference.files.stats);
+  }, 120_000);
+
   it('a different seed finds a different search', async () => {
     const out = await evolve(home(), ['--workers', '1', '--seed', '8']);
     expect(out.runId).not.toBe(reference.out.runId);
