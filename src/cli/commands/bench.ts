@@ -49,7 +49,7 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
       .option('population', { type: 'number', default: 150, describe: 'Evaluations per pool map call (a GA generation)' })
       .option('bars', { type: 'number', default: BENCH_BARS, describe: 'Synthetic 15m bars (140,000 = 4 years)' })
       .option('memory-bars', { type: 'number', default: 35_000, describe: 'Smaller dataset of the worker-memory-vs-bars check (0 skips it)' })
-      .option('cold-runs', { type: 'number', default: 5, describe: 'One-core cold backtests per level (median reported)' })
+      .option('cold-runs', { type: 'number', default: 5, describe: 'One-core cold backtests per level after the first (median reported; the first after start-up is reported apart as "first ms")' })
       .option('warm-runs', { type: 'number', default: 20, describe: 'One-core warm backtests per level (mean reported)' })
       .option('peer', { type: 'boolean', default: true, describe: 'Run the peer workload (SMA cross grid on BTCUSD 1h); --no-peer skips it' })
       .option('peer-csv', { type: 'string', describe: `The peer workload's candles (default ${PEER_CSV} from the repository root)` })
@@ -162,13 +162,14 @@ function print(ctx: CliContext, r: BenchReport): void {
   ctx.say(`  into shared memory (shareFeeds): ${r1(d.shareMs)} ms (median of ${d.shareMsRuns.length})${d.parquet ? `; Parquet loadDataset (${d.parquet.bars.toLocaleString('en-US')} base bars, 4 files, hash checked): ${r1(d.parquet.loadMs)} ms (median of 5, warm process)` : ''}`);
   if (r.levels.length > 0) {
     const ws = r.levels[0].pool.map((p) => p.workers);
-    ctx.say(`\nPer level (one backtest = one 140k-bar run of the default genome; pool = evolve evaluator, random genomes, 20 % holdout):`);
+    ctx.say(`\nPer level (one backtest = one 140k-bar run of the default genome; first ms = the level's first cold backtest in this process; cold ms = median of the next ${r.levels[0].single.coldRuns}, fresh feature cache each; pool = evolve evaluator, random genomes, 20 % holdout):`);
     ctx.say(
       table(
-        ['level', 'ind/str/tf', 'cold ms', 'warm ms', 'brief s/run', ...ws.map((w) => `evals/s @${w}`), ...ws.filter((w) => w > 1).map((w) => `eff @${w}`), 'peak MiB/worker', 'cache hit'],
+        ['level', 'ind/str/tf', 'first ms', 'cold ms', 'warm ms', 'brief s/run', ...ws.map((w) => `evals/s @${w}`), ...ws.filter((w) => w > 1).map((w) => `eff @${w}`), 'peak MiB/worker', 'cache hit'],
         r.levels.map((l) => [
           l.level.id,
           `${l.level.indicators}/${l.level.structures}/${l.level.timeframes}`,
+          r2(l.single.firstMs),
           r2(l.single.coldMs),
           r2(l.single.warmMs),
           l.level.briefCpuS,
