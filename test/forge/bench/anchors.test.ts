@@ -83,6 +83,18 @@ describe('numba availability', () => {
     expect(why).toBe('/nonexistent/python3 not found (apt-get install python3-numba python3-pandas)');
     expect(await runNumbaAnchor(ANCHORS, CSV, '/nonexistent/python3')).toEqual({ status: 'skipped', reason: why });
   });
+
+  it('an interpreter without the modules names the one it cannot import', async () => {
+    // A stand-in for a python3 without pandas: it fails the import the way CPython reports it.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-python-'));
+    const py = path.join(dir, 'python3');
+    fs.writeFileSync(py, `#!/bin/sh\necho "ModuleNotFoundError: No module named 'pandas'" >&2\nexit 1\n`, { mode: 0o755 });
+    try {
+      expect(await numbaUnavailable(py)).toBe(`${py} cannot import pandas (apt-get install python3-numba python3-pandas)`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('an anchor whose output changed', () => {
