@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CommandModule } from 'yargs';
 import { ForgeError } from '../../engine/errors.js';
+import { ANCHORS_DIR, anchorsPresent, type AnchorReport } from '../../forge/bench/anchors.js';
 import { BENCH_BARS, BENCH_SEED, csvFeed } from '../../forge/bench/dataset.js';
 import { MTF_LEVELS, selectLevels } from '../../forge/bench/levels.js';
 import { PEER_CSV, PEER_PLAY } from '../../forge/bench/peer.js';
@@ -28,6 +29,7 @@ interface BenchArgs {
   peer: boolean;
   'peer-csv'?: string;
   'peer-passes': number;
+  anchors?: string;
   parquet: boolean;
   seed: string;
 }
@@ -47,11 +49,12 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
       .option('population', { type: 'number', default: 150, describe: 'Evaluations per pool map call (a GA generation)' })
       .option('bars', { type: 'number', default: BENCH_BARS, describe: 'Synthetic 15m bars (140,000 = 4 years)' })
       .option('memory-bars', { type: 'number', default: 35_000, describe: 'Smaller dataset of the worker-memory-vs-bars check (0 skips it)' })
-      .option('cold-runs', { type: 'number', default: 5, describe: 'One-core cold backtests per level (median reported)' })
+      .option('cold-runs', { type: 'number', default: 5, describe: 'One-core cold backtests per level after the first (median reported; the first after start-up is reported apart as "first ms")' })
       .option('warm-runs', { type: 'number', default: 20, describe: 'One-core warm backtests per level (mean reported)' })
       .option('peer', { type: 'boolean', default: true, describe: 'Run the peer workload (SMA cross grid on BTCUSD 1h); --no-peer skips it' })
       .option('peer-csv', { type: 'string', describe: `The peer workload's candles (default ${PEER_CSV} from the repository root)` })
       .option('peer-passes', { type: 'number', default: 10, describe: 'Timed passes over the 342-backtest grid' })
+      .option('anchors', { type: 'string', describe: `Folder of the speed anchors run after the peer workload (numba_smacross.py, ts_smacross.mjs; default ${ANCHORS_DIR} from the repository root)` })
       .option('parquet', { type: 'boolean', default: false, describe: 'Also build a Parquet dataset in a temp home and time loadDataset' })
       .option('seed', { type: 'string', default: BENCH_SEED, describe: 'Seed of the synthetic data and the random genomes' }) as any,
   handler: async (argv) => {
@@ -69,7 +72,7 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
         if (argv['peer-csv'] !== undefined) throw new ForgeError(`--peer-csv: ${peerCsv} does not exist`, 'give the path of BTCUSD_1h.csv, or --no-peer', 'E_ARG');
         ctx.warn(`peer workload skipped: ${peerCsv} not found (give --peer-csv FILE)`);
       } else {
-        peer = { playText: fs.readFileSync(path.join(ROOT, PEER_PLAY), 'utf8'), feed: csvFeed(peerCsv, '1h'), passes: argv['peer-passes'], file: peerCsv };
+        peer = { playText: fs.readFileSync(path.join(ROOT, PEER_PLAY), 'utf8'), feed: csvFeed(peerCsv, '1h'), passes: argv['peer-passes'], file: peerCsv, anchorsDir: anchorsDir(ctx, argv.anchors) };
       }
     }
     const report = await runBench({
@@ -87,10 +90,26 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
       parquetLoad: argv.parquet ? () => timeParquetLoad(argv.seed) : undefined,
       progress: (m) => (ctx.json ? undefined : ctx.warn(`bench: ${m}`)),
     });
-    ctx.emit({ ok: true, ...report });
+    const a = report.peer?.anchors;
+    const failed = a ? [a.numba, a.ts].filter((x) => x.status === 'failed') : [];
+    ctx.emit({ ok: failed.length === 0, ...report });
     print(ctx, report);
+    // Every figure is printed first (a long run is not thrown away), but a broken anchor fails the command.
+    if (failed.length > 0) {
+      ctx.warn(`error: ${failed.length} speed anchor${failed.length > 1 ? 's' : ''} failed (see above); forge's own figures are complete`);
+      process.exitCode = 1;
+    }
   },
 };
+
+/** The anchors folder: --anchors must exist; the default is skipped with a warning when absent. */
+function anchorsDir(ctx: CliContext, given: string | undefined): string | undefined {
+  const dir = path.resolve(given ?? path.join(ROOT, ANCHORS_DIR));
+  if (anchorsPresent(dir)) return dir;
+  if (given !== undefined) throw new ForgeError(`--anchors: ${dir} does not hold numba_smacross.py and ts_smacross.mjs`, 'give the anchors folder (../shared/anchors)', 'E_ARG');
+  ctx.warn(`speed anchors skipped: ${dir} not found (give --anchors DIR)`);
+  return undefined;
+}
 
 function parseWorkers(text: string | undefined): number[] {
   if (text === undefined) return [...new Set([1, defaultWorkers()])];
@@ -143,13 +162,14 @@ function print(ctx: CliContext, r: BenchReport): void {
   ctx.say(`  into shared memory (shareFeeds): ${r1(d.shareMs)} ms (median of ${d.shareMsRuns.length})${d.parquet ? `; Parquet loadDataset (${d.parquet.bars.toLocaleString('en-US')} base bars, 4 files, hash checked): ${r1(d.parquet.loadMs)} ms (median of 5, warm process)` : ''}`);
   if (r.levels.length > 0) {
     const ws = r.levels[0].pool.map((p) => p.workers);
-    ctx.say('\nPer level (one backtest = one 140k-bar run of the default genome; pool = evolve evaluator, random genomes, 20 % holdout):');
+    ctx.say(`\nPer level (one backtest = one 140k-bar run of the default genome; first ms = the level's first cold backtest in this process; cold ms = median of the next ${r.levels[0].single.coldRuns}, fresh feature cache each; pool = evolve evaluator, random genomes, 20 % holdout):`);
     ctx.say(
       table(
-        ['level', 'ind/str/tf', 'cold ms', 'warm ms', 'brief s/run', ...ws.map((w) => `evals/s @${w}`), ...ws.filter((w) => w > 1).map((w) => `eff @${w}`), 'peak MiB/worker', 'cache hit'],
+        ['level', 'ind/str/tf', 'first ms', 'cold ms', 'warm ms', 'brief s/run', ...ws.map((w) => `evals/s @${w}`), ...ws.filter((w) => w > 1).map((w) => `eff @${w}`), 'peak MiB/worker', 'cache hit'],
         r.levels.map((l) => [
           l.level.id,
           `${l.level.indicators}/${l.level.structures}/${l.level.timeframes}`,
+          r2(l.single.firstMs),
           r2(l.single.coldMs),
           r2(l.single.warmMs),
           l.level.briefCpuS,
@@ -182,6 +202,28 @@ function print(ctx: CliContext, r: BenchReport): void {
   if (r.peer) {
     ctx.say(`\nPeer workload: SMA cross grid (342 backtests per pass) on ${r.peer.file}, ${r.peer.results[0]?.bars.toLocaleString('en-US')} bars; target >= 5,000 backtests/s per worker:`);
     ctx.say(table(['workers', 'backtests', 'backtests/s', 'per worker/s', 'warm-up passes', 'warm-up ms', 'peak MiB/worker'], r.peer.results.map((p) => [p.workers, p.backtests, Math.round(p.backtestsPerSec), Math.round(p.perWorkerPerSec), p.warmupPasses, r1(p.firstPassMs), mb(p.peakWorkerBytes)])));
+    if (r.peer.anchors) printAnchors(ctx, r.peer.anchors);
+  }
+}
+
+const perSec = (x: number): string => `${Math.round(x).toLocaleString('en-US')}/s`;
+
+function printAnchors(ctx: CliContext, a: AnchorReport): void {
+  ctx.say(`\nSpeed anchors (${a.dir}), run right after forge's peer passes on the same CSV; ratio = forge per worker / anchor per core (target >= 1.0 against numba):`);
+  const n = a.numba;
+  if (n.status === 'ok') {
+    ctx.say(`  numba anchor: ${perSec(n.equityMetrics.perSec)} per core with equity metrics (forge's workload); ${perSec(n.smasCached.perSec)} SMAs cached, trades only; ${perSec(n.smasPerBacktest.perSec)} SMAs per backtest`);
+  } else if (n.status === 'skipped') {
+    ctx.say(`  numba anchor skipped: ${n.reason}`);
+  } else {
+    ctx.say(`  numba anchor FAILED (${n.command}): ${n.error}`);
+  }
+  const t = a.ts;
+  if (t.status === 'ok') ctx.say(`  ts anchor: ${perSec(t.cached.perSec)} per core SMAs cached (no equity metrics); ${perSec(t.perBacktest.perSec)} SMAs per backtest`);
+  else if (t.status === 'failed') ctx.say(`  ts anchor FAILED (${t.command}): ${t.error}`);
+  for (const x of a.ratios) {
+    const parts = [x.vsNumba !== undefined ? `${r2(x.vsNumba)}x numba` : undefined, x.vsTs !== undefined ? `${r2(x.vsTs)}x ts` : undefined].filter(Boolean);
+    ctx.say(`  forge @${x.workers} worker${x.workers > 1 ? 's' : ''}: ${perSec(x.perWorkerPerSec)} per worker${parts.length ? ` = ${parts.join(', ')}` : ' (no anchor figure to compare)'}`);
   }
 }
 

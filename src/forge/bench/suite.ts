@@ -1,6 +1,7 @@
 import os from 'node:os';
 import type { Feed } from '../../engine/types.js';
 import { sharedBytes, shareFeeds } from '../shared/columns.js';
+import { runAnchors, type AnchorReport } from './anchors.js';
 import { benchFeeds } from './dataset.js';
 import { levelPlayText, type LevelSpec } from './levels.js';
 import { measurePeer, type PeerResult } from './peer.js';
@@ -25,7 +26,8 @@ export interface BenchOptions {
   readonly warmRuns: number;
   readonly seed: string;
   readonly holdout: number;
-  readonly peer?: { readonly playText: string; readonly feed: Feed; readonly passes: number; readonly file: string };
+  /** The peer workload; with `anchorsDir`, the anchors run on the same CSV right after forge's passes. */
+  readonly peer?: { readonly playText: string; readonly feed: Feed; readonly passes: number; readonly file: string; readonly anchorsDir?: string; readonly python?: string };
   /** A Parquet load to time (built elsewhere, e.g. in a temp home): returns its ms and bars. */
   readonly parquetLoad?: () => Promise<{ loadMs: number; bars: number; coldProcess: boolean }>;
   readonly progress?: (msg: string) => void;
@@ -56,7 +58,7 @@ export interface BenchReport {
   readonly dataset: { readonly bars: Record<string, number>; readonly sharedBytes: number; readonly shareMs: number; readonly shareMsRuns: number[]; readonly parquet?: { loadMs: number; bars: number; coldProcess: boolean } };
   readonly levels: LevelResult[];
   readonly memoryCheck?: { readonly level: string; readonly workers: number; readonly small: { bars: number; baseline: number; peak: number; cache: number }; readonly large: { bars: number; baseline: number; peak: number; cache: number } };
-  readonly peer?: { readonly file: string; readonly results: PeerResult[] };
+  readonly peer?: { readonly file: string; readonly results: PeerResult[]; readonly anchors?: AnchorReport };
 }
 
 export function machineInfo(): MachineInfo {
@@ -133,7 +135,9 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       say(`peer workload: ${o.peer.passes} passes of the grid on ${w} worker${w > 1 ? 's' : ''}`);
       results.push(await measurePeer(o.peer.playText, o.peer.feed, w, o.peer.passes));
     }
-    peer = { file: o.peer.file, results };
+    // Right after forge's passes, one program at a time: the ratio is only fair within the same minutes.
+    const anchors = o.peer.anchorsDir === undefined ? undefined : await runAnchors(o.peer.anchorsDir, o.peer.file, results, { python: o.peer.python, progress: say });
+    peer = { file: o.peer.file, results, anchors };
   }
   machine.loadAvgEnd = os.loadavg();
   return { machine, dataset, levels, memoryCheck, peer };

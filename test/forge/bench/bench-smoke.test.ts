@@ -48,6 +48,10 @@ describe('forge bench smoke run', () => {
     expect(r.dataset.sharedBytes).toBe(6 * 8 * Object.values(r.dataset.bars).reduce((a, b) => a + b, 0));
     const l = r.levels[0];
     expect(l.single.coldMs).toBeGreaterThan(0);
+    // The first cold backtest after start-up is kept out of the median and reported apart.
+    expect(l.single.firstMs).toBeGreaterThan(0);
+    expect(l.single.coldRunsMs.length).toBe(1);
+    expect(l.single.coldMs).toBe(l.single.coldRunsMs[0]);
     expect(l.single.features).toBe(4);
     expect(l.pool.map((p) => p.workers)).toEqual([1, 2]);
     for (const p of l.pool) {
