@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CommandModule } from 'yargs';
+import { parseBytes } from '../../forge/units.js';
 import { ForgeError } from '../../engine/errors.js';
 import { ANCHORS_DIR, anchorsPresent, type AnchorReport } from '../../forge/bench/anchors.js';
 import { BENCH_BARS, BENCH_SEED, csvFeed } from '../../forge/bench/dataset.js';
@@ -24,6 +25,7 @@ interface BenchArgs {
   population: number;
   bars: number;
   'memory-bars': number;
+  'feature-memory'?: string;
   'cold-runs': number;
   'warm-runs': number;
   peer: boolean;
@@ -49,6 +51,7 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
       .option('population', { type: 'number', default: 150, describe: 'Evaluations per pool map call (a GA generation)' })
       .option('bars', { type: 'number', default: BENCH_BARS, describe: 'Synthetic 15m bars (140,000 = 4 years)' })
       .option('memory-bars', { type: 'number', default: 35_000, describe: 'Smaller dataset of the worker-memory-vs-bars check (0 skips it)' })
+      .option('feature-memory', { type: 'string', describe: 'Budget of the shared feature store in the pool runs, e.g. 512MB (default: as forge evolve)' })
       .option('cold-runs', { type: 'number', default: 5, describe: 'One-core cold backtests per level after the first (median reported; the first after start-up is reported apart as "first ms")' })
       .option('warm-runs', { type: 'number', default: 20, describe: 'One-core warm backtests per level (mean reported)' })
       .option('peer', { type: 'boolean', default: true, describe: 'Run the peer workload (SMA cross grid on BTCUSD 1h); --no-peer skips it' })
@@ -82,6 +85,7 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
       population: argv.population,
       bars: argv.bars,
       memoryCheckBars: argv['memory-bars'],
+      featureMemory: argv['feature-memory'] === undefined ? undefined : parseBytes(argv['feature-memory'], '--feature-memory'),
       coldRuns: argv['cold-runs'],
       warmRuns: argv['warm-runs'],
       seed: argv.seed,
@@ -178,6 +182,26 @@ function print(ctx: CliContext, r: BenchReport): void {
           mb(Math.max(...l.pool.map((p) => p.peakWorkerBytes))),
           `${Math.round(l.pool[l.pool.length - 1].cacheHitRate * 100)} %`,
         ]),
+      ),
+    );
+    ctx.say('\nShared feature store in the pool runs (each feature computed once across the pool; the stage runs before each generation):');
+    ctx.say(
+      table(
+        ['level', 'workers', 'uses', 'hit rate', 'computed', 'stage % of wall', 'held MiB (peak)', 'budget MiB', 'evicted', 'computed outside stage'],
+        r.levels.flatMap((l) =>
+          l.pool.map((p) => [
+            l.level.id,
+            p.workers,
+            p.features.requests,
+            `${Math.round(p.cacheHitRate * 100)} %`,
+            p.features.computed,
+            `${Math.round((p.featureMs / p.wallMs) * 100)} %`,
+            mb(p.features.peakBytes),
+            mb(p.features.budgetBytes),
+            p.features.evictions,
+            p.localComputes,
+          ]),
+        ),
       ),
     );
     ctx.say('\nWhere one cold backtest goes (ms): features (slowest three), rules, simulator, metrics:');

@@ -22,6 +22,8 @@ export interface BenchOptions {
   readonly bars: number;
   /** The smaller dataset of the memory check (0 = skip the check). */
   readonly memoryCheckBars: number;
+  /** Budget of the shared feature store in the pool runs (default: the evaluation pool's). */
+  readonly featureMemory?: number;
   readonly coldRuns: number;
   readonly warmRuns: number;
   readonly seed: string;
@@ -104,7 +106,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     const runs: PoolRunResult[] = [];
     for (const w of o.workers) {
       say(`${level.id}: ${o.evals} evaluations on ${w} worker${w > 1 ? 's' : ''}`);
-      runs.push(await measurePool(text, shared, genomes, { workers: w, population: o.population, holdout: o.holdout, cacheBytes: 512 * 1024 * 1024 }));
+      runs.push(await measurePool(text, shared, genomes, { workers: w, population: o.population, holdout: o.holdout, cacheBytes: 32 * 1024 * 1024, featureMemory: o.featureMemory }));
     }
     const one = runs.find((r) => r.workers === 1)?.evalsPerSec ?? runs[0].evalsPerSec / runs[0].workers;
     const pool = runs.map((r) => ({ ...r, ...scaling(r.evalsPerSec, one, r.workers), tenKSeconds: 10_000 / r.evalsPerSec }));
@@ -120,7 +122,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     const genomes = randomGenomes(text, Math.min(o.evals, 300), `${o.seed}:mem`);
     const at = async (bars: number, ds: typeof shared) => {
       say(`memory check: ${level.id} on ${bars.toLocaleString('en-US')} bars, ${w} workers`);
-      const r = await measurePool(text, ds, genomes, { workers: w, population: o.population, holdout: o.holdout, cacheBytes: 512 * 1024 * 1024 });
+      const r = await measurePool(text, ds, genomes, { workers: w, population: o.population, holdout: o.holdout, cacheBytes: 32 * 1024 * 1024, featureMemory: o.featureMemory });
       return { bars, baseline: r.baselineWorkerBytes, peak: r.peakWorkerBytes, cache: r.peakCacheBytes };
     };
     const small = await at(o.memoryCheckBars, shareFeeds('small', o.seed, benchFeeds(o.memoryCheckBars, o.seed)));
