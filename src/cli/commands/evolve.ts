@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CommandModule } from 'yargs';
-import { readEvolveFile, resolveEvolveConfig, type EvolveInput } from '../../forge/evolve/config.js';
+import { parseDuration, readEvolveFile, resolveEvolveConfig, type EvolveInput } from '../../forge/evolve/config.js';
 import { resumeEvolve, startEvolve, type EvolveOutcome } from '../../forge/evolve/run.js';
 import { OBJECTIVES } from '../../forge/fitness.js';
 import { forgeHome } from '../../forge/home.js';
@@ -22,6 +22,7 @@ interface EvolveArgs {
   generations?: number;
   workers?: number;
   'batches-per-worker'?: number;
+  'store-wait'?: string;
   seed?: string;
   fitness?: string;
   holdout?: string;
@@ -52,6 +53,7 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
       .option('generations', { type: 'number', alias: 'g', describe: 'Generations (default 30)' })
       .option('workers', { type: 'number', describe: 'Worker threads; 1 runs in-process (default: one per core)' })
       .option('batches-per-worker', { type: 'number', hidden: true, describe: 'Batches per worker per generation (load balancing only)' })
+      .option('store-wait', { type: 'string', hidden: true, describe: 'How long a finished search waits for a busy store, e.g. 30s (its records stay in the run folder either way)' })
       .option('seed', { type: 'string', describe: 'Seed: same config + seed = same result (default 42)' })
       .option('fitness', { type: 'string', choices: OBJECTIVES as unknown as string[], describe: 'Objective (default sharpe)' })
       .option('holdout', { type: 'string', describe: 'Share at the end kept out of sample, e.g. 20% (default 20%)' })
@@ -110,15 +112,16 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
       },
       generation: (p: Parameters<typeof view.generation>[0]) => view.generation(p),
     };
+    const storeWaitMs = argv['store-wait'] === undefined ? undefined : parseDuration(argv['store-wait']);
     try {
       let outcome: EvolveOutcome;
       if (argv.resume !== undefined) {
         const op = resolveEvolveConfig({}, { maxWall: flags.maxWall, featureMemory: flags.featureMemory }, DEFAULT_PLAY).operational;
-        outcome = await resumeEvolve(home, argv.resume, { workers: argv.workers, batchesPerWorker: argv['batches-per-worker'], maxWallMs: op.maxWallMs, featureMemory: op.featureMemory }, events, { stopRequested: () => stopRequested });
+        outcome = await resumeEvolve(home, argv.resume, { workers: argv.workers, batchesPerWorker: argv['batches-per-worker'], maxWallMs: op.maxWallMs, featureMemory: op.featureMemory, storeWaitMs }, events, { stopRequested: () => stopRequested });
       } else {
         const file = argv.config !== undefined ? readEvolveFile(argv.config) : {};
         const { config, operational } = resolveEvolveConfig(file, flags, DEFAULT_PLAY);
-        outcome = await startEvolve(home, config, { ...operational, batchesPerWorker: argv['batches-per-worker'] }, events, { stopRequested: () => stopRequested });
+        outcome = await startEvolve(home, config, { ...operational, batchesPerWorker: argv['batches-per-worker'], storeWaitMs }, events, { stopRequested: () => stopRequested });
       }
       view.stop();
       report(ctx, outcome, argv.top);

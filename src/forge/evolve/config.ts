@@ -22,6 +22,8 @@ export interface EvolveOperational {
   readonly maxWallMs?: number;
   /** Byte budget of the shared feature store; cannot change results (a small one recomputes more). */
   readonly featureMemory?: number;
+  /** How long the finished search waits for a store held by another command (default 30 s). */
+  readonly storeWaitMs?: number;
 }
 
 export interface EvolveInput {

@@ -11,7 +11,8 @@ import { evolve, initialState, type GAState, type GenerationStats } from '../ga/
 import type { ForgeHome } from '../home.js';
 import { defaultWorkers } from '../pool/pool.js';
 import { acquireRunFolder, runId as computeRunId, runPaths } from '../runs/run-folder.js';
-import { recordGeneration, recordStatus } from '../runs/record.js';
+import { writeGenerationParquet } from '../runs/generation-file.js';
+import { StoreSync } from '../runs/store-sync.js';
 import { sharedBytes, shareFeeds } from '../shared/columns.js';
 import type { EvolveConfig, EvolveOperational } from './config.js';
 import { evaluationPool, type EvaluationPool } from '../eval/pool.js';
@@ -79,6 +80,8 @@ export interface EvolveControl {
 
 // Each worker's private fallback cache: only resampled feeds and features the stage failed on land there.
 const CACHE_BYTES = 32 * 1024 * 1024;
+/** How long a finished search waits for a store another command holds before leaving its records for later. */
+const STORE_WAIT_MS = 30_000;
 const NO_FEATURES: FeatureStoreStats = { requests: 0, hits: 0, computed: 0, evictions: 0, bytesHeld: 0, peakBytes: 0, budgetBytes: 0 };
 
 /** The run id: a hash of the resolved config with the play's content in place of its path. */
@@ -120,6 +123,7 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
   const { config } = stored;
   const folder = acquireRunFolder(home.runsDir, stored.runId);
   let pool: EvaluationPool | undefined;
+  let sync: StoreSync | undefined;
   try {
     const loadStart = Date.now();
     const space = parsePlay(stored.playText, config.play);
@@ -155,13 +159,18 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
     const counters = { hits: 0, misses: 0, peakHeap: 0, evaluations: 0, evalMs: 0 };
     let state: GAState<EvalRecord>;
     let resumedAt: number | null = null;
+    let runStatus = 'running';
+    const parquetOf = (generation: number) => path.join(folder.evaluationsDir, `gen-${String(generation).padStart(5, '0')}.parquet`);
+    const runRow = { runId: stored.runId, kind: 'evolve' as const, dataset: stored.dataset.name, datasetHash: stored.dataset.hash, datasetSource: stored.dataset.source, seed: config.seed, config };
+    sync = new StoreSync(home.storePath, () => ({ run: runRow, stats: state.stats, parquetOf, progress: { generationsDone: state.generation, status: runStatus, bestFitness: state.bestFitness } }));
     if (fs.existsSync(folder.checkpointPath)) {
       state = (JSON.parse(fs.readFileSync(folder.checkpointPath, 'utf8')) as { state: GAState<EvalRecord> }).state;
       resumedAt = state.generation;
-      if (state.stopped !== null && state.generation >= config.ga.generations) {
+      if ((state.stopped !== null && state.generation >= config.ga.generations) || state.stopped === 'patience') {
+        runStatus = state.stopped === 'patience' ? 'stopped-patience' : 'finished';
+        await flushStore(); // a run whose records a busy store could not take catches up here
         return outcome('already-finished');
       }
-      if (state.stopped === 'patience') return outcome('already-finished');
     } else {
       state = initialState<EvalRecord>(genes, config.ga, config.seed);
       writeFileAtomic(folder.configPath, JSON.stringify(stored, null, 2) + '\n');
@@ -206,19 +215,16 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
     };
 
     const onGeneration = async (s: GAState<EvalRecord>, stats: GenerationStats, fresh: { genome: number[]; evaluation: EvalRecord }[]) => {
-      const status = s.stopped === null ? 'running' : s.stopped === 'patience' ? 'stopped-patience' : 'finished';
-      await recordGeneration(
-        home.storePath,
-        { runId: stored.runId, kind: 'evolve', dataset: stored.dataset.name, datasetHash: stored.dataset.hash, datasetSource: stored.dataset.source, seed: config.seed, config },
-        stats,
+      // The run folder first (the source of truth), checkpoint last; the store catches up in the background.
+      writeGenerationParquet(
+        parquetOf(stats.generation),
+        stats.generation,
         fresh.map((f) => ({ key: genomeKey(f.genome), genome: f.genome, params: describeGenome(space.genes, f.genome), evaluation: f.evaluation })),
-        status,
-        s.bestFitness,
-        path.join(folder.evaluationsDir, `gen-${String(stats.generation).padStart(5, '0')}.parquet`),
       );
       writeFileAtomic(folder.hallOfFamePath, JSON.stringify(hallOfFame(s), null, 2) + '\n');
       writeFileAtomic(folder.statsPath, JSON.stringify(s.stats, null, 2) + '\n');
       writeFileAtomic(folder.checkpointPath, JSON.stringify({ runId: stored.runId, state: s }));
+      sync!.poke();
       const elapsed = Date.now() - runStart;
       const done = s.generation - generationsAtStart;
       const total = counters.hits + counters.misses;
@@ -246,8 +252,14 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
     });
     const status: EvolveOutcome['status'] =
       state.stopped === 'patience' ? 'stopped-patience' : state.stopped === 'generations' ? 'finished' : pausedForTime ? 'paused-time-budget' : 'interrupted';
-    await recordStatus(home.storePath, stored.runId, status);
+    runStatus = status;
+    await flushStore();
     return outcome(status);
+
+    async function flushStore(): Promise<void> {
+      const r = await sync!.flush(op.storeWaitMs ?? STORE_WAIT_MS);
+      if (!r.ok) events.warn(`the store could not take this run's records yet (${r.reason}); they are safe in ${folder.dir} and are added when the run is next opened (forge evolve --resume ${stored.runId})`);
+    }
 
     function hallOfFame(s: GAState<EvalRecord>): HallOfFameEntry[] {
       return s.hallOfFame.map((h, i) => ({

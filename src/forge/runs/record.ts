@@ -1,12 +1,12 @@
 import fs from 'node:fs';
-import path from 'node:path';
-import { openStoreWaiting } from '../store/store.js';
+import { openStoreWaiting, type CandleStore } from '../store/store.js';
 import type { GenerationStats } from '../ga/optimizer.js';
-import type { EvalRecord, MetricRecord } from '../eval/evaluator.js';
+import type { EvalRecord } from '../eval/evaluator.js';
 
-// The main process is the single writer: after each generation it records the generation and its
-// new evaluations in DuckDB in one transaction, then exports that generation's evaluations to
-// Parquet. Rows are keyed so that redoing a generation after a crash rewrites the same rows.
+// A run's folder is the source of truth (statistics, checkpoint and one evaluations Parquet file per
+// generation); the store catches up from it whenever it is free (store-sync.ts), so a search never
+// waits for, or fails on, a store another command holds. Rows are keyed so that adding a generation
+// twice (a sync repeated after a crash) rewrites the same rows.
 
 /** Every kind of run (evolve, walkforward, ...) has a row here; other commands create it the same way. */
 export const RUNS_SCHEMA = `
@@ -50,68 +50,58 @@ export interface FreshEvaluation {
   readonly evaluation: EvalRecord;
 }
 
-const METRIC_COLUMNS: (keyof MetricRecord)[] = ['totalReturn', 'sharpe', 'sortino', 'calmar', 'maxDrawdown', 'winRate', 'profitFactor', 'trades'];
-const EVALUATION_COLUMNS = 7 + 2 * METRIC_COLUMNS.length;
-const ROWS_PER_INSERT = 200;
-
+const sql = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const finite = (v: number | undefined | null): number | null => (v === undefined || v === null || !Number.isFinite(v) ? null : v);
 
-export async function recordGeneration(
-  storePath: string,
+/** Where a run is, for its `runs` row. */
+export interface RunProgress {
+  readonly generationsDone: number;
+  readonly status: string;
+  readonly bestFitness: number | null;
+}
+
+/**
+ * Adds a run's generations to the store from its run folder: each generation's statistics row and
+ * its evaluations Parquet file (written by the run as it went), in one transaction, then the run's
+ * row. Generations already in the store are skipped, so a sync can be repeated after any crash.
+ * Returns how many generations it added.
+ */
+export async function syncGenerations(
+  store: CandleStore,
   run: RunRow,
-  stats: GenerationStats,
-  fresh: readonly FreshEvaluation[],
-  status: string,
-  bestFitness: number | null,
-  parquetFile: string,
-): Promise<void> {
-  const store = await openStoreWaiting(storePath);
-  try {
-    await store.run(SCHEMA);
-    await store.transaction(async (s) => {
-      await s.run(
-        `INSERT INTO runs VALUES ($id, $kind, $dataset, $hash, $source, $seed, $config, now(), now(), $done, $status, $best)
-         ON CONFLICT (run_id) DO UPDATE SET updated_at = now(), generations_done = $done, status = $status, best_fitness = $best`,
-        {
-          id: run.runId,
-          kind: run.kind,
-          dataset: run.dataset,
-          hash: run.datasetHash,
-          source: run.datasetSource,
-          seed: run.seed,
-          config: JSON.stringify(run.config),
-          done: stats.generation + 1,
-          status,
-          best: finite(bestFitness),
-        },
-      );
+  stats: readonly GenerationStats[],
+  parquetOf: (generation: number) => string,
+  progress: RunProgress,
+): Promise<number> {
+  await store.run(SCHEMA);
+  const have = new Set((await store.all<{ g: number }>(`SELECT generation AS g FROM generations WHERE run_id = $1`, [run.runId])).map((r) => r.g));
+  const todo = stats.filter((st) => !have.has(st.generation) && fs.existsSync(parquetOf(st.generation)));
+  await store.transaction(async (s) => {
+    await s.run(
+      `INSERT INTO runs VALUES ($id, $kind, $dataset, $hash, $source, $seed, $config, now(), now(), $done, $status, $best)
+       ON CONFLICT (run_id) DO UPDATE SET updated_at = now(), generations_done = $done, status = $status, best_fitness = $best`,
+      {
+        id: run.runId,
+        kind: run.kind,
+        dataset: run.dataset,
+        hash: run.datasetHash,
+        source: run.datasetSource,
+        seed: run.seed,
+        config: JSON.stringify(run.config),
+        done: progress.generationsDone,
+        status: progress.status,
+        best: finite(progress.bestFitness),
+      },
+    );
+    for (const st of todo) {
       await s.run(
         `INSERT OR REPLACE INTO generations VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-        [run.runId, stats.generation, stats.evaluated, stats.reused, finite(stats.best), finite(stats.mean), finite(stats.median), finite(stats.worst), finite(stats.std), finite(stats.diversity), stats.immigrants],
+        [run.runId, st.generation, st.evaluated, st.reused, finite(st.best), finite(st.mean), finite(st.median), finite(st.worst), finite(st.std), finite(st.diversity), st.immigrants],
       );
-      // One multi-row statement per generation: a round trip per row cost ~4 ms each (half a second a generation).
-      const metric = (m: MetricRecord | null) => METRIC_COLUMNS.map((k) => (m === null ? null : k === 'trades' ? m.trades : finite(m[k])));
-      for (let start = 0; start < fresh.length; start += ROWS_PER_INSERT) {
-        const rows = fresh.slice(start, start + ROWS_PER_INSERT);
-        const values = rows.flatMap((f) => {
-          const e = f.evaluation;
-          return [run.runId, stats.generation, f.key, JSON.stringify(f.genome), JSON.stringify(f.params), e.fitness, e.error ?? null, ...metric(e.inSample), ...metric(e.outOfSample)];
-        });
-        const tuples = rows.map((_, r) => `(${Array.from({ length: EVALUATION_COLUMNS }, (_, c) => `$${r * EVALUATION_COLUMNS + c + 1}`).join(', ')})`);
-        await s.run(`INSERT OR REPLACE INTO evaluations VALUES ${tuples.join(', ')}`, values);
-      }
-    });
-    const tmp = `${parquetFile}.tmp-${process.pid}`;
-    fs.mkdirSync(path.dirname(parquetFile), { recursive: true });
-    const runId = run.runId.replace(/'/g, "''");
-    await store.run(
-      `COPY (SELECT * EXCLUDE (run_id) FROM evaluations WHERE run_id = '${runId}' AND generation = ${stats.generation} ORDER BY genome_key)
-       TO '${tmp.replace(/'/g, "''")}' (FORMAT parquet)`,
-    );
-    fs.renameSync(tmp, parquetFile);
-  } finally {
-    store.close();
-  }
+      await s.run(`INSERT OR REPLACE INTO evaluations SELECT $1 AS run_id, * FROM read_parquet(${sql(parquetOf(st.generation))})`, [run.runId]);
+    }
+  });
+  return todo.length;
 }
 
 /** Marks a run's final status (finished, paused, stopped) without touching its generations. */

@@ -37,22 +37,25 @@ interface Row {
 
 const sql = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
-/** Every distinct play the run evaluated, ordered by genome key. */
+/**
+ * Every distinct play the run evaluated, ordered by genome key: from the run folder's Parquet files
+ * (the source of truth, complete even when the store has not caught up), else from the store.
+ */
 export async function readTrials(storePath: string, runId: string, evaluationsDir: string): Promise<{ rows: TrialRow[]; source: string }> {
   const store = await openStoreWaiting(storePath);
   try {
-    const hasTable = (await store.all<{ n: number }>(`SELECT CAST(count(*) AS INTEGER) AS n FROM information_schema.tables WHERE table_name = 'evaluations'`))[0].n > 0;
     let rows: Row[] = [];
-    let source = 'the store table evaluations';
-    if (hasTable) {
-      rows = await store.all<Row>(`SELECT genome_key, is_sharpe, error FROM evaluations WHERE run_id = $1 ORDER BY genome_key`, [runId]);
-    }
-    if (rows.length === 0 && fs.existsSync(evaluationsDir) && fs.readdirSync(evaluationsDir).some((f) => f.endsWith('.parquet'))) {
+    let source: string;
+    if (fs.existsSync(evaluationsDir) && fs.readdirSync(evaluationsDir).some((f) => f.endsWith('.parquet'))) {
       const glob = path.join(evaluationsDir, 'gen-*.parquet');
       rows = await store.all<Row>(
         `SELECT genome_key, first(is_sharpe) AS is_sharpe, first(error) AS error FROM read_parquet(${sql(glob)}) GROUP BY genome_key ORDER BY genome_key`,
       );
       source = `the run's Parquet files (${evaluationsDir})`;
+    } else {
+      const hasTable = (await store.all<{ n: number }>(`SELECT CAST(count(*) AS INTEGER) AS n FROM information_schema.tables WHERE table_name = 'evaluations'`))[0].n > 0;
+      if (hasTable) rows = await store.all<Row>(`SELECT genome_key, is_sharpe, error FROM evaluations WHERE run_id = $1 ORDER BY genome_key`, [runId]);
+      source = 'the store table evaluations';
     }
     return { rows: rows.map((r) => ({ key: r.genome_key, sharpe: r.is_sharpe, error: r.error })), source };
   } finally {

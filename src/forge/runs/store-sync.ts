@@ -1,0 +1,72 @@
+import { ForgeError } from '../../engine/errors.js';
+import { CandleStore, openStoreWaiting } from '../store/store.js';
+import type { GenerationStats } from '../ga/optimizer.js';
+import { syncGenerations, type RunProgress, type RunRow } from './record.js';
+
+// A search records into its run folder as it goes and the store catches up in the background:
+// at most one sync at a time, at most one every `intervalMs`, never awaited by the search, and a
+// store held by another command (an import) is simply tried again later. The search's speed and
+// survival never depend on the store; its final flush waits a while for the store and, if it is
+// still busy, leaves the rest for the next command that syncs this run.
+
+export interface SyncSnapshot {
+  readonly run: RunRow;
+  readonly stats: readonly GenerationStats[];
+  readonly parquetOf: (generation: number) => string;
+  readonly progress: RunProgress;
+}
+
+export type FlushResult = { readonly ok: true; readonly added: number } | { readonly ok: false; readonly reason: string };
+
+export class StoreSync {
+  private inFlight: Promise<void> | null = null;
+  private lastStart = -Infinity;
+  private lastError: Error | null = null;
+  added = 0;
+
+  constructor(
+    private readonly storePath: string,
+    private readonly snapshot: () => SyncSnapshot,
+    private readonly intervalMs = 5_000,
+  ) {}
+
+  /** Starts a background sync when none runs and the last started long enough ago. Never throws. */
+  poke(): void {
+    if (this.inFlight !== null || performance.now() - this.lastStart < this.intervalMs) return;
+    this.lastStart = performance.now();
+    const snap = this.snapshot();
+    this.inFlight = this.once(snap, 0)
+      .then((n) => {
+        this.added += n;
+        this.lastError = null;
+      })
+      .catch((err: unknown) => {
+        // Locked: another command writes; try again at a later poke. Anything else is kept for flush.
+        if (!(err instanceof ForgeError && err.code === 'E_STORE_LOCKED')) this.lastError = err instanceof Error ? err : new Error(String(err));
+      })
+      .finally(() => {
+        this.inFlight = null;
+      });
+  }
+
+  /** Waits for a running sync, then syncs everything, waiting up to `waitMs` for a busy store. */
+  async flush(waitMs: number): Promise<FlushResult> {
+    await this.inFlight;
+    try {
+      this.added += await this.once(this.snapshot(), waitMs);
+      return { ok: true, added: this.added };
+    } catch (err) {
+      const e = this.lastError ?? (err instanceof Error ? err : new Error(String(err)));
+      return { ok: false, reason: e.message };
+    }
+  }
+
+  private async once(snap: SyncSnapshot, waitMs: number): Promise<number> {
+    const store = waitMs > 0 ? await openStoreWaiting(this.storePath, waitMs) : await CandleStore.open(this.storePath);
+    try {
+      return await syncGenerations(store, snap.run, snap.stats, snap.parquetOf, snap.progress);
+    } finally {
+      store.close();
+    }
+  }
+}
