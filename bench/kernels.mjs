@@ -1,7 +1,8 @@
 // Feature-kernel micro-benchmark: node bench/kernels.mjs [BUILD_DIR=dist] [runs] [filter]
 // (build first: npm run build).
 // Each feature computed cold (FeatureDef.compute) on the bench's 140k-bar synthetic 15m feed
-// (seed forge-bench), median of `runs` after 5 untimed runs.
+// (seed forge-bench), median of `runs` after 5 untimed runs; allocating (compute without `out`) and into
+// caller-owned, already-touched arrays (compute with `out`).
 import path from 'node:path';
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const build = path.resolve(process.argv[2] ?? path.join(root, 'dist'));
@@ -43,6 +44,7 @@ const specs = [
 ];
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1]; };
 let total = 0;
+let totalOut = 0;
 for (const [name, params] of specs) {
   const label = `${name}(${Object.values(params).join(',')})`;
   if (filter && !filter.test(label)) continue;
@@ -56,6 +58,18 @@ for (const [name, params] of specs) {
   }
   const m = median(ts);
   total += m;
-  console.log(`${label.padEnd(34)} ${m.toFixed(3).padStart(8)} ms  (min ${Math.min(...ts).toFixed(3)})`);
+  // Into caller-owned arrays (compute's `out`), already touched: the kernel without allocation or page faults.
+  // A build without `out` ignores the argument and allocates, so this column then repeats the first.
+  const out = def.outputs.map(() => new Float64Array(feed.length).fill(1));
+  for (let r = 0; r < 5; r++) def.compute(feed, params, undefined, out);
+  const tsOut = [];
+  for (let r = 0; r < runs; r++) {
+    const t0 = performance.now();
+    def.compute(feed, params, undefined, out);
+    tsOut.push(performance.now() - t0);
+  }
+  const mOut = median(tsOut);
+  totalOut += mOut;
+  console.log(`${label.padEnd(34)} ${m.toFixed(3).padStart(8)} ms  (min ${Math.min(...ts).toFixed(3)})  into out ${mOut.toFixed(3).padStart(8)} ms  (min ${Math.min(...tsOut).toFixed(3)})`);
 }
-console.log(`${'sum'.padEnd(34)} ${total.toFixed(3).padStart(8)} ms`);
+console.log(`${'sum'.padEnd(34)} ${total.toFixed(3).padStart(8)} ms${' '.repeat(17)}into out ${totalOut.toFixed(3).padStart(8)} ms`);

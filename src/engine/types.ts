@@ -47,6 +47,11 @@ export interface FeatureDef {
   readonly outputs: readonly string[];
   /** Index of the first bar whose first output is not NaN (the leading NaN count) on gap-free input. */
   warmup(params: Params): number;
-  /** One Float64Array of feed.length per output, in `outputs` order. Must not modify the feed. */
-  compute(feed: Feed, params: Params, source?: PriceSource): Float64Array[];
+  /**
+   * One Float64Array of feed.length per output, in `outputs` order. Must not modify the feed. With `out`
+   * (one array of feed.length per output, e.g. views over a SharedArrayBuffer, contents arbitrary) every
+   * element of every output is written there (warm-up NaNs included) and `out` itself is returned;
+   * without it the arrays are allocated.
+   */
+  compute(feed: Feed, params: Params, source?: PriceSource, out?: Float64Array[]): Float64Array[];
 }

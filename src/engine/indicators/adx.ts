@@ -1,4 +1,5 @@
 import type { FeatureDef } from '../types.js';
+import { outputArrays } from './outputs.js';
 import { trueRangeAt } from './rolling.js';
 
 export const adxWarmup = (period: number): number => 2 * period - 1;
@@ -12,11 +13,16 @@ export const adxWarmup = (period: number): number => 2 * period - 1;
  * (1 - 1/period)^k. Degenerate bars follow TA-Lib: TR sum 0 gives DI 0, DI sum 0 gives DX 0
  * (technicalindicators would produce NaN there forever). A NaN poisons every later value.
  */
-export function adx(high: Float64Array, low: Float64Array, close: Float64Array, period: number): [Float64Array, Float64Array, Float64Array] {
+export function adx(
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  period: number,
+  out: Float64Array[] = outputArrays(undefined, 3, close.length),
+): Float64Array[] {
   const n = close.length;
-  const adxOut = new Float64Array(n).fill(NaN);
-  const plus = new Float64Array(n).fill(NaN);
-  const minus = new Float64Array(n).fill(NaN);
+  const [adxOut, plus, minus] = out;
+  if (n > 0) adxOut[0] = plus[0] = minus[0] = NaN;
   let sTr = 0;
   let sPlus = 0;
   let sMinus = 0;
@@ -33,7 +39,10 @@ export function adx(high: Float64Array, low: Float64Array, close: Float64Array, 
       sTr += tr;
       sPlus += pdm;
       sMinus += mdm;
-      if (i < period) continue;
+      if (i < period) {
+        adxOut[i] = plus[i] = minus[i] = NaN;
+        continue;
+      }
     } else {
       sTr = sTr - sTr / period + tr;
       sPlus = sPlus - sPlus / period + pdm;
@@ -43,20 +52,25 @@ export function adx(high: Float64Array, low: Float64Array, close: Float64Array, 
     const mdi = sTr === 0 ? 0 : (100 * sMinus) / sTr;
     const diSum = pdi + mdi;
     const dx = diSum === 0 ? 0 : (100 * Math.abs(pdi - mdi)) / diSum;
-    plus[i] = sTr !== sTr || sPlus !== sPlus ? NaN : pdi;
-    minus[i] = sTr !== sTr || sMinus !== sMinus ? NaN : mdi;
-    const dxv = plus[i] !== plus[i] || minus[i] !== minus[i] ? NaN : dx;
+    const pv = sTr !== sTr || sPlus !== sPlus ? NaN : pdi;
+    const mv = sTr !== sTr || sMinus !== sMinus ? NaN : mdi;
+    plus[i] = pv;
+    minus[i] = mv;
+    const dxv = pv !== pv || mv !== mv ? NaN : dx;
     const k = i - period; // index of this DX among all DX values
     if (k < period) {
       dxSum += dxv;
       if (k === period - 1) adxPrev = dxSum / period;
-      else continue;
+      else {
+        adxOut[i] = NaN;
+        continue;
+      }
     } else {
       adxPrev = (adxPrev * (period - 1) + dxv) / period;
     }
     adxOut[i] = adxPrev;
   }
-  return [adxOut, plus, minus];
+  return out;
 }
 
 export const ADX: FeatureDef = {
@@ -66,5 +80,5 @@ export const ADX: FeatureDef = {
   params: [{ name: 'period', kind: 'int', default: 14, min: 2, max: 100 }],
   outputs: ['adx', 'plus_di', 'minus_di'],
   warmup: (p) => adxWarmup(p.period),
-  compute: (feed, p) => adx(feed.high, feed.low, feed.close, p.period),
+  compute: (feed, p, _source, out) => adx(feed.high, feed.low, feed.close, p.period, outputArrays(out, 3, feed.length)),
 };

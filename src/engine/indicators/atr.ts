@@ -1,4 +1,5 @@
 import type { FeatureDef } from '../types.js';
+import { nanFill, outputArrays } from './outputs.js';
 import { trueRangeAt } from './rolling.js';
 
 export const atrWarmup = (period: number): number => period;
@@ -10,9 +11,9 @@ export const atrWarmup = (period: number): number => period;
  * (same seed and lookback); TradingView's ta.atr also counts bar 0's high - low and starts one bar
  * earlier. A NaN poisons every later value.
  */
-export function atr(high: Float64Array, low: Float64Array, close: Float64Array, period: number): Float64Array {
+export function atr(high: Float64Array, low: Float64Array, close: Float64Array, period: number, out: Float64Array = new Float64Array(close.length)): Float64Array {
   const n = close.length;
-  const out = new Float64Array(n).fill(NaN);
+  nanFill(out, 0, period);
   if (n <= period) return out;
   let sum = 0;
   for (let i = 1; i <= period; i++) sum += trueRangeAt(high, low, close, i);
@@ -32,5 +33,9 @@ export const ATR: FeatureDef = {
   params: [{ name: 'period', kind: 'int', default: 14, min: 1, max: 200 }],
   outputs: ['value'],
   warmup: (p) => atrWarmup(p.period),
-  compute: (feed, p) => [atr(feed.high, feed.low, feed.close, p.period)],
+  compute: (feed, p, _source, out) => {
+    const o = outputArrays(out, 1, feed.length);
+    atr(feed.high, feed.low, feed.close, p.period, o[0]);
+    return o;
+  },
 };

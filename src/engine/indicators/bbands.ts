@@ -1,4 +1,5 @@
 import type { FeatureDef } from '../types.js';
+import { outputArrays } from './outputs.js';
 import { priceSource } from './source.js';
 
 export const bbandsWarmup = (period: number): number => period - 1;
@@ -10,11 +11,9 @@ export const bbandsWarmup = (period: number): number => period - 1;
  * updated incrementally (rolling Welford) and recomputed exactly (two-pass) every `period` bars, so
  * there is no sum-of-squares cancellation and no drift: O(n) amortised. A window holding a NaN yields NaN.
  */
-export function bbands(values: Float64Array, period: number, mult: number): [Float64Array, Float64Array, Float64Array] {
+export function bbands(values: Float64Array, period: number, mult: number, out: Float64Array[] = outputArrays(undefined, 3, values.length)): Float64Array[] {
   const n = values.length;
-  const upper = new Float64Array(n).fill(NaN);
-  const middle = new Float64Array(n).fill(NaN);
-  const lower = new Float64Array(n).fill(NaN);
+  const [upper, middle, lower] = out;
   let nanCount = 0;
   let fresh = false; // mean/m2 describe the current clean window
   let mean = 0;
@@ -23,9 +22,9 @@ export function bbands(values: Float64Array, period: number, mult: number): [Flo
   for (let i = 0; i < n; i++) {
     if (values[i] !== values[i]) nanCount++;
     if (i >= period && values[i - period] !== values[i - period]) nanCount--;
-    if (i < period - 1) continue;
-    if (nanCount > 0) {
-      fresh = false;
+    if (i < period - 1 || nanCount > 0) {
+      if (nanCount > 0) fresh = false;
+      upper[i] = middle[i] = lower[i] = NaN;
       continue;
     }
     if (!fresh || ++sinceSync >= period) {
@@ -48,7 +47,7 @@ export function bbands(values: Float64Array, period: number, mult: number): [Flo
     upper[i] = mean + mult * sd;
     lower[i] = mean - mult * sd;
   }
-  return [upper, middle, lower];
+  return out;
 }
 
 export const BBANDS: FeatureDef = {
@@ -62,5 +61,5 @@ export const BBANDS: FeatureDef = {
   ],
   outputs: ['upper', 'middle', 'lower'],
   warmup: (p) => bbandsWarmup(p.period),
-  compute: (feed, p, source = 'close') => bbands(priceSource(feed, source), p.period, p.stddev),
+  compute: (feed, p, source = 'close', out) => bbands(priceSource(feed, source), p.period, p.stddev, outputArrays(out, 3, feed.length)),
 };

@@ -1,4 +1,5 @@
 import type { FeatureDef } from '../types.js';
+import { nanFill, outputArrays } from './outputs.js';
 import { rollingSumInto } from './rolling.js';
 
 export const cciWarmup = (period: number): number => period - 1;
@@ -12,13 +13,12 @@ export const cciWarmup = (period: number): number => period - 1;
  * bit for bit), which lets the CPU overlap four dependent add chains. A flat window (deviation 0) gives 0
  * as in TA-Lib (technicalindicators gives NaN). A window holding a NaN yields NaN.
  */
-export function cci(high: Float64Array, low: Float64Array, close: Float64Array, period: number): Float64Array {
+export function cci(high: Float64Array, low: Float64Array, close: Float64Array, period: number, out: Float64Array = new Float64Array(close.length)): Float64Array {
   const n = close.length;
   const tp = new Float64Array(n);
   for (let i = 0; i < n; i++) tp[i] = (high[i] + low[i] + close[i]) / 3;
   // out holds each window's tp sum first (NaN for a window with a NaN), then the CCI over it.
-  const out = new Float64Array(n);
-  for (let i = 0; i < Math.min(period - 1, n); i++) out[i] = NaN;
+  nanFill(out, 0, period - 1);
   rollingSumInto(tp, period, 0, out);
   let i = period - 1;
   for (; i + 3 < n; i += 4) {
@@ -60,5 +60,9 @@ export const CCI: FeatureDef = {
   params: [{ name: 'period', kind: 'int', default: 20, min: 2, max: 200 }],
   outputs: ['value'],
   warmup: (p) => cciWarmup(p.period),
-  compute: (feed, p) => [cci(feed.high, feed.low, feed.close, p.period)],
+  compute: (feed, p, _source, out) => {
+    const o = outputArrays(out, 1, feed.length);
+    cci(feed.high, feed.low, feed.close, p.period, o[0]);
+    return o;
+  },
 };

@@ -1,11 +1,12 @@
 import type { FeatureDef } from '../types.js';
+import { nanFill, outputArrays } from './outputs.js';
 import { priceSource } from './source.js';
 
 export const emaWarmup = (period: number): number => period - 1;
 
 /**
  * EMA of values[start..] into out[start + period - 1 ..], seeded with the SMA of values[start ..
- * start + period - 1]; out before that is left untouched. `start` lets DEMA/TEMA/MACD smooth a series
+ * start + period - 1]; out before that is left untouched. `start` lets a caller smooth a series
  * that itself has a warm-up. A NaN poisons every later value (the recursion carries it), so a gap is
  * never smoothed over.
  */
@@ -13,22 +14,24 @@ export function emaInto(values: Float64Array, period: number, start: number, out
   const n = values.length;
   if (n - start < period) return;
   const alpha = 2 / (period + 1);
+  const beta = 1 - alpha;
   let seed = 0;
   for (let i = start; i < start + period; i++) seed += values[i];
   let prev = seed / period;
   out[start + period - 1] = prev;
   for (let i = start + period; i < n; i++) {
-    prev = alpha * values[i] + (1 - alpha) * prev;
+    prev = alpha * values[i] + beta * prev;
     out[i] = prev;
   }
 }
 
 /**
  * Exponential moving average with alpha = 2 / (period + 1), seeded with the SMA of the first
- * `period` values. Equivalent to technicalindicators' EMA and TA-Lib's EMA; NaN before the seed.
+ * `period` values, into `out` (every element written). Equivalent to technicalindicators' EMA and
+ * TA-Lib's EMA; NaN before the seed.
  */
-export function ema(values: Float64Array, period: number): Float64Array {
-  const out = new Float64Array(values.length).fill(NaN);
+export function ema(values: Float64Array, period: number, out: Float64Array = new Float64Array(values.length)): Float64Array {
+  nanFill(out, 0, period - 1);
   emaInto(values, period, 0, out);
   return out;
 }
@@ -41,5 +44,9 @@ export const EMA: FeatureDef = {
   params: [{ name: 'period', kind: 'int', default: 20, min: 1, max: 1000 }],
   outputs: ['value'],
   warmup: (p) => emaWarmup(p.period),
-  compute: (feed, p, source = 'close') => [ema(priceSource(feed, source), p.period)],
+  compute: (feed, p, source = 'close', out) => {
+    const o = outputArrays(out, 1, feed.length);
+    ema(priceSource(feed, source), p.period, o[0]);
+    return o;
+  },
 };

@@ -1,6 +1,7 @@
 import type { FeatureDef } from '../types.js';
+import { nanFill, outputArrays } from './outputs.js';
 import { priceSource } from './source.js';
-import { wma, wmaInto } from './wma.js';
+import { wmaInto } from './wma.js';
 
 const halfOf = (period: number): number => Math.max(1, Math.floor(period / 2));
 const sqrtOf = (period: number): number => Math.max(1, Math.floor(Math.sqrt(period)));
@@ -10,15 +11,18 @@ export const hmaWarmup = (period: number): number => period - 1 + sqrtOf(period)
 /**
  * Hull moving average: WMA(2 * WMA(x, floor(period / 2)) - WMA(x, period), floor(sqrt(period))).
  * Equivalent to TradingView's ta.hma (floor for both derived lengths); technicalindicators has no HMA
- * (tests compose its WMA). A window holding a NaN yields NaN.
+ * (tests compose its WMA). A window holding a NaN yields NaN. One scratch series: the full-period WMA
+ * goes into `out` (not read again once the difference is formed), the half one into the scratch, which
+ * then holds the difference the outer WMA reads.
  */
-export function hma(values: Float64Array, period: number): Float64Array {
+export function hma(values: Float64Array, period: number, out: Float64Array = new Float64Array(values.length)): Float64Array {
   const n = values.length;
-  const half = wma(values, halfOf(period));
-  const full = wma(values, period);
-  const diff = new Float64Array(n).fill(NaN);
-  for (let i = period - 1; i < n; i++) diff[i] = 2 * half[i] - full[i];
-  const out = new Float64Array(n).fill(NaN);
+  const diff = new Float64Array(n);
+  wmaInto(values, halfOf(period), 0, diff);
+  wmaInto(values, period, 0, out);
+  // Bars before period - 1 are never read: the outer WMA starts at period - 1.
+  for (let i = period - 1; i < n; i++) diff[i] = 2 * diff[i] - out[i];
+  nanFill(out, 0, hmaWarmup(period));
   wmaInto(diff, sqrtOf(period), period - 1, out);
   return out;
 }
@@ -31,5 +35,9 @@ export const HMA: FeatureDef = {
   params: [{ name: 'period', kind: 'int', default: 20, min: 2, max: 500 }],
   outputs: ['value'],
   warmup: (p) => hmaWarmup(p.period),
-  compute: (feed, p, source = 'close') => [hma(priceSource(feed, source), p.period)],
+  compute: (feed, p, source = 'close', out) => {
+    const o = outputArrays(out, 1, feed.length);
+    hma(priceSource(feed, source), p.period, o[0]);
+    return o;
+  },
 };

@@ -1,6 +1,7 @@
 import type { FeatureDef } from '../types.js';
 import { atr, atrWarmup } from './atr.js';
 import { ema, emaWarmup } from './ema.js';
+import { nanFill, outputArrays } from './outputs.js';
 
 export const keltnerWarmup = (period: number, atrPeriod: number): number => Math.max(emaWarmup(period), atrWarmup(atrPeriod));
 
@@ -8,6 +9,8 @@ export const keltnerWarmup = (period: number, atrPeriod: number): number => Math
  * Keltner channel: middle = EMA(close, period), upper/lower = middle +/- multiplier * ATR(atrPeriod)
  * (Wilder ATR, see atr.ts). Equivalent to technicalindicators' KeltnerChannels with useSMA = false.
  * NaN wherever either the EMA or the ATR is NaN (both poison everything after a NaN input).
+ * The ATR is computed into the lower band's array and read back bar by bar before that bar's lower
+ * value replaces it, so no scratch series is needed.
  */
 export function keltner(
   high: Float64Array,
@@ -16,20 +19,22 @@ export function keltner(
   period: number,
   atrPeriod: number,
   multiplier: number,
-): [Float64Array, Float64Array, Float64Array] {
+  out: Float64Array[] = outputArrays(undefined, 3, close.length),
+): Float64Array[] {
   const n = close.length;
-  const middle = ema(close, period);
-  const a = atr(high, low, close, atrPeriod);
-  const upper = new Float64Array(n).fill(NaN);
-  const lower = new Float64Array(n).fill(NaN);
+  const [upper, middle, lower] = out;
+  ema(close, period, middle);
+  atr(high, low, close, atrPeriod, lower);
   const start = keltnerWarmup(period, atrPeriod);
   for (let i = start; i < n; i++) {
-    upper[i] = middle[i] + multiplier * a[i];
-    lower[i] = middle[i] - multiplier * a[i];
+    const m = middle[i];
+    const a = lower[i];
+    upper[i] = m + multiplier * a;
+    lower[i] = m - multiplier * a;
   }
   // The middle band alone may be defined earlier; hide it until the channel exists so all three agree.
-  for (let i = 0; i < Math.min(start, n); i++) middle[i] = NaN;
-  return [upper, middle, lower];
+  for (const o of out) nanFill(o, 0, start);
+  return out;
 }
 
 export const KELTNER: FeatureDef = {
@@ -43,5 +48,5 @@ export const KELTNER: FeatureDef = {
   ],
   outputs: ['upper', 'middle', 'lower'],
   warmup: (p) => keltnerWarmup(p.period, p.atrPeriod),
-  compute: (feed, p) => keltner(feed.high, feed.low, feed.close, p.period, p.atrPeriod, p.multiplier),
+  compute: (feed, p, _source, out) => keltner(feed.high, feed.low, feed.close, p.period, p.atrPeriod, p.multiplier, outputArrays(out, 3, feed.length)),
 };

@@ -1,5 +1,5 @@
 import type { FeatureDef } from '../types.js';
-import { ema, emaInto } from './ema.js';
+import { outputArrays } from './outputs.js';
 import { priceSource } from './source.js';
 
 export const macdWarmup = (fast: number, slow: number): number => Math.max(fast, slow) - 1;
@@ -11,19 +11,60 @@ export const macdWarmup = (fast: number, slow: number): number => Math.max(fast,
  * EMA later (aligned with the slow one), which differs only in a decaying transient. fast >= slow is
  * allowed (the line just changes sign). The line's warm-up is max(fast, slow) - 1; signal and histogram
  * start `signal - 1` bars later. A NaN poisons everything after it, as in EMA.
+ * The three EMAs advance in one pass (emaInto's operations, in its order), writing every element of the
+ * three outputs, so neither EMA is stored.
  */
-export function macd(values: Float64Array, fast: number, slow: number, signal: number): [Float64Array, Float64Array, Float64Array] {
+export function macd(
+  values: Float64Array,
+  fast: number,
+  slow: number,
+  signal: number,
+  out: Float64Array[] = outputArrays(undefined, 3, values.length),
+): Float64Array[] {
+  const [line, sig, hist] = out;
   const n = values.length;
-  const f = ema(values, fast);
-  const s = ema(values, slow);
   const start = macdWarmup(fast, slow);
-  const line = new Float64Array(n).fill(NaN);
-  for (let i = start; i < n; i++) line[i] = f[i] - s[i];
-  const sig = new Float64Array(n).fill(NaN);
-  emaInto(line, signal, start, sig);
-  const hist = new Float64Array(n).fill(NaN);
-  for (let i = start + signal - 1; i < n; i++) hist[i] = line[i] - sig[i];
-  return [line, sig, hist];
+  const sigStart = start + signal - 1;
+  const af = 2 / (fast + 1);
+  const bf = 1 - af;
+  const as = 2 / (slow + 1);
+  const bs = 1 - as;
+  const ag = 2 / (signal + 1);
+  const bg = 1 - ag;
+  let sf = 0;
+  let ef = NaN;
+  let ss = 0;
+  let es = NaN;
+  let sg = 0;
+  let eg = NaN;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (i < fast) {
+      sf += v;
+      if (i === fast - 1) ef = sf / fast;
+    } else ef = af * v + bf * ef;
+    if (i < slow) {
+      ss += v;
+      if (i === slow - 1) es = ss / slow;
+    } else es = as * v + bs * es;
+    if (i < start) {
+      line[i] = sig[i] = hist[i] = NaN;
+      continue;
+    }
+    const l = ef - es;
+    line[i] = l;
+    if (i <= sigStart) {
+      sg += l;
+      if (i < sigStart) {
+        sig[i] = hist[i] = NaN;
+        continue;
+      }
+      eg = sg / signal;
+    } else eg = ag * l + bg * eg;
+    sig[i] = eg;
+    hist[i] = l - eg;
+  }
+  return out;
 }
 
 export const MACD: FeatureDef = {
@@ -38,5 +79,5 @@ export const MACD: FeatureDef = {
   ],
   outputs: ['line', 'signal', 'hist'],
   warmup: (p) => macdWarmup(p.fast, p.slow),
-  compute: (feed, p, source = 'close') => macd(priceSource(feed, source), p.fast, p.slow, p.signal),
+  compute: (feed, p, source = 'close', out) => macd(priceSource(feed, source), p.fast, p.slow, p.signal, outputArrays(out, 3, feed.length)),
 };

@@ -1,5 +1,5 @@
 import type { FeatureDef } from '../types.js';
-import { rollingSumInto } from './rolling.js';
+import { nanFill, outputArrays } from './outputs.js';
 
 export const mfiWarmup = (period: number): number => period;
 
@@ -11,34 +11,87 @@ export const mfiWarmup = (period: number): number => period;
  * defined and no tp tie lies in the window, except that it rounds to 2 decimals, counts a tie as
  * negative flow and starts one bar later. No flow at all (zero volume) gives 0 as in TA-Lib. A window
  * holding a NaN yields NaN.
+ *
+ * One pass: the two window sums are rollingSumInto's (rolling.ts) with `start` 1, step for step (the
+ * same additions, subtractions, zero counts and exact resync every `period` bars), fused with the flows,
+ * which live in two rings of `period` slots (flow j in slot j % period) instead of n-sized series.
  */
-export function mfi(high: Float64Array, low: Float64Array, close: Float64Array, volume: Float64Array, period: number): Float64Array {
+export function mfi(high: Float64Array, low: Float64Array, close: Float64Array, volume: Float64Array, period: number, out: Float64Array = new Float64Array(close.length)): Float64Array {
   const n = close.length;
-  const pos = new Float64Array(n);
-  const neg = new Float64Array(n);
+  nanFill(out, 0, period);
+  const posRing = new Float64Array(period);
+  const negRing = new Float64Array(period);
+  let posSum = 0;
+  let posNaN = 0;
+  let posNonzero = 0;
+  let negSum = 0;
+  let negNaN = 0;
+  let negNonzero = 0;
+  let phase = 0; // (i - period) % period once i >= period: 0 means resync
   let prevTp = n > 0 ? (high[0] + low[0] + close[0]) / 3 : NaN;
-  for (let i = 1; i < n; i++) {
+  let slot = 1 % period;
+  for (let i = 1; i < n; i++, slot = slot + 1 === period ? 0 : slot + 1) {
     const tp = (high[i] + low[i] + close[i]) / 3;
     const flow = tp * volume[i];
-    if (flow !== flow || prevTp !== prevTp) {
-      pos[i] = NaN;
-      neg[i] = NaN;
-    } else {
-      pos[i] = tp > prevTp ? flow : 0;
-      neg[i] = tp < prevTp ? flow : 0;
+    let p: number;
+    let q: number;
+    if (flow !== flow || prevTp !== prevTp) p = q = NaN;
+    else {
+      p = tp > prevTp ? flow : 0;
+      q = tp < prevTp ? flow : 0;
     }
     prevTp = tp;
-  }
-  const posSum = new Float64Array(n).fill(NaN);
-  const negSum = new Float64Array(n).fill(NaN);
-  rollingSumInto(pos, period, 1, posSum);
-  rollingSumInto(neg, period, 1, negSum);
-  const out = new Float64Array(n).fill(NaN);
-  for (let i = period; i < n; i++) {
-    const total = posSum[i] + negSum[i];
-    out[i] = total === 0 ? 0 : (100 * posSum[i]) / total;
+    if (p !== p) posNaN++;
+    else if (p !== 0) {
+      posSum += p;
+      posNonzero++;
+    }
+    if (q !== q) negNaN++;
+    else if (q !== 0) {
+      negSum += q;
+      negNonzero++;
+    }
+    if (i > period) {
+      const op = posRing[slot]; // flow i - period leaves
+      if (op !== op) posNaN--;
+      else if (op !== 0) {
+        posSum -= op;
+        posNonzero--;
+      }
+      const oq = negRing[slot];
+      if (oq !== oq) negNaN--;
+      else if (oq !== 0) {
+        negSum -= oq;
+        negNonzero--;
+      }
+    }
+    posRing[slot] = p;
+    negRing[slot] = q;
+    if (i < period) continue;
+    if (posNonzero === 0) posSum = 0;
+    else if (phase === 0) posSum = ringSum(posRing, slot);
+    if (negNonzero === 0) negSum = 0;
+    else if (phase === 0) negSum = ringSum(negRing, slot);
+    phase = phase + 1 === period ? 0 : phase + 1;
+    const ps = posNaN === 0 ? posSum : NaN;
+    const ns = negNaN === 0 ? negSum : NaN;
+    const total = ps + ns;
+    out[i] = total === 0 ? 0 : (100 * ps) / total;
   }
   return out;
+}
+
+/** Sum of a full ring's non-NaN values, oldest (the slot after `newest`) first: the window in bar order. */
+function ringSum(ring: Float64Array, newest: number): number {
+  const len = ring.length;
+  let s = newest + 1 === len ? 0 : newest + 1;
+  let sum = 0;
+  for (let c = 0; c < len; c++) {
+    const w = ring[s];
+    if (w === w) sum += w;
+    s = s + 1 === len ? 0 : s + 1;
+  }
+  return sum;
 }
 
 export const MFI: FeatureDef = {
@@ -48,5 +101,9 @@ export const MFI: FeatureDef = {
   params: [{ name: 'period', kind: 'int', default: 14, min: 2, max: 200 }],
   outputs: ['value'],
   warmup: (p) => mfiWarmup(p.period),
-  compute: (feed, p) => [mfi(feed.high, feed.low, feed.close, feed.volume, p.period)],
+  compute: (feed, p, _source, out) => {
+    const o = outputArrays(out, 1, feed.length);
+    mfi(feed.high, feed.low, feed.close, feed.volume, p.period, o[0]);
+    return o;
+  },
 };

@@ -1,4 +1,5 @@
 import type { FeatureDef } from '../types.js';
+import { outputArrays } from './outputs.js';
 
 export const obvWarmup = (): number => 0;
 
@@ -9,9 +10,8 @@ export const obvWarmup = (): number => 0;
  * TA-Lib starts at volume[0] instead of 0, a constant offset that no cross or slope rule can see.
  * A NaN close or volume poisons every later value (the running total carries it).
  */
-export function obv(close: Float64Array, volume: Float64Array): Float64Array {
+export function obv(close: Float64Array, volume: Float64Array, out: Float64Array = new Float64Array(close.length)): Float64Array {
   const n = close.length;
-  const out = new Float64Array(n).fill(NaN);
   if (n === 0) return out;
   let total = close[0] === close[0] && volume[0] === volume[0] ? 0 : NaN;
   out[0] = total;
@@ -34,5 +34,9 @@ export const OBV: FeatureDef = {
   params: [],
   outputs: ['value'],
   warmup: () => obvWarmup(),
-  compute: (feed) => [obv(feed.close, feed.volume)],
+  compute: (feed, _p, _source, out) => {
+    const o = outputArrays(out, 1, feed.length);
+    obv(feed.close, feed.volume, o[0]);
+    return o;
+  },
 };

@@ -1,4 +1,5 @@
 import type { FeatureDef } from '../types.js';
+import { nanFill, outputArrays } from './outputs.js';
 import { priceSource } from './source.js';
 
 export const rocWarmup = (period: number): number => period;
@@ -8,9 +9,9 @@ export const rocWarmup = (period: number): number => period;
  * technicalindicators' ROC and TA-Lib ROC. A zero base gives 0 as in TA-Lib (possible when the source
  * is volume). NaN in either value gives NaN.
  */
-export function roc(values: Float64Array, period: number): Float64Array {
+export function roc(values: Float64Array, period: number, out: Float64Array = new Float64Array(values.length)): Float64Array {
   const n = values.length;
-  const out = new Float64Array(n).fill(NaN);
+  nanFill(out, 0, period);
   for (let i = period; i < n; i++) {
     const base = values[i - period];
     const x = values[i];
@@ -27,5 +28,9 @@ export const ROC: FeatureDef = {
   params: [{ name: 'period', kind: 'int', default: 10, min: 1, max: 200 }],
   outputs: ['value'],
   warmup: (p) => rocWarmup(p.period),
-  compute: (feed, p, source = 'close') => [roc(priceSource(feed, source), p.period)],
+  compute: (feed, p, source = 'close', out) => {
+    const o = outputArrays(out, 1, feed.length);
+    roc(priceSource(feed, source), p.period, o[0]);
+    return o;
+  },
 };

@@ -164,6 +164,7 @@ export function rollingSumInto(values: Float64Array, period: number, start: numb
   let sum = 0;
   let nanCount = 0;
   let nonzero = 0;
+  let phase = 0; // (i - start - (period - 1)) % period once the first window is full: 0 means resync
   for (let i = start; i < n; i++) {
     const v = values[i];
     if (v !== v) nanCount++;
@@ -179,16 +180,16 @@ export function rollingSumInto(values: Float64Array, period: number, start: numb
         nonzero--;
       }
     }
-    const k = i - start - (period - 1);
-    if (k < 0) continue;
+    if (i - start < period - 1) continue;
     if (nonzero === 0) sum = 0;
-    else if (k % period === 0) {
+    else if (phase === 0) {
       sum = 0;
       for (let j = i - period + 1; j <= i; j++) {
         const w = values[j];
         if (w === w) sum += w;
       }
     }
+    phase = phase + 1 === period ? 0 : phase + 1;
     out[i] = nanCount === 0 ? sum : NaN;
   }
 }

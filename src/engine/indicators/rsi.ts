@@ -1,4 +1,5 @@
 import type { FeatureDef } from '../types.js';
+import { nanFill, outputArrays } from './outputs.js';
 import { priceSource } from './source.js';
 
 export const rsiWarmup = (period: number): number => period;
@@ -10,9 +11,9 @@ export const rsiWarmup = (period: number): number => period;
  * TA-Lib: no losses gives 100, no gains and no losses gives 0 (technicalindicators says 100 there).
  * A NaN poisons every later value (Wilder's recursion carries it).
  */
-export function rsi(values: Float64Array, period: number): Float64Array {
+export function rsi(values: Float64Array, period: number, out: Float64Array = new Float64Array(values.length)): Float64Array {
   const n = values.length;
-  const out = new Float64Array(n).fill(NaN);
+  nanFill(out, 0, period);
   if (n <= period) return out;
   let gain = 0;
   let loss = 0;
@@ -49,5 +50,9 @@ export const RSI: FeatureDef = {
   params: [{ name: 'period', kind: 'int', default: 14, min: 2, max: 100 }],
   outputs: ['value'],
   warmup: (p) => rsiWarmup(p.period),
-  compute: (feed, p, source = 'close') => [rsi(priceSource(feed, source), p.period)],
+  compute: (feed, p, source = 'close', out) => {
+    const o = outputArrays(out, 1, feed.length);
+    rsi(priceSource(feed, source), p.period, o[0]);
+    return o;
+  },
 };

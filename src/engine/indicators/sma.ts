@@ -1,16 +1,16 @@
 import type { FeatureDef } from '../types.js';
+import { outputArrays } from './outputs.js';
 import { priceSource } from './source.js';
 
 export const smaWarmup = (period: number): number => period - 1;
 
 /**
- * Simple moving average: the mean of the last `period` values. Equivalent to pandas
- * `Series.rolling(period).mean()` and technicalindicators' SMA. A NaN input poisons every window
- * that contains it (no silent skipping).
+ * Simple moving average: the mean of the last `period` values, into `out` (every element written; NaN
+ * before bar period - 1). Equivalent to pandas `Series.rolling(period).mean()` and technicalindicators'
+ * SMA. A NaN input poisons every window that contains it (no silent skipping). `out` must not be `values`.
  */
-export function sma(values: Float64Array, period: number): Float64Array {
+export function sma(values: Float64Array, period: number, out: Float64Array = new Float64Array(values.length)): Float64Array {
   const n = values.length;
-  const out = new Float64Array(n).fill(NaN);
   let sum = 0;
   let nanCount = 0;
   for (let i = 0; i < n; i++) {
@@ -22,7 +22,7 @@ export function sma(values: Float64Array, period: number): Float64Array {
       if (old !== old) nanCount--;
       else sum -= old;
     }
-    if (i >= period - 1 && nanCount === 0) out[i] = sum / period;
+    out[i] = i >= period - 1 && nanCount === 0 ? sum / period : NaN;
   }
   return out;
 }
@@ -35,5 +35,9 @@ export const SMA: FeatureDef = {
   params: [{ name: 'period', kind: 'int', default: 20, min: 1, max: 1000 }],
   outputs: ['value'],
   warmup: (p) => smaWarmup(p.period),
-  compute: (feed, p, source = 'close') => [sma(priceSource(feed, source), p.period)],
+  compute: (feed, p, source = 'close', out) => {
+    const o = outputArrays(out, 1, feed.length);
+    sma(priceSource(feed, source), p.period, o[0]);
+    return o;
+  },
 };

@@ -12,17 +12,13 @@ export function priceSource(feed: Feed, source: PriceSource): Float64Array {
     case 'hl2':
     case 'hlc3':
     case 'ohlc4': {
+      // One loop per source, so the choice is made once per call rather than once per bar.
       const n = feed.length;
       const out = new Float64Array(n);
       const { open, high, low, close } = feed;
-      for (let i = 0; i < n; i++) {
-        out[i] =
-          source === 'hl2'
-            ? (high[i] + low[i]) / 2
-            : source === 'hlc3'
-              ? (high[i] + low[i] + close[i]) / 3
-              : (open[i] + high[i] + low[i] + close[i]) / 4;
-      }
+      if (source === 'hl2') for (let i = 0; i < n; i++) out[i] = (high[i] + low[i]) / 2;
+      else if (source === 'hlc3') for (let i = 0; i < n; i++) out[i] = (high[i] + low[i] + close[i]) / 3;
+      else for (let i = 0; i < n; i++) out[i] = (open[i] + high[i] + low[i] + close[i]) / 4;
       return out;
     }
   }

@@ -1,4 +1,5 @@
 import type { FeatureDef } from '../types.js';
+import { nanFill, outputArrays } from './outputs.js';
 import { rangePositionInto } from './rolling.js';
 import { sma } from './sma.js';
 
@@ -6,10 +7,11 @@ export const stochWarmup = (period: number, smoothK: number): number => period -
 
 /**
  * Stochastic oscillator. Fast %K = 100 * (close - lowest low) / (highest high - lowest low) over
- * `period` bars (O(n) monotonic-deque extremes); k = SMA(fast %K, smoothK); d = SMA(k, dPeriod).
+ * `period` bars (O(n) block extremes, rolling.ts); k = SMA(fast %K, smoothK); d = SMA(k, dPeriod).
  * With smoothK = 1 it is technicalindicators' Stochastic (period, signalPeriod = dPeriod); with
  * smoothK > 1 it is TA-Lib STOCH with SMA slowing (14, 3, 3 = the classic slow stochastic).
  * A flat window (high = low) gives 0, as both references do. A window holding a NaN yields NaN.
+ * Fast %K is staged in d's array (no scratch series), which the last SMA then overwrites.
  */
 export function stoch(
   high: Float64Array,
@@ -18,12 +20,16 @@ export function stoch(
   period: number,
   smoothK: number,
   dPeriod: number,
-): [Float64Array, Float64Array] {
-  const fast = new Float64Array(close.length).fill(NaN);
+  out: Float64Array[] = outputArrays(undefined, 2, close.length),
+): Float64Array[] {
+  const [k, d] = out;
+  const fast = smoothK > 1 ? d : k;
+  nanFill(fast, 0, period - 1);
   rangePositionInto(high, low, close, period, true, fast);
   // sma() counts the leading NaNs as part of the window, so each stage starts where its input does.
-  const k = smoothK > 1 ? sma(fast, smoothK) : fast;
-  return [k, sma(k, dPeriod)];
+  if (smoothK > 1) sma(fast, smoothK, k);
+  sma(k, dPeriod, d);
+  return out;
 }
 
 export const STOCH: FeatureDef = {
@@ -37,5 +43,5 @@ export const STOCH: FeatureDef = {
   ],
   outputs: ['k', 'd'],
   warmup: (p) => stochWarmup(p.period, p.smoothK),
-  compute: (feed, p) => stoch(feed.high, feed.low, feed.close, p.period, p.smoothK, p.dPeriod),
+  compute: (feed, p, _source, out) => stoch(feed.high, feed.low, feed.close, p.period, p.smoothK, p.dPeriod, outputArrays(out, 2, feed.length)),
 };

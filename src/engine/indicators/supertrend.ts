@@ -1,5 +1,6 @@
 import type { FeatureDef } from '../types.js';
 import { atr, atrWarmup } from './atr.js';
+import { nanFill, outputArrays } from './outputs.js';
 
 export const supertrendWarmup = (period: number): number => atrWarmup(period);
 
@@ -18,21 +19,25 @@ export function supertrend(
   close: Float64Array,
   period: number,
   multiplier: number,
-): [Float64Array, Float64Array] {
+  out: Float64Array[] = outputArrays(undefined, 2, close.length),
+): Float64Array[] {
   const n = close.length;
-  const a = atr(high, low, close, period);
-  const value = new Float64Array(n).fill(NaN);
-  const direction = new Float64Array(n).fill(NaN);
+  const [value, direction] = out;
+  // The ATR is staged in `value`: bar i's ATR is read before bar i's value replaces it.
+  atr(high, low, close, period, value);
+  nanFill(direction, 0, period);
   let upper = NaN;
   let lower = NaN;
   let dir = 0; // 0: no state yet
   for (let i = period; i < n; i++) {
     const mid = (high[i] + low[i]) / 2;
-    const bu = mid + multiplier * a[i];
-    const bl = mid - multiplier * a[i];
+    const a = value[i];
+    const bu = mid + multiplier * a;
+    const bl = mid - multiplier * a;
     const c = close[i];
     if (bu !== bu || bl !== bl || c !== c) {
       dir = 0;
+      value[i] = direction[i] = NaN;
       continue;
     }
     if (dir === 0) {
@@ -48,7 +53,7 @@ export function supertrend(
     value[i] = dir === 1 ? lower : upper;
     direction[i] = dir;
   }
-  return [value, direction];
+  return out;
 }
 
 export const SUPERTREND: FeatureDef = {
@@ -61,5 +66,5 @@ export const SUPERTREND: FeatureDef = {
   ],
   outputs: ['value', 'direction'],
   warmup: (p) => supertrendWarmup(p.period),
-  compute: (feed, p) => supertrend(feed.high, feed.low, feed.close, p.period, p.multiplier),
+  compute: (feed, p, _source, out) => supertrend(feed.high, feed.low, feed.close, p.period, p.multiplier, outputArrays(out, 2, feed.length)),
 };

@@ -1,4 +1,5 @@
 import type { FeatureDef } from '../types.js';
+import { nanFill, outputArrays } from './outputs.js';
 import { rangePositionInto } from './rolling.js';
 
 export const willrWarmup = (period: number): number => period - 1;
@@ -6,11 +7,11 @@ export const willrWarmup = (period: number): number => period - 1;
 /**
  * Williams %R: -100 * (highest high - close) / (highest high - lowest low) over `period` bars
  * (current included), in [-100, 0]. Equivalent to technicalindicators' WilliamsR and TA-Lib WILLR.
- * O(n) monotonic-deque extremes. A flat window gives 0 as in TA-Lib (technicalindicators gives NaN).
+ * O(n) block extremes (rolling.ts). A flat window gives 0 as in TA-Lib (technicalindicators gives NaN).
  * A window holding a NaN yields NaN.
  */
-export function willr(high: Float64Array, low: Float64Array, close: Float64Array, period: number): Float64Array {
-  const out = new Float64Array(close.length).fill(NaN);
+export function willr(high: Float64Array, low: Float64Array, close: Float64Array, period: number, out: Float64Array = new Float64Array(close.length)): Float64Array {
+  nanFill(out, 0, period - 1);
   rangePositionInto(high, low, close, period, false, out);
   return out;
 }
@@ -22,5 +23,9 @@ export const WILLR: FeatureDef = {
   params: [{ name: 'period', kind: 'int', default: 14, min: 2, max: 200 }],
   outputs: ['value'],
   warmup: (p) => willrWarmup(p.period),
-  compute: (feed, p) => [willr(feed.high, feed.low, feed.close, p.period)],
+  compute: (feed, p, _source, out) => {
+    const o = outputArrays(out, 1, feed.length);
+    willr(feed.high, feed.low, feed.close, p.period, o[0]);
+    return o;
+  },
 };

@@ -1,4 +1,5 @@
 import type { FeatureDef } from '../types.js';
+import { nanFill, outputArrays } from './outputs.js';
 import { priceSource } from './source.js';
 
 export const wmaWarmup = (period: number): number => period - 1;
@@ -15,6 +16,7 @@ export function wmaInto(values: Float64Array, period: number, start: number, out
   let s = 0;
   let w = 0;
   let nanCount = 0;
+  let phase = 0; // (i - start - (period - 1)) % period once the first window is full: 0 means resync
   for (let i = start; i < n; i++) {
     const v = values[i];
     const x = v === v ? v : 0;
@@ -23,15 +25,14 @@ export function wmaInto(values: Float64Array, period: number, start: number, out
     if (k < period) {
       w += (k + 1) * x;
       s += x;
+      if (k < period - 1) continue;
     } else {
       const old = values[i - period];
       if (old !== old) nanCount--;
       w += period * x - s;
       s += x - (old === old ? old : 0);
     }
-    const full = k - (period - 1);
-    if (full < 0) continue;
-    if (full % period === 0) {
+    if (phase === 0) {
       s = 0;
       w = 0;
       for (let j = 0; j < period; j++) {
@@ -42,13 +43,14 @@ export function wmaInto(values: Float64Array, period: number, start: number, out
         }
       }
     }
+    phase = phase + 1 === period ? 0 : phase + 1;
     out[i] = nanCount === 0 ? w / denom : NaN;
   }
 }
 
-/** Weighted moving average. Equivalent to technicalindicators' WMA and TA-Lib's WMA. */
-export function wma(values: Float64Array, period: number): Float64Array {
-  const out = new Float64Array(values.length).fill(NaN);
+/** Weighted moving average into `out` (every element written). Equivalent to technicalindicators' WMA and TA-Lib's WMA. */
+export function wma(values: Float64Array, period: number, out: Float64Array = new Float64Array(values.length)): Float64Array {
+  nanFill(out, 0, period - 1);
   wmaInto(values, period, 0, out);
   return out;
 }
@@ -61,5 +63,9 @@ export const WMA: FeatureDef = {
   params: [{ name: 'period', kind: 'int', default: 20, min: 1, max: 1000 }],
   outputs: ['value'],
   warmup: (p) => wmaWarmup(p.period),
-  compute: (feed, p, source = 'close') => [wma(priceSource(feed, source), p.period)],
+  compute: (feed, p, source = 'close', out) => {
+    const o = outputArrays(out, 1, feed.length);
+    wma(priceSource(feed, source), p.period, o[0]);
+    return o;
+  },
 };

@@ -1,3 +1,4 @@
+import { outputArrays } from '../indicators/outputs.js';
 import type { FeatureDef } from '../types.js';
 import { PIVOT_PARAMS, intParam, pivotFlags } from './pivots.js';
 
@@ -31,12 +32,15 @@ export function marketStructure(
   left: number,
   right: number,
 ): MarketStructureOutputs {
+  const [trend, bos, bosLevel, bosDir] = marketStructureInto(high, low, close, left, right, outputArrays(undefined, 4, close.length));
+  return { trend, bos, bosLevel, bosDir };
+}
+
+/** marketStructure() into `out` = [trend, bos, bos_level, bos_dir], every element written. */
+export function marketStructureInto(high: Float64Array, low: Float64Array, close: Float64Array, left: number, right: number, out: Float64Array[]): Float64Array[] {
   const n = close.length;
   const { isHigh, isLow } = pivotFlags(high, low, left, right);
-  const trend = new Float64Array(n);
-  const bos = new Float64Array(n);
-  const bosLevel = new Float64Array(n);
-  const bosDir = new Float64Array(n);
+  const [trend, bos, bosLevel, bosDir] = out;
   let lh = NaN;
   let ph = NaN;
   let ll = NaN;
@@ -79,7 +83,7 @@ export function marketStructure(
     bosLevel[i] = level;
     bosDir[i] = dir;
   }
-  return { trend, bos, bosLevel, bosDir };
+  return out;
 }
 
 export const MARKET_STRUCTURE: FeatureDef = {
@@ -92,8 +96,5 @@ export const MARKET_STRUCTURE: FeatureDef = {
   params: PIVOT_PARAMS,
   outputs: ['trend', 'bos', 'bos_level', 'bos_dir'],
   warmup: (p) => marketStructureWarmup(intParam(p.left), intParam(p.right)),
-  compute: (feed, p) => {
-    const m = marketStructure(feed.high, feed.low, feed.close, intParam(p.left), intParam(p.right));
-    return [m.trend, m.bos, m.bosLevel, m.bosDir];
-  },
+  compute: (feed, p, _source, out) => marketStructureInto(feed.high, feed.low, feed.close, intParam(p.left), intParam(p.right), outputArrays(out, 4, feed.length)),
 };

@@ -1,3 +1,4 @@
+import { outputArrays } from '../indicators/outputs.js';
 import type { FeatureDef } from '../types.js';
 import { PIVOT_PARAMS, intParam, pivotFlags } from './pivots.js';
 
@@ -19,14 +20,15 @@ export interface SwingOutputs {
  * before it, *_age the bars from that pivot to i (always >= right). NaN until such a pivot exists.
  */
 export function swing(high: Float64Array, low: Float64Array, left: number, right: number): SwingOutputs {
+  const [lastHigh, lastLow, highAge, lowAge, prevHigh, prevLow] = swingInto(high, low, left, right, outputArrays(undefined, 6, high.length));
+  return { lastHigh, lastLow, highAge, lowAge, prevHigh, prevLow };
+}
+
+/** swing() into `out` = [last_high, last_low, high_age, low_age, prev_high, prev_low], every element written. */
+export function swingInto(high: Float64Array, low: Float64Array, left: number, right: number, out: Float64Array[]): Float64Array[] {
   const n = high.length;
   const { isHigh, isLow } = pivotFlags(high, low, left, right);
-  const lastHigh = new Float64Array(n);
-  const lastLow = new Float64Array(n);
-  const highAge = new Float64Array(n);
-  const lowAge = new Float64Array(n);
-  const prevHigh = new Float64Array(n);
-  const prevLow = new Float64Array(n);
+  const [lastHigh, lastLow, highAge, lowAge, prevHigh, prevLow] = out;
   let lh = NaN;
   let ph = NaN;
   let lhAt = -1;
@@ -52,7 +54,7 @@ export function swing(high: Float64Array, low: Float64Array, left: number, right
     prevLow[i] = pl;
     lowAge[i] = llAt < 0 ? NaN : i - llAt;
   }
-  return { lastHigh, lastLow, highAge, lowAge, prevHigh, prevLow };
+  return out;
 }
 
 export const SWING: FeatureDef = {
@@ -64,8 +66,5 @@ export const SWING: FeatureDef = {
   params: PIVOT_PARAMS,
   outputs: ['last_high', 'last_low', 'high_age', 'low_age', 'prev_high', 'prev_low'],
   warmup: (p) => swingWarmup(intParam(p.left), intParam(p.right)),
-  compute: (feed, p) => {
-    const s = swing(feed.high, feed.low, intParam(p.left), intParam(p.right));
-    return [s.lastHigh, s.lastLow, s.highAge, s.lowAge, s.prevHigh, s.prevLow];
-  },
+  compute: (feed, p, _source, out) => swingInto(feed.high, feed.low, intParam(p.left), intParam(p.right), outputArrays(out, 6, feed.length)),
 };

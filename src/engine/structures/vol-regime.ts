@@ -1,3 +1,4 @@
+import { outputArrays } from '../indicators/outputs.js';
 import type { FeatureDef } from '../types.js';
 import { intParam } from './pivots.js';
 
@@ -24,10 +25,15 @@ export interface VolRegimeOutputs {
  * lookback / 3 entries per bar. Exact (only comparisons), and only values already in the window are read.
  */
 export function volRegime(close: Float64Array, window: number, lookback: number, low: number, high: number): VolRegimeOutputs {
+  const [regime, percentile, vol] = volRegimeInto(close, window, lookback, low, high, outputArrays(undefined, 3, close.length));
+  return { regime, percentile, vol };
+}
+
+/** volRegime() into `out` = [regime, percentile, vol], every element written. */
+export function volRegimeInto(close: Float64Array, window: number, lookback: number, low: number, high: number, out: Float64Array[]): Float64Array[] {
   const n = close.length;
-  const vol = realisedVol(close, window);
-  const regime = new Float64Array(n);
-  const percentile = new Float64Array(n);
+  const [regime, percentile, vol] = out;
+  realisedVol(close, window, vol);
 
   // Nodes 0..lookback-1 are window slots (bar i lives in slot i % lookback); HEAD (-Infinity) and TAIL
   // (+Infinity) are sentinels that end every walk: vol is finite or NaN (an infinite return makes the
@@ -108,7 +114,7 @@ export function volRegime(close: Float64Array, window: number, lookback: number,
       percentile[i] = NaN;
     }
   }
-  return { regime, percentile, vol };
+  return out;
 }
 
 /**
@@ -116,9 +122,8 @@ export function volRegime(close: Float64Array, window: number, lookback: number,
  * is in the window. Running sums, each return computed once and kept in a ring of `window` slots until
  * it leaves (return i sits in slot i % window, which return i - window vacates the same bar).
  */
-function realisedVol(close: Float64Array, window: number): Float64Array {
+function realisedVol(close: Float64Array, window: number, vol: Float64Array): void {
   const n = close.length;
-  const vol = new Float64Array(n);
   const ring = new Float64Array(window);
   let sum = 0;
   let sumSq = 0;
@@ -146,7 +151,6 @@ function realisedVol(close: Float64Array, window: number): Float64Array {
       vol[i] = Math.sqrt(variance) * 100;
     } else vol[i] = NaN;
   }
-  return vol;
 }
 
 export const VOL_REGIME: FeatureDef = {
@@ -164,8 +168,5 @@ export const VOL_REGIME: FeatureDef = {
   ],
   outputs: ['regime', 'percentile', 'vol'],
   warmup: (p) => volRegimeWarmup(intParam(p.window), intParam(p.lookback)),
-  compute: (feed, p) => {
-    const r = volRegime(feed.close, intParam(p.window), intParam(p.lookback), p.low, p.high);
-    return [r.regime, r.percentile, r.vol];
-  },
+  compute: (feed, p, _source, out) => volRegimeInto(feed.close, intParam(p.window), intParam(p.lookback), p.low, p.high, outputArrays(out, 3, feed.length)),
 };

@@ -1,3 +1,4 @@
+import { outputArrays } from '../indicators/outputs.js';
 import type { FeatureDef } from '../types.js';
 import { PIVOT_PARAMS, intParam, pivotFlags } from './pivots.js';
 
@@ -31,46 +32,64 @@ export function zones(
   maxZones: number,
   minTouches: number,
 ): ZonesOutputs {
+  const o = zonesInto(high, low, close, left, right, tolerancePct, maxZones, minTouches, outputArrays(undefined, 6, close.length));
+  return { support: o[0], resistance: o[1], supportStrength: o[2], resistanceStrength: o[3], supportDist: o[4], resistanceDist: o[5] };
+}
+
+/** The live zones: level (mean of its pivot prices), price sum, touches, bar of the last touch. */
+interface ZoneSet {
+  readonly level: Float64Array;
+  readonly sum: Float64Array;
+  readonly touches: Int32Array;
+  readonly lastAt: Int32Array;
+  count: number;
+}
+
+/** A confirmed pivot at bar `at` joins the nearest zone within tolerance, else opens one (replacing the stalest when full). */
+function addPivot(zs: ZoneSet, price: number, at: number, tol: number): void {
+  const { level, sum, touches, lastAt } = zs;
+  let best = -1;
+  let bestDist = Infinity;
+  for (let z = 0; z < zs.count; z++) {
+    const d = Math.abs(price - level[z]);
+    if (d <= Math.abs(level[z]) * tol && d < bestDist) {
+      best = z;
+      bestDist = d;
+    }
+  }
+  if (best < 0) {
+    if (zs.count < level.length) best = zs.count++;
+    else {
+      best = 0;
+      for (let z = 1; z < zs.count; z++) if (lastAt[z] < lastAt[best]) best = z;
+    }
+    sum[best] = 0;
+    touches[best] = 0;
+  }
+  sum[best] += price;
+  touches[best]++;
+  level[best] = sum[best] / touches[best];
+  lastAt[best] = at;
+}
+
+/** zones() into `out` = [support, resistance, support_strength, resistance_strength, support_dist, resistance_dist], every element written. */
+export function zonesInto(
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  left: number,
+  right: number,
+  tolerancePct: number,
+  maxZones: number,
+  minTouches: number,
+  out: Float64Array[],
+): Float64Array[] {
   const n = close.length;
   const { isHigh, isLow } = pivotFlags(high, low, left, right);
-  const level = new Float64Array(maxZones);
-  const sum = new Float64Array(maxZones);
-  const touches = new Int32Array(maxZones);
-  const lastAt = new Int32Array(maxZones);
-  let count = 0;
+  const zs: ZoneSet = { level: new Float64Array(maxZones), sum: new Float64Array(maxZones), touches: new Int32Array(maxZones), lastAt: new Int32Array(maxZones), count: 0 };
+  const { level, touches } = zs;
   const tol = tolerancePct / 100;
-
-  const add = (price: number, at: number): void => {
-    let best = -1;
-    let bestDist = Infinity;
-    for (let z = 0; z < count; z++) {
-      const d = Math.abs(price - level[z]);
-      if (d <= Math.abs(level[z]) * tol && d < bestDist) {
-        best = z;
-        bestDist = d;
-      }
-    }
-    if (best < 0) {
-      if (count < maxZones) best = count++;
-      else {
-        best = 0;
-        for (let z = 1; z < count; z++) if (lastAt[z] < lastAt[best]) best = z;
-      }
-      sum[best] = 0;
-      touches[best] = 0;
-    }
-    sum[best] += price;
-    touches[best]++;
-    level[best] = sum[best] / touches[best];
-    lastAt[best] = at;
-  };
-
-  const support = new Float64Array(n);
-  const resistance = new Float64Array(n);
-  const supportStrength = new Float64Array(n);
-  const resistanceStrength = new Float64Array(n);
-  const supportDist = new Float64Array(n);
-  const resistanceDist = new Float64Array(n);
+  const [support, resistance, supportStrength, resistanceStrength, supportDist, resistanceDist] = out;
   // The nearest zones only change when a zone changes or the close leaves [level[sup], level[res]):
   // no zone lies strictly between them, so a close inside that range keeps both. Rescan otherwise.
   let sup = -1;
@@ -79,18 +98,18 @@ export function zones(
   for (let i = 0; i < n; i++) {
     const p = i - right;
     if (p >= 0 && isHigh[p] === 1) {
-      add(high[p], p);
+      addPivot(zs, high[p], p, tol);
       stale = true;
     }
     if (p >= 0 && isLow[p] === 1) {
-      add(low[p], p);
+      addPivot(zs, low[p], p, tol);
       stale = true;
     }
     const c = close[i];
     if (stale || !((sup < 0 || level[sup] <= c) && (res < 0 || c < level[res]))) {
       sup = -1;
       res = -1;
-      for (let z = 0; z < count; z++) {
+      for (let z = 0; z < zs.count; z++) {
         if (touches[z] < minTouches) continue;
         const lv = level[z];
         if (lv <= c) {
@@ -108,7 +127,7 @@ export function zones(
     resistanceStrength[i] = res < 0 ? NaN : touches[res];
     resistanceDist[i] = res < 0 ? NaN : ((level[res] - c) / c) * 100;
   }
-  return { support, resistance, supportStrength, resistanceStrength, supportDist, resistanceDist };
+  return out;
 }
 
 export const ZONES: FeatureDef = {
@@ -126,8 +145,8 @@ export const ZONES: FeatureDef = {
   ],
   outputs: ['support', 'resistance', 'support_strength', 'resistance_strength', 'support_dist', 'resistance_dist'],
   warmup: (p) => zonesWarmup(intParam(p.left), intParam(p.right)),
-  compute: (feed, p) => {
-    const z = zones(
+  compute: (feed, p, _source, out) =>
+    zonesInto(
       feed.high,
       feed.low,
       feed.close,
@@ -136,7 +155,6 @@ export const ZONES: FeatureDef = {
       p.tolerance,
       intParam(p.max_zones),
       intParam(p.min_touches),
-    );
-    return [z.support, z.resistance, z.supportStrength, z.resistanceStrength, z.supportDist, z.resistanceDist];
-  },
+      outputArrays(out, 6, feed.length),
+    ),
 };

@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { INDICATORS } from '../../../src/engine/indicators/index.js';
 import type { FeatureDef, Feed, Params } from '../../../src/engine/types.js';
 import { COLUMNS, copyFeed, leadingNaN, paramsAt } from '../../helpers/indicator-kit.js';
+import { checkOutParam } from '../../helpers/out-contract.js';
+import { PRICE_SOURCES } from '../../../src/engine/indicators/source.js';
 import { randomFeed } from '../../helpers/random-feed.js';
 
 const N = 2000;
@@ -99,6 +101,16 @@ describe('indicator contract', () => {
           }
         }
       }
+    });
+
+    it('writes every element of a garbage-filled `out` exactly as it allocates, and returns `out`', () => {
+      const withNaN: Feed = copyFeed(feed);
+      for (const c of ['high', 'close', 'volume'] as const) withNaN[c][def.warmup(defaults) + 30] = NaN;
+      withNaN.low[N - 100] = NaN;
+      for (const f of [feed, withNaN, randomFeed(0, 'out:0'), randomFeed(1, 'out:1'), randomFeed(def.warmup(defaults) + 1, 'out:w')]) {
+        for (const at of ['default', 'min', 'max'] as const) checkOutParam(def, f, paramsAt(def, at));
+      }
+      if (def.defaultSource !== undefined) for (const s of PRICE_SOURCES) checkOutParam(def, withNaN, defaults, s);
     });
 
     it('does not hide a NaN bar: the first output is NaN at that bar', () => {
