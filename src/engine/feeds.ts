@@ -101,9 +101,8 @@ export function alignIndex(exec: Feed, htf: Feed): Int32Array {
 }
 
 /** `values` (one per htf bar) mapped onto the execution bars through `index` from `alignIndex`; NaN where the index is -1. */
-export function alignSeries(values: Float64Array, index: Int32Array): Float64Array {
+export function alignSeries(values: Float64Array, index: Int32Array, out: Float64Array = new Float64Array(index.length)): Float64Array {
   const n = index.length;
-  const out = new Float64Array(n);
   for (let j = 0; j < n; j++) {
     const k = index[j];
     out[j] = k < 0 ? NaN : values[k];
@@ -112,9 +111,9 @@ export function alignSeries(values: Float64Array, index: Int32Array): Float64Arr
 }
 
 /** Every output of a higher-timeframe feature aligned onto the execution bars (one alignIndex, many series). */
-export function alignOutputs(outputs: readonly Float64Array[], exec: Feed, htf: Feed): Float64Array[] {
+export function alignOutputs(outputs: readonly Float64Array[], exec: Feed, htf: Feed, out?: readonly Float64Array[]): Float64Array[] {
   const index = alignIndex(exec, htf);
-  return outputs.map((values) => alignSeries(values, index));
+  return outputs.map((values, k) => alignSeries(values, index, out?.[k]));
 }
 
 /** Bars [start, end) of a feed as zero-copy views (subarrays over the same memory). */

@@ -91,12 +91,13 @@ export function featureValues(req: FeatureRequest, exec: Feed, feeds: Readonly<R
 /**
  * A feature's arrays on the execution bars, always computed (the cache is only used for resampled
  * higher-timeframe feeds): what featureValues stores on a miss, for callers that keep features
- * elsewhere (the evaluation module's shared feature store).
+ * elsewhere (the evaluation module's shared feature store). With `out` (one array of exec.length per
+ * output) every value is written there and `out` is returned: no fresh arrays, no copy.
  */
-export function computeFeature(req: FeatureRequest, exec: Feed, feeds: Readonly<Record<string, Feed>>, cache: FeatureCache): Float64Array[] {
-  if (req.tf === exec.tf) return req.def.compute(exec, req.params, req.source);
+export function computeFeature(req: FeatureRequest, exec: Feed, feeds: Readonly<Record<string, Feed>>, cache: FeatureCache, out?: Float64Array[]): Float64Array[] {
+  if (req.tf === exec.tf) return req.def.compute(exec, req.params, req.source, out);
   const htf = higherFeed(req.tf, exec, feeds, cache);
-  return alignOutputs(req.def.compute(htf, req.params, req.source), exec, htf);
+  return alignOutputs(req.def.compute(htf, req.params, req.source), exec, htf, out);
 }
 
 export interface CompiledPlay {

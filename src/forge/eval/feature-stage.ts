@@ -28,15 +28,13 @@ export function fromWire(w: WireFeature): FeatureRequest {
   return { key: w.key, def, params: w.params, source: w.source, tf: w.tf };
 }
 
-/** Computes one feature into its slots (every element written, warm-up NaNs included). */
+/** Computes one feature straight into its slots (every element written, warm-up NaNs included). */
 export function computeInto(w: WireFeature, exec: Feed, feeds: Readonly<Record<string, Feed>>, feedCache: FeatureCache, views: SlabViews): void {
-  const values = computeFeature(fromWire(w), exec, feeds, feedCache);
-  if (values.length !== w.slots.length) throw new Error(`internal: ${w.name} gave ${values.length} outputs, ${w.slots.length} slots were reserved`);
-  for (let k = 0; k < values.length; k++) {
-    const out = views.slot(w.slots[k]);
-    if (values[k].length !== out.length) throw new Error(`internal: ${w.name} gave ${values[k].length} values for ${out.length} bars`);
-    out.set(values[k]);
-  }
+  const req = fromWire(w);
+  if (req.def.outputs.length !== w.slots.length) throw new Error(`internal: ${w.name} has ${req.def.outputs.length} outputs, ${w.slots.length} slots were reserved`);
+  const out = views.columns(w.slots);
+  if (out.some((o) => o.length !== exec.length)) throw new Error(`internal: slots of ${out[0]?.length} values for ${exec.length} bars`);
+  computeFeature(req, exec, feeds, feedCache, out);
 }
 
 /** The distinct features of each item's play (null when the genome does not resolve: its evaluation reports why). */

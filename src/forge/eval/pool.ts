@@ -75,6 +75,19 @@ function sumStats(all: readonly FeatureStoreStats[]): FeatureStoreStats {
   };
 }
 
+/** Batches whose records, concatenated, follow the input order again (each batch keeps its size and counters). */
+function inInputOrder(batches: EvalTaskResult[], order: readonly number[]): EvalTaskResult[] {
+  if (order.every((x, i) => x === i)) return batches;
+  const permuted = batches.flatMap((b) => b.records);
+  const records = new Array<EvalTaskResult['records'][number]>(permuted.length);
+  order.forEach((original, at) => (records[original] = permuted[at]));
+  let start = 0;
+  return batches.map((b) => {
+    const part = records.slice(start, (start += b.records.length));
+    return { ...b, records: part };
+  });
+}
+
 export function evaluationPool(job: EvalJob, dataset: SharedDataset, regimes: readonly SharedDataset[], options: Partial<EvalPoolOptions> & { workers: number }): EvaluationPool {
   const o = { ...EVAL_POOL_DEFAULTS, featureMemory: defaultFeatureMemory(), ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as EvalPoolOptions;
   validatePoolOptions({ workers: o.workers, batchesPerWorker: o.batchesPerWorker });
@@ -131,7 +144,18 @@ export function evaluationPool(job: EvalJob, dataset: SharedDataset, regimes: re
   return {
     workers: o.workers,
     async map(items) {
-      const features = itemFeatures(space, items.map((it) => (Array.isArray(it) ? it : it.genome)));
+      const all = itemFeatures(space, items.map((it) => (Array.isArray(it) ? it : it.genome)));
+      // When the round does not fit the store, plays that need what it holds go first and plays that
+      // share new features go together, so fewer features are evicted and computed again. Results
+      // never depend on the order; records come back in input order.
+      const order = all.map((_, i) => i);
+      if (!fitsAll(needOf(all).need)) {
+        const main = stores.find((x) => x !== null);
+        const sig = all.map((f) => (f ?? []).map((r) => r.key).filter((k) => !main?.has(k)).sort());
+        order.sort((a, b) => sig[a].length - sig[b].length || (sig[a].join('\n') < sig[b].join('\n') ? -1 : sig[a].join('\n') > sig[b].join('\n') ? 1 : a - b));
+      }
+      const features = order.map((i) => all[i]);
+      const ordered = order.map((i) => items[i]);
       const out: EvalTaskResult[] = [];
       for (const [start, end] of chunkItems(features, fitsAll)) {
         const { need, uses, requests } = needOf(features.slice(start, end));
@@ -149,9 +173,9 @@ export function evaluationPool(job: EvalJob, dataset: SharedDataset, regimes: re
           for (const a of store.admit(need, uses)) missing.push({ dataset: d, wire: toWire(requests.get(a.key)!, a.slots) });
         });
         if (missing.length > 0) await featureRound(missing);
-        out.push(...(await evalRound(items.slice(start, end), need.keys())));
+        out.push(...(await evalRound(ordered.slice(start, end), need.keys())));
       }
-      return out;
+      return inInputOrder(out, order);
     },
     stats: () => ({ features: sumStats(stores.filter((s): s is FeatureStore => s !== null).map((s) => s.stats())), localComputes, featureMs, evalMs }),
     close: () => tasks.close(),

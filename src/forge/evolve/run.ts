@@ -5,7 +5,7 @@ import { ForgeError } from '../../engine/errors.js';
 import { defaultGenome, describeGenome, describePlay, parsePlay, resolvePlay } from '../../engine/play/index.js';
 import { writeFileAtomic } from '../atomic.js';
 import { ensureDataset } from '../datasets/build.js';
-import { loadDataset } from '../datasets/load.js';
+import { loadSharedDataset } from '../datasets/load-shared.js';
 import { genomeKey, toBounds } from '../ga/genome.js';
 import { evolve, initialState, type GAState, type GenerationStats } from '../ga/optimizer.js';
 import type { ForgeHome } from '../home.js';
@@ -13,7 +13,7 @@ import { defaultWorkers } from '../pool/pool.js';
 import { acquireRunFolder, runId as computeRunId, runPaths } from '../runs/run-folder.js';
 import { writeGenerationParquet } from '../runs/generation-file.js';
 import { StoreSync } from '../runs/store-sync.js';
-import { sharedBytes, shareFeeds } from '../shared/columns.js';
+import { sharedBytes } from '../shared/columns.js';
 import type { EvolveConfig, EvolveOperational } from './config.js';
 import { evaluationPool, type EvaluationPool } from '../eval/pool.js';
 import type { EvalJob, EvalRecord } from '../eval/evaluator.js';
@@ -129,7 +129,8 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
     const space = parsePlay(stored.playText, config.play);
     const execTf = resolvePlay(space, defaultGenome(space.genes)).market.tf;
     const load = async (ref: DatasetRef) => {
-      const loaded = await loadDataset(home, ref.name);
+      const loaded = await loadSharedDataset(home, ref.name);
+      const tfs = loaded.shared.timeframes.map((t) => t.tf);
       if (loaded.manifest.hash !== ref.hash) {
         throw new ForgeError(
           `run ${stored.runId} was made on dataset ${ref.name} with content hash ${ref.hash.slice(0, 12)}, which is now ${loaded.manifest.hash.slice(0, 12)}`,
@@ -137,9 +138,9 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
           'E_RUN_DATASET',
         );
       }
-      if (loaded.feeds[execTf] === undefined) {
+      if (!tfs.includes(execTf)) {
         throw new ForgeError(
-          `dataset ${ref.name} has no ${execTf} bars (it has ${Object.keys(loaded.feeds).join(', ')}), and ${config.play} trades ${execTf}`,
+          `dataset ${ref.name} has no ${execTf} bars (it has ${tfs.join(', ')}), and ${config.play} trades ${execTf}`,
           `use datasets with ${execTf} bars, or a play whose market.tf they have`,
           'E_PLAY_TF',
         );
@@ -147,10 +148,10 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
       return loaded;
     };
     const loaded = await load(stored.dataset);
-    const shared = shareFeeds(loaded.manifest.name, loaded.manifest.hash, loaded.feeds);
+    const shared = loaded.shared;
     const regimeLoads = [];
     for (const ref of stored.regimes ?? []) regimeLoads.push(await load(ref));
-    const regimeShared = regimeLoads.map((l) => shareFeeds(l.manifest.name, l.manifest.hash, l.feeds));
+    const regimeShared = regimeLoads.map((l) => l.shared);
     const loadMs = Date.now() - loadStart;
 
     const genes = toBounds(space.genes);
