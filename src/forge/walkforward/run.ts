@@ -5,14 +5,14 @@ import { ForgeError } from '../../engine/errors.js';
 import { defaultGenome, parsePlay, resolvePlay } from '../../engine/play/index.js';
 import { writeFileAtomic } from '../atomic.js';
 import { ensureDataset } from '../datasets/build.js';
-import { loadDataset } from '../datasets/load.js';
+import { loadSharedDataset } from '../datasets/load-shared.js';
 import { evaluationPool } from '../eval/pool.js';
 import type { EvalBatchResult, EvalItem, EvalJob, MetricRecord } from '../eval/evaluator.js';
 import { toBounds } from '../ga/genome.js';
 import type { ForgeHome } from '../home.js';
 import { defaultWorkers, type BatchPool } from '../pool/pool.js';
 import { acquireRunFolder, runId as computeRunId } from '../runs/run-folder.js';
-import { shareFeeds } from '../shared/columns.js';
+import { sharedFeeds } from '../shared/columns.js';
 import { aggregate, verdict, type Aggregate, type Verdict } from './aggregate.js';
 import type { WalkforwardConfig } from './config.js';
 import { equityCsv, stitchEquity, summarise, type StitchedSummary } from './equity.js';
@@ -109,13 +109,14 @@ export async function runWalkforward(home: ForgeHome, config: WalkforwardConfig,
       const stored = JSON.parse(fs.readFileSync(files.report, 'utf8')) as WalkforwardReport;
       return { ...stored, runDir: folder.dir, equityCsv: files.equity, reused: true, workers, wallMs: Date.now() - t0, evaluationsPerSec: 0 };
     }
-    const loaded = await loadDataset(home, manifest.name);
+    const loaded = await loadSharedDataset(home, manifest.name);
+    const feeds = sharedFeeds(loaded.shared);
     const dataset = { name: manifest.name, hash: loaded.manifest.hash, source: loaded.manifest.source };
     const tf = resolvePlay(space, defaultGenome(space.genes)).market.tf;
-    const feed = loaded.feeds[tf];
+    const feed = feeds[tf];
     if (feed === undefined) {
       throw new ForgeError(
-        `the play's timeframe ${tf} is not in dataset ${manifest.name} (it has ${Object.keys(loaded.feeds).join(', ')})`,
+        `the play's timeframe ${tf} is not in dataset ${manifest.name} (it has ${Object.keys(feeds).join(', ')})`,
         `use a dataset with ${tf} as base or derived timeframe, or a play on one of those`,
         'E_WF_TIMEFRAME',
       );
@@ -124,7 +125,7 @@ export async function runWalkforward(home: ForgeHome, config: WalkforwardConfig,
     writeFileAtomic(files.config, JSON.stringify({ runId: id, config, playText, dataset }, null, 2) + '\n');
     events.start({ runId: id, runDir: folder.dir, dataset, timeframe: tf, bars: feed.length, windows: windows.map((w) => ({ index: w.index, train: rangeInfo(w.train), test: rangeInfo(w.test) })), workers, genes: space.genes.length });
 
-    const shared = shareFeeds(loaded.manifest.name, loaded.manifest.hash, loaded.feeds);
+    const shared = loaded.shared;
     const whole: Range = [windows[0].train[0], windows[windows.length - 1].test[1]];
     const job: EvalJob = { playText, playFile: config.play, cash: config.cash, inSample: whole, outOfSample: null, fitness: config.fitness, cacheBytes: CACHE_BYTES };
     pool = evaluationPool(job, shared, [], { workers, featureMemory: op.featureMemory });
@@ -158,7 +159,7 @@ export async function runWalkforward(home: ForgeHome, config: WalkforwardConfig,
     const curve = stitchEquity(
       records.map((r, i) => ({ index: r.index, test: windows[i].test, genome: r.status === 'ok' ? r.genome : null })),
       space,
-      loaded.feeds,
+      feeds,
       feed,
       config.cash,
     );
