@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { openStoreWaiting } from '../store/store.js';
 import type { FamilyResult, TrialRow } from './multiple-testing.js';
-import type { ValidationDoc } from './run.js';
+import type { ValidationDoc } from './types.js';
 
 // DuckDB side of `forge validate`. Reading: every play the run evaluated (the `evaluations` table,
 // or the run's Parquet exports when the table has none). Writing: the main process alone, once,

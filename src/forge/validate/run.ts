@@ -4,7 +4,6 @@ import { ForgeError, suggestion } from '../../engine/errors.js';
 import { iso } from '../datasets/catalog.js';
 import { ensureDataset } from '../datasets/build.js';
 import { loadDataset } from '../datasets/load.js';
-import type { MetricRecord } from '../eval/evaluator.js';
 import { holdoutRanges } from '../eval/ranges.js';
 import type { HallOfFameEntry, StoredRunConfig } from '../runs/types.js';
 import { genomeKey } from '../ga/genome.js';
@@ -14,12 +13,13 @@ import { acquireRunFolder, runPaths } from '../runs/run-folder.js';
 import { shareFeeds } from '../shared/columns.js';
 import { writeFileAtomic } from '../atomic.js';
 import type { ValidateConfig } from './config.js';
+import type { PlayValidation, ValidationDoc } from './types.js';
 import { findWalkForward, walkForwardGuard } from './guards/walkforward.js';
-import { APPROXIMATION, deflated, familyTest, sharpePValue, type FamilyResult } from './multiple-testing.js';
+import { APPROXIMATION, deflated, familyTest, sharpePValue } from './multiple-testing.js';
 import { loadRegimes } from './regimes.js';
 import { readTrials, recordValidation } from './record.js';
 import { crashedItem, createTaskEnv, itemSeed, runItem } from './tasks.js';
-import { WORKER_GUARDS, type GuardResult, type ItemResult, type PlayProfile, type RegimeSkip, type ValidateItem, type ValidateJob } from './types.js';
+import { WORKER_GUARDS, type GuardResult, type ItemResult, type PlayProfile, type ValidateItem, type ValidateJob } from './types.js';
 import type { ValidateWorkerData } from './worker.js';
 
 // `forge validate` without the printing: the top plays of an evolve run through every guard (in
@@ -31,46 +31,6 @@ import type { ValidateWorkerData } from './worker.js';
 // on). The holdout is never read by a guard; regime datasets are separate named windows that are
 // only reported. The document holds no timing and no worker count: it is a function of the run,
 // the settings and the seed.
-
-export interface PlayValidation {
-  readonly rank: number;
-  readonly key: string;
-  readonly genome: number[];
-  readonly params: Record<string, string | number | boolean>;
-  readonly fitness: number;
-  readonly inSampleSharpe: number | null;
-  readonly inSample: MetricRecord | null;
-  readonly guards: GuardResult[];
-  readonly multipleTesting: {
-    readonly pValue: number;
-    readonly bhAdjusted: number | null;
-    readonly bhSignificant: boolean;
-    readonly dsr: number | null;
-    readonly sr0: number | null;
-    readonly skew: number;
-    readonly kurt: number;
-    readonly note?: string;
-  };
-  readonly guardsRun: number;
-  readonly guardsPassed: number;
-  readonly survivesMultipleTesting: boolean;
-  /** Survives multiple testing and every guard that ran passed. */
-  readonly robust: boolean;
-}
-
-export interface ValidationDoc {
-  readonly kind: 'validation';
-  readonly runId: string;
-  readonly dataset: StoredRunConfig['dataset'];
-  readonly inSample: { readonly from: string; readonly to: string };
-  readonly seed: string;
-  readonly config: ValidateConfig;
-  readonly plays: PlayValidation[];
-  readonly multipleTesting: Omit<FamilyResult, 'rows'> & { readonly minDsr: number; readonly source: string; readonly approximation: string };
-  readonly regimes: { readonly used: { name: string; regime: string; source: string }[]; readonly skipped: readonly RegimeSkip[] };
-  readonly walkforward: { readonly runId: string } | null;
-  readonly notes: string[];
-}
 
 export interface ValidateOutcome {
   readonly doc: ValidationDoc;
@@ -239,3 +199,5 @@ export async function validateRun(home: ForgeHome, runIdOrDir: string, config: V
     folder.release();
   }
 }
+
+export type { PlayValidation, ValidationDoc };

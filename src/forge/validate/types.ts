@@ -4,6 +4,9 @@ import type { FeatureCache } from '../../engine/play/index.js';
 import type { TimeRange } from '../eval/ranges.js';
 import type { FitnessSpec } from '../fitness.js';
 import type { ValidateConfig } from './config.js';
+import type { MetricRecord } from '../eval/evaluator.js';
+import type { StoredRunConfig } from '../runs/types.js';
+import type { FamilyResult } from './multiple-testing.js';
 
 // What a guard returns and what it is given. Every guard reports the same shape so the table, the
 // JSON and the DuckDB rows need no per-guard code; numbers that could not be computed are null
@@ -114,3 +117,45 @@ export function errored(name: GuardName, threshold: number, rule: GuardResult['r
 export function notRun(name: GuardName, threshold: number, rule: GuardResult['rule'], unit: string, note: string, detail: Record<string, unknown> = {}): GuardResult {
   return { name, value: null, threshold, rule, unit, pass: null, status: 'NOT RUN', detail: { note, ...detail } };
 }
+
+/** A play's validation: every guard's result and the multiple-testing figures (validation.json). */
+export interface PlayValidation {
+  readonly rank: number;
+  readonly key: string;
+  readonly genome: number[];
+  readonly params: Record<string, string | number | boolean>;
+  readonly fitness: number;
+  readonly inSampleSharpe: number | null;
+  readonly inSample: MetricRecord | null;
+  readonly guards: GuardResult[];
+  readonly multipleTesting: {
+    readonly pValue: number;
+    readonly bhAdjusted: number | null;
+    readonly bhSignificant: boolean;
+    readonly dsr: number | null;
+    readonly sr0: number | null;
+    readonly skew: number;
+    readonly kurt: number;
+    readonly note?: string;
+  };
+  readonly guardsRun: number;
+  readonly guardsPassed: number;
+  readonly survivesMultipleTesting: boolean;
+  /** Survives multiple testing and every guard that ran passed. */
+  readonly robust: boolean;
+}
+
+export interface ValidationDoc {
+  readonly kind: 'validation';
+  readonly runId: string;
+  readonly dataset: StoredRunConfig['dataset'];
+  readonly inSample: { readonly from: string; readonly to: string };
+  readonly seed: string;
+  readonly config: ValidateConfig;
+  readonly plays: PlayValidation[];
+  readonly multipleTesting: Omit<FamilyResult, 'rows'> & { readonly minDsr: number; readonly source: string; readonly approximation: string };
+  readonly regimes: { readonly used: { name: string; regime: string; source: string }[]; readonly skipped: readonly RegimeSkip[] };
+  readonly walkforward: { readonly runId: string } | null;
+  readonly notes: string[];
+}
+

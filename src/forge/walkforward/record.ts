@@ -1,7 +1,7 @@
 import type { MetricRecord } from '../eval/evaluator.js';
 import { RUNS_SCHEMA } from '../runs/record.js';
 import { openStoreWaiting } from '../store/store.js';
-import type { WalkforwardReport } from './run.js';
+import type { WalkforwardReport } from './types.js';
 
 // The walk-forward's DuckDB rows, written once by the main process at the end of the command in one
 // transaction: a `runs` row (kind 'walkforward'), one row per window and one summary row. Re-running

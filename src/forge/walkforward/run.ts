@@ -7,16 +7,17 @@ import { writeFileAtomic } from '../atomic.js';
 import { ensureDataset } from '../datasets/build.js';
 import { loadSharedDataset } from '../datasets/load-shared.js';
 import { evaluationPool } from '../eval/pool.js';
-import type { EvalBatchResult, EvalItem, EvalJob, MetricRecord } from '../eval/evaluator.js';
+import type { EvalBatchResult, EvalItem, EvalJob } from '../eval/evaluator.js';
 import { toBounds } from '../ga/genome.js';
 import type { ForgeHome } from '../home.js';
 import { defaultWorkers, type BatchPool } from '../pool/pool.js';
 import { acquireRunFolder, runId as computeRunId } from '../runs/run-folder.js';
 import { sharedFeeds } from '../shared/columns.js';
-import { aggregate, verdict, type Aggregate, type Verdict } from './aggregate.js';
+import { aggregate, verdict } from './aggregate.js';
 import type { WalkforwardConfig } from './config.js';
-import { equityCsv, stitchEquity, summarise, type StitchedSummary } from './equity.js';
+import { equityCsv, stitchEquity, summarise } from './equity.js';
 import { recordWalkforward } from './record.js';
+import type { RangeInfo, WalkforwardReport, WindowRecord } from './types.js';
 import { searchWindows, type SearchProgress } from './search.js';
 import { generateWindows, type Range, type WalkWindow } from './windows.js';
 
@@ -25,45 +26,6 @@ import { generateWindows, type Range, type WalkWindow } from './windows.js';
 // stitch the out-of-sample equity, then write the run folder (atomic files) and DuckDB (one
 // transaction). walkforward.json holds nothing that depends on timing or the worker count, so runs
 // with the same config and seed compare byte for byte.
-
-export interface RangeInfo {
-  readonly from: string;
-  readonly to: string;
-  readonly fromMs: number;
-  readonly toMs: number;
-}
-
-export interface WindowRecord {
-  readonly index: number;
-  readonly train: RangeInfo;
-  readonly test: RangeInfo;
-  readonly status: 'ok' | 'failed';
-  readonly error: string | null;
-  readonly genome: number[] | null;
-  readonly params: Record<string, string | number | boolean> | null;
-  /** The winner's in-sample fitness. */
-  readonly fitness: number | null;
-  readonly evaluations: number;
-  readonly generations: number;
-  readonly inSample: MetricRecord | null;
-  readonly outOfSample: MetricRecord | null;
-  /** (IS cagr - OOS cagr) / |IS cagr|. */
-  readonly drop: number | null;
-}
-
-/** What walkforward.json holds. */
-export interface WalkforwardReport {
-  readonly runId: string;
-  readonly kind: 'walkforward';
-  readonly dataset: { readonly name: string; readonly hash: string; readonly source: 'real' | 'synthetic' };
-  readonly config: WalkforwardConfig;
-  readonly playText: string;
-  readonly timeframe: string;
-  readonly windows: WindowRecord[];
-  readonly aggregate: Aggregate;
-  readonly verdict: Verdict;
-  readonly stitched: StitchedSummary;
-}
 
 export interface WalkforwardOutcome extends WalkforwardReport {
   readonly runDir: string;
@@ -185,3 +147,5 @@ export async function runWalkforward(home: ForgeHome, config: WalkforwardConfig,
     folder.release();
   }
 }
+
+export type { RangeInfo, WalkforwardReport, WindowRecord };
