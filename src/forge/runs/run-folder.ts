@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ForgeError } from '../../engine/errors.js';
-import { canonicalJson } from '../atomic.js';
+import { canonicalJson, makeDir } from '../atomic.js';
 
 // A run lives in <home>/runs/<id>/. The id is a hash of what determines the result (resolved config,
 // dataset content, seed), so asking for the same search twice finds the same folder and can resume
@@ -53,7 +53,7 @@ function pidAlive(pid: number): boolean {
  */
 export function acquireRunFolder(runsDir: string, id: string): RunFolder {
   const p = runPaths(runsDir, id);
-  fs.mkdirSync(p.evaluationsDir, { recursive: true });
+  makeDir(p.evaluationsDir);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       fs.writeFileSync(p.lockPath, String(process.pid), { flag: 'wx' });
