@@ -118,7 +118,7 @@ export async function resumeEvolve(home: ForgeHome, runIdOrDir: string, op: Evol
 async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOperational, events: EvolveEvents, control: EvolveControl): Promise<EvolveOutcome> {
   const t0 = Date.now();
   const { config } = stored;
-  const folder = acquireRunFolder(home.runsDir, stored.runId);
+  const folder = await acquireRunFolder(home.runsDir, stored.runId);
   let pool: EvaluationPool | undefined;
   try {
     const loadStart = Date.now();

@@ -3,10 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ForgeError } from '../../engine/errors.js';
 import { canonicalJson, makeDir } from '../atomic.js';
+import { acquireLock } from '../lock.js';
 
 // A run lives in <home>/runs/<id>/. The id is a hash of what determines the result (resolved config,
 // dataset content, seed), so asking for the same search twice finds the same folder and can resume
-// it, and two different searches can never share a folder. A lock file keeps two processes out of one.
+// it, and two different searches can never share a folder. A lock (lock.ts) keeps two processes out of one.
 
 export function runId(resolvedConfig: unknown, datasetHash: string, seed: string | number): string {
   const h = createHash('sha256').update(canonicalJson({ config: resolvedConfig, dataset: datasetHash, seed: String(seed) }));
@@ -38,46 +39,28 @@ export function runPaths(runsDir: string, id: string) {
   };
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
- * Takes the run folder for this process. A lock left by a process that no longer exists (killed
- * with SIGKILL) is taken over; a live one is refused with the holder's pid.
+ * Takes the run folder for this process, or refuses with the holder's pid. The lock is released by
+ * the kernel when its holder dies (see lock.ts), so a run killed with SIGKILL can be resumed at once.
+ * Temp files left by a killed holder (`*.tmp-PID-...`, see atomic.ts) are removed: while we hold the
+ * lock nobody else writes here, so every temp file is a leftover.
  */
-export function acquireRunFolder(runsDir: string, id: string): RunFolder {
+export async function acquireRunFolder(runsDir: string, id: string): Promise<RunFolder> {
   const p = runPaths(runsDir, id);
   makeDir(p.evaluationsDir);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      fs.writeFileSync(p.lockPath, String(process.pid), { flag: 'wx' });
-      let released = false;
-      return {
-        ...p,
-        release: () => {
-          if (released) return;
-          released = true;
-          fs.rmSync(p.lockPath, { force: true });
-        },
-      };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const holder = Number(fs.readFileSync(p.lockPath, 'utf8'));
-      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && pidAlive(holder)) {
-        throw new ForgeError(
-          `run ${id} is in use by another forge process (PID ${holder})`,
-          `wait for it to finish, or stop it; its folder is ${p.dir}`,
-          'E_RUN_LOCKED',
-        );
-      }
-      fs.rmSync(p.lockPath, { force: true }); // stale: its process is gone
-    }
+  const lock = await acquireLock(p.lockPath, (holder) =>
+    new ForgeError(`run ${id} is in use by another forge process (${holder})`, `wait for it to finish, or stop it; its folder is ${p.dir}`, 'E_RUN_LOCKED'),
+  );
+  try {
+    removeTempFiles(p.dir);
+    removeTempFiles(p.evaluationsDir);
+  } catch (err) {
+    lock.release();
+    throw err;
   }
-  throw new ForgeError(`could not lock run folder ${p.dir}`, 'retry', 'E_RUN_LOCKED');
+  return { ...p, release: () => lock.release() };
+}
+
+function removeTempFiles(dir: string): void {
+  for (const name of fs.readdirSync(dir)) if (/\.tmp-\d+/.test(name)) fs.rmSync(path.join(dir, name), { force: true, recursive: true });
 }

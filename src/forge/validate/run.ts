@@ -115,7 +115,7 @@ export function openRun(home: ForgeHome, runIdOrDir: string): { stored: StoredRu
 export async function validateRun(home: ForgeHome, runIdOrDir: string, config: ValidateConfig, op: { workers?: number }, events: ValidateEvents): Promise<ValidateOutcome> {
   const t0 = Date.now();
   const { stored, hof, paths } = openRun(home, runIdOrDir);
-  const folder = acquireRunFolder(home.runsDir, stored.runId);
+  const folder = await acquireRunFolder(home.runsDir, stored.runId);
   let pool: BatchPool<ValidateItem, ItemResult[]> | undefined;
   try {
     await ensureDataset(home, stored.dataset.name, { allowSynthetic: stored.dataset.source === 'synthetic', warn: events.warn });
