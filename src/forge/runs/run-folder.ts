@@ -25,7 +25,42 @@ export interface RunFolder {
   release(): void;
 }
 
+/** A run id as `runId` makes it: 16 lower-case hex characters, so it is always one plain folder name. */
+export const RUN_ID_RE = /^[0-9a-f]{16}$/;
+
+export function isRunId(id: string): boolean {
+  return RUN_ID_RE.test(id);
+}
+
+/**
+ * Refuses anything but a run id before it becomes a path: ids are read back from config.json files
+ * and command lines, and "../../x" there must not reach outside <home>/runs.
+ */
+export function assertRunId(id: unknown, where: string): string {
+  if (typeof id === 'string' && isRunId(id)) return id;
+  throw new ForgeError(
+    `${where}: ${JSON.stringify(id)} is not a run id (16 lower-case hex characters, e.g. 3f2a9c0d1b2e4f56)`,
+    'give the id forge printed (the name of a folder under <home>/runs); a config.json with another runId was altered: restore it or start the run again',
+    'E_RUN_ID',
+  );
+}
+
+/** A config.json's runId names the folder that is locked and written: it must be its own folder's id. */
+export function assertStoredRunId(stored: unknown, configPath: string, folderId: string): string {
+  const id = assertRunId(stored, `${configPath}: field runId`);
+  if (id !== folderId) {
+    throw new ForgeError(`${configPath}: field runId is ${id}, but the file is in the folder of run ${folderId}`, 'the file was copied or altered: restore it, or start the run again', 'E_RUN_ID');
+  }
+  return id;
+}
+
+/** The id in a `--resume`/`validate`/`--run` argument: a run id or the path of its folder. */
+export function runIdArgument(arg: string, option: string): string {
+  return assertRunId(path.basename(arg.replace(/[\\/]+$/, '')), option);
+}
+
 export function runPaths(runsDir: string, id: string) {
+  assertRunId(id, 'run id');
   const dir = path.join(runsDir, id);
   return {
     id,
