@@ -1,6 +1,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { ForgeError } from '../engine/errors.js';
+import { osErrorToForge } from '../forge/os-error.js';
 import { commands } from './commands/index.js';
 
 // The only place that exits: library code throws ForgeError (user error) or anything else (a bug).
@@ -34,8 +35,10 @@ async function main(): Promise<void> {
   await cli.parseAsync();
 }
 
-main().catch((err: unknown) => {
+main().catch((caught: unknown) => {
   const json = process.argv.includes('--json');
+  // Disk full, permissions, bad paths: the user's to fix, named with path and cause, never "internal error".
+  const err = osErrorToForge(caught) ?? caught;
   if (err instanceof ForgeError) {
     if (json) process.stdout.write(JSON.stringify({ ok: false, error: { code: err.code, message: err.message, fix: err.fix } }, null, 2) + '\n');
     process.stderr.write(`error: ${err.message}\n${err.fix ? `  fix: ${err.fix}\n` : ''}`);

@@ -1,25 +1,53 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { osError } from './os-error.js';
 
 /**
  * Writes a file so that readers see the old content or the new, never half: write a temp file in the
  * same folder, fsync it, then rename over the target (atomic on POSIX within one file system).
  */
 export function writeFileAtomic(target: string, data: string | Uint8Array): void {
-  fs.mkdirSync(path.dirname(target), { recursive: true });
   const tmp = `${target}.tmp-${process.pid}-${Date.now()}`;
-  const fd = fs.openSync(tmp, 'w');
+  makeDir(path.dirname(target));
   try {
-    fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  try {
+    const fd = fs.openSync(tmp, 'w');
+    try {
+      fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
     fs.renameSync(tmp, target);
   } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    throw err;
+    // Removing the temp file is clean-up: if it fails too, the write's own error is the one to report
+    // (and the temp file is a leftover the next run removes).
+    try {
+      fs.rmSync(tmp, { force: true });
+    } catch {
+      /* reported: err */
+    }
+    throw osError(err, 'write', target);
+  }
+}
+
+/**
+ * mkdir -p with the real cause on failure: Node's recursive mkdir reports ENOENT for the leaf when
+ * a parent cannot be made (read-only disk, permissions), so the failing level is retried alone.
+ */
+export function makeDir(dir: string): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    const missing: string[] = [];
+    for (let d = dir; !fs.existsSync(d) && path.dirname(d) !== d; d = path.dirname(d)) missing.unshift(d);
+    for (const d of missing) {
+      try {
+        fs.mkdirSync(d);
+      } catch (inner) {
+        throw osError(inner, 'create the folder', d);
+      }
+    }
+    throw osError(err, 'create the folder', dir);
   }
 }
 

@@ -4,7 +4,7 @@ import { ForgeError } from '../../engine/errors.js';
 import path from 'node:path';
 import { defaultGenome, describeGenome, genomeFromValues, parsePlay, resolvePlay, runPlay, type Play, type PlayRun } from '../../engine/play/index.js';
 import type { HallOfFameEntry, StoredRunConfig } from '../../forge/runs/types.js';
-import { runPaths } from '../../forge/runs/run-folder.js';
+import { assertStoredRunId, runIdArgument, runPaths } from '../../forge/runs/run-folder.js';
 import { loadPlay } from '../../forge/plays.js';
 import type { Metrics } from '../../engine/metrics/metrics.js';
 import { timeframeMs } from '../../engine/timeframe.js';
@@ -123,11 +123,13 @@ export const backtestCommand: CommandModule<object, BacktestArgs> = {
 
 /** The play text, genome and dataset of a run's hall-of-fame entry (the run folder holds all three). */
 function runWinner(ctx: CliContext, runId: string, rank: number) {
-  const p = runPaths(forgeHome(ctx.home).runsDir, path.basename(runId));
+  const id = runIdArgument(runId, '--run');
+  const p = runPaths(forgeHome(ctx.home).runsDir, id);
   if (!fs.existsSync(p.configPath) || !fs.existsSync(p.hallOfFamePath)) {
     throw new ForgeError(`no evolve run '${runId}' with a hall of fame under ${path.dirname(p.dir)}`, 'give a run id printed by forge evolve (see the runs/ folder)', 'E_NO_RUN');
   }
   const stored = JSON.parse(fs.readFileSync(p.configPath, 'utf8')) as StoredRunConfig;
+  assertStoredRunId(stored.runId, p.configPath, id);
   const hof = JSON.parse(fs.readFileSync(p.hallOfFamePath, 'utf8')) as HallOfFameEntry[];
   const entry = hof[rank - 1];
   if (!Number.isInteger(rank) || entry === undefined) throw new ForgeError(`--rank: run ${runId} has ${hof.length} hall-of-fame entries, not #${rank}`, `use --rank 1..${hof.length}`, 'E_ARG');

@@ -11,6 +11,10 @@ import { makeContext, table, type CliContext } from '../output.js';
 /** The template play shipped with forge, so the bare README command has a search space. */
 const DEFAULT_PLAY = fileURLToPath(new URL('../../../configs/plays/default.yaml', import.meta.url));
 
+type StopSignal = 'SIGINT' | 'SIGTERM';
+/** 128 + the signal number, as a shell reports a process the signal ended. */
+const SIGNAL_EXIT: Record<StopSignal, number> = { SIGINT: 130, SIGTERM: 143 };
+
 interface EvolveArgs {
   config?: string;
   resume?: string;
@@ -85,18 +89,25 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
       featureMemory: argv['feature-memory'],
     };
     const view = progressView(ctx.json || ctx.quiet ? 'none' : process.stderr.isTTY ? 'bar' : 'lines', (line) => process.stderr.write(line + '\n'));
-    let stopRequested = false;
+    // SIGINT (Ctrl-C) and SIGTERM (kill, systemd, docker stop, CI timeouts) both stop cleanly: the
+    // current generation finishes and is checkpointed, the run lock is released, the resume command
+    // printed. A second signal quits at once (the checkpoint of the last finished generation stands).
+    let stopSignal: StopSignal | undefined;
+    const stopRequested = () => stopSignal !== undefined;
     let runIdForResume: string | undefined;
-    const onSigint = () => {
-      if (stopRequested) {
+    const onSignal = (signal: StopSignal) => {
+      if (stopSignal !== undefined) {
         view.stop();
         process.stderr.write(`\ninterrupted; resume with: forge evolve --resume ${runIdForResume ?? '<run-id>'}\n`);
-        process.exit(130);
+        process.exit(SIGNAL_EXIT[signal]);
       }
-      stopRequested = true;
-      process.stderr.write('\nstopping after this generation (its checkpoint is written); Ctrl-C again to quit now\n');
+      stopSignal = signal;
+      process.stderr.write(`\n${signal}: stopping after this generation (its checkpoint is written); ${signal === 'SIGINT' ? 'Ctrl-C' : 'signal'} again to quit now\n`);
     };
+    const onSigint = () => onSignal('SIGINT');
+    const onSigterm = () => onSignal('SIGTERM');
     process.on('SIGINT', onSigint);
+    process.on('SIGTERM', onSigterm);
     const events = {
       warn: (m: string) => ctx.warn(`warning: ${m}`),
       start: (info: Parameters<typeof view.start>[0]) => {
@@ -117,18 +128,19 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
       let outcome: EvolveOutcome;
       if (argv.resume !== undefined) {
         const op = resolveEvolveConfig({}, { maxWall: flags.maxWall, featureMemory: flags.featureMemory }, DEFAULT_PLAY).operational;
-        outcome = await resumeEvolve(home, argv.resume, { workers: argv.workers, batchesPerWorker: argv['batches-per-worker'], maxWallMs: op.maxWallMs, featureMemory: op.featureMemory, storeWaitMs }, events, { stopRequested: () => stopRequested });
+        outcome = await resumeEvolve(home, argv.resume, { workers: argv.workers, batchesPerWorker: argv['batches-per-worker'], maxWallMs: op.maxWallMs, featureMemory: op.featureMemory, storeWaitMs }, events, { stopRequested });
       } else {
         const file = argv.config !== undefined ? readEvolveFile(argv.config) : {};
         const { config, operational } = resolveEvolveConfig(file, flags, DEFAULT_PLAY);
-        outcome = await startEvolve(home, config, { ...operational, batchesPerWorker: argv['batches-per-worker'], storeWaitMs }, events, { stopRequested: () => stopRequested });
+        outcome = await startEvolve(home, config, { ...operational, batchesPerWorker: argv['batches-per-worker'], storeWaitMs }, events, { stopRequested });
       }
       view.stop();
       report(ctx, outcome, argv.top);
       // A user stop is not a failure, but scripts should be able to tell it from a finished run.
-      if (outcome.status === 'interrupted') process.exitCode = 130;
+      if (outcome.status === 'interrupted') process.exitCode = SIGNAL_EXIT[stopSignal ?? 'SIGINT'];
     } finally {
       process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigterm);
     }
   },
 };

@@ -9,10 +9,15 @@ import { CandleStore } from '../store/store.js';
 import { storeSynthetic, SYNTHETIC_SOURCE } from '../store/synth.js';
 import { findDataset, iso, loadCatalog, type DatasetDef } from './catalog.js';
 import { readParquetColumns } from './load.js';
-import { contentHash, forgeVersion, MANIFEST_FORMAT, readManifest, writeManifest, type Columns, type Manifest, type TimeframeEntry } from './manifest.js';
+import { makeDir } from '../atomic.js';
+import { crashPoint } from '../crash-point.js';
+import { acquireLock } from '../lock.js';
+import { BUILD_LOCK, datasetDir, nextVersion, publishVersion, readBuilt, recoverLegacySwap, removeLeftovers } from './folder.js';
+import { contentHash, forgeVersion, MANIFEST_FORMAT, writeManifest, type Columns, type Manifest, type TimeframeEntry } from './manifest.js';
 
 // The DataPreloader: the single writer that turns a window of the candle store into an immutable
-// dataset folder (one Parquet file per timeframe + manifest.json). Every later run only reads these.
+// dataset version (one Parquet file per timeframe + manifest.json, see folder.ts for the layout and
+// the atomic switch). Every later run only reads these.
 
 /** The stand-in's seed when none is given, so that two fresh machines build the same synthetic dataset. */
 export const DEFAULT_SYNTHETIC_SEED = 'forge';
@@ -42,7 +47,7 @@ export async function ensureDataset(home: ForgeHome, name: string, o: { allowSyn
   const def = findDataset(loadCatalog(home), name);
   let built: Manifest | null = null;
   try {
-    built = readManifest(path.join(home.datasetsDir, name));
+    built = readBuilt(datasetDir(home, name))?.manifest ?? null;
   } catch (err) {
     if (!(err instanceof ForgeError)) throw err;
     o.warn(`dataset ${name}: ${err.message}; rebuilding it`);
@@ -154,73 +159,84 @@ async function exportAtomically(
   seed: string | undefined,
   o: BuildOptions,
 ): Promise<Manifest> {
-  fs.mkdirSync(home.datasetsDir, { recursive: true });
-  const tmp = path.join(home.datasetsDir, `.${def.name}.tmp-${process.pid}`);
-  fs.rmSync(tmp, { recursive: true, force: true });
-  fs.mkdirSync(tmp);
+  const top = datasetDir(home, def.name);
+  recoverLegacySwap(home.datasetsDir, def.name);
+  makeDir(top);
+  const lock = await acquireLock(path.join(top, BUILD_LOCK), (holder) =>
+    new ForgeError(`dataset ${def.name} is being built by another forge process (${holder})`, 'wait for that build to finish, then retry', 'E_DATASET_LOCKED'),
+  );
   try {
-    const parts: { tf: string; columns: Columns }[] = [];
-    const entries: TimeframeEntry[] = [];
-    for (const tf of [def.baseTf, ...def.derivedTfs]) {
-      const q =
-        tf === def.baseTf
-          ? {
-              sql: 'SELECT ts, open, high, low, close, volume FROM candles WHERE symbol = $1 AND tf = $2 AND ts >= $3 AND ts < $4',
-              params: [def.symbol, def.baseTf, BigInt(def.from), BigInt(def.to)] as (string | number | bigint)[],
-            }
-          : resampleSql(def.symbol, def.baseTf, tf, { from: def.from, to: def.to });
-      const file = `${tf}.parquet`;
-      await store.run(
-        `COPY (SELECT CAST(ts AS BIGINT) AS ts, CAST(open AS DOUBLE) AS open, CAST(high AS DOUBLE) AS high, CAST(low AS DOUBLE) AS low,
-                      CAST(close AS DOUBLE) AS close, CAST(volume AS DOUBLE) AS volume
-               FROM (${q.sql}) ORDER BY ts) TO ${quote(path.join(tmp, file))} (FORMAT parquet)`,
-        q.params,
-      );
-      // The hash is taken over what the loader reads back, so a build proves its own files load.
-      const columns = await readParquetColumns(path.join(tmp, file));
-      const n = columns.time.length;
-      parts.push({ tf, columns });
-      entries.push({ tf, tfMs: timeframeMs(tf), bars: n, first: n > 0 ? columns.time[0] : null, last: n > 0 ? columns.time[n - 1] : null, file });
-      o.progress?.(`${def.name}: ${tf} ${n} bars`);
+    removeLeftovers(top); // what killed builds left; nobody else builds here while we hold the lock
+    const version = nextVersion(top);
+    const dir = path.join(top, version);
+    fs.mkdirSync(dir);
+    let manifest: Manifest;
+    try {
+      manifest = await exportVersion(dir, store, def, source, seed, o);
+    } catch (err) {
+      removeQuietly(dir);
+      throw err;
     }
-    const manifest: Manifest = {
-      format: MANIFEST_FORMAT,
-      name: def.name,
-      symbol: def.symbol,
-      regime: def.regime,
-      description: def.description,
-      window: { from: new Date(def.from).toISOString(), to: new Date(def.to).toISOString(), fromMs: def.from, toMs: def.to },
-      baseTf: def.baseTf,
-      timeframes: entries,
-      hash: contentHash(parts),
-      source,
-      ...(seed !== undefined ? { seed } : {}),
-      builtAt: new Date().toISOString(),
-      forgeVersion: forgeVersion(),
-    };
-    writeManifest(tmp, manifest);
-    swapIn(tmp, path.join(home.datasetsDir, def.name));
+    crashPoint('dataset-after-export');
+    publishVersion(top, version); // the one atomic step: before it the old build is current, after it the new
+    crashPoint('dataset-after-publish');
+    removeLeftovers(top);
     return manifest;
-  } catch (err) {
-    fs.rmSync(tmp, { recursive: true, force: true });
-    throw err;
+  } finally {
+    lock.release();
   }
 }
 
-/**
- * Replaces `final` with the finished `tmp` folder by two renames. Between them `final` is briefly
- * absent, never half-written; if the second rename fails the previous build is put back.
- */
-function swapIn(tmp: string, final: string): void {
-  const old = path.join(path.dirname(final), `.${path.basename(final)}.old-${process.pid}`);
-  fs.rmSync(old, { recursive: true, force: true });
-  const hadPrevious = fs.existsSync(final);
-  if (hadPrevious) fs.renameSync(final, old);
-  try {
-    fs.renameSync(tmp, final);
-  } catch (err) {
-    if (hadPrevious) fs.renameSync(old, final);
-    throw err;
+/** Writes the Parquet files and the manifest of one version into `dir` (not yet current). */
+async function exportVersion(dir: string, store: CandleStore, def: DatasetDef, source: 'real' | 'synthetic', seed: string | undefined, o: BuildOptions): Promise<Manifest> {
+  const parts: { tf: string; columns: Columns }[] = [];
+  const entries: TimeframeEntry[] = [];
+  for (const tf of [def.baseTf, ...def.derivedTfs]) {
+    const q =
+      tf === def.baseTf
+        ? {
+            sql: 'SELECT ts, open, high, low, close, volume FROM candles WHERE symbol = $1 AND tf = $2 AND ts >= $3 AND ts < $4',
+            params: [def.symbol, def.baseTf, BigInt(def.from), BigInt(def.to)] as (string | number | bigint)[],
+          }
+        : resampleSql(def.symbol, def.baseTf, tf, { from: def.from, to: def.to });
+    const file = `${tf}.parquet`;
+    await store.run(
+      `COPY (SELECT CAST(ts AS BIGINT) AS ts, CAST(open AS DOUBLE) AS open, CAST(high AS DOUBLE) AS high, CAST(low AS DOUBLE) AS low,
+                    CAST(close AS DOUBLE) AS close, CAST(volume AS DOUBLE) AS volume
+             FROM (${q.sql}) ORDER BY ts) TO ${quote(path.join(dir, file))} (FORMAT parquet)`,
+      q.params,
+    );
+    // The hash is taken over what the loader reads back, so a build proves its own files load.
+    const columns = await readParquetColumns(path.join(dir, file));
+    const n = columns.time.length;
+    parts.push({ tf, columns });
+    entries.push({ tf, tfMs: timeframeMs(tf), bars: n, first: n > 0 ? columns.time[0] : null, last: n > 0 ? columns.time[n - 1] : null, file });
+    o.progress?.(`${def.name}: ${tf} ${n} bars`);
   }
-  if (hadPrevious) fs.rmSync(old, { recursive: true, force: true });
+  const manifest: Manifest = {
+    format: MANIFEST_FORMAT,
+    name: def.name,
+    symbol: def.symbol,
+    regime: def.regime,
+    description: def.description,
+    window: { from: new Date(def.from).toISOString(), to: new Date(def.to).toISOString(), fromMs: def.from, toMs: def.to },
+    baseTf: def.baseTf,
+    timeframes: entries,
+    hash: contentHash(parts),
+    source,
+    ...(seed !== undefined ? { seed } : {}),
+    builtAt: new Date().toISOString(),
+    forgeVersion: forgeVersion(),
+  };
+  writeManifest(dir, manifest);
+  return manifest;
+}
+
+/** Clean-up after a failure: its own error must not replace the one being reported. */
+function removeQuietly(dir: string): void {
+  try {
+    fs.rmSync(dir, { recursive: true, force: true });
+  } catch {
+    /* the next build removes it (removeLeftovers) */
+  }
 }

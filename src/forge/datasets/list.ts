@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ForgeHome } from '../home.js';
 import { iso, loadCatalog } from './catalog.js';
-import { readManifest, type Manifest } from './manifest.js';
+import { readBuilt } from './folder.js';
+import type { Manifest } from './manifest.js';
 
 // `forge datasets ls`: what is built under <home>/datasets, and which catalog entries are not yet.
 
@@ -30,7 +31,7 @@ export function listDatasets(home: ForgeHome): DatasetListing[] {
   for (const name of dirs) {
     let m: Manifest | null;
     try {
-      m = readManifest(path.join(home.datasetsDir, name));
+      m = readBuilt(path.join(home.datasetsDir, name))?.manifest ?? null;
     } catch (err) {
       out.push({ name, status: 'damaged', source: null, window: '', timeframes: '', hash: null, builtAt: null, manifest: null, problem: (err as Error).message });
       seen.add(name);

@@ -5,7 +5,8 @@ import { ForgeError } from '../../engine/errors.js';
 import { timeframeMs } from '../../engine/timeframe.js';
 import type { Feed } from '../../engine/types.js';
 import type { ForgeHome } from '../home.js';
-import { contentHash, readManifest, type Columns, type Manifest } from './manifest.js';
+import { readBuilt, datasetDir, POINTER_FILE, type BuiltDataset } from './folder.js';
+import { contentHash, type Columns, type Manifest } from './manifest.js';
 
 // Loading a built dataset: Parquet -> one Float64Array per column, verified against the manifest's
 // content hash. hyparquet is the reader (pure JS, no native instance to start; see bench/RESULTS.md).
@@ -57,21 +58,33 @@ export async function readParquetColumns(file: string): Promise<Columns> {
   return { time: out[0], open: out[1], high: out[2], low: out[3], close: out[4], volume: out[5] };
 }
 
-export function datasetDir(home: ForgeHome, name: string): string {
-  return path.join(home.datasetsDir, name);
-}
-
 /** Loads a built dataset. Missing, incomplete or altered builds are ForgeErrors that say how to rebuild. */
 export async function loadDataset(home: ForgeHome, name: string): Promise<LoadedDataset> {
+  const top = datasetDir(home, name);
+  // A build finishing meanwhile switches current.json and removes the version being read: read again.
+  for (let attempt = 0; ; attempt++) {
+    const built = readBuilt(top);
+    if (built === null) {
+      throw new ForgeError(`dataset '${name}' is not built (no ${path.join(top, POINTER_FILE)})`, `build it first: forge datasets build ${name}`, 'E_DATASET_NOT_BUILT');
+    }
+    try {
+      return await loadBuilt(name, built);
+    } catch (err) {
+      if (attempt > 0 || !switchedFrom(top, built.dir)) throw err;
+    }
+  }
+}
+
+function switchedFrom(top: string, dir: string): boolean {
+  try {
+    return readBuilt(top)?.dir !== dir;
+  } catch {
+    return false; // the first error is the one to report
+  }
+}
+
+async function loadBuilt(name: string, { manifest, dir }: BuiltDataset): Promise<LoadedDataset> {
   const rebuild = `rebuild it: forge datasets build ${name}`;
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) {
-    throw new ForgeError(`'${name}' is not a dataset name`, 'use a name from `forge datasets ls`', 'E_UNKNOWN_DATASET');
-  }
-  const dir = datasetDir(home, name);
-  const manifest = readManifest(dir);
-  if (manifest === null) {
-    throw new ForgeError(`dataset '${name}' is not built (no ${path.join(dir, 'manifest.json')})`, `build it first: forge datasets build ${name}`, 'E_DATASET_NOT_BUILT');
-  }
   const feeds: Record<string, Feed> = {};
   const parts: { tf: string; columns: Columns }[] = [];
   for (const entry of manifest.timeframes) {

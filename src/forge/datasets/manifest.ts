@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ForgeError } from '../../engine/errors.js';
+import { writeFileAtomic } from '../atomic.js';
 // Type-only: loading a dataset must not pay for the YAML parser (about 30 ms cold).
 import type { Regime } from './catalog.js';
 
@@ -79,8 +80,14 @@ export function contentHash(parts: readonly { tf: string; columns: Columns }[]):
 }
 
 export function writeManifest(dir: string, m: Manifest): void {
-  fs.writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify(m, null, 2) + '\n');
+  writeFileAtomic(path.join(dir, MANIFEST_FILE), JSON.stringify(m, null, 2) + '\n');
 }
+
+/** A file name the manifest may list: one plain name inside the dataset folder (no separator, no leading dot). */
+const FILE_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+
+/** The dataset a folder belongs to: <NAME> or <NAME>/vN (see folder.ts). */
+const nameOf = (dir: string) => path.basename(/^v\d+$/.test(path.basename(dir)) ? path.dirname(dir) : dir);
 
 /** The manifest of a built dataset, or null when `dir` holds none. */
 export function readManifest(dir: string): Manifest | null {
@@ -96,11 +103,21 @@ export function readManifest(dir: string): Manifest | null {
   try {
     m = JSON.parse(text) as Manifest;
   } catch (err) {
-    throw new ForgeError(`${file}: not valid JSON (${(err as Error).message})`, `rebuild it: forge datasets build ${path.basename(dir)}`, 'E_MANIFEST');
+    throw new ForgeError(`${file}: not valid JSON (${(err as Error).message})`, `rebuild it: forge datasets build ${nameOf(dir)}`, 'E_MANIFEST');
   }
   if (m.format !== MANIFEST_FORMAT || !Array.isArray(m.timeframes) || typeof m.hash !== 'string') {
-    throw new ForgeError(`${file}: not a forge dataset manifest (format ${String(m.format)})`, `rebuild it: forge datasets build ${path.basename(dir)}`, 'E_MANIFEST');
+    throw new ForgeError(`${file}: not a forge dataset manifest (format ${String(m.format)})`, `rebuild it: forge datasets build ${nameOf(dir)}`, 'E_MANIFEST');
   }
+  // The loader opens path.join(dir, file): a file like "../../etc/hostname" must never get there.
+  m.timeframes.forEach((t, i) => {
+    if (typeof t?.file !== 'string' || !FILE_RE.test(t.file)) {
+      throw new ForgeError(
+        `${file}: field timeframes[${i}].file is ${JSON.stringify(t?.file)}, not a plain file name inside the dataset folder`,
+        `the manifest was altered; rebuild the dataset: forge datasets build ${nameOf(dir)}`,
+        'E_MANIFEST',
+      );
+    }
+  });
   return m;
 }
 

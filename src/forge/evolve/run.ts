@@ -10,7 +10,7 @@ import { genomeKey, toBounds } from '../ga/genome.js';
 import { evolve, initialState, type GAState, type GenerationStats } from '../ga/optimizer.js';
 import type { ForgeHome } from '../home.js';
 import { defaultWorkers } from '../pool/pool.js';
-import { acquireRunFolder, runId as computeRunId, runPaths } from '../runs/run-folder.js';
+import { acquireRunFolder, assertStoredRunId, runId as computeRunId, runIdArgument, runPaths } from '../runs/run-folder.js';
 import { writeGenerationParquet } from '../runs/generation-file.js';
 import { StoreSync } from '../runs/store-sync.js';
 import { sharedBytes } from '../shared/columns.js';
@@ -107,13 +107,14 @@ export async function startEvolve(home: ForgeHome, config: EvolveConfig, op: Evo
 
 /** `forge evolve --resume <run>`: the stored config, the stored play text, the current dataset (hash-checked). */
 export async function resumeEvolve(home: ForgeHome, runIdOrDir: string, op: EvolveOperational, events: EvolveEvents, control: EvolveControl): Promise<EvolveOutcome> {
-  const id = path.basename(runIdOrDir);
+  const id = runIdArgument(runIdOrDir, '--resume');
   const p = runPaths(home.runsDir, id);
   if (!fs.existsSync(p.configPath)) {
     const known = fs.existsSync(home.runsDir) ? fs.readdirSync(home.runsDir).slice(0, 10).join(', ') : '';
     throw new ForgeError(`no run '${id}' under ${home.runsDir}`, known ? `runs here: ${known}` : 'start one with forge evolve', 'E_NO_RUN');
   }
   const stored = JSON.parse(fs.readFileSync(p.configPath, 'utf8')) as StoredRunConfig;
+  assertStoredRunId(stored.runId, p.configPath, id);
   for (const d of [stored.dataset, ...(stored.regimes ?? [])]) await ensureDataset(home, d.name, { allowSynthetic: true, warn: events.warn });
   return execute(home, stored, op, events, control);
 }
@@ -121,7 +122,7 @@ export async function resumeEvolve(home: ForgeHome, runIdOrDir: string, op: Evol
 async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOperational, events: EvolveEvents, control: EvolveControl): Promise<EvolveOutcome> {
   const t0 = Date.now();
   const { config } = stored;
-  const folder = acquireRunFolder(home.runsDir, stored.runId);
+  const folder = await acquireRunFolder(home.runsDir, stored.runId);
   let pool: EvaluationPool | undefined;
   let sync: StoreSync | undefined;
   try {

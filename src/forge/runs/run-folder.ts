@@ -2,11 +2,12 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ForgeError } from '../../engine/errors.js';
-import { canonicalJson } from '../atomic.js';
+import { canonicalJson, makeDir } from '../atomic.js';
+import { acquireLock } from '../lock.js';
 
 // A run lives in <home>/runs/<id>/. The id is a hash of what determines the result (resolved config,
 // dataset content, seed), so asking for the same search twice finds the same folder and can resume
-// it, and two different searches can never share a folder. A lock file keeps two processes out of one.
+// it, and two different searches can never share a folder. A lock (lock.ts) keeps two processes out of one.
 
 export function runId(resolvedConfig: unknown, datasetHash: string, seed: string | number): string {
   const h = createHash('sha256').update(canonicalJson({ config: resolvedConfig, dataset: datasetHash, seed: String(seed) }));
@@ -24,7 +25,42 @@ export interface RunFolder {
   release(): void;
 }
 
+/** A run id as `runId` makes it: 16 lower-case hex characters, so it is always one plain folder name. */
+export const RUN_ID_RE = /^[0-9a-f]{16}$/;
+
+export function isRunId(id: string): boolean {
+  return RUN_ID_RE.test(id);
+}
+
+/**
+ * Refuses anything but a run id before it becomes a path: ids are read back from config.json files
+ * and command lines, and "../../x" there must not reach outside <home>/runs.
+ */
+export function assertRunId(id: unknown, where: string): string {
+  if (typeof id === 'string' && isRunId(id)) return id;
+  throw new ForgeError(
+    `${where}: ${JSON.stringify(id)} is not a run id (16 lower-case hex characters, e.g. 3f2a9c0d1b2e4f56)`,
+    'give the id forge printed (the name of a folder under <home>/runs); a config.json with another runId was altered: restore it or start the run again',
+    'E_RUN_ID',
+  );
+}
+
+/** A config.json's runId names the folder that is locked and written: it must be its own folder's id. */
+export function assertStoredRunId(stored: unknown, configPath: string, folderId: string): string {
+  const id = assertRunId(stored, `${configPath}: field runId`);
+  if (id !== folderId) {
+    throw new ForgeError(`${configPath}: field runId is ${id}, but the file is in the folder of run ${folderId}`, 'the file was copied or altered: restore it, or start the run again', 'E_RUN_ID');
+  }
+  return id;
+}
+
+/** The id in a `--resume`/`validate`/`--run` argument: a run id or the path of its folder. */
+export function runIdArgument(arg: string, option: string): string {
+  return assertRunId(path.basename(arg.replace(/[\\/]+$/, '')), option);
+}
+
 export function runPaths(runsDir: string, id: string) {
+  assertRunId(id, 'run id');
   const dir = path.join(runsDir, id);
   return {
     id,
@@ -38,46 +74,28 @@ export function runPaths(runsDir: string, id: string) {
   };
 }
 
-function pidAlive(pid: number): boolean {
+/**
+ * Takes the run folder for this process, or refuses with the holder's pid. The lock is released by
+ * the kernel when its holder dies (see lock.ts), so a run killed with SIGKILL can be resumed at once.
+ * Temp files left by a killed holder (`*.tmp-PID-...`, see atomic.ts) are removed: while we hold the
+ * lock nobody else writes here, so every temp file is a leftover.
+ */
+export async function acquireRunFolder(runsDir: string, id: string): Promise<RunFolder> {
+  const p = runPaths(runsDir, id);
+  makeDir(p.evaluationsDir);
+  const lock = await acquireLock(p.lockPath, (holder) =>
+    new ForgeError(`run ${id} is in use by another forge process (${holder})`, `wait for it to finish, or stop it; its folder is ${p.dir}`, 'E_RUN_LOCKED'),
+  );
   try {
-    process.kill(pid, 0);
-    return true;
+    removeTempFiles(p.dir);
+    removeTempFiles(p.evaluationsDir);
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    lock.release();
+    throw err;
   }
+  return { ...p, release: () => lock.release() };
 }
 
-/**
- * Takes the run folder for this process. A lock left by a process that no longer exists (killed
- * with SIGKILL) is taken over; a live one is refused with the holder's pid.
- */
-export function acquireRunFolder(runsDir: string, id: string): RunFolder {
-  const p = runPaths(runsDir, id);
-  fs.mkdirSync(p.evaluationsDir, { recursive: true });
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      fs.writeFileSync(p.lockPath, String(process.pid), { flag: 'wx' });
-      let released = false;
-      return {
-        ...p,
-        release: () => {
-          if (released) return;
-          released = true;
-          fs.rmSync(p.lockPath, { force: true });
-        },
-      };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const holder = Number(fs.readFileSync(p.lockPath, 'utf8'));
-      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && pidAlive(holder)) {
-        throw new ForgeError(
-          `run ${id} is in use by another forge process (PID ${holder})`,
-          `wait for it to finish, or stop it; its folder is ${p.dir}`,
-          'E_RUN_LOCKED',
-        );
-      }
-      fs.rmSync(p.lockPath, { force: true }); // stale: its process is gone
-    }
-  }
-  throw new ForgeError(`could not lock run folder ${p.dir}`, 'retry', 'E_RUN_LOCKED');
+function removeTempFiles(dir: string): void {
+  for (const name of fs.readdirSync(dir)) if (/\.tmp-\d+/.test(name)) fs.rmSync(path.join(dir, name), { force: true, recursive: true });
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import { ForgeError } from '../../engine/errors.js';
+import { makeDir } from '../atomic.js';
 
 // The embedded candle store: one DuckDB file, one writer process at a time (DuckDB's own file lock),
 // readers open read-only. Every multi-statement write goes through `transaction`, so a failed import
@@ -51,7 +52,7 @@ export class CandleStore {
         'E_NO_STORE',
       );
     }
-    if (!readOnly) fs.mkdirSync(path.dirname(storePath), { recursive: true });
+    if (!readOnly) makeDir(path.dirname(storePath));
     let instance: DuckDBInstance;
     try {
       instance = await DuckDBInstance.create(storePath, readOnly ? { access_mode: 'READ_ONLY' } : {});
@@ -64,7 +65,7 @@ export class CandleStore {
     return store;
   }
 
-  /** Runs `fn` inside BEGIN/COMMIT; any throw rolls everything back and is rethrown. */
+  /** Runs `fn` inside BEGIN/COMMIT; any throw rolls everything back and is rethrown (never the rollback's own error). */
   async transaction<T>(fn: (store: CandleStore) => Promise<T>): Promise<T> {
     this.assertWritable();
     await this.connection.run('BEGIN TRANSACTION');
@@ -73,7 +74,13 @@ export class CandleStore {
       await this.connection.run('COMMIT');
       return result;
     } catch (err) {
-      await this.connection.run('ROLLBACK');
+      // A failed COMMIT (disk full) has already ended the transaction, so ROLLBACK fails too ("no
+      // transaction is active"): the first error is the one that says what went wrong.
+      try {
+        await this.connection.run('ROLLBACK');
+      } catch {
+        /* reported: err */
+      }
       throw err;
     }
   }

@@ -9,7 +9,7 @@ import type { HallOfFameEntry, StoredRunConfig } from '../runs/types.js';
 import { genomeKey } from '../ga/genome.js';
 import type { ForgeHome } from '../home.js';
 import { defaultWorkers, inlinePool, threadPool, type BatchPool } from '../pool/pool.js';
-import { acquireRunFolder, runPaths } from '../runs/run-folder.js';
+import { acquireRunFolder, assertStoredRunId, isRunId, runIdArgument, runPaths } from '../runs/run-folder.js';
 import { shareFeeds } from '../shared/columns.js';
 import { writeFileAtomic } from '../atomic.js';
 import type { ValidateConfig } from './config.js';
@@ -53,10 +53,10 @@ function readJson<T>(file: string, what: string): T {
 
 /** The run's stored config and hall of fame, with a clear error when the id names no run. */
 export function openRun(home: ForgeHome, runIdOrDir: string): { stored: StoredRunConfig; hof: HallOfFameEntry[]; paths: ReturnType<typeof runPaths> } {
-  const id = path.basename(runIdOrDir);
+  const id = runIdArgument(runIdOrDir, 'validate <run>');
   const p = runPaths(home.runsDir, id);
   if (!fs.existsSync(p.configPath)) {
-    const known = fs.existsSync(home.runsDir) ? fs.readdirSync(home.runsDir).filter((d) => fs.existsSync(runPaths(home.runsDir, d).configPath)) : [];
+    const known = fs.existsSync(home.runsDir) ? fs.readdirSync(home.runsDir).filter((d) => isRunId(d) && fs.existsSync(runPaths(home.runsDir, d).configPath)) : [];
     throw new ForgeError(
       `no run '${id}' under ${home.runsDir}${suggestion(id, known)}`,
       known.length ? `runs here: ${known.slice(0, 10).join(', ')}` : 'make one with forge evolve, or pass --home to the folder that holds its runs/',
@@ -64,6 +64,7 @@ export function openRun(home: ForgeHome, runIdOrDir: string): { stored: StoredRu
     );
   }
   const stored = readJson<StoredRunConfig>(p.configPath, 'config.json');
+  assertStoredRunId(stored.runId, p.configPath, id);
   if ((stored.config as { kind?: string } | undefined)?.kind === 'walkforward' || fs.existsSync(path.join(p.dir, 'walkforward.json'))) {
     throw new ForgeError(`run ${id} is a walk-forward run: validate takes an evolve run`, 'pass the id of a forge evolve run; its walk-forward result is picked up by the walkforward guard', 'E_RUN_KIND');
   }
@@ -75,7 +76,7 @@ export function openRun(home: ForgeHome, runIdOrDir: string): { stored: StoredRu
 export async function validateRun(home: ForgeHome, runIdOrDir: string, config: ValidateConfig, op: { workers?: number }, events: ValidateEvents): Promise<ValidateOutcome> {
   const t0 = Date.now();
   const { stored, hof, paths } = openRun(home, runIdOrDir);
-  const folder = acquireRunFolder(home.runsDir, stored.runId);
+  const folder = await acquireRunFolder(home.runsDir, stored.runId);
   let pool: BatchPool<ValidateItem, ItemResult[]> | undefined;
   try {
     await ensureDataset(home, stored.dataset.name, { allowSynthetic: stored.dataset.source === 'synthetic', warn: events.warn });

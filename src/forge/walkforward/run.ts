@@ -62,7 +62,7 @@ export async function runWalkforward(home: ForgeHome, config: WalkforwardConfig,
   const manifest = await ensureDataset(home, config.dataset, { allowSynthetic: true, warn: events.warn });
   const playSha = createHash('sha256').update(playText).digest('hex');
   const id = computeRunId({ ...config, play: playSha }, manifest.hash, config.seed);
-  const folder = acquireRunFolder(home.runsDir, id);
+  const folder = await acquireRunFolder(home.runsDir, id);
   const files = walkforwardPaths(folder.dir);
   const workers = op.workers ?? defaultWorkers();
   let pool: BatchPool<EvalItem, EvalBatchResult> | undefined;

@@ -6,6 +6,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ForgeError } from '../../../src/engine/errors.js';
 import { buildDatasets, ensureDataset } from '../../../src/forge/datasets/build.js';
+import { readBuilt } from '../../../src/forge/datasets/folder.js';
 import { loadDataset, readParquetColumns } from '../../../src/forge/datasets/load.js';
 import { listDatasets } from '../../../src/forge/datasets/list.js';
 import type { Manifest } from '../../../src/forge/datasets/manifest.js';
@@ -78,11 +79,20 @@ function aggregate(rows: Row[], bucketMs: number): Row[] {
   return out;
 }
 
+/** The folder of the dataset's current version (<NAME>/vN, see folder.ts). */
+const builtDir = (name: string) => readBuilt(path.join(home.datasetsDir, name))!.dir;
+
 function snapshot(name: string): Record<string, string> {
-  const d = path.join(home.datasetsDir, name);
+  const d = builtDir(name);
   return Object.fromEntries(fs.readdirSync(d).map((f) => [f, createHash('sha256').update(fs.readFileSync(path.join(d, f))).digest('hex')]));
 }
-const leftovers = () => fs.readdirSync(home.datasetsDir).filter((f) => f.startsWith('.'));
+/** Anything but datasets, and anything in a dataset folder but current.json and its current version. */
+const leftovers = () => [
+  ...fs.readdirSync(home.datasetsDir).filter((f) => f.startsWith('.')),
+  ...fs.readdirSync(home.datasetsDir).filter((f) => f !== 'catalog.yaml').flatMap((name) =>
+    fs.readdirSync(path.join(home.datasetsDir, name)).filter((f) => f !== 'current.json' && f !== path.basename(builtDir(name))).map((f) => `${name}/${f}`),
+  ),
+];
 
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-datasets-'));
@@ -120,7 +130,7 @@ describe('forge datasets build (synthetic stand-in)', () => {
     const db = await DuckDBInstance.create(':memory:');
     const c = await db.connect();
     for (const t of manifest.timeframes) {
-      const file = path.join(home.datasetsDir, 'TINY', t.file);
+      const file = path.join(builtDir('TINY'), t.file);
       const [[n, first, last]] = (await c.runAndReadAll(`SELECT count(*)::DOUBLE, min(ts)::DOUBLE, max(ts)::DOUBLE FROM read_parquet('${file}')`)).getRows();
       expect([n, first, last]).toEqual([t.bars, t.first, t.last]);
       const types = (await c.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${file}')`)).getRows().map((r) => `${r[0]} ${r[1]}`);
@@ -196,7 +206,7 @@ describe('forge datasets build (synthetic stand-in)', () => {
   });
 
   it('a damaged or altered build is refused on load', async () => {
-    const file = path.join(home.datasetsDir, 'TINY', '4h.parquet');
+    const file = path.join(builtDir('TINY'), '4h.parquet');
     const copy = path.join(dir, '4h.copy.parquet');
     fs.copyFileSync(file, copy);
     const db = await DuckDBInstance.create(':memory:');

@@ -124,26 +124,47 @@ describe('forge evolve (CLI, end to end)', () => {
     expect(files.parquet).toEqual(reference.files.parquet);
   }, 120_000);
 
-  it('Ctrl-C stops after the current generation with its checkpoint written and prints the resume command', async () => {
-    const dir = home();
+  async function stopWith(signal: NodeJS.Signals, dir: string): Promise<{ code: number | null; stdout: string; stderr: string; checkpoint: string }> {
     const child = spawn(process.execPath, [CLI, ...ARGS, '--workers', '2', '--home', dir], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
+    let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
     const checkpoint = path.join(dir, 'runs', reference.out.runId, 'checkpoint.json');
     const timer = setInterval(() => {
       if (fs.existsSync(checkpoint)) {
         clearInterval(timer);
-        child.kill('SIGINT');
+        child.kill(signal);
       }
     }, 5);
     const code = await new Promise<number | null>((r) => child.once('exit', r));
     clearInterval(timer);
+    return { code, stdout, stderr, checkpoint };
+  }
+
+  it('Ctrl-C stops after the current generation with its checkpoint written and prints the resume command', async () => {
+    const { code, stdout, checkpoint } = await stopWith('SIGINT', home());
     expect(code).toBe(130);
     expect(stdout).toContain(`resume: forge evolve --resume ${reference.out.runId}`);
     const state = JSON.parse(fs.readFileSync(checkpoint, 'utf8')).state;
     expect(state.generation).toBeGreaterThan(0);
     expect(state.generation).toBeLessThan(6);
   }, 60_000);
+
+  it('SIGTERM stops like Ctrl-C: checkpoint written, lock released, resume command, exit 143; the resume ends like an uninterrupted run', async () => {
+    const dir = home();
+    const { code, stdout, stderr, checkpoint } = await stopWith('SIGTERM', dir);
+    expect(code, stderr).toBe(143);
+    expect(stderr).toContain('SIGTERM: stopping after this generation');
+    expect(stdout).toContain(`resume: forge evolve --resume ${reference.out.runId}`);
+    const state = JSON.parse(fs.readFileSync(checkpoint, 'utf8')).state;
+    expect(state.generation).toBeGreaterThan(0);
+    expect(state.generation).toBeLessThan(6);
+    expect(fs.existsSync(path.join(path.dirname(checkpoint), 'run.lock'))).toBe(false);
+    const { stdout: resumed } = await run(process.execPath, [CLI, 'evolve', '--resume', reference.out.runId, '--workers', '2', '--home', dir, '--json'], { cwd: dir });
+    expect(JSON.parse(resumed).status).toBe('finished');
+    expect(artefacts(path.dirname(checkpoint)).hof).toBe(reference.files.hof);
+  }, 120_000);
 
   it('starting a finished run again shows its result instead of recomputing it', async () => {
     const dir = path.dirname(path.dirname(reference.out.runDir));

@@ -112,10 +112,14 @@ describe('forge validate (CLI, end to end)', () => {
   }, 60_000);
 
   it('a run id that does not exist is a clear error with the runs that do', async () => {
-    const err = await forge(home, ['validate', 'nope']).then(() => null, (e: { code: number; stderr: string }) => e);
+    const err = await forge(home, ['validate', '0000000000000000']).then(() => null, (e: { code: number; stderr: string }) => e);
     expect(err).not.toBeNull();
     expect(err!.code).toBe(1);
-    expect(err!.stderr).toContain("no run 'nope'");
+    expect(err!.stderr).toContain("no run '0000000000000000'");
     expect(err!.stderr).toContain(runId);
+    // Not even the shape of a run id: refused before it becomes a path.
+    const bad = await forge(home, ['validate', 'nope']).then(() => null, (e: { code: number; stderr: string }) => e);
+    expect(bad!.code).toBe(1);
+    expect(bad!.stderr).toContain('"nope" is not a run id');
   });
 });
