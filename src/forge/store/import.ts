@@ -8,6 +8,7 @@ import { badRowsError, checkRows, isoUtc, OHLC_POLICIES, type CheckedCandles, ty
 import { CandleStore } from './store.js';
 import { describeFormat } from './timestamps.js';
 import { upsertCandles } from './write.js';
+import { candleTransaction } from './ls.js';
 
 // `forge data import`: read and check the whole file first (nothing touches the store until every
 // line has passed or been explicitly skipped), then write everything in one transaction.
@@ -102,7 +103,7 @@ export async function readCandles(opts: ImportOptions): Promise<ReadCandles> {
 export async function storeCandles(store: CandleStore, opts: ImportOptions, read: ReadCandles): Promise<ImportReport> {
   const source = path.basename(opts.file);
   const { checked, raw } = read;
-  return store.transaction(async (s) => {
+  return candleTransaction(store, async (s) => {
     const syn = await s.all<{ n: number }>(
       `SELECT CAST(count(*) AS INTEGER) AS n FROM candles WHERE symbol = $symbol AND tf = $tf AND source = 'synthetic'`,
       { symbol: opts.symbol, tf: opts.tf },

@@ -2,6 +2,7 @@ import { ForgeError } from '../../engine/errors.js';
 import { COMMON_TIMEFRAMES, timeframeMs } from '../../engine/timeframe.js';
 import type { CandleStore } from './store.js';
 import { upsertCandles } from './write.js';
+import { candleTransaction } from './ls.js';
 
 // Higher timeframes derived from a stored lower one, in DuckDB. A target bucket is kept only when it
 // is complete: it holds exactly targetMs / baseMs base bars, all on the base grid. A partial bucket
@@ -83,7 +84,7 @@ export async function storeResampled(
 ): Promise<{ bars: number; inserted: number; updated: number; unchanged: number; baseBars: number }> {
   const { sql, params } = buildResample(o.symbol, o.baseTf, o.targetTf, { from: o.from, to: o.to }, true);
   if (o.baseTf === o.targetTf) throw new ForgeError(`to-tf: ${o.targetTf} is the same as from-tf`, 'pick a longer target timeframe', 'E_RESAMPLE_TF');
-  return store.transaction(async (s) => {
+  return candleTransaction(store, async (s) => {
     const base = await s.all<{ n: number }>('SELECT CAST(count(*) AS INTEGER) AS n FROM candles WHERE symbol = $1 AND tf = $2', [o.symbol, o.baseTf]);
     if (base[0].n === 0) {
       throw new ForgeError(`no ${o.symbol} ${o.baseTf} candles in the store to resample`, `import them first: forge data import FILE --symbol ${o.symbol} --tf ${o.baseTf}`, 'E_RESAMPLE_EMPTY');

@@ -3,6 +3,7 @@ import { generateCandles, type RegimeShape } from '../../engine/synthetic.js';
 import { bucketStart, timeframeMs } from '../../engine/timeframe.js';
 import type { CandleStore } from './store.js';
 import { upsertCandles } from './write.js';
+import { candleTransaction } from './ls.js';
 
 export const SYNTHETIC_SOURCE = 'synthetic';
 
@@ -31,7 +32,7 @@ export async function storeSynthetic(
   if (from >= o.to) {
     throw new ForgeError(`from/to: no ${o.tf} bar starts inside [${iso(o.from)}, ${iso(o.to)})`, 'widen the window to at least one bar', 'E_SYNTH_RANGE');
   }
-  return store.transaction(async (s) => {
+  return candleTransaction(store, async (s) => {
     const real = await s.all<{ n: number; first: number | null; source: string | null }>(
       `SELECT CAST(count(*) AS INTEGER) AS n, CAST(min(ts) AS DOUBLE) AS first, min(source) AS source
        FROM candles WHERE symbol = $symbol AND tf = $tf AND ts >= $from AND ts < $to AND source <> $synthetic`,

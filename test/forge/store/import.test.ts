@@ -156,7 +156,7 @@ describe('import: inconsistent OHLC policy', () => {
       { high: 120, low: 100, repaired: true },
       { high: 110, low: 90, repaired: false },
     ]);
-    const ls = await listStored(storePath);
+    const ls = (await listStored(storePath)).series;
     expect(ls[0].repaired).toBe(2);
   });
   it('reject fails the file naming the lines', async () => {
@@ -189,7 +189,7 @@ describe('import: real data wins over synthetic; calendar', () => {
     const r = await importFile(storePath, opts(good(24)));
     expect(r.replacedSynthetic).toBe(48);
     expect([r.inserted, r.updated, r.unchanged]).toEqual([24, 0, 0]);
-    const ls = await listStored(storePath);
+    const ls = (await listStored(storePath)).series;
     expect(ls.map((x) => [x.tf, x.bars, x.sources.join(',')])).toEqual([
       ['1h', 24, 'good.csv'],
       ['4h', 1, 'synthetic'],
@@ -199,9 +199,9 @@ describe('import: real data wins over synthetic; calendar', () => {
   it('records the calendar, keeps it when not given', async () => {
     await importFile(storePath, opts(good(5), { symbol: 'EURUSD', calendar: 'weekdays' }));
     await importFile(storePath, opts(good(6), { symbol: 'EURUSD' }));
-    expect((await listStored(storePath))[0].calendar).toBe('weekdays');
+    expect(((await listStored(storePath)).series)[0].calendar).toBe('weekdays');
     await importFile(storePath, opts(good(6), { symbol: 'EURUSD', calendar: '24x7' }));
-    expect((await listStored(storePath))[0].calendar).toBe('24x7');
+    expect(((await listStored(storePath)).series)[0].calendar).toBe('24x7');
   });
 
   it('refuses a bad --tf, --symbol or missing file before touching the store', async () => {
@@ -271,7 +271,7 @@ describe.skipIf(!fs.existsSync(path.join(DATA, 'BTCUSD_1h.csv')))('import: real 
     expect(ms).toBeLessThan(5000);
     const r2 = await importFile(storePath, opts(path.join(DATA, 'BTCUSD_1h.csv')));
     expect([r2.inserted, r2.updated, r2.unchanged]).toEqual([0, 0, 36_577]);
-    const ls = await listStored(storePath);
+    const ls = (await listStored(storePath)).series;
     expect(ls).toEqual([
       { symbol: 'BTCUSDT', tf: '1h', bars: 36_577, first: '2022-01-01T00:00:00Z', last: '2026-03-05T00:00:00Z', sources: ['BTCUSD_1h.csv'], repaired: 0, calendar: '24x7' },
     ]);

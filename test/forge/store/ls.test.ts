@@ -42,13 +42,13 @@ describe('forge data ls', () => {
       await s.run(`INSERT INTO symbols VALUES ('BTCUSDT', 'weekdays')`);
     });
     store.close();
-    const all = await listStored(storePath);
+    const all = (await listStored(storePath)).series;
     expect(all).toEqual([
       { symbol: 'BTCUSDT', tf: '1d', bars: 3, first: '2020-06-01T00:00:00Z', last: '2020-06-03T00:00:00Z', sources: ['b.csv'], repaired: 0, calendar: 'weekdays' },
       { symbol: 'ETHUSDT', tf: '1h', bars: 15, first: '2022-01-01T00:00:00Z', last: '2022-01-01T14:00:00Z', sources: ['ETHUSD_1h.csv', 'more.csv'], repaired: 2, calendar: '24x7' },
       { symbol: 'ETHUSDT', tf: '4h', bars: 6, first: '2023-01-01T00:00:00Z', last: '2023-01-01T20:00:00Z', sources: ['synthetic'], repaired: 0, calendar: '24x7' },
     ]);
-    expect((await listStored(storePath, 'BTCUSDT')).map((r) => r.tf)).toEqual(['1d']);
+    expect(((await listStored(storePath, 'BTCUSDT')).series).map((r) => r.tf)).toEqual(['1d']);
     const err = await listStored(storePath, 'ETHUSD').catch((e: unknown) => e);
     expect((err as ForgeError).code).toBe('E_NO_SYMBOL');
     expect((err as ForgeError).message).toMatch(/no candles for 'ETHUSD', did you mean 'ETHUSDT'\?/);
