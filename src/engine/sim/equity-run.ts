@@ -21,6 +21,21 @@ export class EquityAcc {
   floor = NaN;
   maxDd = 0;
 
+  reset(): this {
+    this.bars = 0;
+    this.first = NaN;
+    this.prev = NaN;
+    this.shift = 0;
+    this.sum = 0;
+    this.sumSq = 0;
+    this.down2x4 = 0;
+    this.nonPositive = 0;
+    this.peak = NaN;
+    this.floor = NaN;
+    this.maxDd = 0;
+    return this;
+  }
+
   add(eq: number): void {
     if (this.bars === 0) {
       this.first = this.prev = this.peak = eq;
@@ -64,6 +79,18 @@ export class EquityAcc {
   stats(): EquityStats {
     return { bars: this.bars, first: this.first, last: this.prev, sum: this.sum, sumSq: this.sumSq, down2x4: this.down2x4, nonPositive: this.nonPositive, maxDd: this.maxDd };
   }
+}
+
+// The simulator's accumulator: one instance for the life of the process, reset by each simulate()
+// (which runs to completion before the next can start). With an instance per call V8 held the map
+// (hidden class) of its fields only weakly: at a full GC with no instance alive the map died, and every
+// optimised function that had it embedded (add, repeat, walk, hold, the loops) was thrown away and
+// compiled again, a few times per 100 evaluations (bench/v8-opt-count.mjs).
+const SHARED = new EquityAcc();
+
+/** The simulator's EquityAcc, emptied; valid until the next call. */
+export function sharedEquityAcc(): EquityAcc {
+  return SHARED.reset();
 }
 
 /** The columns a quiet run reads, and the equity curve it writes (null when the curve is not stored). */

@@ -2,7 +2,7 @@ import type { Feed } from '../types.js';
 import { ExitReason, OrderStatus, type SimConfig, type SimResult } from './types.js';
 import { positionUnits } from './sizing.js';
 import { TradeBuffer, RejectBuffer, type SimScratch } from './trades.js';
-import { EquityAcc, walk, type QuietInput } from './equity-run.js';
+import { sharedEquityAcc, walk, type QuietInput } from './equity-run.js';
 import { allFinite, bitsAt, nextSetBit, noInfinity, type MaskSignals } from './bits.js';
 
 /**
@@ -64,7 +64,7 @@ export function simulatePlain(feed: Feed, signals: MaskSignals, config: SimConfi
   let entryFee = 0;
   let bust = false;
   let lastPos = 0;
-  const acc = new EquityAcc();
+  const acc = sharedEquityAcc();
   const num = new Float64Array(2);
   const x: QuietInput = { close, open, high, low, equity: keep ? equity : null, num };
 

@@ -3,7 +3,7 @@ import { ExitReason, OrderStatus, type SimConfig, type SimResult, type Signals, 
 import { positionUnits, NO_STOP_DISTANCE } from './sizing.js';
 import { TradeBuffer, RejectBuffer, type SimScratch } from './trades.js';
 import { simulatePlain, wouldOpen } from './simulate-plain.js';
-import { EquityAcc, walk, type QuietInput } from './equity-run.js';
+import { sharedEquityAcc, walk, type QuietInput } from './equity-run.js';
 import { allFinite, bitAt, bitsAt, isMaskSignals, nextSetBit, noInfinity, packSignals, type MaskSignals } from './bits.js';
 import { hold, H_ABS, H_CASH, H_EXT, H_K, H_PCT, H_STOP, H_TARGET, type HoldInput } from './hold.js';
 import { validateSimInput } from './validate.js';
@@ -95,7 +95,7 @@ function generalLoop(feed: Feed, signals: MaskSignals, config: SimConfig, atr: F
   // The curve's sums are accumulated on the way, so the metrics need no pass over it for them; with
   // a scratch the curve is stored only if the scratch asks for it.
   const keep = scratch === undefined || scratch.keepEquity;
-  const acc = new EquityAcc();
+  const acc = sharedEquityAcc();
   const equity = scratch === undefined ? new Float64Array(n) : scratch.equity(keep ? n : 0);
   const trades = scratch === undefined ? new TradeBuffer(64) : scratch.trades;
   const rejects = scratch === undefined ? new RejectBuffer(16) : scratch.rejects;
