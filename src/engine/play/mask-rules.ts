@@ -60,28 +60,93 @@ export class MaskBuffers {
   }
 }
 
+/**
+ * Leaf bitsets over all bars, kept across evaluations by one owner (see leafCacheOf in signals.ts):
+ * a GA population shares most of its leaves (the same cross of the same two averages, the same filter),
+ * and a leaf is a pure function of its operands, so a kept bitset is the one a new pass would fill.
+ * Keyed by operand identity (arrays are never written), operator and constant; least recently used
+ * first out past `budget` bytes. Only leaves evaluated on every bar are stored: a leaf under a narrow
+ * care mask costs little to evaluate again.
+ */
+export class LeafCache {
+  private readonly ids = new WeakMap<Float64Array, number>();
+  private nextId = 0;
+  private readonly masks = new Map<string, Uint32Array>();
+  private bytes = 0;
+  hits = 0;
+  misses = 0;
+
+  constructor(private readonly budget: number) {}
+
+  private id(a: Float64Array | null, k: number): string {
+    if (a === null) return `k${k}`;
+    let id = this.ids.get(a);
+    if (id === undefined) this.ids.set(a, (id = this.nextId++));
+    return `a${id}`;
+  }
+
+  key(node: MaskNode & { kind: 'compare' | 'cross' }, n: number): string {
+    const op = node.kind === 'compare' ? node.op : 'x';
+    return `${n}:${op}:${this.id(node.a, node.ka)}:${this.id(node.b, node.kb)}`;
+  }
+
+  get(key: string): Uint32Array | undefined {
+    const hit = this.masks.get(key);
+    if (hit === undefined) return undefined;
+    this.masks.delete(key); // most recently used last
+    this.masks.set(key, hit);
+    return hit;
+  }
+
+  set(key: string, mask: Uint32Array): void {
+    this.masks.set(key, mask);
+    this.bytes += mask.byteLength;
+    for (const [k, m] of this.masks) {
+      if (this.bytes <= this.budget) break;
+      this.masks.delete(k);
+      this.bytes -= m.byteLength;
+    }
+  }
+}
+
 const OUT_SLOTS = 4;
 const FULL = OUT_SLOTS; // the all-bars care mask
 const depthSlot = (depth: number, k: number): number => OUT_SLOTS + 1 + 2 * depth + k;
 
-/** out = node's value on the care bits (0 elsewhere), over n bars. */
-function evalNode(node: MaskNode, care: Uint32Array, out: Uint32Array, n: number, buf: MaskBuffers, depth: number): void {
+function evalLeaf(node: MaskNode & { kind: 'compare' | 'cross' }, care: Uint32Array, out: Uint32Array, n: number): void {
+  const { a, b, ka, kb } = node;
+  if (node.kind === 'cross') crossAbove(a, ka, b, kb, care, out, n);
+  else if (a !== null && b !== null) compareArrays(a, b, node.op, care, out, n);
+  else if (a !== null) compareConst(a, kb, node.op, care, out, n);
+  else if (b !== null) compareConst(b, ka, flipMask(node.op), care, out, n);
+  else constant(holds(ka, kb, node.op), care, out, n);
+}
+
+/** out = node's value on the care bits (0 elsewhere), over n bars; `full`: care is every bar. */
+function evalNode(node: MaskNode, care: Uint32Array, out: Uint32Array, n: number, buf: MaskBuffers, depth: number, full: boolean, leaves: LeafCache | null): void {
   const words = wordsOf(n);
   switch (node.kind) {
-    case 'compare': {
-      const { a, b, ka, kb, op } = node;
-      if (a !== null && b !== null) compareArrays(a, b, op, care, out, n);
-      else if (a !== null) compareConst(a, kb, op, care, out, n);
-      else if (b !== null) compareConst(b, ka, flipMask(op), care, out, n);
-      else constant(holds(ka, kb, op), care, out, n);
+    case 'compare':
+    case 'cross': {
+      if (leaves === null) return evalLeaf(node, care, out, n);
+      const key = leaves.key(node, n);
+      const hit = leaves.get(key);
+      if (hit !== undefined) {
+        leaves.hits++;
+        if (full) out.set(hit);
+        else for (let w = 0; w < words; w++) out[w] = hit[w] & care[w];
+        return;
+      }
+      evalLeaf(node, care, out, n);
+      if (full) {
+        leaves.misses++;
+        leaves.set(key, out.slice(0, words));
+      }
       return;
     }
-    case 'cross':
-      crossAbove(node.a, node.ka, node.b, node.kb, care, out, n);
-      return;
     case 'not': {
       const tmp = buf.get(depthSlot(depth, 0), words);
-      evalNode(node.item, care, tmp, n, buf, depth + 1);
+      evalNode(node.item, care, tmp, n, buf, depth + 1, full, leaves);
       for (let w = 0; w < words; w++) out[w] = care[w] & ~tmp[w];
       return;
     }
@@ -89,10 +154,12 @@ function evalNode(node: MaskNode, care: Uint32Array, out: Uint32Array, n: number
       // out holds the bars still true; each item is evaluated only there.
       const tmp = buf.get(depthSlot(depth, 0), words);
       out.set(care.subarray(0, words));
+      let first = full;
       for (const item of node.items) {
         if (!anySet(out, words)) return;
-        evalNode(item, out, tmp, n, buf, depth + 1);
+        evalNode(item, out, tmp, n, buf, depth + 1, first, leaves);
         out.set(tmp.subarray(0, words));
+        first = false;
       }
       return;
     }
@@ -102,9 +169,11 @@ function evalNode(node: MaskNode, care: Uint32Array, out: Uint32Array, n: number
       const rest = buf.get(depthSlot(depth, 1), words);
       rest.set(care.subarray(0, words));
       out.fill(0, 0, words);
+      let first = full;
       for (const item of node.items) {
         if (!anySet(rest, words)) return;
-        evalNode(item, rest, tmp, n, buf, depth + 1);
+        evalNode(item, rest, tmp, n, buf, depth + 1, first, leaves);
+        first = false;
         for (let w = 0; w < words; w++) {
           out[w] |= tmp[w];
           rest[w] &= ~tmp[w];
@@ -118,9 +187,9 @@ function evalNode(node: MaskNode, care: Uint32Array, out: Uint32Array, n: number
 /**
  * Each rule's bitset over `n` bars (undefined where the rule is undefined). Every rule is resolved
  * before any runs, in evalExpr's order. With `buffers`, outputs are the owner's reused bitsets (slot =
- * the rule's position); without, fresh ones.
+ * the rule's position); without, fresh ones. With `leaves`, leaf bitsets are taken from and kept there.
  */
-export function evalMasks(rules: readonly (Expr | undefined)[], n: number, values: (op: Operand) => Series, buffers?: MaskBuffers): (Uint32Array | undefined)[] {
+export function evalMasks(rules: readonly (Expr | undefined)[], n: number, values: (op: Operand) => Series, buffers?: MaskBuffers, leaves: LeafCache | null = null): (Uint32Array | undefined)[] {
   const nodes = rules.map((e) => (e === undefined ? undefined : resolveRule(e, values)));
   const buf = buffers ?? new MaskBuffers();
   const words = wordsOf(n);
@@ -129,7 +198,7 @@ export function evalMasks(rules: readonly (Expr | undefined)[], n: number, value
   return nodes.map((node, k) => {
     if (node === undefined) return undefined;
     const out = buffers === undefined ? new Uint32Array(words) : buf.get(k, words);
-    evalNode(node, full, out, n, buf, 0);
+    evalNode(node, full, out, n, buf, 0, true, leaves);
     return out;
   });
 }

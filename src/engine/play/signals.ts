@@ -10,7 +10,7 @@ import type { MaskSignals } from '../sim/bits.js';
 import type { Signals } from '../sim/types.js';
 import type { Feed } from '../types.js';
 import type { Series } from './expr.js';
-import { evalMasks, unpackMask, type MaskBuffers } from './mask-rules.js';
+import { evalMasks, LeafCache, unpackMask, type MaskBuffers } from './mask-rules.js';
 import { featureKey, MapFeatureCache, type FeatureCache } from './features.js';
 import type { Expr, FeatureRequest, Operand, Play } from './types.js';
 
@@ -121,6 +121,17 @@ function operands(play: Play, feeds: Readonly<Record<string, Feed>>, cache: Feat
 
 const NO_BITS = new Uint32Array(0);
 
+// Leaf bitsets are derived from features, so they live as long as the feature cache they come from
+// (a GA worker's, a bench's warm cache) and are dropped with it. 16 MB is ~900 leaves of 140k bars.
+const LEAVES = new WeakMap<FeatureCache, LeafCache>();
+const LEAF_BYTES = 16 << 20;
+
+export function leafCacheOf(cache: FeatureCache): LeafCache {
+  let leaves = LEAVES.get(cache);
+  if (leaves === undefined) LEAVES.set(cache, (leaves = new LeafCache(LEAF_BYTES)));
+  return leaves;
+}
+
 /**
  * Signals for `play` on `feeds` (keyed by timeframe; the execution feed is feeds[play.market.tf]),
  * evaluated by the fixed rule kernels (mask-rules.ts). With `buffers` the bitsets are the owner's
@@ -129,7 +140,8 @@ const NO_BITS = new Uint32Array(0);
 export function compileSignals(play: Play, feeds: Readonly<Record<string, Feed>>, cache: FeatureCache = new MapFeatureCache(), buffers?: MaskBuffers): CompiledPlay {
   const { feed, values } = operands(play, feeds, cache);
   const n = feed.length;
-  const [longEntry, shortEntry, longExit, shortExit] = evalMasks([play.entry.long, play.entry.short, play.exit.long, play.exit.short], n, values, buffers);
+  const rules = [play.entry.long, play.entry.short, play.exit.long, play.exit.short];
+  const [longEntry, shortEntry, longExit, shortExit] = evalMasks(rules, n, values, buffers, leafCacheOf(cache));
   const masks: MaskSignals = {
     // An absent entry rule never fires.
     longEntry: longEntry ?? zeros(n, buffers, 0),

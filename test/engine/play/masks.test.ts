@@ -5,7 +5,7 @@ import { resampleFeed, sliceFeed } from '../../../src/engine/feeds.js';
 import { leanMetrics } from '../../../src/engine/metrics/lean.js';
 import { computeMetrics } from '../../../src/engine/metrics/metrics.js';
 import { evalExpr, type Series } from '../../../src/engine/play/expr.js';
-import { evalMasks, MaskBuffers, unpackMask } from '../../../src/engine/play/mask-rules.js';
+import { evalMasks, LeafCache, MaskBuffers, unpackMask } from '../../../src/engine/play/mask-rules.js';
 import { priceSource } from '../../../src/engine/indicators/source.js';
 import { compileSignals, featureValues, MapFeatureCache, parsePlay, playWarmup, randomGenome, resolvePlay, runPlay, simConfigOf, atrRequest } from '../../../src/engine/play/index.js';
 import type { CompareOp, Expr, Operand, Play } from '../../../src/engine/play/types.js';
@@ -64,12 +64,15 @@ const p = (source: PriceSource): Operand => ({ kind: 'price', source });
 describe('rule kernels equal evalExpr', () => {
   it('on 800 random rule sets (every node kind and operator, NaN, ties, short arrays), with and without reused buffers', () => {
     const buffers = new MaskBuffers();
+    // A small budget: leaves are kept, hit (under full and narrow care masks) and evicted.
+    const leaves = new LeafCache(4096);
     for (let k = 0; k < 800; k++) {
       const rng = rngOf(`rules-${k}`);
       const n = 1 + Math.floor(rng() * (k % 8 === 0 ? 300 : 80));
       const { values, rules } = world(rng, n);
       const expected = rules.map((e) => (e === undefined ? undefined : evalExpr(e, n, values)));
-      for (const got of [evalMasks(rules, n, values), evalMasks(rules, n, values, buffers)]) {
+      const cached = () => evalMasks(rules, n, values, buffers, leaves);
+      for (const got of [evalMasks(rules, n, values), evalMasks(rules, n, values, buffers), cached(), cached()]) {
         got.forEach((out, r) => {
           if (expected[r] === undefined) expect(out).toBeUndefined();
           else {
@@ -80,6 +83,7 @@ describe('rule kernels equal evalExpr', () => {
         });
       }
     }
+    expect(leaves.hits).toBeGreaterThan(1000);
   });
 
   it('pins the edge cases: cross at bar 0, != with NaN, not of a NaN comparison, constants on either side', () => {
