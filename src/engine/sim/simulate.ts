@@ -116,7 +116,7 @@ function generalLoop(feed: Feed, signals: MaskSignals, config: SimConfig, atr: F
   let bust = false;
   let lastPos = 0; // position held at the last bar's close, before the end-of-data close
   const num = new Float64Array(7);
-  const held: HoldInput & QuietInput = { open, high, low, close, equity: keep ? equity : null, num };
+  const held: HoldInput = { open, high, low, close, equity: keep ? equity : null, num };
   const finite = hasStops || (noInfinity(open, n) && noInfinity(high, n) && noInfinity(low, n));
 
   for (let j = 0; j < n; j++) {
