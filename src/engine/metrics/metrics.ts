@@ -76,8 +76,10 @@ export function computeMetrics(feed: Feed, result: SimResult, config: SimConfig,
   const finalEquity = n > 0 ? eq[n - 1] : cash;
   const years = n > 1 ? (feed.time[n - 1] - feed.time[0]) / YEAR_MS : 0;
 
-  // The per-bar return sums are the GA's lean pass (one loop serves both; the drawdown comes from drawdownStats).
-  const { sum, sumSq, down2x4, nonPositive } = equityStats(eq);
+  // The per-bar return sums of leanMetrics' pass (the drawdown comes from drawdownStats): simulate()
+  // accumulates them while it runs (EquityAcc, the same arithmetic in the same order), else one pass here.
+  const stats = result.equityStats !== undefined && result.equityStats.bars === n ? result.equityStats : equityStats(eq);
+  const { sum, sumSq, down2x4, nonPositive } = stats;
   const m = n > 1 ? n - 1 : 0;
   const down2 = down2x4 / 4;
   const g = nonPositive > 0 || m === 0 ? 0 : Math.pow(eq[n - 1] / eq[0], 1 / m) - 1;

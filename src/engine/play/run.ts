@@ -72,9 +72,19 @@ export function playWarmup(play: Play): number {
 }
 
 export function runPlay(play: Play, feeds: Readonly<Record<string, Feed>>, opts: RunOptions = {}): PlayRun {
-  const { feed, signals, atr } = compileSignals(play, feeds, opts.cache);
+  const compiled = compileSignals(play, feeds, opts.cache);
+  const { feed, masks, atr } = compiled;
   const config = simConfigOf(play, opts.cash);
-  const result = simulate(feed, signals, config, atr);
+  const result = simulate(feed, masks, config, atr);
   const metrics = computeMetrics(feed, result, config, { firstBar: Math.min(playWarmup(play), Math.max(0, feed.length - 1)) });
-  return { result, metrics, signals, feed, config };
+  return {
+    result,
+    metrics,
+    // 0/1 bytes only for callers that read them.
+    get signals(): Signals {
+      return compiled.signals;
+    },
+    feed,
+    config,
+  };
 }

@@ -6,11 +6,11 @@ import { alignOutputs, resampleFeed } from '../feeds.js';
 import { INDICATORS } from '../indicators/index.js';
 import { priceSource } from '../indicators/source.js';
 import { timeframeMs } from '../timeframe.js';
+import type { MaskSignals } from '../sim/bits.js';
 import type { Signals } from '../sim/types.js';
 import type { Feed } from '../types.js';
-import { evalRules, type RuleBuffers } from './compile-rules.js';
 import type { Series } from './expr.js';
-import { bindRules, type BoundRules } from './rule-source.js';
+import { evalMasks, LeafCache, unpackMask, type MaskBuffers } from './mask-rules.js';
 import { featureKey, MapFeatureCache, type FeatureCache } from './features.js';
 import type { Expr, FeatureRequest, Operand, Play } from './types.js';
 
@@ -102,6 +102,9 @@ export function computeFeature(req: FeatureRequest, exec: Feed, feeds: Readonly<
 
 export interface CompiledPlay {
   readonly feed: Feed;
+  /** The rules' signals as bitsets, what simulate() reads. */
+  readonly masks: MaskSignals;
+  /** The same signals as 0/1 bytes, unpacked on first read (the simulator does not need them). */
   readonly signals: Signals;
   /** ATR on the execution bars when the play has ATR stops. */
   readonly atr?: Float64Array;
@@ -123,31 +126,58 @@ function operands(play: Play, feeds: Readonly<Record<string, Feed>>, cache: Feat
   return { feed, values };
 }
 
-/**
- * The play's rules bound to their series on the execution feed, for the simulator to evaluate in
- * place (rule-source.ts): the same signals as compileSignals, never stored. `rules` is undefined
- * when that is not possible (an operand shorter than the feed); use compileSignals then.
- */
-export function bindPlayRules(play: Play, feeds: Readonly<Record<string, Feed>>, cache: FeatureCache): { feed: Feed; rules: BoundRules | undefined } {
-  const { feed, values } = operands(play, feeds, cache);
-  return { feed, rules: bindRules([play.entry.long, play.entry.short, play.exit.long, play.exit.short], feed.length, values) };
+const NO_BITS = new Uint32Array(0);
+
+// Leaf bitsets are derived from features, so they live as long as the feature cache they come from
+// (a GA worker's, a bench's warm cache) and are dropped with it. 16 MB is ~900 leaves of 140k bars.
+const LEAVES = new WeakMap<FeatureCache, LeafCache>();
+const LEAF_BYTES = 16 << 20;
+
+export function leafCacheOf(cache: FeatureCache): LeafCache {
+  let leaves = LEAVES.get(cache);
+  if (leaves === undefined) LEAVES.set(cache, (leaves = new LeafCache(LEAF_BYTES)));
+  return leaves;
 }
 
 /**
- * Signals for `play` on `feeds` (keyed by timeframe; the execution feed is feeds[play.market.tf]).
- * With `buffers` the signal arrays are the owner's reused buffers (valid until its next call).
+ * Signals for `play` on `feeds` (keyed by timeframe; the execution feed is feeds[play.market.tf]),
+ * evaluated by the fixed rule kernels (mask-rules.ts). With `buffers` the bitsets are the owner's
+ * reused buffers (valid until its next call).
  */
-export function compileSignals(play: Play, feeds: Readonly<Record<string, Feed>>, cache: FeatureCache = new MapFeatureCache(), buffers?: RuleBuffers): CompiledPlay {
+export function compileSignals(play: Play, feeds: Readonly<Record<string, Feed>>, cache: FeatureCache = new MapFeatureCache(), buffers?: MaskBuffers): CompiledPlay {
   const { feed, values } = operands(play, feeds, cache);
   const n = feed.length;
-  const [longEntry, shortEntry, longExit, shortExit] = evalRules([play.entry.long, play.entry.short, play.exit.long, play.exit.short], n, values, buffers);
-  const none = (slot: number): Uint8Array => (buffers === undefined ? new Uint8Array(n) : buffers.get(slot, n).fill(0));
-  const signals: Signals = {
-    longEntry: longEntry ?? none(0),
-    shortEntry: shortEntry ?? none(1),
-    longExit,
-    shortExit,
+  const rules = [play.entry.long, play.entry.short, play.exit.long, play.exit.short];
+  const [longEntry, shortEntry, longExit, shortExit] = evalMasks(rules, n, values, buffers, leafCacheOf(cache));
+  const masks: MaskSignals = {
+    // An absent entry rule never fires.
+    longEntry: longEntry ?? zeros(n, buffers, 0),
+    shortEntry: shortEntry ?? zeros(n, buffers, 1),
+    longExit: longExit ?? null,
+    shortExit: shortExit ?? null,
+    offset: 0,
   };
-  const atr = atrRequest(play);
-  return { feed, signals, atr: atr === undefined ? undefined : featureValues(atr, feed, feeds, cache)[0] };
+  const atrReq = atrRequest(play);
+  const atr = atrReq === undefined ? undefined : featureValues(atrReq, feed, feeds, cache)[0];
+  let unpacked: Signals | undefined;
+  return {
+    feed,
+    masks,
+    get signals(): Signals {
+      unpacked ??= {
+        longEntry: unpackMask(masks.longEntry, n),
+        shortEntry: unpackMask(masks.shortEntry, n),
+        longExit: masks.longExit === null ? undefined : unpackMask(masks.longExit, n),
+        shortExit: masks.shortExit === null ? undefined : unpackMask(masks.shortExit, n),
+      };
+      return unpacked;
+    },
+    atr,
+  };
+}
+
+function zeros(n: number, buffers: MaskBuffers | undefined, slot: number): Uint32Array {
+  const words = (n + 31) >>> 5;
+  if (words === 0) return NO_BITS;
+  return buffers === undefined ? new Uint32Array(words) : buffers.get(slot, words).fill(0, 0, words);
 }

@@ -1,4 +1,4 @@
-import type { EquityStats, Signals } from './types.js';
+import type { EquityStats } from './types.js';
 
 /**
  * EquityStats accumulated bar by bar while simulating, with the arithmetic of equityStats()
@@ -20,6 +20,21 @@ export class EquityAcc {
   peak = NaN;
   floor = NaN;
   maxDd = 0;
+
+  reset(): this {
+    this.bars = 0;
+    this.first = NaN;
+    this.prev = NaN;
+    this.shift = 0;
+    this.sum = 0;
+    this.sumSq = 0;
+    this.down2x4 = 0;
+    this.nonPositive = 0;
+    this.peak = NaN;
+    this.floor = NaN;
+    this.maxDd = 0;
+    return this;
+  }
 
   add(eq: number): void {
     if (this.bars === 0) {
@@ -49,9 +64,33 @@ export class EquityAcc {
     this.bars++;
   }
 
+  /**
+   * add(eq) `count` times. Once the first return is known (bars >= 2) with r[1] = 0, a bar whose
+   * equity equals the previous one (finite, > 0) changes no sum: q = 1, r = d = 0, and adding +0 leaves
+   * a sum as it is (no sum is ever -0: r = q - 1 is never -0); the peak cannot rise and the floor is
+   * at or below it, so no drawdown is computed. Such bars are only counted: a flat stretch costs
+   * nothing however long it is. Anything else takes add().
+   */
+  repeat(eq: number, count: number): void {
+    if (this.bars >= 2 && this.shift === 0 && eq === this.prev && eq > 0 && eq < Infinity) this.bars += count;
+    else for (let k = 0; k < count; k++) this.add(eq);
+  }
+
   stats(): EquityStats {
     return { bars: this.bars, first: this.first, last: this.prev, sum: this.sum, sumSq: this.sumSq, down2x4: this.down2x4, nonPositive: this.nonPositive, maxDd: this.maxDd };
   }
+}
+
+// The simulator's accumulator: one instance for the life of the process, reset by each simulate()
+// (which runs to completion before the next can start). With an instance per call V8 held the map
+// (hidden class) of its fields only weakly: at a full GC with no instance alive the map died, and every
+// optimised function that had it embedded (add, repeat, walk, hold, the loops) was thrown away and
+// compiled again, a few times per 100 evaluations (bench/v8-opt-count.mjs).
+const SHARED = new EquityAcc();
+
+/** The simulator's EquityAcc, emptied; valid until the next call. */
+export function sharedEquityAcc(): EquityAcc {
+  return SHARED.reset();
 }
 
 /** The columns a quiet run reads, and the equity curve it writes (null when the curve is not stored). */
@@ -62,102 +101,79 @@ export interface QuietInput {
   readonly low: Float64Array;
   readonly equity: Float64Array | null;
   /**
-   * [cash, k] of the run (k = pos * units). Passed in memory rather than as arguments: quiet() is not
-   * inlined, and every double argument of a call that is not inlined is boxed in a fresh HeapNumber
-   * (about 40 bytes per call, 45 KB per backtest of the peer workload, and the scavenges with them).
+   * [cash, k] of the run (k = pos * units). Passed in memory rather than as arguments: walk() is not
+   * inlined, and every double argument of a call that is not inlined is boxed in a fresh HeapNumber.
    */
   readonly num: Float64Array;
 }
 
 /**
- * Where simulatePlain gets its signals: stored 0/1 arrays (ArraySignals), or a play's rules evaluated
- * in place (src/engine/play/compile-rules.ts), which saves the separate pass that stores them.
+ * simulatePlain's bars j..end-1 on which no signal can act (the caller found the next signal bit):
+ * each only marks equity, eq = cash + k * close[j] (the general loop's cash + pos * units * close[j],
+ * the same product), and adds it to the stats with EquityAcc.add's arithmetic, inlined. Stops early
+ * at a bar that is not quiet after all: equity at or below zero while in a position, or (checkInf)
+ * an infinite open, high or low. Returns the first bar it did not mark.
  */
-export interface SignalSource {
-  /** The signals at bar s as bits: 1 long entry, 2 short entry, 4 long exit, 8 short exit. */
-  bits(s: number): number;
-  /**
-   * simulatePlain's bars on which nothing happens, from bar j (>= 2) up to at most bar `last`
-   * (exclusive): no signal at the bar before (unless `bust`: then signals are ignored), no infinite
-   * open/high/low while in a position (`checkInf`), equity above zero while in a position. Such a bar
-   * only marks equity: eq = cash + k * close[j], k = pos * units (the general loop's
-   * cash + pos * units * close[j], the same product), cash and k read from x.num. Returns the first
-   * bar that is not quiet.
-   */
-  quiet(acc: EquityAcc, x: QuietInput, j: number, last: number, inPosition: boolean, bust: boolean, checkInf: boolean): number;
+export function walk(acc: EquityAcc, x: QuietInput, j: number, end: number, inPosition: boolean, checkInf: boolean): number {
+  if (x.equity !== null || checkInf || !inPosition) return walkChecked(acc, x, j, end, inPosition, checkInf);
+  const close = x.close;
+  const cash = x.num[0];
+  const k = x.num[1];
+  let prev = acc.prev;
+  const shift = acc.shift;
+  let sum = acc.sum;
+  let sumSq = acc.sumSq;
+  let down2x4 = acc.down2x4;
+  let nonPositive = acc.nonPositive;
+  let peak = acc.peak;
+  let floor = acc.floor;
+  let maxDd = acc.maxDd;
+  const start = j;
+  for (; j < end; j++) {
+    const eq = cash + k * close[j];
+    if (eq <= 0) break;
+    const q = eq / prev;
+    prev = eq;
+    const r = q - 1;
+    const d = r - shift;
+    sum += d;
+    sumSq += d * d;
+    const neg = r - Math.abs(r);
+    down2x4 += neg * neg;
+    nonPositive += q <= 0 ? 1 : 0;
+    if (eq > peak) {
+      peak = eq;
+      floor = eq > 0 && eq < Infinity ? eq : Infinity;
+    } else if (!(eq >= floor)) {
+      const dd = 1 - eq / peak;
+      if (dd > maxDd) maxDd = dd;
+      if (eq < floor && peak > 0 && peak < Infinity) floor = eq;
+    }
+  }
+  acc.bars += j - start;
+  acc.prev = prev;
+  acc.sum = sum;
+  acc.sumSq = sumSq;
+  acc.down2x4 = down2x4;
+  acc.nonPositive = nonPositive;
+  acc.peak = peak;
+  acc.floor = floor;
+  acc.maxDd = maxDd;
+  return j;
 }
 
-/** Signals stored as 0/1 arrays (simulate()'s contract). */
-export class ArraySignals implements SignalSource {
-  private readonly longEntry: Uint8Array;
-  private readonly shortEntry: Uint8Array;
-  private readonly longExit: Uint8Array | null;
-  private readonly shortExit: Uint8Array | null;
-
-  constructor(signals: Signals) {
-    this.longEntry = signals.longEntry;
-    this.shortEntry = signals.shortEntry;
-    this.longExit = signals.longExit ?? null;
-    this.shortExit = signals.shortExit ?? null;
+// The rare cases (a stored curve, infinite prices, flat with prices that are not all finite) apart:
+// sharing one function with the loop above made that loop slower (more live values than registers).
+function walkChecked(acc: EquityAcc, x: QuietInput, j: number, end: number, inPosition: boolean, checkInf: boolean): number {
+  const { close, open, high, low, equity } = x;
+  const cash = x.num[0];
+  const k = x.num[1];
+  for (; j < end; j++) {
+    if (checkInf && (open[j] === Infinity || open[j] === -Infinity || high[j] === Infinity || low[j] === -Infinity)) break;
+    const eq = cash + k * close[j];
+    if (inPosition && eq <= 0) break;
+    if (equity !== null) equity[j] = eq;
+    acc.add(eq);
   }
-
-  bits(s: number): number {
-    return (
-      (this.longEntry[s] !== 0 ? 1 : 0) | (this.shortEntry[s] !== 0 ? 2 : 0) |
-      (this.longExit !== null && this.longExit[s] !== 0 ? 4 : 0) | (this.shortExit !== null && this.shortExit[s] !== 0 ? 8 : 0)
-    );
-  }
-
-  quiet(acc: EquityAcc, x: QuietInput, j: number, last: number, inPosition: boolean, bust: boolean, checkInf: boolean): number {
-    const { close, open, high, low, equity } = x;
-    const cash = x.num[0];
-    const k = x.num[1];
-    const { longEntry, shortEntry, longExit, shortExit } = this;
-    let prev = acc.prev;
-    const shift = acc.shift;
-    let sum = acc.sum;
-    let sumSq = acc.sumSq;
-    let down2x4 = acc.down2x4;
-    let nonPositive = acc.nonPositive;
-    let peak = acc.peak;
-    let floor = acc.floor;
-    let maxDd = acc.maxDd;
-    const start = j;
-    for (; j < last; j++) {
-      const s = j - 1;
-      if (!bust && (longEntry[s] !== 0 || shortEntry[s] !== 0 || (longExit !== null && longExit[s] !== 0) || (shortExit !== null && shortExit[s] !== 0))) break;
-      if (checkInf && (open[j] === Infinity || open[j] === -Infinity || high[j] === Infinity || low[j] === -Infinity)) break;
-      const eq = cash + k * close[j];
-      if (inPosition && eq <= 0) break;
-      if (equity !== null) equity[j] = eq;
-      // equityStats' arithmetic, as in EquityAcc.add (compile-rules.ts generates the same lines).
-      const q = eq / prev;
-      prev = eq;
-      const r = q - 1;
-      const d = r - shift;
-      sum += d;
-      sumSq += d * d;
-      const neg = r - Math.abs(r);
-      down2x4 += neg * neg;
-      nonPositive += q <= 0 ? 1 : 0;
-      if (eq > peak) {
-        peak = eq;
-        floor = eq > 0 && eq < Infinity ? eq : Infinity;
-      } else if (!(eq >= floor)) {
-        const dd = 1 - eq / peak;
-        if (dd > maxDd) maxDd = dd;
-        if (eq < floor && peak > 0 && peak < Infinity) floor = eq;
-      }
-    }
-    acc.bars += j - start;
-    acc.prev = prev;
-    acc.sum = sum;
-    acc.sumSq = sumSq;
-    acc.down2x4 = down2x4;
-    acc.nonPositive = nonPositive;
-    acc.peak = peak;
-    acc.floor = floor;
-    acc.maxDd = maxDd;
-    return j;
-  }
+  return j;
 }

@@ -2,28 +2,30 @@ import type { Feed } from '../types.js';
 import { ExitReason, OrderStatus, type SimConfig, type SimResult } from './types.js';
 import { positionUnits } from './sizing.js';
 import { TradeBuffer, RejectBuffer, type SimScratch } from './trades.js';
-import { EquityAcc, type QuietInput, type SignalSource } from './equity-run.js';
+import { sharedEquityAcc, walk, type QuietInput } from './equity-run.js';
+import { allFinite, bitsAt, nextSetBit, noInfinity, type MaskSignals } from './bits.js';
 
 /**
  * simulate() for plays without stop-loss, take-profit, trailing stop or time stop: the same rules and
  * the same arithmetic, in the same order, as the general loop in simulate.ts (a test runs both on
- * random inputs and compares every number bit for bit). Only the bar loop is shaped for speed: runs of
- * bars on which nothing can happen (no signal at the bar before, not the last bar, no liquidation)
- * only mark equity and go through the signal source's quiet() (equity-run.ts), a tight loop with the
- * position fixed; every other bar takes the complete step below. The signals come as a SignalSource:
- * stored arrays (simulate()) or a play's rules evaluated in place (simulateSource()).
+ * random inputs and compares every number bit for bit). Only the bar loop is shaped for speed: a bar
+ * takes the complete step below only when something may happen on it (a signal bit at the bar before,
+ * the first two bars, the last bar); the bars in between are found by scanning the signal bitsets a
+ * word at a time (nextSetBit) and only mark equity. Flat, they change nothing but the bar count
+ * (EquityAcc.repeat) when the close is finite; in a position they run walk() (equity-run.ts), a tight
+ * loop that stops early at a liquidation. When flat only entries can act, so exit bits are not looked
+ * for.
  *
  * Without stops the general loop's stop and target sit at -/+Infinity, so its per-bar exit check
  * can fire only on an infinite open, high or low; such bars take the complete step, which keeps that
  * check (stopExit). Whether a feed has such prices at all is scanned once per range and remembered
- * (noInfinity): reading three more price columns per bar was much of the loop's time (on this 2-core
- * machine a column beyond L1 costs about 2 ns per bar to stream).
+ * (noInfinity).
  *
- * The equity curve's sums (EquityStats) are accumulated on the way, so the GA's leanMetrics needs no
- * second pass over the curve, and with a scratch whose keepEquity is false the curve is not stored
- * at all. Inputs are validated by the caller.
+ * The equity curve's sums (EquityStats) are accumulated on the way, so the metrics need no second
+ * pass over the curve, and with a scratch whose keepEquity is false the curve is not stored at all.
+ * Inputs are validated by the caller.
  */
-export function simulatePlain(feed: Feed, signals: SignalSource, config: SimConfig, scratch?: SimScratch): SimResult {
+export function simulatePlain(feed: Feed, signals: MaskSignals, config: SimConfig, scratch?: SimScratch): SimResult {
   const n = feed.length;
   const last = n - 1;
   const open = feed.open;
@@ -39,6 +41,13 @@ export function simulatePlain(feed: Feed, signals: SignalSource, config: SimConf
   const endAtOpen = config.endOfDataFill === 'open';
   // Without an infinite open, high or low the stop check below can never fire: skip its three loads.
   const finite = noInfinity(open, n) && noInfinity(high, n) && noInfinity(low, n);
+  const closeFinite = allFinite(close, n);
+  const off = signals.offset;
+  const le = signals.longEntry;
+  const se = signals.shortEntry;
+  // Flat, only an entry bit can act; in a position an exit bit too (scanned as a second pair).
+  const lx = signals.longExit;
+  const sx = signals.shortExit;
 
   const keep = scratch === undefined || scratch.keepEquity;
   const equity = scratch === undefined ? new Float64Array(n) : scratch.equity(keep ? n : 0);
@@ -55,23 +64,42 @@ export function simulatePlain(feed: Feed, signals: SignalSource, config: SimConf
   let entryFee = 0;
   let bust = false;
   let lastPos = 0;
-  const acc = new EquityAcc();
+  const acc = sharedEquityAcc();
   const num = new Float64Array(2);
   const x: QuietInput = { close, open, high, low, equity: keep ? equity : null, num };
 
   for (let j = 0; j < n; j++) {
-    // Bars 0 and 1, the last bar and every bar where something may happen take the complete step;
-    // the runs of bars in between, where nothing can, go through signals.quiet().
+    // Bars 0 and 1, the last bar and every bar after a signal take the complete step; the runs of
+    // bars in between, where nothing can happen, only mark equity.
     if (j >= 2 && j < last) {
-      num[0] = cash;
-      num[1] = pos * units;
-      j = signals.quiet(acc, x, j, last, pos !== 0, bust, !finite && pos !== 0);
+      // The next bar whose signal bar (the one before) has a bit that can act; bust ignores signals.
+      let e = last;
+      if (!bust) {
+        const from = j - 1 + off;
+        const to = last - 1 + off;
+        let sig = nextSetBit(le, se, from, to);
+        if (pos !== 0 && lx !== null) sig = nextSetBit(lx, sx, from, sig);
+        else if (pos !== 0 && sx !== null) sig = nextSetBit(sx, null, from, sig);
+        e = sig - off + 1;
+      }
+      if (e > j) {
+        if (pos === 0 && closeFinite && cash > 0) {
+          // Flat: eq = cash + 0 * close[j] = cash on every bar.
+          if (keep) equity.fill(cash, j, e);
+          acc.repeat(cash, e - j);
+          j = e;
+        } else {
+          num[0] = cash;
+          num[1] = pos * units;
+          j = walk(acc, x, j, e, pos !== 0, !finite && pos !== 0);
+        }
+      }
     }
     const s = j - 1;
     // The complete step: the general loop's bar, without the stop rules.
     let eq: number;
     if (j > 0 && !bust) {
-      const bits = signals.bits(s);
+      const bits = bitsAt(signals, s);
       const le = (bits & 1) !== 0;
       const se = (bits & 2) !== 0;
       let exitReason = -1;
@@ -158,7 +186,7 @@ export function simulatePlain(feed: Feed, signals: SignalSource, config: SimConf
       eq = cash;
       if (eq <= 0) bust = true;
     }
-    if (j === last && !bust && wouldOpen(signals.bits(j), lastPos, config)) rejects.push(j, OrderStatus.RejectedNoNextBar);
+    if (j === last && !bust && wouldOpen(bitsAt(signals, j), lastPos, config)) rejects.push(j, OrderStatus.RejectedNoNextBar);
 
     if (keep) equity[j] = eq;
     acc.add(eq);
@@ -198,7 +226,7 @@ function stopReason(pos: number, o: number, h: number, l: number): number {
   return hitStop ? ExitReason.StopLoss : ExitReason.TakeProfit;
 }
 
-/** Whether the last bar's signals (SignalSource bits) ask to open a position (entry or reversal), which has no next open to fill at. */
+/** Whether the last bar's signals (bitsAt bits) ask to open a position (entry or reversal), which has no next open to fill at. */
 export function wouldOpen(bits: number, pos: number, config: SimConfig): boolean {
   const le = (bits & 1) !== 0;
   const se = (bits & 2) !== 0;
@@ -208,22 +236,3 @@ export function wouldOpen(bits: number, pos: number, config: SimConfig): boolean
   return pos === 1 ? se && config.allowShort : le && config.allowLong;
 }
 
-// Per memory block, per offset, per length: whether that range of a price column holds no +/-Infinity.
-// Keyed by the bytes, not the array object, because the GA slices fresh views of the same columns for
-// every evaluation (numbers as keys: no string built per call). Sound because feeds are never written
-// (the engine's rule for every caller).
-const FINITE = new WeakMap<ArrayBufferLike, Map<number, Map<number, boolean>>>();
-
-function noInfinity(a: Float64Array, n: number): boolean {
-  let perBuffer = FINITE.get(a.buffer);
-  if (perBuffer === undefined) FINITE.set(a.buffer, (perBuffer = new Map()));
-  let perOffset = perBuffer.get(a.byteOffset);
-  if (perOffset === undefined) perBuffer.set(a.byteOffset, (perOffset = new Map()));
-  let v = perOffset.get(n);
-  if (v === undefined) {
-    v = true;
-    for (let i = 0; i < n; i++) if (a[i] === Infinity || a[i] === -Infinity) v = false;
-    perOffset.set(n, v);
-  }
-  return v;
-}

@@ -3,8 +3,10 @@ import { ExitReason, OrderStatus, type SimConfig, type SimResult, type Signals, 
 import { positionUnits, NO_STOP_DISTANCE } from './sizing.js';
 import { TradeBuffer, RejectBuffer, type SimScratch } from './trades.js';
 import { simulatePlain, wouldOpen } from './simulate-plain.js';
-import { ArraySignals, EquityAcc, type SignalSource } from './equity-run.js';
-import { validateSimConfig, validateSimInput } from './validate.js';
+import { sharedEquityAcc, walk, type QuietInput } from './equity-run.js';
+import { allFinite, bitAt, bitsAt, isMaskSignals, nextSetBit, noInfinity, packSignals, type MaskSignals } from './bits.js';
+import { hold, H_ABS, H_CASH, H_EXT, H_K, H_PCT, H_STOP, H_TARGET, type HoldInput } from './hold.js';
+import { validateSimInput } from './validate.js';
 
 const NONE = 0;
 const PCT = 1;
@@ -34,13 +36,16 @@ const kindOf = (s: StopSpec | undefined): number => (s === undefined ? NONE : s.
  * the loop. Stop distances in ATR multiples use atr[i] of the signal bar i.
  *
  * Plays without stops or time stop run through simulatePlain (simulate-plain.ts), the same rules in a
- * loop shaped for that case. With `scratch` the result's arrays are the scratch's buffers, valid until
- * its next use (for callers that only read the figures, like the GA's evaluator).
+ * loop shaped for that case. Signals come as 0/1 bytes (Signals) or as the bitsets the rule kernels
+ * produce (MaskSignals, src/engine/sim/bits.ts); both loops read bitsets. With `scratch` the result's
+ * arrays are the scratch's buffers, valid until its next use (for callers that only read the figures,
+ * like the GA's evaluator).
  */
-export function simulate(feed: Feed, signals: Signals, config: SimConfig, atr?: Float64Array, scratch?: SimScratch): SimResult {
+export function simulate(feed: Feed, signals: Signals | MaskSignals, config: SimConfig, atr?: Float64Array, scratch?: SimScratch): SimResult {
   validateSimInput(feed, signals, config, atr);
-  if (isPlain(config)) return simulatePlain(feed, new ArraySignals(signals), config, scratch);
-  return generalLoop(feed, signals, config, atr, scratch);
+  const masks = isMaskSignals(signals) ? signals : packSignals(signals);
+  if (isPlain(config)) return simulatePlain(feed, masks, config, scratch);
+  return generalLoop(feed, masks, config, atr, scratch);
 }
 
 /** Whether simulate() runs `config` through the plain loop (no stops, no time stop). */
@@ -49,23 +54,13 @@ export function isPlain(config: SimConfig): boolean {
   return ex.stopLoss === undefined && ex.takeProfit === undefined && ex.trailingStop === undefined && ex.timeStopBars === undefined;
 }
 
-/**
- * simulate() with the signals given as a SignalSource (a play's rules evaluated in place, see
- * src/engine/play/rule-source.ts) instead of stored arrays; plays without stops only.
- */
-export function simulateSource(feed: Feed, signals: SignalSource, config: SimConfig, scratch?: SimScratch): SimResult {
-  validateSimConfig(feed, config, undefined);
-  if (!isPlain(config)) throw new Error('internal: simulateSource is for plays without stops or time stop');
-  return simulatePlain(feed, signals, config, scratch);
-}
-
 /** simulate() always through the general loop (tests compare it with the specialised one). */
-export function simulateGeneral(feed: Feed, signals: Signals, config: SimConfig, atr?: Float64Array, scratch?: SimScratch): SimResult {
+export function simulateGeneral(feed: Feed, signals: Signals | MaskSignals, config: SimConfig, atr?: Float64Array, scratch?: SimScratch): SimResult {
   validateSimInput(feed, signals, config, atr);
-  return generalLoop(feed, signals, config, atr, scratch);
+  return generalLoop(feed, isMaskSignals(signals) ? signals : packSignals(signals), config, atr, scratch);
 }
 
-function generalLoop(feed: Feed, signals: Signals, config: SimConfig, atr: Float64Array | undefined, scratch: SimScratch | undefined): SimResult {
+function generalLoop(feed: Feed, signals: MaskSignals, config: SimConfig, atr: Float64Array | undefined, scratch: SimScratch | undefined): SimResult {
   const n = feed.length;
   const open = feed.open;
   const high = feed.high;
@@ -73,8 +68,10 @@ function generalLoop(feed: Feed, signals: Signals, config: SimConfig, atr: Float
   const close = feed.close;
   const longEntry = signals.longEntry;
   const shortEntry = signals.shortEntry;
-  const longExit = signals.longExit ?? null;
-  const shortExit = signals.shortExit ?? null;
+  const longExit = signals.longExit;
+  const shortExit = signals.shortExit;
+  const off = signals.offset;
+  const closeFinite = allFinite(close, n);
   const feeRate = config.feeBps / 1e4;
   const slip = config.slippageBps / 1e4;
   const sizing = config.sizing;
@@ -95,10 +92,10 @@ function generalLoop(feed: Feed, signals: Signals, config: SimConfig, atr: Float
   // on an infinite open, high or low; skipping them is then exact and saves most of a held bar's work.
   const hasStops = slKind !== NONE || tpKind !== NONE || trKind !== NONE;
 
-  // With a scratch (the GA's evaluator) the curve's sums are accumulated on the way, and the curve
-  // is stored only if the scratch asks for it: leanMetrics then needs no pass over it.
+  // The curve's sums are accumulated on the way, so the metrics need no pass over it for them; with
+  // a scratch the curve is stored only if the scratch asks for it.
   const keep = scratch === undefined || scratch.keepEquity;
-  const acc = scratch === undefined ? null : new EquityAcc();
+  const acc = sharedEquityAcc();
   const equity = scratch === undefined ? new Float64Array(n) : scratch.equity(keep ? n : 0);
   const trades = scratch === undefined ? new TradeBuffer(64) : scratch.trades;
   const rejects = scratch === undefined ? new RejectBuffer(16) : scratch.rejects;
@@ -118,25 +115,62 @@ function generalLoop(feed: Feed, signals: Signals, config: SimConfig, atr: Float
   let trailExt = 0; // best price so far (long: highest, short: lowest)
   let bust = false;
   let lastPos = 0; // position held at the last bar's close, before the end-of-data close
+  const num = new Float64Array(7);
+  const held: HoldInput = { open, high, low, close, equity: keep ? equity : null, num };
+  const finite = hasStops || (noInfinity(open, n) && noInfinity(high, n) && noInfinity(low, n));
 
   for (let j = 0; j < n; j++) {
+    // Bars where no signal and no time stop can act are found by scanning the signal bitsets; flat,
+    // they change nothing (eq = cash + 0 * close[j] = cash): the curve is filled and the stats only
+    // count them; in a position, hold() (or walk() without stops) runs the stop tests and the equity
+    // mark and returns at the first bar where something happens, which takes the complete step.
+    if (!bust && j > 0 && j < n - 1) {
+      if (pos === 0) {
+        const e = closeFinite && cash > 0 ? nextSetBit(longEntry, shortEntry, j - 1 + off, n - 2 + off) - off + 1 : j;
+        if (e > j) {
+          if (keep) equity.fill(cash, j, e);
+          acc.repeat(cash, e - j);
+          j = e;
+        }
+      } else {
+        const to = n - 2 + off;
+        let sig = nextSetBit(longEntry, shortEntry, j - 1 + off, to);
+        if (longExit !== null) sig = nextSetBit(longExit, shortExit, j - 1 + off, sig);
+        else if (shortExit !== null) sig = nextSetBit(shortExit, null, j - 1 + off, sig);
+        let e = sig - off + 1;
+        if (timeStop > 0 && entryBar + timeStop < e) e = entryBar + timeStop;
+        if (e > j) {
+          num[H_CASH] = cash;
+          num[H_K] = pos * units;
+          if (hasStops) {
+            num[H_STOP] = stopPx;
+            num[H_TARGET] = targetPx;
+            num[H_EXT] = trailExt;
+            num[H_PCT] = trailPct;
+            num[H_ABS] = trailAbs;
+            j = hold(acc, held, j, e, pos, trKind !== NONE);
+            trailExt = num[H_EXT];
+          } else j = walk(acc, held, j, e, true, !finite);
+        }
+      }
+    }
     if (j > 0 && !bust) {
       const s = j - 1;
-      const le = longEntry[s] !== 0;
-      const se = shortEntry[s] !== 0;
+      const le = bitAt(longEntry, s + off) !== 0;
+      const se = bitAt(shortEntry, s + off) !== 0;
       let exitReason = -1;
       let enterDir = 0;
       if (pos === 1) {
         if (onOpposite && se && !le) {
           exitReason = ExitReason.Opposite;
           if (allowShort) enterDir = -1;
-        } else if (longExit !== null && longExit[s] !== 0) exitReason = ExitReason.Signal;
+        } else if (longExit !== null && bitAt(longExit, s + off) !== 0) exitReason = ExitReason.Signal;
         else if (timeStop > 0 && j - entryBar >= timeStop) exitReason = ExitReason.TimeStop;
       } else if (pos === -1) {
         if (onOpposite && le && !se) {
           exitReason = ExitReason.Opposite;
           if (allowLong) enterDir = 1;
-        } else if (shortExit !== null && shortExit[s] !== 0) exitReason = ExitReason.Signal;
+        } else if (shortExit !== null && bitAt(shortExit, s + off) !== 0) exitReason = ExitReason.Signal;
         else if (timeStop > 0 && j - entryBar >= timeStop) exitReason = ExitReason.TimeStop;
       } else if (le !== se) {
         if (le && allowLong) enterDir = 1;
@@ -265,9 +299,9 @@ function generalLoop(feed: Feed, signals: Signals, config: SimConfig, atr: Float
       if (eq <= 0) bust = true;
     }
     if (keep) equity[j] = eq;
-    if (acc !== null) acc.add(eq);
+    acc.add(eq);
     // Inside the loop on purpose: a compare after a hot loop made V8 deoptimise its OSR code on every call.
-    if (j === n - 1 && !bust && wouldOpen(bitsAt(signals, j), lastPos, config)) rejects.push(j, OrderStatus.RejectedNoNextBar);
+    if (j === n - 1 && !bust && wouldOpen(bitsAt(signals, j) & 3, lastPos, config)) rejects.push(j, OrderStatus.RejectedNoNextBar);
   }
 
   return {
@@ -276,10 +310,6 @@ function generalLoop(feed: Feed, signals: Signals, config: SimConfig, atr: Float
     rejectedBar: rejects.bar,
     rejectedStatus: rejects.status,
     rejectedCount: rejects.count,
-    equityStats: acc?.stats(),
+    equityStats: acc.stats(),
   };
-}
-
-function bitsAt(signals: Signals, i: number): number {
-  return (signals.longEntry[i] !== 0 ? 1 : 0) | (signals.shortEntry[i] !== 0 ? 2 : 0);
 }

@@ -96,8 +96,8 @@ export interface SimResult {
   readonly rejectedStatus: Uint8Array;
   readonly rejectedCount: number;
   /**
-   * The equity curve's return and drawdown sums, accumulated while simulating (always for plays
-   * without stops, and with a scratch for the others). With a scratch whose keepEquity is false,
+   * The equity curve's return and drawdown sums, accumulated while simulating (simulate() always
+   * sets them; computeMetrics and leanMetrics use them). With a scratch whose keepEquity is false,
    * `equity` is empty and these are all that is left of the curve: enough for leanMetrics, not for
    * computeMetrics.
    */

@@ -1,6 +1,7 @@
 import { ForgeError } from '../errors.js';
 import type { Feed } from '../types.js';
 import type { SimConfig, Signals, StopSpec } from './types.js';
+import { isMaskSignals, type MaskSignals } from './bits.js';
 
 function bad(field: string, message: string, fix: string): never {
   throw new ForgeError(`${field}: ${message}`, fix, 'E_SIM_CONFIG');
@@ -20,17 +21,22 @@ function checkStop(field: string, spec: StopSpec | undefined): boolean {
 }
 
 /** Checks made once per run, outside the bar loop: everything the loop assumes. */
-export function validateSimInput(feed: Feed, signals: Signals, config: SimConfig, atr: Float64Array | undefined): void {
+export function validateSimInput(feed: Feed, signals: Signals | MaskSignals, config: SimConfig, atr: Float64Array | undefined): void {
   const n = feed.length;
   for (const key of ['longEntry', 'shortEntry', 'longExit', 'shortExit'] as const) {
-    const a = signals[key];
-    if (a !== undefined && a.length !== n) bad(`signals.${key}`, `has ${a.length} values for a feed of ${n} bars`, 'compute signals over the same feed');
+    if (isMaskSignals(signals)) {
+      const a = signals[key];
+      const bars = signals.offset + n;
+      if (a !== null && !(signals.offset >= 0 && a.length * 32 >= bars)) bad(`signals.${key}`, `has bits for ${a.length * 32} bars, ${bars} needed`, 'compute signals over the same feed');
+    } else {
+      const a = signals[key];
+      if (a !== undefined && a.length !== n) bad(`signals.${key}`, `has ${a.length} values for a feed of ${n} bars`, 'compute signals over the same feed');
+    }
   }
   validateSimConfig(feed, config, atr);
 }
 
-/** validateSimInput without the signals (for signals evaluated in place, see simulateSource). */
-export function validateSimConfig(feed: Feed, config: SimConfig, atr: Float64Array | undefined): void {
+function validateSimConfig(feed: Feed, config: SimConfig, atr: Float64Array | undefined): void {
   const n = feed.length;
   if (!(config.cash > 0) || !Number.isFinite(config.cash)) bad('cash', `${config.cash} is not a positive amount`, 'give starting cash, e.g. --cash 10000');
   if (!(config.feeBps >= 0)) bad('feeBps', `${config.feeBps} is not a fee`, 'give basis points >= 0, e.g. 10 for 0.1 %');

@@ -1,11 +1,10 @@
-import { sliceFeed, sliceSignals } from '../../engine/feeds.js';
+import { sliceFeed } from '../../engine/feeds.js';
 import { leanMetrics, type MetricRecord } from '../../engine/metrics/lean.js';
-import { RuleBuffers } from '../../engine/play/compile-rules.js';
-import { RuleSignals } from '../../engine/play/rule-source.js';
-import { bindPlayRules } from '../../engine/play/signals.js';
+import { MaskBuffers } from '../../engine/play/mask-rules.js';
 import { compileSignals, parsePlay, playWarmup, resolvePlay, simConfigOf, type Play, type PlaySpace } from '../../engine/play/index.js';
 import type { FeatureCache } from '../../engine/play/features.js';
-import { isPlain, simulate, simulateSource } from '../../engine/sim/simulate.js';
+import { shiftMasks } from '../../engine/sim/bits.js';
+import { simulate } from '../../engine/sim/simulate.js';
 import { SimScratch } from '../../engine/sim/trades.js';
 import type { Feed } from '../../engine/types.js';
 import { FAILED_FITNESS, fitnessOf, type FitnessSpec } from '../fitness.js';
@@ -92,11 +91,11 @@ type Ranges = Pick<EvalJob, 'inSample' | 'outOfSample'>;
 
 /**
  * Buffers one dataset's evaluations reuse (an evaluator runs one evaluation at a time, and nothing of
- * a backtest but its MetricRecord leaves backtestRanges): the signal arrays and the simulator's
+ * a backtest but its MetricRecord leaves backtestRanges): the signal bitsets and the simulator's
  * trade buffers. The equity curve is not stored at all: leanMetrics needs only its sums.
  */
 class Scratch {
-  readonly rules = new RuleBuffers();
+  readonly rules = new MaskBuffers();
   readonly sim = new SimScratch();
   constructor() {
     this.sim.keepEquity = false;
@@ -104,15 +103,12 @@ class Scratch {
 }
 
 /**
- * In- and out-of-sample figures of one play on one dataset: signals once over all of it, then each
- * range simulated. Plays without stops have their rules evaluated inside the simulator's loop
- * (bindPlayRules + simulateSource: one pass, no stored signals); the others store the signals once.
+ * In- and out-of-sample figures of one play on one dataset: signal bitsets once over all of it (the
+ * fixed rule kernels, no code generated per play), then each range simulated reading them in place.
  */
 function backtestRanges(play: Play, feeds: Readonly<Record<string, Feed>>, cache: FeatureCache, cash: number, ranges: Ranges, scratch: Scratch) {
   const config = simConfigOf(play, cash);
-  const bound = isPlain(config) ? bindPlayRules(play, feeds, cache) : undefined;
-  const rules = bound?.rules;
-  const { feed, signals, atr } = rules === undefined ? compileSignals(play, feeds, cache, scratch.rules) : { feed: bound!.feed, signals: undefined, atr: undefined };
+  const { feed, masks, atr } = compileSignals(play, feeds, cache, scratch.rules);
   const warmup = playWarmup(play);
   // Indicators are computed over all the data, so a range that starts after the warm-up is warm
   // from its first bar; buy-and-hold starts where the play could first trade.
@@ -121,10 +117,7 @@ function backtestRanges(play: Play, feeds: Readonly<Record<string, Feed>>, cache
     const end = barAt(feed.time, to);
     if (end - start < 2) return null;
     const f = start === 0 && end === feed.length ? feed : sliceFeed(feed, start, end);
-    const result =
-      signals === undefined
-        ? simulateSource(f, new RuleSignals(rules!, start), config, scratch.sim)
-        : simulate(f, sliceSignals(signals, start, end), config, atr?.subarray(start, end), scratch.sim);
+    const result = simulate(f, shiftMasks(masks, start), config, atr?.subarray(start, end), scratch.sim);
     return leanMetrics(f, result, config, { firstBar: Math.min(Math.max(0, warmup - start), f.length - 1) });
   };
   const inSample = part(ranges.inSample);

@@ -10,6 +10,12 @@ import type { SlabViews } from './feature-slab.js';
  */
 export class SlabFeatureCache implements CountingCache {
   private readonly table = new Map<string, Float64Array[]>();
+  /**
+   * Each feature's views, kept while it keeps its slots. A slot handed to another feature gets new
+   * view objects: caches downstream (the rule kernels' leaf bitsets) key on array identity, so one
+   * view object must only ever show one feature's values.
+   */
+  private readonly known = new Map<string, { slots: readonly number[]; cols: Float64Array[] }>();
   private readonly local: LruFeatureCache;
   hits = 0;
   /** Features this worker had to compute itself (resampled feeds not counted). */
@@ -26,7 +32,14 @@ export class SlabFeatureCache implements CountingCache {
   bind(entries: readonly (readonly [string, readonly number[]])[]): void {
     this.table.clear();
     if (this.views === null) return;
-    for (const [key, slots] of entries) this.table.set(key, this.views.columns(slots));
+    for (const [key, slots] of entries) {
+      let k = this.known.get(key);
+      if (k === undefined || k.slots.length !== slots.length || k.slots.some((s, i) => s !== slots[i])) {
+        k = { slots: [...slots], cols: this.views.fresh(slots) };
+        this.known.set(key, k);
+      }
+      this.table.set(key, k.cols);
+    }
   }
 
   get(key: string): Float64Array[] | undefined {

@@ -1,4 +1,5 @@
-import { sliceFeed, sliceSignals } from '../../engine/feeds.js';
+import { sliceFeed } from '../../engine/feeds.js';
+import { shiftMasks } from '../../engine/sim/bits.js';
 import { computeMetrics, type Metrics } from '../../engine/metrics/metrics.js';
 import { compileSignals, playWarmup, resolvePlay, simConfigOf, type Play } from '../../engine/play/index.js';
 import { simulate } from '../../engine/sim/simulate.js';
@@ -31,7 +32,7 @@ export interface RunOverrides {
 /** Runs the play on the context's in-sample range. Throws (a guard turns that into its error) when the play cannot run. */
 export function runInSample(ctx: PlayContext, o: RunOverrides = {}): RangeRun {
   const play = resolvePlay(ctx.space, o.genome ?? ctx.genome);
-  const { feed, signals, atr } = compileSignals(play, ctx.feeds, ctx.cache);
+  const { feed, masks, atr } = compileSignals(play, ctx.feeds, ctx.cache);
   const base = simConfigOf(play, ctx.cash);
   const m = o.costMultiplier ?? 1;
   const config: SimConfig = o.costs ? { ...base, ...o.costs } : { ...base, feeBps: base.feeBps * m, slippageBps: base.slippageBps * m };
@@ -39,7 +40,7 @@ export function runInSample(ctx: PlayContext, o: RunOverrides = {}): RangeRun {
   const end = barAt(feed.time, ctx.inSample[1]);
   if (end - start < 2) throw new Error(`the in-sample range holds fewer than 2 ${feed.tf} bars`);
   const f = sliceFeed(feed, start, end);
-  const result = simulate(f, sliceSignals(signals, start, end), config, atr?.subarray(start, end));
+  const result = simulate(f, shiftMasks(masks, start), config, atr?.subarray(start, end));
   const warmup = playWarmup(play);
   const metrics = computeMetrics(f, result, config, { firstBar: Math.min(Math.max(0, warmup - start), f.length - 1) });
   return { play, feed: f, result, metrics, config };

@@ -1,6 +1,7 @@
 import { sliceFeed } from '../../engine/feeds.js';
 import { drawdownStats } from '../../engine/metrics/drawdown.js';
 import { compileSignals, resolvePlay, simConfigOf, type PlaySpace } from '../../engine/play/index.js';
+import { shiftMasks } from '../../engine/sim/bits.js';
 import { simulate } from '../../engine/sim/simulate.js';
 import type { Feed } from '../../engine/types.js';
 import { barAt } from '../eval/ranges.js';
@@ -39,17 +40,11 @@ export interface StitchedSummary {
 /** One window's test-range equity on `cash` (unscaled). */
 export function testEquity(space: PlaySpace, genome: readonly number[], feeds: Readonly<Record<string, Feed>>, cash: number, test: Range): { time: Float64Array; equity: Float64Array } {
   const play = resolvePlay(space, genome);
-  const { feed, signals, atr } = compileSignals(play, feeds);
+  const { feed, masks, atr } = compileSignals(play, feeds);
   const start = barAt(feed.time, test[0]);
   const end = barAt(feed.time, test[1]);
   const f = sliceFeed(feed, start, end);
-  const cut = (a: Uint8Array | undefined) => a?.subarray(start, end);
-  const result = simulate(
-    f,
-    { longEntry: signals.longEntry.subarray(start, end), shortEntry: signals.shortEntry.subarray(start, end), longExit: cut(signals.longExit), shortExit: cut(signals.shortExit) },
-    simConfigOf(play, cash),
-    atr?.subarray(start, end),
-  );
+  const result = simulate(f, shiftMasks(masks, start), simConfigOf(play, cash), atr?.subarray(start, end));
   return { time: f.time, equity: result.equity };
 }
 

@@ -1,0 +1,205 @@
+// Rule leaves as packed bitsets: bit i of word i >>> 5 is bar i; bits at and beyond the bar count are
+// always 0. A fixed set of kernels replaces the code the rule compiler used to generate per rule
+// shape: the operator is data (a mask of the orderings it accepts: less 1, equal 2, greater 4), so V8
+// optimises these few functions once per process, whatever plays the GA breeds.
+//
+// Every leaf takes a `care` mask and fills `out` with its value on the care bits only (0 elsewhere):
+// all/any/not pass down the bars whose result is still open, which is what && / || short-circuiting
+// did in the generated code. A word with every care bit set runs a dense 32-bar loop, a partial word
+// visits its set bits, an empty word costs one load.
+//
+// Equivalent to evalExpr's compare and crossAbove (expr.ts) on the care bits: a comparison with NaN on
+// either side is false (`!=` included: it is `<` or `>`), crossAbove(a, b) at i is a[i] > b[i] &&
+// a[i-1] <= b[i-1], false at bar 0; bars at or past the shorter array's end are 0 (evalExpr reads
+// them as undefined, which compares false). test/engine/play/masks.test.ts checks this on random trees.
+
+import type { CompareOp } from './types.js';
+
+export const LT = 1;
+export const EQ = 2;
+export const GT = 4;
+export const NE = LT | GT;
+export const OP_MASK: Readonly<Record<CompareOp, number>> = { '<': LT, '<=': LT | EQ, '==': EQ, '>=': GT | EQ, '>': GT, '!=': NE };
+
+/** The operator with its sides swapped: c < a is a > c. */
+export function flipMask(op: number): number {
+  return (op & EQ) | ((op & LT) << 2) | ((op & GT) >>> 2);
+}
+
+export const wordsOf = (n: number): number => (n + 31) >>> 5;
+
+/** x op y, the operator as an ordering mask. */
+export function holds(x: number, y: number, op: number): boolean {
+  return (x < y ? op & LT : x > y ? op & GT : x === y ? op & EQ : 0) !== 0;
+}
+
+/** The care bits of word w that lie below bar m (m = the last bar an operand has, exclusive). */
+function careWord(care: Uint32Array, w: number, m: number): number {
+  const c = care[w] | 0;
+  const rest = m - (w << 5);
+  return rest >= 32 ? c : rest <= 0 ? 0 : c & ((1 << rest) - 1);
+}
+
+/** 32 bars of a op b from bar i (dense): one loop per operator so none tests the operator per bar. */
+function denseAA(a: Float64Array, b: Float64Array, i: number, op: number): number {
+  let r = 0;
+  switch (op) {
+    case LT: for (let k = 0; k < 32; k++) r |= (a[i + k] < b[i + k] ? 1 : 0) << k; break;
+    case GT: for (let k = 0; k < 32; k++) r |= (a[i + k] > b[i + k] ? 1 : 0) << k; break;
+    case LT | EQ: for (let k = 0; k < 32; k++) r |= (a[i + k] <= b[i + k] ? 1 : 0) << k; break;
+    case GT | EQ: for (let k = 0; k < 32; k++) r |= (a[i + k] >= b[i + k] ? 1 : 0) << k; break;
+    case EQ: for (let k = 0; k < 32; k++) r |= (a[i + k] === b[i + k] ? 1 : 0) << k; break;
+    default: for (let k = 0; k < 32; k++) r |= (holds(a[i + k], b[i + k], op) ? 1 : 0) << k;
+  }
+  return r;
+}
+
+function denseAC(a: Float64Array, c: number, i: number, op: number): number {
+  let r = 0;
+  switch (op) {
+    case LT: for (let k = 0; k < 32; k++) r |= (a[i + k] < c ? 1 : 0) << k; break;
+    case GT: for (let k = 0; k < 32; k++) r |= (a[i + k] > c ? 1 : 0) << k; break;
+    case LT | EQ: for (let k = 0; k < 32; k++) r |= (a[i + k] <= c ? 1 : 0) << k; break;
+    case GT | EQ: for (let k = 0; k < 32; k++) r |= (a[i + k] >= c ? 1 : 0) << k; break;
+    case EQ: for (let k = 0; k < 32; k++) r |= (a[i + k] === c ? 1 : 0) << k; break;
+    default: for (let k = 0; k < 32; k++) r |= (holds(a[i + k], c, op) ? 1 : 0) << k;
+  }
+  return r;
+}
+
+/** out = (a op b) on the care bits; a and b arrays. Equivalent to evalExpr's compare(a, op, b). */
+export function compareArrays(a: Float64Array, b: Float64Array, op: number, care: Uint32Array, out: Uint32Array, n: number): void {
+  const m = Math.min(n, a.length, b.length);
+  const words = wordsOf(n);
+  for (let w = 0; w < words; w++) {
+    let c = careWord(care, w, m);
+    if (c === 0) {
+      out[w] = 0;
+      continue;
+    }
+    const base = w << 5;
+    if (c === -1) {
+      out[w] = denseAA(a, b, base, op);
+      continue;
+    }
+    let r = 0;
+    while (c !== 0) {
+      const bit = 31 - Math.clz32(c & -c);
+      if (holds(a[base + bit], b[base + bit], op)) r |= 1 << bit;
+      c &= c - 1;
+    }
+    out[w] = r;
+  }
+}
+
+/** out = (a op k) on the care bits; a an array, k a constant. Equivalent to evalExpr's compare(a, op, k) (k op a: pass flipMask(op)). */
+export function compareConst(a: Float64Array, k: number, op: number, care: Uint32Array, out: Uint32Array, n: number): void {
+  const m = k === k ? Math.min(n, a.length) : 0; // NaN: every operator is false
+  const words = wordsOf(n);
+  for (let w = 0; w < words; w++) {
+    let c = careWord(care, w, m);
+    if (c === 0) {
+      out[w] = 0;
+      continue;
+    }
+    const base = w << 5;
+    if (c === -1) {
+      out[w] = denseAC(a, k, base, op);
+      continue;
+    }
+    let r = 0;
+    while (c !== 0) {
+      const bit = 31 - Math.clz32(c & -c);
+      if (holds(a[base + bit], k, op)) r |= 1 << bit;
+      c &= c - 1;
+    }
+    out[w] = r;
+  }
+}
+
+/** out = care when the constant comparison holds, else 0. Equivalent to evalExpr's compare of two constants. */
+export function constant(value: boolean, care: Uint32Array, out: Uint32Array, n: number): void {
+  const words = wordsOf(n);
+  if (value) for (let w = 0; w < words; w++) out[w] = care[w];
+  else out.fill(0, 0, words);
+}
+
+/**
+ * out = a crosses above b on the care bits (bar i: a[i] > b[i] and a[i-1] <= b[i-1]; never bar 0).
+ * A constant side is an array of one value repeated: pass it as `ka`/`kb` with a or b null.
+ * Equivalent to evalExpr's crossAbove(a, b); cross_below(a, b) is crossAbove(b, a).
+ */
+export function crossAbove(a: Float64Array | null, ka: number, b: Float64Array | null, kb: number, care: Uint32Array, out: Uint32Array, n: number): void {
+  if (a === null && b === null) {
+    out.fill(0, 0, wordsOf(n));
+    return;
+  }
+  if (a !== null && b !== null) return crossArrays(a, b, care, out, n);
+  // One side constant: above(a, k) = a > k after a <= k; above(k, b) = b < k after b >= k.
+  const x = (a ?? b)!;
+  const k = a === null ? ka : kb;
+  const now = a === null ? LT : GT;
+  const before = a === null ? GT | EQ : LT | EQ;
+  const m = Math.min(n, x.length);
+  const words = wordsOf(n);
+  for (let w = 0; w < words; w++) {
+    let c = careWord(care, w, m);
+    const base = w << 5;
+    if (base === 0) c &= ~1;
+    let r = 0;
+    while (c !== 0) {
+      const bit = 31 - Math.clz32(c & -c);
+      const i = base + bit;
+      if (holds(x[i], k, now) && holds(x[i - 1], k, before)) r |= 1 << bit;
+      c &= c - 1;
+    }
+    out[w] = r;
+  }
+}
+
+function crossArrays(a: Float64Array, b: Float64Array, care: Uint32Array, out: Uint32Array, n: number): void {
+  const m = Math.min(n, a.length, b.length);
+  const words = wordsOf(n);
+  for (let w = 0; w < words; w++) {
+    let c = careWord(care, w, m);
+    const base = w << 5;
+    if (base === 0) c &= ~1;
+    if (c === 0) {
+      out[w] = 0;
+      continue;
+    }
+    let r = 0;
+    if (c === -1) {
+      // Dense: (a <= b) of the bar before carried along, so each bar is compared once per side.
+      let prev = a[base - 1] <= b[base - 1] ? 1 : 0;
+      for (let k = 0; k < 32; k++) {
+        const i = base + k;
+        const x = a[i];
+        const y = b[i];
+        r |= (prev & (x > y ? 1 : 0)) << k;
+        prev = x <= y ? 1 : 0;
+      }
+    } else {
+      while (c !== 0) {
+        const bit = 31 - Math.clz32(c & -c);
+        const i = base + bit;
+        if (a[i] > b[i] && a[i - 1] <= b[i - 1]) r |= 1 << bit;
+        c &= c - 1;
+      }
+    }
+    out[w] = r;
+  }
+}
+
+/** All n bars set (the tail of the last word clear). */
+export function fillAll(out: Uint32Array, n: number): void {
+  const words = wordsOf(n);
+  out.fill(-1 >>> 0, 0, words);
+  if ((n & 31) !== 0) out[words - 1] = (1 << (n & 31)) - 1;
+}
+
+/** Whether any of the first `words` words has a bit set. */
+export function anySet(x: Uint32Array, words: number): boolean {
+  for (let w = 0; w < words; w++) if (x[w] !== 0) return true;
+  return false;
+}
