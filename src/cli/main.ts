@@ -8,6 +8,10 @@ import { commands } from './commands/index.js';
 async function main(): Promise<void> {
   const cli = yargs(hideBin(process.argv))
     .scriptName('forge')
+    // A repeated flag overrides the earlier one (`... --seed 7 --seed 8` is seed 8), as in most CLIs;
+    // yargs' default turns it into a list, which the config schemas now refuse instead of coercing
+    // ['7', '8'] to the seed "7,8".
+    .parserConfiguration({ 'duplicate-arguments-array': false })
     .usage('$0 <command> [options]\n\nEvolve trading strategies with a genetic algorithm and test them honestly.')
     .option('home', {
       type: 'string',

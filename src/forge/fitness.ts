@@ -1,4 +1,6 @@
-import { ForgeError, suggestion } from '../engine/errors.js';
+import { checkLayer } from './config/issues.js';
+import { camel, defined, mergeLayers, renameKeys, snake } from './config/merge.js';
+import { choice, int, num, z } from './config/schema.js';
 
 // Fitness turns a backtest's metrics into one number the GA maximises. Constraints (too few trades,
 // too deep a drawdown) are graded penalties below any feasible score, so the search can still climb
@@ -35,18 +37,16 @@ const INFEASIBLE = -100;
 /** Objective values are clipped to +-CAP so one degenerate backtest (a single winning trade: infinite profit factor) cannot dominate. */
 const CAP = 50;
 
+/** The `fitness:` section as YAML spells it; every command's config embeds this one schema. */
+export const FITNESS_SCHEMA = z.strictObject({
+  objective: choice(OBJECTIVES, { says: (v) => `unknown objective '${v}'` }),
+  min_trades: int(0, { fix: 'set min_trades to e.g. 10' }),
+  max_drawdown: num({ gt: 0, max: 1, want: 'a fraction in (0, 1]', fix: 'e.g. 0.5 for 50 %; 1 disables the limit' }),
+});
+
 export function resolveFitness(partial: Partial<FitnessSpec> = {}): FitnessSpec {
-  const f = { ...FITNESS_DEFAULTS, ...Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined)) } as FitnessSpec;
-  if (!OBJECTIVES.includes(f.objective)) {
-    throw new ForgeError(`fitness.objective: unknown objective '${f.objective}'${suggestion(f.objective, OBJECTIVES)}`, `use one of ${OBJECTIVES.join(', ')}`, 'E_FITNESS');
-  }
-  if (!Number.isInteger(f.minTrades) || f.minTrades < 0) {
-    throw new ForgeError(`fitness.min_trades: got ${f.minTrades}, expected an integer >= 0`, 'set min_trades to e.g. 10', 'E_FITNESS');
-  }
-  if (!(f.maxDrawdown > 0 && f.maxDrawdown <= 1)) {
-    throw new ForgeError(`fitness.max_drawdown: got ${f.maxDrawdown}, expected a fraction in (0, 1]`, 'e.g. 0.5 for 50 %; 1 disables the limit', 'E_FITNESS');
-  }
-  return Object.freeze(f);
+  const layer = checkLayer(FITNESS_SCHEMA, renameKeys(defined(partial), snake), { code: 'E_FITNESS', under: 'fitness' });
+  return Object.freeze(mergeLayers(FITNESS_DEFAULTS, renameKeys(layer, camel)) as FitnessSpec);
 }
 
 export function objectiveValue(m: FitnessMetrics, objective: Objective): number {

@@ -36,6 +36,7 @@ interface EvolveArgs {
   'max-wall'?: string;
   'feature-memory'?: string;
   cash?: number;
+  'max-failed-share'?: number;
   top: number;
   home?: string;
   json?: boolean;
@@ -67,6 +68,7 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
       .option('max-wall', { type: 'string', describe: 'Time budget, e.g. 8h; the run pauses resumable when it is spent' })
       .option('feature-memory', { type: 'string', describe: 'Budget of the shared feature store, e.g. 512MB or 2GB (default: a quarter of free memory, 64 MB-1 GB); never changes results' })
       .option('cash', { type: 'number', describe: 'Starting cash (default 10000)' })
+      .option('max-failed-share', { type: 'number', describe: 'Stop (exit 1, resumable) at a generation where this share of the evaluations failed (default 1: only when all fail)' })
       .option('top', { type: 'number', default: 5, describe: 'Hall-of-fame entries to print' })
       .example('$0 evolve --dataset BTCUSDT_FULL_CYCLE --pop 150', 'the default search')
       .example('$0 evolve --config configs/overnight.yaml', 'an overnight search from YAML')
@@ -87,6 +89,7 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
       workers: argv.workers,
       maxWall: argv['max-wall'],
       featureMemory: argv['feature-memory'],
+      maxFailedShare: argv['max-failed-share'],
     };
     const view = progressView(ctx.json || ctx.quiet ? 'none' : process.stderr.isTTY ? 'bar' : 'lines', (line) => process.stderr.write(line + '\n'));
     // SIGINT (Ctrl-C) and SIGTERM (kill, systemd, docker stop, CI timeouts) both stop cleanly: the
@@ -123,15 +126,18 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
       },
       generation: (p: Parameters<typeof view.generation>[0]) => view.generation(p),
     };
-    const storeWaitMs = argv['store-wait'] === undefined ? undefined : parseDuration(argv['store-wait']);
+    const storeWaitMs = argv['store-wait'] === undefined ? undefined : parseDuration(argv['store-wait'], '--store-wait');
     try {
       let outcome: EvolveOutcome;
       if (argv.resume !== undefined) {
-        const op = resolveEvolveConfig({}, { maxWall: flags.maxWall, featureMemory: flags.featureMemory }, DEFAULT_PLAY).operational;
-        outcome = await resumeEvolve(home, argv.resume, { workers: argv.workers, batchesPerWorker: argv['batches-per-worker'], maxWallMs: op.maxWallMs, featureMemory: op.featureMemory, storeWaitMs }, events, { stopRequested });
+        // Only the operational flags apply on resume; the run's own config is stored with it.
+        const { operational, warnings } = resolveEvolveConfig({}, { workers: flags.workers, maxWall: flags.maxWall, featureMemory: flags.featureMemory, maxFailedShare: flags.maxFailedShare }, DEFAULT_PLAY);
+        for (const w of warnings) ctx.warn(`warning: ${w}`);
+        outcome = await resumeEvolve(home, argv.resume, { ...operational, batchesPerWorker: argv['batches-per-worker'], storeWaitMs }, events, { stopRequested });
       } else {
         const file = argv.config !== undefined ? readEvolveFile(argv.config) : {};
-        const { config, operational } = resolveEvolveConfig(file, flags, DEFAULT_PLAY);
+        const { config, operational, warnings } = resolveEvolveConfig(file, flags, DEFAULT_PLAY);
+        for (const w of warnings) ctx.warn(`warning: ${w}`);
         outcome = await startEvolve(home, config, { ...operational, batchesPerWorker: argv['batches-per-worker'], storeWaitMs }, events, { stopRequested });
       }
       view.stop();

@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { checkWorkers } from '../../forge/config/bounds.js';
 import { forgeHome } from '../../forge/home.js';
 import { readValidateFile, resolveValidateConfig, type ValidateInput } from '../../forge/validate/config.js';
 import { validateRun, type ValidateOutcome } from '../../forge/validate/run.js';
@@ -66,6 +67,8 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       walkforward: { minEfficiency: argv['min-wfe'] },
       multipleTesting: { alpha: argv.alpha, minDsr: argv['min-dsr'] },
     };
+    const workersWarning = checkWorkers(argv.workers);
+    if (workersWarning) ctx.warn(`warning: ${workersWarning}`);
     const config = resolveValidateConfig(argv.config !== undefined ? readValidateFile(argv.config) : {}, flags);
     const outcome = await validateRun(home, argv.run, config, { workers: argv.workers }, { warn: (m) => ctx.warn(`warning: ${m}`) });
     report(ctx, outcome);

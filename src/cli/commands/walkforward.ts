@@ -73,7 +73,8 @@ export const walkforwardCommand: CommandModule<object, WalkforwardArgs> = {
       workers: argv.workers,
     };
     const file = argv.config !== undefined ? readWalkforwardFile(argv.config) : {};
-    const { config, workers } = resolveWalkforwardConfig(file, flags, DEFAULT_PLAY);
+    const { config, workers, warnings } = resolveWalkforwardConfig(file, flags, DEFAULT_PLAY);
+    for (const w of warnings) ctx.warn(`warning: ${w}`);
     const progress = !ctx.json && !ctx.quiet;
     const line = (s: string) => {
       if (progress) process.stderr.write(s + '\n');

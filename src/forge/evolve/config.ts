@@ -1,9 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import { ForgeError, suggestion } from '../../engine/errors.js';
-import { FITNESS_DEFAULTS, resolveFitness, type FitnessSpec } from '../fitness.js';
-import { DEFAULTS as GA_DEFAULTS, resolveGAOptions, type GAOptions } from '../ga/options.js';
+import { ForgeError } from '../../engine/errors.js';
+import { checkSearchSize, checkWorkers, genesIn } from '../config/bounds.js';
+import { checkLayer } from '../config/issues.js';
+import { camel, defined, mergeLayers, renameKeys, snake } from '../config/merge.js';
+import { readSettingsFile } from '../config/read.js';
+import { choice, names, num, parsed, seed, share, text, workers, z } from '../config/schema.js';
+import { FITNESS_DEFAULTS, FITNESS_SCHEMA, resolveFitness, type FitnessSpec } from '../fitness.js';
+import { GA_EXAMPLES, GA_SCHEMA, resolveGAOptions, type GAOptions } from '../ga/options.js';
 import { RUN_DEFAULTS, type EvolveConfig } from '../runs/types.js';
 import { parseBytes } from '../units.js';
 
@@ -11,7 +15,7 @@ export type { EvolveConfig };
 
 // An evolve run's configuration: a YAML file (configs/*.yaml) and/or flags; flags override the file.
 // The resolved config is what the run id hashes, minus the operational knobs that cannot change the
-// result (worker count, time budget, output).
+// result (worker count, time budget, output, when to give up on failing evaluations).
 
 /** Knobs that change how a run goes, not what it finds. */
 export interface EvolveOperational {
@@ -24,6 +28,12 @@ export interface EvolveOperational {
   readonly featureMemory?: number;
   /** How long the finished search waits for a store held by another command (default 30 s). */
   readonly storeWaitMs?: number;
+  /**
+   * A generation whose share of failed evaluations reaches this stops the run (exit 1, resumable).
+   * Default 1: only a generation where every evaluation failed. Operational: a run that completes
+   * finds the same result whatever it says, so it stays out of the run id.
+   */
+  readonly maxFailedShare?: number;
 }
 
 export interface EvolveInput {
@@ -39,106 +49,85 @@ export interface EvolveInput {
   workers?: number | 'auto';
   maxWall?: string | number;
   featureMemory?: string | number;
+  maxFailedShare?: number;
 }
 
 export const EVOLVE_DEFAULTS = RUN_DEFAULTS;
 
-const TOP_KEYS = ['dataset', 'regimes', 'across', 'play', 'seed', 'holdout', 'cash', 'fitness', 'ga', 'workers', 'max_wall', 'feature_memory'];
-const FITNESS_KEYS: Record<string, keyof FitnessSpec> = { objective: 'objective', min_trades: 'minTrades', max_drawdown: 'maxDrawdown' };
-const GA_KEYS: Record<string, keyof GAOptions> = Object.fromEntries(
-  Object.keys(GA_DEFAULTS).map((k) => [k.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase()), k as keyof GAOptions]),
-);
+/** An evolve config as YAML spells it; flags are checked against it too, so a value is refused the same way from either. */
+export const EVOLVE_SCHEMA = z.strictObject({
+  dataset: text('a dataset name, e.g. BTCUSDT_FULL_CYCLE'),
+  regimes: names('a dataset name or a list of them'),
+  across: choice(['min', 'mean'], { fix: 'use across: min (the worst regime decides) or mean' }),
+  play: text('the path of a play file'),
+  seed: seed(),
+  holdout: parsed('a share of the window like 20% or 0.2', (v) => parseHoldout(v)),
+  cash: num({ gt: 0, want: 'a positive amount' }),
+  fitness: FITNESS_SCHEMA.optional(),
+  ga: GA_SCHEMA.optional(),
+  workers: workers(),
+  max_wall: parsed('a duration like 8h', (v) => parseDuration(v)),
+  feature_memory: parsed('a memory size like 512MB', (v) => parseBytes(v, 'feature_memory')),
+  max_failed_share: share('e.g. max_failed_share: 0.5 stops the run at a generation where half the evaluations fail'),
+});
+
+const EXAMPLES = { ...RUN_DEFAULTS, holdout: '20%', max_wall: '8h', feature_memory: '512MB', max_failed_share: 1, fitness: renameKeys(FITNESS_DEFAULTS, snake), ga: GA_EXAMPLES };
+const toYaml = (input: EvolveInput) => renameKeys(defined(input), snake);
 
 /** Reads a YAML evolve config into EvolveInput, naming file and key on every error. */
 export function readEvolveFile(file: string): EvolveInput {
-  if (!fs.existsSync(file)) throw new ForgeError(`config file ${file} does not exist`, 'give a path like configs/overnight.yaml', 'E_CONFIG');
-  let doc: unknown;
-  try {
-    doc = parseYaml(fs.readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new ForgeError(`${file}: not valid YAML: ${(err as Error).message}`, 'fix the YAML syntax', 'E_CONFIG');
-  }
-  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new ForgeError(`${file}: expected a mapping of settings`, 'see configs/overnight.yaml', 'E_CONFIG');
-  const d = doc as Record<string, unknown>;
-  checkKeys(file, '', d, TOP_KEYS);
-  const section = <K extends string>(name: string, keys: Record<string, K>): Record<K, unknown> | undefined => {
-    const v = d[name];
-    if (v === undefined) return undefined;
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new ForgeError(`${file}: ${name}: expected a mapping`, `see configs/overnight.yaml`, 'E_CONFIG');
-    checkKeys(file, `${name}.`, v as Record<string, unknown>, Object.keys(keys));
-    return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [keys[k], x])) as Record<K, unknown>;
-  };
-  const playPath = d.play === undefined ? undefined : path.resolve(path.dirname(file), String(d.play));
+  const doc = checkLayer(EVOLVE_SCHEMA, readSettingsFile(file, { example: 'configs/overnight.yaml' }), { where: file, examples: EXAMPLES });
+  const input = renameKeys(doc, camel) as EvolveInput & { regimes?: string | string[] };
+  // A play path is relative to the config file when such a file exists.
+  const playPath = input.play === undefined ? undefined : path.resolve(path.dirname(file), input.play);
   return {
-    dataset: d.dataset as string | undefined,
-    regimes: d.regimes === undefined ? undefined : Array.isArray(d.regimes) ? d.regimes.map(String) : [String(d.regimes)],
-    across: d.across as 'min' | 'mean' | undefined,
-    play: playPath && fs.existsSync(playPath) ? playPath : (d.play as string | undefined),
-    seed: d.seed as string | number | undefined,
-    holdout: d.holdout as string | number | undefined,
-    cash: d.cash as number | undefined,
-    fitness: section('fitness', FITNESS_KEYS) as Partial<FitnessSpec> | undefined,
-    ga: section('ga', GA_KEYS) as Partial<GAOptions> | undefined,
-    workers: d.workers as number | 'auto' | undefined,
-    maxWall: d.max_wall as string | number | undefined,
-    featureMemory: d.feature_memory as string | number | undefined,
+    ...input,
+    regimes: typeof input.regimes === 'string' ? [input.regimes] : input.regimes,
+    play: playPath && fs.existsSync(playPath) ? playPath : input.play,
   };
-}
-
-function checkKeys(file: string, prefix: string, obj: Record<string, unknown>, known: readonly string[]): void {
-  for (const k of Object.keys(obj)) {
-    if (!known.includes(k)) {
-      throw new ForgeError(`${file}: ${prefix}${k}: unknown setting${suggestion(k, known)}`, `known settings here: ${known.join(', ')}`, 'E_CONFIG');
-    }
-  }
 }
 
 /** Merges file settings, then flags, over the defaults and validates all of it. */
-export function resolveEvolveConfig(file: EvolveInput, flags: EvolveInput, defaultPlay: string): { config: EvolveConfig; operational: EvolveOperational } {
-  const pick = <T>(a: T | undefined, b: T | undefined, d: T): T => (a !== undefined ? a : b !== undefined ? b : d);
+export function resolveEvolveConfig(file: EvolveInput, flags: EvolveInput, defaultPlay: string): { config: EvolveConfig; operational: EvolveOperational; warnings: string[] } {
+  // The file was checked with its name when read; this catches flags (NaN, 2.5) and programmatic input.
+  for (const layer of [file, flags]) checkLayer(EVOLVE_SCHEMA, toYaml(layer), { examples: EXAMPLES });
+  const m = mergeLayers<EvolveInput>({ ...RUN_DEFAULTS, regimes: [], across: 'min', play: defaultPlay }, defined(file), defined(flags));
   const config: EvolveConfig = {
-    dataset: pick(flags.dataset, file.dataset, EVOLVE_DEFAULTS.dataset),
-    regimes: pick(flags.regimes, file.regimes, []),
-    across: pick(flags.across, file.across, 'min' as const),
-    play: path.resolve(pick(flags.play, file.play, defaultPlay)),
-    seed: String(pick(flags.seed, file.seed, EVOLVE_DEFAULTS.seed)),
-    holdout: parseHoldout(pick(flags.holdout, file.holdout, EVOLVE_DEFAULTS.holdout)),
-    cash: pick(flags.cash, file.cash, EVOLVE_DEFAULTS.cash),
-    fitness: resolveFitness({ ...FITNESS_DEFAULTS, ...clean(file.fitness), ...clean(flags.fitness) }),
-    ga: resolveGAOptions({ ...clean(file.ga), ...clean(flags.ga) }),
+    dataset: m.dataset!,
+    regimes: typeof m.regimes === 'string' ? [m.regimes] : m.regimes!,
+    across: m.across!,
+    play: path.resolve(m.play!),
+    seed: String(m.seed),
+    holdout: parseHoldout(m.holdout!),
+    cash: m.cash!,
+    fitness: resolveFitness(m.fitness),
+    ga: resolveGAOptions(m.ga),
   };
-  if (config.across !== 'min' && config.across !== 'mean') throw new ForgeError(`across: '${config.across}' is not min or mean`, 'use across: min (the worst regime decides) or mean', 'E_CONFIG');
   if (config.regimes.includes(config.dataset)) throw new ForgeError(`regimes: '${config.dataset}' is already the main dataset`, 'list only the other regime datasets', 'E_CONFIG');
-  if (!(config.cash > 0)) throw new ForgeError(`cash: got ${config.cash}, expected a positive amount`, 'e.g. --cash 10000', 'E_CONFIG');
   if (!fs.existsSync(config.play)) throw new ForgeError(`play: ${config.play} does not exist`, 'give a play file, e.g. --play configs/plays/default.yaml', 'E_CONFIG');
-  const workers = pick(flags.workers, file.workers, 'auto' as const);
-  const wall = pick(flags.maxWall, file.maxWall, undefined);
-  const featureMemory = pick(flags.featureMemory, file.featureMemory, undefined);
+  checkSearchSize(config.ga, genesIn(config.play));
   const operational: EvolveOperational = {
-    workers: workers === 'auto' ? undefined : Number(workers),
-    maxWallMs: wall === undefined ? undefined : parseDuration(wall),
-    featureMemory: featureMemory === undefined ? undefined : parseBytes(featureMemory, 'feature_memory'),
+    workers: m.workers === 'auto' ? undefined : m.workers,
+    maxWallMs: m.maxWall === undefined ? undefined : parseDuration(m.maxWall),
+    featureMemory: m.featureMemory === undefined ? undefined : parseBytes(m.featureMemory, 'feature_memory'),
+    maxFailedShare: m.maxFailedShare,
   };
-  return { config, operational };
-}
-
-function clean<T extends object>(o: T | undefined): Partial<T> {
-  return o ? (Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>) : {};
+  const warning = checkWorkers(operational.workers);
+  return { config, operational, warnings: warning ? [warning] : [] };
 }
 
 /** '20%', '0.2' or 0.2 → 0.2; the holdout must leave both parts non-empty. */
 export function parseHoldout(v: string | number): number {
   const s = String(v).trim();
   const x = s.endsWith('%') ? Number(s.slice(0, -1)) / 100 : Number(s);
-  if (!(x >= 0 && x < 0.9)) throw new ForgeError(`holdout: '${v}' is not a share of the window in [0, 90%)`, "use e.g. --holdout 20% (or 0 to disable)", 'E_CONFIG');
+  if (!(s !== '' && x >= 0 && x < 0.9)) throw new ForgeError(`holdout: '${v}' is not a share of the window in [0, 90%)`, 'use e.g. --holdout 20% (or 0 to disable)', 'E_CONFIG');
   return x;
 }
 
 /** '90s', '30m', '8h', '1d' or a number of seconds → milliseconds. */
-export function parseDuration(v: string | number): number {
+export function parseDuration(v: string | number, key = 'max_wall'): number {
   const m = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)?$/.exec(String(v).trim());
-  if (!m) throw new ForgeError(`max_wall: '${v}' is not a duration`, "use e.g. 90s, 30m, 8h or 1d", 'E_CONFIG');
+  if (!m) throw new ForgeError(`${key}: '${v}' is not a duration`, 'use e.g. 90s, 30m, 8h or 1d', 'E_CONFIG');
   const unit = { s: 1e3, m: 6e4, h: 3.6e6, d: 8.64e7 }[(m[2] ?? 's') as 's' | 'm' | 'h' | 'd'];
   return Number(m[1]) * unit;
 }
-

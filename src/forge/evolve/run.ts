@@ -15,6 +15,7 @@ import { writeGenerationParquet } from '../runs/generation-file.js';
 import { StoreSync } from '../runs/store-sync.js';
 import { sharedBytes } from '../shared/columns.js';
 import type { EvolveConfig, EvolveOperational } from './config.js';
+import { checkFailures } from './failures.js';
 import { evaluationPool, type EvaluationPool } from '../eval/pool.js';
 import type { EvalJob, EvalRecord } from '../eval/evaluator.js';
 import type { FeatureStoreStats } from '../eval/feature-store.js';
@@ -213,7 +214,9 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
       const f = pool!.stats().features;
       counters.hits = f.hits;
       counters.misses = f.computed;
-      return batches.flatMap((b) => b.records);
+      const records = batches.flatMap((b) => b.records);
+      checkFailures(state.generation, records, op.maxFailedShare, stored.runId);
+      return records;
     };
 
     const onGeneration = async (s: GAState<EvalRecord>, stats: GenerationStats, fresh: { genome: number[]; evaluation: EvalRecord }[]) => {

@@ -1,4 +1,7 @@
-import { ForgeError, suggestion } from '../../engine/errors.js';
+import { ForgeError } from '../../engine/errors.js';
+import { checkLayer } from '../config/issues.js';
+import { camel, defined, mergeLayers, renameKeys, snake } from '../config/merge.js';
+import { choice, int, num, share, z } from '../config/schema.js';
 
 /** Every knob of the genetic search; `Partial<GAOptions>` from flags or YAML is merged once over DEFAULTS. */
 export interface GAOptions {
@@ -50,37 +53,36 @@ export const DEFAULTS: GAOptions = Object.freeze({
 
 const CHOICES = { crossover: ['uniform', 'blend', 'sbx'], mutation: ['gaussian', 'creep', 'reset'] } as const;
 
-function check(ok: boolean, field: string, got: unknown, want: string): void {
-  if (!ok) throw new ForgeError(`ga.${field}: got ${JSON.stringify(got)}, expected ${want}`, `set ${field} to ${want}`, 'E_GA_OPTION');
-}
+/** The `ga:` section as YAML spells it (snake_case); every command's config embeds this one schema. */
+export const GA_SCHEMA = z.strictObject({
+  population: int(2),
+  generations: int(1),
+  elitism: int(0, { want: 'an integer >= 0 and below population' }),
+  tournament_size: int(1),
+  crossover_rate: share(),
+  crossover: choice(CHOICES.crossover),
+  blend_alpha: num({ min: 0 }),
+  sbx_eta: num({ gt: 0 }),
+  mutation_rate: share(),
+  gene_rate: share(),
+  mutation: choice(CHOICES.mutation),
+  sigma: num({ gt: 0 }),
+  creep_steps: int(1),
+  diversity_threshold: share(),
+  immigrant_share: share(),
+  patience: int(0, { want: 'an integer >= 0 (0 = off)' }),
+  hall_of_fame: int(1),
+});
 
-/** Merges `partial` over DEFAULTS and validates every field, naming the field on failure. */
+/** DEFAULTS as YAML spells them, quoted in fixes ("e.g. population: 150"). */
+export const GA_EXAMPLES = renameKeys(DEFAULTS, snake);
+
+/** Merges `partial` (code names) over DEFAULTS and validates every field, naming it as YAML does (ga.tournament_size). */
 export function resolveGAOptions(partial: Partial<GAOptions> = {}): GAOptions {
-  for (const key of Object.keys(partial)) {
-    if (!(key in DEFAULTS)) {
-      throw new ForgeError(`ga.${key}: unknown option${suggestion(key, Object.keys(DEFAULTS))}`, `known options: ${Object.keys(DEFAULTS).join(', ')}`, 'E_GA_OPTION');
-    }
+  const layer = checkLayer(GA_SCHEMA, renameKeys(defined(partial), snake), { examples: GA_EXAMPLES, code: 'E_GA_OPTION', under: 'ga' });
+  const o = mergeLayers(DEFAULTS, renameKeys(layer, camel)) as GAOptions;
+  if (o.elitism >= o.population) {
+    throw new ForgeError(`ga.elitism: got ${o.elitism}, expected an integer in [0, population - 1 = ${o.population - 1}]`, `set elitism below population (${o.population})`, 'E_GA_OPTION');
   }
-  const o: GAOptions = { ...DEFAULTS, ...stripUndefined(partial) };
-  const int = (v: number) => Number.isInteger(v);
-  check(int(o.population) && o.population >= 2, 'population', o.population, 'an integer >= 2');
-  check(int(o.generations) && o.generations >= 1, 'generations', o.generations, 'an integer >= 1');
-  check(int(o.elitism) && o.elitism >= 0 && o.elitism < o.population, 'elitism', o.elitism, `an integer in [0, population - 1 = ${o.population - 1}]`);
-  check(int(o.tournamentSize) && o.tournamentSize >= 1, 'tournamentSize', o.tournamentSize, 'an integer >= 1');
-  for (const f of ['crossoverRate', 'mutationRate', 'geneRate', 'diversityThreshold', 'immigrantShare'] as const) {
-    check(o[f] >= 0 && o[f] <= 1, f, o[f], 'a number in [0, 1]');
-  }
-  check(CHOICES.crossover.includes(o.crossover), 'crossover', o.crossover, CHOICES.crossover.join(' | '));
-  check(CHOICES.mutation.includes(o.mutation), 'mutation', o.mutation, CHOICES.mutation.join(' | '));
-  check(o.blendAlpha >= 0, 'blendAlpha', o.blendAlpha, 'a number >= 0');
-  check(o.sbxEta > 0, 'sbxEta', o.sbxEta, 'a number > 0');
-  check(o.sigma > 0, 'sigma', o.sigma, 'a number > 0');
-  check(int(o.creepSteps) && o.creepSteps >= 1, 'creepSteps', o.creepSteps, 'an integer >= 1');
-  check(int(o.patience) && o.patience >= 0, 'patience', o.patience, 'an integer >= 0 (0 = off)');
-  check(int(o.hallOfFame) && o.hallOfFame >= 1, 'hallOfFame', o.hallOfFame, 'an integer >= 1');
   return Object.freeze(o);
-}
-
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

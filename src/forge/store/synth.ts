@@ -14,6 +14,25 @@ export function alignUp(ts: number, tfMs: number): number {
 }
 
 /**
+ * Most bars one synthesis may write: 20 million 1m bars are 38 years, and generating plus storing
+ * them takes minutes and gigabytes, so a slip of the unit (--tf 1m over a century) fails at once.
+ */
+export const MAX_SYNTH_BARS = 20_000_000;
+
+/** Refuses a window holding more than MAX_SYNTH_BARS bars of `tf`, with the count and a fix. */
+export function checkSynthSize(tf: string, from: number, to: number, limit = MAX_SYNTH_BARS): void {
+  const tfMs = timeframeMs(tf, 'tf');
+  const bars = Math.ceil((to - from) / tfMs);
+  if (!(bars > limit)) return;
+  const fitMs = limit * tfMs;
+  throw new ForgeError(
+    `from/to: ${bars.toLocaleString('en-US')} ${tf} bars in [${iso(from)}, ${iso(to)}) is more than one synthesis makes (${limit.toLocaleString('en-US')})`,
+    `shorten the window to at most ${(fitMs / 86_400_000 / 365.25).toFixed(1)} years of ${tf} bars, or use a longer --tf`,
+    'E_SYNTH_SIZE',
+  );
+}
+
+/**
  * Generates a regime-shaped series on the timeframe grid over [from, to) and stores it with source
  * 'synthetic', in one transaction. Real candles always win: if the symbol/tf holds any non-synthetic
  * bar in the window, nothing is written and a ForgeError says so. Earlier synthetic bars in the window
@@ -28,6 +47,7 @@ export async function storeSynthetic(
   if (!Number.isFinite(o.from) || !Number.isFinite(o.to) || !(o.from < o.to)) {
     throw new ForgeError(`from/to: the window [${iso(o.from)}, ${iso(o.to)}) is empty`, 'give a --from date before --to', 'E_SYNTH_RANGE');
   }
+  checkSynthSize(o.tf, o.from, o.to);
   const from = alignUp(o.from, tfMs);
   if (from >= o.to) {
     throw new ForgeError(`from/to: no ${o.tf} bar starts inside [${iso(o.from)}, ${iso(o.to)})`, 'widen the window to at least one bar', 'E_SYNTH_RANGE');

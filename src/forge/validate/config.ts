@@ -1,6 +1,8 @@
-import fs from 'node:fs';
-import { parse as parseYaml } from 'yaml';
-import { ForgeError, suggestion } from '../../engine/errors.js';
+import { ForgeError } from '../../engine/errors.js';
+import { checkLayer } from '../config/issues.js';
+import { defined, mergeLayers } from '../config/merge.js';
+import { readSettingsFile } from '../config/read.js';
+import { int, num, section, seed, z } from '../config/schema.js';
 
 // `forge validate` settings: how many resamples each guard draws and where each guard's line sits.
 // Defaults are the brief's thresholds (004: MC p < 0.05, bootstrap CI lower > 1.0, sensitivity
@@ -40,74 +42,42 @@ export const DEFAULTS: ValidateConfig = Object.freeze({
 }) as ValidateConfig;
 
 type Section = Exclude<keyof ValidateConfig, 'top' | 'seed'>;
-const SECTIONS = Object.keys(DEFAULTS).filter((k) => k !== 'top' && k !== 'seed') as Section[];
 
 /** Partial settings as a file or the flags give them (nested like ValidateConfig). */
 export type ValidateInput = { top?: number; seed?: string | number } & { [S in Section]?: Partial<Record<keyof ValidateConfig[S], unknown>> };
 
+const pct = (o: { gt?: number; max?: number } = {}) => num({ gt: 0, ...o, want: o.max !== undefined ? `a percentage in (0, ${o.max}]` : 'a percentage > 0' });
+
+/** Validate settings as the file spells them (the code names: maxP, blockSize, ...). */
+export const VALIDATE_SCHEMA = z.strictObject({
+  top: int(1),
+  seed: seed(),
+  permutation: section({ n: int(1), maxP: num({ gt: 0, lt: 1 }) }),
+  bootstrap: section({ n: int(10), alpha: num({ gt: 0, lt: 1 }), blockSize: num({ min: 1 }), minLower: num() }),
+  sensitivity: section({ maxDispersionPct: pct(), continuousStepPct: pct({ max: 50 }) }),
+  stress: section({
+    multipliers: z.array(z.number().gt(0)).min(1).meta({ want: 'a list of positive numbers, e.g. [2, 3]' }).optional(),
+    at: num({ want: 'one of stress.multipliers' }),
+    minSharpe: num(),
+  }),
+  concentration: section({ topK: int(1), maxPct: pct() }),
+  regime: section({ minProfitableShare: num({ min: 0, lt: 1 }) }),
+  walkforward: section({ minEfficiency: num() }),
+  multipleTesting: section({ alpha: num({ gt: 0, lt: 1 }), minDsr: num({ min: 0, lt: 1, want: 'a probability in [0, 1)' }) }),
+});
+
 /** Reads --config FILE (YAML or JSON), naming the file and key on every error. */
 export function readValidateFile(file: string): ValidateInput {
-  if (!fs.existsSync(file)) throw new ForgeError(`--config: ${file} does not exist`, 'give the path of a YAML or JSON file with validate settings', 'E_CONFIG');
-  let doc: unknown;
-  try {
-    doc = parseYaml(fs.readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new ForgeError(`${file}: not valid YAML/JSON: ${(err as Error).message.split('\n')[0]}`, 'fix the syntax', 'E_CONFIG');
-  }
-  if (doc === null || doc === undefined) return {};
-  if (typeof doc !== 'object' || Array.isArray(doc)) throw new ForgeError(`${file}: expected a mapping of settings`, `keys: top, seed, ${SECTIONS.join(', ')}`, 'E_CONFIG');
-  const d = doc as Record<string, unknown>;
-  for (const [k, v] of Object.entries(d)) {
-    if (k === 'top' || k === 'seed') continue;
-    if (!SECTIONS.includes(k as Section)) {
-      throw new ForgeError(`${file}: unknown key '${k}'${suggestion(k, ['top', 'seed', ...SECTIONS])}`, `keys: top, seed, ${SECTIONS.join(', ')}`, 'E_CONFIG');
-    }
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new ForgeError(`${file}: ${k}: expected a mapping`, `e.g. ${k}: ${JSON.stringify(DEFAULTS[k as Section])}`, 'E_CONFIG');
-    const known = Object.keys(DEFAULTS[k as Section]);
-    for (const key of Object.keys(v)) {
-      if (!known.includes(key)) throw new ForgeError(`${file}: ${k}.${key}: unknown setting${suggestion(key, known)}`, `${k} takes ${known.join(', ')}`, 'E_CONFIG');
-    }
-  }
-  return d as ValidateInput;
-}
-
-function defined<T extends object>(o: T | undefined): Partial<T> {
-  return Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
+  const doc = readSettingsFile(file, { example: 'a YAML file like `permutation: {n: 500}`', allowEmpty: true, label: (f) => `--config: ${f}` });
+  return checkLayer(VALIDATE_SCHEMA, doc, { where: file, examples: DEFAULTS }) as ValidateInput;
 }
 
 /** Defaults < file < flags, then every value checked (the message names the setting). */
 export function resolveValidateConfig(file: ValidateInput, flags: ValidateInput): ValidateConfig {
-  const merged: Record<string, unknown> = { top: flags.top ?? file.top ?? DEFAULTS.top, seed: String(flags.seed ?? file.seed ?? DEFAULTS.seed) };
-  for (const s of SECTIONS) merged[s] = { ...DEFAULTS[s], ...defined(file[s]), ...defined(flags[s]) };
-  const c = merged as unknown as ValidateConfig;
-  const bad = (key: string, got: unknown, want: string): never => {
-    throw new ForgeError(`validate setting ${key}: got ${JSON.stringify(got)}, expected ${want}`, `fix it in --config or its flag (default ${JSON.stringify(lookup(DEFAULTS, key))})`, 'E_CONFIG');
-  };
-  const int = (key: string, v: unknown, min: number) => (Number.isInteger(v) && (v as number) >= min ? v : bad(key, v, `an integer >= ${min}`));
-  const num = (key: string, v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : bad(key, v, 'a number'));
-  const frac = (key: string, v: unknown) => (typeof v === 'number' && v > 0 && v < 1 ? v : bad(key, v, 'a number in (0, 1)'));
-  int('top', c.top, 1);
-  int('permutation.n', c.permutation.n, 1);
-  frac('permutation.maxP', c.permutation.maxP);
-  int('bootstrap.n', c.bootstrap.n, 10);
-  frac('bootstrap.alpha', c.bootstrap.alpha);
-  if (!(typeof c.bootstrap.blockSize === 'number' && c.bootstrap.blockSize >= 1)) bad('bootstrap.blockSize', c.bootstrap.blockSize, 'a number >= 1');
-  num('bootstrap.minLower', c.bootstrap.minLower);
-  if (!(typeof c.sensitivity.maxDispersionPct === 'number' && c.sensitivity.maxDispersionPct > 0)) bad('sensitivity.maxDispersionPct', c.sensitivity.maxDispersionPct, 'a percentage > 0');
-  if (!(typeof c.sensitivity.continuousStepPct === 'number' && c.sensitivity.continuousStepPct > 0 && c.sensitivity.continuousStepPct <= 50)) bad('sensitivity.continuousStepPct', c.sensitivity.continuousStepPct, 'a percentage in (0, 50]');
-  const m = c.stress.multipliers;
-  if (!Array.isArray(m) || m.length === 0 || !m.every((x) => typeof x === 'number' && x > 0)) bad('stress.multipliers', m, 'a list of positive numbers, e.g. [2, 3]');
-  if (!m.includes(c.stress.at)) bad('stress.at', c.stress.at, `one of stress.multipliers (${m.join(', ')})`);
-  num('stress.minSharpe', c.stress.minSharpe);
-  int('concentration.topK', c.concentration.topK, 1);
-  if (!(typeof c.concentration.maxPct === 'number' && c.concentration.maxPct > 0)) bad('concentration.maxPct', c.concentration.maxPct, 'a percentage > 0');
-  if (!(typeof c.regime.minProfitableShare === 'number' && c.regime.minProfitableShare >= 0 && c.regime.minProfitableShare < 1)) bad('regime.minProfitableShare', c.regime.minProfitableShare, 'a number in [0, 1)');
-  num('walkforward.minEfficiency', c.walkforward.minEfficiency);
-  frac('multipleTesting.alpha', c.multipleTesting.alpha);
-  if (!(typeof c.multipleTesting.minDsr === 'number' && c.multipleTesting.minDsr >= 0 && c.multipleTesting.minDsr < 1)) bad('multipleTesting.minDsr', c.multipleTesting.minDsr, 'a probability in [0, 1)');
-  return c;
-}
-
-function lookup(o: unknown, dotted: string): unknown {
-  return dotted.split('.').reduce<unknown>((x, k) => (x as Record<string, unknown> | undefined)?.[k], o);
+  for (const layer of [file, flags]) checkLayer(VALIDATE_SCHEMA, defined(layer), { examples: DEFAULTS });
+  const c = mergeLayers(DEFAULTS, defined(file), defined(flags));
+  if (!c.stress.multipliers.includes(c.stress.at)) {
+    throw new ForgeError(`stress.at: got ${c.stress.at}, expected one of stress.multipliers (${c.stress.multipliers.join(', ')})`, `set stress.at to one of them, e.g. ${c.stress.multipliers[0]}`, 'E_CONFIG');
+  }
+  return { ...c, seed: String(c.seed) };
 }

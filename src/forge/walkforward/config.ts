@@ -1,10 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import { ForgeError, suggestion } from '../../engine/errors.js';
+import { ForgeError } from '../../engine/errors.js';
+import { checkSearchSize, checkWorkers, genesIn } from '../config/bounds.js';
+import { checkLayer } from '../config/issues.js';
+import { camel, defined, mergeLayers, renameKeys, snake } from '../config/merge.js';
+import { readSettingsFile } from '../config/read.js';
+import { choice, numOrOff, num, parsed, seed, section, text, workers, z } from '../config/schema.js';
+import { FITNESS_DEFAULTS, FITNESS_SCHEMA, resolveFitness, type FitnessSpec } from '../fitness.js';
+import { GA_EXAMPLES, GA_SCHEMA, resolveGAOptions, type GAOptions } from '../ga/options.js';
 import { RUN_DEFAULTS as EVOLVE_DEFAULTS } from '../runs/types.js';
-import { FITNESS_DEFAULTS, resolveFitness, type FitnessSpec } from '../fitness.js';
-import { DEFAULTS as GA_DEFAULTS, resolveGAOptions, type GAOptions } from '../ga/options.js';
 import { DEFAULT_CRITERIA, type Criteria } from './aggregate.js';
 import { checkSpec, parseSpan, type Span, type WindowMode } from './windows.js';
 
@@ -45,102 +49,77 @@ export interface WalkforwardInput {
 /** A smaller budget than evolve's: it runs once per window. */
 export const WF_DEFAULTS = Object.freeze({ mode: 'rolling' as WindowMode, train: '180d', test: '30d', population: 40, generations: 10 });
 
-const TOP_KEYS = ['dataset', 'play', 'seed', 'cash', 'mode', 'train', 'test', 'step', 'fitness', 'ga', 'verdict', 'workers'];
-const FITNESS_KEYS: Record<string, keyof FitnessSpec> = { objective: 'objective', min_trades: 'minTrades', max_drawdown: 'maxDrawdown' };
-const snake = (k: string) => k.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase());
-const GA_KEYS = Object.fromEntries(Object.keys(GA_DEFAULTS).map((k) => [snake(k), k])) as Record<string, keyof GAOptions>;
-const VERDICT_KEYS: Record<string, keyof Criteria> = {
-  min_oos_return: 'minOosReturn',
-  max_degradation: 'maxDegradation',
-  min_consistency: 'minConsistency',
-  min_profitable_share: 'minProfitableShare',
-  min_wfe: 'minWfe',
-};
+const span = (key: string) => parsed('a length like 180d, 36h, 4w or 4000bars', (v) => parseSpan(v, key));
 
-function checkKeys(file: string, prefix: string, obj: Record<string, unknown>, known: readonly string[]): void {
-  for (const k of Object.keys(obj)) {
-    if (!known.includes(k)) throw new ForgeError(`${file}: ${prefix}${k}: unknown setting${suggestion(k, known)}`, `known settings here: ${known.join(', ')}`, 'E_CONFIG');
-  }
-}
+/** A walk-forward config as YAML spells it (`verdict:` holds the criteria); flags are checked against it too. */
+export const WALKFORWARD_SCHEMA = z.strictObject({
+  dataset: text('a dataset name'),
+  play: text('the path of a play file'),
+  seed: seed(),
+  cash: num({ gt: 0, want: 'a positive amount' }),
+  mode: choice(['rolling', 'anchored'], {
+    says: (v) => `'${v}' is not a window mode`,
+    fix: 'use --mode rolling (the training range slides) or --mode anchored (it grows from the first bar)',
+  }),
+  train: span('train'),
+  test: span('test'),
+  step: span('step'),
+  fitness: FITNESS_SCHEMA.optional(),
+  ga: GA_SCHEMA.optional(),
+  verdict: section({ min_oos_return: numOrOff(), max_degradation: numOrOff(), min_consistency: numOrOff(), min_profitable_share: numOrOff(), min_wfe: numOrOff() }),
+  workers: workers(),
+});
+
+const YAML_NAMES = { criteria: 'verdict' };
+const CODE_NAMES = { verdict: 'criteria' };
+const EXAMPLES = { ...EVOLVE_DEFAULTS, ...WF_DEFAULTS, fitness: renameKeys(FITNESS_DEFAULTS, snake), ga: GA_EXAMPLES, verdict: renameKeys({ ...DEFAULT_CRITERIA, minWfe: 0.6 }, snake) };
+const toYaml = (input: WalkforwardInput) => renameKeys(defined(input), snake, YAML_NAMES);
 
 export function readWalkforwardFile(file: string): WalkforwardInput {
-  if (!fs.existsSync(file)) throw new ForgeError(`config file ${file} does not exist`, 'give a path like configs/walkforward.yaml', 'E_CONFIG');
-  let doc: unknown;
-  try {
-    doc = parseYaml(fs.readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new ForgeError(`${file}: not valid YAML: ${(err as Error).message}`, 'fix the YAML syntax', 'E_CONFIG');
-  }
-  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new ForgeError(`${file}: expected a mapping of settings`, 'see configs/walkforward.yaml', 'E_CONFIG');
-  const d = doc as Record<string, unknown>;
-  checkKeys(file, '', d, TOP_KEYS);
-  const section = <K extends string>(name: string, keys: Record<string, K>): Partial<Record<K, unknown>> | undefined => {
-    const v = d[name];
-    if (v === undefined || v === null) return undefined;
-    if (typeof v !== 'object' || Array.isArray(v)) throw new ForgeError(`${file}: ${name}: expected a mapping`, 'see configs/walkforward.yaml', 'E_CONFIG');
-    checkKeys(file, `${name}.`, v as Record<string, unknown>, Object.keys(keys));
-    return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [keys[k], x])) as Partial<Record<K, unknown>>;
-  };
-  const playPath = d.play === undefined ? undefined : path.resolve(path.dirname(file), String(d.play));
-  return {
-    dataset: d.dataset as string | undefined,
-    play: playPath && fs.existsSync(playPath) ? playPath : (d.play as string | undefined),
-    seed: d.seed as string | number | undefined,
-    cash: d.cash as number | undefined,
-    mode: d.mode as string | undefined,
-    train: d.train as string | undefined,
-    test: d.test as string | undefined,
-    step: d.step as string | undefined,
-    fitness: section('fitness', FITNESS_KEYS) as Partial<FitnessSpec> | undefined,
-    ga: section('ga', GA_KEYS) as Partial<GAOptions> | undefined,
-    criteria: section('verdict', VERDICT_KEYS) as Partial<Criteria> | undefined,
-    workers: d.workers as number | 'auto' | undefined,
-  };
-}
-
-function clean<T extends object>(o: T | undefined): Partial<T> {
-  return o ? (Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>) : {};
-}
-
-function resolveCriteria(partial: Partial<Criteria>): Criteria {
-  const c = { ...DEFAULT_CRITERIA, ...partial };
-  for (const [key, v] of Object.entries(c)) {
-    if (v !== null && !(typeof v === 'number' && Number.isFinite(v))) {
-      throw new ForgeError(`verdict.${snake(key)}: got ${JSON.stringify(v)}, expected a number or null (off)`, `e.g. ${snake(key)}: ${String(DEFAULT_CRITERIA[key as keyof Criteria] ?? 0.6)}`, 'E_CONFIG');
-    }
-  }
-  return Object.freeze(c);
+  const doc = checkLayer(WALKFORWARD_SCHEMA, readSettingsFile(file, { example: 'configs/walkforward.yaml' }), { where: file, examples: EXAMPLES });
+  const input = renameKeys(doc, camel, CODE_NAMES) as WalkforwardInput;
+  // A play path is relative to the config file when such a file exists.
+  const playPath = input.play === undefined ? undefined : path.resolve(path.dirname(file), input.play);
+  return { ...input, play: playPath && fs.existsSync(playPath) ? playPath : input.play };
 }
 
 /** Merges file settings, then flags, over the defaults and validates all of it. */
-export function resolveWalkforwardConfig(file: WalkforwardInput, flags: WalkforwardInput, defaultPlay: string): { config: WalkforwardConfig; workers: number | undefined } {
-  const pick = <T>(a: T | undefined, b: T | undefined, d: T): T => (a !== undefined ? a : b !== undefined ? b : d);
-  const mode = pick(flags.mode, file.mode, WF_DEFAULTS.mode);
-  if (mode !== 'rolling' && mode !== 'anchored') {
-    throw new ForgeError(`mode: '${mode}' is not a window mode${suggestion(String(mode), ['rolling', 'anchored'])}`, 'use --mode rolling (the training range slides) or --mode anchored (it grows from the first bar)', 'E_CONFIG');
-  }
-  const test = parseSpan(pick(flags.test, file.test, WF_DEFAULTS.test), 'test');
+export function resolveWalkforwardConfig(
+  file: WalkforwardInput,
+  flags: WalkforwardInput,
+  defaultPlay: string,
+): { config: WalkforwardConfig; workers: number | undefined; warnings: string[] } {
+  for (const layer of [file, flags]) checkLayer(WALKFORWARD_SCHEMA, toYaml(layer), { examples: EXAMPLES });
+  const base: WalkforwardInput = {
+    ...EVOLVE_DEFAULTS,
+    play: defaultPlay,
+    mode: WF_DEFAULTS.mode,
+    train: WF_DEFAULTS.train,
+    test: WF_DEFAULTS.test,
+    ga: { population: WF_DEFAULTS.population, generations: WF_DEFAULTS.generations },
+    criteria: DEFAULT_CRITERIA,
+  };
+  const m = mergeLayers(base, defined(file), defined(flags));
+  const test = parseSpan(m.test!, 'test');
   const config: WalkforwardConfig = {
     kind: 'walkforward',
-    dataset: pick(flags.dataset, file.dataset, EVOLVE_DEFAULTS.dataset),
-    play: path.resolve(pick(flags.play, file.play, defaultPlay)),
-    seed: String(pick(flags.seed, file.seed, EVOLVE_DEFAULTS.seed)),
-    cash: pick(flags.cash, file.cash, EVOLVE_DEFAULTS.cash),
-    mode,
-    train: parseSpan(pick(flags.train, file.train, WF_DEFAULTS.train), 'train'),
+    dataset: m.dataset!,
+    play: path.resolve(m.play!),
+    seed: String(m.seed),
+    cash: m.cash!,
+    mode: m.mode as WindowMode,
+    train: parseSpan(m.train!, 'train'),
     test,
     // By default each test range starts where the previous one ended.
-    step: flags.step !== undefined || file.step !== undefined ? parseSpan(pick(flags.step, file.step, ''), 'step') : test,
-    fitness: resolveFitness({ ...FITNESS_DEFAULTS, ...clean(file.fitness), ...clean(flags.fitness) }),
-    ga: resolveGAOptions({ population: WF_DEFAULTS.population, generations: WF_DEFAULTS.generations, ...clean(file.ga), ...clean(flags.ga) }),
-    criteria: resolveCriteria({ ...clean(file.criteria), ...clean(flags.criteria) }),
+    step: m.step !== undefined ? parseSpan(m.step, 'step') : test,
+    fitness: resolveFitness(m.fitness),
+    ga: resolveGAOptions(m.ga),
+    criteria: Object.freeze({ ...(m.criteria as Criteria) }),
   };
   checkSpec(config);
-  if (!(config.cash > 0)) throw new ForgeError(`cash: got ${config.cash}, expected a positive amount`, 'e.g. --cash 10000', 'E_CONFIG');
   if (!fs.existsSync(config.play)) throw new ForgeError(`play: ${config.play} does not exist`, 'give a play file with genes, e.g. --play configs/plays/wf_trend_1h.yaml', 'E_CONFIG');
-  const workers = pick(flags.workers, file.workers, 'auto' as const);
-  if (workers !== 'auto' && !(Number.isInteger(Number(workers)) && Number(workers) >= 1)) {
-    throw new ForgeError(`workers: got ${JSON.stringify(workers)}, expected an integer >= 1 or auto`, 'e.g. --workers 2', 'E_CONFIG');
-  }
-  return { config, workers: workers === 'auto' ? undefined : Number(workers) };
+  checkSearchSize(config.ga, genesIn(config.play));
+  const workers = m.workers === 'auto' ? undefined : m.workers;
+  const warning = checkWorkers(workers);
+  return { config, workers, warnings: warning ? [warning] : [] };
 }

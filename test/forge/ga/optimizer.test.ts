@@ -109,6 +109,6 @@ describe('GeneticOptimizer', () => {
     expect(() => resolveGAOptions({ population: 1 })).toThrow(/ga\.population/);
     expect(() => resolveGAOptions({ elitism: 200, population: 10 })).toThrow(/ga\.elitism/);
     expect(() => resolveGAOptions({ crossover: 'one-point' as never })).toThrow(/ga\.crossover.*uniform \| blend \| sbx/);
-    expect(() => resolveGAOptions({ populaton: 5 } as never)).toThrow(/ga\.populaton: unknown option, did you mean 'population'\?/);
+    expect(() => resolveGAOptions({ populaton: 5 } as never)).toThrow(/ga\.populaton: unknown setting, did you mean 'population'\?/);
   });
 });

@@ -4,7 +4,7 @@ import { REGIME_SHAPES, type RegimeShape } from '../../../engine/synthetic.js';
 import { timeframeMs } from '../../../engine/timeframe.js';
 import { forgeHome } from '../../../forge/home.js';
 import { withStore } from '../../../forge/store/store.js';
-import { storeSynthetic } from '../../../forge/store/synth.js';
+import { checkSynthSize, storeSynthetic } from '../../../forge/store/synth.js';
 import { parseIsoUtc } from '../../../forge/store/timestamps.js';
 import { makeContext, table } from '../../output.js';
 
@@ -60,6 +60,7 @@ export const synthCommand: CommandModule<object, SynthArgs> = {
     const from = parseDateFlag('from', argv.from)!;
     const to = parseDateFlag('to', argv.to)!;
     checkWindow(from, to, argv);
+    checkSynthSize(argv.tf, from, to); // before waiting for the store: a too-large window needs no lock
     const t0 = performance.now();
     const r = await withStore(forgeHome(ctx.home).storePath, {}, (store) =>
       storeSynthetic(store, { symbol: argv.symbol, tf: argv.tf, from, to, seed: argv.seed, shape: argv.shape }),
