@@ -1,9 +1,10 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { holdStore } from '../helpers/store-holder.js';
 
 // Read-only commands keep working while another process writes the store (DuckDB admits no reader
 // then): `data ls` shows the summary the last completed write left, and says so; `datasets ls`
@@ -15,15 +16,6 @@ const run = promisify(execFile);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-rdw-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const HOLDER = `
-import { DuckDBInstance } from '@duckdb/node-api';
-const inst = await DuckDBInstance.create(process.env.FORGE_LOCK_PATH);
-const conn = await inst.connect();
-await conn.run('SELECT 1');
-process.stdout.write('ready\\n');
-process.stdin.on('end', () => { conn.closeSync(); inst.closeSync(); process.exit(0); });
-process.stdin.resume();
-`;
 
 describe('read-only commands while another process writes the store', () => {
   it('data ls shows the last completed write, says so, and exits 0; datasets ls works too', async () => {
@@ -34,12 +26,7 @@ describe('read-only commands while another process writes the store', () => {
     await run(process.execPath, [CLI, 'data', 'import', csv, '--symbol', 'XUSDT', '--tf', '1h', '--home', dir, '--quiet'], { cwd: dir });
     const quiet = JSON.parse((await run(process.execPath, [CLI, 'data', 'ls', '--home', dir, '--json'], { cwd: dir })).stdout);
 
-    const holder = spawn(process.execPath, ['--input-type=module', '-e', HOLDER], { cwd: ROOT, env: { ...process.env, FORGE_LOCK_PATH: path.join(dir, 'data', 'forge.duckdb') }, stdio: ['pipe', 'pipe', 'pipe'] });
-    const exited = new Promise((resolve) => holder.on('exit', resolve));
-    await new Promise<void>((resolve, reject) => {
-      holder.stdout.on('data', (d) => String(d).includes('ready') && resolve());
-      holder.on('exit', (code) => reject(new Error(`holder exited early (${code})`)));
-    });
+    const holder = await holdStore(path.join(dir, 'data', 'forge.duckdb'));
     try {
       const busy = await run(process.execPath, [CLI, 'data', 'ls', '--home', dir, '--json'], { cwd: dir });
       const doc = JSON.parse(busy.stdout);
@@ -51,8 +38,7 @@ describe('read-only commands while another process writes the store', () => {
       const datasets = await run(process.execPath, [CLI, 'datasets', 'ls', '--home', dir], { cwd: dir });
       expect(datasets.stdout).toMatch(/BTCUSDT_FULL_CYCLE/);
     } finally {
-      holder.stdin.end();
-      await exited;
+      await holder.release();
     }
   }, 60_000);
 });

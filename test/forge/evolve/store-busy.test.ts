@@ -1,10 +1,12 @@
-import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { withStore } from '../../../src/forge/store/store.js';
+import { freshHome } from '../../helpers/cli.js';
+import { holdStore } from '../../helpers/store-holder.js';
 
 // A search never waits for, or dies of, a store another command holds: it records into its run folder
 // and the store catches up when it is free. Real processes: the built CLI, and a second process
@@ -17,47 +19,16 @@ const run = promisify(execFile);
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
-const CATALOG = `datasets:
-  - name: TEST_15M
-    symbol: TESTUSDT
-    base: 15m
-    derived: [1h, 4h, 1d]
-    from: 2021-01-01
-    to: 2021-03-01
-    regime: cycle
-    description: two months of synthetic 15m bars
-`;
 
-const HOLDER = `
-import { DuckDBInstance } from '@duckdb/node-api';
-const inst = await DuckDBInstance.create(process.env.FORGE_LOCK_PATH);
-const conn = await inst.connect();
-await conn.run('SELECT 1');
-process.stdout.write('ready\\n');
-process.stdin.on('end', () => { conn.closeSync(); inst.closeSync(); process.exit(0); });
-process.stdin.resume();
-`;
 
 async function builtHome(): Promise<string> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-busy-'));
+  const dir = freshHome('forge-busy-');
   dirs.push(dir);
-  fs.mkdirSync(path.join(dir, 'datasets'));
-  fs.writeFileSync(path.join(dir, 'datasets', 'catalog.yaml'), CATALOG);
-  await run(process.execPath, [CLI, 'datasets', 'build', 'TEST_15M', '--synthetic', '--home', dir, '--quiet'], { cwd: dir });
+  await run(process.execPath, [CLI, 'datasets', 'build', 'TEST_SMALL', '--synthetic', '--home', dir, '--quiet'], { cwd: dir });
   return dir;
 }
 
-async function hold(storePath: string): Promise<{ child: ChildProcessWithoutNullStreams; release: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', HOLDER], { cwd: ROOT, env: { ...process.env, FORGE_LOCK_PATH: storePath }, stdio: ['pipe', 'pipe', 'pipe'] });
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (d) => String(d).includes('ready') && resolve());
-    child.on('exit', (code) => reject(new Error(`holder exited early (${code})`)));
-  });
-  return { child, release: async () => { child.stdin.end(); await exited; } };
-}
-
-const ARGS = ['evolve', '--dataset', 'TEST_15M', '--play', PLAY, '--pop', '12', '--generations', '4', '--seed', '3', '--min-trades', '2', '--workers', '1', '--json'];
+const ARGS = ['evolve', '--dataset', 'TEST_SMALL', '--play', PLAY, '--pop', '12', '--generations', '4', '--seed', '3', '--min-trades', '2', '--workers', '1', '--json'];
 
 async function storeRows(storePath: string, runId: string) {
   return withStore(storePath, { readOnly: true }, async (s) => {
@@ -74,8 +45,8 @@ describe('forge evolve while another process holds the store', () => {
   it('keeps evaluating, and the store catches up once it is released', async () => {
     const dir = await builtHome();
     const storePath = path.join(dir, 'data', 'forge.duckdb');
-    const holder = await hold(storePath);
-    const released = new Promise<void>((resolve) => setTimeout(() => void holder.release().then(resolve), 4_000));
+    const holder = await holdStore(storePath);
+    const released = new Promise<void>((resolve) => setTimeout(() => void holder.release().then(() => resolve()), 4_000));
     try {
       const { stdout } = await run(process.execPath, [CLI, ...ARGS, '--home', dir], { cwd: dir, maxBuffer: 32 << 20 });
       const out = JSON.parse(stdout);
@@ -90,7 +61,7 @@ describe('forge evolve while another process holds the store', () => {
   it('held for the whole run: exits 0, says where the records are, and the next open of the run adds them', async () => {
     const dir = await builtHome();
     const storePath = path.join(dir, 'data', 'forge.duckdb');
-    const holder = await hold(storePath);
+    const holder = await holdStore(storePath);
     let out: any;
     try {
       const { stdout, stderr } = await run(process.execPath, [CLI, ...ARGS, '--store-wait', '1s', '--home', dir], { cwd: dir, maxBuffer: 32 << 20 });
