@@ -1,9 +1,9 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { pivotFlags } from '../../../src/engine/structures/pivots.js';
+import { pivotLists } from '../../../src/engine/structures/pivots.js';
 import { volRegime, volRegimeInto } from '../../../src/engine/structures/vol-regime.js';
 
-// The fast kernels (linked-list rolling rank, early-exit pivot scan) against their definitions written
+// The fast kernels (linked-list rolling rank, early-exit pivot scan into lists) against their definitions written
 // as plain O(n * window) loops, on data built to hit the edge cases: ties (quantised prices), NaN gaps,
 // flat stretches and lookbacks far longer than a block of the series.
 
@@ -115,7 +115,7 @@ describe('vol_regime, every output, against naive loops', () => {
   });
 });
 
-describe('pivotFlags against the definition', () => {
+describe('pivotLists against the definition', () => {
   it.each([
     [1, 1],
     [2, 5],
@@ -127,8 +127,13 @@ describe('pivotFlags against the definition', () => {
     const low = Float64Array.from(high, (h, i) => h - (i % 3) * 0.25);
     high[900] = NaN;
     low[1500] = NaN;
-    const { isHigh, isLow } = pivotFlags(high, low, left, right);
+    const { highs, lows } = pivotLists(high, low, left, right);
     const n = high.length;
+    const isHigh = new Uint8Array(n);
+    const isLow = new Uint8Array(n);
+    for (let k = 0; k < highs.count; k++) isHigh[highs.bars[k]] = 1;
+    for (let k = 0; k < lows.count; k++) isLow[lows.bars[k]] = 1;
+    expect([...highs.bars.subarray(0, highs.count)]).toEqual([...highs.bars.subarray(0, highs.count)].sort((a, b) => a - b));
     for (let p = 0; p < n; p++) {
       let hi = p >= left && p + right < n;
       let lo = hi;
