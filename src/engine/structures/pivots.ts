@@ -21,24 +21,29 @@ export interface PivotList {
 
 /**
  * The pivot highs and lows of a series, as lists of their own bars p (each usable from bar p + right on).
- * Equivalent to flagging each bar by the definition above; consumers walk the lists instead of testing a
- * flag every bar, so between two confirmations their outputs are plain fills.
+ * Equivalent to testing every bar against the definition above; consumers walk the lists instead of
+ * testing a flag every bar, so between two confirmations their outputs are plain fills.
  *
- * Each bar is tested directly against its window with early exits, right side first. On market data
- * most bars fail within a comparison or two, and a bar p that fails on its right at bar p + k (k <= right)
- * also rules out every bar q in (p, p + k): v[q] <= v[p] < v[p + k], and p + k is within q's right window,
- * so the scan jumps to p + k. After a pivot at p the next min(left, right) bars cannot be one (see
- * `pivotCapacity`), so the scan jumps past them. O(n * (left + right)) at worst (a long monotone run),
- * about two comparisons per bar on market data. A NaN in the series itself fails a comparison, which
- * only ever rejects; a NaN in the other series (a low for a pivot high) is found by one forward scan of
- * that series, advanced only as far as the latest candidate's window.
+ * Two stages. First a branch-free pass marks the candidates, the bars beyond both neighbours (a pivot
+ * needs that, and about one bar in four has it), as bit masks of 32 bars per word, and notes whether any
+ * high or low is NaN. Then only the candidates are tested against their whole window, with early exits.
+ * Testing every bar with early exits costs a mispredicted branch or two per bar on market data (whether
+ * the next bar is higher is a coin flip); the mask pass has no data-dependent branch, and the tests that
+ * remain are a quarter as many. A NaN in the series itself fails a comparison, which only ever rejects; a
+ * NaN in the other series (a low, for a pivot high) is looked for in the window only if the feed has one.
  */
 export function pivotLists(high: Float64Array, low: Float64Array, left: number, right: number): { highs: PivotList; lows: PivotList } {
-  const cap = pivotCapacity(high.length, left, right);
+  const n = high.length;
+  const cap = pivotCapacity(n, left, right);
   const highs = { bars: new Int32Array(cap), count: 0 };
   const lows = { bars: new Int32Array(cap), count: 0 };
-  highs.count = scanPivots(high, low, left, right, 1, highs.bars);
-  lows.count = scanPivots(low, high, left, right, -1, lows.bars);
+  const span = n - left - right; // bars left .. n - right - 1 can be pivots
+  const words = span > 0 ? (span + 31) >> 5 : 0;
+  const highWords = new Int32Array(words);
+  const lowWords = new Int32Array(words);
+  const anyNaN = markCandidates(high, low, left, right, highWords, lowWords);
+  highs.count = confirmHighs(high, low, left, right, highWords, anyNaN, highs.bars);
+  lows.count = confirmLows(high, low, left, right, lowWords, anyNaN, lows.bars);
   return { highs, lows };
 }
 
@@ -49,39 +54,78 @@ export function pivotLists(high: Float64Array, low: Float64Array, left: number, 
 const pivotCapacity = (n: number, left: number, right: number): number => (n > 0 ? Math.floor((n - 1) / (Math.min(left, right) + 1)) + 1 : 0);
 
 /**
- * Pivot highs of v (sign 1: v[p] > each of the `left` before, >= each of the `right` after) or pivot lows
- * (sign -1, mirrored) into `bars`; returns the count. A pivot also needs no NaN in other[p - left .. p + right].
- * One loop for both kinds, the comparison flipped by negating both sides (exact: negation only flips the
- * sign bit, and -NaN is NaN, so every comparison has the same outcome as the mirrored one).
+ * Bit b of word q is bar p = left + 32q + b: in highWords when high[p] > high[p - 1] and high[p] >= high[p + 1],
+ * in lowWords when low[p] < low[p - 1] and low[p] <= low[p + 1] (NaN fails both). Comparisons become 0/1
+ * without a branch (`+` of a boolean). Returns whether any high or low in the scanned range is NaN.
  */
-function scanPivots(v: Float64Array, other: Float64Array, left: number, right: number, sign: 1 | -1, bars: Int32Array): number {
-  const end = v.length - right;
-  const gap = Math.min(left, right) + 1;
+function markCandidates(high: Float64Array, low: Float64Array, left: number, right: number, highWords: Int32Array, lowWords: Int32Array): boolean {
+  const end = high.length - right;
+  let nan = 0;
+  for (let base = left, q = 0; base < end; base += 32, q++) {
+    const stop = base + 32 < end ? base + 32 : end;
+    let h = 0;
+    let l = 0;
+    for (let p = base; p < stop; p++) {
+      const x = high[p];
+      const y = low[p];
+      const bit = p - base;
+      h |= (+(x >= high[p + 1]) & +(x > high[p - 1])) << bit;
+      l |= (+(y <= low[p + 1]) & +(y < low[p - 1])) << bit;
+      nan |= +(x !== x) | +(y !== y);
+    }
+    highWords[q] = h;
+    lowWords[q] = l;
+  }
+  // Bars outside left .. end - 1 are never pivots, but a NaN there can still lie in a pivot's window.
+  for (let p = 0; p < left && p < high.length; p++) nan |= +(high[p] !== high[p]) | +(low[p] !== low[p]);
+  for (let p = end > left ? end : left; p < high.length; p++) nan |= +(high[p] !== high[p]) | +(low[p] !== low[p]);
+  return nan !== 0;
+}
+
+/** The candidates of `words` that beat their whole window: high[p] > each of the `left` before, >= each of the `right` after. */
+function confirmHighs(high: Float64Array, low: Float64Array, left: number, right: number, words: Int32Array, anyNaN: boolean, bars: Int32Array): number {
   let count = 0;
-  let scanned = 0; // other[0 .. scanned) has been checked for NaN
-  let lastNaN = -1 - left; // latest NaN in other[0 .. scanned), or below any window
-  let p = left;
-  while (p < end) {
-    const x = sign * v[p];
-    let k = 1;
-    while (k <= right && x >= sign * v[p + k]) k++;
-    if (k <= right) {
-      p += k; // v[p + k] beats p and every bar between (they are <= v[p])
-      continue;
-    }
-    let j = 1;
-    while (j <= left && x > sign * v[p - j]) j++;
-    if (j <= left) {
-      p++;
-      continue;
-    }
-    for (const to = p + right; scanned <= to; scanned++) if (other[scanned] !== other[scanned]) lastNaN = scanned;
-    if (lastNaN < p - left) {
+  for (let q = 0; q < words.length; q++) {
+    const base = left + 32 * q;
+    for (let w = words[q]; w !== 0; w &= w - 1) {
+      const p = base + 31 - Math.clz32(w & -w); // lowest set bit
+      const x = high[p];
+      let k = 2; // the neighbours passed in markCandidates
+      while (k <= right && x >= high[p + k]) k++;
+      if (k <= right) continue;
+      let j = 2;
+      while (j <= left && x > high[p - j]) j++;
+      if (j <= left || (anyNaN && nanIn(high, low, p - left, p + right))) continue;
       bars[count++] = p;
-      p += gap;
-    } else p++;
+    }
   }
   return count;
+}
+
+/** Mirror of confirmHighs: low[p] < each of the `left` lows before, <= each of the `right` after. */
+function confirmLows(high: Float64Array, low: Float64Array, left: number, right: number, words: Int32Array, anyNaN: boolean, bars: Int32Array): number {
+  let count = 0;
+  for (let q = 0; q < words.length; q++) {
+    const base = left + 32 * q;
+    for (let w = words[q]; w !== 0; w &= w - 1) {
+      const p = base + 31 - Math.clz32(w & -w);
+      const x = low[p];
+      let k = 2;
+      while (k <= right && x <= low[p + k]) k++;
+      if (k <= right) continue;
+      let j = 2;
+      while (j <= left && x < low[p - j]) j++;
+      if (j <= left || (anyNaN && nanIn(high, low, p - left, p + right))) continue;
+      bars[count++] = p;
+    }
+  }
+  return count;
+}
+
+/** Whether any high or low in bars a .. b is NaN: no pivot is guessed across missing data. */
+function nanIn(high: Float64Array, low: Float64Array, a: number, b: number): boolean {
+  for (let q = a; q <= b; q++) if (high[q] !== high[q] || low[q] !== low[q]) return true;
+  return false;
 }
 
 /** Whole-number parameter, so a float gene cannot make a window of 2.5 bars. */
