@@ -156,10 +156,23 @@ describe('fused EMA chains against EMAs of stored series', () => {
   });
 });
 
+/** A feed with what market data never has but a kernel must still get exactly right: negative and -0 volumes, negative prices, and infinite flows. */
+function oddFeed(n: number) {
+  const f = feed(n, `odd${n}`);
+  for (let i = 0; i < n; i++) {
+    if (i % 7 === 3) f.volume[i] = -f.volume[i];
+    if (i % 11 === 5) f.volume[i] = -0;
+    if (i % 97 === 50) f.volume[i] = 1e308; // tp * 1e308 overflows: an infinite flow
+    if (i % 131 === 70) f.volume[i] = -1e308;
+    if (i > n / 2 && i < n / 2 + 20) [f.high[i], f.low[i], f.close[i]] = [-f.high[i], -f.low[i], -f.close[i]];
+  }
+  return { name: 'odd', ...f };
+}
+
 describe('one-pass flows and sums against stored series', () => {
   it.each([1, 2, 3, 14, 96, 299, 300, 301])('mfi and vwap, period %i', (period) => {
     for (const n of [0, 1, period, period + 1, 300]) {
-      for (const f of feeds(n)) {
+      for (const f of [...feeds(n), oddFeed(n)]) {
         const { high, low, close, volume } = f;
         if (period >= 2) {
           const pos = new Float64Array(n);
