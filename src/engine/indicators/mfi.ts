@@ -33,7 +33,9 @@ export function mfi(high: Float64Array, low: Float64Array, close: Float64Array, 
   let negNaN = 0;
   let negNonzero = 0;
   let phase = 0; // (i - period) % period once i >= period: 0 means resync
-  let prevTp = n > 0 ? (high[0] + low[0] + close[0]) / 3 : NaN;
+  // NaN written 0 / 0 here and below (a constant, folded by the parser): a `NaN` literal in a branch that
+  // never ran made V8 box prevTp, and the sums, on every bar (see prime.ts).
+  let prevTp = n > 0 ? (high[0] + low[0] + close[0]) / 3 : 0 / 0;
   let slot = 1 % period;
   for (let i = 1; i < n; i++, slot = slot + 1 === period ? 0 : slot + 1) {
     const tp = (high[i] + low[i] + close[i]) / 3;
@@ -45,7 +47,7 @@ export function mfi(high: Float64Array, low: Float64Array, close: Float64Array, 
       // data). A flow times 0 is a zero of either sign where the definition says 0: see the note above.
       p = flow * +(tp > prevTp);
       q = flow * +(tp < prevTp);
-    } else if (flow !== flow || prevTp !== prevTp) p = q = NaN;
+    } else if (flow !== flow || prevTp !== prevTp) p = q = 0 / 0;
     else {
       p = tp > prevTp ? flow : 0; // an infinite flow times 0 would be NaN
       q = tp < prevTp ? flow : 0;
@@ -83,8 +85,8 @@ export function mfi(high: Float64Array, low: Float64Array, close: Float64Array, 
     if (negNonzero === 0) negSum = 0;
     else if (phase === 0) negSum = ringSum(negRing, slot);
     phase = phase + 1 === period ? 0 : phase + 1;
-    const ps = posNaN === 0 ? posSum : NaN;
-    const ns = negNaN === 0 ? negSum : NaN;
+    const ps = posNaN === 0 ? posSum : 0 / 0;
+    const ns = negNaN === 0 ? negSum : 0 / 0;
     const total = ps + ns;
     out[i] = total === 0 ? 0 : (100 * ps) / total;
   }
