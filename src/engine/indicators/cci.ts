@@ -30,11 +30,21 @@ export function cci(high: Float64Array, low: Float64Array, close: Float64Array, 
     let d1 = 0;
     let d2 = 0;
     let d3 = 0;
-    for (let j = i - period + 1; j <= i; j++) {
-      d0 += Math.abs(tp[j] - m0);
-      d1 += Math.abs(tp[j + 1] - m1);
-      d2 += Math.abs(tp[j + 2] - m2);
-      d3 += Math.abs(tp[j + 3] - m3);
+    // Step j reads tp[j .. j + 3]; three of them were read at step j - 1, so they move down a register
+    // and only tp[j + 3] is loaded (one load and bounds check per step instead of four).
+    let j = i - period + 1;
+    let x1 = tp[j];
+    let x2 = tp[j + 1];
+    let x3 = tp[j + 2];
+    for (; j <= i; j++) {
+      const x0 = x1;
+      x1 = x2;
+      x2 = x3;
+      x3 = tp[j + 3];
+      d0 += Math.abs(x0 - m0);
+      d1 += Math.abs(x1 - m1);
+      d2 += Math.abs(x2 - m2);
+      d3 += Math.abs(x3 - m3);
     }
     out[i] = cciOf(tp[i], m0, d0 / period);
     out[i + 1] = cciOf(tp[i + 1], m1, d1 / period);

@@ -20,6 +20,7 @@ import { OBV } from './obv.js';
 import { VWAP } from './vwap.js';
 import { WILLR } from './willr.js';
 import { MFI } from './mfi.js';
+import { primeKernels } from './prime.js';
 
 /** Every indicator a play may name, by its lower-case name. */
 export const INDICATORS: Readonly<Record<string, FeatureDef>> = Object.freeze({
@@ -45,3 +46,6 @@ export const INDICATORS: Readonly<Record<string, FeatureDef>> = Object.freeze({
   willr: WILLR,
   mfi: MFI,
 });
+
+// Complete type feedback before the first long call (see prime.ts: without it V8 can leave kernels boxing doubles per bar).
+primeKernels(Object.values(INDICATORS));

@@ -15,6 +15,11 @@ export const mfiWarmup = (period: number): number => period;
  * One pass: the two window sums are rollingSumInto's (rolling.ts) with `start` 1, step for step (the
  * same additions, subtractions, zero counts and exact resync every `period` bars), fused with the flows,
  * which live in two rings of `period` slots (flow j in slot j % period) instead of n-sized series.
+ *
+ * Zeros are added and subtracted instead of skipped, with no branch: a running sum that starts at +0 and
+ * only ever adds or subtracts values is never -0 (x + y is -0 only when both are -0, x - y only when x is
+ * -0 and y +0), and for any other sum s, s + 0, s + -0, s - 0 and s - -0 are s itself, bit for bit. So the
+ * sums are rollingSumInto's exactly; only NaN (rare, so a predictable branch) is kept out of them.
  */
 export function mfi(high: Float64Array, low: Float64Array, close: Float64Array, volume: Float64Array, period: number, out: Float64Array = new Float64Array(close.length)): Float64Array {
   const n = close.length;
@@ -28,41 +33,48 @@ export function mfi(high: Float64Array, low: Float64Array, close: Float64Array, 
   let negNaN = 0;
   let negNonzero = 0;
   let phase = 0; // (i - period) % period once i >= period: 0 means resync
-  let prevTp = n > 0 ? (high[0] + low[0] + close[0]) / 3 : NaN;
+  // NaN written 0 / 0 here and below (a constant, folded by the parser): a `NaN` literal in a branch that
+  // never ran made V8 box prevTp, and the sums, on every bar (see prime.ts).
+  let prevTp = n > 0 ? (high[0] + low[0] + close[0]) / 3 : 0 / 0;
   let slot = 1 % period;
   for (let i = 1; i < n; i++, slot = slot + 1 === period ? 0 : slot + 1) {
     const tp = (high[i] + low[i] + close[i]) / 3;
     const flow = tp * volume[i];
     let p: number;
     let q: number;
-    if (flow !== flow || prevTp !== prevTp) p = q = NaN;
+    if (flow - flow === 0 && prevTp === prevTp) {
+      // Finite flow: the direction as a 0/1 factor, no branch (whether tp rose is a coin flip on market
+      // data). A flow times 0 is a zero of either sign where the definition says 0: see the note above.
+      p = flow * +(tp > prevTp);
+      q = flow * +(tp < prevTp);
+    } else if (flow !== flow || prevTp !== prevTp) p = q = 0 / 0;
     else {
-      p = tp > prevTp ? flow : 0;
+      p = tp > prevTp ? flow : 0; // an infinite flow times 0 would be NaN
       q = tp < prevTp ? flow : 0;
     }
     prevTp = tp;
     if (p !== p) posNaN++;
-    else if (p !== 0) {
+    else {
       posSum += p;
-      posNonzero++;
+      posNonzero += +(p !== 0);
     }
     if (q !== q) negNaN++;
-    else if (q !== 0) {
+    else {
       negSum += q;
-      negNonzero++;
+      negNonzero += +(q !== 0);
     }
     if (i > period) {
       const op = posRing[slot]; // flow i - period leaves
       if (op !== op) posNaN--;
-      else if (op !== 0) {
+      else {
         posSum -= op;
-        posNonzero--;
+        posNonzero -= +(op !== 0);
       }
       const oq = negRing[slot];
       if (oq !== oq) negNaN--;
-      else if (oq !== 0) {
+      else {
         negSum -= oq;
-        negNonzero--;
+        negNonzero -= +(oq !== 0);
       }
     }
     posRing[slot] = p;
@@ -73,8 +85,8 @@ export function mfi(high: Float64Array, low: Float64Array, close: Float64Array, 
     if (negNonzero === 0) negSum = 0;
     else if (phase === 0) negSum = ringSum(negRing, slot);
     phase = phase + 1 === period ? 0 : phase + 1;
-    const ps = posNaN === 0 ? posSum : NaN;
-    const ns = negNaN === 0 ? negSum : NaN;
+    const ps = posNaN === 0 ? posSum : 0 / 0;
+    const ns = negNaN === 0 ? negSum : 0 / 0;
     const total = ps + ns;
     out[i] = total === 0 ? 0 : (100 * ps) / total;
   }

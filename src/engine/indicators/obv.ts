@@ -13,13 +13,15 @@ export const obvWarmup = (): number => 0;
 export function obv(close: Float64Array, volume: Float64Array, out: Float64Array = new Float64Array(close.length)): Float64Array {
   const n = close.length;
   if (n === 0) return out;
-  let total = close[0] === close[0] && volume[0] === volume[0] ? 0 : NaN;
+  // NaN written 0 / 0 (a constant, folded by the parser): a `NaN` literal in a branch that never ran made V8
+  // box `total` on every bar (see prime.ts).
+  let total = close[0] === close[0] && volume[0] === volume[0] ? 0 : 0 / 0;
   out[0] = total;
   for (let i = 1; i < n; i++) {
     const c = close[i];
     const pc = close[i - 1];
     const v = volume[i];
-    if (c !== c || pc !== pc || v !== v) total = NaN;
+    if (c !== c || pc !== pc || v !== v) total = 0 / 0;
     else if (c > pc) total += v;
     else if (c < pc) total -= v;
     out[i] = total;

@@ -27,8 +27,10 @@ export function rsi(values: Float64Array, period: number, out: Float64Array = ne
   out[period] = rsiOf(gain, loss);
   for (let i = period + 1; i < n; i++) {
     const d = values[i] - values[i - 1];
-    const g = d > 0 ? d : d === d ? 0 : NaN;
-    const l = d < 0 ? -d : d === d ? 0 : NaN;
+    // max(d, 0) is d > 0 ? d : 0 for every d, -0 and NaN included (max(-0, 0) is +0), with no select
+    // holding a `NaN` literal whose branch never runs on market data (see prime.ts: V8 boxed such values).
+    const g = Math.max(d, 0);
+    const l = Math.max(-d, 0);
     gain = (gain * (period - 1) + g) / period;
     loss = (loss * (period - 1) + l) / period;
     out[i] = rsiOf(gain, loss);
@@ -36,8 +38,8 @@ export function rsi(values: Float64Array, period: number, out: Float64Array = ne
   return out;
 }
 
+/** A NaN gain or loss makes total NaN, so the result is NaN without a branch of its own. */
 function rsiOf(gain: number, loss: number): number {
-  if (gain !== gain || loss !== loss) return NaN;
   const total = gain + loss;
   return total === 0 ? 0 : (100 * gain) / total;
 }

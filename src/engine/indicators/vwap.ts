@@ -74,9 +74,11 @@ export function vwap(high: Float64Array, low: Float64Array, close: Float64Array,
       }
     }
     phase = phase + 1 === window ? 0 : phase + 1;
-    const ps = pvNaN === 0 ? pvSum : NaN;
-    const vs = vNaN === 0 ? vSum : NaN;
-    out[i] = vs === 0 ? NaN : ps / vs;
+    // NaN written 0 / 0 (a constant, folded by the parser): a `NaN` literal in a branch that never ran made
+    // V8 box these values on every bar (see prime.ts).
+    const ps = pvNaN === 0 ? pvSum : 0 / 0;
+    const vs = vNaN === 0 ? vSum : 0 / 0;
+    out[i] = vs === 0 ? 0 / 0 : ps / vs;
   }
   return out;
 }

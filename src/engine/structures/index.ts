@@ -1,3 +1,4 @@
+import { primeKernels } from '../indicators/prime.js';
 import type { FeatureDef } from '../types.js';
 import { MARKET_STRUCTURE } from './market-structure.js';
 import { SWING } from './swing.js';
@@ -11,3 +12,6 @@ export const STRUCTURES: Readonly<Record<string, FeatureDef>> = Object.freeze({
   market_structure: MARKET_STRUCTURE,
   vol_regime: VOL_REGIME,
 });
+
+// Complete type feedback before the first long call (see ../indicators/prime.ts).
+primeKernels(Object.values(STRUCTURES));

@@ -1,6 +1,6 @@
 import { outputArrays } from '../indicators/outputs.js';
 import type { FeatureDef } from '../types.js';
-import { PIVOT_PARAMS, intParam, pivotFlags } from './pivots.js';
+import { PIVOT_PARAMS, intParam, pivotLists } from './pivots.js';
 
 /**
  * Earliest bar with two confirmed pivot highs (and lows). Two pivot highs d bars apart with
@@ -36,10 +36,14 @@ export function marketStructure(
   return { trend, bos, bosLevel, bosDir };
 }
 
-/** marketStructure() into `out` = [trend, bos, bos_level, bos_dir], every element written. */
+/**
+ * marketStructure() into `out` = [trend, bos, bos_level, bos_dir], every element written.
+ * Walks the bars in stretches between pivot confirmations (pivot p is confirmed at bar p + right): within
+ * a stretch the four swing levels, and so the trend, are constant, and only the break test runs per bar.
+ */
 export function marketStructureInto(high: Float64Array, low: Float64Array, close: Float64Array, left: number, right: number, out: Float64Array[]): Float64Array[] {
   const n = close.length;
-  const { isHigh, isLow } = pivotFlags(high, low, left, right);
+  const { highs, lows } = pivotLists(high, low, left, right);
   const [trend, bos, bosLevel, bosDir] = out;
   let lh = NaN;
   let ph = NaN;
@@ -49,39 +53,48 @@ export function marketStructureInto(high: Float64Array, low: Float64Array, close
   let lowBroken = true;
   let level = NaN;
   let dir = NaN;
-  for (let i = 0; i < n; i++) {
-    const p = i - right;
-    if (p >= 0 && isHigh[p] === 1) {
+  let hk = 0;
+  let lk = 0;
+  let highAt = highs.count > 0 ? highs.bars[0] + right : n; // bar confirming the next pivot high; n for none
+  let lowAt = lows.count > 0 ? lows.bars[0] + right : n;
+  let i = 0;
+  while (i < n) {
+    // A bar confirming both a high and a low applies the high first, as every consumer of the pair does.
+    if (i === highAt) {
       ph = lh;
-      lh = high[p];
+      lh = high[i - right];
       highBroken = false;
+      highAt = ++hk < highs.count ? highs.bars[hk] + right : n;
     }
-    if (p >= 0 && isLow[p] === 1) {
+    if (i === lowAt) {
       pl = ll;
-      ll = low[p];
+      ll = low[i - right];
       lowBroken = false;
+      lowAt = ++lk < lows.count ? lows.bars[lk] + right : n;
     }
     // Any NaN among the four levels makes both comparisons false and falls through to NaN.
-    if (lh > ph && ll > pl) trend[i] = 1;
-    else if (lh < ph && ll < pl) trend[i] = -1;
-    else trend[i] = ph === ph && pl === pl ? 0 : NaN;
-
-    const c = close[i];
-    let event = lh === lh || ll === ll ? 0 : NaN;
-    if (!highBroken && c > lh) {
-      highBroken = true;
-      event = 1;
-      level = lh;
-      dir = 1;
-    } else if (!lowBroken && c < ll) {
-      lowBroken = true;
-      event = -1;
-      level = ll;
-      dir = -1;
+    const t = lh > ph && ll > pl ? 1 : lh < ph && ll < pl ? -1 : ph === ph && pl === pl ? 0 : NaN;
+    const quiet = lh === lh || ll === ll ? 0 : NaN; // bos on a bar without a break
+    const until = highAt < lowAt ? highAt : lowAt;
+    for (; i < until; i++) {
+      trend[i] = t;
+      const c = close[i];
+      let event = quiet;
+      if (!highBroken && c > lh) {
+        highBroken = true;
+        event = 1;
+        level = lh;
+        dir = 1;
+      } else if (!lowBroken && c < ll) {
+        lowBroken = true;
+        event = -1;
+        level = ll;
+        dir = -1;
+      }
+      bos[i] = c === c ? event : NaN;
+      bosLevel[i] = level;
+      bosDir[i] = dir;
     }
-    bos[i] = c === c ? event : NaN;
-    bosLevel[i] = level;
-    bosDir[i] = dir;
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import { outputArrays } from '../indicators/outputs.js';
 import type { FeatureDef } from '../types.js';
-import { PIVOT_PARAMS, intParam, pivotFlags } from './pivots.js';
+import { PIVOT_PARAMS, type PivotList, intParam, pivotLists } from './pivots.js';
 
 /** Earliest bar a swing can be visible: a pivot needs `left` bars before it and is confirmed `right` bars after. */
 export const swingWarmup = (left: number, right: number): number => left + right;
@@ -26,35 +26,39 @@ export function swing(high: Float64Array, low: Float64Array, left: number, right
 
 /** swing() into `out` = [last_high, last_low, high_age, low_age, prev_high, prev_low], every element written. */
 export function swingInto(high: Float64Array, low: Float64Array, left: number, right: number, out: Float64Array[]): Float64Array[] {
-  const n = high.length;
-  const { isHigh, isLow } = pivotFlags(high, low, left, right);
+  const { highs, lows } = pivotLists(high, low, left, right);
   const [lastHigh, lastLow, highAge, lowAge, prevHigh, prevLow] = out;
-  let lh = NaN;
-  let ph = NaN;
-  let lhAt = -1;
-  let ll = NaN;
-  let pl = NaN;
-  let llAt = -1;
-  for (let i = 0; i < n; i++) {
-    const p = i - right; // the pivot bar confirmed by bar i's close
-    if (p >= 0 && isHigh[p] === 1) {
-      ph = lh;
-      lh = high[p];
-      lhAt = p;
-    }
-    if (p >= 0 && isLow[p] === 1) {
-      pl = ll;
-      ll = low[p];
-      llAt = p;
-    }
-    lastHigh[i] = lh;
-    prevHigh[i] = ph;
-    highAge[i] = lhAt < 0 ? NaN : i - lhAt;
-    lastLow[i] = ll;
-    prevLow[i] = pl;
-    lowAge[i] = llAt < 0 ? NaN : i - llAt;
-  }
+  fillSwings(high, highs, right, lastHigh, prevHigh, highAge);
+  fillSwings(low, lows, right, lastLow, prevLow, lowAge);
   return out;
+}
+
+/**
+ * One side's outputs from its pivot list. Between two confirmations (pivot p is confirmed at bar
+ * p + right) the last and previous prices are constant and the age counts up, so each stretch is a
+ * plain fill with no per-bar test; the highs' and lows' outputs do not depend on each other.
+ */
+function fillSwings(v: Float64Array, pivots: PivotList, right: number, last: Float64Array, prev: Float64Array, age: Float64Array): void {
+  const n = v.length;
+  let lv = NaN;
+  let pv = NaN;
+  let at = -1; // bar of the last pivot; -1 before the first
+  let i = 0;
+  for (let k = 0; k <= pivots.count; k++) {
+    const until = k < pivots.count ? pivots.bars[k] + right : n;
+    if (at < 0) for (; i < until; i++) last[i] = prev[i] = age[i] = NaN;
+    else
+      for (; i < until; i++) {
+        last[i] = lv;
+        prev[i] = pv;
+        age[i] = i - at;
+      }
+    if (k < pivots.count) {
+      at = pivots.bars[k];
+      pv = lv;
+      lv = v[at];
+    }
+  }
 }
 
 export const SWING: FeatureDef = {

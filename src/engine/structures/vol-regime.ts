@@ -33,7 +33,7 @@ export function volRegime(close: Float64Array, window: number, lookback: number,
 export function volRegimeInto(close: Float64Array, window: number, lookback: number, low: number, high: number, out: Float64Array[]): Float64Array[] {
   const n = close.length;
   const [regime, percentile, vol] = out;
-  realisedVol(close, window, vol);
+  realisedVol(close, window, vol, percentile); // percentile: scratch for the returns until the rank pass
 
   // Nodes 0..lookback-1 are window slots (bar i lives in slot i % lookback); HEAD (-Infinity) and TAIL
   // (+Infinity) are sentinels that end every walk: vol is finite or NaN (an infinite return makes the
@@ -119,34 +119,48 @@ export function volRegimeInto(close: Float64Array, window: number, lookback: num
 
 /**
  * Sample stdev of the last `window` log returns, in percent; NaN until bar `window` and while a NaN return
- * is in the window. Running sums, each return computed once and kept in a ring of `window` slots until
- * it leaves (return i sits in slot i % window, which return i - window vacates the same bar).
+ * is in the window. Running sums: return i is added at bar i and subtracted at bar i + window.
+ *
+ * Two passes: the returns first, into `rets` (a caller's n-sized array, here the percentile output, which
+ * the rank pass overwrites bar by bar after reading vol only), then the sums. Math.log is a call into
+ * V8's C library, and every double register is caller-saved, so a loop holding the running sums around
+ * that call spills and reloads them each bar; alone, the log loop is just the call, and the sums loop has
+ * no call, so its divisions and square roots overlap. Same operations in the same order as one pass
+ * (add return i, then subtract return i - window), so the same bits.
  */
-function realisedVol(close: Float64Array, window: number, vol: Float64Array): void {
+function realisedVol(close: Float64Array, window: number, vol: Float64Array, rets: Float64Array): void {
   const n = close.length;
-  const ring = new Float64Array(window);
+  if (n > 0) vol[0] = NaN;
+  for (let i = 1; i < n; i++) rets[i] = Math.log(close[i] / close[i - 1]);
   let sum = 0;
   let sumSq = 0;
   let nan = 0;
-  if (n > 0) vol[0] = NaN;
-  let slot = 1 % window;
-  for (let i = 1; i < n; i++, slot = slot + 1 === window ? 0 : slot + 1) {
-    const r = Math.log(close[i] / close[i - 1]);
+  const head = n < window ? n : window;
+  for (let i = 1; i < head; i++) {
+    const r = rets[i];
+    if (r !== r) nan++;
+    else {
+      sum += r;
+      sumSq += r * r;
+    }
+    vol[i] = NaN;
+  }
+  for (let i = window; i < n; i++) {
+    const r = rets[i];
     if (r !== r) nan++;
     else {
       sum += r;
       sumSq += r * r;
     }
     if (i > window) {
-      const old = ring[slot];
+      const old = rets[i - window];
       if (old !== old) nan--;
       else {
         sum -= old;
         sumSq -= old * old;
       }
     }
-    ring[slot] = r;
-    if (i >= window && nan === 0) {
+    if (nan === 0) {
       const variance = window > 1 ? Math.max(0, (sumSq - (sum * sum) / window) / (window - 1)) : 0;
       vol[i] = Math.sqrt(variance) * 100;
     } else vol[i] = NaN;

@@ -1,6 +1,6 @@
 import { outputArrays } from '../indicators/outputs.js';
 import type { FeatureDef } from '../types.js';
-import { PIVOT_PARAMS, intParam, pivotFlags } from './pivots.js';
+import { PIVOT_PARAMS, intParam, pivotLists } from './pivots.js';
 
 export const zonesWarmup = (left: number, right: number): number => left + right;
 
@@ -36,17 +36,24 @@ export function zones(
   return { support: o[0], resistance: o[1], supportStrength: o[2], resistanceStrength: o[3], supportDist: o[4], resistanceDist: o[5] };
 }
 
-/** The live zones: level (mean of its pivot prices), price sum, touches, bar of the last touch. */
+/**
+ * The live zones: level (mean of its pivot prices), price sum, touches, bar of the last touch; and the
+ * zones with at least `minTouches` touches ranked by (level, zone index): `order[0 .. ranked)` with their
+ * levels in `sorted`, kept in step with every pivot (at most `maxZones`, so a linear insertion).
+ */
 interface ZoneSet {
   readonly level: Float64Array;
   readonly sum: Float64Array;
   readonly touches: Int32Array;
   readonly lastAt: Int32Array;
   count: number;
+  readonly order: Int32Array;
+  readonly sorted: Float64Array;
+  ranked: number;
 }
 
 /** A confirmed pivot at bar `at` joins the nearest zone within tolerance, else opens one (replacing the stalest when full). */
-function addPivot(zs: ZoneSet, price: number, at: number, tol: number): void {
+function addPivot(zs: ZoneSet, price: number, at: number, tol: number, minTouches: number): void {
   const { level, sum, touches, lastAt } = zs;
   let best = -1;
   let bestDist = Infinity;
@@ -70,9 +77,49 @@ function addPivot(zs: ZoneSet, price: number, at: number, tol: number): void {
   touches[best]++;
   level[best] = sum[best] / touches[best];
   lastAt[best] = at;
+  rerank(zs, best, minTouches);
 }
 
-/** zones() into `out` = [support, resistance, support_strength, resistance_strength, support_dist, resistance_dist], every element written. */
+/**
+ * Zone z changed: drop its old place in the ranking and, if it has enough touches, insert it again.
+ * Levels are never NaN (a pivot price is not NaN, and a zone only takes prices within a finite distance).
+ */
+function rerank(zs: ZoneSet, z: number, minTouches: number): void {
+  const { order, sorted } = zs;
+  let m = zs.ranked;
+  let j = 0;
+  while (j < m && order[j] !== z) j++;
+  if (j < m) {
+    for (; j + 1 < m; j++) {
+      order[j] = order[j + 1];
+      sorted[j] = sorted[j + 1];
+    }
+    m--;
+  }
+  if (zs.touches[z] >= minTouches) {
+    const lv = zs.level[z];
+    let q = m;
+    for (; q > 0 && (sorted[q - 1] > lv || (sorted[q - 1] === lv && order[q - 1] > z)); q--) {
+      order[q] = order[q - 1];
+      sorted[q] = sorted[q - 1];
+    }
+    order[q] = z;
+    sorted[q] = lv;
+    m++;
+  }
+  zs.ranked = m;
+}
+
+/**
+ * zones() into `out` = [support, resistance, support_strength, resistance_strength, support_dist, resistance_dist], every element written.
+ *
+ * Equivalent to scanning every zone on every bar for the highest level <= close (support) and the lowest
+ * level > close (resistance), the lowest zone index winning a tie. The counted zones are kept ranked by
+ * (level, index), and `k` = how many of them lie at or below the close: the close moves little against
+ * the zone spacing, so k moves zero or one step per bar. Support is the first of the run of equal levels
+ * ending at k - 1 (the lowest index among them), resistance the entry at k. The outputs are recomputed only
+ * when k or a zone changes; pivots (confirmed at bar p + right) are applied in stretches between confirmations.
+ */
 export function zonesInto(
   high: Float64Array,
   low: Float64Array,
@@ -85,47 +132,75 @@ export function zonesInto(
   out: Float64Array[],
 ): Float64Array[] {
   const n = close.length;
-  const { isHigh, isLow } = pivotFlags(high, low, left, right);
-  const zs: ZoneSet = { level: new Float64Array(maxZones), sum: new Float64Array(maxZones), touches: new Int32Array(maxZones), lastAt: new Int32Array(maxZones), count: 0 };
-  const { level, touches } = zs;
+  const { highs, lows } = pivotLists(high, low, left, right);
+  const zs: ZoneSet = {
+    level: new Float64Array(maxZones),
+    sum: new Float64Array(maxZones),
+    touches: new Int32Array(maxZones),
+    lastAt: new Int32Array(maxZones),
+    count: 0,
+    order: new Int32Array(maxZones),
+    sorted: new Float64Array(maxZones),
+    ranked: 0,
+  };
+  const { level, touches, order, sorted } = zs;
   const tol = tolerancePct / 100;
   const [support, resistance, supportStrength, resistanceStrength, supportDist, resistanceDist] = out;
-  // The nearest zones only change when a zone changes or the close leaves [level[sup], level[res]):
-  // no zone lies strictly between them, so a close inside that range keeps both. Rescan otherwise.
-  let sup = -1;
-  let res = -1;
-  let stale = true;
-  for (let i = 0; i < n; i++) {
-    const p = i - right;
-    if (p >= 0 && isHigh[p] === 1) {
-      addPivot(zs, high[p], p, tol);
-      stale = true;
+  let hk = 0;
+  let lk = 0;
+  let highAt = highs.count > 0 ? highs.bars[0] + right : n; // bar confirming the next pivot high; n for none
+  let lowAt = lows.count > 0 ? lows.bars[0] + right : n;
+  let k = 0;
+  let sLevel = NaN; // support's level and touches (NaN when there is none), resistance's likewise
+  let sTouches = NaN;
+  let rLevel = NaN;
+  let rTouches = NaN;
+  let i = 0;
+  while (i < n) {
+    // A bar confirming both a pivot high and low adds the high first.
+    if (i === highAt) {
+      addPivot(zs, high[i - right], i - right, tol, minTouches);
+      highAt = ++hk < highs.count ? highs.bars[hk] + right : n;
     }
-    if (p >= 0 && isLow[p] === 1) {
-      addPivot(zs, low[p], p, tol);
-      stale = true;
+    if (i === lowAt) {
+      addPivot(zs, low[i - right], i - right, tol, minTouches);
+      lowAt = ++lk < lows.count ? lows.bars[lk] + right : n;
     }
-    const c = close[i];
-    if (stale || !((sup < 0 || level[sup] <= c) && (res < 0 || c < level[res]))) {
-      sup = -1;
-      res = -1;
-      for (let z = 0; z < zs.count; z++) {
-        if (touches[z] < minTouches) continue;
-        const lv = level[z];
-        if (lv <= c) {
-          if (sup < 0 || lv > level[sup]) sup = z;
-        } else if (lv > c) {
-          if (res < 0 || lv < level[res]) res = z;
-        }
+    const m = zs.ranked;
+    if (k > m) k = m;
+    let fresh = false; // sLevel.. describe zone state as of this stretch's start
+    const until = highAt < lowAt ? highAt : lowAt;
+    for (; i < until; i++) {
+      const c = close[i];
+      if (c !== c) {
+        // No level compares with a NaN close: no support, no resistance.
+        support[i] = resistance[i] = supportStrength[i] = resistanceStrength[i] = supportDist[i] = resistanceDist[i] = NaN;
+        continue;
       }
-      stale = c !== c; // a NaN close matched nothing; look again next bar
+      let kk = k;
+      while (kk < m && sorted[kk] <= c) kk++;
+      while (kk > 0 && sorted[kk - 1] > c) kk--;
+      if (kk !== k || !fresh) {
+        k = kk;
+        fresh = true;
+        if (k > 0) {
+          let j = k - 1;
+          while (j > 0 && sorted[j - 1] === sorted[k - 1]) j--;
+          sLevel = level[order[j]];
+          sTouches = touches[order[j]];
+        } else sLevel = sTouches = NaN;
+        if (k < m) {
+          rLevel = level[order[k]];
+          rTouches = touches[order[k]];
+        } else rLevel = rTouches = NaN;
+      }
+      support[i] = sLevel;
+      supportStrength[i] = sTouches;
+      supportDist[i] = ((c - sLevel) / c) * 100; // NaN without a support
+      resistance[i] = rLevel;
+      resistanceStrength[i] = rTouches;
+      resistanceDist[i] = ((rLevel - c) / c) * 100;
     }
-    support[i] = sup < 0 ? NaN : level[sup];
-    supportStrength[i] = sup < 0 ? NaN : touches[sup];
-    supportDist[i] = sup < 0 ? NaN : ((c - level[sup]) / c) * 100;
-    resistance[i] = res < 0 ? NaN : level[res];
-    resistanceStrength[i] = res < 0 ? NaN : touches[res];
-    resistanceDist[i] = res < 0 ? NaN : ((level[res] - c) / c) * 100;
   }
   return out;
 }

@@ -1,6 +1,7 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { atr } from '../../../src/engine/indicators/atr.js';
+import { cci } from '../../../src/engine/indicators/cci.js';
 import { dema } from '../../../src/engine/indicators/dema.js';
 import { ema } from '../../../src/engine/indicators/ema.js';
 import { hma } from '../../../src/engine/indicators/hma.js';
@@ -156,10 +157,23 @@ describe('fused EMA chains against EMAs of stored series', () => {
   });
 });
 
+/** A feed with what market data never has but a kernel must still get exactly right: negative and -0 volumes, negative prices, and infinite flows. */
+function oddFeed(n: number) {
+  const f = feed(n, `odd${n}`);
+  for (let i = 0; i < n; i++) {
+    if (i % 7 === 3) f.volume[i] = -f.volume[i];
+    if (i % 11 === 5) f.volume[i] = -0;
+    if (i % 97 === 50) f.volume[i] = 1e308; // tp * 1e308 overflows: an infinite flow
+    if (i % 131 === 70) f.volume[i] = -1e308;
+    if (i > n / 2 && i < n / 2 + 20) [f.high[i], f.low[i], f.close[i]] = [-f.high[i], -f.low[i], -f.close[i]];
+  }
+  return { name: 'odd', ...f };
+}
+
 describe('one-pass flows and sums against stored series', () => {
   it.each([1, 2, 3, 14, 96, 299, 300, 301])('mfi and vwap, period %i', (period) => {
     for (const n of [0, 1, period, period + 1, 300]) {
-      for (const f of feeds(n)) {
+      for (const f of [...feeds(n), oddFeed(n)]) {
         const { high, low, close, volume } = f;
         if (period >= 2) {
           const pos = new Float64Array(n);
@@ -181,6 +195,26 @@ describe('one-pass flows and sums against stored series', () => {
         const pvs = naiveRollingSum(pv, period, 0);
         const vs = naiveRollingSum(volume, period, 0);
         same(vwap(high, low, close, volume, period), Float64Array.from(pvs, (x, i) => (i < period - 1 || vs[i] === 0 ? NaN : x / vs[i])), `vwap ${f.name} n=${n}`);
+      }
+    }
+  });
+});
+
+describe('cci with its windows interleaved, against one window at a time', () => {
+  it.each([2, 3, 4, 5, 14, 20, 101, 299, 300, 301])('cci(%i): the mean from the running sum, the deviation summed left to right', (period) => {
+    for (const n of [0, 1, period - 1, period, period + 1, period + 2, period + 3, 300, 303]) {
+      for (const f of [...feeds(n), oddFeed(n)]) {
+        const tp = Float64Array.from(f.close, (c, i) => (f.high[i] + f.low[i] + c) / 3);
+        const sums = naiveRollingSum(tp, period, 0);
+        const want = nan(n);
+        for (let i = period - 1; i < n; i++) {
+          const mean = sums[i] / period;
+          let dev = 0;
+          for (let j = i - period + 1; j <= i; j++) dev += Math.abs(tp[j] - mean);
+          dev /= period;
+          want[i] = dev === 0 ? 0 : (tp[i] - mean) / (0.015 * dev);
+        }
+        same(cci(f.high, f.low, f.close, period), want, `cci ${f.name} n=${n}`);
       }
     }
   });
