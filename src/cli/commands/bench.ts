@@ -166,7 +166,7 @@ function print(ctx: CliContext, r: BenchReport): void {
   ctx.say(`  into shared memory (shareFeeds): ${r1(d.shareMs)} ms (median of ${d.shareMsRuns.length})${d.parquet ? `; Parquet loadDataset (${d.parquet.bars.toLocaleString('en-US')} base bars, 4 files, hash checked): ${r1(d.parquet.loadMs)} ms (median of 5, warm process)` : ''}`);
   if (r.levels.length > 0) {
     const ws = r.levels[0].pool.map((p) => p.workers);
-    ctx.say(`\nPer level (one backtest = one 140k-bar run of the default genome; first ms = the level's first cold backtest in this process; cold ms = median of the next ${r.levels[0].single.coldRuns}, fresh feature cache each; pool = evolve evaluator, random genomes, 20 % holdout):`);
+    ctx.say(`\nPer level (one backtest = one 140k-bar run of the default genome; first ms = the level's first cold backtest in this process; cold ms = median of the next ${r.levels[0].single.coldRuns}, fresh feature cache each; pool = evolve evaluator, random genomes, 20 % holdout, timed after one untimed warm-up generation):`);
     ctx.say(
       table(
         ['level', 'ind/str/tf', 'first ms', 'cold ms', 'warm ms', 'brief s/run', ...ws.map((w) => `evals/s @${w}`), ...ws.filter((w) => w > 1).map((w) => `eff @${w}`), 'peak MiB/worker', 'cache hit'],
@@ -187,11 +187,12 @@ function print(ctx: CliContext, r: BenchReport): void {
     ctx.say('\nShared feature store in the pool runs (each feature computed once across the pool; the stage runs before each generation):');
     ctx.say(
       table(
-        ['level', 'workers', 'uses', 'hit rate', 'computed', 'stage % of wall', 'held MiB (peak)', 'budget MiB', 'evicted', 'computed outside stage'],
+        ['level', 'workers', 'warm-up gen ms', 'uses', 'hit rate', 'computed', 'stage % of wall', 'held MiB (peak)', 'budget MiB', 'evicted', 'computed outside stage'],
         r.levels.flatMap((l) =>
           l.pool.map((p) => [
             l.level.id,
             p.workers,
+            r1((p as { warmupMs?: number }).warmupMs ?? 0),
             p.features.requests,
             `${Math.round(p.cacheHitRate * 100)} %`,
             p.features.computed,

@@ -106,7 +106,10 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     const runs: PoolRunResult[] = [];
     for (const w of o.workers) {
       say(`${level.id}: ${o.evals} evaluations on ${w} worker${w > 1 ? 's' : ''}`);
-      runs.push(await measurePool(text, shared, genomes, { workers: w, population: o.population, holdout: o.holdout, cacheBytes: 32 * 1024 * 1024, featureMemory: o.featureMemory }));
+      // One untimed generation of other genomes first: threads started and their JIT warm, as in every
+      // generation of a real search after the first (the main thread running @1 is already warm).
+      const warm = randomGenomes(text, o.population, `${o.seed}:${level.id}:warm`);
+      runs.push(await measurePool(text, shared, genomes, { workers: w, population: o.population, holdout: o.holdout, cacheBytes: 32 * 1024 * 1024, featureMemory: o.featureMemory }, warm));
     }
     const one = runs.find((r) => r.workers === 1)?.evalsPerSec ?? runs[0].evalsPerSec / runs[0].workers;
     const pool = runs.map((r) => ({ ...r, ...scaling(r.evalsPerSec, one, r.workers), tenKSeconds: 10_000 / r.evalsPerSec }));
