@@ -2,11 +2,12 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { ForgeError } from '../engine/errors.js';
 import { osErrorToForge } from '../forge/os-error.js';
+import { joinNegativeValues } from './argv.js';
 import { commands } from './commands/index.js';
 
 // The only place that exits: library code throws ForgeError (user error) or anything else (a bug).
 async function main(): Promise<void> {
-  const cli = yargs(hideBin(process.argv))
+  const cli = yargs(joinNegativeValues(hideBin(process.argv)))
     .scriptName('forge')
     // A repeated flag overrides the earlier one (`... --seed 7 --seed 8` is seed 8), as in most CLIs;
     // yargs' default turns it into a list, which the config schemas now refuse instead of coercing
