@@ -40,7 +40,10 @@ export function isoUtc(ms: number): string {
 
 const SKIP_FIX = 'or pass --skip-bad to import the rest of the file without these lines';
 
-export function checkRows(raw: RawCandles, tf: string, policy: OhlcPolicy): CheckedCandles {
+/** A bar whose price is this many times (or this fraction of) the previous close is a data error. */
+export const MAX_BAR_JUMP = 1000;
+
+export function checkRows(raw: RawCandles, tf: string, policy: OhlcPolicy, nowMs = Date.now()): CheckedCandles {
   const tfMs = timeframeMs(tf, '--tf');
   const n = raw.n;
   const ts = new Float64Array(n);
@@ -80,10 +83,19 @@ export function checkRows(raw: RawCandles, tf: string, policy: OhlcPolicy): Chec
       );
       continue;
     }
+    if (t > nowMs + tfMs) {
+      bad.push({ line, reason: `timestamp ${isoUtc(t)} is in the future`, fix: "check the time column's year and unit (seconds, milliseconds or microseconds)" });
+      continue;
+    }
     const o = raw.open[i];
     let h = raw.high[i];
     let l = raw.low[i];
     const c = raw.close[i];
+    const jump = k > 0 ? priceJump(close[k - 1], o, h, l, c) : null;
+    if (jump !== null) {
+      bad.push({ line, reason: `${jump} at ${isoUtc(t)}, over ${MAX_BAR_JUMP}x away from the previous close ${close[k - 1]}: a data error (a shifted decimal, a wrong column)`, fix: 'correct or remove the bar' });
+      continue;
+    }
     if (h < l) {
       bad.push({ line, reason: `high ${h} is below low ${l} at ${isoUtc(t)}: not repairable`, fix: 'correct or remove the bar' });
       continue;
@@ -160,4 +172,15 @@ export function badRowsError(file: string, unit: 'line' | 'row', bad: readonly B
     `${first.fix}; ${SKIP_FIX}`,
     unit === 'line' ? 'E_CSV_LINE' : 'E_PARQUET_ROW',
   );
+}
+
+/** The first of open/high/low/close more than MAX_BAR_JUMP times above or below `prev`, as "high 1e+308"; null when none is. */
+function priceJump(prev: number, o: number, h: number, l: number, c: number): string | null {
+  const names = ['open', 'high', 'low', 'close'];
+  const values = [o, h, l, c];
+  for (let j = 0; j < 4; j++) {
+    const r = values[j] / prev;
+    if (!(r < MAX_BAR_JUMP && r > 1 / MAX_BAR_JUMP)) return `${names[j]} ${values[j]}`;
+  }
+  return null;
 }
