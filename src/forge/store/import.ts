@@ -73,19 +73,7 @@ export function validateImportOptions(opts: ImportOptions): void {
 export async function readCandles(opts: ImportOptions): Promise<ReadCandles> {
   validateImportOptions(opts);
   const { file } = opts;
-  let fd: number;
-  try {
-    fd = fs.openSync(file, 'r');
-  } catch {
-    throw new ForgeError(`${file}: no such file`, 'check the path (relative paths are from the current folder)', 'E_NO_FILE');
-  }
-  const magic = Buffer.alloc(4);
-  try {
-    fs.readSync(fd, magic, 0, 4, 0);
-  } finally {
-    fs.closeSync(fd);
-  }
-  const format = magic.toString('latin1') === 'PAR1' ? 'parquet' : 'csv';
+  const format = inputFormat(file);
   const raw = format === 'parquet' ? await readCandleParquet(file) : parseCandleCsv(fs.readFileSync(file, 'utf8'), file);
   const checked = checkRows(raw, opts.tf, opts.ohlc ?? 'repair');
   if (checked.bad.length > 0 && !opts.skipBad) throw badRowsError(file, raw.unit, checked.bad);
@@ -164,4 +152,34 @@ export async function importFile(storePath: string, opts: ImportOptions): Promis
   } finally {
     store.close();
   }
+}
+
+/**
+ * What kind of input `file` is, checked before it is read: a folder, a pipe or a device is refused
+ * (a FIFO would block the open forever), and so is a compressed, archived or binary file, naming
+ * what it is; Parquet is recognised by its PAR1 marker, anything else must be CSV text.
+ */
+export function inputFormat(file: string): 'csv' | 'parquet' {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new ForgeError(`${file}: no such file`, 'check the path (relative paths are from the current folder)', 'E_NO_FILE');
+    throw err;
+  }
+  if (st.isDirectory()) throw new ForgeError(`${file} is a folder, not a file`, 'give the path of a CSV or Parquet file', 'E_NOT_FILE');
+  if (!st.isFile()) throw new ForgeError(`${file} is not a regular file (a pipe, socket or device): forge reads its input whole`, 'save the data to a file first, then import that file', 'E_NOT_FILE');
+  const head = Buffer.alloc(Math.min(st.size, 65_536));
+  const fd = fs.openSync(file, 'r');
+  try {
+    fs.readSync(fd, head, 0, head.length, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (head.subarray(0, 4).toString('latin1') === 'PAR1') return 'parquet';
+  if (head[0] === 0x1f && head[1] === 0x8b) throw new ForgeError(`${file} is gzip-compressed`, `decompress it first (gunzip -k ${file}), then import the result`, 'E_FILE_KIND');
+  if (head.subarray(0, 4).toString('latin1') === 'PK\x03\x04') throw new ForgeError(`${file} is a zip archive`, `extract it first (unzip ${file}), then import the CSV inside`, 'E_FILE_KIND');
+  if (/\.parquet$/i.test(file)) throw new ForgeError(`${file} is not a Parquet file (it does not start with the PAR1 marker)`, 'give a Parquet file written by a Parquet writer, or a CSV file', 'E_FILE_KIND');
+  if (head.includes(0)) throw new ForgeError(`${file} is a binary file, not CSV text (it holds NUL bytes)`, 'give a CSV text file or a Parquet file', 'E_FILE_KIND');
+  return 'csv';
 }
