@@ -4,6 +4,7 @@ import { ForgeError } from '../../engine/errors.js';
 import { writeFileAtomic } from '../atomic.js';
 import type { ForgeHome } from '../home.js';
 import { MANIFEST_FILE, readManifest, type Manifest } from './manifest.js';
+import { readTextIfExists } from '../atomic.js';
 
 // A built dataset is <datasets>/<NAME>/ holding versions v1, v2, ... (each: Parquet files and
 // manifest.json) and current.json, which names the version in use. A build writes a new version
@@ -37,13 +38,8 @@ export interface BuiltDataset {
 /** The version current.json names, or null when there is no current.json. */
 export function currentVersion(dir: string): string | null {
   const file = path.join(dir, POINTER_FILE);
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
+  const text = readTextIfExists(file);
+  if (text === null) return null;
   let version: unknown;
   try {
     version = (JSON.parse(text) as { version?: unknown }).version;

@@ -6,6 +6,7 @@ import { ForgeError } from '../../engine/errors.js';
 import { writeFileAtomic } from '../atomic.js';
 // Type-only: loading a dataset must not pay for the YAML parser (about 30 ms cold).
 import type { Regime } from './catalog.js';
+import { readTextIfExists } from '../atomic.js';
 
 // manifest.json beside a built dataset's Parquet files: what was built, from what, and a hash of the
 // column data so that a load can tell a damaged or swapped file from the one that was built.
@@ -92,13 +93,8 @@ const nameOf = (dir: string) => path.basename(/^v\d+$/.test(path.basename(dir)) 
 /** The manifest of a built dataset, or null when `dir` holds none. */
 export function readManifest(dir: string): Manifest | null {
   const file = path.join(dir, MANIFEST_FILE);
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
+  const text = readTextIfExists(file);
+  if (text === null) return null;
   let m: Manifest;
   try {
     m = JSON.parse(text) as Manifest;
