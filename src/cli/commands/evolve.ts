@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CommandModule } from 'yargs';
-import { parseDuration, readEvolveFile, resolveEvolveConfig, type EvolveInput } from '../../forge/evolve/config.js';
+import { readEvolveFile, resolveEvolveConfig, type EvolveInput } from '../../forge/evolve/config.js';
+import { parseDuration } from '../../forge/units.js';
 import { resumeEvolve, startEvolve, type EvolveOutcome } from '../../forge/evolve/run.js';
 import { OBJECTIVES } from '../../forge/fitness.js';
 import { forgeHome } from '../../forge/home.js';

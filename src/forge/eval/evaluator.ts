@@ -25,7 +25,11 @@ export interface EvalJob {
   /** Time range reported beside it and never used for selection (a holdout, a walk-forward test window). */
   readonly outOfSample: TimeRange | null;
   readonly fitness: FitnessSpec;
-  /** Per-worker feature cache budget. */
+  /**
+   * Per-worker budget of private feature caches: the evaluator's own when it runs alone; in the
+   * evaluation pool (features in the shared store) each dataset's fallback for resampled feeds and
+   * features the stage could not compute.
+   */
   readonly cacheBytes: number;
   /**
    * Further regime datasets the fitness must hold on (feeds passed to createEvaluator in this order);
@@ -68,10 +72,9 @@ export interface EvalRecord {
 
 export interface EvalBatchResult {
   readonly records: EvalRecord[];
-  /** Feature-cache counters for this batch, and the worker's heap after it (bytes). */
+  /** Feature-cache counters for this batch (in the evaluation pool, misses are features computed outside the shared stage). */
   readonly cacheHits: number;
   readonly cacheMisses: number;
-  readonly heapUsed: number;
 }
 
 // barsPerYear and years (in MetricRecord) let later statistics turn an annualised Sharpe back into a
@@ -189,9 +192,9 @@ export function createEvaluator(
 export type EvalItem = number[] | { readonly genome: number[]; readonly ranges: Pick<EvalJob, 'inSample' | 'outOfSample'> };
 
 /** Runs a batch and reports the cache counters it moved. */
-export function evaluateBatch(evaluator: Evaluator, items: readonly EvalItem[], heapUsed: () => number): EvalBatchResult {
+export function evaluateBatch(evaluator: Evaluator, items: readonly EvalItem[]): EvalBatchResult {
   const before = evaluator.cacheCounts();
   const records = items.map((it) => (Array.isArray(it) ? evaluator.evaluate(it) : evaluator.evaluate(it.genome, it.ranges)));
   const after = evaluator.cacheCounts();
-  return { records, cacheHits: after.hits - before.hits, cacheMisses: after.misses - before.misses, heapUsed: heapUsed() };
+  return { records, cacheHits: after.hits - before.hits, cacheMisses: after.misses - before.misses };
 }

@@ -30,31 +30,15 @@ export function slotBytes(slab: Pick<SlabLayout, 'slotLength'>): number {
 }
 
 /**
- * Float64Array views of a slab's slots, made once per slot and reused: a view of a slot stays valid
- * whatever column the slot holds later (only the bytes change).
+ * Float64Array views of a slab's slots. Every call makes new view objects: a slot holds different
+ * features over a run, and readers downstream (the rule kernels' leaf bitsets) key caches on array
+ * identity, so a view object must never outlive the feature it was made for (SlabFeatureCache keeps
+ * one feature's views while it keeps its slots).
  */
 export class SlabViews {
-  private readonly views: (Float64Array | undefined)[];
-
-  constructor(readonly slab: SlabLayout) {
-    this.views = new Array(slab.capacity);
-  }
-
-  slot(i: number): Float64Array {
-    let v = this.views[i];
-    if (v === undefined) {
-      if (!(i >= 0 && i < this.slab.capacity)) throw new Error(`internal: slot ${i} outside the slab (capacity ${this.slab.capacity})`);
-      v = this.views[i] = new Float64Array(this.slab.buffer, i * slotBytes(this.slab), this.slab.slotLength);
-    }
-    return v;
-  }
+  constructor(readonly slab: SlabLayout) {}
 
   columns(slots: readonly number[]): Float64Array[] {
-    return slots.map((s) => this.slot(s));
-  }
-
-  /** New view objects of `slots` (for readers that key caches on array identity). */
-  fresh(slots: readonly number[]): Float64Array[] {
     return slots.map((i) => {
       if (!(i >= 0 && i < this.slab.capacity)) throw new Error(`internal: slot ${i} outside the slab (capacity ${this.slab.capacity})`);
       return new Float64Array(this.slab.buffer, i * slotBytes(this.slab), this.slab.slotLength);

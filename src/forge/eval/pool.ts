@@ -23,8 +23,6 @@ export interface EvalPoolOptions {
   readonly batchesPerWorker: number;
   /** Byte budget of the shared feature store over all datasets. */
   readonly featureMemory: number;
-  /** Byte budget of each worker's private fallback cache per dataset. */
-  readonly localBytes: number;
 }
 
 /** Shared features up to a quarter of free memory, between 64 MiB and 1 GiB. */
@@ -32,7 +30,7 @@ export function defaultFeatureMemory(): number {
   return Math.min(1024 ** 3, Math.max(64 * 1024 ** 2, Math.floor(os.freemem() / 4)));
 }
 
-export const EVAL_POOL_DEFAULTS: Omit<EvalPoolOptions, 'workers' | 'featureMemory'> = Object.freeze({ batchesPerWorker: 4, localBytes: 32 * 1024 ** 2 });
+export const EVAL_POOL_DEFAULTS: Omit<EvalPoolOptions, 'workers' | 'featureMemory'> = Object.freeze({ batchesPerWorker: 4 });
 
 export interface EvalPoolStats {
   readonly features: FeatureStoreStats;
@@ -52,8 +50,6 @@ const failedBatch = (items: readonly EvalItem[], message: string): EvalTaskResul
   records: items.map(() => ({ fitness: FAILED_FITNESS, inSample: null, outOfSample: null, error: message })),
   cacheHits: 0,
   cacheMisses: 0,
-  heapUsed: 0,
-  localComputes: 0,
   threadId: -1,
   busyMs: 0,
   memory: NO_MEMORY,
@@ -102,10 +98,10 @@ export function evaluationPool(job: EvalJob, dataset: SharedDataset, regimes: re
   const totalBars = lengths.reduce((a, b) => a + b, 0);
   const slabs: (SlabLayout | null)[] = lengths.map((n) => (n === 0 ? null : createSlab(execTf, n, (o.featureMemory * n) / totalBars)));
   const stores = slabs.map((s) => (s === null ? null : new FeatureStore(s.capacity, slotBytes(s))));
-  const data: EvalWorkerData = { job, datasets, slabs, localBytes: o.localBytes };
+  const data: EvalWorkerData = { job, datasets, slabs };
   const tasks: TaskPool<EvalTask, FeatureTaskResult | EvalTaskResult> =
     o.workers === 1
-      ? inlineTaskPool(((rt: EvalRuntime) => (task: EvalTask) => rt.run(task, () => process.memoryUsage().heapUsed))(new EvalRuntime(data)))
+      ? inlineTaskPool(((rt: EvalRuntime) => (task: EvalTask) => rt.run(task))(new EvalRuntime(data)))
       : taskPool(new URL('./worker.ts', import.meta.url), { workers: o.workers, workerData: data });
   const fitsAll = (need: ReadonlyMap<string, number>) => stores.every((s) => s === null || s.fits(need));
   let localComputes = 0;
@@ -136,7 +132,7 @@ export function evaluationPool(job: EvalJob, dataset: SharedDataset, regimes: re
         return r.ok ? (r.value as EvalTaskResult) : failedBatch(batch, `worker failed twice: ${r.error.message}`);
       }),
     );
-    for (const b of out) localComputes += b.localComputes;
+    for (const b of out) localComputes += b.cacheMisses;
     evalMs += performance.now() - t0;
     return out;
   }
@@ -151,8 +147,9 @@ export function evaluationPool(job: EvalJob, dataset: SharedDataset, regimes: re
       const order = all.map((_, i) => i);
       if (!fitsAll(needOf(all).need)) {
         const main = stores.find((x) => x !== null);
-        const sig = all.map((f) => (f ?? []).map((r) => r.key).filter((k) => !main?.has(k)).sort());
-        order.sort((a, b) => sig[a].length - sig[b].length || (sig[a].join('\n') < sig[b].join('\n') ? -1 : sig[a].join('\n') > sig[b].join('\n') ? 1 : a - b));
+        const fresh = all.map((f) => (f ?? []).map((r) => r.key).filter((k) => !main?.has(k)).sort());
+        const sig = fresh.map((keys) => keys.join('\n'));
+        order.sort((a, b) => fresh[a].length - fresh[b].length || (sig[a] < sig[b] ? -1 : sig[a] > sig[b] ? 1 : a - b));
       }
       const features = order.map((i) => all[i]);
       const ordered = order.map((i) => items[i]);

@@ -16,8 +16,6 @@ export interface EvalWorkerData {
   readonly datasets: readonly SharedDataset[];
   /** One slab per dataset (null where the dataset lacks the play's timeframe). */
   readonly slabs: readonly (SlabLayout | null)[];
-  /** Budget of each dataset's private fallback cache (resampled feeds, features the stage lacks). */
-  readonly localBytes: number;
 }
 
 /** Key and slots of the features a batch may read, one list per dataset. */
@@ -28,14 +26,12 @@ export type EvalTask =
   | { readonly kind: 'eval'; readonly items: EvalItem[]; readonly tables: readonly FeatureTable[] };
 
 export interface FeatureTaskResult {
-  readonly computed: string[];
+  /** Features whose computation threw (their plays compute them again and record the error). */
   readonly failed: { readonly key: string; readonly error: string }[];
-  readonly ms: number;
 }
 
+/** A batch's records and counters; cacheMisses counts features computed outside the stage (0 when it works). */
 export interface EvalTaskResult extends EvalBatchResult {
-  /** Features this batch computed privately because the stage had not (0 when the stage works). */
-  readonly localComputes: number;
   readonly threadId: number;
   readonly busyMs: number;
   /** This thread's memory after the batch, and right after start-up (features and evaluations not yet run). */
@@ -69,8 +65,9 @@ export class EvalRuntime {
   constructor(data: EvalWorkerData, private readonly threadId = 0) {
     this.feeds = data.datasets.map(sharedFeeds);
     this.views = data.slabs.map((s) => (s === null ? null : new SlabViews(s)));
-    this.caches = this.views.map((v) => new SlabFeatureCache(v, data.localBytes));
-    this.feedCaches = data.datasets.map(() => new LruFeatureCache(data.localBytes));
+    // job.cacheBytes bounds each dataset's private caches: resampled feeds, features the stage lacks.
+    this.caches = this.views.map((v) => new SlabFeatureCache(v, data.job.cacheBytes));
+    this.feedCaches = data.datasets.map(() => new LruFeatureCache(data.job.cacheBytes));
     this.evaluator = createEvaluator(data.job, this.feeds[0], this.feeds.slice(1), this.caches);
     this.baseline = this.memory();
   }
@@ -80,38 +77,33 @@ export class EvalRuntime {
     return { bytes: m.heapUsed + m.external, heapUsed: m.heapUsed, external: m.external, privateBytes: this.privateBytes() };
   }
 
-  run(task: EvalTask, heapUsed: () => number): FeatureTaskResult | EvalTaskResult {
-    return task.kind === 'features' ? this.features(task.dataset, task.features) : this.evaluate(task.items, task.tables, heapUsed);
+  run(task: EvalTask): FeatureTaskResult | EvalTaskResult {
+    return task.kind === 'features' ? this.features(task.dataset, task.features) : this.evaluate(task.items, task.tables);
   }
 
   features(dataset: number, features: readonly WireFeature[]): FeatureTaskResult {
-    const t0 = performance.now();
     const views = this.views[dataset];
     if (views === null) throw new Error(`internal: feature task for dataset ${dataset}, which has no slab`);
     const feeds = this.feeds[dataset];
-    const computed: string[] = [];
     const failed: { key: string; error: string }[] = [];
     for (const w of features) {
       try {
         const exec = feeds[views.slab.tf];
         if (exec === undefined) throw new Error(`internal: the dataset has no ${views.slab.tf} bars for its slab`);
         computeInto(w, exec, feeds, this.feedCaches[dataset], views);
-        computed.push(w.key);
       } catch (err) {
         failed.push({ key: w.key, error: err instanceof Error ? err.message : String(err) });
       }
     }
-    return { computed, failed, ms: performance.now() - t0 };
+    return { failed };
   }
 
-  evaluate(items: EvalItem[], tables: readonly FeatureTable[], heapUsed: () => number): EvalTaskResult {
+  evaluate(items: EvalItem[], tables: readonly FeatureTable[]): EvalTaskResult {
     const t0 = performance.now();
-    const before = this.caches.reduce((s, c) => s + c.localComputes, 0);
     this.caches.forEach((c, d) => c.bind(tables[d] ?? []));
-    const r = evaluateBatch(this.evaluator, items, heapUsed);
-    const localComputes = this.caches.reduce((s, c) => s + c.localComputes, 0) - before;
+    const r = evaluateBatch(this.evaluator, items);
     for (const c of this.caches) c.bind([]);
-    return { ...r, localComputes, threadId: this.threadId, busyMs: performance.now() - t0, memory: this.memory(), baseline: this.baseline };
+    return { ...r, threadId: this.threadId, busyMs: performance.now() - t0, memory: this.memory(), baseline: this.baseline };
   }
 
   /** Bytes of this runtime's private feature arrays (the shared slabs excluded). */

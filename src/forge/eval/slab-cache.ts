@@ -35,7 +35,7 @@ export class SlabFeatureCache implements CountingCache {
     for (const [key, slots] of entries) {
       let k = this.known.get(key);
       if (k === undefined || k.slots.length !== slots.length || k.slots.some((s, i) => s !== slots[i])) {
-        k = { slots: [...slots], cols: this.views.fresh(slots) };
+        k = { slots: [...slots], cols: this.views.columns(slots) };
         this.known.set(key, k);
       }
       this.table.set(key, k.cols);

@@ -1,4 +1,3 @@
-import v8 from 'node:v8';
 import { threadId, workerData } from 'node:worker_threads';
 import { EvalRuntime, type EvalTask, type EvalTaskResult, type EvalWorkerData, type FeatureTaskResult } from './runtime.js';
 
@@ -9,5 +8,5 @@ let runtime: EvalRuntime | undefined;
 
 export default function run(task: EvalTask): FeatureTaskResult | EvalTaskResult {
   runtime ??= new EvalRuntime(workerData as EvalWorkerData, threadId);
-  return runtime.run(task, () => v8.getHeapStatistics().used_heap_size);
+  return runtime.run(task);
 }

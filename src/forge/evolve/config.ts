@@ -9,7 +9,7 @@ import { choice, names, num, parsed, seed, share, text, workers, z } from '../co
 import { FITNESS_DEFAULTS, FITNESS_SCHEMA, resolveFitness, type FitnessSpec } from '../fitness.js';
 import { GA_EXAMPLES, GA_SCHEMA, resolveGAOptions, type GAOptions } from '../ga/options.js';
 import { RUN_DEFAULTS, type EvolveConfig } from '../runs/types.js';
-import { parseBytes } from '../units.js';
+import { parseBytes, parseDuration } from '../units.js';
 
 export type { EvolveConfig };
 
@@ -122,12 +122,4 @@ export function parseHoldout(v: string | number): number {
   const x = s.endsWith('%') ? Number(s.slice(0, -1)) / 100 : Number(s);
   if (!(s !== '' && x >= 0 && x < 0.9)) throw new ForgeError(`holdout: '${v}' is not a share of the window in [0, 90%)`, 'use e.g. --holdout 20% (or 0 to disable)', 'E_CONFIG');
   return x;
-}
-
-/** '90s', '30m', '8h', '1d' or a number of seconds → milliseconds. */
-export function parseDuration(v: string | number, key = 'max_wall'): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)?$/.exec(String(v).trim());
-  if (!m) throw new ForgeError(`${key}: '${v}' is not a duration`, 'use e.g. 90s, 30m, 8h or 1d', 'E_CONFIG');
-  const unit = { s: 1e3, m: 6e4, h: 3.6e6, d: 8.64e7 }[(m[2] ?? 's') as 's' | 'm' | 'h' | 'd'];
-  return Number(m[1]) * unit;
 }

@@ -83,6 +83,8 @@ export interface EvolveControl {
 const CACHE_BYTES = 32 * 1024 * 1024;
 /** How long a finished search waits for a store another command holds before leaving its records for later. */
 const STORE_WAIT_MS = 30_000;
+/** Share of the plays' feature uses the shared store served without computing. */
+const hitRate = (f: FeatureStoreStats): number => (f.requests > 0 ? f.hits / f.requests : 0);
 const NO_FEATURES: FeatureStoreStats = { requests: 0, hits: 0, computed: 0, evictions: 0, bytesHeld: 0, peakBytes: 0, budgetBytes: 0 };
 
 /** The run id: a hash of the resolved config with the play's content in place of its path. */
@@ -159,7 +161,7 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
     const genes = toBounds(space.genes);
     if (genes.length === 0) throw new ForgeError(`${config.play} has no genes: there is nothing to evolve`, 'make numbers genes, e.g. period: {int: [5, 50]}, or use forge backtest', 'E_NO_GENES');
 
-    const counters = { hits: 0, misses: 0, peakHeap: 0, evaluations: 0, evalMs: 0 };
+    const counters = { peakHeap: 0, evaluations: 0, evalMs: 0 };
     let state: GAState<EvalRecord>;
     let resumedAt: number | null = null;
     let runStatus = 'running';
@@ -210,10 +212,7 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
       const batches = await pool!.map(genomes);
       counters.evalMs += Date.now() - started;
       counters.evaluations += genomes.length;
-      for (const b of batches) counters.peakHeap = Math.max(counters.peakHeap, b.heapUsed);
-      const f = pool!.stats().features;
-      counters.hits = f.hits;
-      counters.misses = f.computed;
+      for (const b of batches) counters.peakHeap = Math.max(counters.peakHeap, b.memory.heapUsed);
       const records = batches.flatMap((b) => b.records);
       checkFailures(state.generation, records, op.maxFailedShare, stored.runId);
       return records;
@@ -232,15 +231,15 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
       sync!.poke();
       const elapsed = Date.now() - runStart;
       const done = s.generation - generationsAtStart;
-      const total = counters.hits + counters.misses;
+      const features = pool!.stats().features;
       events.generation({
         stats,
         generations: config.ga.generations,
         evalsPerSec: counters.evalMs > 0 ? (counters.evaluations * 1000) / counters.evalMs : 0,
         elapsedMs: elapsed,
         etaMs: done > 0 ? (elapsed / done) * (config.ga.generations - s.generation) : NaN,
-        cacheHitRate: total > 0 ? counters.hits / total : 0,
-        features: pool!.stats().features,
+        cacheHitRate: hitRate(features),
+        features,
       });
     };
 
@@ -281,7 +280,7 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
     }
 
     function outcome(status: EvolveOutcome['status']): EvolveOutcome {
-      const total = counters.hits + counters.misses;
+      const features = pool?.stats().features ?? NO_FEATURES;
       return {
         runId: stored.runId,
         runDir: folder.dir,
@@ -293,8 +292,8 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
         hallOfFame: hallOfFame(state),
         workers: op.workers ?? defaultWorkers(),
         evalsPerSec: counters.evalMs > 0 ? (counters.evaluations * 1000) / counters.evalMs : 0,
-        cache: { hits: counters.hits, misses: counters.misses, hitRate: total > 0 ? counters.hits / total : 0 },
-        features: pool?.stats().features ?? NO_FEATURES,
+        cache: { hits: features.hits, misses: features.computed, hitRate: hitRate(features) },
+        features,
         peakWorkerHeapBytes: counters.peakHeap,
         wallMs: Date.now() - t0,
       };

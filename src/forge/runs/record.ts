@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { openStoreWaiting, type CandleStore } from '../store/store.js';
+import type { CandleStore } from '../store/store.js';
 import type { GenerationStats } from '../ga/optimizer.js';
 import type { EvalRecord } from '../eval/evaluator.js';
 
@@ -102,15 +102,4 @@ export async function syncGenerations(
     }
   });
   return todo.length;
-}
-
-/** Marks a run's final status (finished, paused, stopped) without touching its generations. */
-export async function recordStatus(storePath: string, runId: string, status: string): Promise<void> {
-  const store = await openStoreWaiting(storePath);
-  try {
-    await store.run(SCHEMA);
-    await store.run(`UPDATE runs SET status = $1, updated_at = now() WHERE run_id = $2`, [status, runId]);
-  } finally {
-    store.close();
-  }
 }

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseDuration, parseHoldout, readEvolveFile, resolveEvolveConfig } from '../../../src/forge/evolve/config.js';
+import { parseHoldout, readEvolveFile, resolveEvolveConfig } from '../../../src/forge/evolve/config.js';
+import { parseDuration } from '../../../src/forge/units.js';
 
 function tmpFile(name: string, text: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-cfg-'));
