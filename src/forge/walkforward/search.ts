@@ -115,12 +115,12 @@ export async function searchWindows(
         onGeneration: (s) => void generationOf.set(w.index, s.generation),
       });
     } catch (err) {
-      return { w, genome: null, fitness: null, best: null, evaluations: Object.keys(state.evaluations).length, generations: state.generation, error: err instanceof Error ? err.message : String(err) };
+      return { w, genome: null, fitness: null, best: null, evaluations: state.evaluated, generations: state.generation, error: err instanceof Error ? err.message : String(err) };
     } finally {
       generationOf.set(w.index, ga.generations); // finished (patience or budget): no longer holds the others' progress back
     }
     const best = state.hallOfFame[0];
-    const evaluations = Object.keys(state.evaluations).length;
+    const evaluations = state.evaluated;
     if (best === undefined) return { w, genome: null, fitness: null, best: null, evaluations, generations: state.generation, error: 'no play could be evaluated on the training range' };
     const e = best.evaluation;
     const error = e.error !== undefined ? `every play failed on the training range: ${e.error}` : e.fitness < FEASIBLE_FLOOR ? infeasibleReason(e, fitness) : null;

@@ -1,0 +1,32 @@
+import type { Evaluated, GAState, GenerationStats } from '../ga/optimizer.js';
+
+// checkpoint.json's state, read back. Version 1 (before issue 11) also held every evaluation; they now
+// come from the run's Parquet files (runs/evaluated-files.ts), so a version 1 state is read by
+// dropping them and filling the counters the newer loop keeps.
+
+interface StateV1<E> {
+  readonly version: 1;
+  generation: number;
+  population: number[][];
+  rng: GAState<E & Evaluated>['rng'];
+  bestFitness: number | null;
+  stale: number;
+  hallOfFame: { key: string; genome: number[]; generation: number; evaluation: E }[];
+  stats: GenerationStats[];
+  evaluations: Record<string, E>;
+  stopped: null | 'generations' | 'patience';
+}
+
+export function upgradeState<E extends Evaluated>(state: GAState<E> | StateV1<E>): GAState<E> {
+  if (state.version === 2) return state;
+  const { evaluations, hallOfFame, ...rest } = state;
+  return {
+    ...rest,
+    version: 2,
+    evaluated: Object.keys(evaluations).length,
+    reused: state.stats.reduce((n, s) => n + s.reused, 0),
+    idle: 0,
+    cursor: 0,
+    hallOfFame: hallOfFame.map((h) => ({ ...h, equivalents: 0 })),
+  };
+}
