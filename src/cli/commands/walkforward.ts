@@ -21,6 +21,8 @@ interface WalkforwardArgs {
   step?: string;
   pop?: number;
   generations?: number;
+  budget?: number;
+  method?: 'ga' | 'grid' | 'random';
   seed?: string;
   workers?: number;
   'feature-memory'?: string;
@@ -47,6 +49,8 @@ export const walkforwardCommand: CommandModule<object, WalkforwardArgs> = {
       .option('step', { type: 'string', describe: 'Shift between windows, >= test (default: = test)' })
       .option('pop', { type: 'number', alias: 'population', describe: 'Population per window (default 40)' })
       .option('generations', { type: 'number', alias: 'g', describe: 'Generations per window (default 10)' })
+      .option('budget', { type: 'number', describe: 'Distinct evaluations per window; the search stops when spent' })
+      .option('method', { type: 'string', choices: ['ga', 'grid', 'random'], describe: 'Search per window: ga (default), grid, random' })
       .option('seed', { type: 'string', describe: 'Run seed; each window derives its own from it and its index (default 42)' })
       .option('workers', { type: 'number', describe: 'Worker threads; 1 runs in-process (default: one per core)' })
       .option('feature-memory', { type: 'string', describe: 'Budget of the shared feature store, e.g. 512MB (default: a quarter of free memory, 64 MB-1 GB); never changes results' })
@@ -69,7 +73,7 @@ export const walkforwardCommand: CommandModule<object, WalkforwardArgs> = {
       seed: argv.seed,
       cash: argv.cash,
       fitness: { objective: argv.fitness as never, minTrades: argv['min-trades'], maxDrawdown: argv['max-drawdown'] },
-      ga: { population: argv.pop, generations: argv.generations },
+      ga: { population: argv.pop, generations: argv.generations, budget: argv.budget, method: argv.method },
       workers: argv.workers,
     };
     const file = argv.config !== undefined ? readWalkforwardFile(argv.config) : {};

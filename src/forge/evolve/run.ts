@@ -9,6 +9,7 @@ import { loadSharedDataset } from '../datasets/load-shared.js';
 import { EvaluatedSet } from '../ga/evaluated.js';
 import { genomeKey, toBounds } from '../ga/genome.js';
 import { checkGrid } from '../ga/grid.js';
+import { playIdentity } from '../ga/play-identity.js';
 import { evolve, initialState, type GAState, type GenerationStats } from '../ga/optimizer.js';
 import type { GAOptions } from '../ga/options.js';
 import { readEvaluated } from '../runs/evaluated-files.js';
@@ -186,13 +187,7 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
     if (genes.length === 0) throw new ForgeError(`${config.play} has no genes: there is nothing to evolve`, 'make numbers genes, e.g. period: {int: [5, 50]}, or use forge backtest', 'E_NO_GENES');
     const ga: GAOptions = { ...LEGACY_GA, ...config.ga };
     if (ga.method === 'grid') checkGrid(genes, ga.budget, space.genes.map((g) => g.path));
-    // The resolved play in words names every feature, parameter, rule, exit, size and cost it uses, so
-    // genomes that differ only in genes that cannot matter (an unchosen option's parameters, an
-    // optional rule that is off) have one identity: evaluated once, one hall-of-fame place.
-    const identity = (g: readonly number[]) => {
-      const play = resolvePlay(space, g);
-      return describePlay(play).join('\n') + `\nend of data: ${play.exit.endOfData ?? 'close'}`;
-    };
+    const identity = playIdentity(space);
     const seen = new EvaluatedSet(identity);
 
     const counters = { peakHeap: 0, evaluations: 0, evalMs: 0 };

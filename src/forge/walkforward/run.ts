@@ -9,6 +9,8 @@ import { loadSharedDataset } from '../datasets/load-shared.js';
 import { evaluationPool } from '../eval/pool.js';
 import type { EvalBatchResult, EvalItem, EvalJob } from '../eval/evaluator.js';
 import { toBounds } from '../ga/genome.js';
+import { checkGrid } from '../ga/grid.js';
+import { playIdentity } from '../ga/play-identity.js';
 import type { ForgeHome } from '../home.js';
 import { defaultWorkers, type BatchPool } from '../pool/pool.js';
 import { acquireRunFolder, runId as computeRunId } from '../runs/run-folder.js';
@@ -93,10 +95,12 @@ export async function runWalkforward(home: ForgeHome, config: WalkforwardConfig,
     pool = evaluationPool(job, shared, [], { workers, featureMemory: op.featureMemory });
 
     const searchStart = Date.now();
-    const found = await searchWindows(windows, space.genes, toBounds(space.genes), config.ga, config.fitness, config.seed, pool, (p) => {
+    const bounds = toBounds(space.genes);
+    if (config.ga.method === 'grid') checkGrid(bounds, config.ga.budget, space.genes.map((g) => g.path));
+    const found = await searchWindows(windows, space.genes, bounds, config.ga, config.fitness, config.seed, pool, (p) => {
       const elapsed = Date.now() - searchStart;
       events.generation({ ...p, elapsedMs: elapsed, etaMs: p.generation > 0 ? (elapsed / p.generation) * (p.generations - p.generation) : NaN, windows: windows.length });
-    });
+    }, playIdentity(space));
     const searchMs = Date.now() - searchStart;
     const evaluations = found.reduce((s, f) => s + f.evaluations, 0);
 

@@ -2,6 +2,7 @@ import { describeGenome, type GeneDef } from '../../engine/play/index.js';
 import type { EvalBatchResult, EvalItem, EvalRecord } from '../eval/evaluator.js';
 import type { FitnessSpec } from '../fitness.js';
 import type { GeneBounds } from '../ga/genome.js';
+import type { Identity } from '../ga/evaluated.js';
 import { evolve, initialState } from '../ga/optimizer.js';
 import type { GAOptions } from '../ga/options.js';
 import type { BatchPool } from '../pool/pool.js';
@@ -92,6 +93,7 @@ export async function searchWindows(
   seed: string,
   pool: BatchPool<EvalItem, EvalBatchResult>,
   onProgress: (p: SearchProgress) => void,
+  identity?: Identity,
 ): Promise<WindowSearch[]> {
   const generationOf = new Map<number, number>(windows.map((w) => [w.index, 0]));
   const progress = () => {
@@ -113,6 +115,7 @@ export async function searchWindows(
       await evolve(bounds, ga, state, {
         evaluate: (genomes) => batcher.submit(genomes.map((genome) => ({ genome, ranges }))),
         onGeneration: (s) => void generationOf.set(w.index, s.generation),
+        identity,
       });
     } catch (err) {
       return { w, genome: null, fitness: null, best: null, evaluations: state.evaluated, generations: state.generation, error: err instanceof Error ? err.message : String(err) };
