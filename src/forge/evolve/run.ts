@@ -198,9 +198,11 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
     const runRow = { runId: stored.runId, kind: 'evolve' as const, dataset: stored.dataset.name, datasetHash: stored.dataset.hash, datasetSource: stored.dataset.source, seed: config.seed, config };
     sync = new StoreSync(home.storePath, () => ({ run: runRow, stats: state.stats, parquetOf, progress: { generationsDone: state.generation, status: runStatus, bestFitness: state.bestFitness } }));
     const writer = new RunWriter({ parquetOf, hallOfFamePath: folder.hallOfFamePath, statsPath: folder.statsPath, checkpointPath: folder.checkpointPath });
-    const snapshot = () => ({ hallOfFame: hallOfFame(state), stats: state.stats, checkpoint: { runId: stored.runId, state } });
+    // The checkpoint leaves the statistics to generations.json (written just before it), so it stays
+    // O(population) however many generations a run has.
+    const snapshot = () => ({ hallOfFame: hallOfFame(state), stats: state.stats, checkpoint: { runId: stored.runId, state: { ...state, stats: [] } } });
     if (fs.existsSync(folder.checkpointPath)) {
-      state = upgradeState<EvalRecord>(JSON.parse(fs.readFileSync(folder.checkpointPath, 'utf8')).state);
+      state = upgradeState<EvalRecord>(JSON.parse(fs.readFileSync(folder.checkpointPath, 'utf8')).state, folder.statsPath);
       resumedAt = state.generation;
       if (state.stopped !== null && state.stopped !== 'generations') {
         runStatus = statusOf(state.stopped);

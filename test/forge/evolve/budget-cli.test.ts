@@ -77,6 +77,8 @@ describe('forge evolve --budget / --method (CLI)', () => {
     expect(out.persistence.generations).toBe(out.generationsDone);
     const checkpoint = fs.readFileSync(path.join(out.runDir, 'checkpoint.json'), 'utf8');
     expect(JSON.parse(checkpoint).state).not.toHaveProperty('evaluations');
+    expect(JSON.parse(checkpoint).state.stats).toEqual([]); // in generations.json, read back on resume
+    expect(checkpoint.length).toBeLessThan(40_000); // population, RNG, hall of fame: O(population)
     const hof = JSON.parse(fs.readFileSync(path.join(out.runDir, 'hall_of_fame.json'), 'utf8'));
     expect(hof.every((e: { equivalents: unknown }) => Number.isInteger(e.equivalents))).toBe(true);
     const text = evolve(dir, ['--budget', '40']);

@@ -36,8 +36,12 @@ describe('search budget and slots (issue 11)', () => {
     expect(state.reused).toBe(state.stats.reduce((n, s) => n + s.reused, 0));
   });
 
-  it('a budget without generations is not cut at the default 30 generations', () => {
+  it('a budget without generations is not cut at the default 30 generations; without a population it sizes one', () => {
     expect(resolveGAOptions({ population: 10, budget: 1000 }).generations).toBe(1000);
+    expect(resolveGAOptions({ budget: 300 }).population).toBe(16); // 300 / 20 = 15, at least 16
+    expect(resolveGAOptions({ budget: 1500 }).population).toBe(75);
+    expect(resolveGAOptions({ budget: 100_000 }).population).toBe(150);
+    expect(resolveGAOptions({}).population).toBe(150);
     expect(resolveGAOptions({ population: 10, budget: 1000, generations: 5 }).generations).toBe(5);
   });
 
