@@ -1,38 +1,22 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parquetReadObjects } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
-import { forgeCli, REPO } from '../../helpers/cli.js';
+import { forgeCli, freshHome, REPO } from '../../helpers/cli.js';
 
 // Issue 11 points 1, 5, 7 and issue 10 point 9 through the built CLI on a synthetic dataset: a budget
 // in distinct evaluations, counted from the run's own Parquet rows; a checkpoint without evaluations.
 
-const CATALOG = `datasets:
-  - name: TEST_15M
-    symbol: TESTUSDT
-    base: 15m
-    derived: [1h, 4h, 1d]
-    from: 2021-01-01
-    to: 2021-03-01
-    regime: cycle
-    description: two months of synthetic 15m bars
-`;
 const PLAY = path.join(REPO, 'configs/plays/default.yaml');
 
-function home(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-budget-'));
-  fs.mkdirSync(path.join(dir, 'datasets'));
-  fs.writeFileSync(path.join(dir, 'datasets', 'catalog.yaml'), CATALOG);
-  return dir;
-}
+const home = () => freshHome('forge-budget-');
 
 const evolve = (dir: string, extra: string[]) =>
   forgeCli(
     [
       'evolve',
       '--dataset',
-      'TEST_15M',
+      'TEST_SMALL',
       '--play',
       PLAY,
       '--pop',
