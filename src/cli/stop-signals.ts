@@ -3,6 +3,8 @@
 // where it releases its run lock and writes nothing half-done; the command then exits with 128 + the
 // signal number, as a shell reports a process the signal ended. A second signal quits at once.
 
+import { shellQuote } from '../forge/shell-quote.js';
+
 export type StopSignal = 'SIGINT' | 'SIGTERM';
 
 /** 128 + the signal number. */
@@ -49,6 +51,5 @@ export function listenForStop(safePoint: string, quitNow: () => void): StopSigna
 
 /** This process's own command line, as a person would type it again: `forge walkforward --train 90d`. */
 export function commandLine(): string {
-  const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
-  return ['forge', ...process.argv.slice(2).map(quote)].join(' ');
+  return ['forge', ...process.argv.slice(2).map(shellQuote)].join(' ');
 }

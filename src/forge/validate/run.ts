@@ -17,6 +17,7 @@ import type { PlayValidation, ValidationDoc } from './types.js';
 import { findWalkForward, walkForwardGuard } from './guards/walkforward.js';
 import { APPROXIMATION, deflated, familyTest, sharpePValue } from './multiple-testing.js';
 import { loadRegimes } from './regimes.js';
+import { verdictOf } from './verdict.js';
 import { readTrials, recordValidation } from './record.js';
 import { crashedItem, createTaskEnv, itemSeed, runItem } from './tasks.js';
 import { WORKER_GUARDS, type GuardResult, type ItemResult, type PlayProfile, type ValidateItem, type ValidateJob } from './types.js';
@@ -127,7 +128,7 @@ export async function validateRun(home: ForgeHome, runIdOrDir: string, config: V
     const results = (await pool.map(items)).flat();
 
     const wf = findWalkForward(home.runsDir, stored.dataset, stored.playText);
-    const wfGuard = walkForwardGuard(wf, config.walkforward);
+    const wfGuard = walkForwardGuard(wf, config.walkforward, { dataset: stored.dataset.name, play: stored.config.play });
 
     const trials = await readTrials(home.storePath, stored.runId, paths.evaluationsDir);
     const ref = hof.find((e) => e.inSample !== null)?.inSample;
@@ -151,6 +152,9 @@ export async function validateRun(home: ForgeHome, runIdOrDir: string, config: V
       const survives = (row?.bhSignificant ?? false) && d.dsr !== null && d.dsr > config.multipleTesting.minDsr;
       const ran = guards.filter((g) => g.status !== 'NOT RUN');
       const passed = ran.filter((g) => g.status === 'PASS').length;
+      const { alpha, minDsr } = config.multipleTesting;
+      const bhAdjusted = row?.bhAdjusted ?? null;
+      const verdict = verdictOf({ guards, bhAdjusted, bhSignificant: row?.bhSignificant ?? false, dsr: d.dsr, alpha, minDsr });
       return {
         rank: e.rank,
         key,
@@ -174,6 +178,7 @@ export async function validateRun(home: ForgeHome, runIdOrDir: string, config: V
         guardsPassed: passed,
         survivesMultipleTesting: survives,
         robust: survives && passed === ran.length,
+        ...verdict,
       };
     });
 
