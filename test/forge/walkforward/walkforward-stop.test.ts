@@ -4,26 +4,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { CLI, wfHome } from './fixtures.js';
 
 // `forge walkforward` stopped by SIGTERM / SIGINT as a real process (the built CLI, real worker
 // threads, a real DuckDB file): it stops at the end of a generation with exit 143 / 130, releases the
 // run lock, leaves no result and no temp file behind (a walk-forward has no checkpoint), prints the
 // command to run again, and that command then ends exactly as an uninterrupted run does.
 
-const ROOT = path.resolve(import.meta.dirname, '../../..');
-const CLI = path.join(ROOT, 'bin/forge.js');
 const run = promisify(execFile);
-
-const CATALOG = `datasets:
-  - name: TEST_1H
-    symbol: TESTUSDT
-    base: 1h
-    derived: [4h, 1d]
-    from: 2021-01-01
-    to: 2021-07-01
-    regime: cycle
-    description: six months of synthetic 1h bars for the walk-forward stop tests
-`;
 
 const PLAY = `market: {symbol: TESTUSDT, tf: 1h}
 features:
@@ -39,12 +27,7 @@ fs.writeFileSync(PLAY_FILE, PLAY);
 const ARGS = ['walkforward', '--dataset', 'TEST_1H', '--play', PLAY_FILE, '--train', '30d', '--test', '15d'];
 const SEARCH = ['--pop', '10', '--generations', '12', '--seed', '3', '--min-trades', '1', '--workers', '2'];
 
-function home(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-wf-stop-'));
-  fs.mkdirSync(path.join(dir, 'datasets'));
-  fs.writeFileSync(path.join(dir, 'datasets', 'catalog.yaml'), CATALOG);
-  return dir;
-}
+const home = (): string => wfHome('forge-wf-stop-');
 
 /** Starts the walk-forward, sends `signal` once its first generation is reported, waits for the exit. */
 async function stopWith(signal: NodeJS.Signals, dir: string) {
