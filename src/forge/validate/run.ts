@@ -3,14 +3,14 @@ import path from 'node:path';
 import { ForgeError, suggestion } from '../../engine/errors.js';
 import { iso } from '../datasets/catalog.js';
 import { ensureDataset } from '../datasets/build.js';
-import { loadDataset } from '../datasets/load.js';
+import { loadSharedDataset } from '../datasets/load-shared.js';
 import { holdoutRanges } from '../eval/ranges.js';
 import type { HallOfFameEntry, StoredRunConfig } from '../runs/types.js';
 import { genomeKey } from '../ga/genome.js';
 import type { ForgeHome } from '../home.js';
 import { defaultWorkers, inlinePool, threadPool, type BatchPool } from '../pool/pool.js';
 import { acquireRunFolder, assertStoredRunId, isRunId, runIdArgument, runPaths } from '../runs/run-folder.js';
-import { shareFeeds } from '../shared/columns.js';
+import { shareFeeds, sharedFeeds } from '../shared/columns.js';
 import { writeFileAtomic } from '../atomic.js';
 import type { ValidateConfig } from './config.js';
 import type { PlayValidation, ValidationDoc } from './types.js';
@@ -81,7 +81,9 @@ export async function validateRun(home: ForgeHome, runIdOrDir: string, config: V
   let pool: BatchPool<ValidateItem, ItemResult[]> | undefined;
   try {
     await ensureDataset(home, stored.dataset.name, { allowSynthetic: stored.dataset.source === 'synthetic', warn: events.warn });
-    const loaded = await loadDataset(home, stored.dataset.name);
+    // Hash-checked and decoded on a short-lived thread, straight into the shared memory the workers read.
+    const loaded = await loadSharedDataset(home, stored.dataset.name);
+    const feeds = sharedFeeds(loaded.shared);
     if (loaded.manifest.hash !== stored.dataset.hash) {
       throw new ForgeError(
         `run ${stored.runId} was made on dataset ${stored.dataset.name} with content hash ${stored.dataset.hash.slice(0, 12)}, which is now ${loaded.manifest.hash.slice(0, 12)}`,
@@ -111,12 +113,12 @@ export async function validateRun(home: ForgeHome, runIdOrDir: string, config: V
     }
     const workers = Math.min(op.workers ?? defaultWorkers(), items.length);
     if (workers === 1) {
-      const env = createTaskEnv(job, loaded.feeds, regimes.used);
+      const env = createTaskEnv(job, feeds, regimes.used);
       pool = inlinePool((batch: ValidateItem[]) => batch.map((it) => runItem(env, it)));
     } else {
       const workerData: ValidateWorkerData = {
         job,
-        dataset: shareFeeds(loaded.manifest.name, loaded.manifest.hash, loaded.feeds),
+        dataset: loaded.shared,
         regimes: regimes.used.map(({ feeds, ...r }) => ({ ...r, dataset: shareFeeds(r.name, r.name, feeds) })),
       };
       // One item per batch: items differ a lot in cost (a permutation test against a ratio), so the
