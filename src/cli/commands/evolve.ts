@@ -8,13 +8,10 @@ import { OBJECTIVES } from '../../forge/fitness.js';
 import { forgeHome } from '../../forge/home.js';
 import { duration, featureLine, progressView } from '../progress.js';
 import { makeContext, table, type CliContext } from '../output.js';
+import { listenForStop } from '../stop-signals.js';
 
 /** The template play shipped with forge, so the bare README command has a search space. */
 const DEFAULT_PLAY = fileURLToPath(new URL('../../../configs/plays/default.yaml', import.meta.url));
-
-type StopSignal = 'SIGINT' | 'SIGTERM';
-/** 128 + the signal number, as a shell reports a process the signal ended. */
-const SIGNAL_EXIT: Record<StopSignal, number> = { SIGINT: 130, SIGTERM: 143 };
 
 interface EvolveArgs {
   config?: string;
@@ -97,25 +94,15 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
       maxFailedShare: argv['max-failed-share'],
     };
     const view = progressView(ctx.json || ctx.quiet ? 'none' : process.stderr.isTTY ? 'bar' : 'lines', (line) => process.stderr.write(line + '\n'));
-    // SIGINT (Ctrl-C) and SIGTERM (kill, systemd, docker stop, CI timeouts) both stop cleanly: the
-    // current generation finishes and is checkpointed, the run lock is released, the resume command
-    // printed. A second signal quits at once (the checkpoint of the last finished generation stands).
-    let stopSignal: StopSignal | undefined;
-    const stopRequested = () => stopSignal !== undefined;
+    // On SIGINT or SIGTERM the current generation finishes and is checkpointed, the run lock is
+    // released and the resume command printed; a second signal quits at once (the checkpoint of the
+    // last finished generation stands).
     let runIdForResume: string | undefined;
-    const onSignal = (signal: StopSignal) => {
-      if (stopSignal !== undefined) {
-        view.stop();
-        process.stderr.write(`\ninterrupted; resume with: forge evolve --resume ${runIdForResume ?? '<run-id>'}\n`);
-        process.exit(SIGNAL_EXIT[signal]);
-      }
-      stopSignal = signal;
-      process.stderr.write(`\n${signal}: stopping after this generation (its checkpoint is written); ${signal === 'SIGINT' ? 'Ctrl-C' : 'signal'} again to quit now\n`);
-    };
-    const onSigint = () => onSignal('SIGINT');
-    const onSigterm = () => onSignal('SIGTERM');
-    process.on('SIGINT', onSigint);
-    process.on('SIGTERM', onSigterm);
+    const stop = listenForStop('this generation (its checkpoint is written)', () => {
+      view.stop();
+      process.stderr.write(`\ninterrupted; resume with: forge evolve --resume ${runIdForResume ?? '<run-id>'}\n`);
+    });
+    const { stopRequested } = stop;
     const events = {
       warn: (m: string) => ctx.warn(`warning: ${m}`),
       start: (info: Parameters<typeof view.start>[0]) => {
@@ -148,10 +135,9 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
       view.stop();
       report(ctx, outcome, argv.top);
       // A user stop is not a failure, but scripts should be able to tell it from a finished run.
-      if (outcome.status === 'interrupted') process.exitCode = SIGNAL_EXIT[stopSignal ?? 'SIGINT'];
+      if (outcome.status === 'interrupted') process.exitCode = stop.exitCode();
     } finally {
-      process.off('SIGINT', onSigint);
-      process.off('SIGTERM', onSigterm);
+      stop.dispose();
     }
   },
 };
