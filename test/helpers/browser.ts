@@ -34,18 +34,22 @@ export async function openReport(browser: Browser, file: string): Promise<Loaded
   });
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto('file://' + file, { waitUntil: 'load' });
-  await page.waitForFunction(() => (window as unknown as { forgeReport?: { ready: boolean } }).forgeReport?.ready === true, undefined, { timeout: 20_000 }).catch(() => undefined);
+  await page.waitForFunction('window.forgeReport !== undefined && window.forgeReport.ready === true', undefined, { timeout: 20_000 }).catch(() => undefined);
   return { page, requests, errors };
+}
+
+/** Runs browser-side code given as text (the project's TypeScript has no DOM types, on purpose). */
+export async function inPage<T>(page: Page, expression: string): Promise<T> {
+  return (await page.evaluate(expression)) as T;
 }
 
 /** What a chart drew: each series' data length (from ECharts) and the marks in its SVG (from the DOM). */
 export async function chartMarks(page: Page, id: string): Promise<{ series: Record<string, number>; paths: number }> {
-  return page.evaluate((chartId) => {
-    const node = document.getElementById(chartId);
-    const ec = (window as unknown as { echarts?: { getInstanceByDom(n: Element): { getOption(): { series: { name: string; data: unknown[] }[] } } | undefined } }).echarts;
-    const inst = node && ec ? ec.getInstanceByDom(node) : undefined;
-    const series: Record<string, number> = {};
-    for (const s of inst?.getOption().series ?? []) series[s.name] = (s.data ?? []).length;
+  return inPage(page, `(() => {
+    const node = document.getElementById(${JSON.stringify(id)});
+    const inst = node && window.echarts ? window.echarts.getInstanceByDom(node) : undefined;
+    const series = {};
+    for (const s of inst ? inst.getOption().series : []) series[s.name] = (s.data || []).length;
     return { series, paths: node ? node.querySelectorAll('svg path, svg rect').length : 0 };
-  }, id);
+  })()`);
 }

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReport } from '../../../src/forge/report/build.js';
 import { renderReport } from '../../../src/forge/report/html.js';
 import { forgeHome } from '../../../src/forge/home.js';
-import { CHROMIUM, NO_CHROMIUM, chartMarks, launch, openReport } from '../../helpers/browser.js';
+import { CHROMIUM, NO_CHROMIUM, chartMarks, inPage, launch, openReport } from '../../helpers/browser.js';
 import { EVOLVE_ARGS, forgeCli, freshHome } from '../../helpers/cli.js';
 
 // Each report kind written by the real CLI from real runs, opened from disk in a real headless
@@ -70,7 +70,7 @@ describe.skipIf(CHROMIUM === undefined)('report pages in a real browser', () => 
       try {
         expect(errors).toEqual([]);
         expect(requests).toEqual(['file://' + file]);
-        expect(await page.evaluate(() => (window as unknown as { forgeReport?: { ready: boolean } }).forgeReport?.ready)).toBe(true);
+        expect(await inPage(page, 'window.forgeReport.ready')).toBe(true);
         const charts = kind === 'walkforward' ? WF_CHARTS : EVOLVE_CHARTS;
         for (const id of charts) {
           const m = await chartMarks(page, id);
@@ -84,7 +84,7 @@ describe.skipIf(CHROMIUM === undefined)('report pages in a real browser', () => 
         if (kind === 'walkforward') expect(await page.locator('#verdict').textContent()).toMatch(/^verdict: (ROBUST|MARGINAL|NOT ROBUST|NO RESULT)/);
         // The header: the synthetic banner in large letters (TEST_SMALL is synthetic), the run and its name.
         expect(await page.locator('#synthetic').isVisible()).toBe(true);
-        const size = await page.locator('#synthetic').evaluate((n) => parseFloat(getComputedStyle(n).fontSize));
+        const size = await inPage<number>(page, `parseFloat(getComputedStyle(document.getElementById('synthetic')).fontSize)`);
         expect(size).toBeGreaterThanOrEqual(32);
         if (kind !== 'walkforward') expect(await page.locator('#facts').textContent()).toContain(`${evolveId} "browser test"`);
         const shot = path.join(shots, `${kind}.png`);
@@ -99,11 +99,10 @@ describe.skipIf(CHROMIUM === undefined)('report pages in a real browser', () => 
   it('switching the heatmap genes redraws it, and choosing another rank redraws the equity curve', async () => {
     const { page, errors } = await openReport(browser, reports.evolve);
     try {
-      const cells = () => page.evaluate(() => {
-        const ec = (window as unknown as { echarts: { getInstanceByDom(n: Element): { getOption(): { series: { data: unknown[] }[]; xAxis: { name: string }[] } } } }).echarts;
-        const o = ec.getInstanceByDom(document.getElementById('heatmap')!).getOption();
+      const cells = () => inPage<{ data: string; x: string; rects: number }>(page, `(() => {
+        const o = echarts.getInstanceByDom(document.getElementById('heatmap')).getOption();
         return { data: JSON.stringify(o.series[0].data), x: o.xAxis[0].name, rects: document.querySelectorAll('#heatmap svg path').length };
-      });
+      })()`);
       const before = await cells();
       const options = await page.locator('#gene-x option').count();
       expect(options).toBeGreaterThanOrEqual(3);
@@ -114,7 +113,7 @@ describe.skipIf(CHROMIUM === undefined)('report pages in a real browser', () => 
       expect(JSON.parse(after.data).length).toBeGreaterThan(0);
       expect(after.rects).toBeGreaterThan(0);
 
-      const curve = () => page.evaluate(() => document.querySelector('#winner-note')!.textContent);
+      const curve = () => page.locator('#winner-note').textContent();
       const first = await curve();
       await page.selectOption('#rank', '1');
       expect(await curve()).not.toBe(first);

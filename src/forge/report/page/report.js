@@ -264,5 +264,6 @@
   if (data.validation) validation();
   if (data.walkforward) walkforward();
   window.addEventListener('resize', () => Object.values(charts).forEach((c) => c.resize()));
-  window.forgeReport = { ready: true, charts: Object.keys(charts) };
+  // How long the page took from navigation to every chart drawn (bench/RESULTS.md reads it).
+  window.forgeReport = { ready: true, charts: Object.keys(charts), readyMs: performance.now() };
 })();
