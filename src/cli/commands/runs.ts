@@ -21,7 +21,7 @@ interface RunsArgs {
   dataset?: string;
   sort?: 'created' | 'best';
   run?: string;
-  runs?: string[];
+  ids?: string[];
   top: number;
 }
 
@@ -107,7 +107,8 @@ async function compare(ctx: CliContext, home: ForgeHome, refs: readonly string[]
     ['generations', ...col((x) => x.summary.generations)],
     ['evaluations', ...col((x) => x.summary.evaluations)],
     ['holdout', ...col((x) => (x.summary.kind === 'walkforward' ? '' : pct(x.config.holdout)))],
-    [`best IS (${runs[0].summary.figure})`, ...col((x) => figure(x.summary, x.summary.bestInSample))],
+    ['figure', ...col((x) => x.summary.figure)],
+    ['best IS', ...col((x) => figure(x.summary, x.summary.bestInSample))],
     ['its OOS', ...col((x) => figure(x.summary, x.summary.bestOutOfSample))],
     ['IS return', ...col((x) => pct(x.best?.inSample?.totalReturn))],
     ['OOS return', ...col((x) => pct(x.best?.outOfSample?.totalReturn))],
@@ -132,7 +133,7 @@ const withHome = <T>(fn: (ctx: CliContext, home: ForgeHome, argv: RunsArgs) => P
 };
 
 export const runsCommand: CommandModule<object, RunsArgs> = {
-  command: 'runs <command>',
+  command: 'runs',
   describe: 'List, show, compare and remove past runs (evolve, walk-forward, validate)',
   builder: (y: Argv) =>
     y
@@ -153,10 +154,10 @@ export const runsCommand: CommandModule<object, RunsArgs> = {
         handler: withHome((ctx, home, argv) => show(ctx, home, argv.run!, argv.top)),
       })
       .command(<CommandModule<object, RunsArgs>>{
-        command: 'compare <runs..>',
+        command: 'compare <ids..>',
         describe: 'Two or more runs side by side',
-        builder: (b: Argv): any => b.positional('runs', { type: 'string', array: true, describe: 'Run ids, prefixes or names' }),
-        handler: withHome((ctx, home, argv) => compare(ctx, home, argv.runs ?? [])),
+        builder: (b: Argv): any => b.parserConfiguration({ 'duplicate-arguments-array': true }).positional('ids', { type: 'string', array: true, describe: 'Run ids, prefixes or names' }),
+        handler: withHome((ctx, home, argv) => compare(ctx, home, argv.ids ?? [])),
       })
       .command(<CommandModule<object, RunsArgs>>{
         command: 'rm <run>',
