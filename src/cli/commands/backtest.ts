@@ -10,6 +10,7 @@ import type { Metrics } from '../../engine/metrics/metrics.js';
 import { timeframeMs } from '../../engine/timeframe.js';
 import type { Feed } from '../../engine/types.js';
 import { writeFileAtomic } from '../../forge/atomic.js';
+import { labelGenes } from '../../forge/report/labels.js';
 import { loadDataset } from '../../forge/datasets/load.js';
 import { forgeHome } from '../../forge/home.js';
 import { parseCandleCsv } from '../../forge/store/csv.js';
@@ -113,7 +114,7 @@ export const backtestCommand: CommandModule<object, BacktestArgs> = {
       equityCsv: argv['equity-csv'] ?? null,
     });
     ctx.say(`${play.name ?? argv.play} on ${argv.dataset ?? argv.csv}: ${window.bars.toLocaleString('en-US')} ${window.tf} bars, ${window.from} .. ${window.to}`);
-    if (space.genes.length > 0) ctx.say(`genes: ${JSON.stringify(genes)}`);
+    if (space.genes.length > 0) ctx.say(`genes: ${JSON.stringify(labelGenes(genes))}`);
     ctx.say(table(['metric', 'value'], metricRows(run.metrics)));
     if (run.result.rejectedCount > 0) ctx.say(`${run.result.rejectedCount} order(s) rejected (see the simulator's status codes)`);
     if (argv['trades-csv']) ctx.say(`trades: ${argv['trades-csv']}`);
