@@ -8,7 +8,7 @@ import type { GeneDef } from '../../engine/play/index.js';
 
 export const CURVE_POINTS = 2_000;
 export const HEATMAP_BINS = 20;
-export const GENE_SAMPLE = 2_000;
+export const GENE_SAMPLE = 1_200;
 
 /**
  * Indices of at most `points` samples of a curve: the first and last, and in each of points/2 - 1

@@ -7,7 +7,7 @@ import { CURVE_POINTS, downsampleIndices } from './aggregate.js';
 // drawdown, buy-and-hold on the same cash, and its trades, all cut down to report size.
 
 /** At most this many trades are marked on a curve (an even stride when there are more). */
-export const TRADE_MARKS = 600;
+export const TRADE_MARKS = 400;
 
 export interface CurveData {
   readonly rank: number;
