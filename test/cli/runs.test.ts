@@ -134,6 +134,11 @@ describe('forge runs rm', () => {
       expect(refused.code).not.toBe(0);
       expect(refused.stderr).toMatch(/is live/);
       expect(fs.existsSync(path.join(home, 'runs', beta))).toBe(true);
+      // ls sees it live, without taking the lock (the lock is still ours afterwards).
+      const live = json<{ runs: (Row & { live: boolean })[] }>('runs', 'ls').runs;
+      expect(live.find((x) => x.id === beta)?.live).toBe(true);
+      expect(live.find((x) => x.id === alpha)?.live).toBe(false);
+      expect(run('runs', 'rm', beta).code).not.toBe(0);
     } finally {
       lock.release();
     }

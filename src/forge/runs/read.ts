@@ -5,7 +5,7 @@ import type { GenerationStats } from '../ga/optimizer.js';
 import type { ValidationDoc } from '../validate/types.js';
 import type { WalkforwardReport } from '../walkforward/types.js';
 import { writeFileAtomic } from '../atomic.js';
-import { acquireLock } from '../lock.js';
+import { isLockHeld } from '../lock.js';
 import { isRunId, runPaths } from './run-folder.js';
 import type { HallOfFameEntry, StoredRunConfig } from './types.js';
 
@@ -120,16 +120,7 @@ export function resolveRunRef(runsDir: string, ref: string, where: string): stri
   );
 }
 
-/** Whether another process holds the run's lock now (it is running). Takes and drops the lock when free. */
+/** Whether another process holds the run's lock now (it is running); looks without taking the lock. */
 export async function isRunLive(runsDir: string, id: string): Promise<boolean> {
-  const p = runPaths(runsDir, id);
-  if (!fs.existsSync(p.dir)) return false;
-  try {
-    const lock = await acquireLock(p.lockPath, () => new ForgeError('busy', '', 'E_RUN_LOCKED'));
-    lock.release();
-    return false;
-  } catch (err) {
-    if (err instanceof ForgeError && err.code === 'E_RUN_LOCKED') return true;
-    throw err;
-  }
+  return isLockHeld(runPaths(runsDir, id).lockPath);
 }
