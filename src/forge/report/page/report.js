@@ -206,7 +206,7 @@
     const rows = [];
     v.plays.forEach((p) => {
       p.guards.forEach((g) =>
-        rows.push([`#${p.rank}`, g.name, g.value === null ? 'n/a' : `${num(g.value, 3)} ${g.unit}`, `${g.rule} ${g.threshold}`, { text: g.status, cls: g.status === 'PASS' ? 'pass' : 'fail' }]),
+        rows.push([`#${p.rank}`, g.name, g.value === null ? 'n/a' : `${num(g.value, 3)} ${g.unit}`, `${g.rule} ${g.threshold}`, { text: g.status, cls: g.status === 'PASS' ? 'pass' : g.status === 'NOT RUN' ? 'note' : 'fail' }]),
       );
     });
     table($('guards'), ['play', 'guard', 'value', 'pass if', 'result'], rows);
@@ -256,7 +256,13 @@
     const label = { robust: 'ROBUST', marginal: 'MARGINAL', 'not-robust': 'NOT ROBUST', 'no-result': 'NO RESULT' }[w.verdict.label];
     $('verdict').textContent = `verdict: ${label} (${w.verdict.passed}/${w.verdict.total} criteria pass)`;
     $('verdict').className = w.verdict.robust ? 'pass' : 'fail';
-    table($('criteria'), ['criterion', 'value', 'threshold', 'result'], w.verdict.criteria.map((c) => [c.label, num(c.value, 3), `${c.op} ${c.threshold}`, { text: c.pass ? 'pass' : 'FAIL', cls: c.pass ? 'pass' : 'fail' }]));
+    // As the CLI prints them: the consistency score in points, efficiency as a ratio, the rest as percentages.
+    const crit = (name, x) => (name === 'minConsistency' ? num(x, 1) : name === 'minWfe' ? num(x) : pct(x));
+    table(
+      $('criteria'),
+      ['criterion', 'value', 'threshold', 'result'],
+      w.verdict.criteria.map((c) => [c.label, crit(c.name, c.value), `${c.op} ${crit(c.name, c.threshold)}`, { text: c.pass ? 'pass' : 'FAIL', cls: c.pass ? 'pass' : 'fail' }]),
+    );
   }
 
   header();
