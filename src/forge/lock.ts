@@ -49,6 +49,11 @@ export async function acquireLock(lockPath: string, busy: (holder: string) => Fo
 
 function holding(server: net.Server, lockPath: string): Lock {
   server.unref(); // the lock must not keep the process alive
+  // isLockHeld connects to ask; each such connection is closed at once, and its errors are not ours.
+  server.on('connection', (socket) => {
+    socket.on('error', () => undefined);
+    socket.destroy();
+  });
   try {
     writeFileAtomic(lockPath, String(process.pid));
   } catch (err) {
@@ -72,6 +77,27 @@ function holding(server: net.Server, lockPath: string): Lock {
       server.close();
     },
   };
+}
+
+/**
+ * Whether some process holds the lock now, found without taking it (a reader such as `forge runs ls`
+ * must never make a starting run fail to get its lock): on Linux, a connect to the holder's socket.
+ */
+export async function isLockHeld(lockPath: string): Promise<boolean> {
+  if (!ABSTRACT) {
+    const pid = readPid(lockPath);
+    return pid !== null && pidExists(pid);
+  }
+  if (!fs.existsSync(path.dirname(lockPath))) return false;
+  const key = lockKey(lockPath);
+  return new Promise((resolve) => {
+    const socket = net.connect({ path: key });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }
 
 /** The socket name: one per lock file, whatever relative path or symlink names it. */

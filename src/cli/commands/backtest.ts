@@ -6,6 +6,7 @@ import { writeFileAtomic } from '../../forge/atomic.js';
 import { datasetFeedsFor, equityCsv, runWinner, sliceFeeds, tradesCsv } from '../../forge/backtest.js';
 import { csvFeed } from '../../forge/csv-feed.js';
 import { loadPlay } from '../../forge/plays.js';
+import { labelGenes } from '../../forge/report/labels.js';
 import { forgeHome } from '../../forge/home.js';
 import { isoUtc } from '../../forge/store/rows.js';
 import { checkWindow, parseDateFlag } from '../date-flags.js';
@@ -110,7 +111,7 @@ export const backtestCommand: CommandModule<object, BacktestArgs> = {
       equityCsv: argv['equity-csv'] ?? null,
     });
     ctx.say(`${play.name ?? argv.play} on ${argv.dataset ?? argv.csv}: ${window.bars.toLocaleString('en-US')} ${window.tf} bars, ${window.from} .. ${window.to}`);
-    if (space.genes.length > 0) ctx.say(`genes: ${JSON.stringify(genes)}`);
+    if (space.genes.length > 0) ctx.say(`genes: ${JSON.stringify(labelGenes(genes))}`);
     ctx.say(table(['metric', 'value'], metricRows(run.metrics)));
     if (run.result.rejectedCount > 0) ctx.say(`${run.result.rejectedCount} order(s) rejected (see the simulator's status codes)`);
     if (argv['trades-csv']) ctx.say(`trades: ${argv['trades-csv']}`);

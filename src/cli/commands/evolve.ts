@@ -6,9 +6,13 @@ import { parseDuration } from '../../forge/units.js';
 import { resumeEvolve, startEvolve, type EvolveOutcome } from '../../forge/evolve/run.js';
 import { OBJECTIVES } from '../../forge/fitness.js';
 import { forgeHome } from '../../forge/home.js';
-import { duration, featureLine, progressView } from '../progress.js';
-import { makeContext, table, type CliContext } from '../output.js';
+import { progressView } from '../progress.js';
+import { makeContext } from '../output.js';
 import { listenForStop } from '../stop-signals.js';
+import { checkRunName, readRunName, writeRunName } from '../../forge/runs/read.js';
+import { writeReport } from '../../forge/report/write.js';
+import { sayEvolveSummary, type EvolveSummary } from '../summaries/evolve.js';
+import { sayWritten } from './report.js';
 
 /** The template play shipped with forge, so the bare README command has a search space. */
 const DEFAULT_PLAY = fileURLToPath(new URL('../../../configs/plays/default.yaml', import.meta.url));
@@ -38,6 +42,8 @@ interface EvolveArgs {
   cash?: number;
   'max-failed-share'?: number;
   top: number;
+  name?: string;
+  report?: boolean | string;
   home?: string;
   json?: boolean;
   quiet?: boolean;
@@ -72,12 +78,15 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
       .option('cash', { type: 'number', describe: 'Starting cash (default 10000)' })
       .option('max-failed-share', { type: 'number', describe: 'Stop (exit 1, resumable) at a generation where this share of the evaluations failed (default 1: only when all fail)' })
       .option('top', { type: 'number', default: 5, describe: 'Hall-of-fame entries to print' })
+      .option('name', { type: 'string', describe: 'A label for the run, shown beside its id everywhere (forge runs ls, reports)' })
+      .option('report', { type: 'string', describe: 'At the end, write the HTML report (to this file; bare --report: <run folder>/report.html)' })
       .example('$0 evolve --dataset BTCUSDT_FULL_CYCLE --pop 150', 'the default search')
       .example('$0 evolve --config configs/overnight.yaml', 'an overnight search from YAML')
       .example('$0 evolve --resume <run-id>', 'continue after Ctrl-C, a crash or a time budget') as any,
   handler: async (argv) => {
     const ctx = makeContext(argv);
     const home = forgeHome(ctx.home);
+    const name = argv.name === undefined ? undefined : checkRunName(argv.name);
     const flags: EvolveInput = {
       dataset: argv.dataset,
       regimes: argv.regimes === undefined ? undefined : argv.regimes.split(',').map((x) => x.trim()).filter(Boolean),
@@ -107,6 +116,7 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
       warn: (m: string) => ctx.warn(`warning: ${m}`),
       start: (info: Parameters<typeof view.start>[0]) => {
         runIdForResume = info.runId;
+        if (name !== undefined) writeRunName(home.runsDir, info.runId, name);
         const bars = Object.entries(info.dataset.bars).map(([tf, n]) => `${n.toLocaleString('en-US')} ${tf}`).join(', ');
         ctx.warn(
           `${info.resumedAt === null ? 'run' : `resuming run (at generation ${info.resumedAt})`} ${info.runId}: ${info.dataset.name}` +
@@ -133,7 +143,12 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
         outcome = await startEvolve(home, config, { ...operational, batchesPerWorker: argv['batches-per-worker'], storeWaitMs }, events, { stopRequested });
       }
       view.stop();
-      report(ctx, outcome, argv.top);
+      if (name !== undefined) writeRunName(home.runsDir, outcome.runId, name);
+      const runName = readRunName(home.runsDir, outcome.runId);
+      const written = argv.report !== undefined && outcome.hallOfFame.length > 0 ? await writeReport(home, outcome.runId, argv.report === '' ? undefined : String(argv.report)) : undefined;
+      ctx.emit({ ok: true, ...outcome, name: runName, hallOfFame: outcome.hallOfFame.slice(0, Math.max(argv.top, 10)), report: written?.file ?? null });
+      sayEvolveSummary(ctx, summary(outcome, runName), argv.top);
+      if (written) sayWritten(ctx, written, runName);
       // A user stop is not a failure, but scripts should be able to tell it from a finished run.
       if (outcome.status === 'interrupted') process.exitCode = stop.exitCode();
     } finally {
@@ -142,53 +157,7 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
   },
 };
 
-const pct = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? 'n/a' : `${(x * 100).toFixed(1)}%`);
-const num = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(2));
-
-function report(ctx: CliContext, o: EvolveOutcome, top: number): void {
-  ctx.emit({ ok: true, ...o, hallOfFame: o.hallOfFame.slice(0, Math.max(top, 10)) });
-  const synthetic = o.dataset.source === 'synthetic' ? ' on a SYNTHETIC stand-in dataset' : '';
-  const statusLine: Record<EvolveOutcome['status'], string> = {
-    finished: `finished ${o.generationsDone} generations`,
-    'stopped-patience': `stopped early after ${o.generationsDone} generations (no improvement for 'patience' generations)`,
-    'budget-spent': `spent the budget of ${o.config.ga.budget.toLocaleString('en-US')} distinct evaluations in ${o.generationsDone} generations`,
-    exhausted: `stopped after ${o.generationsDone} generations: ${o.config.ga.method === 'grid' ? 'every grid point is evaluated' : 'no new play was found for several generations (the space is exhausted)'}`,
-    'paused-time-budget': `paused after ${o.generationsDone} generations: the time budget is spent`,
-    interrupted: `interrupted after ${o.generationsDone} generations`,
-    'already-finished': `this run had already finished (${o.generationsDone} generations); showing its result`,
-  };
-  ctx.say(`\n${statusLine[o.status]}${synthetic}: ${o.evaluations.toLocaleString('en-US')} distinct plays evaluated, ` +
-    `${o.cacheHits.toLocaleString('en-US')} cache hits (slots reusing an evaluated play), in ${duration(o.wallMs)}` +
-    (o.evalsPerSec > 0 ? `, ${o.evalsPerSec.toFixed(0)} evaluations/s on ${o.workers} worker${o.workers > 1 ? 's' : ''}` : ''));
-  if (o.features.requests > 0) ctx.say(`shared features: ${featureLine(o.features)}`);
-  const h = o.config.holdout;
-  ctx.say(`\nhall of fame (fitness = in-sample ${o.config.fitness.objective}; out-of-sample = the last ${(h * 100).toFixed(0)}% of the window, never used for selection; equivalents = other plays found with the same trades)`);
-  const rows = o.hallOfFame.slice(0, top).map((e) => [
-    e.rank,
-    num(e.fitness),
-    e.equivalents ?? 0,
-    pct(e.inSample?.totalReturn),
-    num(e.inSample?.sharpe),
-    pct(e.inSample?.maxDrawdown),
-    e.inSample?.trades ?? 0,
-    pct(e.outOfSample?.totalReturn),
-    num(e.outOfSample?.sharpe),
-    pct(e.outOfSample?.maxDrawdown),
-    e.outOfSample?.trades ?? 0,
-  ]);
-  ctx.say(table(['#', 'fitness', 'equivalents', 'IS return', 'IS sharpe', 'IS maxDD', 'IS trades', 'OOS return', 'OOS sharpe', 'OOS maxDD', 'OOS trades'], rows));
-  const best = o.hallOfFame[0];
-  if (best?.regimes?.length) {
-    ctx.say(`\nfitness = ${o.config.across} over ${[o.dataset.name, ...best.regimes.map((r) => r.dataset)].join(', ')}; the best play on each (in-sample):`);
-    const main = { dataset: o.dataset.name, fitness: NaN, inSample: best.inSample, outOfSample: best.outOfSample };
-    ctx.say(table(['dataset', 'IS return', 'IS sharpe', 'IS maxDD', 'IS trades'], [main, ...best.regimes].map((r) => [r.dataset, pct(r.inSample?.totalReturn), num(r.inSample?.sharpe), pct(r.inSample?.maxDrawdown), r.inSample?.trades ?? 0])));
-  }
-  if (best) {
-    ctx.say(`\nbest play:`);
-    for (const line of best.play) ctx.say(`  ${line}`);
-  }
-  const rel = path.relative(process.cwd(), o.runDir) || o.runDir;
-  ctx.say(`\nrun folder: ${rel} (config.json, checkpoint.json, hall_of_fame.json, generations.json, evaluations/*.parquet)`);
-  if (o.status === 'interrupted' || o.status === 'paused-time-budget') ctx.say(`resume: forge evolve --resume ${o.runId}`);
-  if (best) ctx.say(`backtest the winner: forge backtest --run ${o.runId} --rank 1${o.hallOfFame.length > 1 ? `   (or --rank 2..${o.hallOfFame.length})` : ''}`);
+function summary(o: EvolveOutcome, name: string | null): EvolveSummary {
+  const { wallMs, evalsPerSec, workers, features, resumedAt, session } = o;
+  return { ...o, name, session: o.status === 'already-finished' ? undefined : { wallMs, evalsPerSec, workers, features, resumedAt, ...session } };
 }

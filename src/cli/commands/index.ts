@@ -4,6 +4,8 @@ import { benchCommand } from './bench.js';
 import { dataCommand } from './data.js';
 import { datasetsCommand } from './datasets.js';
 import { evolveCommand } from './evolve.js';
+import { reportCommand } from './report.js';
+import { runsCommand } from './runs.js';
 import { validateCommand } from './validate.js';
 import { walkforwardCommand } from './walkforward.js';
 
@@ -15,5 +17,7 @@ export const commands: CommandModule<any, any>[] = [
   evolveCommand,
   walkforwardCommand,
   validateCommand,
+  reportCommand,
+  runsCommand,
   benchCommand,
 ];

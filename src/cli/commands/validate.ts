@@ -5,7 +5,10 @@ import { checkWorkers } from '../../forge/config/bounds.js';
 import { forgeHome } from '../../forge/home.js';
 import { readValidateFile, resolveValidateConfig, type ValidateInput } from '../../forge/validate/config.js';
 import { validateRun, type ValidateOutcome } from '../../forge/validate/run.js';
-import type { GuardResult } from '../../forge/validate/types.js';
+import type { GuardResult, ValidationDoc } from '../../forge/validate/types.js';
+import { writeReport } from '../../forge/report/write.js';
+import { checkRunName, readRunName, writeRunName } from '../../forge/runs/read.js';
+import { sayWritten } from './report.js';
 import { duration } from '../progress.js';
 import { makeContext, table, type CliContext } from '../output.js';
 
@@ -26,6 +29,8 @@ interface ValidateArgs {
   'min-wfe'?: number;
   'min-dsr'?: number;
   config?: string;
+  name?: string;
+  report?: string;
   home?: string;
   json?: boolean;
   quiet?: boolean;
@@ -52,11 +57,14 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       .option('min-wfe', { type: 'number', describe: 'Walk-forward guard: pass when efficiency >= this (default 0.6)' })
       .option('min-dsr', { type: 'number', describe: 'A play survives multiple testing when BH-significant and its deflated Sharpe > this (default 0.95)' })
       .option('config', { type: 'string', describe: 'YAML/JSON file of validate settings (see src/forge/validate/config.ts); flags override it' })
+      .option('name', { type: 'string', describe: 'Name (label) the evolve run, shown beside its id everywhere' })
+      .option('report', { type: 'string', describe: 'At the end, write the HTML report of the run with this validation (to this file; bare --report: <run folder>/report.html)' })
       .example('$0 validate 3f2a9c0d1b2e4f56 --top 3', 'guard the three best plays of a run')
       .example('$0 validate 3f2a9c0d1b2e4f56 --workers 1 --json', 'the same result, serially, for a script') as any,
   handler: async (argv) => {
     const ctx = makeContext(argv);
     const home = forgeHome(ctx.home);
+    const name = argv.name === undefined ? undefined : checkRunName(argv.name);
     const flags: ValidateInput = {
       top: argv.top,
       seed: argv.seed,
@@ -73,7 +81,12 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
     if (workersWarning) ctx.warn(`warning: ${workersWarning}`);
     const config = resolveValidateConfig(argv.config !== undefined ? readValidateFile(argv.config) : {}, flags);
     const outcome = await validateRun(home, argv.run, config, { workers: argv.workers }, { warn: (m) => ctx.warn(`warning: ${m}`) });
-    report(ctx, outcome, home.root);
+    if (name !== undefined) writeRunName(home.runsDir, outcome.doc.runId, name);
+    const written = argv.report === undefined ? undefined : await writeReport(home, outcome.doc.runId, argv.report === '' ? undefined : argv.report);
+    ctx.emit({ ok: true, ...outcome.doc, name: readRunName(home.runsDir, outcome.doc.runId), validationPath: outcome.validationPath, report: written?.file ?? null });
+    sayValidation(ctx, outcome.doc, home.root);
+    ctx.say(`\nwritten: ${outcome.validationPath} and the store's validations, multiple_testing and validated_plays tables (${duration(outcome.wallMs)}, ${outcome.workers} worker${outcome.workers > 1 ? 's' : ''})`);
+    if (written) sayWritten(ctx, written, readRunName(home.runsDir, outcome.doc.runId));
   },
 };
 
@@ -118,9 +131,8 @@ function valueText(g: GuardResult): string {
   return `${fmt(g.value)} ${g.unit}`;
 }
 
-function report(ctx: CliContext, o: ValidateOutcome, home: string): void {
-  const { doc } = o;
-  ctx.emit({ ok: true, ...doc, validationPath: o.validationPath });
+/** A validation's tables: printed by validate, and again by `forge runs show`. */
+export function sayValidation(ctx: CliContext, doc: ValidationDoc, home: string): void {
   const mt = doc.multipleTesting;
   ctx.say(`validated ${doc.plays.length} play(s) of run ${doc.runId} on ${doc.dataset.name}${doc.dataset.source === 'synthetic' ? ' (SYNTHETIC stand-in)' : ''}, in-sample ${doc.inSample.from} .. ${doc.inSample.to}, seed ${doc.seed}`);
   for (const n of doc.notes) ctx.say(`note: ${n}`);
@@ -155,5 +167,4 @@ function report(ctx: CliContext, o: ValidateOutcome, home: string): void {
   });
   const headers = ['#', 'IS sharpe (annualised)', 'p (one-sided)', 'BH adj. p', `BH @${mt.alpha}`, 'DSR (probability)', 'guards that ran'];
   ctx.say(table([...headers, `BH + DSR > ${mt.minDsr}`, 'verdict', 'why'], hof));
-  ctx.say(`\nwritten: ${o.validationPath} and the store's validations, multiple_testing and validated_plays tables (${duration(o.wallMs)}, ${o.workers} worker${o.workers > 1 ? 's' : ''})`);
 }

@@ -9,6 +9,11 @@ import { runWalkforward, type WalkforwardOutcome, type WalkforwardStopped } from
 import { makeContext, table, type CliContext } from '../output.js';
 import { duration } from '../progress.js';
 import { commandLine, listenForStop } from '../stop-signals.js';
+import { writeReport } from '../../forge/report/write.js';
+import { labelGenes } from '../../forge/report/labels.js';
+import { checkRunName, readRunName, writeRunName } from '../../forge/runs/read.js';
+import { runLabel } from '../summaries/evolve.js';
+import { sayWritten } from './report.js';
 
 const DEFAULT_PLAY = fileURLToPath(new URL('../../../configs/plays/default.yaml', import.meta.url));
 
@@ -31,6 +36,8 @@ interface WalkforwardArgs {
   'min-trades'?: number;
   'max-drawdown'?: number;
   cash?: number;
+  name?: string;
+  report?: string;
   home?: string;
   json?: boolean;
   quiet?: boolean;
@@ -59,11 +66,14 @@ export const walkforwardCommand: CommandModule<object, WalkforwardArgs> = {
       .option('min-trades', { type: 'number', describe: 'Fewer in-sample trades is infeasible (default 10)' })
       .option('max-drawdown', { type: 'number', describe: 'Deeper in-sample drawdown (fraction) is infeasible (default 0.6)' })
       .option('cash', { type: 'number', describe: 'Starting cash (default 10000)' })
+      .option('name', { type: 'string', describe: 'A label for the run, shown beside its id everywhere (forge runs ls, reports)' })
+      .option('report', { type: 'string', describe: 'At the end, write the HTML report (to this file; bare --report: <run folder>/report.html)' })
       .example('$0 walkforward --dataset BTCUSDT_1H_ALL --play configs/plays/wf_trend_1h.yaml --train 180d --test 60d', 'rolling windows on 1h data')
       .example('$0 walkforward --config configs/walkforward.yaml --mode anchored', 'from YAML, anchored windows') as any,
   handler: async (argv) => {
     const ctx = makeContext(argv);
     const home = forgeHome(ctx.home);
+    const name = argv.name === undefined ? undefined : checkRunName(argv.name);
     const flags: WalkforwardInput = {
       dataset: argv.dataset,
       play: argv.play,
@@ -93,6 +103,7 @@ export const walkforwardCommand: CommandModule<object, WalkforwardArgs> = {
     const events: Parameters<typeof runWalkforward>[3] = {
       warn: (m) => ctx.warn(`warning: ${m}`),
       start: (info) => {
+        if (name !== undefined) writeRunName(home.runsDir, info.runId, name);
         line(
           `walk-forward ${info.runId}: ${info.dataset.name}${info.dataset.source === 'synthetic' ? ' (SYNTHETIC stand-in: no real candles for it in the store)' : ''}, ` +
             `${info.bars.toLocaleString('en-US')} ${info.timeframe} bars, ${info.windows.length} ${config.mode} windows (train ${config.train.text}, test ${config.test.text}, step ${config.step.text}), ` +
@@ -113,7 +124,15 @@ export const walkforwardCommand: CommandModule<object, WalkforwardArgs> = {
       if (outcome.status === 'interrupted') {
         reportStopped(ctx, outcome);
         process.exitCode = stop.exitCode();
-      } else report(ctx, outcome);
+        return;
+      }
+      if (name !== undefined) writeRunName(home.runsDir, outcome.runId, name);
+      const runName = readRunName(home.runsDir, outcome.runId);
+      const written = argv.report === undefined ? undefined : await writeReport(home, outcome.runId, argv.report === '' ? undefined : argv.report);
+      ctx.emit({ ok: true, ...outcome, name: runName, report: written?.file ?? null });
+      ctx.say(`walk-forward run ${runLabel(outcome.runId, runName)}`);
+      sayWalkforward(ctx, outcome);
+      if (written) sayWritten(ctx, written, runName);
     } finally {
       stop.dispose();
     }
@@ -133,8 +152,8 @@ const day = (iso: string) => (iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) 
 const pct = (x: number | undefined | null) => (x === undefined || x === null || !Number.isFinite(x) ? 'n/a' : `${(x * 100).toFixed(1)}%`);
 const num = (x: number | undefined | null, d = 2) => (x === undefined || x === null || !Number.isFinite(x) ? 'n/a' : x.toFixed(d));
 
-function report(ctx: CliContext, o: WalkforwardOutcome): void {
-  ctx.emit({ ok: true, ...o });
+/** A walk-forward's summary: printed at its end, and again by `forge runs show`. */
+export function sayWalkforward(ctx: CliContext, o: WalkforwardOutcome): void {
   const synthetic = o.dataset.source === 'synthetic' ? ' on a SYNTHETIC stand-in dataset' : '';
   if (o.reused) ctx.say(`this walk-forward had already run (same config, play, dataset and seed); showing its result`);
   ctx.say(`\nwalk-forward${synthetic}: ${o.windows.length} windows on ${o.dataset.name} (${o.timeframe}), fitness = in-sample ${o.config.fitness.objective}` + (o.reused ? '' : `, ${duration(o.wallMs)}, ${o.evaluationsPerSec.toFixed(0)} evaluations/s on ${o.workers} worker${o.workers > 1 ? 's' : ''}`));
@@ -155,7 +174,7 @@ function report(ctx: CliContext, o: WalkforwardOutcome): void {
   ctx.say(table(['#', 'train', 'test', 'status', 'IS return', 'IS CAGR', 'IS trades', 'OOS return', 'OOS CAGR', 'OOS sharpe', 'OOS trades', 'drop'], rows));
   for (const w of o.windows) if (w.status === 'failed') ctx.say(`  window ${w.index + 1} failed: ${w.error}`);
   ctx.say(`\nwinners' genes:`);
-  for (const w of o.windows) if (w.params) ctx.say(`  ${w.index + 1}: ${Object.entries(w.params).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  for (const w of o.windows) if (w.params) ctx.say(`  ${w.index + 1}: ${Object.entries(labelGenes(w.params)).map(([k, v]) => `${k}=${v}`).join(' ')}`);
 
   const a = o.aggregate;
   ctx.say(`\naggregate over ${a.okWindows} completed window${a.okWindows === 1 ? '' : 's'}${a.failedWindows ? ` (${a.failedWindows} failed)` : ''}:`);

@@ -90,6 +90,9 @@ export interface EvolveOutcome {
   readonly features: FeatureStoreStats;
   readonly peakWorkerHeapBytes: number;
   readonly wallMs: number;
+  /** The generation this invocation resumed at (null: a fresh run), and what this invocation itself did. */
+  readonly resumedAt: number | null;
+  readonly session: { readonly generations: number; readonly evaluations: number };
 }
 
 export interface EvolveControl {
@@ -194,6 +197,7 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
     let state: GAState<EvalRecord>;
     let resumedAt: number | null = null;
     let runStatus = 'running';
+    let generationsAtStart = 0;
     const parquetOf = (generation: number) => path.join(folder.evaluationsDir, `gen-${String(generation).padStart(5, '0')}.parquet`);
     const runRow = { runId: stored.runId, kind: 'evolve' as const, dataset: stored.dataset.name, datasetHash: stored.dataset.hash, datasetSource: stored.dataset.source, seed: config.seed, config };
     sync = new StoreSync(home.storePath, () => ({ run: runRow, stats: state.stats, parquetOf, progress: { generationsDone: state.generation, status: runStatus, bestFitness: state.bestFitness } }));
@@ -204,6 +208,7 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
     if (fs.existsSync(folder.checkpointPath)) {
       state = upgradeState<EvalRecord>(JSON.parse(fs.readFileSync(folder.checkpointPath, 'utf8')).state, folder.statsPath);
       resumedAt = state.generation;
+      generationsAtStart = state.generation;
       if (state.stopped !== null && state.stopped !== 'generations') {
         runStatus = statusOf(state.stopped);
         await flushStore(); // a run whose records a busy store could not take catches up here
@@ -247,7 +252,7 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
     });
 
     const runStart = Date.now();
-    const generationsAtStart = state.generation;
+    generationsAtStart = state.generation;
     const evaluatedAtStart = state.evaluated;
     const evaluate = async (genomes: number[][]): Promise<EvalRecord[]> => {
       const started = Date.now();
@@ -343,6 +348,8 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
         features,
         peakWorkerHeapBytes: counters.peakHeap,
         wallMs: Date.now() - t0,
+        resumedAt,
+        session: { generations: state.generation - generationsAtStart, evaluations: counters.evaluations },
       };
     }
   } finally {
