@@ -2,8 +2,9 @@ import os from 'node:os';
 import { ForgeError } from '../../engine/errors.js';
 import { defaultGenome, parsePlay, resolvePlay } from '../../engine/play/index.js';
 import { FAILED_FITNESS } from '../fitness.js';
-import { inlineTaskPool, splitBatches, taskPool, validatePoolOptions, type BatchPool, type TaskPool } from '../pool/pool.js';
+import { inlineTaskPool, taskPool, validatePoolOptions, type BatchPool, type TaskPool } from '../pool/pool.js';
 import type { SharedDataset } from '../shared/columns.js';
+import { guidedBatches } from './batches.js';
 import type { EvalItem, EvalJob } from './evaluator.js';
 import { createSlab, slotBytes, type SlabLayout } from './feature-slab.js';
 import { chunkItems, itemFeatures, needOf, taskOrder, toWire, type WireFeature } from './feature-stage.js';
@@ -19,7 +20,7 @@ import { EvalRuntime, type EvalTask, type EvalTaskResult, type EvalWorkerData, t
 
 export interface EvalPoolOptions {
   readonly workers: number;
-  /** Evaluation batches per worker per round (load balancing; cannot change results). */
+  /** Sets the first batch size of a round (guided batches, see batches.ts); cannot change results. */
   readonly batchesPerWorker: number;
   /** Byte budget of the shared feature store over all datasets. */
   readonly featureMemory: number;
@@ -125,7 +126,7 @@ export function evaluationPool(job: EvalJob, dataset: SharedDataset, regimes: re
     const t0 = performance.now();
     const keyList = [...keys];
     const tables = stores.map((s) => (s === null ? [] : s.table(keyList)));
-    const batches = splitBatches(items, o.workers * o.batchesPerWorker);
+    const batches = guidedBatches(items, o.workers, o.batchesPerWorker);
     const out = await Promise.all(
       batches.map(async (batch) => {
         const r = await tasks.run({ kind: 'eval', items: batch, tables });
