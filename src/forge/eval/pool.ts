@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { ForgeError } from '../../engine/errors.js';
-import { defaultGenome, parsePlay, resolvePlay } from '../../engine/play/index.js';
+import { defaultGenome, parsePlay, resolvePlay, type FeatureRequest } from '../../engine/play/index.js';
 import { FAILED_FITNESS } from '../fitness.js';
 import { inlineTaskPool, splitBatches, taskPool, validatePoolOptions, type BatchPool, type TaskPool } from '../pool/pool.js';
 import type { SharedDataset } from '../shared/columns.js';
@@ -138,13 +138,19 @@ export function evaluationPool(job: EvalJob, dataset: SharedDataset, regimes: re
     featureMs += performance.now() - t0;
   }
 
-  async function evalRound(items: EvalItem[], keys: Iterable<string>): Promise<EvalTaskResult[]> {
+  /**
+   * Evaluates a round's plays in guided batches. Each batch carries the slots of its own plays'
+   * features only: the round's whole table (~400 entries in a first generation) cloned into every
+   * batch message was the coordinator's largest cost after play resolution.
+   */
+  async function evalRound(items: EvalItem[], features: readonly (FeatureRequest[] | null)[]): Promise<EvalTaskResult[]> {
     const t0 = performance.now();
-    const keyList = [...keys];
-    const tables = stores.map((s) => (s === null ? [] : s.table(keyList)));
-    const batches = guidedBatches(items, o.workers, o.batchesPerWorker);
+    const positions = guidedBatches(items.map((_, i) => i), o.workers, o.batchesPerWorker);
     const out = await Promise.all(
-      batches.map(async (batch) => {
+      positions.map(async (at) => {
+        const keys = new Set(at.flatMap((i) => (features[i] ?? []).map((r) => r.key)));
+        const tables = stores.map((s) => (s === null ? [] : s.table(keys)));
+        const batch = at.map((i) => items[i]);
         const r = await tasks.run({ kind: 'eval', items: batch, tables });
         return r.ok ? (r.value as EvalTaskResult) : failedBatch(batch, `worker failed twice: ${r.error.message}`);
       }),
@@ -187,7 +193,7 @@ export function evaluationPool(job: EvalJob, dataset: SharedDataset, regimes: re
           for (const a of store.admit(need, uses)) missing.push({ dataset: d, wire: toWire(requests.get(a.key)!, a.slots) });
         });
         if (missing.length > 0) await featureRound(missing);
-        out.push(...(await evalRound(ordered.slice(start, end), need.keys())));
+        out.push(...(await evalRound(ordered.slice(start, end), features.slice(start, end))));
       }
       return inInputOrder(out, order);
     },
