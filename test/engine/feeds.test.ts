@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ForgeError } from '../../src/engine/errors.js';
-import { alignIndex, alignOutputs, alignSeries, resampleFeed } from '../../src/engine/feeds.js';
+import { alignIndex, alignOutputs, alignSeries, resampleFeed, sharedAlignIndex } from '../../src/engine/feeds.js';
 import { SMA } from '../../src/engine/indicators/sma.js';
 import type { Feed } from '../../src/engine/types.js';
 import { perturbAfter } from '../helpers/lookahead.js';
@@ -79,6 +79,19 @@ describe('alignIndex / alignSeries', () => {
     const aligned = alignSeries(Float64Array.from([10, 20]), index);
     expect(Array.from(aligned)).toEqual([NaN, NaN, NaN, 10, 10, 10, 10, 20, 20]);
     expect(aligned[2]).toBeNaN(); // 02:00 bar: the 4h bar is still open
+  });
+
+  it('sharedAlignIndex: the hand-computed index, built once per pair of feeds, rebuilt for another pair', () => {
+    const exec = feedAt(Array.from({ length: 9 }, (_, i) => T0 + i * H), '1h', H);
+    const htf = feedAt([T0, T0 + 4 * H], '4h', 4 * H);
+    const first = sharedAlignIndex(exec, htf);
+    expect(Array.from(first)).toEqual([-1, -1, -1, 0, 0, 0, 0, 1, 1]);
+    expect(sharedAlignIndex(exec, htf)).toBe(first);
+    // Same times read as 2h bars: each closes at time + 2h, so the first is visible from the 01:00 bar on.
+    const asTwoHour = { ...htf, tf: '2h', tfMs: 2 * H };
+    expect(Array.from(sharedAlignIndex(exec, asTwoHour))).toEqual([-1, 0, 0, 0, 0, 1, 1, 1, 1]);
+    const later = feedAt([T0 + 4 * H], '4h', 4 * H);
+    expect(Array.from(sharedAlignIndex(exec, later))).toEqual([-1, -1, -1, -1, -1, -1, -1, 0, 0]);
   });
 
   it('handles gaps in both feeds by time, not by position', () => {

@@ -1,14 +1,16 @@
 import os from 'node:os';
 import { ForgeError } from '../../engine/errors.js';
-import { defaultGenome, parsePlay, resolvePlay } from '../../engine/play/index.js';
+import { defaultGenome, parsePlay, resolvePlay, type FeatureRequest } from '../../engine/play/index.js';
 import { FAILED_FITNESS } from '../fitness.js';
 import { inlineTaskPool, splitBatches, taskPool, validatePoolOptions, type BatchPool, type TaskPool } from '../pool/pool.js';
 import type { SharedDataset } from '../shared/columns.js';
+import { guidedBatches } from './batches.js';
 import type { EvalItem, EvalJob } from './evaluator.js';
 import { createSlab, slotBytes, type SlabLayout } from './feature-slab.js';
-import { chunkItems, itemFeatures, needOf, taskOrder, toWire, type WireFeature } from './feature-stage.js';
+import { chunkItems, itemFeatures, needOf, planFromWire, taskOrder, toWire, type WireFeature } from './feature-stage.js';
 import { FeatureStore, type FeatureStoreStats } from './feature-store.js';
-import { EvalRuntime, type EvalTask, type EvalTaskResult, type EvalWorkerData, type FeatureTaskResult } from './runtime.js';
+import { EvalRuntime, type EvalTask, type EvalTaskOutput, type EvalTaskResult, type EvalWorkerData } from './runtime.js';
+import type { FeatureTaskResult, PlanTaskResult } from './runtime.js';
 
 // The pool every search maps over (evolve, walk-forward, bench). Each map call is one or more rounds:
 // the coordinator lists the distinct features of the round's plays, the shared feature store admits
@@ -19,7 +21,7 @@ import { EvalRuntime, type EvalTask, type EvalTaskResult, type EvalWorkerData, t
 
 export interface EvalPoolOptions {
   readonly workers: number;
-  /** Evaluation batches per worker per round (load balancing; cannot change results). */
+  /** Sets the first batch size of a round (guided batches, see batches.ts); cannot change results. */
   readonly batchesPerWorker: number;
   /** Byte budget of the shared feature store over all datasets. */
   readonly featureMemory: number;
@@ -40,6 +42,11 @@ export interface EvalPoolStats {
   readonly featureMs: number;
   readonly evalMs: number;
 }
+
+/** Feature groups per worker and round (guided sizes, see batches.ts). */
+const FEATURE_BATCHES_PER_WORKER = 16;
+
+const datasetsOf = (features: readonly { dataset: number }[]): number[] => [...new Set(features.map((f) => f.dataset))];
 
 export interface EvaluationPool extends BatchPool<EvalItem, EvalTaskResult> {
   stats(): EvalPoolStats;
@@ -99,7 +106,7 @@ export function evaluationPool(job: EvalJob, dataset: SharedDataset, regimes: re
   const slabs: (SlabLayout | null)[] = lengths.map((n) => (n === 0 ? null : createSlab(execTf, n, (o.featureMemory * n) / totalBars)));
   const stores = slabs.map((s) => (s === null ? null : new FeatureStore(s.capacity, slotBytes(s))));
   const data: EvalWorkerData = { job, datasets, slabs };
-  const tasks: TaskPool<EvalTask, FeatureTaskResult | EvalTaskResult> =
+  const tasks: TaskPool<EvalTask, EvalTaskOutput> =
     o.workers === 1
       ? inlineTaskPool(((rt: EvalRuntime) => (task: EvalTask) => rt.run(task))(new EvalRuntime(data)))
       : taskPool(new URL('./worker.ts', import.meta.url), { workers: o.workers, workerData: data });
@@ -108,26 +115,54 @@ export function evaluationPool(job: EvalJob, dataset: SharedDataset, regimes: re
   let featureMs = 0;
   let evalMs = 0;
 
+  /**
+   * The features of each genome's play. Resolving a play costs ~0.1-0.2 ms, 15-30 ms per generation
+   * of 150 that the coordinator used to spend while every worker waited; the workers now resolve equal
+   * shares in parallel (the same function, so the same lists), inline with one worker.
+   */
+  async function listFeatures(genomes: (readonly number[])[]): Promise<ReturnType<typeof itemFeatures>> {
+    if (o.workers === 1) return itemFeatures(space, genomes);
+    const parts = splitBatches(genomes, o.workers);
+    const results = await Promise.all(parts.map((part) => tasks.run({ kind: 'plan', genomes: part })));
+    return results.flatMap((r, i) =>
+      // A failed plan task is listed again here; a genome that does not resolve is null either way.
+      r.ok ? planFromWire((r.value as PlanTaskResult).features) : itemFeatures(space, parts[i]),
+    );
+  }
+
   async function featureRound(features: { dataset: number; wire: WireFeature }[]): Promise<void> {
     const t0 = performance.now();
-    // One feature per task: features differ in cost by 50x, so small tasks balance the workers.
+    // Slowest kinds first, in guided groups (first groups ~1/16 of the round at 2 workers, the last ones
+    // single features): features differ in cost by 50x, so the tail stays about one feature, and a
+    // first generation's ~400 features travel in ~60 messages instead of ~400.
     const ordered = features.sort((a, b) => taskOrder(a.wire, b.wire) || a.dataset - b.dataset);
-    const results = await Promise.all(ordered.map((f) => tasks.run({ kind: 'features', dataset: f.dataset, features: [f.wire] })));
+    const groups = datasetsOf(ordered).flatMap((d) => {
+      const mine = ordered.filter((f) => f.dataset === d).map((f) => f.wire);
+      return guidedBatches(mine, o.workers, FEATURE_BATCHES_PER_WORKER).map((wires) => ({ dataset: d, wires }));
+    });
+    const run = (g: (typeof groups)[number]) => tasks.run({ kind: 'features', dataset: g.dataset, features: g.wires });
+    const results = await Promise.all(groups.map(run));
     results.forEach((r, i) => {
-      const failed = r.ok ? (r.value as FeatureTaskResult).failed.map((x) => x.key) : [ordered[i].wire.key];
+      const failed = r.ok ? (r.value as FeatureTaskResult).failed.map((x) => x.key) : groups[i].wires.map((w) => w.key);
       // The plays that read a failed feature compute it themselves and record the error as before.
-      for (const key of failed) stores[ordered[i].dataset]?.drop(key);
+      for (const key of failed) stores[groups[i].dataset]?.drop(key);
     });
     featureMs += performance.now() - t0;
   }
 
-  async function evalRound(items: EvalItem[], keys: Iterable<string>): Promise<EvalTaskResult[]> {
+  /**
+   * Evaluates a round's plays in guided batches. Each batch carries the slots of its own plays'
+   * features only: the round's whole table (~400 entries in a first generation) cloned into every
+   * batch message was the coordinator's largest cost after play resolution.
+   */
+  async function evalRound(items: EvalItem[], features: readonly (FeatureRequest[] | null)[]): Promise<EvalTaskResult[]> {
     const t0 = performance.now();
-    const keyList = [...keys];
-    const tables = stores.map((s) => (s === null ? [] : s.table(keyList)));
-    const batches = splitBatches(items, o.workers * o.batchesPerWorker);
+    const positions = guidedBatches(items.map((_, i) => i), o.workers, o.batchesPerWorker);
     const out = await Promise.all(
-      batches.map(async (batch) => {
+      positions.map(async (at) => {
+        const keys = new Set(at.flatMap((i) => (features[i] ?? []).map((r) => r.key)));
+        const tables = stores.map((s) => (s === null ? [] : s.table(keys)));
+        const batch = at.map((i) => items[i]);
         const r = await tasks.run({ kind: 'eval', items: batch, tables });
         return r.ok ? (r.value as EvalTaskResult) : failedBatch(batch, `worker failed twice: ${r.error.message}`);
       }),
@@ -140,7 +175,7 @@ export function evaluationPool(job: EvalJob, dataset: SharedDataset, regimes: re
   return {
     workers: o.workers,
     async map(items) {
-      const all = itemFeatures(space, items.map((it) => (Array.isArray(it) ? it : it.genome)));
+      const all = await listFeatures(items.map((it) => (Array.isArray(it) ? it : it.genome)));
       // When the round does not fit the store, plays that need what it holds go first and plays that
       // share new features go together, so fewer features are evicted and computed again. Results
       // never depend on the order; records come back in input order.
@@ -170,7 +205,7 @@ export function evaluationPool(job: EvalJob, dataset: SharedDataset, regimes: re
           for (const a of store.admit(need, uses)) missing.push({ dataset: d, wire: toWire(requests.get(a.key)!, a.slots) });
         });
         if (missing.length > 0) await featureRound(missing);
-        out.push(...(await evalRound(ordered.slice(start, end), need.keys())));
+        out.push(...(await evalRound(ordered.slice(start, end), features.slice(start, end))));
       }
       return inInputOrder(out, order);
     },

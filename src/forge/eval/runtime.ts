@@ -3,7 +3,8 @@ import { sharedFeeds, type SharedDataset } from '../shared/columns.js';
 import { LruFeatureCache } from './cache.js';
 import { createEvaluator, evaluateBatch, type EvalBatchResult, type EvalItem, type EvalJob, type Evaluator } from './evaluator.js';
 import { SlabViews, type SlabLayout } from './feature-slab.js';
-import { computeInto, type WireFeature } from './feature-stage.js';
+import { parsePlay, type PlaySpace } from '../../engine/play/index.js';
+import { computeInto, itemFeatures, planToWire, type WireFeature, type WirePlanFeature } from './feature-stage.js';
 import { SlabFeatureCache } from './slab-cache.js';
 
 // What runs inside each worker of the evaluation pool (and in the main thread with --workers 1):
@@ -23,12 +24,21 @@ export type FeatureTable = readonly (readonly [string, readonly number[]])[];
 
 export type EvalTask =
   | { readonly kind: 'features'; readonly dataset: number; readonly features: readonly WireFeature[] }
-  | { readonly kind: 'eval'; readonly items: EvalItem[]; readonly tables: readonly FeatureTable[] };
+  | { readonly kind: 'eval'; readonly items: EvalItem[]; readonly tables: readonly FeatureTable[] }
+  | { readonly kind: 'plan'; readonly genomes: readonly (readonly number[])[] };
+
+/** The features of each genome's play (null where the genome does not resolve), in genome order. */
+export interface PlanTaskResult {
+  readonly features: (WirePlanFeature[] | null)[];
+}
 
 export interface FeatureTaskResult {
   /** Features whose computation threw (their plays compute them again and record the error). */
   readonly failed: { readonly key: string; readonly error: string }[];
 }
+
+/** What a task returns, by kind: features, eval, plan. */
+export type EvalTaskOutput = FeatureTaskResult | EvalTaskResult | PlanTaskResult;
 
 /** A batch's records and counters; cacheMisses counts features computed outside the stage (0 when it works). */
 export interface EvalTaskResult extends EvalBatchResult {
@@ -61,8 +71,11 @@ export class EvalRuntime {
   private readonly feedCaches: LruFeatureCache[];
 
   readonly baseline: ThreadMemory;
+  /** The play's search space, to list the features of genomes (plan tasks). */
+  private readonly space: PlaySpace;
 
   constructor(data: EvalWorkerData, private readonly threadId = 0) {
+    this.space = parsePlay(data.job.playText, data.job.playFile);
     this.feeds = data.datasets.map(sharedFeeds);
     this.views = data.slabs.map((s) => (s === null ? null : new SlabViews(s)));
     // job.cacheBytes bounds each dataset's private caches: resampled feeds, features the stage lacks.
@@ -77,7 +90,8 @@ export class EvalRuntime {
     return { bytes: m.heapUsed + m.external, heapUsed: m.heapUsed, external: m.external, privateBytes: this.privateBytes() };
   }
 
-  run(task: EvalTask): FeatureTaskResult | EvalTaskResult {
+  run(task: EvalTask): EvalTaskOutput {
+    if (task.kind === 'plan') return { features: planToWire(itemFeatures(this.space, task.genomes)) };
     return task.kind === 'features' ? this.features(task.dataset, task.features) : this.evaluate(task.items, task.tables);
   }
 
