@@ -6,6 +6,7 @@ import { datasetsCommand } from './datasets.js';
 import { evolveCommand } from './evolve.js';
 import { validateCommand } from './validate.js';
 import { walkforwardCommand } from './walkforward.js';
+import { workerCommand } from './worker.js';
 
 // Each command file exports one yargs CommandModule; they are listed here so `forge --help` shows them all.
 export const commands: CommandModule<any, any>[] = [
@@ -16,4 +17,5 @@ export const commands: CommandModule<any, any>[] = [
   walkforwardCommand,
   validateCommand,
   benchCommand,
+  workerCommand,
 ];
