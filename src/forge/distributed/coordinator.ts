@@ -62,20 +62,29 @@ export async function remoteEvaluationPool(options: Partial<RemotePoolOptions> &
   const events = new QueueEvents(name, { connection, prefix: PREFIX });
   try {
     await checkReachable(redis, o.target);
-    for (const d of o.datasets) await publishDataset(redis, d);
     // A new attempt: jobs an earlier, killed coordinator of this run left are removed, and ids carry
     // the attempt, so a late answer to an old job is never read as an answer to a new one.
     const attempt = await redis.incr(ATTEMPT_KEY(o.runId));
     await queue.obliterate({ force: true });
     await queue.resume();
     await events.waitUntilReady();
-    await redis.sadd(QUEUES_KEY, name);
+    await announce(redis, o, name);
     return makePool(o, { redis, queue, events, attempt, name });
   } catch (err) {
     await Promise.allSettled([events.close(), queue.close()]);
     redis.disconnect();
     throw err;
   }
+}
+
+/**
+ * Datasets first, then the queue name workers look for. Checked again while waiting: a Redis that
+ * restarted without its data forgets both, and workers would neither find the run nor its data.
+ */
+async function announce(redis: Parts['redis'], o: RemotePoolOptions, name: string): Promise<void> {
+  if ((await redis.sismember(QUEUES_KEY, name)) === 1) return;
+  for (const d of o.datasets) await publishDataset(redis, d);
+  await redis.sadd(QUEUES_KEY, name);
 }
 
 interface Parts {
@@ -99,6 +108,7 @@ function makePool(o: RemotePoolOptions, { redis, queue, events, attempt, name }:
   const base = { runId: o.runId, attempt, job: o.job, datasets: o.datasets.map((d) => ({ name: d.name, hash: d.contentHash })) };
 
   async function watchWorkers(): Promise<number> {
+    await announce(redis, o, name);
     const live = await liveWorkers(redis);
     const names = (ws: readonly WorkerBeat[]) => ws.map((w) => w.name).join(',');
     if (names(live) !== names(known)) {
