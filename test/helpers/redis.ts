@@ -31,13 +31,23 @@ export interface RedisServer {
   restart(): Promise<void>;
 }
 
-export async function startRedis(extra: readonly string[] = [], auth = ''): Promise<RedisServer> {
+export interface RedisSetup {
+  /** More redis-server arguments (e.g. --requirepass). */
+  readonly extra?: readonly string[];
+  /** user:password@ to put in the URL. */
+  readonly auth?: string;
+  /** Serve TLS only (rediss://) with this certificate and key. */
+  readonly tls?: { readonly cert: string; readonly key: string };
+}
+
+export async function startRedis({ extra = [], auth = '', tls }: RedisSetup = {}): Promise<RedisServer> {
   if (REDIS_SERVER === null) throw new Error(NO_REDIS_REASON);
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-redis-'));
   let child: ChildProcess | undefined;
   const launch = async () => {
-    child = spawn(REDIS_SERVER!, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...extra], { stdio: 'ignore' });
+    const ports = tls ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', tls.cert, '--tls-key-file', tls.key, '--tls-auth-clients', 'no'] : ['--port', String(port)];
+    child = spawn(REDIS_SERVER!, [...ports, '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...extra], { stdio: 'ignore' });
     await waitForPort(port);
   };
   const kill = async () => {
@@ -51,7 +61,7 @@ export async function startRedis(extra: readonly string[] = [], auth = ''): Prom
   await launch();
   return {
     port,
-    url: `redis://${auth}127.0.0.1:${port}`,
+    url: `${tls ? 'rediss' : 'redis'}://${auth}127.0.0.1:${port}`,
     dir,
     stop: async () => {
       await kill();
@@ -85,8 +95,8 @@ export interface WorkerProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export function startWorker(url: string, args: readonly string[] = []): WorkerProcess {
-  const child = spawn(process.execPath, [BIN, 'worker', '--redis', url, '--workers', '1', ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startWorker(url: string, args: readonly string[] = [], env: NodeJS.ProcessEnv = {}): WorkerProcess {
+  const child = spawn(process.execPath, [BIN, 'worker', '--redis', url, '--workers', '1', ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let text = '';
   child.stderr!.on('data', (d: Buffer) => (text += d.toString()));
   child.stdout!.on('data', (d: Buffer) => (text += d.toString()));
@@ -112,8 +122,8 @@ export function startWorker(url: string, args: readonly string[] = []): WorkerPr
 }
 
 /** Runs the CLI as a child process without blocking the test's event loop (workers log meanwhile). */
-export function runCli(args: readonly string[], timeoutMs = 240_000): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 240_000): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { Redis, type RedisOptions } from 'ioredis';
 import { ForgeError } from '../../engine/errors.js';
 
@@ -33,13 +34,16 @@ export function parseRedisUrl(url: string, option = '--redis'): RedisTarget {
   if (!Number.isInteger(db) || db < 0) {
     throw new ForgeError(`${option} ${JSON.stringify(hidePassword(u))}: database '${dbText}' is not a number >= 0`, EXAMPLE, 'E_REDIS_URL');
   }
+  const host = u.hostname.replace(/^\[|\]$/g, '');
   const options: ForgeRedisOptions = {
-    host: u.hostname.replace(/^\[|\]$/g, ''),
+    host,
     port,
     db,
     ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
     ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
-    ...(u.protocol === 'rediss:' ? { tls: { servername: u.hostname } } : {}),
+    // TLS checks the server's certificate against the system CAs (add yours with NODE_EXTRA_CA_CERTS);
+    // SNI takes a host name only, never an address.
+    ...(u.protocol === 'rediss:' ? { tls: net.isIP(host) ? {} : { servername: host } } : {}),
     maxRetriesPerRequest: null,
     // Reconnect quickly at first, then every 2 s, for as long as the process runs.
     retryStrategy: (times: number) => Math.min(100 * times, 2000),

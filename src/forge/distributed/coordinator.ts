@@ -56,12 +56,17 @@ export interface RemotePool extends EvaluationPool {
 export async function remoteEvaluationPool(options: Partial<RemotePoolOptions> & Omit<RemotePoolOptions, keyof typeof REMOTE_DEFAULTS>): Promise<RemotePool> {
   const o: RemotePoolOptions = { ...REMOTE_DEFAULTS, ...options };
   const redis = redisClient(o.target);
+  try {
+    await checkReachable(redis, o.target);
+  } catch (err) {
+    redis.disconnect(); // a wrong password or an untrusted certificate would otherwise retry forever
+    throw err;
+  }
   const name = queueName(o.runId);
   const connection = o.target.options;
   const queue = new Queue(name, { connection, prefix: PREFIX });
   const events = new QueueEvents(name, { connection, prefix: PREFIX });
   try {
-    await checkReachable(redis, o.target);
     // A new attempt: jobs an earlier, killed coordinator of this run left are removed, and ids carry
     // the attempt, so a late answer to an old job is never read as an answer to a new one.
     const attempt = await redis.incr(ATTEMPT_KEY(o.runId));

@@ -40,7 +40,12 @@ export async function runWorker(options: Partial<WorkerOptions> & Omit<WorkerOpt
   const o: WorkerOptions = { ...WORKER_DEFAULTS, ...options };
   if (!Number.isInteger(o.workers) || o.workers < 1) throw new ForgeError(`--workers: got ${o.workers}, expected an integer >= 1`, 'use e.g. --workers 2', 'E_POOL');
   const redis = redisClient(o.target);
-  await checkReachable(redis, o.target);
+  try {
+    await checkReachable(redis, o.target);
+  } catch (err) {
+    redis.disconnect();
+    throw err;
+  }
   const consumers = new Map<string, Worker>();
   const pools = new Map<string, RunPool>();
   const counts = { jobs: 0, evaluations: 0, busyMs: 0 };
