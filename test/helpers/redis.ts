@@ -8,8 +8,11 @@ import { BIN, REPO } from './cli.js';
 // A real redis-server on a free loopback port with its own temporary folder, and real `forge worker`
 // processes from dist/. Tests skip (with this reason) only when redis-server is not installed.
 
-export const REDIS_SERVER = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => fs.existsSync(p)) ?? (spawnSync('which', ['redis-server'], { encoding: 'utf8' }).stdout.trim() || null);
-export const NO_REDIS_REASON = 'redis-server is not installed (apt-get install redis-server; .ci/run installs it when it may)';
+export const REDIS_SERVER =
+  ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => fs.existsSync(p)) ??
+  (spawnSync('which', ['redis-server'], { encoding: 'utf8' }).stdout.trim() || null);
+export const NO_REDIS_REASON =
+  'redis-server is not installed (apt-get install redis-server; .ci/run installs it when it may)';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -46,8 +49,25 @@ export async function startRedis({ extra = [], auth = '', tls }: RedisSetup = {}
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-redis-'));
   let child: ChildProcess | undefined;
   const launch = async () => {
-    const ports = tls ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', tls.cert, '--tls-key-file', tls.key, '--tls-auth-clients', 'no'] : ['--port', String(port)];
-    child = spawn(REDIS_SERVER!, [...ports, '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...extra], { stdio: 'ignore' });
+    const ports = tls
+      ? [
+          '--port',
+          '0',
+          '--tls-port',
+          String(port),
+          '--tls-cert-file',
+          tls.cert,
+          '--tls-key-file',
+          tls.key,
+          '--tls-auth-clients',
+          'no',
+        ]
+      : ['--port', String(port)];
+    child = spawn(
+      REDIS_SERVER!,
+      [...ports, '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...extra],
+      { stdio: 'ignore' },
+    );
     await waitForPort(port);
   };
   const kill = async () => {
@@ -96,7 +116,11 @@ export interface WorkerProcess {
 }
 
 export function startWorker(url: string, args: readonly string[] = [], env: NodeJS.ProcessEnv = {}): WorkerProcess {
-  const child = spawn(process.execPath, [BIN, 'worker', '--redis', url, '--workers', '1', ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, [BIN, 'worker', '--redis', url, '--workers', '1', ...args], {
+    cwd: REPO,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   let text = '';
   child.stderr!.on('data', (d: Buffer) => (text += d.toString()));
   child.stdout!.on('data', (d: Buffer) => (text += d.toString()));
@@ -122,8 +146,16 @@ export function startWorker(url: string, args: readonly string[] = [], env: Node
 }
 
 /** Runs the CLI as a child process without blocking the test's event loop (workers log meanwhile). */
-export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 240_000): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+export function runCli(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+  timeoutMs = 240_000,
+): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: REPO,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));

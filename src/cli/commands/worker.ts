@@ -23,12 +23,26 @@ export const workerCommand: CommandModule<object, WorkerArgs> = {
   describe: 'Evaluate plays for coordinators (forge evolve --redis URL) on this machine, until stopped',
   builder: (y) =>
     y
-      .option('redis', { type: 'string', demandOption: true, describe: 'Redis URL shared with the coordinator: redis://[user:password@]host:6379 or rediss:// (TLS)' })
+      .option('redis', {
+        type: 'string',
+        demandOption: true,
+        describe: 'Redis URL shared with the coordinator: redis://[user:password@]host:6379 or rediss:// (TLS)',
+      })
       .option('workers', { type: 'number', describe: 'Evaluation threads on this machine (default: one per core)' })
-      .option('name', { type: 'string', describe: 'Name shown in the coordinator\'s progress (default host-pid)' })
-      .option('feature-memory', { type: 'string', describe: 'Budget of this worker\'s shared feature store, e.g. 512MB' })
-      .option('lock', { type: 'string', hidden: true, describe: 'BullMQ job lock, e.g. 30s: a job whose worker died is handed on after this' })
-      .example('$0 worker --redis redis://:secret@10.0.0.5:6379 --workers 8', 'one worker process with 8 threads') as never,
+      .option('name', { type: 'string', describe: "Name shown in the coordinator's progress (default host-pid)" })
+      .option('feature-memory', {
+        type: 'string',
+        describe: "Budget of this worker's shared feature store, e.g. 512MB",
+      })
+      .option('lock', {
+        type: 'string',
+        hidden: true,
+        describe: 'BullMQ job lock, e.g. 30s: a job whose worker died is handed on after this',
+      })
+      .example(
+        '$0 worker --redis redis://:secret@10.0.0.5:6379 --workers 8',
+        'one worker process with 8 threads',
+      ) as never,
   handler: async (argv) => {
     const ctx = makeContext(argv);
     const target = parseRedisUrl(argv.redis);
@@ -46,7 +60,8 @@ export const workerCommand: CommandModule<object, WorkerArgs> = {
         home: forgeHome(ctx.home),
         name: argv.name ?? `${os.hostname()}-${process.pid}`,
         workers: argv.workers ?? defaultWorkers(),
-        featureMemory: argv['feature-memory'] === undefined ? undefined : parseBytes(argv['feature-memory'], '--feature-memory'),
+        featureMemory:
+          argv['feature-memory'] === undefined ? undefined : parseBytes(argv['feature-memory'], '--feature-memory'),
         ...(argv.lock === undefined ? {} : { lockMs: parseDuration(argv.lock, '--lock') }),
         log: (m) => ctx.warn(m),
         stopRequested: () => stop,

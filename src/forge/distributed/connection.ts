@@ -26,13 +26,21 @@ export function parseRedisUrl(url: string, option = '--redis'): RedisTarget {
     throw new ForgeError(`${option} ${JSON.stringify(url)} is not a URL`, EXAMPLE, 'E_REDIS_URL');
   }
   if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') {
-    throw new ForgeError(`${option} ${JSON.stringify(url)}: scheme '${u.protocol.slice(0, -1)}' is not redis or rediss`, EXAMPLE, 'E_REDIS_URL');
+    throw new ForgeError(
+      `${option} ${JSON.stringify(url)}: scheme '${u.protocol.slice(0, -1)}' is not redis or rediss`,
+      EXAMPLE,
+      'E_REDIS_URL',
+    );
   }
   const port = u.port === '' ? 6379 : Number(u.port);
   const dbText = u.pathname.replace(/^\//, '');
   const db = dbText === '' ? 0 : Number(dbText);
   if (!Number.isInteger(db) || db < 0) {
-    throw new ForgeError(`${option} ${JSON.stringify(hidePassword(u))}: database '${dbText}' is not a number >= 0`, EXAMPLE, 'E_REDIS_URL');
+    throw new ForgeError(
+      `${option} ${JSON.stringify(hidePassword(u))}: database '${dbText}' is not a number >= 0`,
+      EXAMPLE,
+      'E_REDIS_URL',
+    );
   }
   const host = u.hostname.replace(/^\[|\]$/g, '');
   const options: ForgeRedisOptions = {
@@ -84,7 +92,11 @@ export async function checkReachable(client: Redis, target: RedisTarget, timeout
     await Promise.race([client.ping(), timeout]);
   } catch (err) {
     if (err instanceof ForgeError) throw err;
-    throw new ForgeError(`Redis at ${target.display}: ${(err as Error).message}`, 'check the user and password in the URL (redis://user:password@host:port)', 'E_REDIS_AUTH');
+    throw new ForgeError(
+      `Redis at ${target.display}: ${(err as Error).message}`,
+      'check the user and password in the URL (redis://user:password@host:port)',
+      'E_REDIS_AUTH',
+    );
   } finally {
     clearTimeout(timer);
   }

@@ -46,14 +46,17 @@ const asResult = (records: EvalRecord[], busyMs: number): EvalTaskResult => ({
   memory: NO_MEMORY,
   baseline: NO_MEMORY,
 });
-const failedRecords = (n: number, error: string): EvalRecord[] => Array.from({ length: n }, () => ({ fitness: FAILED_FITNESS, inSample: null, outOfSample: null, error }));
+const failedRecords = (n: number, error: string): EvalRecord[] =>
+  Array.from({ length: n }, () => ({ fitness: FAILED_FITNESS, inSample: null, outOfSample: null, error }));
 
 export interface RemotePool extends EvaluationPool {
   /** Jobs and wall time spent waiting for them, for the bench. */
   remoteStats(): { jobs: number; calls: number; waitMs: number };
 }
 
-export async function remoteEvaluationPool(options: Partial<RemotePoolOptions> & Omit<RemotePoolOptions, keyof typeof REMOTE_DEFAULTS>): Promise<RemotePool> {
+export async function remoteEvaluationPool(
+  options: Partial<RemotePoolOptions> & Omit<RemotePoolOptions, keyof typeof REMOTE_DEFAULTS>,
+): Promise<RemotePool> {
   const o: RemotePoolOptions = { ...REMOTE_DEFAULTS, ...options };
   const redis = redisClient(o.target);
   try {
@@ -110,7 +113,12 @@ function makePool(o: RemotePoolOptions, { redis, queue, events, attempt, name }:
   const nudge = () => wake?.();
   events.on('completed', nudge);
   events.on('failed', nudge);
-  const base = { runId: o.runId, attempt, job: o.job, datasets: o.datasets.map((d) => ({ name: d.name, hash: d.contentHash })) };
+  const base = {
+    runId: o.runId,
+    attempt,
+    job: o.job,
+    datasets: o.datasets.map((d) => ({ name: d.name, hash: d.contentHash })),
+  };
 
   async function watchWorkers(): Promise<number> {
     await announce(redis, o, name);
@@ -121,7 +129,9 @@ function makePool(o: RemotePoolOptions, { redis, queue, events, attempt, name }:
       saidNobody = false;
     }
     if (live.length === 0 && !saidNobody) {
-      o.log(`no worker is connected to ${o.target.display} (queue ${name}); waiting. Start one: forge worker --redis ${o.target.display}`);
+      o.log(
+        `no worker is connected to ${o.target.display} (queue ${name}); waiting. Start one: forge worker --redis ${o.target.display}`,
+      );
       saidNobody = true;
     }
     known = live;
@@ -149,7 +159,11 @@ function makePool(o: RemotePoolOptions, { redis, queue, events, attempt, name }:
       const batches = splitBatches(items, parts);
       const specs = batches.map((b, batch) => {
         const data: RemoteJobData = { ...base, call, batch, items: b };
-        return { name: 'eval', data, opts: { jobId: jobId(data), attempts: o.attempts, removeOnComplete: false, removeOnFail: false } };
+        return {
+          name: 'eval',
+          data,
+          opts: { jobId: jobId(data), attempts: o.attempts, removeOnComplete: false, removeOnFail: false },
+        };
       });
       await queue.addBulk(specs);
       jobs += specs.length;
@@ -157,7 +171,8 @@ function makePool(o: RemotePoolOptions, { redis, queue, events, attempt, name }:
       while (out.some((r) => r === null)) {
         await Promise.all(
           specs.map(async (s, i) => {
-            if (out[i] === null) out[i] = await settle(s.opts.jobId, batches[i].length, () => queue.add(s.name, s.data, s.opts));
+            if (out[i] === null)
+              out[i] = await settle(s.opts.jobId, batches[i].length, () => queue.add(s.name, s.data, s.opts));
           }),
         );
         if (out.every((r) => r !== null)) break;
@@ -179,7 +194,12 @@ function makePool(o: RemotePoolOptions, { redis, queue, events, attempt, name }:
       waitMs += ms;
       return out.map((records) => asResult(records!, ms / batches.length));
     },
-    stats: () => ({ features: { requests: 0, hits: 0, computed: 0, evictions: 0, bytesHeld: 0, peakBytes: 0, budgetBytes: 0 }, localComputes: 0, featureMs: 0, evalMs: waitMs }),
+    stats: () => ({
+      features: { requests: 0, hits: 0, computed: 0, evictions: 0, bytesHeld: 0, peakBytes: 0, budgetBytes: 0 },
+      localComputes: 0,
+      featureMs: 0,
+      evalMs: waitMs,
+    }),
     remoteStats: () => ({ jobs, calls, waitMs }),
     async close() {
       await redis.srem(QUEUES_KEY, name).catch(() => undefined);

@@ -36,8 +36,14 @@ export async function publishDataset(redis: Redis, d: SharedDataset): Promise<vo
   const all = Buffer.concat(streams);
   const chunks = Math.ceil(all.length / CHUNK);
   const tx = redis.multi();
-  for (let i = 0; i < chunks; i++) tx.set(chunkKey(d.contentHash, i), all.subarray(i * CHUNK, (i + 1) * CHUNK), 'EX', TTL_S);
-  const meta: TransferMeta = { name: d.name, hash: d.contentHash, chunks, timeframes: d.timeframes.map((st, i) => ({ tf: st.tf, tfMs: st.tfMs, bytes: streams[i].length })) };
+  for (let i = 0; i < chunks; i++)
+    tx.set(chunkKey(d.contentHash, i), all.subarray(i * CHUNK, (i + 1) * CHUNK), 'EX', TTL_S);
+  const meta: TransferMeta = {
+    name: d.name,
+    hash: d.contentHash,
+    chunks,
+    timeframes: d.timeframes.map((st, i) => ({ tf: st.tf, tfMs: st.tfMs, bytes: streams[i].length })),
+  };
   // The meta key last: a worker that sees it finds every chunk.
   tx.set(metaKey(d.contentHash), JSON.stringify(meta), 'EX', TTL_S);
   await tx.exec();
@@ -47,7 +53,11 @@ export async function publishDataset(redis: Redis, d: SharedDataset): Promise<vo
 export type DatasetSource = 'home' | 'redis';
 
 /** The dataset with this content hash, verified; `refused` names the datasets whose hash did not verify. */
-export async function obtainDataset(redis: Redis, home: ForgeHome | null, key: DatasetKey): Promise<{ shared: SharedDataset; source: DatasetSource }> {
+export async function obtainDataset(
+  redis: Redis,
+  home: ForgeHome | null,
+  key: DatasetKey,
+): Promise<{ shared: SharedDataset; source: DatasetSource }> {
   if (home !== null && homeHash(home, key.name) === key.hash) {
     const loaded = await loadSharedDataset(home, key.name); // hash-checked by the loader
     if (loaded.manifest.hash === key.hash) return { shared: loaded.shared, source: 'home' };
@@ -64,7 +74,12 @@ export async function obtainDataset(redis: Redis, home: ForgeHome | null, key: D
   const parts: Buffer[] = [];
   for (let i = 0; i < meta.chunks; i++) {
     const part = await redis.getBuffer(chunkKey(key.hash, i));
-    if (part === null) throw new ForgeError(`dataset ${key.name}: chunk ${i} of ${meta.chunks} is gone from Redis`, 'restart the coordinator with --resume to publish it again', 'E_DATASET_MISSING');
+    if (part === null)
+      throw new ForgeError(
+        `dataset ${key.name}: chunk ${i} of ${meta.chunks} is gone from Redis`,
+        'restart the coordinator with --resume to publish it again',
+        'E_DATASET_MISSING',
+      );
     parts.push(part);
   }
   const all = Buffer.concat(parts);
@@ -74,7 +89,14 @@ export async function obtainDataset(redis: Redis, home: ForgeHome | null, key: D
   for (const t of meta.timeframes) {
     const table = tableFromIPC(all.subarray(at, (at += t.bytes)));
     const col = (c: (typeof COLUMNS)[number]) => Float64Array.from(table.getChild(c)?.toArray() ?? []);
-    const columns: Columns = { time: col('time'), open: col('open'), high: col('high'), low: col('low'), close: col('close'), volume: col('volume') };
+    const columns: Columns = {
+      time: col('time'),
+      open: col('open'),
+      high: col('high'),
+      low: col('low'),
+      close: col('close'),
+      volume: col('volume'),
+    };
     hashParts.push({ tf: t.tf, columns });
     feeds[t.tf] = { tf: t.tf, tfMs: t.tfMs, length: columns.time.length, ...columns };
   }

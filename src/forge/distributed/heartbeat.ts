@@ -33,4 +33,7 @@ export async function liveWorkers(redis: Redis): Promise<WorkerBeat[]> {
 }
 
 export const workersLine = (ws: readonly WorkerBeat[]): string =>
-  `${ws.length} connected: ` + ws.map((w) => `${w.name} (${w.threads} thread${w.threads > 1 ? 's' : ''}, ${w.evalsPerSec.toFixed(0)} evals/s)`).join(', ');
+  `${ws.length} connected: ` +
+  ws
+    .map((w) => `${w.name} (${w.threads} thread${w.threads > 1 ? 's' : ''}, ${w.evalsPerSec.toFixed(0)} evals/s)`)
+    .join(', ');

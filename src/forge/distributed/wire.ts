@@ -59,7 +59,9 @@ const JOB_SCHEMA = z.object({
     across: z.enum(['min', 'mean']).optional(),
   }),
   datasets: z.array(z.object({ name: z.string().max(128), hash: z.string().regex(/^[0-9a-f]{64}$/) })).min(1),
-  items: z.array(z.union([genome, z.object({ genome, ranges: z.object({ inSample: range, outOfSample: range.nullable() }) })])),
+  items: z.array(
+    z.union([genome, z.object({ genome, ranges: z.object({ inSample: range, outOfSample: range.nullable() }) })]),
+  ),
 });
 
 /** A job's data checked field by field before any of it is used (the queue is not trusted). */
@@ -67,7 +69,11 @@ export function validateJobData(data: unknown): RemoteJobData {
   const r = JOB_SCHEMA.safeParse(data);
   if (!r.success) {
     const issue = r.error.issues[0];
-    throw new ForgeError(`job data: field ${issue.path.join('.') || '(root)'}: ${issue.message}`, 'the coordinator and worker must run the same forge version', 'E_JOB_DATA');
+    throw new ForgeError(
+      `job data: field ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+      'the coordinator and worker must run the same forge version',
+      'E_JOB_DATA',
+    );
   }
   return r.data as RemoteJobData;
 }

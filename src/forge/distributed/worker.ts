@@ -36,9 +36,12 @@ interface RunPool {
 }
 
 /** Runs until stopRequested() turns true, then finishes the jobs in hand and closes. */
-export async function runWorker(options: Partial<WorkerOptions> & Omit<WorkerOptions, keyof typeof WORKER_DEFAULTS>): Promise<{ jobs: number; evaluations: number }> {
+export async function runWorker(
+  options: Partial<WorkerOptions> & Omit<WorkerOptions, keyof typeof WORKER_DEFAULTS>,
+): Promise<{ jobs: number; evaluations: number }> {
   const o: WorkerOptions = { ...WORKER_DEFAULTS, ...options };
-  if (!Number.isInteger(o.workers) || o.workers < 1) throw new ForgeError(`--workers: got ${o.workers}, expected an integer >= 1`, 'use e.g. --workers 2', 'E_POOL');
+  if (!Number.isInteger(o.workers) || o.workers < 1)
+    throw new ForgeError(`--workers: got ${o.workers}, expected an integer >= 1`, 'use e.g. --workers 2', 'E_POOL');
   const redis = redisClient(o.target);
   try {
     await checkReachable(redis, o.target);
@@ -52,7 +55,9 @@ export async function runWorker(options: Partial<WorkerOptions> & Omit<WorkerOpt
   o.log(`worker ${o.name}: ${o.workers} thread${o.workers > 1 ? 's' : ''}, waiting for runs on ${o.target.display}`);
 
   async function poolFor(queue: string, d: RemoteJobData): Promise<EvaluationPool> {
-    const key = createHash('sha256').update(JSON.stringify([d.job, d.datasets])).digest('hex');
+    const key = createHash('sha256')
+      .update(JSON.stringify([d.job, d.datasets]))
+      .digest('hex');
     const held = pools.get(queue);
     if (held?.key === key) return held.pool;
     await held?.pool.close();
@@ -60,31 +65,38 @@ export async function runWorker(options: Partial<WorkerOptions> & Omit<WorkerOpt
     const shared = [];
     for (const k of d.datasets) {
       const got = await obtainDataset(redis, o.home, k);
-      o.log(`run ${d.runId}: dataset ${k.name} (${k.hash.slice(0, 12)}) from ${got.source === 'home' ? 'this home' : 'Redis'}, hash verified`);
+      o.log(
+        `run ${d.runId}: dataset ${k.name} (${k.hash.slice(0, 12)}) from ${got.source === 'home' ? 'this home' : 'Redis'}, hash verified`,
+      );
       shared.push(got.shared);
     }
     // evaluationPool parses and validates the play text like any play file (a bad one throws here).
-    const pool = evaluationPool(d.job, shared[0], shared.slice(1), { workers: o.workers, featureMemory: o.featureMemory });
+    const pool = evaluationPool(d.job, shared[0], shared.slice(1), {
+      workers: o.workers,
+      featureMemory: o.featureMemory,
+    });
     pools.set(queue, { key, pool });
     return pool;
   }
 
-  const processor = (queue: string) => async (job: Job): Promise<string> => {
-    try {
-      const d = validateJobData(job.data);
-      const t0 = performance.now();
-      const pool = await poolFor(queue, d);
-      const batches = await pool.map(d.items);
-      counts.busyMs += performance.now() - t0;
-      counts.jobs++;
-      counts.evaluations += d.items.length;
-      return encodeRecords(batches.flatMap((b) => b.records));
-    } catch (err) {
-      const e = err as Error & { fix?: string };
-      o.log(`job ${job.id} of ${queue} failed: ${e.message}${e.fix ? ` (${e.fix})` : ''}`);
-      throw err;
-    }
-  };
+  const processor =
+    (queue: string) =>
+    async (job: Job): Promise<string> => {
+      try {
+        const d = validateJobData(job.data);
+        const t0 = performance.now();
+        const pool = await poolFor(queue, d);
+        const batches = await pool.map(d.items);
+        counts.busyMs += performance.now() - t0;
+        counts.jobs++;
+        counts.evaluations += d.items.length;
+        return encodeRecords(batches.flatMap((b) => b.records));
+      } catch (err) {
+        const e = err as Error & { fix?: string };
+        o.log(`job ${job.id} of ${queue} failed: ${e.message}${e.fix ? ` (${e.fix})` : ''}`);
+        throw err;
+      }
+    };
 
   async function syncQueues(): Promise<void> {
     const announced = new Set(await redis.smembers(QUEUES_KEY));
