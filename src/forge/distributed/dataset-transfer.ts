@@ -89,14 +89,7 @@ export async function obtainDataset(
   for (const t of meta.timeframes) {
     const table = tableFromIPC(all.subarray(at, (at += t.bytes)));
     const col = (c: (typeof COLUMNS)[number]) => Float64Array.from(table.getChild(c)?.toArray() ?? []);
-    const columns: Columns = {
-      time: col('time'),
-      open: col('open'),
-      high: col('high'),
-      low: col('low'),
-      close: col('close'),
-      volume: col('volume'),
-    };
+    const columns = Object.fromEntries(COLUMNS.map((c) => [c, col(c)])) as unknown as Columns;
     hashParts.push({ tf: t.tf, columns });
     feeds[t.tf] = { tf: t.tf, tfMs: t.tfMs, length: columns.time.length, ...columns };
   }

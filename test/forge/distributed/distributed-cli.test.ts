@@ -203,6 +203,50 @@ describe.skipIf(REDIS_SERVER === null)(
       }
     }, 300_000);
 
+    it('records a play that throws in a worker as failed, exactly as the local pool records it', async () => {
+      const { loadSharedDataset } = await import('../../../src/forge/datasets/load-shared.js');
+      const { forgeHome } = await import('../../../src/forge/home.js');
+      const { evaluationPool } = await import('../../../src/forge/eval/pool.js');
+      const { remoteEvaluationPool } = await import('../../../src/forge/distributed/coordinator.js');
+      const { parseRedisUrl } = await import('../../../src/forge/distributed/connection.js');
+      const { encodeRecords } = await import('../../../src/forge/distributed/wire.js');
+      const { defaultGenome, parsePlay } = await import('../../../src/engine/play/index.js');
+      const playText = fs.readFileSync(PLAY, 'utf8');
+      const { shared, manifest } = await loadSharedDataset(forgeHome(refHome), 'TEST_SMALL');
+      const window: [number, number] = [manifest.window.fromMs, manifest.window.toMs];
+      const job = {
+        playText,
+        playFile: PLAY,
+        cash: 10_000,
+        inSample: window,
+        outOfSample: null,
+        fitness: { objective: 'sharpe' as const, minTrades: 1, maxDrawdown: 0.6 },
+        cacheBytes: 1 << 24,
+      };
+      const good = defaultGenome(parsePlay(playText, PLAY).genes);
+      // A genome of the wrong length makes resolvePlay throw inside the evaluation.
+      const items = [good, [1, 2, 3], good.map((g, i) => (i === 0 ? g + 1 : g))];
+      const local = evaluationPool(job, shared, [], { workers: 1 });
+      const expected = (await local.map(items)).flatMap((b) => b.records);
+      await local.close();
+      worker();
+      const remote = await remoteEvaluationPool({
+        target: parseRedisUrl(redis.url),
+        runId: 'feedfacefeedface',
+        job,
+        datasets: [shared],
+        log: () => {},
+      });
+      try {
+        const got = (await remote.map(items)).flatMap((b) => b.records);
+        expect(got[1].error).toMatch(/gene/i);
+        expect(got[1].fitness).toBe(-1e6);
+        expect(encodeRecords(got)).toBe(encodeRecords(expected));
+      } finally {
+        await remote.close();
+      }
+    }, 120_000);
+
     it('refuses, loudly, a dataset whose bytes in Redis do not match its content hash', async () => {
       const client = new Redis(redis.port, '127.0.0.1');
       const hash = JSON.parse(fs.readFileSync(path.join(refHome, 'runs', runId, 'config.json'), 'utf8')).dataset

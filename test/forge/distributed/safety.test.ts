@@ -7,15 +7,7 @@ import { parseRedisUrl } from '../../../src/forge/distributed/connection.js';
 import { decodeRecords, encodeRecords, validateJobData } from '../../../src/forge/distributed/wire.js';
 import type { EvalRecord } from '../../../src/forge/eval/evaluator.js';
 import { CATALOG, REPO } from '../../helpers/cli.js';
-import {
-  NO_REDIS_REASON,
-  REDIS_SERVER,
-  runCli,
-  startRedis,
-  startWorker,
-  type RedisServer,
-  type WorkerProcess,
-} from '../../helpers/redis.js';
+import * as rs from '../../helpers/redis.js';
 
 // What crosses Redis and who may connect: passwords and ACL users in the URL, TLS (rediss://), jobs
 // that carry data only and are validated before use, records that arrive bit-identical.
@@ -99,11 +91,11 @@ describe('job data', () => {
   });
 });
 
-describe.skipIf(REDIS_SERVER === null)(
-  `password, ACL user and TLS against a real redis-server${REDIS_SERVER === null ? `: SKIPPED, ${NO_REDIS_REASON}` : ''}`,
+describe.skipIf(rs.REDIS_SERVER === null)(
+  `password, ACL user and TLS against a real redis-server${rs.REDIS_SERVER === null ? `: SKIPPED, ${rs.NO_REDIS_REASON}` : ''}`,
   () => {
-    const servers: RedisServer[] = [];
-    const workers: WorkerProcess[] = [];
+    const servers: rs.RedisServer[] = [];
+    const workers: rs.WorkerProcess[] = [];
     let home: string;
     // A fresh seed per run: a finished run with the same id would answer from its folder without Redis.
     let seed = 100;
@@ -139,19 +131,19 @@ describe.skipIf(REDIS_SERVER === null)(
     });
 
     it('connects with an ACL user and password from the URL, and a wrong password is a clear error', async () => {
-      const redis = await startRedis({
+      const redis = await rs.startRedis({
         extra: ['--requirepass', 'topsecret', '--user', 'forge', 'on', '>w0rk3r', '~*', '&*', '+@all'],
         auth: 'forge:w0rk3r@',
       });
       servers.push(redis);
-      const w = startWorker(redis.url);
+      const w = rs.startWorker(redis.url);
       workers.push(w);
-      const r = await runCli([...ARGS(), '--redis', redis.url]).done;
+      const r = await rs.runCli([...ARGS(), '--redis', redis.url]).done;
       expect(r.code, r.stderr).toBe(0);
       expect(JSON.parse(r.stdout).status).toBe('finished');
       expect(w.log()).toMatch(/redis:\/\/forge:\*\*\*@127\.0\.0\.1/);
       expect(w.log()).not.toMatch(/w0rk3r/);
-      const wrong = await runCli([...ARGS(), '--redis', redis.url.replace('w0rk3r', 'guess')]).done;
+      const wrong = await rs.runCli([...ARGS(), '--redis', redis.url.replace('w0rk3r', 'guess')]).done;
       expect(wrong.code).not.toBe(0);
       expect(wrong.stderr).toMatch(
         /Redis at redis:\/\/forge:\*\*\*@127\.0\.0\.1:\d+: .*(WRONGPASS|invalid username-password)/,
@@ -181,15 +173,15 @@ describe.skipIf(REDIS_SERVER === null)(
         'subjectAltName=IP:127.0.0.1',
       ]);
       if (made.status !== 0) throw new Error(`openssl could not make a test certificate: ${made.stderr}`);
-      const redis = await startRedis({ tls: { cert, key } });
+      const redis = await rs.startRedis({ tls: { cert, key } });
       servers.push(redis);
       const env = { NODE_EXTRA_CA_CERTS: cert };
-      workers.push(startWorker(redis.url, [], env));
-      const r = await runCli([...ARGS(), '--redis', redis.url], env).done;
+      workers.push(rs.startWorker(redis.url, [], env));
+      const r = await rs.runCli([...ARGS(), '--redis', redis.url], env).done;
       expect(r.code, r.stderr).toBe(0);
       expect(redis.url).toMatch(/^rediss:/);
       // Without trusting the certificate the connection is refused, not silently made in the clear.
-      const untrusted = await runCli([...ARGS(), '--redis', redis.url]).done;
+      const untrusted = await rs.runCli([...ARGS(), '--redis', redis.url]).done;
       expect(untrusted.code).not.toBe(0);
       expect(untrusted.stderr).toMatch(
         /Redis at rediss:\/\/127\.0\.0\.1:\d+ did not answer.*(self-signed|certificate)/,
