@@ -20,21 +20,8 @@ import {
 // generations.json, whatever happens to the workers, the coordinator or Redis on the way.
 
 const PLAY = path.join(REPO, 'configs/plays/default.yaml');
-const ARGS = [
-  'evolve',
-  '--dataset',
-  'TEST_SMALL',
-  '--play',
-  PLAY,
-  '--pop',
-  '12',
-  '--generations',
-  '5',
-  '--seed',
-  '7',
-  '--min-trades',
-  '1',
-];
+const SMALL = '--pop 12 --generations 5 --seed 7 --min-trades 1'.split(' ');
+const ARGS = ['evolve', '--dataset', 'TEST_SMALL', '--play', PLAY, ...SMALL];
 const homes: string[] = [];
 
 function home(withDatasetsFrom?: string): string {

@@ -99,24 +99,8 @@ describe.skipIf(rs.REDIS_SERVER === null)(
     let home: string;
     // A fresh seed per run: a finished run with the same id would answer from its folder without Redis.
     let seed = 100;
-    const ARGS = () => [
-      'evolve',
-      '--dataset',
-      'TEST_SMALL',
-      '--play',
-      PLAY,
-      '--pop',
-      '8',
-      '--generations',
-      '1',
-      '--seed',
-      String(seed++),
-      '--min-trades',
-      '1',
-      '--home',
-      home,
-      '--json',
-    ];
+    const SMALL = '--pop 8 --generations 1 --min-trades 1 --json'.split(' ');
+    const ARGS = () => ['evolve', '--dataset', 'TEST_SMALL', '--play', PLAY, '--seed', String(seed++), '--home', home, ...SMALL];
 
     beforeAll(() => {
       home = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-dist-safety-'));
