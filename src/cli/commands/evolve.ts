@@ -41,6 +41,7 @@ interface EvolveArgs {
   'feature-memory'?: string;
   cash?: number;
   'max-failed-share'?: number;
+  redis?: string;
   top: number;
   name?: string;
   report?: boolean | string;
@@ -77,6 +78,7 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
       .option('feature-memory', { type: 'string', describe: 'Budget of the shared feature store, e.g. 512MB or 2GB (default: a quarter of free memory, 64 MB-1 GB); never changes results' })
       .option('cash', { type: 'number', describe: 'Starting cash (default 10000)' })
       .option('max-failed-share', { type: 'number', describe: 'Stop (exit 1, resumable) at a generation where this share of the evaluations failed (default 1: only when all fail)' })
+      .option('redis', { type: 'string', describe: 'Evaluate on forge worker processes through this Redis (redis://[user:password@]host:6379, rediss:// for TLS)' })
       .option('top', { type: 'number', default: 5, describe: 'Hall-of-fame entries to print' })
       .option('name', { type: 'string', describe: 'A label for the run, shown beside its id everywhere (forge runs ls, reports)' })
       .option('report', { type: 'string', describe: 'At the end, write the HTML report (to this file; bare --report: <run folder>/report.html)' })
@@ -101,6 +103,7 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
       maxWall: argv['max-wall'],
       featureMemory: argv['feature-memory'],
       maxFailedShare: argv['max-failed-share'],
+      redis: argv.redis,
     };
     const view = progressView(ctx.json || ctx.quiet ? 'none' : process.stderr.isTTY ? 'bar' : 'lines', (line) => process.stderr.write(line + '\n'));
     // On SIGINT or SIGTERM the current generation finishes and is checkpointed, the run lock is
@@ -133,7 +136,7 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
       let outcome: EvolveOutcome;
       if (argv.resume !== undefined) {
         // Only the operational flags apply on resume; the run's own config is stored with it.
-        const { operational, warnings } = resolveEvolveConfig({}, { workers: flags.workers, maxWall: flags.maxWall, featureMemory: flags.featureMemory, maxFailedShare: flags.maxFailedShare }, DEFAULT_PLAY);
+        const { operational, warnings } = resolveEvolveConfig({}, { workers: flags.workers, maxWall: flags.maxWall, featureMemory: flags.featureMemory, maxFailedShare: flags.maxFailedShare, redis: flags.redis }, DEFAULT_PLAY);
         for (const w of warnings) ctx.warn(`warning: ${w}`);
         outcome = await resumeEvolve(home, argv.resume, { ...operational, batchesPerWorker: argv['batches-per-worker'], storeWaitMs }, events, { stopRequested });
       } else {

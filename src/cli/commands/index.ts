@@ -8,6 +8,7 @@ import { reportCommand } from './report.js';
 import { runsCommand } from './runs.js';
 import { validateCommand } from './validate.js';
 import { walkforwardCommand } from './walkforward.js';
+import { workerCommand } from './worker.js';
 
 // Each command file exports one yargs CommandModule; they are listed here so `forge --help` shows them all.
 export const commands: CommandModule<any, any>[] = [
@@ -20,4 +21,5 @@ export const commands: CommandModule<any, any>[] = [
   reportCommand,
   runsCommand,
   benchCommand,
+  workerCommand,
 ];

@@ -10,6 +10,7 @@ import { FITNESS_DEFAULTS, FITNESS_SCHEMA, resolveFitness, type FitnessSpec } fr
 import { GA_EXAMPLES, GA_SCHEMA, resolveGAOptions, type GAOptions } from '../ga/options.js';
 import { RUN_DEFAULTS, type EvolveConfig } from '../runs/types.js';
 import { parseBytes, parseDuration } from '../units.js';
+import { parseRedisUrl } from '../distributed/connection.js';
 
 export type { EvolveConfig };
 
@@ -34,6 +35,8 @@ export interface EvolveOperational {
    * finds the same result whatever it says, so it stays out of the run id.
    */
   readonly maxFailedShare?: number;
+  /** Redis URL: evaluate on `forge worker` processes through a BullMQ queue instead of local threads. */
+  readonly redis?: string;
 }
 
 export interface EvolveInput {
@@ -50,6 +53,7 @@ export interface EvolveInput {
   maxWall?: string | number;
   featureMemory?: string | number;
   maxFailedShare?: number;
+  redis?: string;
 }
 
 export const EVOLVE_DEFAULTS = RUN_DEFAULTS;
@@ -69,6 +73,7 @@ export const EVOLVE_SCHEMA = z.strictObject({
   max_wall: parsed('a duration like 8h', (v) => parseDuration(v)),
   feature_memory: parsed('a memory size like 512MB', (v) => parseBytes(v, 'feature_memory')),
   max_failed_share: share('e.g. max_failed_share: 0.5 stops the run at a generation where half the evaluations fail'),
+  redis: parsed('a Redis URL like redis://user:password@host:6379', (v) => parseRedisUrl(v, 'redis'), { textOnly: true }),
 });
 
 const EXAMPLES = { ...RUN_DEFAULTS, holdout: '20%', max_wall: '8h', feature_memory: '512MB', max_failed_share: 1, fitness: renameKeys(FITNESS_DEFAULTS, snake), ga: GA_EXAMPLES };
@@ -111,6 +116,7 @@ export function resolveEvolveConfig(file: EvolveInput, flags: EvolveInput, defau
     maxWallMs: m.maxWall === undefined ? undefined : parseDuration(m.maxWall),
     featureMemory: m.featureMemory === undefined ? undefined : parseBytes(m.featureMemory, 'feature_memory'),
     maxFailedShare: m.maxFailedShare,
+    redis: m.redis,
   };
   const warning = checkWorkers(operational.workers);
   return { config, operational, warnings: warning ? [warning] : [] };

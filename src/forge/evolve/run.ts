@@ -23,6 +23,8 @@ import { sharedBytes } from '../shared/columns.js';
 import type { EvolveConfig, EvolveOperational } from './config.js';
 import { checkFailures } from './failures.js';
 import { evaluationPool, type EvaluationPool } from '../eval/pool.js';
+import { parseRedisUrl } from '../distributed/connection.js';
+import { remoteEvaluationPool } from '../distributed/coordinator.js';
 import type { EvalJob, EvalRecord } from '../eval/evaluator.js';
 import type { FeatureStoreStats } from '../eval/feature-store.js';
 import { holdoutRanges } from '../eval/ranges.js';
@@ -236,7 +238,10 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
       across: config.across,
     };
     const workers = op.workers ?? defaultWorkers();
-    pool = evaluationPool(job, shared, regimeShared, { workers, batchesPerWorker: op.batchesPerWorker, featureMemory: op.featureMemory });
+    pool =
+      op.redis === undefined
+        ? evaluationPool(job, shared, regimeShared, { workers, batchesPerWorker: op.batchesPerWorker, featureMemory: op.featureMemory })
+        : await remoteEvaluationPool({ target: parseRedisUrl(op.redis), runId: stored.runId, job, datasets: [shared, ...regimeShared], deadline: op.maxWallMs === undefined ? undefined : t0 + op.maxWallMs, log: events.warn });
 
     events.start({
       runId: stored.runId,

@@ -1,0 +1,158 @@
+#!/usr/bin/env node
+// `npm run bench:distributed`: issue 14 point 7. The same L5 generations (pop 150, random genomes,
+// 140k 15m bars) through the local evaluation pool of 2 threads, then through BullMQ: a real
+// redis-server on a free loopback port and 2 `forge worker --workers 1` processes. Prints evals/s,
+// queue overhead per generation and per job, efficiency (local wall / distributed wall), a check
+// that both gave the same records, and a labelled projection for N machines from the measured
+// per-job overhead. One untimed warm-up generation each (threads and workers started, dataset sent).
+// Options: --generations G (default 6), --pop P (150). Build first (`npm run build`).
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dist = (p) => import(path.join(root, 'dist', p));
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const GENS = arg('generations', 6);
+const POP = arg('pop', 150);
+const REDIS = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => fs.existsSync(p));
+if (!REDIS) {
+  process.stderr.write('bench distributed: redis-server is missing (apt-get install redis-server)\n');
+  process.exit(1);
+}
+
+const { LEVELS, levelPlayText } = await dist('forge/bench/levels.js');
+const { benchFeeds } = await dist('forge/bench/dataset.js');
+const { evalJob, randomGenomes } = await dist('forge/bench/pool-run.js');
+const { contentHash } = await dist('forge/datasets/manifest.js');
+const { shareFeeds } = await dist('forge/shared/columns.js');
+const { evaluationPool } = await dist('forge/eval/pool.js');
+const { remoteEvaluationPool } = await dist('forge/distributed/coordinator.js');
+const { parseRedisUrl } = await dist('forge/distributed/connection.js');
+
+const play = levelPlayText(LEVELS.find((l) => l.id === 'L5'));
+const feeds = benchFeeds();
+const hash = contentHash(Object.values(feeds).map((f) => ({ tf: f.tf, columns: f })));
+const shared = shareFeeds('BENCH_L5', hash, feeds);
+const job = evalJob(play, 'L5.yaml', feeds['15m'], 0.2, 32 * 1024 * 1024);
+const genomes = randomGenomes(play, POP * (GENS + 1), 'bench-distributed');
+const generations = Array.from({ length: GENS + 1 }, (_, g) => genomes.slice(g * POP, (g + 1) * POP));
+
+async function timed(pool) {
+  await pool.map(generations[0]); // warm-up, untimed
+  const records = [];
+  const t0 = performance.now();
+  for (const g of generations.slice(1)) records.push(...(await pool.map(g)).flatMap((b) => b.records));
+  return { ms: performance.now() - t0, records };
+}
+
+const freePort = () =>
+  new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+
+const T0 = performance.now();
+const phase = (what) => process.stderr.write(`[${((performance.now() - T0) / 1000).toFixed(1)} s] ${what}\n`);
+phase('local pool');
+const local = evaluationPool(job, shared, [], { workers: 2 });
+const L = await timed(local);
+await local.close();
+
+const port = await freePort();
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-bench-redis-'));
+const children = [
+  spawn(REDIS, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  }),
+];
+const url = `redis://127.0.0.1:${port}`;
+let R;
+let jobs = 0;
+try {
+  await new Promise((r) => setTimeout(r, 300));
+  for (const name of ['w1', 'w2']) {
+    const home = fs.mkdtempSync(path.join(dir, 'home-'));
+    children.push(
+      spawn(
+        process.execPath,
+        [
+          path.join(root, 'bin/forge.js'),
+          'worker',
+          '--redis',
+          url,
+          '--workers',
+          '1',
+          '--name',
+          name,
+          '--home',
+          home,
+          '--quiet',
+        ],
+        { stdio: 'ignore' },
+      ),
+    );
+  }
+  const remote = await remoteEvaluationPool({
+    target: parseRedisUrl(url),
+    runId: 'b0000000000000b1',
+    job,
+    datasets: [shared],
+    log: () => {},
+  });
+  // Both workers connected before timing, as in a steady run.
+  for (let i = 0; i < 100 && (await remote.map([])).length === 0 && i < 20; i++)
+    await new Promise((r) => setTimeout(r, 100));
+  phase('distributed');
+  R = await timed(remote);
+  phase('done');
+  jobs = remote.remoteStats().jobs;
+  await remote.close();
+} finally {
+  for (const c of children) c.kill('SIGTERM');
+  await new Promise((r) => setTimeout(r, 500));
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+const same = JSON.stringify(L.records) === JSON.stringify(R.records);
+const evals = POP * GENS;
+const jobsPerGen = jobs / (GENS + 1);
+const overheadGen = (R.ms - L.ms) / GENS;
+const out = {
+  machine: `${os.cpus()[0].model}, ${os.cpus().length} cores, node ${process.version}`,
+  date: new Date().toISOString(),
+  level: 'L5',
+  population: POP,
+  generations: GENS,
+  local2Threads: { wallMs: Math.round(L.ms), evalsPerSec: +((evals * 1000) / L.ms).toFixed(1) },
+  redis2Workers: {
+    wallMs: Math.round(R.ms),
+    evalsPerSec: +((evals * 1000) / R.ms).toFixed(1),
+    jobsPerGeneration: jobsPerGen,
+  },
+  overheadPerGenerationMs: +overheadGen.toFixed(1),
+  overheadPerJobMs: +(overheadGen / jobsPerGen).toFixed(2),
+  overheadShare: +((R.ms - L.ms) / L.ms).toFixed(3),
+  efficiency: +(L.ms / R.ms).toFixed(3),
+  sameRecords: same,
+};
+// Projection, labelled as such: N machines of 2 threads share the compute; a generation is split
+// into 2 jobs per thread (4N jobs over 2N threads), so each thread pays the measured per-job overhead twice.
+const computePerGen = L.ms / GENS;
+const perJob = Math.max(0, overheadGen / jobsPerGen);
+out.projection = Object.fromEntries(
+  [1, 2, 4, 8].map((n) => {
+    const perGen = computePerGen / n + 2 * perJob;
+    return [`${n} machines (projected)`, { msPerGeneration: Math.round(perGen), speedup: +(computePerGen / perGen).toFixed(2) }];
+  }),
+);
+process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+if (!same) process.exitCode = 1;

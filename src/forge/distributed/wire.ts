@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import { ForgeError } from '../../engine/errors.js';
+import type { EvalItem, EvalJob, EvalRecord } from '../eval/evaluator.js';
+import { OBJECTIVES } from '../fitness.js';
+
+// What crosses Redis between a coordinator and its workers, and the names of forge's keys there.
+// A job carries the play's YAML text, numbers (ranges, fitness spec, cash) and genomes: never code.
+// The worker parses and validates the play like any play file before evaluating anything.
+
+/** BullMQ's key prefix for forge's queues, and the prefix of forge's own keys. */
+export const PREFIX = 'forge';
+/** Set of queue names with a coordinator waiting on them; workers poll it. */
+export const QUEUES_KEY = `${PREFIX}:queues`;
+/** forge:worker:<name> -> heartbeat JSON, expiring unless refreshed. */
+export const WORKER_KEY = (name: string) => `${PREFIX}:worker:${name}`;
+export const HEARTBEAT_MS = 1000;
+export const HEARTBEAT_TTL_MS = 5000;
+
+/** A queue per run, so two searches sharing one Redis never take each other's jobs. */
+export const queueName = (runId: string) => `run-${runId}`;
+
+export interface DatasetKey {
+  readonly name: string;
+  readonly hash: string;
+}
+
+export interface RemoteJobData {
+  readonly runId: string;
+  /** The coordinator's attempt (a counter in Redis): results of an older attempt are never read. */
+  readonly attempt: number;
+  readonly call: number;
+  readonly batch: number;
+  readonly job: EvalJob;
+  /** The main dataset, then the regime datasets in job.regimes order. */
+  readonly datasets: readonly DatasetKey[];
+  readonly items: readonly EvalItem[];
+}
+
+/** Idempotency: one job per (run, attempt, generation call, batch); a duplicate add is a no-op in BullMQ. */
+export const jobId = (d: Pick<RemoteJobData, 'attempt' | 'call' | 'batch'>) => `a${d.attempt}-g${d.call}-b${d.batch}`;
+
+const finite = z.number().finite();
+const range = z.tuple([finite, finite]);
+const genome = z.array(finite).max(10_000);
+const JOB_SCHEMA = z.object({
+  runId: z.string().regex(/^[0-9a-f]{16}$/),
+  attempt: z.number().int().nonnegative(),
+  call: z.number().int().nonnegative(),
+  batch: z.number().int().nonnegative(),
+  job: z.object({
+    playText: z.string().max(1_000_000),
+    playFile: z.string().max(4096),
+    cash: finite,
+    inSample: range,
+    outOfSample: range.nullable(),
+    fitness: z.object({ objective: z.enum(OBJECTIVES), minTrades: finite, maxDrawdown: finite }),
+    cacheBytes: z.number().int().positive(),
+    regimes: z.array(z.object({ name: z.string(), inSample: range, outOfSample: range.nullable() })).optional(),
+    across: z.enum(['min', 'mean']).optional(),
+  }),
+  datasets: z.array(z.object({ name: z.string().max(128), hash: z.string().regex(/^[0-9a-f]{64}$/) })).min(1),
+  items: z.array(
+    z.union([genome, z.object({ genome, ranges: z.object({ inSample: range, outOfSample: range.nullable() }) })]),
+  ),
+});
+
+/** A job's data checked field by field before any of it is used (the queue is not trusted). */
+export function validateJobData(data: unknown): RemoteJobData {
+  const r = JOB_SCHEMA.safeParse(data);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new ForgeError(
+      `job data: field ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+      'the coordinator and worker must run the same forge version',
+      'E_JOB_DATA',
+    );
+  }
+  return r.data as RemoteJobData;
+}
+
+// JSON has no NaN, Infinity or -0; metrics use all three. Tagged so a record arrives bit-identical.
+const TAG = '$n';
+export function encodeRecords(records: readonly EvalRecord[]): string {
+  return JSON.stringify(records, (_k, v: unknown) => {
+    if (typeof v !== 'number') return v;
+    if (Number.isNaN(v)) return { [TAG]: 'NaN' };
+    if (v === Infinity) return { [TAG]: 'Infinity' };
+    if (v === -Infinity) return { [TAG]: '-Infinity' };
+    if (Object.is(v, -0)) return { [TAG]: '-0' };
+    return v;
+  });
+}
+
+export function decodeRecords(text: string): EvalRecord[] {
+  return JSON.parse(text, (_k, v: unknown) => {
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      const keys = Object.keys(v);
+      if (keys.length === 1 && keys[0] === TAG) return Number((v as Record<string, string>)[TAG]);
+    }
+    return v;
+  }) as EvalRecord[];
+}
