@@ -10,7 +10,8 @@ import { createSlab, slotBytes, type SlabLayout } from './feature-slab.js';
 import { chunkItems, itemFeatures, needOf, planFromWire, taskOrder, toWire, type WireFeature } from './feature-stage.js';
 import { FeatureStore, type FeatureStoreStats } from './feature-store.js';
 import { EvalRuntime, type EvalTask, type EvalTaskOutput, type EvalTaskResult, type EvalWorkerData } from './runtime.js';
-import type { FeatureTaskResult, PlanTaskResult } from './runtime.js';
+import type { FeatureTaskResult, IdentifyTaskResult, PlanTaskResult } from './runtime.js';
+import { genomeKey } from '../ga/genome.js';
 
 // The pool every search maps over (evolve, walk-forward, bench). Each map call is one or more rounds:
 // the coordinator lists the distinct features of the round's plays, the shared feature store admits
@@ -50,7 +51,15 @@ const datasetsOf = (features: readonly { dataset: number }[]): number[] => [...n
 
 export interface EvaluationPool extends BatchPool<EvalItem, EvalTaskResult> {
   stats(): EvalPoolStats;
+  /**
+   * Strategy identities of genomes, resolved by the workers in parallel (null where one does not
+   * resolve); absent with one worker, where it would only move the same work around the main thread.
+   */
+  identities?(genomes: readonly (readonly number[])[]): Promise<(string | null)[]>;
 }
+
+/** Feature lists the identify tasks brought back, kept for the genomes' evaluation; bounded. */
+const PLAN_MEMO_LIMIT = 4096;
 
 const NO_MEMORY = { bytes: 0, heapUsed: 0, external: 0, privateBytes: 0 };
 const failedBatch = (items: readonly EvalItem[], message: string): EvalTaskResult => ({
@@ -122,12 +131,34 @@ export function evaluationPool(job: EvalJob, dataset: SharedDataset, regimes: re
    */
   async function listFeatures(genomes: (readonly number[])[]): Promise<ReturnType<typeof itemFeatures>> {
     if (o.workers === 1) return itemFeatures(space, genomes);
-    const parts = splitBatches(genomes, o.workers);
+    // Genomes the identify tasks resolved already (a bred generation: all of them) are not resolved again.
+    const known = genomes.map((g) => planned.get(genomeKey(g)));
+    const todo = genomes.filter((_, i) => known[i] === undefined);
+    const parts = splitBatches(todo, o.workers);
     const results = await Promise.all(parts.map((part) => tasks.run({ kind: 'plan', genomes: part })));
-    return results.flatMap((r, i) =>
+    const fresh = results.flatMap((r, i) =>
       // A failed plan task is listed again here; a genome that does not resolve is null either way.
       r.ok ? planFromWire((r.value as PlanTaskResult).features) : itemFeatures(space, parts[i]),
     );
+    let next = 0;
+    const out = known.map((k) => (k !== undefined ? k : fresh[next++]));
+    planned.clear();
+    return out;
+  }
+
+  const planned = new Map<string, ReturnType<typeof itemFeatures>[number]>();
+  async function identities(genomes: readonly (readonly number[])[]): Promise<(string | null)[]> {
+    const parts = splitBatches(genomes, o.workers);
+    const results = await Promise.all(parts.map((part) => tasks.run({ kind: 'identify', genomes: part })));
+    return results.flatMap((r, i) => {
+      // A failed task leaves its genomes to the coordinator's own identity function, as without this.
+      if (!r.ok) return parts[i].map(() => null);
+      const { identities: ids, features } = r.value as IdentifyTaskResult;
+      const lists = planFromWire(features);
+      if (planned.size + lists.length > PLAN_MEMO_LIMIT) planned.clear();
+      parts[i].forEach((g, k) => planned.set(genomeKey(g), lists[k]));
+      return ids;
+    });
   }
 
   async function featureRound(features: { dataset: number; wire: WireFeature }[]): Promise<void> {
@@ -174,6 +205,7 @@ export function evaluationPool(job: EvalJob, dataset: SharedDataset, regimes: re
 
   return {
     workers: o.workers,
+    ...(o.workers > 1 ? { identities } : {}),
     async map(items) {
       const all = await listFeatures(items.map((it) => (Array.isArray(it) ? it : it.genome)));
       // When the round does not fit the store, plays that need what it holds go first and plays that

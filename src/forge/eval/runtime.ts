@@ -3,7 +3,8 @@ import { sharedFeeds, type SharedDataset } from '../shared/columns.js';
 import { LruFeatureCache } from './cache.js';
 import { createEvaluator, evaluateBatch, type EvalBatchResult, type EvalItem, type EvalJob, type Evaluator } from './evaluator.js';
 import { SlabViews, type SlabLayout } from './feature-slab.js';
-import { parsePlay, type PlaySpace } from '../../engine/play/index.js';
+import { parsePlay, playFeatures, resolvePlay, type PlaySpace } from '../../engine/play/index.js';
+import { identityOf } from '../ga/play-identity.js';
 import { computeInto, itemFeatures, planToWire, type WireFeature, type WirePlanFeature } from './feature-stage.js';
 import { SlabFeatureCache } from './slab-cache.js';
 
@@ -25,7 +26,8 @@ export type FeatureTable = readonly (readonly [string, readonly number[]])[];
 export type EvalTask =
   | { readonly kind: 'features'; readonly dataset: number; readonly features: readonly WireFeature[] }
   | { readonly kind: 'eval'; readonly items: EvalItem[]; readonly tables: readonly FeatureTable[] }
-  | { readonly kind: 'plan'; readonly genomes: readonly (readonly number[])[] };
+  | { readonly kind: 'plan'; readonly genomes: readonly (readonly number[])[] }
+  | { readonly kind: 'identify'; readonly genomes: readonly (readonly number[])[] };
 
 /** The features of each genome's play (null where the genome does not resolve), in genome order. */
 export interface PlanTaskResult {
@@ -37,8 +39,13 @@ export interface FeatureTaskResult {
   readonly failed: { readonly key: string; readonly error: string }[];
 }
 
-/** What a task returns, by kind: features, eval, plan. */
-export type EvalTaskOutput = FeatureTaskResult | EvalTaskResult | PlanTaskResult;
+/** Each genome's strategy identity (see ga/play-identity.ts) and its features: one resolve serves both. */
+export interface IdentifyTaskResult extends PlanTaskResult {
+  readonly identities: (string | null)[];
+}
+
+/** What a task returns, by kind: features, eval, plan, identify. */
+export type EvalTaskOutput = FeatureTaskResult | EvalTaskResult | PlanTaskResult | IdentifyTaskResult;
 
 /** A batch's records and counters; cacheMisses counts features computed outside the stage (0 when it works). */
 export interface EvalTaskResult extends EvalBatchResult {
@@ -92,7 +99,24 @@ export class EvalRuntime {
 
   run(task: EvalTask): EvalTaskOutput {
     if (task.kind === 'plan') return { features: planToWire(itemFeatures(this.space, task.genomes)) };
+    if (task.kind === 'identify') return this.identify(task.genomes);
     return task.kind === 'features' ? this.features(task.dataset, task.features) : this.evaluate(task.items, task.tables);
+  }
+
+  identify(genomes: readonly (readonly number[])[]): IdentifyTaskResult {
+    const identities: (string | null)[] = [];
+    const features: ReturnType<typeof itemFeatures> = [];
+    for (const g of genomes) {
+      try {
+        const play = resolvePlay(this.space, g);
+        identities.push(identityOf(play));
+        features.push(playFeatures(play));
+      } catch {
+        identities.push(null);
+        features.push(null);
+      }
+    }
+    return { identities, features: planToWire(features) };
   }
 
   features(dataset: number, features: readonly WireFeature[]): FeatureTaskResult {

@@ -300,6 +300,7 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
         evaluate,
         onGeneration,
         identity,
+        identities: pool.identities?.bind(pool),
         shouldStop: () => {
           if (op.maxWallMs !== undefined && Date.now() - t0 >= op.maxWallMs) pausedForTime = true;
           return pausedForTime || control.stopRequested();

@@ -37,13 +37,29 @@ export function breed(
   rng: SeededRng,
   seen: Seen = new EvaluatedSet(),
 ): number[][] {
-  const next: number[][] = selBest(fitness, o.elitism).map((i) => population[i].slice());
-  const { fresh, take } = freshFilter(seen, next);
-  const keep = (g: number[]) => {
-    take(g);
-    next.push(g);
-  };
-  const childCount = o.population - next.length - immigrants;
+  return finishBreed(breedChildren(population, fitness, genes, o, immigrants, rng), genes, o, immigrants, rng, seen);
+}
+
+/** The first part of breed: elites and the children of selection, crossover and mutation (not yet checked). */
+export interface Brood {
+  readonly elites: number[][];
+  readonly children: number[][];
+}
+
+/**
+ * breed's draws up to the freshness checks. Split from finishBreed so the caller can have the children's
+ * identities computed in parallel (the pool's workers) in between; the random draws stay in one order.
+ */
+export function breedChildren(
+  population: readonly number[][],
+  fitness: readonly number[],
+  genes: readonly GeneBounds[],
+  o: GAOptions,
+  immigrants: number,
+  rng: SeededRng,
+): Brood {
+  const elites: number[][] = selBest(fitness, o.elitism).map((i) => population[i].slice());
+  const childCount = o.population - elites.length - immigrants;
   const parents = selTournament(fitness, childCount + (childCount % 2), o.tournamentSize, rng);
   const children: number[][] = [];
   for (let p = 0; p < parents.length; p += 2) {
@@ -53,6 +69,24 @@ export function breed(
     children.push(rng() < o.mutationRate ? mutate(a, genes, o, rng) : a.slice());
     children.push(rng() < o.mutationRate ? mutate(b, genes, o, rng) : b.slice());
   }
+  return { elites, children: children.slice(0, childCount) };
+}
+
+/** breed's second part: each child altered until it is new (see above), then the immigrants. */
+export function finishBreed(
+  brood: Brood,
+  genes: readonly GeneBounds[],
+  o: GAOptions,
+  immigrants: number,
+  rng: SeededRng,
+  seen: Seen,
+): number[][] {
+  const next = brood.elites.slice();
+  const { fresh, take } = freshFilter(seen, next);
+  const keep = (g: number[]) => {
+    take(g);
+    next.push(g);
+  };
   // The first half of the tries stays near the child, the next quarter resets half its genes, the last
   // quarter draws random plays (an immigrant in its place).
   const alter = (c: number[], t: number) =>
@@ -61,7 +95,7 @@ export function breed(
       : t * 4 < 3 * o.retries
         ? mutReset(c, genes, 0.5, rng)
         : randomGenome(genes, rng);
-  for (const child of children.slice(0, childCount)) keep(retry(child, fresh, alter, o.retries));
+  for (const child of brood.children) keep(retry(child, fresh, alter, o.retries));
   for (let i = 0; i < immigrants; i++)
     keep(retry(randomGenome(genes, rng), fresh, () => randomGenome(genes, rng), o.retries));
   return next;

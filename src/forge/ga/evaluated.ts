@@ -45,6 +45,31 @@ export class EvaluatedSet {
     return id;
   }
 
+  /**
+   * Identities computed elsewhere (the pool's workers, in parallel) for genomes not memoised yet: the
+   * identity is a pure function of the genome, so this only saves the coordinator's time.
+   */
+  prime(genomes: readonly (readonly number[])[], identities: readonly (string | null)[]): void {
+    if (this.identity === genomeKey) return;
+    genomes.forEach((g, i) => {
+      const id = identities[i];
+      if (id === null || id === undefined) return; // did not resolve there: identity() says why, here
+      if (this.memo.size >= MEMO_LIMIT) this.memo = new Map();
+      this.memo.set(genomeKey(g), digestOf(id));
+    });
+  }
+
+  /** The genomes among `genomes` whose identity is not memoised (distinct, in order). */
+  unknown(genomes: readonly (readonly number[])[]): number[][] {
+    if (this.identity === genomeKey) return [];
+    const out = new Map<string, number[]>();
+    for (const g of genomes) {
+      const key = genomeKey(g);
+      if (!this.memo.has(key) && !out.has(key)) out.set(key, g.slice());
+    }
+    return [...out.values()];
+  }
+
   get size(): number {
     return this.byKey.size;
   }

@@ -1,4 +1,4 @@
-import { breed, freshFilter, retry } from './breed.js';
+import { breedChildren, finishBreed, freshFilter, retry } from './breed.js';
 import { EvaluatedSet, type Identity } from './evaluated.js';
 import { diversity, randomGenome, type GeneBounds } from './genome.js';
 import { gridPoint, gridSize } from './grid.js';
@@ -72,6 +72,11 @@ export interface GeneticOptimizerHooks<E extends Evaluated> {
    * evaluated once and share one hall-of-fame place.
    */
   identity?: Identity;
+  /**
+   * The identities of many genomes at once, computed elsewhere (the pool's workers, in parallel; null
+   * where a genome does not resolve). Optional: it only moves work off the loop, results are the same.
+   */
+  identities?(genomes: number[][]): Promise<(string | null)[]>;
   /** What makes two results the same strategy in the hall of fame (default: the whole record). */
   fingerprint?(evaluation: E): string;
 }
@@ -120,6 +125,7 @@ export async function evolve<E extends Evaluated>(
   const rng = createRng('', state.rng);
   while (state.stopped === null && state.generation < options.generations) {
     if (hooks.shouldStop?.()) return state;
+    await primeIdentities(seen, state.population, hooks);
     const { fresh, fitness } = await evaluateGeneration(state, hooks, seen, options.budget);
     const spread = diversity(state.population, genes);
     const summary = summarise(fitness);
@@ -149,7 +155,7 @@ export async function evolve<E extends Evaluated>(
     };
     state.stopped = stopReason(state, options, genes);
     if (state.stopped === null || state.stopped === 'generations') {
-      state.population = nextPopulation(state, fitness, genes, options, immigrants, rng, seen);
+      state.population = await nextPopulation(state, fitness, genes, options, immigrants, rng, seen, hooks);
     }
     state.rng = rng.state();
     state.stats.push(stats);
@@ -181,7 +187,18 @@ function immigrantCount<E extends Evaluated>(state: GAState<E>, spread: number, 
   return Math.min(room, Math.max(restart, low));
 }
 
-function nextPopulation<E extends Evaluated>(
+/** Has the identities of `genomes` not yet known computed by hooks.identities (when given) and memoised. */
+async function primeIdentities<E extends Evaluated>(
+  seen: EvaluatedSet,
+  genomes: readonly number[][],
+  hooks: GeneticOptimizerHooks<E>,
+): Promise<void> {
+  if (hooks.identities === undefined) return;
+  const unknown = seen.unknown(genomes);
+  if (unknown.length > 0) seen.prime(unknown, await hooks.identities(unknown));
+}
+
+async function nextPopulation<E extends Evaluated>(
   state: GAState<E>,
   fitness: readonly number[],
   genes: readonly GeneBounds[],
@@ -189,8 +206,13 @@ function nextPopulation<E extends Evaluated>(
   immigrants: number,
   rng: SeededRng,
   seen: EvaluatedSet,
-): number[][] {
-  if (o.method === 'ga') return breed(state.population, fitness, genes, o, immigrants, rng, seen);
+  hooks: GeneticOptimizerHooks<E>,
+): Promise<number[][]> {
+  if (o.method === 'ga') {
+    const brood = breedChildren(state.population, fitness, genes, o, immigrants, rng);
+    await primeIdentities(seen, [...brood.elites, ...brood.children], hooks);
+    return finishBreed(brood, genes, o, immigrants, rng, seen);
+  }
   if (o.method === 'grid') {
     const end = Math.min(state.cursor + o.population, gridSize(genes));
     const chunk = Array.from({ length: end - state.cursor }, (_, i) => gridPoint(genes, state.cursor + i));

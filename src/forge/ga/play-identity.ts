@@ -1,4 +1,4 @@
-import { describePlay, resolvePlay, type PlaySpace } from '../../engine/play/index.js';
+import { describePlay, resolvePlay, type Play, type PlaySpace } from '../../engine/play/index.js';
 import type { Identity } from './evaluated.js';
 
 /**
@@ -7,8 +7,10 @@ import type { Identity } from './evaluated.js';
  * parameters, an optional rule or stop that is off) have one identity: evaluated once, one hall-of-fame place.
  */
 export function playIdentity(space: PlaySpace): Identity {
-  return (genome) => {
-    const play = resolvePlay(space, genome);
-    return describePlay(play).join('\n') + `\nend of data: ${play.exit.endOfData ?? 'close'}`;
-  };
+  return (genome) => identityOf(resolvePlay(space, genome));
+}
+
+/** The identity of a resolved play (what playIdentity returns for its genome). */
+export function identityOf(play: Play): string {
+  return describePlay(play).join('\n') + `\nend of data: ${play.exit.endOfData ?? 'close'}`;
 }
