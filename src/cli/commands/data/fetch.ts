@@ -49,7 +49,7 @@ export const fetchCommand: CommandModule<object, FetchArgs> = {
           from: parseDateFlag('from', argv.from),
           to: parseDateFlag('to', argv.to),
           market: argv.market,
-          baseUrl: argv['base-url'] ?? process.env.FORGE_ARCHIVE_URL ?? DEFAULT_ARCHIVE,
+          baseUrl: argv['base-url'] ?? (process.env.FORGE_ARCHIVE_URL || DEFAULT_ARCHIVE),
           retries: argv.retries,
           timeoutMs: Math.round(argv.timeout * 1000),
           skipBad: argv['skip-bad'],
