@@ -8,6 +8,7 @@ import { OBJECTIVES } from '../../forge/fitness.js';
 import { forgeHome } from '../../forge/home.js';
 import { duration, featureLine, progressView } from '../progress.js';
 import { makeContext, table, type CliContext } from '../output.js';
+import { dataPolicy, OFFLINE_OPTION, SYNTHETIC_OPTION } from '../data-policy.js';
 
 /** The template play shipped with forge, so the bare README command has a search space. */
 const DEFAULT_PLAY = fileURLToPath(new URL('../../../configs/plays/default.yaml', import.meta.url));
@@ -39,6 +40,8 @@ interface EvolveArgs {
   cash?: number;
   'max-failed-share'?: number;
   top: number;
+  offline: boolean;
+  synthetic: boolean;
   home?: string;
   json?: boolean;
   quiet?: boolean;
@@ -70,6 +73,8 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
       .option('feature-memory', { type: 'string', describe: 'Budget of the shared feature store, e.g. 512MB or 2GB (default: a quarter of free memory, 64 MB-1 GB); never changes results' })
       .option('cash', { type: 'number', describe: 'Starting cash (default 10000)' })
       .option('max-failed-share', { type: 'number', describe: 'Stop (exit 1, resumable) at a generation where this share of the evaluations failed (default 1: only when all fail)' })
+      .option('offline', OFFLINE_OPTION)
+      .option('synthetic', SYNTHETIC_OPTION)
       .option('top', { type: 'number', default: 5, describe: 'Hall-of-fame entries to print' })
       .example('$0 evolve --dataset BTCUSDT_FULL_CYCLE --pop 150', 'the default search')
       .example('$0 evolve --config configs/overnight.yaml', 'an overnight search from YAML')
@@ -134,12 +139,12 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
         // Only the operational flags apply on resume; the run's own config is stored with it.
         const { operational, warnings } = resolveEvolveConfig({}, { workers: flags.workers, maxWall: flags.maxWall, featureMemory: flags.featureMemory, maxFailedShare: flags.maxFailedShare }, DEFAULT_PLAY);
         for (const w of warnings) ctx.warn(`warning: ${w}`);
-        outcome = await resumeEvolve(home, argv.resume, { ...operational, batchesPerWorker: argv['batches-per-worker'], storeWaitMs }, events, { stopRequested });
+        outcome = await resumeEvolve(home, argv.resume, { ...operational, batchesPerWorker: argv['batches-per-worker'], storeWaitMs, data: dataPolicy(argv) }, events, { stopRequested });
       } else {
         const file = argv.config !== undefined ? readEvolveFile(argv.config) : {};
         const { config, operational, warnings } = resolveEvolveConfig(file, flags, DEFAULT_PLAY);
         for (const w of warnings) ctx.warn(`warning: ${w}`);
-        outcome = await startEvolve(home, config, { ...operational, batchesPerWorker: argv['batches-per-worker'], storeWaitMs }, events, { stopRequested });
+        outcome = await startEvolve(home, config, { ...operational, batchesPerWorker: argv['batches-per-worker'], storeWaitMs, data: dataPolicy(argv) }, events, { stopRequested });
       }
       view.stop();
       report(ctx, outcome, argv.top);

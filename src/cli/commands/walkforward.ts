@@ -8,10 +8,13 @@ import { readWalkforwardFile, resolveWalkforwardConfig, type WalkforwardInput } 
 import { runWalkforward, type WalkforwardOutcome } from '../../forge/walkforward/run.js';
 import { makeContext, table, type CliContext } from '../output.js';
 import { duration } from '../progress.js';
+import { dataPolicy, OFFLINE_OPTION, SYNTHETIC_OPTION } from '../data-policy.js';
 
 const DEFAULT_PLAY = fileURLToPath(new URL('../../../configs/plays/default.yaml', import.meta.url));
 
 interface WalkforwardArgs {
+  offline: boolean;
+  synthetic: boolean;
   config?: string;
   dataset?: string;
   play?: string;
@@ -48,6 +51,8 @@ export const walkforwardCommand: CommandModule<object, WalkforwardArgs> = {
       .option('pop', { type: 'number', alias: 'population', describe: 'Population per window (default 40)' })
       .option('generations', { type: 'number', alias: 'g', describe: 'Generations per window (default 10)' })
       .option('seed', { type: 'string', describe: 'Run seed; each window derives its own from it and its index (default 42)' })
+      .option('offline', OFFLINE_OPTION)
+      .option('synthetic', SYNTHETIC_OPTION)
       .option('workers', { type: 'number', describe: 'Worker threads; 1 runs in-process (default: one per core)' })
       .option('feature-memory', { type: 'string', describe: 'Budget of the shared feature store, e.g. 512MB (default: a quarter of free memory, 64 MB-1 GB); never changes results' })
       .option('fitness', { type: 'string', choices: OBJECTIVES as unknown as string[], describe: 'In-sample objective (default sharpe)' })
@@ -80,7 +85,7 @@ export const walkforwardCommand: CommandModule<object, WalkforwardArgs> = {
       if (progress) process.stderr.write(s + '\n');
     };
     const featureMemory = argv['feature-memory'] === undefined ? undefined : parseBytes(argv['feature-memory'], '--feature-memory');
-    const outcome = await runWalkforward(home, config, { workers, featureMemory }, {
+    const outcome = await runWalkforward(home, config, { workers, featureMemory, data: dataPolicy(argv) }, {
       warn: (m) => ctx.warn(`warning: ${m}`),
       start: (info) => {
         line(

@@ -10,6 +10,7 @@ import { FITNESS_DEFAULTS, FITNESS_SCHEMA, resolveFitness, type FitnessSpec } fr
 import { GA_EXAMPLES, GA_SCHEMA, resolveGAOptions, type GAOptions } from '../ga/options.js';
 import { RUN_DEFAULTS, type EvolveConfig } from '../runs/types.js';
 import { parseBytes, parseDuration } from '../units.js';
+import type { DataPolicy } from '../datasets/sync.js';
 
 export type { EvolveConfig };
 
@@ -34,6 +35,8 @@ export interface EvolveOperational {
    * finds the same result whatever it says, so it stays out of the run id.
    */
   readonly maxFailedShare?: number;
+  /** Auto-sync of missing candles and the --synthetic rule (see datasets/sync.ts). */
+  readonly data?: DataPolicy;
 }
 
 export interface EvolveInput {
