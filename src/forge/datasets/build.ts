@@ -80,7 +80,13 @@ export async function ensureDataset(home: ForgeHome, name: string, o: EnsureOpti
 async function realCandlesArrived(home: ForgeHome, def: DatasetDef, o: EnsureOptions): Promise<boolean> {
   if (o.data?.sync !== undefined && (await syncDataset(home, def, o.data.sync, o.warn, o.progress ?? o.warn))) return true;
   if (!fs.existsSync(home.storePath)) return false;
-  return withStore(home.storePath, { readOnly: true }, async (s) => (await countCandles(s, def)).real > 0);
+  try {
+    return await withStore(home.storePath, { readOnly: true }, async (s) => (await countCandles(s, def)).real > 0);
+  } catch (err) {
+    // A store another command holds (a long import) must not stop a run that has its dataset built.
+    if (err instanceof ForgeError) return false;
+    throw err;
+  }
 }
 
 function matchesDef(m: Manifest, def: DatasetDef): boolean {
