@@ -126,6 +126,27 @@ describe('auto-sync', () => {
   });
 });
 
+describe('exchange downtime in real candles', () => {
+  // Like Binance's BTCUSDT spot on 2021-04-25, 04:00-08:45 UTC: 19 bars of 15m missing.
+  const hole = (b: Bar) => b.ts < Date.UTC(2023, 9, 25, 4) || b.ts >= Date.UTC(2023, 9, 25, 4) + 19 * M15;
+
+  it('a hole shorter than 30 bars stays a hole: the build passes with a preflight warning', async () => {
+    publish(server, bars(FROM, TO).filter(hole), { symbol: 'BTCUSDT', tf: '15m', tfMs: M15, now: Date.UTC(2024, 5, 1) });
+    const [m] = await buildDatasets(home, ['SYNCED'], { allowSynthetic: false, warn, data: { sync: sync() } });
+    expect(m.source).toBe('real');
+    expect(m.timeframes[0].bars).toBe((TO - FROM) / M15 - 19);
+    expect(warnings.some((w) => /preflight warning, gaps: 1 gaps, 19 15m bars missing .*each shorter than 30 bars \(exchange downtime\)/.test(w))).toBe(true);
+  });
+
+  it('a hole of 30 bars is refused at the fetch: the store stays without it and the build says so', async () => {
+    const long = (b: Bar) => b.ts < Date.UTC(2023, 9, 25, 4) || b.ts >= Date.UTC(2023, 9, 25, 4) + 30 * M15;
+    publish(server, bars(FROM, TO).filter(long), { symbol: 'BTCUSDT', tf: '15m', tfMs: M15, now: Date.UTC(2024, 5, 1) });
+    const e = await caught(buildDatasets(home, ['SYNCED'], { allowSynthetic: false, warn, data: { sync: sync() } }));
+    expect(e.code).toBe('E_NO_CANDLES');
+    expect(warnings.some((w) => w.includes('could not fetch its candles') && w.includes('30 15m bars missing from 2023-10-25T04:00:00Z'))).toBe(true);
+  });
+});
+
 describe('a symbol nobody knows needs --synthetic', () => {
   it('refuses the stand-in for a mistyped user-catalog symbol, suggesting the known one; --synthetic allows it', async () => {
     const e = await caught(ensureDataset(home, 'TYPO', { allowSynthetic: true, warn, data: {} }));
