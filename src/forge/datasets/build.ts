@@ -63,7 +63,7 @@ export async function ensureDataset(home: ForgeHome, name: string, o: EnsureOpti
     if (!(err instanceof ForgeError)) throw err;
     o.warn(`dataset ${name}: ${err.message}; rebuilding it`);
   }
-  const build = { allowSynthetic: o.allowSynthetic, warn: o.warn, progress: o.progress ?? o.warn, data: o.data };
+  const build = { allowSynthetic: o.allowSynthetic, warn: o.warn, progress: o.progress, data: o.data };
   if (built !== null) {
     if (!matchesDef(built, def)) {
       o.warn(`dataset ${name}: its catalog entry changed since it was built; rebuilding it`);
