@@ -42,6 +42,8 @@ export interface EnsureOptions {
   readonly warn: (msg: string) => void;
   readonly progress?: (msg: string) => void;
   readonly data?: DataPolicy;
+  /** Resuming a run: a build that matches the catalog is kept even if real candles arrived since (the run's hash is of it). */
+  readonly keepBuilt?: boolean;
 }
 
 /** Builds the named catalog datasets one after another (serial: one store writer). */
@@ -67,7 +69,7 @@ export async function ensureDataset(home: ForgeHome, name: string, o: EnsureOpti
   if (built !== null) {
     if (!matchesDef(built, def)) {
       o.warn(`dataset ${name}: its catalog entry changed since it was built; rebuilding it`);
-    } else if (built.source === 'synthetic' && (await realCandlesArrived(home, def, o))) {
+    } else if (built.source === 'synthetic' && !o.keepBuilt && (await realCandlesArrived(home, def, o))) {
       o.warn(`dataset ${name}: the store now holds real ${def.symbol} ${def.baseTf} candles; rebuilding it from them instead of the synthetic stand-in`);
       return buildDataset(home, def, { ...build, data: { ...o.data, sync: undefined } });
     } else {

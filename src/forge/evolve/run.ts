@@ -119,7 +119,7 @@ export async function resumeEvolve(home: ForgeHome, runIdOrDir: string, op: Evol
   }
   const stored = JSON.parse(fs.readFileSync(p.configPath, 'utf8')) as StoredRunConfig;
   assertStoredRunId(stored.runId, p.configPath, id);
-  for (const d of [stored.dataset, ...(stored.regimes ?? [])]) await ensureDataset(home, d.name, { allowSynthetic: true, warn: events.warn, data: op.data });
+  for (const d of [stored.dataset, ...(stored.regimes ?? [])]) await ensureDataset(home, d.name, { allowSynthetic: true, warn: events.warn, data: op.data, keepBuilt: true });
   return execute(home, stored, op, events, control);
 }
 

@@ -121,6 +121,9 @@ describe('auto-sync', () => {
     const file = path.join(root, `all${n}.csv`);
     fs.writeFileSync(file, ['datetime,open,high,low,close,volume', ...bars(FROM, TO).map((b) => `${new Date(b.ts).toISOString()},${b.open},${b.high},${b.low},${b.close},${b.volume}`)].join('\n'));
     await importFile(home.storePath, { file, symbol: 'BTCUSDT', tf: '15m' });
+    // A run being resumed keeps the build it was made on (its hash is in the run).
+    const kept = await ensureDataset(home, 'SYNCED', { allowSynthetic: true, warn, data: {}, keepBuilt: true });
+    expect(kept.source).toBe('synthetic');
     const m = await ensureDataset(home, 'SYNCED', { allowSynthetic: true, warn, data: {} });
     expect(m.source).toBe('real');
   });
