@@ -11,6 +11,7 @@ export interface Bar { ts: number; open: number; high: number; low: number; clos
 
 export type Fault =
   | { kind: 'status'; status: number; times: number }
+  | { kind: 'redirect'; to: string }
   /** Accept the request and never answer (until the server closes). */
   | { kind: 'stall'; onRequest?: () => void };
 
@@ -41,6 +42,10 @@ export class ArchiveServer {
     if (fault?.kind === 'stall') {
       this.held.add(res);
       fault.onRequest?.();
+      return;
+    }
+    if (fault?.kind === 'redirect') {
+      res.writeHead(302, { location: fault.to }).end();
       return;
     }
     if (fault?.kind === 'status' && fault.times > 0) {

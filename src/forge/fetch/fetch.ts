@@ -63,7 +63,9 @@ export function archiveCacheDir(home: ForgeHome): string {
 }
 
 export function validateFetch(o: Partial<FetchOptions>): FetchOptions {
-  const m: FetchOptions = { ...FETCH_DEFAULTS, now: Date.now(), symbol: '', tf: '', from: NaN, to: NaN, ...o } as FetchOptions;
+  // Keys given as undefined keep their default (a caller's optional settings pass straight through).
+  const given = Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+  const m: FetchOptions = { ...FETCH_DEFAULTS, now: Date.now(), symbol: '', tf: '', from: NaN, to: NaN, ...given } as FetchOptions;
   checkMarket(m.market);
   validateImportOptions({ file: 'archive', symbol: m.symbol, tf: m.tf });
   checkArchiveTimeframe(m.tf);

@@ -17,7 +17,10 @@ export type GetResult =
 
 const UNREACHABLE = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ENETUNREACH', 'EHOSTUNREACH', 'ENETDOWN']);
 
-export function httpGet(url: string, dest: string, o: { timeoutMs: number; onBytes?: (n: number) => void }): Promise<GetResult> {
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
+
+export function httpGet(url: string, dest: string, o: { timeoutMs: number; onBytes?: (n: number) => void }, hops = 0): Promise<GetResult> {
   return new Promise((resolve) => {
     let done = false;
     const finish = (r: GetResult) => {
@@ -25,9 +28,18 @@ export function httpGet(url: string, dest: string, o: { timeoutMs: number; onByt
       done = true;
       resolve(r);
     };
+    let redirected = false;
     const lib = url.startsWith('https:') ? https : http;
     const req = lib.get(url, { headers: { 'user-agent': 'forge-data-fetch' } }, (res) => {
       const status = res.statusCode ?? 0;
+      const location = res.headers.location;
+      if (REDIRECTS.has(status) && location !== undefined && hops < MAX_REDIRECTS) {
+        // Mirrors and CDNs may redirect to the file's real place.
+        redirected = true;
+        res.resume();
+        httpGet(new URL(location, url).toString(), dest, o, hops + 1).then(finish);
+        return;
+      }
       if (status !== 200) {
         res.resume();
         finish({ kind: 'status', status });
@@ -51,6 +63,7 @@ export function httpGet(url: string, dest: string, o: { timeoutMs: number; onByt
       });
     });
     req.setTimeout(o.timeoutMs, () => {
+      if (redirected) return; // the redirected request has its own timeout
       req.destroy();
       finish({ kind: 'transient', why: `no data for ${o.timeoutMs / 1000} s (timeout)` });
     });

@@ -149,6 +149,17 @@ describe('a good fetch', () => {
     expect(retries[0]).toContain('HTTP 500');
   });
 
+  it('follows a redirect (mirrors, CDNs)', async () => {
+    const bars = synthBars(Date.UTC(2023, 9, 1), Date.UTC(2023, 10, 1));
+    publish(server, bars, { symbol: 'BTCUSDT', tf: '15m', tfMs: M15, now: NOW });
+    const url = '/data/spot/monthly/klines/BTCUSDT/15m/BTCUSDT-15m-2023-10.zip';
+    server.files.set('/elsewhere/file.zip', server.files.get(url)!);
+    server.faults.set(url, { kind: 'redirect', to: '/elsewhere/file.zip' });
+    const r = await fetchCandles(home, opts({ to: Date.UTC(2023, 10, 1) }));
+    expect(r.import.inserted).toBe(bars.length);
+    expect(server.requests).toContain('/elsewhere/file.zip');
+  });
+
   it('futures-um reads from data/futures/um', async () => {
     const bars = synthBars(Date.UTC(2023, 9, 1), Date.UTC(2023, 11, 1));
     publish(server, bars, { symbol: 'BTCUSDT', tf: '15m', tfMs: M15, now: NOW, market: 'futures-um' });
