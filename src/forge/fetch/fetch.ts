@@ -8,7 +8,7 @@ import { checkRead, storeCandles, validateImportOptions, type ImportOptions, typ
 import { isoUtc, type CheckedCandles } from '../store/rows.js';
 import { CandleStore } from '../store/store.js';
 import { downloadFile, type Fetched } from './download.js';
-import { checkArchiveTimeframe, checkMarket, DEFAULT_ARCHIVE, planFiles, type ArchiveFile, type Market } from './layout.js';
+import { checkArchiveTimeframe, checkMarket, dailyFilesOf, DEFAULT_ARCHIVE, MONTHLY_DELAY_MS, planFiles, type ArchiveFile, type Market } from './layout.js';
 
 // `forge data fetch`: plan the archive files of a window, download and verify each into the cache,
 // read every zip's CSV through the same checks as `forge data import`, then store all of it in one
@@ -96,6 +96,14 @@ export async function fetchCandles(home: ForgeHome, partial: Partial<FetchOption
   const dl = { baseUrl: o.baseUrl, cacheDir: archiveCacheDir(home), retries: o.retries, timeoutMs: o.timeoutMs, backoffMs: o.backoffMs, onBytes: events.bytes, onRetry: events.retry };
   for (const f of files) {
     const r = await downloadFile(f, dl);
+    if (r.state === 'missing' && f.period === 'monthly' && o.now - f.to < MONTHLY_DELAY_MS) {
+      // Last month's file is not out yet: its days are.
+      for (const d of dailyFilesOf(f, o)) {
+        got.push(await downloadFile(d, dl));
+        events.file?.(got[got.length - 1], got.length);
+      }
+      continue;
+    }
     got.push(r);
     events.file?.(r, got.length);
   }
@@ -125,7 +133,7 @@ export async function fetchCandles(home: ForgeHome, partial: Partial<FetchOption
   return {
     market,
     baseUrl: o.baseUrl,
-    files: files.length,
+    files: got.length,
     downloaded: got.filter((g) => g.state === 'downloaded').length,
     cached: got.filter((g) => g.state === 'cached').length,
     bytes: present.reduce((s, p) => s + p.bytes, 0),

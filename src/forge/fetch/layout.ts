@@ -42,6 +42,21 @@ export function checkArchiveTimeframe(tf: string): void {
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
+/** A month's files are published in the first days of the next month (by its first Monday): until then, its daily files. */
+export const MONTHLY_DELAY_MS = 10 * DAY;
+
+/** The daily files standing in for a monthly file that is not published yet. */
+export function dailyFilesOf(f: ArchiveFile, o: { symbol: string; tf: string; from: number; to: number }): ArchiveFile[] {
+  const out: ArchiveFile[] = [];
+  const dir = f.path.slice(0, f.path.lastIndexOf('/')).replace('/monthly/', '/daily/');
+  for (let day = Math.max(f.from, Math.floor(o.from / DAY) * DAY); day < Math.min(f.to, o.to); day += DAY) {
+    const d = new Date(day);
+    const name = `${o.symbol}-${o.tf}-${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+    out.push({ name, path: `${dir}/${name}`, period: 'daily', from: day, to: day + DAY });
+  }
+  return out;
+}
+
 /**
  * The files covering [from, to): whole months before the current UTC month as monthly files, the
  * rest as daily files up to yesterday (today's file does not exist yet). `now` is injectable for tests.

@@ -7,7 +7,7 @@ import { fetchCandles, type FetchOptions } from '../../../src/forge/fetch/fetch.
 import { forgeHome, type ForgeHome } from '../../../src/forge/home.js';
 import { importFile } from '../../../src/forge/store/import.js';
 import { withStore } from '../../../src/forge/store/store.js';
-import { ArchiveServer, publish, type Bar } from '../../helpers/archive-server.js';
+import { ArchiveServer, klineCsv, publish, type Bar } from '../../helpers/archive-server.js';
 import { sharedDataDir } from '../../helpers/shared-data.js';
 
 // Issue 12 point 5: `forge data fetch` against a local archive on 127.0.0.1, every fault the issue
@@ -147,6 +147,20 @@ describe('a good fetch', () => {
     expect(server.requests.filter((u) => u === url)).toHaveLength(2);
     expect(retries).toHaveLength(1);
     expect(retries[0]).toContain('HTTP 500');
+  });
+
+  it("last month's monthly file not published yet: its daily files are used", async () => {
+    const now = Date.UTC(2024, 1, 3, 12); // Feb 3: January's monthly file is not out yet
+    const bars = synthBars(Date.UTC(2023, 11, 1), Date.UTC(2024, 1, 3));
+    publish(server, bars.filter((b) => b.ts < Date.UTC(2024, 0, 1)), { symbol: 'BTCUSDT', tf: '15m', tfMs: M15, now });
+    for (let day = Date.UTC(2024, 0, 1); day < Date.UTC(2024, 1, 3); day += 86_400_000) {
+      const name = `BTCUSDT-15m-${new Date(day).toISOString().slice(0, 10)}`;
+      server.put(`data/spot/daily/klines/BTCUSDT/15m/${name}`, klineCsv(bars.filter((x) => x.ts >= day && x.ts < day + 86_400_000), M15, false));
+    }
+    const r = await fetchCandles(home, opts({ from: Date.UTC(2023, 11, 1), to: Date.UTC(2024, 1, 3), now }));
+    expect(r.missing).toEqual([]);
+    expect(r.files).toBe(1 + 31 + 2); // December monthly, January's 31 days, February 1-2
+    expect(r.import.inserted).toBe(bars.length);
   });
 
   it('follows a redirect (mirrors, CDNs)', async () => {
