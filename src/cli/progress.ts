@@ -35,8 +35,8 @@ export function progressView(mode: 'bar' | 'lines' | 'none', write: (line: strin
       start: () => {},
       generation: (p) =>
         write(
-          `gen ${p.stats.generation + 1}/${p.generations}  best ${fmt(p.stats.best)}  mean ${fmt(p.stats.mean)}  ` +
-            `new ${p.stats.evaluated}  ${p.evalsPerSec.toFixed(0)} eval/s  features ${(p.cacheHitRate * 100).toFixed(0)}% hit ${mb(p.features.bytesHeld)} ${p.features.evictions} evicted  ` +
+          `gen ${p.stats.generation + 1}${p.budget > 0 ? '' : `/${p.generations}`}  best ${fmt(p.stats.best)}  mean ${fmt(p.stats.mean)}  ` +
+            `distinct ${p.distinct}${p.budget > 0 ? `/${p.budget}` : ''} (+${p.stats.evaluated})  cache hits ${p.reused}  ${p.evalsPerSec.toFixed(0)} eval/s  features ${(p.cacheHitRate * 100).toFixed(0)}% hit ${mb(p.features.bytesHeld)} ${p.features.evictions} evicted  ` +
             `elapsed ${duration(p.elapsedMs)}  eta ${duration(p.etaMs)}`,
         ),
       stop: () => {},
@@ -44,7 +44,7 @@ export function progressView(mode: 'bar' | 'lines' | 'none', write: (line: strin
   }
   const bar = new cliProgress.SingleBar(
     {
-      format: 'gen {bar} {value}/{total} | best {best} mean {mean} | {rate} eval/s | features {cache} hit {held} {evicted} evicted | eta {eta_h}',
+      format: '{unit} {bar} {value}/{total} | gen {gen} | cache hits {reused} | best {best} mean {mean} | {rate} eval/s | features {cache} hit {held} {evicted} evicted | eta {eta_h}',
       barsize: 24,
       hideCursor: true,
       clearOnComplete: false,
@@ -53,9 +53,12 @@ export function progressView(mode: 'bar' | 'lines' | 'none', write: (line: strin
     cliProgress.Presets.shades_classic,
   );
   return {
-    start: (info) => bar.start(info.generations, info.resumedAt ?? 0, { best: 'n/a', mean: 'n/a', rate: '0', cache: '0%', held: '0 MB', evicted: 0, eta_h: '?' }),
+    // With a budget the bar counts distinct evaluations (what the budget spends), else generations.
+    start: (info) => bar.start(info.budget > 0 ? info.budget : info.generations, 0, { unit: info.budget > 0 ? 'evals' : 'gen', gen: info.resumedAt ?? 0, reused: 0, best: 'n/a', mean: 'n/a', rate: '0', cache: '0%', held: '0 MB', evicted: 0, eta_h: '?' }),
     generation: (p) =>
-      bar.update(p.stats.generation + 1, {
+      bar.update(p.budget > 0 ? p.distinct : p.stats.generation + 1, {
+        gen: p.stats.generation + 1,
+        reused: p.reused,
         best: fmt(p.stats.best),
         mean: fmt(p.stats.mean),
         rate: p.evalsPerSec.toFixed(0),

@@ -1,12 +1,13 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CommandModule } from 'yargs';
 import { parseBytes } from '../../forge/units.js';
 import { ForgeError } from '../../engine/errors.js';
 import { ANCHORS_DIR, anchorsPresent, type AnchorReport } from '../../forge/bench/anchors.js';
-import { BENCH_BARS, BENCH_SEED, csvFeed } from '../../forge/bench/dataset.js';
+import { BENCH_BARS, BENCH_SEED } from '../../forge/bench/dataset.js';
+import { timeParquetLoad } from '../../forge/bench/parquet-load.js';
+import { csvFeed } from '../../forge/csv-feed.js';
 import { MTF_LEVELS, selectLevels } from '../../forge/bench/levels.js';
 import { PEER_CSV, PEER_PLAY } from '../../forge/bench/peer.js';
 import { PROJECTION_CORES } from '../../forge/bench/project.js';
@@ -75,7 +76,7 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
         if (argv['peer-csv'] !== undefined) throw new ForgeError(`--peer-csv: ${peerCsv} does not exist`, 'give the path of BTCUSD_1h.csv, or --no-peer', 'E_ARG');
         ctx.warn(`peer workload skipped: ${peerCsv} not found (give --peer-csv FILE)`);
       } else {
-        peer = { playText: fs.readFileSync(path.join(ROOT, PEER_PLAY), 'utf8'), feed: csvFeed(peerCsv, '1h'), passes: argv['peer-passes'], file: peerCsv, anchorsDir: anchorsDir(ctx, argv.anchors) };
+        peer = { playText: fs.readFileSync(path.join(ROOT, PEER_PLAY), 'utf8'), feed: csvFeed(peerCsv, '1h', '--peer-csv'), passes: argv['peer-passes'], file: peerCsv, anchorsDir: anchorsDir(ctx, argv.anchors) };
       }
     }
     const report = await runBench({
@@ -122,29 +123,6 @@ function parseWorkers(text: string | undefined): number[] {
     throw new ForgeError(`--workers: '${text}' is not a list of worker counts`, 'write e.g. --workers 1,2', 'E_ARG');
   }
   return [...new Set(ws)].sort((a, b) => a - b);
-}
-
-/** Builds the synthetic BTCUSDT_FULL_CYCLE dataset in a temp home and times loadDataset (Parquet -> typed arrays). */
-async function timeParquetLoad(seed: string): Promise<{ loadMs: number; bars: number; coldProcess: boolean }> {
-  const { forgeHome } = await import('../../forge/home.js');
-  const { buildDatasets } = await import('../../forge/datasets/build.js');
-  const { loadDataset } = await import('../../forge/datasets/load.js');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-bench-'));
-  try {
-    const home = forgeHome(dir);
-    await buildDatasets(home, ['BTCUSDT_FULL_CYCLE'], { allowSynthetic: true, seed, warn: () => {} });
-    const runs: number[] = [];
-    let bars = 0;
-    for (let r = 0; r < 5; r++) {
-      const t0 = performance.now();
-      const d = await loadDataset(home, 'BTCUSDT_FULL_CYCLE');
-      runs.push(performance.now() - t0);
-      bars = d.feeds[d.manifest.baseTf]?.length ?? 0;
-    }
-    return { loadMs: runs.sort((a, b) => a - b)[2], bars, coldProcess: false };
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 const mb = (b: number): number => Math.round((b / 2 ** 20) * 10) / 10;

@@ -9,13 +9,10 @@ import { forgeHome } from '../../forge/home.js';
 import { duration, featureLine, progressView } from '../progress.js';
 import { makeContext, table, type CliContext } from '../output.js';
 import { dataPolicy, OFFLINE_OPTION, SYNTHETIC_OPTION } from '../data-policy.js';
+import { listenForStop } from '../stop-signals.js';
 
 /** The template play shipped with forge, so the bare README command has a search space. */
 const DEFAULT_PLAY = fileURLToPath(new URL('../../../configs/plays/default.yaml', import.meta.url));
-
-type StopSignal = 'SIGINT' | 'SIGTERM';
-/** 128 + the signal number, as a shell reports a process the signal ended. */
-const SIGNAL_EXIT: Record<StopSignal, number> = { SIGINT: 130, SIGTERM: 143 };
 
 interface EvolveArgs {
   config?: string;
@@ -26,6 +23,8 @@ interface EvolveArgs {
   play?: string;
   pop?: number;
   generations?: number;
+  budget?: number;
+  method?: 'ga' | 'grid' | 'random';
   workers?: number;
   'batches-per-worker'?: number;
   'store-wait'?: string;
@@ -59,7 +58,9 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
       .option('across', { type: 'string', choices: ['min', 'mean'], describe: 'How fitness combines the datasets (default min: the worst regime decides)' })
       .option('play', { type: 'string', describe: 'Play file whose genes are searched (default configs/plays/default.yaml)' })
       .option('pop', { type: 'number', alias: 'population', describe: 'Population size (default 150)' })
-      .option('generations', { type: 'number', alias: 'g', describe: 'Generations (default 30)' })
+      .option('generations', { type: 'number', alias: 'g', describe: 'Generations (default 30; with --budget only a cap when given)' })
+      .option('budget', { type: 'number', describe: 'Stop after this many distinct plays are evaluated (cache hits are free)' })
+      .option('method', { type: 'string', choices: ['ga', 'grid', 'random'], describe: 'Search method: ga (default), grid (every combination in order), random' })
       .option('workers', { type: 'number', describe: 'Worker threads; 1 runs in-process (default: one per core)' })
       .option('batches-per-worker', { type: 'number', hidden: true, describe: 'Batches per worker per generation (load balancing only)' })
       .option('store-wait', { type: 'string', hidden: true, describe: 'How long a finished search waits for a busy store, e.g. 30s (its records stay in the run folder either way)' })
@@ -91,32 +92,22 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
       holdout: argv.holdout,
       cash: argv.cash,
       fitness: { objective: argv.fitness as never, minTrades: argv['min-trades'], maxDrawdown: argv['max-drawdown'] },
-      ga: { population: argv.pop, generations: argv.generations, patience: argv.patience },
+      ga: { population: argv.pop, generations: argv.generations, patience: argv.patience, budget: argv.budget, method: argv.method },
       workers: argv.workers,
       maxWall: argv['max-wall'],
       featureMemory: argv['feature-memory'],
       maxFailedShare: argv['max-failed-share'],
     };
     const view = progressView(ctx.json || ctx.quiet ? 'none' : process.stderr.isTTY ? 'bar' : 'lines', (line) => process.stderr.write(line + '\n'));
-    // SIGINT (Ctrl-C) and SIGTERM (kill, systemd, docker stop, CI timeouts) both stop cleanly: the
-    // current generation finishes and is checkpointed, the run lock is released, the resume command
-    // printed. A second signal quits at once (the checkpoint of the last finished generation stands).
-    let stopSignal: StopSignal | undefined;
-    const stopRequested = () => stopSignal !== undefined;
+    // On SIGINT or SIGTERM the current generation finishes and is checkpointed, the run lock is
+    // released and the resume command printed; a second signal quits at once (the checkpoint of the
+    // last finished generation stands).
     let runIdForResume: string | undefined;
-    const onSignal = (signal: StopSignal) => {
-      if (stopSignal !== undefined) {
-        view.stop();
-        process.stderr.write(`\ninterrupted; resume with: forge evolve --resume ${runIdForResume ?? '<run-id>'}\n`);
-        process.exit(SIGNAL_EXIT[signal]);
-      }
-      stopSignal = signal;
-      process.stderr.write(`\n${signal}: stopping after this generation (its checkpoint is written); ${signal === 'SIGINT' ? 'Ctrl-C' : 'signal'} again to quit now\n`);
-    };
-    const onSigint = () => onSignal('SIGINT');
-    const onSigterm = () => onSignal('SIGTERM');
-    process.on('SIGINT', onSigint);
-    process.on('SIGTERM', onSigterm);
+    const stop = listenForStop('this generation (its checkpoint is written)', () => {
+      view.stop();
+      process.stderr.write(`\ninterrupted; resume with: forge evolve --resume ${runIdForResume ?? '<run-id>'}\n`);
+    });
+    const { stopRequested } = stop;
     const events = {
       warn: (m: string) => ctx.warn(`warning: ${m}`),
       start: (info: Parameters<typeof view.start>[0]) => {
@@ -149,10 +140,9 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
       view.stop();
       report(ctx, outcome, argv.top);
       // A user stop is not a failure, but scripts should be able to tell it from a finished run.
-      if (outcome.status === 'interrupted') process.exitCode = SIGNAL_EXIT[stopSignal ?? 'SIGINT'];
+      if (outcome.status === 'interrupted') process.exitCode = stop.exitCode();
     } finally {
-      process.off('SIGINT', onSigint);
-      process.off('SIGTERM', onSigterm);
+      stop.dispose();
     }
   },
 };
@@ -166,18 +156,22 @@ function report(ctx: CliContext, o: EvolveOutcome, top: number): void {
   const statusLine: Record<EvolveOutcome['status'], string> = {
     finished: `finished ${o.generationsDone} generations`,
     'stopped-patience': `stopped early after ${o.generationsDone} generations (no improvement for 'patience' generations)`,
+    'budget-spent': `spent the budget of ${o.config.ga.budget.toLocaleString('en-US')} distinct evaluations in ${o.generationsDone} generations`,
+    exhausted: `stopped after ${o.generationsDone} generations: ${o.config.ga.method === 'grid' ? 'every grid point is evaluated' : 'no new play was found for several generations (the space is exhausted)'}`,
     'paused-time-budget': `paused after ${o.generationsDone} generations: the time budget is spent`,
     interrupted: `interrupted after ${o.generationsDone} generations`,
     'already-finished': `this run had already finished (${o.generationsDone} generations); showing its result`,
   };
-  ctx.say(`\n${statusLine[o.status]}${synthetic}: ${o.evaluations.toLocaleString('en-US')} distinct plays evaluated in ${duration(o.wallMs)}` +
+  ctx.say(`\n${statusLine[o.status]}${synthetic}: ${o.evaluations.toLocaleString('en-US')} distinct plays evaluated, ` +
+    `${o.cacheHits.toLocaleString('en-US')} cache hits (slots reusing an evaluated play), in ${duration(o.wallMs)}` +
     (o.evalsPerSec > 0 ? `, ${o.evalsPerSec.toFixed(0)} evaluations/s on ${o.workers} worker${o.workers > 1 ? 's' : ''}` : ''));
   if (o.features.requests > 0) ctx.say(`shared features: ${featureLine(o.features)}`);
   const h = o.config.holdout;
-  ctx.say(`\nhall of fame (fitness = in-sample ${o.config.fitness.objective}; out-of-sample = the last ${(h * 100).toFixed(0)}% of the window, never used for selection)`);
+  ctx.say(`\nhall of fame (fitness = in-sample ${o.config.fitness.objective}; out-of-sample = the last ${(h * 100).toFixed(0)}% of the window, never used for selection; equivalents = other plays found with the same trades)`);
   const rows = o.hallOfFame.slice(0, top).map((e) => [
     e.rank,
     num(e.fitness),
+    e.equivalents ?? 0,
     pct(e.inSample?.totalReturn),
     num(e.inSample?.sharpe),
     pct(e.inSample?.maxDrawdown),
@@ -187,7 +181,7 @@ function report(ctx: CliContext, o: EvolveOutcome, top: number): void {
     pct(e.outOfSample?.maxDrawdown),
     e.outOfSample?.trades ?? 0,
   ]);
-  ctx.say(table(['#', 'fitness', 'IS return', 'IS sharpe', 'IS maxDD', 'IS trades', 'OOS return', 'OOS sharpe', 'OOS maxDD', 'OOS trades'], rows));
+  ctx.say(table(['#', 'fitness', 'equivalents', 'IS return', 'IS sharpe', 'IS maxDD', 'IS trades', 'OOS return', 'OOS sharpe', 'OOS maxDD', 'OOS trades'], rows));
   const best = o.hallOfFame[0];
   if (best?.regimes?.length) {
     ctx.say(`\nfitness = ${o.config.across} over ${[o.dataset.name, ...best.regimes.map((r) => r.dataset)].join(', ')}; the best play on each (in-sample):`);

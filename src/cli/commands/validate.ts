@@ -1,4 +1,6 @@
+import path from 'node:path';
 import type { CommandModule } from 'yargs';
+import { shellQuote } from '../../forge/shell-quote.js';
 import { checkWorkers } from '../../forge/config/bounds.js';
 import { forgeHome } from '../../forge/home.js';
 import { readValidateFile, resolveValidateConfig, type ValidateInput } from '../../forge/validate/config.js';
@@ -71,7 +73,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
     if (workersWarning) ctx.warn(`warning: ${workersWarning}`);
     const config = resolveValidateConfig(argv.config !== undefined ? readValidateFile(argv.config) : {}, flags);
     const outcome = await validateRun(home, argv.run, config, { workers: argv.workers }, { warn: (m) => ctx.warn(`warning: ${m}`) });
-    report(ctx, outcome);
+    report(ctx, outcome, home.root);
   },
 };
 
@@ -86,7 +88,7 @@ function note(g: GuardResult): string {
     case 'stress':
       return `break-even ${fmt(d.breakEvenBpsPerFill as number)} bps/fill vs ${d.baseCostBpsPerFill} now`;
     case 'regime':
-      return d.ran === undefined ? String(d.note ?? '') : `profitable in ${d.profitable} of ${d.ran}`;
+      return d.ran === undefined ? String(d.note ?? '') : `profitable in ${d.profitable} of ${d.ran}: ${regimeRows(d.regimes)}`;
     case 'permutation':
       return `${d.permutations} permutations, ${d.trades} trades`;
     case 'sensitivity':
@@ -96,34 +98,62 @@ function note(g: GuardResult): string {
   }
 }
 
-function report(ctx: CliContext, o: ValidateOutcome): void {
+type RegimeRow = { dataset: string; source: string; totalReturn?: number | null; error?: string };
+
+/** Each regime dataset the guard used, with its return: `VAL_BULL +3.2%, VAL_BEAR (synthetic) -1.0%`. */
+function regimeRows(rows: unknown): string {
+  return (rows as RegimeRow[])
+    .map((r) => {
+      const name = `${r.dataset}${r.source === 'synthetic' ? ' (synthetic)' : ''}`;
+      if (r.error !== undefined) return `${name} could not run`;
+      const x = r.totalReturn;
+      return `${name} ${x === null || x === undefined ? 'n/a' : `${x > 0 ? '+' : ''}${(x * 100).toFixed(1)}%`}`;
+    })
+    .join(', ');
+}
+
+/** The guard's value with its unit. */
+function valueText(g: GuardResult): string {
+  if (g.value === null) return 'n/a';
+  return `${fmt(g.value)} ${g.unit}`;
+}
+
+function report(ctx: CliContext, o: ValidateOutcome, home: string): void {
   const { doc } = o;
   ctx.emit({ ok: true, ...doc, validationPath: o.validationPath });
   const mt = doc.multipleTesting;
   ctx.say(`validated ${doc.plays.length} play(s) of run ${doc.runId} on ${doc.dataset.name}${doc.dataset.source === 'synthetic' ? ' (SYNTHETIC stand-in)' : ''}, in-sample ${doc.inSample.from} .. ${doc.inSample.to}, seed ${doc.seed}`);
   for (const n of doc.notes) ctx.say(`note: ${n}`);
-  const rows = doc.plays.flatMap((p) => p.guards.map((g) => [p.rank, g.name, fmt(g.value), `${g.rule} ${g.threshold}`, g.status, note(g)]));
+  const homeFlag = path.resolve(home) === process.cwd() ? '' : ` --home ${shellQuote(home)}`;
+  const noteOf = (g: GuardResult) => (typeof g.detail.command === 'string' && homeFlag ? note(g).replace(g.detail.command, g.detail.command + homeFlag) : note(g));
+  const rows = doc.plays.flatMap((p) => p.guards.map((g) => [p.rank, g.name, valueText(g), `${g.rule} ${g.threshold}`, g.status, noteOf(g)]));
   ctx.say('\nguards (every guard on the run dataset uses its in-sample range; the holdout is never used)');
   ctx.say(table(['#', 'guard', 'value', 'pass if', 'result', 'note'], rows));
   if (doc.regimes.skipped.length) ctx.say(`regime datasets skipped: ${doc.regimes.skipped.map((s) => `${s.name} (${s.reason})`).join('; ')}`);
 
+  const here = doc.plays.filter((p) => p.multipleTesting.bhSignificant).length;
   ctx.say(
     `\nmultiple testing over ${mt.trials.toLocaleString('en-US')} distinct plays the run evaluated (from ${mt.source}): ` +
-      `Benjamini-Hochberg at FDR ${mt.alpha} finds ${mt.significant} significant; deflated Sharpe with N = ${mt.trials}, ` +
-      `V(per-bar Sharpe) = ${fmt(mt.trialSharpeVariance)}, T = ${fmt(mt.observations, 6)} bars`,
+      `Benjamini-Hochberg at FDR ${mt.alpha} finds ${mt.significant} significant, ${here} of them among the ${doc.plays.length} validated here; ` +
+      `deflated Sharpe with N = ${mt.trials}, V(per-bar Sharpe) = ${fmt(mt.trialSharpeVariance)}, T = ${fmt(mt.observations, 6)} bars`,
   );
   ctx.say(`approximation: ${mt.approximation}`);
-  const hof = doc.plays.map((p) => [
-    p.rank,
-    fmt(p.inSampleSharpe),
-    fmt(p.multipleTesting.pValue),
-    fmt(p.multipleTesting.bhAdjusted),
-    p.multipleTesting.bhSignificant ? 'yes' : 'no',
-    fmt(p.multipleTesting.dsr),
-    `${p.guardsPassed}/${p.guardsRun}`,
-    p.survivesMultipleTesting ? 'SURVIVES' : 'does not survive',
-    p.robust ? 'ROBUST' : '-',
-  ]);
-  ctx.say(table(['#', 'IS sharpe', 'p', 'BH adj. p', `BH @${mt.alpha}`, 'DSR', 'guards', `BH + DSR > ${mt.minDsr}`, 'verdict'], hof));
+  const hof = doc.plays.map((p) => {
+    const notRun = p.guards.length - p.guardsRun;
+    return [
+      p.rank,
+      fmt(p.inSampleSharpe),
+      fmt(p.multipleTesting.pValue),
+      fmt(p.multipleTesting.bhAdjusted),
+      p.multipleTesting.bhSignificant ? 'yes' : 'no',
+      fmt(p.multipleTesting.dsr),
+      `${p.guardsPassed}/${p.guardsRun} passed${notRun ? ` (${notRun} not run)` : ''}`,
+      p.survivesMultipleTesting ? 'SURVIVES' : 'does not survive',
+      p.verdict,
+      p.why,
+    ];
+  });
+  const headers = ['#', 'IS sharpe (annualised)', 'p (one-sided)', 'BH adj. p', `BH @${mt.alpha}`, 'DSR (probability)', 'guards that ran'];
+  ctx.say(table([...headers, `BH + DSR > ${mt.minDsr}`, 'verdict', 'why'], hof));
   ctx.say(`\nwritten: ${o.validationPath} and the store's validations, multiple_testing and validated_plays tables (${duration(o.wallMs)}, ${o.workers} worker${o.workers > 1 ? 's' : ''})`);
 }

@@ -5,10 +5,11 @@ import { parseBytes } from '../../forge/units.js';
 import { OBJECTIVES } from '../../forge/fitness.js';
 import { forgeHome } from '../../forge/home.js';
 import { readWalkforwardFile, resolveWalkforwardConfig, type WalkforwardInput } from '../../forge/walkforward/config.js';
-import { runWalkforward, type WalkforwardOutcome } from '../../forge/walkforward/run.js';
+import { runWalkforward, type WalkforwardOutcome, type WalkforwardStopped } from '../../forge/walkforward/run.js';
 import { makeContext, table, type CliContext } from '../output.js';
 import { duration } from '../progress.js';
 import { dataPolicy, OFFLINE_OPTION, SYNTHETIC_OPTION } from '../data-policy.js';
+import { commandLine, listenForStop } from '../stop-signals.js';
 
 const DEFAULT_PLAY = fileURLToPath(new URL('../../../configs/plays/default.yaml', import.meta.url));
 
@@ -24,6 +25,8 @@ interface WalkforwardArgs {
   step?: string;
   pop?: number;
   generations?: number;
+  budget?: number;
+  method?: 'ga' | 'grid' | 'random';
   seed?: string;
   workers?: number;
   'feature-memory'?: string;
@@ -50,6 +53,8 @@ export const walkforwardCommand: CommandModule<object, WalkforwardArgs> = {
       .option('step', { type: 'string', describe: 'Shift between windows, >= test (default: = test)' })
       .option('pop', { type: 'number', alias: 'population', describe: 'Population per window (default 40)' })
       .option('generations', { type: 'number', alias: 'g', describe: 'Generations per window (default 10)' })
+      .option('budget', { type: 'number', describe: 'Distinct evaluations per window; the search stops when spent' })
+      .option('method', { type: 'string', choices: ['ga', 'grid', 'random'], describe: 'Search per window: ga (default), grid, random' })
       .option('seed', { type: 'string', describe: 'Run seed; each window derives its own from it and its index (default 42)' })
       .option('offline', OFFLINE_OPTION)
       .option('synthetic', SYNTHETIC_OPTION)
@@ -74,7 +79,7 @@ export const walkforwardCommand: CommandModule<object, WalkforwardArgs> = {
       seed: argv.seed,
       cash: argv.cash,
       fitness: { objective: argv.fitness as never, minTrades: argv['min-trades'], maxDrawdown: argv['max-drawdown'] },
-      ga: { population: argv.pop, generations: argv.generations },
+      ga: { population: argv.pop, generations: argv.generations, budget: argv.budget, method: argv.method },
       workers: argv.workers,
     };
     const file = argv.config !== undefined ? readWalkforwardFile(argv.config) : {};
@@ -85,7 +90,12 @@ export const walkforwardCommand: CommandModule<object, WalkforwardArgs> = {
       if (progress) process.stderr.write(s + '\n');
     };
     const featureMemory = argv['feature-memory'] === undefined ? undefined : parseBytes(argv['feature-memory'], '--feature-memory');
-    const outcome = await runWalkforward(home, config, { workers, featureMemory, data: dataPolicy(argv) }, {
+    // A walk-forward has no checkpoint: on SIGINT/SIGTERM it stops at the end of the current generation
+    // with nothing written but its config, releases the run lock, and says to run the command again.
+    const stop = listenForStop('this generation (a walk-forward has no checkpoint: nothing of it is kept)', () => {
+      process.stderr.write(`\ninterrupted; nothing of this walk-forward was kept. To run it again: ${commandLine()}\n`);
+    });
+    const events: Parameters<typeof runWalkforward>[3] = {
       warn: (m) => ctx.warn(`warning: ${m}`),
       start: (info) => {
         line(
@@ -102,10 +112,27 @@ export const walkforwardCommand: CommandModule<object, WalkforwardArgs> = {
           `window ${w.index + 1}/${total} ${w.status}` +
             (w.status === 'ok' ? `: IS return ${pct(w.inSample?.totalReturn)}, OOS return ${pct(w.outOfSample?.totalReturn)}, drop ${pct(w.drop ?? undefined)}` : `: ${w.error}`),
         ),
-    });
-    report(ctx, outcome);
+    };
+    try {
+      const outcome = await runWalkforward(home, config, { workers, featureMemory, data: dataPolicy(argv) }, events, stop);
+      if (outcome.status === 'interrupted') {
+        reportStopped(ctx, outcome);
+        process.exitCode = stop.exitCode();
+      } else report(ctx, outcome);
+    } finally {
+      stop.dispose();
+    }
   },
 };
+
+function reportStopped(ctx: CliContext, o: WalkforwardStopped): void {
+  ctx.emit({ ok: false, ...o, rerun: commandLine() });
+  ctx.say(
+    `\nwalk-forward ${o.runId} stopped after ${o.generationsDone} of ${o.generations} generations; nothing of it was kept ` +
+      `(a walk-forward has no checkpoint; its results are written only when every window is done).`,
+  );
+  ctx.say(`to run it again: ${commandLine()}`);
+}
 
 const day = (iso: string) => (iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso.slice(0, 16).replace('T', ' '));
 const pct = (x: number | undefined | null) => (x === undefined || x === null || !Number.isFinite(x) ? 'n/a' : `${(x * 100).toFixed(1)}%`);

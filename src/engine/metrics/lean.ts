@@ -1,6 +1,6 @@
 import type { EquityStats, SimConfig, SimResult } from '../sim/types.js';
 import type { Feed } from '../types.js';
-import type { Metrics, MetricsOptions } from './metrics.js';
+import type { Metrics, MetricsOptions } from './types.js';
 import { periodsPerYear } from './periods.js';
 
 // The GA keeps 15 of computeMetrics' 31 figures per backtest. leanMetrics computes only those, from

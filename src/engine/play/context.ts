@@ -8,7 +8,7 @@
 import { ForgeError, suggestion } from '../errors.js';
 import { GeneSlot } from './genes.js';
 import { formatPath, type Locate, type Path } from './path.js';
-import type { FeatureRequest } from './types.js';
+import type { Crossover, FeatureRequest } from './types.js';
 
 export interface ParseContext {
   readonly mode: 'space' | 'concrete';
@@ -18,6 +18,8 @@ export interface ParseContext {
   execMs: number;
   /** Named features: every alternative a feature can resolve to (one in concrete mode). */
   readonly features: Map<string, FeatureRequest[]>;
+  /** The play's `crossover:` (set before the rules are parsed). */
+  crossover: Crossover;
 }
 
 export function playError(ctx: ParseContext, path: Path, message: string, fix: string, code = 'E_PLAY'): ForgeError {

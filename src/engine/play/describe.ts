@@ -30,7 +30,7 @@ export function describeExpr(e: Expr): string {
     case 'compare':
       return `${operand(e.left)} ${e.op} ${operand(e.right)}`;
     case 'cross':
-      return `${operand(e.a)} crosses ${e.dir} ${operand(e.b)}`;
+      return `${operand(e.a)} crosses ${e.dir} ${operand(e.b)}${e.strict ? ' (strict)' : ''}`;
   }
 }
 

@@ -1,7 +1,7 @@
 // Rules compiled to whole-array passes: each node allocates one Uint8Array and runs one tight loop;
 // there is no closure or allocation per bar. Semantics: a comparison with NaN on either side is false
-// (including !=); cross_above at i is a[i] > b[i] && a[i-1] <= b[i-1], false at bar 0 and whenever
-// any of the four is NaN; `not` is plain negation (so `not` of a NaN comparison is true).
+// (including !=); cross_above at i is a[i] > b[i] after a[j] < b[j] on the last bar j < i where they
+// differ (see crossAbove), false at bar 0; `not` is plain negation (so `not` of a NaN comparison is true).
 
 import type { CompareOp, Expr, Operand } from './types.js';
 
@@ -13,7 +13,9 @@ export function evalExpr(expr: Expr, n: number, values: (op: Operand) => Series)
     case 'compare':
       return compare(values(expr.left), expr.op, values(expr.right), n);
     case 'cross':
-      return expr.dir === 'above' ? crossAbove(values(expr.a), values(expr.b), n) : crossAbove(values(expr.b), values(expr.a), n);
+      return expr.dir === 'above'
+        ? crossAbove(values(expr.a), values(expr.b), n, expr.strict)
+        : crossAbove(values(expr.b), values(expr.a), n, expr.strict);
     case 'not': {
       const out = evalExpr(expr.item, n, values);
       combine(out, out, NOT);
@@ -87,33 +89,23 @@ function compareArrayScalar(a: Float64Array, op: CompareOp, c: number, out: Uint
   return out;
 }
 
-/** a crosses above b at i. cross_below(a, b) is crossAbove(b, a). */
-export function crossAbove(a: Series, b: Series, n: number): Uint8Array {
+/**
+ * a crosses above b at i: a[i] > b[i], and a < b on the last bar before i where a and b differ (a
+ * run of ties between is part of the crossing; a touch that returns to its side is not). `strict`
+ * (backtesting.py's crossover): a[i-1] < b[i-1]. A NaN on either side ends the history: the bar after
+ * it crosses only from a later bar below. Never at bar 0. cross_below(a, b) is crossAbove(b, a).
+ */
+export function crossAbove(a: Series, b: Series, n: number, strict = false): Uint8Array {
   const out = new Uint8Array(n);
   if (typeof a === 'number' && typeof b === 'number') return out;
-  // prev = (a <= b) on the bar before, carried along so each bar is compared once per side
-  if (typeof b === 'number') {
-    const x = a as Float64Array;
-    let prev = +(x[0] <= b);
-    for (let i = 1; i < n; i++) {
-      const le = +(x[i] <= b);
-      out[i] = prev & +(x[i] > b);
-      prev = le;
-    }
-  } else if (typeof a === 'number') {
-    let prev = +(a <= b[0]);
-    for (let i = 1; i < n; i++) {
-      const le = +(a <= b[i]);
-      out[i] = prev & +(a > b[i]);
-      prev = le;
-    }
-  } else {
-    let prev = +(a[0] <= b[0]);
-    for (let i = 1; i < n; i++) {
-      const le = +(a[i] <= b[i]);
-      out[i] = prev & +(a[i] > b[i]);
-      prev = le;
-    }
+  const at = (s: Series, i: number): number => (typeof s === 'number' ? s : s[i]);
+  // below = a < b on bar i-1, or (through ties) a tie there with below carried from the bar before it
+  let below = false;
+  for (let i = 0; i < n; i++) {
+    const x = at(a, i);
+    const y = at(b, i);
+    out[i] = below && x > y ? 1 : 0;
+    below = x < y || (!strict && x === y && below);
   }
   return out;
 }

@@ -1,6 +1,7 @@
 // The play language. A play is a YAML file:
 //
 //   market: {symbol: BTCUSDT, tf: 1h}            # tf = execution timeframe (not a gene)
+//   crossover: through-ties                       # default; or strict (backtesting.py), see below
 //   features:                                     # named; an indicator or a structure
 //     fast: {indicator: ema, params: {period: 20}, source: hl2}
 //     daily: {indicator: sma, tf: 1d, params: {period: 50}}   # higher tf: visible once its bar closed
@@ -22,7 +23,13 @@
 // {cross_below: [X, Y]}, {all: [...]}, {any: [...]}, {not: rule}. Operands: a feature (`fast`, `bb.upper`),
 // a price (open high low close volume hl2 hlc3 ohlc4), a number, or an inline indicator (`ema(20)`,
 // `rsi(period=14)`, `bbands(20, 2).upper`, `ema(20, source=hl2)`, positional in the FeatureDef's order).
-// NaN compares false; cross_above(a, b) at i is a[i] > b[i] && a[i-1] <= b[i-1].
+// NaN compares false. cross_above(a, b) means "was below, now above": at bar i, a[i] > b[i] and a < b on
+// the last bar before i where a and b differ. A run of ties between is part of the crossing (1 2 2 3
+// against 2 crosses at the 3); a touch that returns to its side is not (3 2 3 against 2 never crosses
+// above); a NaN on either side ends the history (the next cross needs a bar below after it); never at
+// bar 0. cross_below(a, b) is cross_above(b, a). `crossover: strict` (top level, not a gene) gives
+// backtesting.py's crossover instead: a[i-1] < b[i-1] and a[i] > b[i], so a cross through a tie never
+// fires (1 2 3 against 2 does not cross).
 //
 // Genes: any number or choice may be `{int: [lo, hi], step}`, `{float: [lo, hi], step}` or `{choice: [...]}`;
 // any rule (and stop_loss/take_profit/trailing_stop/time_stop) may carry `optional: true`, a bool gene. A

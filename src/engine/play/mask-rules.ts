@@ -11,7 +11,14 @@ import type { Expr, Operand } from './types.js';
 /** A rule tree with its operands resolved: an array, or (array null) a constant. */
 export type MaskNode =
   | { readonly kind: 'compare'; readonly a: Float64Array | null; readonly ka: number; readonly b: Float64Array | null; readonly kb: number; readonly op: number }
-  | { readonly kind: 'cross'; readonly a: Float64Array | null; readonly ka: number; readonly b: Float64Array | null; readonly kb: number }
+  | {
+      readonly kind: 'cross';
+      readonly a: Float64Array | null;
+      readonly ka: number;
+      readonly b: Float64Array | null;
+      readonly kb: number;
+      readonly strict: boolean;
+    }
   | { readonly kind: 'not'; readonly item: MaskNode }
   | { readonly kind: 'all' | 'any'; readonly items: readonly MaskNode[] };
 
@@ -27,7 +34,7 @@ export function resolveRule(e: Expr, values: (op: Operand) => Series): MaskNode 
     case 'cross': {
       // evalExpr evaluates cross_below(a, b) as crossAbove(b, a), b resolved first.
       const first = values(e.dir === 'above' ? e.a : e.b);
-      return { kind: 'cross', ...sides(first, values(e.dir === 'above' ? e.b : e.a)) };
+      return { kind: 'cross', strict: e.strict === true, ...sides(first, values(e.dir === 'above' ? e.b : e.a)) };
     }
     case 'not':
       return { kind: 'not', item: resolveRule(e.item, values) };
@@ -86,7 +93,7 @@ export class LeafCache {
   }
 
   key(node: MaskNode & { kind: 'compare' | 'cross' }, n: number): string {
-    const op = node.kind === 'compare' ? node.op : 'x';
+    const op = node.kind === 'compare' ? node.op : node.strict ? 'xs' : 'x';
     return `${n}:${op}:${this.id(node.a, node.ka)}:${this.id(node.b, node.kb)}`;
   }
 
@@ -115,7 +122,7 @@ const depthSlot = (depth: number, k: number): number => OUT_SLOTS + 1 + 2 * dept
 
 function evalLeaf(node: MaskNode & { kind: 'compare' | 'cross' }, care: Uint32Array, out: Uint32Array, n: number): void {
   const { a, b, ka, kb } = node;
-  if (node.kind === 'cross') crossAbove(a, ka, b, kb, care, out, n);
+  if (node.kind === 'cross') crossAbove(a, ka, b, kb, node.strict, care, out, n);
   else if (a !== null && b !== null) compareArrays(a, b, node.op, care, out, n);
   else if (a !== null) compareConst(a, kb, node.op, care, out, n);
   else if (b !== null) compareConst(b, ka, flipMask(node.op), care, out, n);

@@ -9,9 +9,10 @@
 // visits its set bits, an empty word costs one load.
 //
 // Equivalent to evalExpr's compare and crossAbove (expr.ts) on the care bits: a comparison with NaN on
-// either side is false (`!=` included: it is `<` or `>`), crossAbove(a, b) at i is a[i] > b[i] &&
-// a[i-1] <= b[i-1], false at bar 0; bars at or past the shorter array's end are 0 (evalExpr reads
-// them as undefined, which compares false). test/engine/play/masks.test.ts checks this on random trees.
+// either side is false (`!=` included: it is `<` or `>`), crossAbove(a, b) at i is a[i] > b[i] after
+// a < b on the last differing bar before (see crossAbove), false at bar 0; bars at or past the shorter
+// array's end are 0 (evalExpr reads them as undefined, which compares false).
+// test/engine/play/masks.test.ts checks this on random trees.
 
 import type { CompareOp } from './types.js';
 
@@ -125,41 +126,65 @@ export function constant(value: boolean, care: Uint32Array, out: Uint32Array, n:
 }
 
 /**
- * out = a crosses above b on the care bits (bar i: a[i] > b[i] and a[i-1] <= b[i-1]; never bar 0).
- * A constant side is an array of one value repeated: pass it as `ka`/`kb` with a or b null.
- * Equivalent to evalExpr's crossAbove(a, b); cross_below(a, b) is crossAbove(b, a).
+ * out = a crosses above b on the care bits: a[i] > b[i] and a < b on the last bar before i where they
+ * differ (a run of ties between is part of the crossing); `strict`: a[i-1] < b[i-1] (backtesting.py).
+ * Never bar 0. A constant side is an array of one value repeated: pass it as `ka`/`kb` with a or b null.
+ * Equivalent to evalExpr's crossAbove(a, b, n, strict); cross_below(a, b) is crossAbove(b, a).
  */
-export function crossAbove(a: Float64Array | null, ka: number, b: Float64Array | null, kb: number, care: Uint32Array, out: Uint32Array, n: number): void {
-  if (a === null && b === null) {
-    out.fill(0, 0, wordsOf(n));
-    return;
-  }
-  if (a !== null && b !== null) return crossArrays(a, b, care, out, n);
-  // One side constant: above(a, k) = a > k after a <= k; above(k, b) = b < k after b >= k.
-  const x = (a ?? b)!;
-  const k = a === null ? ka : kb;
-  const now = a === null ? LT : GT;
-  const before = a === null ? GT | EQ : LT | EQ;
-  const m = Math.min(n, x.length);
-  const words = wordsOf(n);
-  for (let w = 0; w < words; w++) {
-    let c = careWord(care, w, m);
-    const base = w << 5;
-    if (base === 0) c &= ~1;
-    let r = 0;
-    while (c !== 0) {
-      const bit = 31 - Math.clz32(c & -c);
-      const i = base + bit;
-      if (holds(x[i], k, now) && holds(x[i - 1], k, before)) r |= 1 << bit;
-      c &= c - 1;
-    }
-    out[w] = r;
-  }
+export function crossAbove(
+  a: Float64Array | null,
+  ka: number,
+  b: Float64Array | null,
+  kb: number,
+  strict: boolean,
+  care: Uint32Array,
+  out: Uint32Array,
+  n: number,
+): void {
+  const tie = strict ? 0 : 1;
+  if (a !== null) return b !== null ? crossArrays(a, b, tie, care, out, n) : crossConst(a, kb, 1, tie, care, out, n);
+  // k crosses above b is b crossing below k: negated, -b crosses above -k (negation keeps ties and NaN).
+  if (b !== null) return crossConst(b, -ka, -1, tie, care, out, n);
+  out.fill(0, 0, wordsOf(n));
 }
 
-function crossArrays(a: Float64Array, b: Float64Array, care: Uint32Array, out: Uint32Array, n: number): void {
-  const m = Math.min(n, a.length, b.length);
+/** The ordering of (sign * x[j]) and (y === null ? k : y[j]): -1 below, 1 above, 0 tie, 2 NaN. */
+function order(x: Float64Array, y: Float64Array | null, k: number, sign: number, j: number): number {
+  const u = sign * x[j];
+  const v = y === null ? k : y[j];
+  return u < v ? -1 : u > v ? 1 : u === v ? 0 : 2;
+}
+
+/**
+ * Whether x was below y before bar i, the history known up to bar p (`belowP`, 0 when p = -1): look
+ * back from i-1 past ties (none when tie = 0) to the first bar that decides.
+ */
+function belowBefore(
+  x: Float64Array,
+  y: Float64Array | null,
+  k: number,
+  sign: number,
+  tie: number,
+  i: number,
+  p: number,
+  belowP: number,
+): number {
+  for (let j = i - 1; j > p; j--) {
+    const o = order(x, y, k, sign, j);
+    if (o !== 0 || tie === 0) return o === -1 ? 1 : 0;
+  }
+  return belowP;
+}
+
+/**
+ * x crosses above y, two arrays. The state carried from bar to bar is one bit, `below`: x < y, or
+ * (tie = 1) x == y with below carried from the bar before.
+ */
+function crossArrays(x: Float64Array, y: Float64Array, tie: number, care: Uint32Array, out: Uint32Array, n: number) {
+  const m = Math.min(n, x.length, y.length);
   const words = wordsOf(n);
+  let p = -1; // the last bar of the last dense word: its `below` is known
+  let below = 0; // below at bar p
   for (let w = 0; w < words; w++) {
     let c = careWord(care, w, m);
     const base = w << 5;
@@ -170,22 +195,48 @@ function crossArrays(a: Float64Array, b: Float64Array, care: Uint32Array, out: U
     }
     let r = 0;
     if (c === -1) {
-      // Dense: (a <= b) of the bar before carried along, so each bar is compared once per side.
-      let prev = a[base - 1] <= b[base - 1] ? 1 : 0;
-      for (let k = 0; k < 32; k++) {
-        const i = base + k;
-        const x = a[i];
-        const y = b[i];
-        r |= (prev & (x > y ? 1 : 0)) << k;
-        prev = x <= y ? 1 : 0;
+      // Dense: each bar compared once per side, the state carried in a register.
+      below = belowBefore(x, y, 0, 1, tie, base, p, below);
+      for (let b = 0; b < 32; b++) {
+        const u = x[base + b];
+        const v = y[base + b];
+        r |= (below & (u > v ? 1 : 0)) << b;
+        below = u < v ? 1 : u === v ? below & tie : 0;
       }
+      p = base + 31;
     } else {
+      // Sparse: only a bar above needs the state before it, read from the bar before unless that is a
+      // tie (then looked back for). An above bar ends any look-back after it, so each bar is read by
+      // at most one look-back; p (the last dense bar) bounds a look-back through a tie run of dense words.
       while (c !== 0) {
         const bit = 31 - Math.clz32(c & -c);
         const i = base + bit;
-        if (a[i] > b[i] && a[i - 1] <= b[i - 1]) r |= 1 << bit;
+        if (x[i] > y[i]) {
+          const u = x[i - 1];
+          const v = y[i - 1];
+          if (u < v || (u === v && tie === 1 && belowBefore(x, y, 0, 1, tie, i - 1, p, below) === 1)) r |= 1 << bit;
+        }
         c &= c - 1;
       }
+    }
+    out[w] = r;
+  }
+}
+
+/** sign * x crosses above the constant k: crossArrays' sparse loop with a constant for y. */
+function crossConst(x: Float64Array, k: number, sign: number, tie: number, care: Uint32Array, out: Uint32Array, n: number) {
+  const m = Math.min(n, x.length);
+  const words = wordsOf(n);
+  for (let w = 0; w < words; w++) {
+    let c = careWord(care, w, m);
+    const base = w << 5;
+    if (base === 0) c &= ~1;
+    let r = 0;
+    while (c !== 0) {
+      const bit = 31 - Math.clz32(c & -c);
+      const i = base + bit;
+      if (sign * x[i] > k) r |= belowBefore(x, null, k, sign, tie, i, -1, 0) << bit;
+      c &= c - 1;
     }
     out[w] = r;
   }

@@ -49,7 +49,8 @@ export function parseExpr(ctx: ParseContext, node: unknown, path: Path): Expr | 
       }
       const a = parseOperand(ctx, pair[0], [...path, kind, 0]);
       const b = parseOperand(ctx, pair[1], [...path, kind, 1]);
-      return { kind: 'cross', dir: kind === 'cross_above' ? 'above' : 'below', a, b };
+      const dir = kind === 'cross_above' ? 'above' : 'below';
+      return ctx.crossover === 'strict' ? { kind: 'cross', dir, a, b, strict: true } : { kind: 'cross', dir, a, b };
     }
     default: {
       checkKeys(ctx, rule, path, ['left', 'op', 'right'], 'a comparison');

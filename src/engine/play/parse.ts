@@ -7,9 +7,10 @@ import { bool, checkKeys, expectMap, isMap, num, oneOf, playError, rejectOptiona
 import { parseExpr } from './parse-expr.js';
 import { parseFeature } from './parse-feature.js';
 import type { Path } from './path.js';
-import type { FeatureRequest, Play, PlayExit, PlaySizing } from './types.js';
+import type { Crossover, FeatureRequest, Play, PlayExit, PlaySizing } from './types.js';
 
-const TOP_KEYS = ['name', 'description', 'market', 'features', 'entry', 'exit', 'sizing', 'costs', 'cash'];
+const TOP_KEYS = ['name', 'description', 'market', 'crossover', 'features', 'entry', 'exit', 'sizing', 'costs', 'cash'];
+const CROSSOVERS: readonly Crossover[] = ['through-ties', 'strict'];
 const EXIT_KEYS = ['on_opposite', 'stop_loss', 'take_profit', 'trailing_stop', 'time_stop', 'long', 'short', 'end_of_data'];
 const STOPS = [
   ['stop_loss', 'stopLoss', 100],
@@ -26,6 +27,10 @@ export function parseTree(ctx: ParseContext, tree: unknown): Play {
   for (const k of ['market', 'entry']) if (!(k in top)) throw playError(ctx, [k], `a play needs ${k}:`, k === 'market' ? 'add market: {symbol: BTCUSDT, tf: 1h}' : 'add entry: {long: ...} and/or {short: ...}');
 
   const market = parseMarket(ctx, top.market);
+  if (top.crossover instanceof GeneSlot) {
+    throw playError(ctx, ['crossover'], 'crossover cannot be a gene', `write one of ${CROSSOVERS.join(', ')}`);
+  }
+  if (top.crossover !== undefined) ctx.crossover = oneOf(ctx, top.crossover, ['crossover'], 'crossover', CROSSOVERS)[0];
   const features: Record<string, FeatureRequest> = {};
   if (top.features !== undefined) {
     const fs = expectMap(ctx, top.features, ['features'], 'features', 'features: {fast: {indicator: ema, params: {period: 20}}}');

@@ -9,7 +9,7 @@ import type { Locate, Path } from './path.js';
 import type { GeneDef, Play, PlaySpace } from './types.js';
 
 function context(mode: 'space' | 'concrete', locate: Locate): ParseContext {
-  return { mode, locate, execTf: '', execMs: 0, features: new Map() };
+  return { mode, locate, execTf: '', execMs: 0, features: new Map(), crossover: 'through-ties' };
 }
 
 /** Parses and validates a play file's text. Every genome of the result resolves without error. */

@@ -25,7 +25,16 @@ export type Expr =
   | { readonly kind: 'any'; readonly items: readonly Expr[] }
   | { readonly kind: 'not'; readonly item: Expr }
   | { readonly kind: 'compare'; readonly op: CompareOp; readonly left: Operand; readonly right: Operand }
-  | { readonly kind: 'cross'; readonly dir: 'above' | 'below'; readonly a: Operand; readonly b: Operand };
+  // strict: see Crossover; absent (not false) otherwise, so plays without it keep their shape
+  | { readonly kind: 'cross'; readonly dir: 'above' | 'below'; readonly a: Operand; readonly b: Operand; readonly strict?: true };
+
+/**
+ * How cross_above(a, b) treats ties. 'through-ties' (the default): a > b now, and a < b on the last bar
+ * before where they differ, so a run of ties between is part of the crossing and a touch that returns
+ * to the side it came from is not. 'strict': backtesting.py's crossover, a[i-1] < b[i-1] and a[i] > b[i]
+ * (a cross through a tie never fires). Set on each cross rule as `strict: true`.
+ */
+export type Crossover = 'through-ties' | 'strict';
 
 /** One computed feature: a FeatureDef with every parameter filled, on one timeframe. */
 export interface FeatureRequest {

@@ -1,11 +1,7 @@
-import fs from 'node:fs';
-import { ForgeError } from '../../engine/errors.js';
 import { resampleFeed } from '../../engine/feeds.js';
 import { generateCandles } from '../../engine/synthetic.js';
 import { timeframeMs } from '../../engine/timeframe.js';
 import type { Feed } from '../../engine/types.js';
-import { parseCandleCsv } from '../store/csv.js';
-import { badRowsError, checkRows } from '../store/rows.js';
 import { BENCH_TIMEFRAMES } from './levels.js';
 
 // The bench's data: a seeded synthetic 15m series (140,000 bars = 4 years by default) with its 1h, 4h
@@ -23,19 +19,4 @@ export function benchFeeds(bars: number = BENCH_BARS, seed: string = BENCH_SEED)
   const feeds: Record<string, Feed> = { '15m': exec };
   for (const tf of BENCH_TIMEFRAMES.slice(1)) feeds[tf] = resampleFeed(exec, tf);
   return feeds;
-}
-
-/** A candle CSV as one feed, through the importer's parser and checks (as `forge backtest --csv` reads it). */
-export function csvFeed(file: string, tf: string): Feed {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new ForgeError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`, 'pass --peer-csv with the BTCUSD_1h.csv path', 'E_CSV_FILE');
-  }
-  const checked = checkRows(parseCandleCsv(text, file), tf, 'keep');
-  if (checked.bad.length > 0) throw badRowsError(file, 'line', checked.bad);
-  const n = checked.n;
-  const cut = (a: Float64Array) => a.subarray(0, n);
-  return { tf, tfMs: timeframeMs(tf), time: cut(checked.ts), open: cut(checked.open), high: cut(checked.high), low: cut(checked.low), close: cut(checked.close), volume: cut(checked.volume), length: n };
 }

@@ -6,12 +6,13 @@ import { timeframeMs } from '../../engine/timeframe.js';
 import type { Feed } from '../../engine/types.js';
 import type { ForgeHome } from '../home.js';
 import { readBuilt, datasetDir, POINTER_FILE, type BuiltDataset } from './folder.js';
-import { contentHash, type Columns, type Manifest } from './manifest.js';
+import { COLUMN_ORDER, contentHash, type Columns, type Manifest } from './manifest.js';
 
 // Loading a built dataset: Parquet -> one Float64Array per column, verified against the manifest's
 // content hash. hyparquet is the reader (pure JS, no native instance to start; see bench/RESULTS.md).
 
-const PARQUET_COLUMNS = ['ts', 'open', 'high', 'low', 'close', 'volume'] as const;
+// The dataset's columns (COLUMN_ORDER) as the Parquet files name them: time is 'ts', the store's name.
+const PARQUET_COLUMNS: readonly string[] = COLUMN_ORDER.map((c) => (c === 'time' ? 'ts' : c));
 
 export interface LoadedDataset {
   readonly manifest: Manifest;
@@ -41,7 +42,7 @@ export async function readParquetColumns(file: string): Promise<Columns> {
     columns: [...PARQUET_COLUMNS],
     metadata: meta,
     onChunk: ({ columnName, columnData, rowStart }) => {
-      const dst = out[PARQUET_COLUMNS.indexOf(columnName as (typeof PARQUET_COLUMNS)[number])];
+      const dst = out[PARQUET_COLUMNS.indexOf(columnName)];
       const len = columnData.length;
       if (noNulls && typeof columnData[0] === 'number') {
         dst.set(columnData as ArrayLike<number>, rowStart);

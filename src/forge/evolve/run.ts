@@ -7,12 +7,18 @@ import { writeFileAtomic } from '../atomic.js';
 import { ensureDataset } from '../datasets/build.js';
 import { playFitFix } from '../datasets/plays-fit.js';
 import { loadSharedDataset } from '../datasets/load-shared.js';
+import { EvaluatedSet } from '../ga/evaluated.js';
 import { genomeKey, toBounds } from '../ga/genome.js';
+import { checkGrid } from '../ga/grid.js';
+import { playIdentity } from '../ga/play-identity.js';
 import { evolve, initialState, type GAState, type GenerationStats } from '../ga/optimizer.js';
+import type { GAOptions } from '../ga/options.js';
+import { readEvaluated } from '../runs/evaluated-files.js';
+import { RunWriter } from '../runs/run-writer.js';
+import { upgradeState } from './checkpoint.js';
 import type { ForgeHome } from '../home.js';
 import { defaultWorkers } from '../pool/pool.js';
 import { acquireRunFolder, assertStoredRunId, runId as computeRunId, runIdArgument, runPaths } from '../runs/run-folder.js';
-import { writeGenerationParquet } from '../runs/generation-file.js';
 import { StoreSync } from '../runs/store-sync.js';
 import { sharedBytes } from '../shared/columns.js';
 import type { EvolveConfig, EvolveOperational } from './config.js';
@@ -41,6 +47,8 @@ export interface StartInfo {
   readonly resumedAt: number | null;
   readonly generations: number;
   readonly population: number;
+  readonly budget: number;
+  readonly method: GAOptions['method'];
   readonly workers: number;
   readonly genes: number;
   readonly dataset: { readonly name: string; readonly source: 'real' | 'synthetic'; readonly bars: Record<string, number>; readonly loadMs: number; readonly sharedBytes: number };
@@ -49,6 +57,11 @@ export interface StartInfo {
 export interface GenerationProgress {
   readonly stats: GenerationStats;
   readonly generations: number;
+  /** Distinct plays evaluated so far, and population slots served from them (cache hits). */
+  readonly distinct: number;
+  readonly reused: number;
+  /** ga.budget (distinct evaluations), 0 when none. */
+  readonly budget: number;
   readonly evalsPerSec: number;
   readonly elapsedMs: number;
   readonly etaMs: number;
@@ -60,9 +73,14 @@ export interface GenerationProgress {
 export interface EvolveOutcome {
   readonly runId: string;
   readonly runDir: string;
-  readonly status: 'finished' | 'stopped-patience' | 'paused-time-budget' | 'interrupted' | 'already-finished';
+  readonly status: 'finished' | 'stopped-patience' | 'budget-spent' | 'exhausted' | 'paused-time-budget' | 'interrupted' | 'already-finished';
   readonly generationsDone: number;
+  /** Distinct plays evaluated (what a budget counts). */
   readonly evaluations: number;
+  /** Population slots that reused an evaluated play instead of evaluating again. */
+  readonly cacheHits: number;
+  /** Run-folder writes (Parquet, JSON, checkpoint) over this invocation, per generation. */
+  readonly persistence: { readonly generations: number; readonly flushes: number; readonly msPerGeneration: number };
   readonly dataset: StoredRunConfig['dataset'];
   readonly config: EvolveConfig;
   readonly hallOfFame: HallOfFameEntry[];
@@ -87,6 +105,13 @@ const STORE_WAIT_MS = 30_000;
 /** Share of the plays' feature uses the shared store served without computing. */
 const hitRate = (f: FeatureStoreStats): number => (f.requests > 0 ? f.hits / f.requests : 0);
 const NO_FEATURES: FeatureStoreStats = { requests: 0, hits: 0, computed: 0, evictions: 0, bytesHeld: 0, peakBytes: 0, budgetBytes: 0 };
+
+/** What ga options a run stored before they existed meant: none of the newer behaviours. */
+const LEGACY_GA: Pick<GAOptions, 'method' | 'budget' | 'restartAfter' | 'restartShare' | 'retries'> = { method: 'ga', budget: 0, restartAfter: 0, restartShare: 0.5, retries: 0 };
+
+function statusOf(stopped: NonNullable<GAState<EvalRecord>['stopped']>): EvolveOutcome['status'] {
+  return ({ generations: 'finished', patience: 'stopped-patience', budget: 'budget-spent', exhausted: 'exhausted' } as const)[stopped];
+}
 
 /** The run id: a hash of the resolved config with the play's content in place of its path. */
 function idFor(config: EvolveConfig, playText: string, datasetHash: string): string {
@@ -161,6 +186,10 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
 
     const genes = toBounds(space.genes);
     if (genes.length === 0) throw new ForgeError(`${config.play} has no genes: there is nothing to evolve`, 'make numbers genes, e.g. period: {int: [5, 50]}, or use forge backtest', 'E_NO_GENES');
+    const ga: GAOptions = { ...LEGACY_GA, ...config.ga };
+    if (ga.method === 'grid') checkGrid(genes, ga.budget, space.genes.map((g) => g.path));
+    const identity = playIdentity(space);
+    const seen = new EvaluatedSet(identity);
 
     const counters = { peakHeap: 0, evaluations: 0, evalMs: 0 };
     let state: GAState<EvalRecord>;
@@ -169,16 +198,26 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
     const parquetOf = (generation: number) => path.join(folder.evaluationsDir, `gen-${String(generation).padStart(5, '0')}.parquet`);
     const runRow = { runId: stored.runId, kind: 'evolve' as const, dataset: stored.dataset.name, datasetHash: stored.dataset.hash, datasetSource: stored.dataset.source, seed: config.seed, config };
     sync = new StoreSync(home.storePath, () => ({ run: runRow, stats: state.stats, parquetOf, progress: { generationsDone: state.generation, status: runStatus, bestFitness: state.bestFitness } }));
+    const writer = new RunWriter({ parquetOf, hallOfFamePath: folder.hallOfFamePath, statsPath: folder.statsPath, checkpointPath: folder.checkpointPath });
+    // The checkpoint leaves the statistics to generations.json (written just before it), so it stays
+    // O(population) however many generations a run has.
+    const snapshot = () => ({ hallOfFame: hallOfFame(state), stats: state.stats, checkpoint: { runId: stored.runId, state: { ...state, stats: [] } } });
     if (fs.existsSync(folder.checkpointPath)) {
-      state = (JSON.parse(fs.readFileSync(folder.checkpointPath, 'utf8')) as { state: GAState<EvalRecord> }).state;
+      state = upgradeState<EvalRecord>(JSON.parse(fs.readFileSync(folder.checkpointPath, 'utf8')).state, folder.statsPath);
       resumedAt = state.generation;
-      if ((state.stopped !== null && state.generation >= config.ga.generations) || state.stopped === 'patience') {
-        runStatus = state.stopped === 'patience' ? 'stopped-patience' : 'finished';
+      if (state.stopped !== null && state.stopped !== 'generations') {
+        runStatus = statusOf(state.stopped);
         await flushStore(); // a run whose records a busy store could not take catches up here
         return outcome('already-finished');
       }
+      if (state.stopped === 'generations' && state.generation >= ga.generations) {
+        runStatus = 'finished';
+        await flushStore();
+        return outcome('already-finished');
+      }
+      await readEvaluated(parquetOf, state.generation, seen);
     } else {
-      state = initialState<EvalRecord>(genes, config.ga, config.seed);
+      state = initialState<EvalRecord>(genes, ga, config.seed);
       writeFileAtomic(folder.configPath, JSON.stringify(stored, null, 2) + '\n');
     }
 
@@ -199,8 +238,10 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
       runId: stored.runId,
       runDir: folder.dir,
       resumedAt,
-      generations: config.ga.generations,
-      population: config.ga.population,
+      generations: ga.generations,
+      population: ga.population,
+      budget: ga.budget,
+      method: ga.method,
       workers,
       genes: genes.length,
       dataset: { name: loaded.manifest.name, source: loaded.manifest.source, bars: Object.fromEntries(loaded.manifest.timeframes.map((t) => [t.tf, t.bars])), loadMs, sharedBytes: sharedBytes(shared) },
@@ -208,6 +249,7 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
 
     const runStart = Date.now();
     const generationsAtStart = state.generation;
+    const evaluatedAtStart = state.evaluated;
     const evaluate = async (genomes: number[][]): Promise<EvalRecord[]> => {
       const started = Date.now();
       const batches = await pool!.map(genomes);
@@ -220,43 +262,45 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
     };
 
     const onGeneration = async (s: GAState<EvalRecord>, stats: GenerationStats, fresh: { genome: number[]; evaluation: EvalRecord }[]) => {
-      // The run folder first (the source of truth), checkpoint last; the store catches up in the background.
-      writeGenerationParquet(
-        parquetOf(stats.generation),
-        stats.generation,
-        fresh.map((f) => ({ key: genomeKey(f.genome), genome: f.genome, params: describeGenome(space.genes, f.genome), evaluation: f.evaluation })),
-      );
-      writeFileAtomic(folder.hallOfFamePath, JSON.stringify(hallOfFame(s), null, 2) + '\n');
-      writeFileAtomic(folder.statsPath, JSON.stringify(s.stats, null, 2) + '\n');
-      writeFileAtomic(folder.checkpointPath, JSON.stringify({ runId: stored.runId, state: s }));
-      sync!.poke();
+      // The run folder is the source of truth, written in batches (run-writer.ts); the store catches up
+      // in the background from what has been written.
+      const rows = fresh.map((f) => ({ key: genomeKey(f.genome), genome: f.genome, params: describeGenome(space.genes, f.genome), evaluation: f.evaluation }));
+      const flushesBefore = writer.flushes;
+      writer.add(stats.generation, rows, snapshot);
+      if (writer.flushes > flushesBefore) sync!.poke();
       const elapsed = Date.now() - runStart;
       const done = s.generation - generationsAtStart;
       const features = pool!.stats().features;
       events.generation({
         stats,
-        generations: config.ga.generations,
+        generations: ga.generations,
+        distinct: s.evaluated,
+        reused: s.reused,
+        budget: ga.budget,
         evalsPerSec: counters.evalMs > 0 ? (counters.evaluations * 1000) / counters.evalMs : 0,
         elapsedMs: elapsed,
-        etaMs: done > 0 ? (elapsed / done) * (config.ga.generations - s.generation) : NaN,
+        etaMs: done === 0 ? NaN : ga.budget > 0 ? (elapsed / Math.max(1, s.evaluated - evaluatedAtStart)) * (ga.budget - s.evaluated) : (elapsed / done) * (ga.generations - s.generation),
         cacheHitRate: hitRate(features),
         features,
       });
     };
 
     let pausedForTime = false;
-    state = await evolve(genes, config.ga, state, {
-      evaluate,
-      onGeneration,
-      // The resolved play in words names every feature, parameter, rule, exit, size and cost it uses.
-      identity: (g) => describePlay(resolvePlay(space, g)).join('\n') + `\nend of data: ${resolvePlay(space, g).exit.endOfData ?? 'close'}`,
-      shouldStop: () => {
-        if (op.maxWallMs !== undefined && Date.now() - t0 >= op.maxWallMs) pausedForTime = true;
-        return pausedForTime || control.stopRequested();
-      },
-    });
-    const status: EvolveOutcome['status'] =
-      state.stopped === 'patience' ? 'stopped-patience' : state.stopped === 'generations' ? 'finished' : pausedForTime ? 'paused-time-budget' : 'interrupted';
+    try {
+      state = await evolve(genes, ga, state, {
+        evaluate,
+        onGeneration,
+        identity,
+        shouldStop: () => {
+          if (op.maxWallMs !== undefined && Date.now() - t0 >= op.maxWallMs) pausedForTime = true;
+          return pausedForTime || control.stopRequested();
+        },
+      }, seen);
+    } finally {
+      // Every finished generation reaches the run folder, also when a later one failed.
+      writer.flush(snapshot);
+    }
+    const status: EvolveOutcome['status'] = state.stopped !== null ? statusOf(state.stopped) : pausedForTime ? 'paused-time-budget' : 'interrupted';
     runStatus = status;
     await flushStore();
     return outcome(status);
@@ -274,6 +318,7 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
         genome: h.genome,
         params: describeGenome(space.genes, h.genome),
         play: describePlay(resolvePlay(space, h.genome)),
+        equivalents: h.equivalents ?? 0,
         inSample: h.evaluation.inSample,
         outOfSample: h.evaluation.outOfSample,
         ...(h.evaluation.regimes ? { regimes: h.evaluation.regimes } : {}),
@@ -287,7 +332,9 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
         runDir: folder.dir,
         status,
         generationsDone: state.generation,
-        evaluations: Object.keys(state.evaluations).length,
+        evaluations: state.evaluated,
+        cacheHits: state.reused,
+        persistence: { generations: writer.generations, flushes: writer.flushes, msPerGeneration: writer.generations > 0 ? writer.persistMs / writer.generations : 0 },
         dataset: stored.dataset,
         config,
         hallOfFame: hallOfFame(state),

@@ -1,134 +1,245 @@
-import { cxBlend, cxSimulatedBinary, cxUniform } from './crossover.js';
-import { diversity, genomeKey, randomGenome, type GeneBounds } from './genome.js';
-import { mutCreep, mutGaussian, mutReset } from './mutation.js';
+import { breed, freshFilter, retry } from './breed.js';
+import { EvaluatedSet, type Identity } from './evaluated.js';
+import { diversity, randomGenome, type GeneBounds } from './genome.js';
+import { gridPoint, gridSize } from './grid.js';
+import { updateHallOfFame, type Fresh, type HallEntry } from './hall-of-fame.js';
 import type { GAOptions } from './options.js';
 import { createRng, type RngState, type SeededRng } from './rng.js';
-import { selBest, selTournament } from './selection.js';
 
-// The GA loop only selects, mates, mutates and calls `evaluate` (the map over a generation), so the
+export type { HallEntry };
+
+// The search loop only selects, mates, mutates and calls `evaluate` (the map over a generation), so the
 // worker pool plugs in as `evaluate` and the loop itself stays serial and deterministic: results come
-// back in input order and the RNG is never touched while a generation is being evaluated.
+// back in input order and the RNG is never touched while a generation is being evaluated. `method`
+// swaps only how the next population is made (breeding, a grid chunk, random samples); records, hall
+// of fame, budget and checkpoints are the same for all three.
 
 /** What an evaluation returns; the optimizer reads only `fitness`, the rest is carried to the hall of fame. */
 export interface Evaluated {
   readonly fitness: number;
 }
 
-export interface HallEntry<E extends Evaluated> {
-  readonly key: string;
-  readonly genome: number[];
-  readonly generation: number;
-  readonly evaluation: E;
-}
-
 /** Per-generation figures; nothing time-dependent, so runs compare byte for byte. */
 export interface GenerationStats {
   readonly generation: number;
   readonly evaluated: number; // new evaluations this generation
-  readonly reused: number; // individuals whose genome was evaluated before
+  readonly reused: number; // individuals whose genome (or an equivalent play) was evaluated before
   readonly best: number;
   readonly mean: number;
   readonly median: number;
   readonly worst: number;
   readonly std: number;
   readonly diversity: number;
-  readonly immigrants: number; // random immigrants added to the NEXT generation
+  readonly immigrants: number; // random immigrants added to the NEXT generation (diversity or restart)
 }
 
-/** Everything needed to continue a search exactly where it stopped. JSON-serialisable. */
+export type StopReason = 'generations' | 'patience' | 'budget' | 'exhausted';
+
+/**
+ * Everything needed to continue a search exactly where it stopped, JSON-serialisable and O(population):
+ * the evaluations themselves live in the caller's per-generation files and come back as an EvaluatedSet.
+ */
 export interface GAState<E extends Evaluated> {
-  readonly version: 1;
+  readonly version: 2;
   /** Completed generations; `population` is generation number `generation` (0-based), not yet evaluated. */
   generation: number;
   population: number[][];
   rng: RngState;
   bestFitness: number | null;
   stale: number;
+  /** Distinct plays evaluated so far (what a budget counts) and slots served from the cache. */
+  evaluated: number;
+  reused: number;
+  /** Generations in a row that found nothing new to evaluate. */
+  idle: number;
+  /** method grid: index of the next grid point. */
+  cursor: number;
   hallOfFame: HallEntry<E>[];
   stats: GenerationStats[];
-  /** Every genome evaluated so far, by key: identical genomes are never evaluated twice. */
-  evaluations: Record<string, E>;
-  stopped: null | 'generations' | 'patience';
+  stopped: null | StopReason;
 }
 
 export interface GeneticOptimizerHooks<E extends Evaluated> {
   /** The map: evaluate genomes, results in the same order. */
   evaluate(genomes: number[][]): Promise<E[]>;
-  /** Called after each generation with the new state and that generation's new evaluations (persist, checkpoint, report). */
-  onGeneration?(state: GAState<E>, stats: GenerationStats, fresh: { genome: number[]; evaluation: E }[]): Promise<void> | void;
+  /** After each generation: the new state and that generation's new evaluations (persist, checkpoint, report). */
+  onGeneration?(state: GAState<E>, stats: GenerationStats, fresh: Fresh<E>[]): Promise<void> | void;
   /** Checked between generations (time budget, Ctrl-C); true stops the loop with the state resumable. */
   shouldStop?(): boolean;
   /**
    * What makes two genomes the same strategy (default: the genome itself). Genomes that differ only in
-   * genes with no effect (params of an indicator not chosen, a threshold of a rule switched off) share
-   * one hall-of-fame place, so the hall of fame lists different strategies.
+   * genes with no effect (params of an indicator not chosen, a threshold of a rule switched off) are
+   * evaluated once and share one hall-of-fame place.
    */
-  identity?(genome: readonly number[]): string;
+  identity?: Identity;
+  /** What makes two results the same strategy in the hall of fame (default: the whole record). */
+  fingerprint?(evaluation: E): string;
 }
 
-export function initialState<E extends Evaluated>(genes: readonly GeneBounds[], options: GAOptions, seed: string | number): GAState<E> {
+/** Generations in a row without a new play after which a search of a small space stops as exhausted. */
+export const IDLE_LIMIT = 10;
+
+export function initialState<E extends Evaluated>(
+  genes: readonly GeneBounds[],
+  options: GAOptions,
+  seed: string | number,
+): GAState<E> {
   const rng = createRng(seed);
-  const population = Array.from({ length: options.population }, () => randomGenome(genes, rng));
-  return { version: 1, generation: 0, population, rng: rng.state(), bestFitness: null, stale: 0, hallOfFame: [], stats: [], evaluations: {}, stopped: null };
+  const first = options.method === 'grid' ? Math.min(options.population, gridSize(genes)) : options.population;
+  const population = Array.from({ length: first }, (_, i) =>
+    options.method === 'grid' ? gridPoint(genes, i) : randomGenome(genes, rng),
+  );
+  return {
+    version: 2,
+    generation: 0,
+    population,
+    rng: rng.state(),
+    bestFitness: null,
+    stale: 0,
+    evaluated: 0,
+    reused: 0,
+    idle: 0,
+    cursor: first,
+    hallOfFame: [],
+    stats: [],
+    stopped: null,
+  };
 }
 
-/** Runs generations until the budget, patience or `shouldStop` ends it. Mutates and returns `state`. */
+/**
+ * Runs generations until generations, budget, patience, exhaustion or `shouldStop` ends it. Mutates and
+ * returns `state`. `seen` holds what was evaluated before (rebuilt by the caller when resuming).
+ */
 export async function evolve<E extends Evaluated>(
   genes: readonly GeneBounds[],
   options: GAOptions,
   state: GAState<E>,
   hooks: GeneticOptimizerHooks<E>,
+  seen: EvaluatedSet = new EvaluatedSet(hooks.identity),
 ): Promise<GAState<E>> {
   const rng = createRng('', state.rng);
-  while (state.generation < options.generations && state.stopped !== 'patience') {
+  while (state.stopped === null && state.generation < options.generations) {
     if (hooks.shouldStop?.()) return state;
-    const { evaluated, fresh } = await evaluateGeneration(state, hooks);
-    const fitness = state.population.map((g) => state.evaluations[genomeKey(g)].fitness);
+    const { fresh, fitness } = await evaluateGeneration(state, hooks, seen, options.budget);
     const spread = diversity(state.population, genes);
-    const immigrants = spread < options.diversityThreshold ? Math.round(options.immigrantShare * options.population) : 0;
-    const finalStats: GenerationStats = {
-      generation: state.generation,
-      evaluated,
-      reused: state.population.length - evaluated,
-      ...summarise(fitness),
-      diversity: spread,
-      immigrants,
-    };
-    updateHallOfFame(state, options.hallOfFame, hooks.identity ?? genomeKey);
-
-    if (state.bestFitness === null || finalStats.best > state.bestFitness) {
-      state.bestFitness = finalStats.best;
+    const summary = summarise(fitness);
+    if (summary.best > (state.bestFitness ?? -Infinity)) {
+      state.bestFitness = summary.best;
       state.stale = 0;
     } else {
       state.stale++;
     }
-    state.population = breed(state.population, fitness, genes, options, immigrants, rng);
+    state.idle = fresh.length === 0 ? state.idle + 1 : 0;
+    state.hallOfFame = updateHallOfFame(
+      state.hallOfFame,
+      fresh,
+      state.generation,
+      options.hallOfFame,
+      seen.identity,
+      hooks.fingerprint,
+    );
+    const immigrants = options.method === 'ga' ? immigrantCount(state, spread, options) : 0;
+    const stats: GenerationStats = {
+      generation: state.generation,
+      evaluated: fresh.length,
+      reused: state.population.length - fresh.length,
+      ...summary,
+      diversity: spread,
+      immigrants,
+    };
+    state.stopped = stopReason(state, options, genes);
+    if (state.stopped === null || state.stopped === 'generations') {
+      state.population = nextPopulation(state, fitness, genes, options, immigrants, rng, seen);
+    }
     state.rng = rng.state();
-    state.stats.push(finalStats);
+    state.stats.push(stats);
     state.generation++;
-    if (options.patience > 0 && state.stale >= options.patience) state.stopped = 'patience';
-    else if (state.generation >= options.generations) state.stopped = 'generations';
-    await hooks.onGeneration?.(state, finalStats, fresh);
+    if (state.stopped === null && state.generation >= options.generations) state.stopped = 'generations';
+    await hooks.onGeneration?.(state, stats, fresh);
   }
   return state;
 }
 
-/** Evaluates the genomes of the population not seen before (each distinct genome once). */
-async function evaluateGeneration<E extends Evaluated>(state: GAState<E>, hooks: GeneticOptimizerHooks<E>) {
+function stopReason<E extends Evaluated>(
+  state: GAState<E>,
+  o: GAOptions,
+  genes: readonly GeneBounds[],
+): StopReason | null {
+  if (o.budget > 0 && state.evaluated >= o.budget) return 'budget';
+  if (o.patience > 0 && state.stale >= o.patience) return 'patience';
+  if (o.method === 'grid' && state.cursor >= gridSize(genes)) return 'exhausted';
+  if (state.idle >= IDLE_LIMIT) return 'exhausted';
+  return null;
+}
+
+/** Random immigrants for the next generation: a share when diversity collapsed, more at a restart. */
+function immigrantCount<E extends Evaluated>(state: GAState<E>, spread: number, o: GAOptions): number {
+  const room = o.population - o.elitism;
+  const restart =
+    o.restartAfter > 0 && state.stale > 0 && state.stale % o.restartAfter === 0 ? Math.round(o.restartShare * room) : 0;
+  const low = spread < o.diversityThreshold ? Math.round(o.immigrantShare * o.population) : 0;
+  return Math.min(room, Math.max(restart, low));
+}
+
+function nextPopulation<E extends Evaluated>(
+  state: GAState<E>,
+  fitness: readonly number[],
+  genes: readonly GeneBounds[],
+  o: GAOptions,
+  immigrants: number,
+  rng: SeededRng,
+  seen: EvaluatedSet,
+): number[][] {
+  if (o.method === 'ga') return breed(state.population, fitness, genes, o, immigrants, rng, seen);
+  if (o.method === 'grid') {
+    const end = Math.min(state.cursor + o.population, gridSize(genes));
+    const chunk = Array.from({ length: end - state.cursor }, (_, i) => gridPoint(genes, state.cursor + i));
+    state.cursor = end;
+    return chunk;
+  }
+  const { fresh, take } = freshFilter(seen);
+  return Array.from({ length: o.population }, () => {
+    const g = retry(randomGenome(genes, rng), fresh, () => randomGenome(genes, rng), o.retries);
+    take(g);
+    return g;
+  });
+}
+
+/**
+ * Evaluates the plays of the population not seen before, each strategy once, at most up to the budget;
+ * members the budget leaves unevaluated are dropped from this (last) generation. Returns the fresh
+ * evaluations in population order and the population's fitness.
+ */
+async function evaluateGeneration<E extends Evaluated>(
+  state: GAState<E>,
+  hooks: GeneticOptimizerHooks<E>,
+  seen: EvaluatedSet,
+  budget: number,
+) {
+  const room = budget > 0 ? Math.max(0, budget - state.evaluated) : Infinity;
   const pending: number[][] = [];
-  const pendingKeys = new Set<string>();
+  const pendingIds = new Set<string>();
+  const keep: number[][] = [];
   for (const genome of state.population) {
-    const key = genomeKey(genome);
-    if (!(key in state.evaluations) && !pendingKeys.has(key)) {
-      pendingKeys.add(key);
+    const id = seen.identity(genome);
+    if (seen.has(genome, id) || pendingIds.has(id)) {
+      keep.push(genome);
+    } else if (pending.length < room) {
+      pendingIds.add(id);
       pending.push(genome);
+      keep.push(genome);
     }
   }
+  state.population = keep;
   const results = pending.length > 0 ? await hooks.evaluate(pending) : [];
-  if (results.length !== pending.length) throw new Error(`internal: evaluate returned ${results.length} results for ${pending.length} genomes`);
+  if (results.length !== pending.length)
+    throw new Error(`internal: evaluate returned ${results.length} results for ${pending.length} genomes`);
   const fresh = pending.map((genome, i) => ({ genome, evaluation: results[i] }));
-  for (const { genome, evaluation } of fresh) state.evaluations[genomeKey(genome)] = evaluation;
-  return { evaluated: pending.length, fresh };
+  for (const { genome, evaluation } of fresh) seen.add(genome, evaluation.fitness);
+  state.evaluated += fresh.length;
+  state.reused += keep.length - fresh.length;
+  const fitness = keep.map((g) => seen.fitnessOf(g) as number);
+  return { fresh, fitness };
 }
 
 /** Distribution of the finite fitness values (failed plays carry non-finite fitness and are left out). */
@@ -140,72 +251,4 @@ function summarise(values: readonly number[]): Pick<GenerationStats, 'best' | 'm
   const std = Math.sqrt(sorted.reduce((s, x) => s + (x - mean) ** 2, 0) / n);
   const median = n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   return { best: sorted[n - 1], mean, median, worst: sorted[0], std };
-}
-
-/** The best distinct strategies ever evaluated, best first, ties broken by key so the order is stable. */
-function updateHallOfFame<E extends Evaluated>(state: GAState<E>, size: number, identity: (genome: readonly number[]) => string): void {
-  const byKey = new Map(state.hallOfFame.map((h) => [h.key, h]));
-  for (const genome of state.population) {
-    const key = genomeKey(genome);
-    if (!byKey.has(key)) byKey.set(key, { key, genome: genome.slice(), generation: state.generation, evaluation: state.evaluations[key] });
-  }
-  const ranked = [...byKey.values()]
-    .filter((h) => Number.isFinite(h.evaluation.fitness))
-    .sort((a, b) => b.evaluation.fitness - a.evaluation.fitness || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const seen = new Set<string>();
-  state.hallOfFame = [];
-  for (const h of ranked) {
-    const id = identity(h.genome);
-    if (seen.has(id)) continue;
-    seen.add(id);
-    state.hallOfFame.push(h);
-    if (state.hallOfFame.length === size) break;
-  }
-}
-
-/** Elites, then tournament-selected children of crossover and mutation, then random immigrants. */
-export function breed(
-  population: readonly number[][],
-  fitness: readonly number[],
-  genes: readonly GeneBounds[],
-  o: GAOptions,
-  immigrants: number,
-  rng: SeededRng,
-): number[][] {
-  const next: number[][] = selBest(fitness, o.elitism).map((i) => population[i].slice());
-  const childCount = o.population - next.length - immigrants;
-  const parents = selTournament(fitness, childCount + (childCount % 2), o.tournamentSize, rng);
-  const children: number[][] = [];
-  for (let p = 0; p < parents.length; p += 2) {
-    let a = population[parents[p]];
-    let b = population[parents[p + 1]];
-    if (rng() < o.crossoverRate) [a, b] = mate(a, b, genes, o, rng);
-    children.push(rng() < o.mutationRate ? mutate(a, genes, o, rng) : a.slice());
-    children.push(rng() < o.mutationRate ? mutate(b, genes, o, rng) : b.slice());
-  }
-  next.push(...children.slice(0, childCount));
-  for (let i = 0; i < immigrants; i++) next.push(randomGenome(genes, rng));
-  return next;
-}
-
-function mate(a: number[], b: number[], genes: readonly GeneBounds[], o: GAOptions, rng: SeededRng): [number[], number[]] {
-  switch (o.crossover) {
-    case 'uniform':
-      return cxUniform(a, b, 0.5, rng);
-    case 'blend':
-      return cxBlend(a, b, genes, o.blendAlpha, rng);
-    case 'sbx':
-      return cxSimulatedBinary(a, b, genes, o.sbxEta, rng);
-  }
-}
-
-function mutate(ind: number[], genes: readonly GeneBounds[], o: GAOptions, rng: SeededRng): number[] {
-  switch (o.mutation) {
-    case 'gaussian':
-      return mutGaussian(ind, genes, o.sigma, o.geneRate, rng);
-    case 'creep':
-      return mutCreep(ind, genes, o.creepSteps, o.geneRate, rng);
-    case 'reset':
-      return mutReset(ind, genes, o.geneRate, rng);
-  }
 }

@@ -35,6 +35,9 @@ export function writeGenerationParquet(file: string, generation: number, fresh: 
       ...METRIC_COLUMNS.map((k) => metric('outOfSample', k)),
     ],
     createdBy: 'forge',
+    // Uncompressed: a generation's file is small (tens of kB) and snappy doubled its encoding time
+    // (2.7 vs 4.7 ms for 50 rows, measured), which is paid every generation.
+    codec: 'UNCOMPRESSED',
   });
   writeFileAtomic(file, new Uint8Array(buffer));
 }

@@ -29,6 +29,11 @@ export interface HallOfFameEntry {
   readonly params: Record<string, string | number | boolean>;
   /** The resolved play in words: only the features and rules it actually uses. */
   readonly play: string[];
+  /**
+   * Other evaluated plays that are the same strategy as this one (the same canonical play, or the same
+   * results to the last bit: the same trade list), found after it. Absent in runs made before issue 11.
+   */
+  readonly equivalents?: number;
   readonly inSample: EvalRecord['inSample'];
   readonly outOfSample: EvalRecord['outOfSample'];
   /** With regime datasets: each one's fitness and figures. */

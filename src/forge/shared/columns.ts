@@ -1,11 +1,13 @@
 import { makeVector, Table } from 'apache-arrow';
 import type { Feed } from '../../engine/types.js';
+import { COLUMN_ORDER } from '../datasets/manifest.js';
 
 // A dataset placed once in shared memory: one Arrow table per timeframe whose Float64 columns live
 // in SharedArrayBuffers. Posting a SharedArrayBuffer to a worker shares it (no copy), so every
 // worker builds zero-copy Feed views over the same bytes and tasks never carry candles.
 
-export const COLUMNS = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
+// The dataset's columns, declared once (manifest.ts: the content hash's order).
+export const COLUMNS = COLUMN_ORDER;
 export type ColumnName = (typeof COLUMNS)[number];
 
 /** What crosses the thread boundary once per worker: buffers plus the few numbers needed to view them. */

@@ -10,7 +10,8 @@ import type { RegimeData, RegimeSkip } from './types.js';
 // own dataset. One already built is used as built (rebuilt if its catalog entry changed); one not
 // built is built from the store's candles when it has them. validate never generates a synthetic
 // stand-in for a regime (that would test the play on made-up data); one that cannot be built is
-// listed as skipped with the reason.
+// listed as skipped with the reason. A regime dataset built earlier as a synthetic stand-in (by an
+// evolve without candles) is skipped for a run on real candles: made-up bars would pass for evidence.
 
 export async function loadRegimes(home: ForgeHome, run: Manifest, warn: (m: string) => void): Promise<{ used: Omit<RegimeData, 'cache'>[]; skipped: RegimeSkip[] }> {
   const used: Omit<RegimeData, 'cache'>[] = [];
@@ -21,6 +22,11 @@ export async function loadRegimes(home: ForgeHome, run: Manifest, warn: (m: stri
       await ensureDataset(home, def.name, { allowSynthetic: false, warn });
       const loaded = await loadDataset(home, def.name);
       const m = loaded.manifest;
+      if (run.source === 'real' && m.source === 'synthetic') {
+        const reason = `a SYNTHETIC stand-in (made-up bars): a run on real candles is checked on real regimes only; rebuild it from real candles (forge data import, then forge datasets build ${m.name})`;
+        skipped.push({ name: m.name, reason });
+        continue;
+      }
       used.push({ name: m.name, regime: m.regime, source: m.source, window: { ...m.window }, feeds: loaded.feeds });
     } catch (err) {
       if (!(err instanceof ForgeError)) throw err;

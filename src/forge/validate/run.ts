@@ -3,20 +3,21 @@ import path from 'node:path';
 import { ForgeError, suggestion } from '../../engine/errors.js';
 import { iso } from '../datasets/catalog.js';
 import { ensureDataset } from '../datasets/build.js';
-import { loadDataset } from '../datasets/load.js';
+import { loadSharedDataset } from '../datasets/load-shared.js';
 import { holdoutRanges } from '../eval/ranges.js';
 import type { HallOfFameEntry, StoredRunConfig } from '../runs/types.js';
 import { genomeKey } from '../ga/genome.js';
 import type { ForgeHome } from '../home.js';
 import { defaultWorkers, inlinePool, threadPool, type BatchPool } from '../pool/pool.js';
 import { acquireRunFolder, assertStoredRunId, isRunId, runIdArgument, runPaths } from '../runs/run-folder.js';
-import { shareFeeds } from '../shared/columns.js';
+import { shareFeeds, sharedFeeds } from '../shared/columns.js';
 import { writeFileAtomic } from '../atomic.js';
 import type { ValidateConfig } from './config.js';
 import type { PlayValidation, ValidationDoc } from './types.js';
 import { findWalkForward, walkForwardGuard } from './guards/walkforward.js';
 import { APPROXIMATION, deflated, familyTest, sharpePValue } from './multiple-testing.js';
 import { loadRegimes } from './regimes.js';
+import { verdictOf } from './verdict.js';
 import { readTrials, recordValidation } from './record.js';
 import { crashedItem, createTaskEnv, itemSeed, runItem } from './tasks.js';
 import { WORKER_GUARDS, type GuardResult, type ItemResult, type PlayProfile, type ValidateItem, type ValidateJob } from './types.js';
@@ -80,7 +81,9 @@ export async function validateRun(home: ForgeHome, runIdOrDir: string, config: V
   let pool: BatchPool<ValidateItem, ItemResult[]> | undefined;
   try {
     await ensureDataset(home, stored.dataset.name, { allowSynthetic: stored.dataset.source === 'synthetic', warn: events.warn });
-    const loaded = await loadDataset(home, stored.dataset.name);
+    // Hash-checked and decoded on a short-lived thread, straight into the shared memory the workers read.
+    const loaded = await loadSharedDataset(home, stored.dataset.name);
+    const feeds = sharedFeeds(loaded.shared);
     if (loaded.manifest.hash !== stored.dataset.hash) {
       throw new ForgeError(
         `run ${stored.runId} was made on dataset ${stored.dataset.name} with content hash ${stored.dataset.hash.slice(0, 12)}, which is now ${loaded.manifest.hash.slice(0, 12)}`,
@@ -110,12 +113,12 @@ export async function validateRun(home: ForgeHome, runIdOrDir: string, config: V
     }
     const workers = Math.min(op.workers ?? defaultWorkers(), items.length);
     if (workers === 1) {
-      const env = createTaskEnv(job, loaded.feeds, regimes.used);
+      const env = createTaskEnv(job, feeds, regimes.used);
       pool = inlinePool((batch: ValidateItem[]) => batch.map((it) => runItem(env, it)));
     } else {
       const workerData: ValidateWorkerData = {
         job,
-        dataset: shareFeeds(loaded.manifest.name, loaded.manifest.hash, loaded.feeds),
+        dataset: loaded.shared,
         regimes: regimes.used.map(({ feeds, ...r }) => ({ ...r, dataset: shareFeeds(r.name, r.name, feeds) })),
       };
       // One item per batch: items differ a lot in cost (a permutation test against a ratio), so the
@@ -127,7 +130,7 @@ export async function validateRun(home: ForgeHome, runIdOrDir: string, config: V
     const results = (await pool.map(items)).flat();
 
     const wf = findWalkForward(home.runsDir, stored.dataset, stored.playText);
-    const wfGuard = walkForwardGuard(wf, config.walkforward);
+    const wfGuard = walkForwardGuard(wf, config.walkforward, { dataset: stored.dataset.name, play: stored.config.play });
 
     const trials = await readTrials(home.storePath, stored.runId, paths.evaluationsDir);
     const ref = hof.find((e) => e.inSample !== null)?.inSample;
@@ -151,6 +154,9 @@ export async function validateRun(home: ForgeHome, runIdOrDir: string, config: V
       const survives = (row?.bhSignificant ?? false) && d.dsr !== null && d.dsr > config.multipleTesting.minDsr;
       const ran = guards.filter((g) => g.status !== 'NOT RUN');
       const passed = ran.filter((g) => g.status === 'PASS').length;
+      const { alpha, minDsr } = config.multipleTesting;
+      const bhAdjusted = row?.bhAdjusted ?? null;
+      const verdict = verdictOf({ guards, bhAdjusted, bhSignificant: row?.bhSignificant ?? false, dsr: d.dsr, alpha, minDsr });
       return {
         rank: e.rank,
         key,
@@ -174,6 +180,7 @@ export async function validateRun(home: ForgeHome, runIdOrDir: string, config: V
         guardsPassed: passed,
         survivesMultipleTesting: survives,
         robust: survives && passed === ran.length,
+        ...verdict,
       };
     });
 

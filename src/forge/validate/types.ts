@@ -7,6 +7,7 @@ import type { ValidateConfig } from './config.js';
 import type { MetricRecord } from '../eval/evaluator.js';
 import type { StoredRunConfig } from '../runs/types.js';
 import type { FamilyResult } from './multiple-testing.js';
+import type { Verdict } from './verdict.js';
 
 // What a guard returns and what it is given. Every guard reports the same shape so the table, the
 // JSON and the DuckDB rows need no per-guard code; numbers that could not be computed are null
@@ -143,6 +144,9 @@ export interface PlayValidation {
   readonly survivesMultipleTesting: boolean;
   /** Survives multiple testing and every guard that ran passed. */
   readonly robust: boolean;
+  /** ROBUST / NOT ROBUST and why, in words (see verdict.ts). */
+  readonly verdict: Verdict['verdict'];
+  readonly why: string;
 }
 
 export interface ValidationDoc {

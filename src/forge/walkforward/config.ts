@@ -113,7 +113,7 @@ export function resolveWalkforwardConfig(
     // By default each test range starts where the previous one ended.
     step: m.step !== undefined ? parseSpan(m.step, 'step') : test,
     fitness: resolveFitness(m.fitness),
-    ga: resolveGAOptions(m.ga),
+    ga: resolveGAOptions(budgetOnly(m.ga, file.ga, flags.ga)),
     criteria: Object.freeze({ ...(m.criteria as Criteria) }),
   };
   checkSpec(config);
@@ -122,4 +122,11 @@ export function resolveWalkforwardConfig(
   const workers = m.workers === 'auto' ? undefined : m.workers;
   const warning = checkWorkers(workers);
   return { config, workers, warnings: warning ? [warning] : [] };
+}
+
+/** With a budget and no generations given in the file or flags, the budget alone stops each window's search. */
+function budgetOnly(ga: Partial<GAOptions> | undefined, ...given: (Partial<GAOptions> | undefined)[]): Partial<GAOptions> | undefined {
+  if (!ga?.budget || given.some((g) => g?.generations !== undefined)) return ga;
+  const { generations: _default, ...rest } = ga;
+  return rest;
 }

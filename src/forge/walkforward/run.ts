@@ -11,6 +11,8 @@ import { loadSharedDataset } from '../datasets/load-shared.js';
 import { evaluationPool } from '../eval/pool.js';
 import type { EvalBatchResult, EvalItem, EvalJob } from '../eval/evaluator.js';
 import { toBounds } from '../ga/genome.js';
+import { checkGrid } from '../ga/grid.js';
+import { playIdentity } from '../ga/play-identity.js';
 import type { ForgeHome } from '../home.js';
 import { defaultWorkers, type BatchPool } from '../pool/pool.js';
 import { acquireRunFolder, runId as computeRunId } from '../runs/run-folder.js';
@@ -20,7 +22,7 @@ import type { WalkforwardConfig } from './config.js';
 import { equityCsv, stitchEquity, summarise } from './equity.js';
 import { recordWalkforward } from './record.js';
 import type { RangeInfo, WalkforwardReport, WindowRecord } from './types.js';
-import { searchWindows, type SearchProgress } from './search.js';
+import { SearchStopped, searchWindows, type SearchProgress } from './search.js';
 import { generateWindows, type Range, type WalkWindow } from './windows.js';
 
 // `forge walkforward` without the printing: load the dataset once into shared memory, compute every
@@ -30,6 +32,7 @@ import { generateWindows, type Range, type WalkWindow } from './windows.js';
 // with the same config and seed compare byte for byte.
 
 export interface WalkforwardOutcome extends WalkforwardReport {
+  readonly status: 'finished';
   readonly runDir: string;
   readonly equityCsv: string;
   readonly reused: boolean;
@@ -45,6 +48,24 @@ export interface WalkforwardEvents {
   window(w: WindowRecord, total: number): void;
 }
 
+/**
+ * Stopped on request (SIGINT/SIGTERM) at the end of a generation: no result was written (a walk-forward
+ * has no checkpoint; walkforward.json, equity.csv and the store records are written only when it ends),
+ * the run lock is released, and running the same command again starts it over.
+ */
+export interface WalkforwardStopped {
+  readonly status: 'interrupted';
+  readonly runId: string;
+  readonly runDir: string;
+  /** Generations every window had completed. */
+  readonly generationsDone: number;
+  readonly generations: number;
+}
+
+export interface WalkforwardControl {
+  stopRequested(): boolean;
+}
+
 export type WindowRecordRanges = Pick<WindowRecord, 'index' | 'train' | 'test'>;
 
 // Each worker's private fallback cache: the shared feature store holds the features.
@@ -56,7 +77,13 @@ export function walkforwardPaths(runDir: string) {
   return { config: path.join(runDir, 'config.json'), report: path.join(runDir, 'walkforward.json'), equity: path.join(runDir, 'equity.csv') };
 }
 
-export async function runWalkforward(home: ForgeHome, config: WalkforwardConfig, op: { workers?: number; featureMemory?: number; data?: DataPolicy }, events: WalkforwardEvents): Promise<WalkforwardOutcome> {
+export async function runWalkforward(
+  home: ForgeHome,
+  config: WalkforwardConfig,
+  op: { workers?: number; featureMemory?: number; data?: DataPolicy },
+  events: WalkforwardEvents,
+  control: WalkforwardControl = { stopRequested: () => false },
+): Promise<WalkforwardOutcome | WalkforwardStopped> {
   const t0 = Date.now();
   const playText = fs.readFileSync(config.play, 'utf8');
   const space = parsePlay(playText, config.play); // a bad play fails here, before any dataset work
@@ -71,7 +98,7 @@ export async function runWalkforward(home: ForgeHome, config: WalkforwardConfig,
   try {
     if (fs.existsSync(files.report) && fs.existsSync(files.equity)) {
       const stored = JSON.parse(fs.readFileSync(files.report, 'utf8')) as WalkforwardReport;
-      return { ...stored, runDir: folder.dir, equityCsv: files.equity, reused: true, workers, wallMs: Date.now() - t0, evaluationsPerSec: 0 };
+      return { ...stored, status: 'finished', runDir: folder.dir, equityCsv: files.equity, reused: true, workers, wallMs: Date.now() - t0, evaluationsPerSec: 0 };
     }
     const loaded = await loadSharedDataset(home, manifest.name);
     const feeds = sharedFeeds(loaded.shared);
@@ -95,10 +122,22 @@ export async function runWalkforward(home: ForgeHome, config: WalkforwardConfig,
     pool = evaluationPool(job, shared, [], { workers, featureMemory: op.featureMemory });
 
     const searchStart = Date.now();
-    const found = await searchWindows(windows, space.genes, toBounds(space.genes), config.ga, config.fitness, config.seed, pool, (p) => {
+    let generationsDone = 0;
+    const onProgress = (p: SearchProgress) => {
       const elapsed = Date.now() - searchStart;
-      events.generation({ ...p, elapsedMs: elapsed, etaMs: p.generation > 0 ? (elapsed / p.generation) * (p.generations - p.generation) : NaN, windows: windows.length });
-    });
+      generationsDone = p.generation;
+      const etaMs = p.generation > 0 ? (elapsed / p.generation) * (p.generations - p.generation) : NaN;
+      events.generation({ ...p, elapsedMs: elapsed, etaMs, windows: windows.length });
+    };
+    const bounds = toBounds(space.genes);
+    if (config.ga.method === 'grid') checkGrid(bounds, config.ga.budget, space.genes.map((g) => g.path));
+    let found: Awaited<ReturnType<typeof searchWindows>>;
+    try {
+      found = await searchWindows(windows, space.genes, bounds, config.ga, config.fitness, config.seed, pool, onProgress, playIdentity(space), control.stopRequested);
+    } catch (err) {
+      if (!(err instanceof SearchStopped)) throw err;
+      return { status: 'interrupted', runId: id, runDir: folder.dir, generationsDone, generations: config.ga.generations };
+    }
     const searchMs = Date.now() - searchStart;
     const evaluations = found.reduce((s, f) => s + f.evaluations, 0);
 
@@ -143,7 +182,7 @@ export async function runWalkforward(home: ForgeHome, config: WalkforwardConfig,
     await recordWalkforward(home.storePath, report);
     // Last: its presence marks the run complete (a rerun of the same id shows it instead of recomputing).
     writeFileAtomic(files.report, JSON.stringify(report, null, 2) + '\n');
-    return { ...report, runDir: folder.dir, equityCsv: files.equity, reused: false, workers, wallMs: Date.now() - t0, evaluationsPerSec: searchMs > 0 ? (evaluations * 1000) / searchMs : 0 };
+    return { ...report, status: 'finished', runDir: folder.dir, equityCsv: files.equity, reused: false, workers, wallMs: Date.now() - t0, evaluationsPerSec: searchMs > 0 ? (evaluations * 1000) / searchMs : 0 };
   } finally {
     await pool?.close();
     folder.release();

@@ -2,6 +2,7 @@ import { describeGenome, type GeneDef } from '../../engine/play/index.js';
 import type { EvalBatchResult, EvalItem, EvalRecord } from '../eval/evaluator.js';
 import type { FitnessSpec } from '../fitness.js';
 import type { GeneBounds } from '../ga/genome.js';
+import type { Identity } from '../ga/evaluated.js';
 import { evolve, initialState } from '../ga/optimizer.js';
 import type { GAOptions } from '../ga/options.js';
 import type { BatchPool } from '../pool/pool.js';
@@ -38,7 +39,18 @@ export interface SearchProgress {
 /** Infeasible plays score below this (src/forge/fitness.ts: [-200, -100)); a failed one scores -1e6. */
 const FEASIBLE_FLOOR = -100;
 
-/** Collects the items every window asks for in the same turn of the event loop and maps them at once. */
+/** Thrown into every window's search when a stop is asked for; the walk-forward keeps no result. */
+export class SearchStopped extends Error {
+  constructor() {
+    super('the walk-forward was stopped on request');
+  }
+}
+
+/**
+ * Collects the items every window asks for in the same turn of the event loop and maps them at once.
+ * All windows ask in the same turn, so one map is one generation of every window: a stop asked for
+ * during it refuses the next map.
+ */
 class Batcher {
   private queue: { items: EvalItem[]; resolve: (r: EvalRecord[]) => void; reject: (e: unknown) => void }[] = [];
   evaluations = 0;
@@ -46,6 +58,7 @@ class Batcher {
   constructor(
     private readonly pool: BatchPool<EvalItem, EvalBatchResult>,
     private readonly beforeFlush: () => void,
+    private readonly stopRequested: () => boolean,
   ) {}
 
   submit(items: EvalItem[]): Promise<EvalRecord[]> {
@@ -59,6 +72,11 @@ class Batcher {
     const waiting = this.queue;
     this.queue = [];
     this.beforeFlush();
+    if (this.stopRequested()) {
+      const stopped = new SearchStopped();
+      for (const w of waiting) w.reject(stopped);
+      return;
+    }
     const all = waiting.flatMap((w) => w.items);
     const t0 = Date.now();
     try {
@@ -92,6 +110,8 @@ export async function searchWindows(
   seed: string,
   pool: BatchPool<EvalItem, EvalBatchResult>,
   onProgress: (p: SearchProgress) => void,
+  identity?: Identity,
+  stopRequested: () => boolean = () => false,
 ): Promise<WindowSearch[]> {
   const generationOf = new Map<number, number>(windows.map((w) => [w.index, 0]));
   const progress = () => {
@@ -102,7 +122,7 @@ export async function searchWindows(
     }
   };
   let reported = 0;
-  const batcher = new Batcher(pool, progress);
+  const batcher = new Batcher(pool, progress, stopRequested);
 
   type Found = { w: WalkWindow; genome: number[] | null; fitness: number | null; best: EvalRecord | null; evaluations: number; generations: number; error: string | null };
   const one = async (w: WalkWindow): Promise<Found> => {
@@ -113,14 +133,16 @@ export async function searchWindows(
       await evolve(bounds, ga, state, {
         evaluate: (genomes) => batcher.submit(genomes.map((genome) => ({ genome, ranges }))),
         onGeneration: (s) => void generationOf.set(w.index, s.generation),
+        identity,
       });
     } catch (err) {
-      return { w, genome: null, fitness: null, best: null, evaluations: Object.keys(state.evaluations).length, generations: state.generation, error: err instanceof Error ? err.message : String(err) };
+      if (err instanceof SearchStopped) throw err;
+      return { w, genome: null, fitness: null, best: null, evaluations: state.evaluated, generations: state.generation, error: err instanceof Error ? err.message : String(err) };
     } finally {
       generationOf.set(w.index, ga.generations); // finished (patience or budget): no longer holds the others' progress back
     }
     const best = state.hallOfFame[0];
-    const evaluations = Object.keys(state.evaluations).length;
+    const evaluations = state.evaluated;
     if (best === undefined) return { w, genome: null, fitness: null, best: null, evaluations, generations: state.generation, error: 'no play could be evaluated on the training range' };
     const e = best.evaluation;
     const error = e.error !== undefined ? `every play failed on the training range: ${e.error}` : e.fitness < FEASIBLE_FLOOR ? infeasibleReason(e, fitness) : null;

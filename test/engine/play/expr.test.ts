@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileSignals, MapFeatureCache, parsePlay, playFeatures, resolvePlay } from '../../../src/engine/play/index.js';
+import { compileSignals, describePlay, MapFeatureCache, parsePlay, playFeatures, resolvePlay } from '../../../src/engine/play/index.js';
 import type { Feed } from '../../../src/engine/types.js';
 
 const N = NaN;
@@ -21,8 +21,8 @@ function feed(close: number[], extra: Partial<Record<'open' | 'high' | 'low' | '
   };
 }
 
-function longSignals(rule: string, f: Feed): number[] {
-  const play = resolvePlay(parsePlay(`market: {tf: 1h}\nentry:\n  long: ${rule}\n`), []);
+function longSignals(rule: string, f: Feed, top = ''): number[] {
+  const play = resolvePlay(parsePlay(`market: {tf: 1h}\n${top}entry:\n  long: ${rule}\n`), []);
   return [...compileSignals(play, { '1h': f }).signals.longEntry];
 }
 
@@ -39,12 +39,47 @@ describe('rule semantics on hand-computed arrays', () => {
     expect(longSignals("{left: 2, op: '<', right: close}", f)).toEqual([0, 0, 1, 0, 0, 0, 1]);
   });
 
-  it('cross_above / cross_below: a[i] > b[i] and a[i-1] <= b[i-1]', () => {
+  it('cross_above / cross_below: a[i] > b[i] after a[j] < b[j] on the last bar j before that differs', () => {
     // close vs open (2): 1 2 3 2 1 2 3 -> above at 2 (prev equal) and 6; below at 4 (prev equal)
     expect(longSignals('{cross_above: [close, open]}', f)).toEqual([0, 0, 1, 0, 0, 0, 1]);
     expect(longSignals('{cross_below: [close, open]}', f)).toEqual([0, 0, 0, 0, 1, 0, 0]);
     expect(longSignals('{cross_above: [close, 2.5]}', f)).toEqual([0, 0, 1, 0, 0, 0, 1]);
     expect(longSignals('{cross_below: [2.5, close]}', f)).toEqual([0, 0, 1, 0, 0, 0, 1]);
+  });
+
+  it('crosses through ties: a run of ties is part of the crossing, a touch that returns is not', () => {
+    // close vs 2, bar by bar: 3 above, 2 tie, 3 above again (a touch from above: no cross), 1 below
+    // (cross below), 2 2 ties, 3 above (cross above through the ties), 1 below, 3 above, 2 tie, 1 below.
+    const t = feed([3, 2, 3, 1, 2, 2, 3, 1, 3, 2, 1], { open: Array(11).fill(2) });
+    const above = [0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0];
+    const below = [0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 1];
+    expect(longSignals('{cross_above: [close, open]}', t)).toEqual(above);
+    expect(longSignals('{cross_above: [close, 2]}', t)).toEqual(above);
+    expect(longSignals('{cross_below: [2, close]}', t)).toEqual(above);
+    expect(longSignals('{cross_below: [close, open]}', t)).toEqual(below);
+    expect(longSignals('{cross_above: [2, close]}', t)).toEqual(below);
+    // A touch from below that returns below crosses neither way.
+    expect(longSignals('{cross_above: [close, 2]}', feed([1, 2, 1, 2, 2, 1]))).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(longSignals('{cross_below: [close, 2]}', feed([1, 2, 1, 2, 2, 1]))).toEqual([0, 0, 0, 0, 0, 0]);
+    // NaN ends the history: after it, above needs a bar below first (bar 6: a touch from above at 5).
+    const withNaN = feed([1, 2, N, 2, 3, 2, 3, 1, 2, 3]);
+    expect(longSignals('{cross_above: [close, 2]}', withNaN)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+  });
+
+  it('crossover: strict is backtesting.py crossover: a[i-1] < b[i-1] and a[i] > b[i]', () => {
+    const t = feed([3, 2, 3, 1, 2, 2, 3, 1, 3, 2, 1], { open: Array(11).fill(2) });
+    const strict = 'crossover: strict\n';
+    expect(longSignals('{cross_above: [close, open]}', t, strict)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0]);
+    expect(longSignals('{cross_above: [close, 2]}', t, strict)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0]);
+    expect(longSignals('{cross_below: [close, open]}', t, strict)).toEqual([0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0]);
+    expect(longSignals('{cross_above: [2, close]}', t, strict)).toEqual([0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0]);
+    const ties = 'crossover: through-ties\n';
+    expect(longSignals('{cross_above: [close, open]}', t, ties)).toEqual([0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0]);
+    const play = (crossover: string) => `market: {tf: 1h}\ncrossover: ${crossover}\nentry: {long: {cross_above: [close, 2]}}\n`;
+    expect(() => parsePlay(play('strikt'))).toThrow(/crossover "strikt".*did you mean 'strict'/);
+    expect(() => parsePlay(play('{choice: [strict, through-ties]}'))).toThrow(/crossover cannot be a gene/);
+    const strictPlay = resolvePlay(parsePlay(play('strict')), []);
+    expect(describePlay(strictPlay).join('\n')).toContain('close crosses above 2 (strict)');
   });
 
   it('all / any / not and lists', () => {

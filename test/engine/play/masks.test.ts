@@ -37,6 +37,17 @@ function randomSeries(rng: Rng, n: number): Float64Array {
   return a;
 }
 
+/** Values held for runs of 1-100 bars: tie runs that span words, as two averages touching for a while. */
+function runSeries(rng: Rng, n: number): Float64Array {
+  const a = new Float64Array(n);
+  for (let i = 0; i < n; ) {
+    const run = 1 + Math.floor(rng() * rng() * 100);
+    a.fill(rng() < 0.05 ? NaN : Math.floor(rng() * 3), i, Math.min(n, i + run));
+    i += run;
+  }
+  return a;
+}
+
 function operand(rng: Rng): Operand {
   if (rng() < 0.25) return { kind: 'const', value: rng() < 0.1 ? NaN : Math.floor(rng() * 5) };
   return { kind: 'price', source: SOURCES[Math.floor(rng() * SOURCES.length)] };
@@ -45,14 +56,18 @@ function operand(rng: Rng): Operand {
 function randomExpr(rng: Rng, depth: number): Expr {
   const u = rng();
   if (depth <= 0 || u < 0.35) return { kind: 'compare', op: OPS[Math.floor(rng() * OPS.length)], left: operand(rng), right: operand(rng) };
-  if (u < 0.6) return { kind: 'cross', dir: rng() < 0.5 ? 'above' : 'below', a: operand(rng), b: operand(rng) };
+  if (u < 0.6) {
+    const cross = { kind: 'cross', dir: rng() < 0.5 ? 'above' : 'below', a: operand(rng), b: operand(rng) } as const;
+    return rng() < 0.3 ? { ...cross, strict: true } : cross;
+  }
   if (u < 0.7) return { kind: 'not', item: randomExpr(rng, depth - 1) };
   const items = Array.from({ length: 1 + Math.floor(rng() * 4) }, () => randomExpr(rng, depth - 1));
   return { kind: rng() < 0.5 ? 'all' : 'any', items };
 }
 
-function world(rng: Rng, n: number) {
-  const series = Object.fromEntries(SOURCES.map((s) => [s, randomSeries(rng, n)])) as Record<PriceSource, Float64Array>;
+function world(rng: Rng, n: number, runs = false) {
+  const make = runs ? runSeries : randomSeries;
+  const series = Object.fromEntries(SOURCES.map((s) => [s, make(rng, n)])) as Record<PriceSource, Float64Array>;
   const values = (op: Operand): Series => (op.kind === 'const' ? op.value : series[(op as { source: PriceSource }).source]);
   const rules = [0, 1, 2, 3].map((k) => (k < 2 || rng() < 0.5 ? randomExpr(rng, 3) : undefined));
   return { series, values, rules };
@@ -84,6 +99,20 @@ describe('rule kernels equal evalExpr', () => {
       }
     }
     expect(leaves.hits).toBeGreaterThan(1000);
+  });
+
+  it('on 300 rule sets over long tie runs (crosses through ties spanning words, under narrow care masks)', () => {
+    const buffers = new MaskBuffers();
+    for (let k = 0; k < 300; k++) {
+      const rng = rngOf(`tie-runs-${k}`);
+      const n = 64 + Math.floor(rng() * 600);
+      const { values, rules } = world(rng, n, true);
+      const got = evalMasks(rules, n, values, buffers);
+      rules.forEach((e, r) => {
+        if (e === undefined) return;
+        expect([...unpackMask(got[r]!, n)], `tie-runs-${k} rule ${r}`).toEqual([...evalExpr(e, n, values)]);
+      });
+    }
   });
 
   it('pins the edge cases: cross at bar 0, != with NaN, not of a NaN comparison, constants on either side', () => {

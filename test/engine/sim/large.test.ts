@@ -57,22 +57,4 @@ describe('simulate on 140k random bars', () => {
     });
     expect(changed).toBe(0);
   });
-
-  it('times one run', () => {
-    for (let w = 0; w < 20; w++) simulate(feed, { longEntry, shortEntry }, config);
-    const runs = 30;
-    const ms: number[] = [];
-    for (let w = 0; w < runs; w++) {
-      const t0 = performance.now();
-      simulate(feed, { longEntry, shortEntry }, config);
-      ms.push(performance.now() - t0);
-    }
-    ms.sort((a, b) => a - b);
-    for (let w = 0; w < 20; w++) computeMetrics(feed, r, config);
-    const t0 = performance.now();
-    for (let w = 0; w < 10; w++) computeMetrics(feed, r, config);
-    const metricsMs = (performance.now() - t0) / 10;
-    console.log(`simulate 140k bars, ${t.count} trades: median ${ms[runs >> 1].toFixed(2)} ms, min ${ms[0].toFixed(2)} ms; computeMetrics ${metricsMs.toFixed(2)} ms`);
-    expect(ms[0]).toBeGreaterThan(0);
-  });
 });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ForgeError } from '../../../src/engine/errors.js';
 import { anchorRatios, numbaUnavailable, parseNumbaOutput, parseTsOutput, PYTHON, runAnchors, runNumbaAnchor, runTsAnchor, type NumbaFigures, type TsFigures } from '../../../src/forge/bench/anchors.js';
-import { csvFeed } from '../../../src/forge/bench/dataset.js';
+import { csvFeed } from '../../../src/forge/csv-feed.js';
 import { peerGrid } from '../../../src/forge/bench/peer.js';
 
 // The speed anchors of ../shared/anchors: the parser against their output format, and the real
@@ -130,7 +130,7 @@ describe.skipIf(!haveNumba)(`the real numba_smacross.py anchor (skipped: ${PYTHO
     if (r.ts.status !== 'ok') throw new Error(`ts anchor: ${JSON.stringify(r.ts)}`);
     const n: NumbaFigures = r.numba;
     const t: TsFigures = r.ts;
-    expect(n.equityMetrics.bars).toBe(csvFeed(CSV, '1h').length);
+    expect(n.equityMetrics.bars).toBe(csvFeed(CSV, '1h', '--peer-csv').length);
     expect(n.equityMetrics.backtests).toBe(peerGrid().length);
     expect(n.check.trades).toBe(t.check.trades);
     expect(n.check.equity).toBeCloseTo(t.check.equity, 1);

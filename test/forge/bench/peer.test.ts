@@ -3,7 +3,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parsePlay, resolvePlay, runPlay } from '../../../src/engine/play/index.js';
 import { createEvaluator } from '../../../src/forge/eval/evaluator.js';
-import { csvFeed } from '../../../src/forge/bench/dataset.js';
+import { csvFeed } from '../../../src/forge/csv-feed.js';
 import { PEER_PLAY, peerGrid } from '../../../src/forge/bench/peer.js';
 import { evalJob } from '../../../src/forge/bench/pool-run.js';
 
@@ -58,7 +58,7 @@ describe.skipIf(!fs.existsSync(CSV))('peer workload on ../shared/data/BTCUSD_1h.
   const sample = [0, 1, 40, 111, 200, 341].map((k) => grid[k]);
   let feed: ReturnType<typeof csvFeed>;
   beforeAll(() => {
-    feed = csvFeed(CSV, '1h');
+    feed = csvFeed(CSV, '1h', '--peer-csv');
   });
 
   it('the bench evaluator (the pool worker path) gives exactly runPlay\'s figures for a sample of the grid', () => {

@@ -28,12 +28,8 @@ describe('storeSynthetic', () => {
     await store.run('DELETE FROM candles');
   });
 
-  it('stores 4 years of 15m bars in a few seconds, exactly the generated candles, and preflight passes them', async () => {
-    const t0 = performance.now();
+  it('stores 4 years of 15m bars, exactly the generated candles, and preflight passes them', async () => {
     const r = await storeSynthetic(store, { symbol: 'BTCUSDT', tf: '15m', from: FROM, to: TO, seed: 42, shape: 'cycle' });
-    const ms = performance.now() - t0;
-    console.log(`storeSynthetic: ${r.bars} bars in ${ms.toFixed(0)} ms`);
-    expect(ms).toBeLessThan(5000);
     expect(r).toEqual({ bars: 1461 * 96, inserted: 1461 * 96, updated: 0 });
 
     const expected = generateCandles({ seed: 42, from: FROM, to: TO, tfMs: M15, shape: 'cycle' });
@@ -47,9 +43,7 @@ describe('storeSynthetic', () => {
     const src = await store.all<{ source: string; repaired: boolean }>(`SELECT DISTINCT source, repaired FROM candles`);
     expect(src).toEqual([{ source: 'synthetic', repaired: false }]);
 
-    const t1 = performance.now();
     const report = await preflight(store, { symbol: 'BTCUSDT', tf: '15m', from: Date.UTC(2021, 6, 1), to: TO, warmupBars: 200 });
-    console.log(`preflight: ${report.bars} bars in ${(performance.now() - t1).toFixed(0)} ms`);
     expect(report.ok).toBe(true);
   });
 

@@ -30,15 +30,12 @@ function series(n: number, start = Date.UTC(2021, 0, 1), stepMs = 900_000, bump 
 }
 
 describe('upsertCandles', () => {
-  it('inserts 140k rows quickly, then reports them unchanged, then updated', async () => {
+  it('inserts 140k rows, then reports them unchanged, then updated', async () => {
     const store = await CandleStore.open(tmpStore());
     try {
       const c = series(140_000);
-      const t0 = performance.now();
       const first = await store.transaction((s) => upsertCandles(s, c));
-      const ms = performance.now() - t0;
       expect(first).toEqual({ inserted: 140_000, updated: 0, unchanged: 0 });
-      expect(ms).toBeLessThan(3000); // measured well under 1 s; slack for a busy 2-core machine
       const again = await store.transaction((s) => upsertCandles(s, c));
       expect(again).toEqual({ inserted: 0, updated: 0, unchanged: 140_000 });
       const rows = await store.all<{ n: number; lo: number; hi: number; sumv: number }>(

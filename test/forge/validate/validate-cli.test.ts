@@ -84,6 +84,26 @@ describe('forge validate (CLI, end to end)', () => {
     expect(fs.readFileSync(path.join(home, 'runs', runId, 'validation.json'), 'utf8')).toBe(serial.file);
   }, 60_000);
 
+  it('prints a verdict a person can read: ROBUST or NOT ROBUST and why, guards that ran, units, the walk-forward command, BH line = table', async () => {
+    const doc = JSON.parse(serial.stdout);
+    const { stdout } = await forge(home, ['validate', runId, ...VALIDATE.filter((a) => a !== '--json'), '--workers', '1']);
+    const lines = stdout.split('\n');
+    const head = lines.findIndex((l) => l.startsWith('#  IS sharpe (annualised)'));
+    expect(head, stdout).toBeGreaterThan(0);
+    const rows = lines.slice(head + 2, head + 2 + doc.plays.length);
+    rows.forEach((row, i) => {
+      const p = doc.plays[i];
+      expect(p.verdict).toBe(p.robust ? 'ROBUST' : 'NOT ROBUST');
+      expect(row).toContain(`  ${p.verdict}  ${p.why}`);
+      expect(row).toContain(`${p.guardsPassed}/${p.guardsRun} passed (${p.guards.length - p.guardsRun} not run)`);
+    });
+    const significantHere = doc.plays.filter((p: { multipleTesting: { bhSignificant: boolean } }) => p.multipleTesting.bhSignificant).length;
+    expect(stdout).toContain(`finds ${doc.multipleTesting.significant} significant, ${significantHere} of them among the ${doc.plays.length} validated here`);
+    expect(stdout).toContain(`run \`forge walkforward --dataset VAL_15M --play ${PLAY}\``);
+    expect(stdout).toMatch(/regime +\S+ share of regimes profitable +> 0\.5 +(PASS|FAIL) +profitable in [01] of 1: VAL_BULL \(synthetic\) [-+]\d/);
+    expect(stdout).toMatch(/concentration +\S+ % of net profit/);
+  }, 60_000);
+
   it('writes one validation per run to DuckDB (a re-run replaces it), and reads a matching walk-forward result', async () => {
     const count = async () => {
       const store = await CandleStore.open(path.join(home, 'data', 'forge.duckdb'), { readOnly: true });

@@ -29,6 +29,15 @@ describe('walkforward config', () => {
     expect(workers).toBeUndefined();
   });
 
+  it('--method and --budget reach the search; a budget without --generations is not cut at the 10 default generations', () => {
+    const { config } = resolveWalkforwardConfig({}, { ga: { method: 'random', budget: 500 } }, play);
+    expect(config.ga.method).toBe('random');
+    expect(config.ga.budget).toBe(500);
+    expect(config.ga.generations).toBe(10 * Math.ceil(500 / 40));
+    expect(resolveWalkforwardConfig({}, { ga: { budget: 500, generations: 4 } }, play).config.ga.generations).toBe(4);
+    expect(() => resolveWalkforwardConfig({}, { ga: { method: 'hill' as never } }, play)).toThrow(/ga\.method.*ga \| grid \| random/);
+  });
+
   it('flags override the file, the file overrides the defaults', () => {
     const file = tmpFile(
       'wf.yaml',

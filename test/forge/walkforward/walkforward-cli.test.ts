@@ -5,25 +5,13 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CLI, ROOT, wfHome } from './fixtures.js';
 
 // End to end through the built CLI on six months of synthetic 1h bars: real worker threads, a real
 // DuckDB file. The play's entries need a 32..40-day daily SMA, so the first window (30 days of
 // training from the first bar) has no trade at all and must fail while the others go on.
 
-const ROOT = path.resolve(import.meta.dirname, '../../..');
-const CLI = path.join(ROOT, 'bin/forge.js');
 const run = promisify(execFile);
-
-const CATALOG = `datasets:
-  - name: TEST_1H
-    symbol: TESTUSDT
-    base: 1h
-    derived: [4h, 1d]
-    from: 2021-01-01
-    to: 2021-07-01
-    regime: cycle
-    description: six months of synthetic 1h bars for the walk-forward tests
-`;
 
 const PLAY = `name: wf_test
 market: {symbol: TESTUSDT, tf: 1h}
@@ -46,12 +34,7 @@ costs: {fee_bps: 10, slippage_bps: 2}
 const PLAY_FILE = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'forge-wf-play-')), 'play.yaml');
 fs.writeFileSync(PLAY_FILE, PLAY);
 
-function home(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-wf-'));
-  fs.mkdirSync(path.join(dir, 'datasets'));
-  fs.writeFileSync(path.join(dir, 'datasets', 'catalog.yaml'), CATALOG);
-  return dir;
-}
+const home = (): string => wfHome();
 
 const ARGS = ['walkforward', '--dataset', 'TEST_1H', '--play', PLAY_FILE, '--train', '30d', '--test', '15d', '--pop', '8', '--generations', '3', '--seed', '5', '--min-trades', '1', '--synthetic'];
 

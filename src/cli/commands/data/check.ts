@@ -5,7 +5,7 @@ import { forgeHome } from '../../../forge/home.js';
 import { CALENDARS, isoTime, preflight, type MarketCalendar, type PreflightReport } from '../../../forge/store/check.js';
 import { withStore } from '../../../forge/store/store.js';
 import { makeContext, table } from '../../output.js';
-import { checkWindow, parseDateFlag } from './synth.js';
+import { checkWindow, parseDateFlag } from '../../date-flags.js';
 
 interface CheckArgs {
   symbol: string;

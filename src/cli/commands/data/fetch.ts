@@ -4,7 +4,7 @@ import { DEFAULT_ARCHIVE, MARKETS } from '../../../forge/fetch/layout.js';
 import { fetchCandles, FETCH_DEFAULTS, type FetchEvents, type FetchReport } from '../../../forge/fetch/fetch.js';
 import { forgeHome } from '../../../forge/home.js';
 import { makeContext, table, type CliContext } from '../../output.js';
-import { parseDateFlag } from './synth.js';
+import { parseDateFlag } from '../../date-flags.js';
 
 interface FetchArgs {
   symbol: string;

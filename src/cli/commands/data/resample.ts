@@ -4,7 +4,7 @@ import { forgeHome } from '../../../forge/home.js';
 import { derivedSource, storeResampled } from '../../../forge/store/resample.js';
 import { withStore } from '../../../forge/store/store.js';
 import { makeContext, table } from '../../output.js';
-import { checkWindow, parseDateFlag } from './synth.js';
+import { checkWindow, parseDateFlag } from '../../date-flags.js';
 
 interface ResampleArgs {
   symbol: string;

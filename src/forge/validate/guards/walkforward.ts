@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { shellQuote } from '../../shell-quote.js';
 import type { ValidateConfig } from '../config.js';
 import { errored, judged, notRun, type GuardResult } from '../types.js';
 
@@ -64,9 +65,16 @@ export function findWalkForward(runsDir: string, dataset: { name: string; hash: 
   return best === null ? null : { runId: best.runId, efficiency: best.efficiency, file: best.file };
 }
 
-export function walkForwardGuard(match: WalkForwardMatch | null, cfg: ValidateConfig['walkforward']): GuardResult {
+/** The walk-forward that would give this guard its figure: the run's dataset and play file. */
+export function walkForwardCommand(run: { dataset: string; play: string }): string {
+  return `forge walkforward --dataset ${shellQuote(run.dataset)} --play ${shellQuote(run.play)}`;
+}
+
+export function walkForwardGuard(match: WalkForwardMatch | null, cfg: ValidateConfig['walkforward'], run: { dataset: string; play: string }): GuardResult {
   if (match === null) {
-    return notRun('walkforward', cfg.minEfficiency, '>=', UNIT, 'no walk-forward result for this dataset and play: run forge walkforward with the same dataset and play, then validate again');
+    const command = walkForwardCommand(run);
+    const note = `no walk-forward result for this dataset and play: run \`${command}\` (the play file must still hold the run's play), then validate again`;
+    return notRun('walkforward', cfg.minEfficiency, '>=', UNIT, note, { command });
   }
   const detail = {
     data: 'forge walkforward result (out-of-sample windows)',

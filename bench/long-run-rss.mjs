@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+// Issue 10 point 9: memory and generation time over a long `forge evolve`. Runs
+//   forge evolve --dataset BTC_2022_1H --play configs/plays/wf_trend_1h.yaml --pop 100 --workers 2
+//                --max-wall <minutes>m --generations 20000
+// on real BTC hourly candles (../shared/data/BTCUSD_1h.csv, 2022: 8,760 bars) in a temporary home,
+// samples the process's RSS (/proc/<pid>/status VmRSS: main thread and workers) every 10 s, reads the
+// generation count from the progress lines, and prints a Markdown table plus the two figures the
+// issue asks for: RSS growth after the first minute (target <= 10 %) and generation time, first
+// sampled minute against the last (target: flat). Usage: node bench/long-run-rss.mjs [minutes=10]
+// Build first (`npm run build`). The temporary home is deleted afterwards.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const forge = path.join(root, 'bin', 'forge.js');
+const csv = path.resolve(root, process.env.FORGE_SHARED_DATA ?? '../shared/data', 'BTCUSD_1h.csv');
+const minutes = Number(process.argv[2] ?? 10);
+const SAMPLE_MS = 10_000;
+if (!(minutes > 1)) throw new Error(`minutes: got ${process.argv[2]}, expected a number above 1 (the first minute is warm-up)`);
+if (!fs.existsSync(csv)) throw new Error(`${csv} is missing: set FORGE_SHARED_DATA to the folder holding BTCUSD_1h.csv`);
+if (!fs.existsSync(path.join(root, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` first');
+
+const home = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-long-run-'));
+const cli = (args) => {
+  const r = spawnSync(process.execPath, [forge, ...args, '--home', home], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`forge ${args.join(' ')} failed: ${r.stderr}`);
+};
+const rssMB = (pid) => {
+  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+};
+
+try {
+  fs.mkdirSync(path.join(home, 'datasets'));
+  fs.writeFileSync(
+    path.join(home, 'datasets', 'catalog.yaml'),
+    'datasets:\n  - {name: BTC_2022_1H, symbol: BTCUSDT, base: 1h, derived: [4h, 1d], from: 2022-01-01, to: 2023-01-01, regime: bear}\n',
+  );
+  cli(['data', 'import', csv, '--symbol', 'BTCUSDT', '--tf', '1h', '--quiet']);
+  cli(['datasets', 'build', 'BTC_2022_1H', '--quiet']);
+  const args = ['evolve', '--dataset', 'BTC_2022_1H', '--play', path.join(root, 'configs/plays/wf_trend_1h.yaml'),
+    '--pop', '100', '--workers', '2', '--generations', '20000', '--max-wall', `${minutes}m`, '--home', home, '--json'];
+  const t0 = Date.now();
+  const child = spawn(process.execPath, [forge, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let tail = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (tail = (tail + d).slice(-4000)));
+  // Generations done, from the run folder's generations.json (written at least every second).
+  const generationsDone = () => {
+    const runs = path.join(home, 'runs');
+    const dir = fs.existsSync(runs) ? fs.readdirSync(runs)[0] : undefined;
+    const file = dir && path.join(runs, dir, 'generations.json');
+    return file && fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')).length : 0;
+  };
+  const samples = [];
+  const timer = setInterval(() => {
+    try {
+      samples.push({ s: Math.round((Date.now() - t0) / 1000), rss: rssMB(child.pid), generation: generationsDone() });
+    } catch {
+      /* the process just ended */
+    }
+  }, SAMPLE_MS);
+  const code = await new Promise((r) => child.once('exit', r));
+  clearInterval(timer);
+  if (code !== 0) throw new Error(`evolve exited ${code}: ${tail}`);
+  const out = JSON.parse(stdout);
+  const rows = samples.map((x, i) => {
+    const prev = samples[i - 1];
+    const gens = prev ? x.generation - prev.generation : x.generation;
+    return `| ${x.s} | ${x.rss.toFixed(0)} | ${x.generation} | ${gens > 0 ? ((SAMPLE_MS / gens) | 0) : '-'} |`;
+  });
+  const after = samples.filter((x) => x.s >= 60);
+  const base = after[0];
+  const peak = Math.max(...after.map((x) => x.rss));
+  const genMs = (a, b) => ((b.s - a.s) * 1000) / Math.max(1, b.generation - a.generation);
+  const firstMin = genMs(samples[0], samples.find((x) => x.s >= 60) ?? samples.at(-1));
+  const lastMin = genMs(samples.find((x) => x.s >= samples.at(-1).s - 60) ?? samples[0], samples.at(-1));
+  const checkpointKB = fs.statSync(path.join(out.runDir, 'checkpoint.json')).size / 1024;
+  console.log(`forge ${args.join(' ').replace(home, '<tmp>')}`);
+  console.log(`\n| s | RSS MB | generations | ms/generation (last 10 s) |\n|---|---|---|---|\n${rows.join('\n')}`);
+  console.log(`\n${out.generationsDone} generations, ${out.evaluations} distinct evaluations, ${out.cacheHits} cache hits; ` +
+    `persistence ${out.persistence.msPerGeneration.toFixed(1)} ms/generation (${out.persistence.flushes} flushes); checkpoint.json ${checkpointKB.toFixed(0)} kB`);
+  console.log(`RSS after the first minute: ${base.rss.toFixed(0)} MB at ${base.s} s, peak ${peak.toFixed(0)} MB: ` +
+    `growth ${(((peak - base.rss) / base.rss) * 100).toFixed(1)} % (target <= 10 %)`);
+  console.log(`generation time: first minute ${firstMin.toFixed(0)} ms, last minute ${lastMin.toFixed(0)} ms`);
+} finally {
+  fs.rmSync(home, { recursive: true, force: true });
+}

@@ -1,0 +1,108 @@
+import { cxBlend, cxSimulatedBinary, cxUniform } from './crossover.js';
+import { EvaluatedSet } from './evaluated.js';
+import { randomGenome, type GeneBounds } from './genome.js';
+import { mutCreep, mutGaussian, mutReset } from './mutation.js';
+import type { GAOptions } from './options.js';
+import type { SeededRng } from './rng.js';
+import { selBest, selTournament } from './selection.js';
+
+// Making the next population. Every slot should buy a new evaluation: a child that was evaluated
+// already, or cannot behave differently from a play that was (`seen` says), or repeats another child
+// (or an equivalent) of this generation, is altered again, up to `retries` times: half the tries mutate
+// it, a quarter reset half its genes, the last quarter draw whole random plays, so a converged
+// population can still step out. A child still not new keeps its slot (a cache hit).
+
+/** What was evaluated, and what makes two plays the same (see EvaluatedSet). */
+export type Seen = Pick<EvaluatedSet, 'has' | 'identity'>;
+
+/** A set of plays that also refuses any play with the identity of one in it or in `seen`. */
+export function freshFilter(seen: Seen, start: readonly number[][] = []) {
+  const taken = new Set(start.map((g) => seen.identity(g)));
+  return {
+    fresh: (g: readonly number[]) => {
+      const id = seen.identity(g);
+      return !taken.has(id) && !seen.has(g, id);
+    },
+    take: (g: readonly number[]) => void taken.add(seen.identity(g)),
+  };
+}
+
+/** Elites, then tournament-selected children of crossover and mutation, then random immigrants. */
+export function breed(
+  population: readonly number[][],
+  fitness: readonly number[],
+  genes: readonly GeneBounds[],
+  o: GAOptions,
+  immigrants: number,
+  rng: SeededRng,
+  seen: Seen = new EvaluatedSet(),
+): number[][] {
+  const next: number[][] = selBest(fitness, o.elitism).map((i) => population[i].slice());
+  const { fresh, take } = freshFilter(seen, next);
+  const keep = (g: number[]) => {
+    take(g);
+    next.push(g);
+  };
+  const childCount = o.population - next.length - immigrants;
+  const parents = selTournament(fitness, childCount + (childCount % 2), o.tournamentSize, rng);
+  const children: number[][] = [];
+  for (let p = 0; p < parents.length; p += 2) {
+    let a = population[parents[p]];
+    let b = population[parents[p + 1]];
+    if (rng() < o.crossoverRate) [a, b] = mate(a, b, genes, o, rng);
+    children.push(rng() < o.mutationRate ? mutate(a, genes, o, rng) : a.slice());
+    children.push(rng() < o.mutationRate ? mutate(b, genes, o, rng) : b.slice());
+  }
+  // The first half of the tries stays near the child, the next quarter resets half its genes, the last
+  // quarter draws random plays (an immigrant in its place).
+  const alter = (c: number[], t: number) =>
+    t * 2 < o.retries
+      ? mutate(c, genes, o, rng)
+      : t * 4 < 3 * o.retries
+        ? mutReset(c, genes, 0.5, rng)
+        : randomGenome(genes, rng);
+  for (const child of children.slice(0, childCount)) keep(retry(child, fresh, alter, o.retries));
+  for (let i = 0; i < immigrants; i++)
+    keep(retry(randomGenome(genes, rng), fresh, () => randomGenome(genes, rng), o.retries));
+  return next;
+}
+
+/** `genome`, or the first of up to `tries` alterations of it that `fresh` accepts, else the last one. */
+export function retry(
+  genome: number[],
+  fresh: (g: number[]) => boolean,
+  alter: (g: number[], attempt: number) => number[],
+  tries: number,
+): number[] {
+  let g = genome;
+  for (let t = 0; t < tries && !fresh(g); t++) g = alter(g, t);
+  return g;
+}
+
+function mate(
+  a: number[],
+  b: number[],
+  genes: readonly GeneBounds[],
+  o: GAOptions,
+  rng: SeededRng,
+): [number[], number[]] {
+  switch (o.crossover) {
+    case 'uniform':
+      return cxUniform(a, b, 0.5, rng);
+    case 'blend':
+      return cxBlend(a, b, genes, o.blendAlpha, rng);
+    case 'sbx':
+      return cxSimulatedBinary(a, b, genes, o.sbxEta, rng);
+  }
+}
+
+function mutate(ind: number[], genes: readonly GeneBounds[], o: GAOptions, rng: SeededRng): number[] {
+  switch (o.mutation) {
+    case 'gaussian':
+      return mutGaussian(ind, genes, o.sigma, o.geneRate, rng);
+    case 'creep':
+      return mutCreep(ind, genes, o.creepSteps, o.geneRate, rng);
+    case 'reset':
+      return mutReset(ind, genes, o.geneRate, rng);
+  }
+}

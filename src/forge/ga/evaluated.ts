@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+import { genomeKey } from './genome.js';
+
+// What a search has already paid for, by genome and by strategy identity. It is rebuilt from a run's
+// per-generation evaluation files on resume (evolve/resume-cache.ts), so it never enters the checkpoint:
+// the checkpoint stays O(population) however long the run. Only fitness is kept per play (8 bytes and a
+// key), because a cached play only needs its fitness for selection; its full record was written to the
+// generation's file and considered for the hall of fame when it was first evaluated.
+
+export type Identity = (genome: readonly number[]) => string;
+
+const MEMO_LIMIT = 20_000;
+
+/**
+ * A play's identity is its description (hundreds of bytes); the set keeps a 132-bit digest of it
+ * instead, so memory per evaluation stays near 100 bytes over a night-long run.
+ */
+const digestOf = (id: string): string => createHash('sha1').update(id).digest('base64').slice(0, 22);
+
+export class EvaluatedSet {
+  private readonly byKey = new Map<string, number>();
+  private readonly byIdentity = new Map<string, number>();
+
+  private memo = new Map<string, string>();
+  readonly identity: Identity;
+
+  /**
+   * `identity` maps genomes that cannot behave differently to one string (default: the genome itself).
+   * A play's identity resolves the play (about 0.3 ms), and one generation asks for the same genome's
+   * several times (breeding, evaluating, the hall of fame), so answers are memoised as digests; the memo
+   * is dropped whole when it reaches MEMO_LIMIT entries, which keeps memory flat over a long run.
+   */
+  constructor(identity: Identity = genomeKey) {
+    this.identity = identity === genomeKey ? genomeKey : (genome) => this.memoised(genome, identity);
+  }
+
+  private memoised(genome: readonly number[], identity: Identity): string {
+    const key = genomeKey(genome);
+    let id = this.memo.get(key);
+    if (id === undefined) {
+      if (this.memo.size >= MEMO_LIMIT) this.memo = new Map();
+      id = digestOf(identity(genome));
+      this.memo.set(key, id);
+    }
+    return id;
+  }
+
+  get size(): number {
+    return this.byKey.size;
+  }
+
+  add(genome: readonly number[], fitness: number, id = this.identity(genome)): void {
+    this.byKey.set(genomeKey(genome), fitness);
+    if (this.identity === genomeKey) return; // the genome is its own identity: byKey says it all
+    if (!this.byIdentity.has(id)) this.byIdentity.set(id, fitness);
+  }
+
+  /** The fitness of this genome or of an evaluated play with the same identity; undefined when neither was evaluated. */
+  fitnessOf(genome: readonly number[], id?: string): number | undefined {
+    const own = this.byKey.get(genomeKey(genome));
+    if (own !== undefined || this.identity === genomeKey) return own;
+    return this.byIdentity.get(id ?? this.identity(genome));
+  }
+
+  /** True when evaluating `genome` would buy nothing new: it, or a play it cannot differ from, was evaluated. */
+  has(genome: readonly number[], id?: string): boolean {
+    if (this.byKey.has(genomeKey(genome))) return true;
+    return this.identity !== genomeKey && this.byIdentity.has(id ?? this.identity(genome));
+  }
+}
