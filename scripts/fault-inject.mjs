@@ -101,7 +101,7 @@ function leftovers(dir) {
 
 // ---- evolve ---------------------------------------------------------------------------------------
 
-const EVOLVE = ['evolve', '--dataset', 'FAULT_SMALL', '--play', path.join(ROOT, 'configs/plays/default.yaml'), '--pop', '8', '--generations', '4', '--seed', '7', '--min-trades', '1', '--workers', '1'];
+const EVOLVE = ['evolve', '--dataset', 'FAULT_SMALL', '--play', path.join(ROOT, 'configs/plays/default.yaml'), '--pop', '8', '--generations', '4', '--seed', '7', '--min-trades', '1', '--workers', '1', '--synthetic'];
 
 function runArtefacts(runDir) {
   const evaluations = path.join(runDir, 'evaluations');
@@ -269,8 +269,10 @@ const datasetsTarget = {
 // holds only whole fetched ranges and that the next fetch completes them; until then it says so.
 const fetchTarget = {
   name: 'fetch',
-  available: () => fs.existsSync(path.join(DIST, 'cli/commands/data/fetch.js')),
-  unavailable: 'forge data fetch is not built yet (dist/cli/commands/data/fetch.js): no fetch fault checks',
+  // forge data fetch exists now; its kill -9 mid-fetch + rerun check lives in test/cli/data-fetch.test.ts
+  // (a local archive on 127.0.0.1). Until this target gets its own reference()/run(), it stays skipped.
+  available: () => false,
+  unavailable: 'no fetch fault runs in this script yet: kill -9 mid-fetch and the rerun are checked by test/cli/data-fetch.test.ts',
 };
 
 const TARGETS = { evolve: evolveTarget, import: importTarget, datasets: datasetsTarget, fetch: fetchTarget };

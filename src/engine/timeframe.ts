@@ -9,6 +9,14 @@ export const COMMON_TIMEFRAMES = ['1m', '3m', '5m', '15m', '30m', '1h', '2h', '4
 
 /** Milliseconds in one bar of `tf` ('15m', '4h', '1d', '1w'). Throws a ForgeError naming `field`. */
 export function timeframeMs(tf: string, field = 'timeframe'): number {
+  if (/^\d+(M|mo|mon|month|months)$/.test(tf)) {
+    // Checked before the "did you mean" below, which would offer '1m' (minutes) for '1M' (months).
+    throw new ForgeError(
+      `${field}: '${tf}' is a calendar month, and months are not bars of fixed length, which forge needs`,
+      'use 1w or 1d bars (forge data resample builds them from shorter bars), e.g. --tf 1w',
+      'E_TIMEFRAME_MONTH',
+    );
+  }
   const m = /^(\d+)([mhdw])$/.exec(tf);
   if (!m || Number(m[1]) <= 0) {
     throw new ForgeError(

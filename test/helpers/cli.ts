@@ -53,7 +53,7 @@ export const CATALOG = `datasets:
 `;
 
 /** A small evolve of the shipped default play on TEST_SMALL (pass --home and more). */
-export const EVOLVE_ARGS = ['evolve', '--dataset', 'TEST_SMALL', '--play', path.join(REPO, 'configs/plays/default.yaml'), '--pop', '12', '--generations', '4', '--seed', '7', '--min-trades', '1', '--workers', '1'];
+export const EVOLVE_ARGS = ['evolve', '--dataset', 'TEST_SMALL', '--play', path.join(REPO, 'configs/plays/default.yaml'), '--pop', '12', '--generations', '4', '--seed', '7', '--min-trades', '1', '--workers', '1', '--synthetic'];
 
 /** A fresh home with a small catalog. */
 export function freshHome(prefix: string): string {

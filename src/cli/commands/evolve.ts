@@ -8,6 +8,7 @@ import { OBJECTIVES } from '../../forge/fitness.js';
 import { forgeHome } from '../../forge/home.js';
 import { progressView } from '../progress.js';
 import { makeContext } from '../output.js';
+import { dataPolicy, OFFLINE_OPTION, SYNTHETIC_OPTION } from '../data-policy.js';
 import { listenForStop } from '../stop-signals.js';
 import { checkRunName, readRunName, writeRunName } from '../../forge/runs/read.js';
 import { writeReport } from '../../forge/report/write.js';
@@ -45,6 +46,8 @@ interface EvolveArgs {
   top: number;
   name?: string;
   report?: boolean | string;
+  offline: boolean;
+  synthetic: boolean;
   home?: string;
   json?: boolean;
   quiet?: boolean;
@@ -79,6 +82,8 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
       .option('cash', { type: 'number', describe: 'Starting cash (default 10000)' })
       .option('max-failed-share', { type: 'number', describe: 'Stop (exit 1, resumable) at a generation where this share of the evaluations failed (default 1: only when all fail)' })
       .option('redis', { type: 'string', describe: 'Evaluate on forge worker processes through this Redis (redis://[user:password@]host:6379, rediss:// for TLS)' })
+      .option('offline', OFFLINE_OPTION)
+      .option('synthetic', SYNTHETIC_OPTION)
       .option('top', { type: 'number', default: 5, describe: 'Hall-of-fame entries to print' })
       .option('name', { type: 'string', describe: 'A label for the run, shown beside its id everywhere (forge runs ls, reports)' })
       .option('report', { type: 'string', describe: 'At the end, write the HTML report (to this file; bare --report: <run folder>/report.html)' })
@@ -138,12 +143,12 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
         // Only the operational flags apply on resume; the run's own config is stored with it.
         const { operational, warnings } = resolveEvolveConfig({}, { workers: flags.workers, maxWall: flags.maxWall, featureMemory: flags.featureMemory, maxFailedShare: flags.maxFailedShare, redis: flags.redis }, DEFAULT_PLAY);
         for (const w of warnings) ctx.warn(`warning: ${w}`);
-        outcome = await resumeEvolve(home, argv.resume, { ...operational, batchesPerWorker: argv['batches-per-worker'], storeWaitMs }, events, { stopRequested });
+        outcome = await resumeEvolve(home, argv.resume, { ...operational, batchesPerWorker: argv['batches-per-worker'], storeWaitMs, data: dataPolicy(argv) }, events, { stopRequested });
       } else {
         const file = argv.config !== undefined ? readEvolveFile(argv.config) : {};
         const { config, operational, warnings } = resolveEvolveConfig(file, flags, DEFAULT_PLAY);
         for (const w of warnings) ctx.warn(`warning: ${w}`);
-        outcome = await startEvolve(home, config, { ...operational, batchesPerWorker: argv['batches-per-worker'], storeWaitMs }, events, { stopRequested });
+        outcome = await startEvolve(home, config, { ...operational, batchesPerWorker: argv['batches-per-worker'], storeWaitMs, data: dataPolicy(argv) }, events, { stopRequested });
       }
       view.stop();
       if (name !== undefined) writeRunName(home.runsDir, outcome.runId, name);

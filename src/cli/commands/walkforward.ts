@@ -8,6 +8,7 @@ import { readWalkforwardFile, resolveWalkforwardConfig, type WalkforwardInput } 
 import { runWalkforward, type WalkforwardOutcome, type WalkforwardStopped } from '../../forge/walkforward/run.js';
 import { makeContext, table, type CliContext } from '../output.js';
 import { duration } from '../progress.js';
+import { dataPolicy, OFFLINE_OPTION, SYNTHETIC_OPTION } from '../data-policy.js';
 import { commandLine, listenForStop } from '../stop-signals.js';
 import { writeReport } from '../../forge/report/write.js';
 import { labelGenes } from '../../forge/report/labels.js';
@@ -18,6 +19,8 @@ import { sayWritten } from './report.js';
 const DEFAULT_PLAY = fileURLToPath(new URL('../../../configs/plays/default.yaml', import.meta.url));
 
 interface WalkforwardArgs {
+  offline: boolean;
+  synthetic: boolean;
   config?: string;
   dataset?: string;
   play?: string;
@@ -60,6 +63,8 @@ export const walkforwardCommand: CommandModule<object, WalkforwardArgs> = {
       .option('budget', { type: 'number', describe: 'Distinct evaluations per window; the search stops when spent' })
       .option('method', { type: 'string', choices: ['ga', 'grid', 'random'], describe: 'Search per window: ga (default), grid, random' })
       .option('seed', { type: 'string', describe: 'Run seed; each window derives its own from it and its index (default 42)' })
+      .option('offline', OFFLINE_OPTION)
+      .option('synthetic', SYNTHETIC_OPTION)
       .option('workers', { type: 'number', describe: 'Worker threads; 1 runs in-process (default: one per core)' })
       .option('feature-memory', { type: 'string', describe: 'Budget of the shared feature store, e.g. 512MB (default: a quarter of free memory, 64 MB-1 GB); never changes results' })
       .option('fitness', { type: 'string', choices: OBJECTIVES as unknown as string[], describe: 'In-sample objective (default sharpe)' })
@@ -120,7 +125,7 @@ export const walkforwardCommand: CommandModule<object, WalkforwardArgs> = {
         ),
     };
     try {
-      const outcome = await runWalkforward(home, config, { workers, featureMemory }, events, stop);
+      const outcome = await runWalkforward(home, config, { workers, featureMemory, data: dataPolicy(argv) }, events, stop);
       if (outcome.status === 'interrupted') {
         reportStopped(ctx, outcome);
         process.exitCode = stop.exitCode();

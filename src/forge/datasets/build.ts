@@ -1,13 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ForgeError } from '../../engine/errors.js';
+import { ForgeError, suggestion } from '../../engine/errors.js';
 import { timeframeMs } from '../../engine/timeframe.js';
 import type { ForgeHome } from '../home.js';
-import { preflight, type PreflightReport } from '../store/check.js';
+import { preflight, type MarketCalendar, type PreflightReport } from '../store/check.js';
+import { longGaps, MAX_GAP_BARS } from '../store/spacing.js';
 import { resampleSql } from '../store/resample.js';
-import { CandleStore } from '../store/store.js';
+import { CandleStore, withStore } from '../store/store.js';
+import { syncDataset, type DataPolicy } from './sync.js';
 import { storeSynthetic, SYNTHETIC_SOURCE } from '../store/synth.js';
-import { findDataset, iso, loadCatalog, type DatasetDef } from './catalog.js';
+import { findDataset, iso, isShipped, loadCatalog, shippedSymbols, type DatasetDef } from './catalog.js';
 import { readParquetColumns } from './load.js';
 import { makeDir } from '../atomic.js';
 import { crashPoint } from '../crash-point.js';
@@ -31,6 +33,17 @@ export interface BuildOptions {
   readonly warn: (msg: string) => void;
   /** Progress, e.g. after each timeframe's Parquet file is written. Throwing aborts the build. */
   readonly progress?: (msg: string) => void;
+  /** Auto-sync and the --synthetic rule of evolve/walkforward/build; absent: neither (library callers). */
+  readonly data?: DataPolicy;
+}
+
+export interface EnsureOptions {
+  readonly allowSynthetic: boolean;
+  readonly warn: (msg: string) => void;
+  readonly progress?: (msg: string) => void;
+  readonly data?: DataPolicy;
+  /** Resuming a run: a build that matches the catalog is kept even if real candles arrived since (the run's hash is of it). */
+  readonly keepBuilt?: boolean;
 }
 
 /** Builds the named catalog datasets one after another (serial: one store writer). */
@@ -43,7 +56,7 @@ export async function buildDatasets(home: ForgeHome, names: readonly string[], o
 }
 
 /** The GA's entry point: the dataset's manifest, building it first when it is absent or its catalog entry changed. */
-export async function ensureDataset(home: ForgeHome, name: string, o: { allowSynthetic: boolean; warn: (msg: string) => void }): Promise<Manifest> {
+export async function ensureDataset(home: ForgeHome, name: string, o: EnsureOptions): Promise<Manifest> {
   const def = findDataset(loadCatalog(home), name);
   let built: Manifest | null = null;
   try {
@@ -52,11 +65,31 @@ export async function ensureDataset(home: ForgeHome, name: string, o: { allowSyn
     if (!(err instanceof ForgeError)) throw err;
     o.warn(`dataset ${name}: ${err.message}; rebuilding it`);
   }
+  const build = { allowSynthetic: o.allowSynthetic, warn: o.warn, progress: o.progress, data: o.data };
   if (built !== null) {
-    if (matchesDef(built, def)) return built;
-    o.warn(`dataset ${name}: its catalog entry changed since it was built; rebuilding it`);
+    if (!matchesDef(built, def)) {
+      o.warn(`dataset ${name}: its catalog entry changed since it was built; rebuilding it`);
+    } else if (built.source === 'synthetic' && !o.keepBuilt && (await realCandlesArrived(home, def, o))) {
+      o.warn(`dataset ${name}: the store now holds real ${def.symbol} ${def.baseTf} candles; rebuilding it from them instead of the synthetic stand-in`);
+      return buildDataset(home, def, { ...build, data: { ...o.data, sync: undefined } });
+    } else {
+      return built;
+    }
   }
-  return buildDataset(home, def, { allowSynthetic: o.allowSynthetic, warn: o.warn });
+  return buildDataset(home, def, build);
+}
+
+/** A stand-in was built before: have real candles been imported since, or can they be fetched now? */
+async function realCandlesArrived(home: ForgeHome, def: DatasetDef, o: EnsureOptions): Promise<boolean> {
+  if (o.data?.sync !== undefined && (await syncDataset(home, def, o.data.sync, o.warn, o.progress ?? o.warn))) return true;
+  if (!fs.existsSync(home.storePath)) return false;
+  try {
+    return await withStore(home.storePath, { readOnly: true }, async (s) => (await countCandles(s, def)).real > 0);
+  } catch (err) {
+    // A store another command holds (a long import) must not stop a run that has its dataset built.
+    if (err instanceof ForgeError) return false;
+    throw err;
+  }
 }
 
 function matchesDef(m: Manifest, def: DatasetDef): boolean {
@@ -72,11 +105,13 @@ function matchesDef(m: Manifest, def: DatasetDef): boolean {
 }
 
 export async function buildDataset(home: ForgeHome, def: DatasetDef, o: BuildOptions): Promise<Manifest> {
+  // Before the store is opened here: the fetch writes to it through its own connection.
+  if (o.data?.sync !== undefined) await syncDataset(home, def, o.data.sync, o.warn, o.progress ?? o.warn);
   const store = await CandleStore.open(home.storePath);
   try {
     const { source, seed } = await prepareCandles(store, def, o);
     const report = await preflight(store, { symbol: def.symbol, tf: def.baseTf, from: def.from, to: def.to });
-    assertPreflight(def, report, o.warn);
+    assertPreflight(def, source === 'real' ? await tolerateOutages(store, def, report) : report, o.warn);
     if (source === 'synthetic' && seed === undefined) {
       o.warn(`dataset ${def.name} is SYNTHETIC: the store's ${def.symbol} ${def.baseTf} candles in its window are synthetic (forge data synth), not market data`);
     }
@@ -111,6 +146,7 @@ async function prepareCandles(store: CandleStore, def: DatasetDef, o: BuildOptio
   if (c.realAll > 0) {
     if (o.syntheticRequested) o.warn(`dataset ${def.name}: the store holds real ${what} candles, so they are used and --synthetic is ignored (real data always wins)`);
   } else if (o.allowSynthetic) {
+    if (o.data !== undefined && !o.data.synthetic && !o.syntheticRequested) await assertKnownSymbol(store, def);
     seed = String(o.seed ?? DEFAULT_SYNTHETIC_SEED);
     const made = await storeSynthetic(store, { symbol: def.symbol, tf: def.baseTf, from: def.from, to: def.to, seed, shape: def.regime });
     o.warn(`dataset ${def.name} is SYNTHETIC: the store has no real ${what} candles, so forge generated a regime-shaped (${def.regime}) stand-in of ${made.bars} bars (seed ${seed}); it is not market data`);
@@ -130,6 +166,42 @@ async function prepareCandles(store: CandleStore, def: DatasetDef, o: BuildOptio
     );
   }
   return { source: c.synthetic > 0 ? 'synthetic' : 'real', seed };
+}
+
+/**
+ * A user-catalog symbol that neither the shipped catalog nor the store knows is most likely a typo:
+ * generating a stand-in for it would quietly evolve on made-up candles, so it takes --synthetic.
+ */
+async function assertKnownSymbol(store: CandleStore, def: DatasetDef): Promise<void> {
+  if (isShipped(def)) return;
+  const known = shippedSymbols();
+  for (const r of await store.all<{ symbol: string }>('SELECT DISTINCT symbol FROM candles WHERE source <> $1', [SYNTHETIC_SOURCE])) known.add(r.symbol);
+  if (known.has(def.symbol)) return;
+  throw new ForgeError(
+    `dataset ${def.name} (${def.definedAt}): no candles of symbol '${def.symbol}' in the store, and no shipped dataset uses it${suggestion(def.symbol, known)}`,
+    `fix the symbol in the catalog, get its candles (forge data fetch --symbol ${def.symbol} --tf ${def.baseTf} --from ${iso(def.from)} --to ${iso(def.to)}, ` +
+      `or forge data import), or pass --synthetic to run on a labelled synthetic stand-in`,
+    'E_UNKNOWN_SYMBOL',
+  );
+}
+
+/**
+ * Exchanges stop trading for maintenance (Binance's BTCUSDT spot has 1-5 hour holes in 2021), so
+ * real candles have short gaps that no file can fill. Holes shorter than the import's gap rule stay
+ * holes (the engine compares times, never positions) and become a warning; anything else still fails.
+ */
+async function tolerateOutages(store: CandleStore, def: DatasetDef, r: PreflightReport): Promise<PreflightReport> {
+  const gaps = r.checks.find((c) => c.name === 'gaps');
+  if (gaps?.status !== 'fail' || r.checks.some((c) => c !== gaps && c.status === 'fail')) return r;
+  const rows = await store.all<{ ts: number }>(
+    'SELECT CAST(ts AS DOUBLE) AS ts FROM candles WHERE symbol = $1 AND tf = $2 AND ts >= $3 AND ts < $4 ORDER BY ts',
+    [def.symbol, def.baseTf, BigInt(def.from), BigInt(def.to)],
+  );
+  const cal = await store.all<{ calendar: MarketCalendar }>('SELECT calendar FROM symbols WHERE symbol = $1', [def.symbol]);
+  const ts = Float64Array.from(rows, (x) => x.ts);
+  if (longGaps(ts, ts.length, def.baseTf, cal[0]?.calendar ?? '24x7').length > 0) return r;
+  const detail = `${gaps.detail}; each shorter than ${MAX_GAP_BARS} bars (exchange downtime), kept as gaps, no bars invented`;
+  return { ...r, ok: true, checks: r.checks.map((c) => (c === gaps ? { ...c, status: 'warn' as const, detail } : c)) };
 }
 
 function assertPreflight(def: DatasetDef, r: PreflightReport, warn: (msg: string) => void): void {

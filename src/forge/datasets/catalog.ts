@@ -14,6 +14,9 @@ import type { ForgeHome } from '../home.js';
 
 export const REGIMES = ['bull', 'bear', 'range', 'volatile', 'cycle'] as const;
 export type Regime = (typeof REGIMES)[number];
+/** Where a dataset's candles can be fetched from when the store lacks them (auto-sync). */
+export const CANDLE_SOURCES = ['binance-spot', 'binance-futures-um'] as const;
+export type CandleSource = (typeof CANDLE_SOURCES)[number];
 
 export interface DatasetDef {
   readonly name: string;
@@ -26,6 +29,8 @@ export interface DatasetDef {
   readonly to: number;
   readonly regime: Regime;
   readonly description: string;
+  /** The archive auto-sync fetches missing candles from; absent: only what is imported. */
+  readonly source?: CandleSource;
   /** The catalog file (and line) that defined it, for messages. */
   readonly definedAt: string;
 }
@@ -58,6 +63,7 @@ const ENTRY = z.strictObject({
   to: date('write an ISO date in UTC, e.g. 2023-01-01 (exclusive)'),
   regime: choice(REGIMES, { says: (v) => `'${v}' is not a regime` }).unwrap(),
   description: text('text: what the window stands for').nullable(),
+  source: choice(CANDLE_SOURCES, { says: (v) => `'${v}' is not a candle source` }),
 });
 const CATALOG = z.strictObject({ datasets: z.array(ENTRY).meta({ want: 'a list of entries' }).nullable().optional() });
 
@@ -142,6 +148,7 @@ function parseEntry(e: Entry, index: number, lineOf: (at: readonly PropertyKey[]
     to,
     regime: e.regime,
     description: typeof e.description === 'string' ? e.description.trim() : '',
+    ...(e.source !== undefined ? { source: e.source } : {}),
     definedAt: at(),
   };
 }
@@ -181,6 +188,13 @@ export function loadCatalog(home: ForgeHome, shipped: string = SHIPPED_CATALOG):
   }
   return out;
 }
+
+/** Symbols the shipped catalog's datasets use: a stand-in for them is never a typo's result. */
+export function shippedSymbols(shipped: string = SHIPPED_CATALOG): Set<string> {
+  return new Set(readCatalogFile(shipped).map((d) => d.symbol));
+}
+
+export const isShipped = (def: DatasetDef, shipped: string = SHIPPED_CATALOG): boolean => def.definedAt.startsWith(`${shipped}:`);
 
 export function findDataset(catalog: ReadonlyMap<string, DatasetDef>, name: string): DatasetDef {
   const def = catalog.get(name);

@@ -12,6 +12,8 @@ export interface DatasetListing {
   /** built; not built (a catalog entry); damaged (a folder whose manifest cannot be read). */
   readonly status: 'built' | 'not built' | 'damaged';
   readonly source: 'real' | 'synthetic' | null;
+  /** Where missing candles are fetched from (the catalog entry's `source:`), or 'import' when only imported ones count. */
+  readonly candlesFrom: string;
   readonly window: string;
   /** "15m 140,256 · 1h 35,064" for built datasets, the catalog's timeframes otherwise. */
   readonly timeframes: string;
@@ -24,6 +26,8 @@ export interface DatasetListing {
 /** Built datasets in <home>/datasets, then catalog entries not built yet. */
 export function listDatasets(home: ForgeHome): DatasetListing[] {
   const out: DatasetListing[] = [];
+  const catalog = loadCatalog(home);
+  const from = (name: string) => catalog.get(name)?.source ?? 'import';
   const seen = new Set<string>();
   const dirs = fs.existsSync(home.datasetsDir)
     ? fs.readdirSync(home.datasetsDir, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name).sort()
@@ -33,7 +37,7 @@ export function listDatasets(home: ForgeHome): DatasetListing[] {
     try {
       m = readBuilt(path.join(home.datasetsDir, name))?.manifest ?? null;
     } catch (err) {
-      out.push({ name, status: 'damaged', source: null, window: '', timeframes: '', hash: null, builtAt: null, manifest: null, problem: (err as Error).message });
+      out.push({ name, status: 'damaged', source: null, candlesFrom: from(name), window: '', timeframes: '', hash: null, builtAt: null, manifest: null, problem: (err as Error).message });
       seen.add(name);
       continue;
     }
@@ -43,6 +47,7 @@ export function listDatasets(home: ForgeHome): DatasetListing[] {
       name,
       status: 'built',
       source: m.source,
+      candlesFrom: from(name),
       window: `${iso(m.window.fromMs)}..${iso(m.window.toMs)}`,
       timeframes: m.timeframes.map((t) => `${t.tf} ${t.bars.toLocaleString('en-US')}`).join(' · '),
       hash: m.hash.slice(0, 12),
@@ -50,12 +55,13 @@ export function listDatasets(home: ForgeHome): DatasetListing[] {
       manifest: m,
     });
   }
-  for (const def of loadCatalog(home).values()) {
+  for (const def of catalog.values()) {
     if (seen.has(def.name)) continue;
     out.push({
       name: def.name,
       status: 'not built',
       source: null,
+      candlesFrom: from(def.name),
       window: `${iso(def.from)}..${iso(def.to)}`,
       timeframes: [def.baseTf, ...def.derivedTfs].join(' '),
       hash: null,

@@ -11,6 +11,7 @@ import { GA_EXAMPLES, GA_SCHEMA, resolveGAOptions, type GAOptions } from '../ga/
 import { RUN_DEFAULTS, type EvolveConfig } from '../runs/types.js';
 import { parseBytes, parseDuration } from '../units.js';
 import { parseRedisUrl } from '../distributed/connection.js';
+import type { DataPolicy } from '../datasets/sync.js';
 
 export type { EvolveConfig };
 
@@ -37,6 +38,8 @@ export interface EvolveOperational {
   readonly maxFailedShare?: number;
   /** Redis URL: evaluate on `forge worker` processes through a BullMQ queue instead of local threads. */
   readonly redis?: string;
+  /** Auto-sync of missing candles and the --synthetic rule (see datasets/sync.ts). */
+  readonly data?: DataPolicy;
 }
 
 export interface EvolveInput {

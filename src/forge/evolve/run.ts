@@ -5,6 +5,7 @@ import { ForgeError } from '../../engine/errors.js';
 import { defaultGenome, describeGenome, describePlay, parsePlay, resolvePlay } from '../../engine/play/index.js';
 import { writeFileAtomic } from '../atomic.js';
 import { ensureDataset } from '../datasets/build.js';
+import { playFitFix } from '../datasets/plays-fit.js';
 import { loadSharedDataset } from '../datasets/load-shared.js';
 import { EvaluatedSet } from '../ga/evaluated.js';
 import { genomeKey, toBounds } from '../ga/genome.js';
@@ -127,10 +128,10 @@ function idFor(config: EvolveConfig, playText: string, datasetHash: string): str
 export async function startEvolve(home: ForgeHome, config: EvolveConfig, op: EvolveOperational, events: EvolveEvents, control: EvolveControl): Promise<EvolveOutcome> {
   const playText = fs.readFileSync(config.play, 'utf8');
   parsePlay(playText, config.play); // a bad play fails here, before any dataset work
-  const manifest = await ensureDataset(home, config.dataset, { allowSynthetic: true, warn: events.warn });
+  const manifest = await ensureDataset(home, config.dataset, { allowSynthetic: true, warn: events.warn, data: op.data });
   const regimes: DatasetRef[] = [];
   for (const name of config.regimes) {
-    const m = await ensureDataset(home, name, { allowSynthetic: true, warn: events.warn });
+    const m = await ensureDataset(home, name, { allowSynthetic: true, warn: events.warn, data: op.data });
     regimes.push({ name: m.name, hash: m.hash, source: m.source });
   }
   const id = idFor(config, playText, [manifest.hash, ...regimes.map((r) => r.hash)].join('+'));
@@ -148,7 +149,7 @@ export async function resumeEvolve(home: ForgeHome, runIdOrDir: string, op: Evol
   }
   const stored = JSON.parse(fs.readFileSync(p.configPath, 'utf8')) as StoredRunConfig;
   assertStoredRunId(stored.runId, p.configPath, id);
-  for (const d of [stored.dataset, ...(stored.regimes ?? [])]) await ensureDataset(home, d.name, { allowSynthetic: true, warn: events.warn });
+  for (const d of [stored.dataset, ...(stored.regimes ?? [])]) await ensureDataset(home, d.name, { allowSynthetic: true, warn: events.warn, data: op.data, keepBuilt: true });
   return execute(home, stored, op, events, control);
 }
 
@@ -175,7 +176,7 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
       if (!tfs.includes(execTf)) {
         throw new ForgeError(
           `dataset ${ref.name} has no ${execTf} bars (it has ${tfs.join(', ')}), and ${config.play} trades ${execTf}`,
-          `use datasets with ${execTf} bars, or a play whose market.tf they have`,
+          playFitFix(ref.name, execTf, tfs),
           'E_PLAY_TF',
         );
       }

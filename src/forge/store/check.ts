@@ -53,7 +53,7 @@ function weekdayBars(first: number, end: number, tfMs: number): Stretch {
 }
 
 /** How many missing bars in [first, end) the calendar does not allow (0 = an allowed closure). */
-function disallowed(first: number, end: number, tfMs: number, calendar: MarketCalendar): { bad: number; missing: number; holiday: boolean } {
+export function disallowed(first: number, end: number, tfMs: number, calendar: MarketCalendar): { bad: number; missing: number; holiday: boolean } {
   if (end <= first) return { bad: 0, missing: 0, holiday: false };
   if (calendar === '24x7') {
     const missing = Math.ceil((end - first) / tfMs);

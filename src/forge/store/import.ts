@@ -8,6 +8,7 @@ import { badRowsError, checkRows, isoUtc, OHLC_POLICIES, type CheckedCandles, ty
 import { CandleStore } from './store.js';
 import { describeFormat } from './timestamps.js';
 import { upsertCandles } from './write.js';
+import { checkSpacing, describeGap, detectTimeframe, gapsError, longGaps } from './spacing.js';
 import { candleTransaction } from './ls.js';
 
 // `forge data import`: read and check the whole file first (nothing touches the store until every
@@ -19,7 +20,10 @@ export const CALENDARS: readonly Calendar[] = ['24x7', 'weekdays'];
 export interface ImportOptions {
   readonly file: string;
   readonly symbol: string;
+  /** A timeframe, or 'auto': detected from the bar spacing. */
   readonly tf: string;
+  /** What the store records as the rows' source; default: the file's name. */
+  readonly source?: string;
   readonly skipBad?: boolean;
   readonly ohlc?: OhlcPolicy;
   /** Absent: keep the symbol's recorded calendar (24x7 for a new symbol). */
@@ -31,7 +35,7 @@ export interface ImportReport {
   source: string;
   symbol: string;
   tf: string;
-  format: 'csv' | 'parquet';
+  format: 'csv' | 'parquet' | 'zip';
   layout: string;
   timeFormat: string;
   rowsRead: number;
@@ -45,22 +49,28 @@ export interface ImportReport {
   keptInconsistent: number[];
   replacedSynthetic: number;
   calendar: Calendar;
+  /** Holes of MAX_GAP_BARS or more bars imported anyway under --skip-bad. */
+  gaps: string[];
+  /** --tf auto: the timeframe read from the bar spacing. */
+  tfDetected: boolean;
   first: string;
   last: string;
   ohlc: OhlcPolicy;
 }
 
 export interface ReadCandles {
-  readonly format: 'csv' | 'parquet';
+  readonly format: 'csv' | 'parquet' | 'zip';
   readonly raw: RawCandles;
   readonly checked: CheckedCandles;
+  /** The timeframe the rows were checked against (--tf, or detected under --tf auto). */
+  readonly tf: string;
 }
 
 export function validateImportOptions(opts: ImportOptions): void {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(opts.symbol)) {
     throw new ForgeError(`--symbol: '${opts.symbol}' is not a symbol name`, 'use letters, digits, dot, dash or underscore, e.g. BTCUSDT', 'E_ARG');
   }
-  timeframeMs(opts.tf, '--tf');
+  if (opts.tf !== 'auto') timeframeMs(opts.tf, '--tf');
   if (opts.ohlc !== undefined && !OHLC_POLICIES.includes(opts.ohlc)) {
     throw new ForgeError(`--ohlc: '${opts.ohlc}' is not a policy${suggestion(opts.ohlc, OHLC_POLICIES)}`, `use one of ${OHLC_POLICIES.join(', ')}`, 'E_ARG');
   }
@@ -75,7 +85,15 @@ export async function readCandles(opts: ImportOptions): Promise<ReadCandles> {
   const { file } = opts;
   const format = inputFormat(file);
   const raw = format === 'parquet' ? await readCandleParquet(file) : parseCandleCsv(fs.readFileSync(file, 'utf8'), file);
-  const checked = checkRows(raw, opts.tf, opts.ohlc ?? 'repair');
+  return checkRead(raw, opts, format);
+}
+
+/** The checks of every input once parsed: timeframe against bar spacing, then each row. */
+export function checkRead(raw: RawCandles, opts: ImportOptions, format: ReadCandles['format']): ReadCandles {
+  const { file } = opts;
+  const tf = opts.tf === 'auto' ? detectTimeframe(file, raw.ts, raw.n) : opts.tf;
+  checkSpacing(file, tf, raw.ts, raw.n);
+  const checked = checkRows(raw, tf, opts.ohlc ?? 'repair');
   if (checked.bad.length > 0 && !opts.skipBad) throw badRowsError(file, raw.unit, checked.bad);
   if (checked.n === 0) {
     throw new ForgeError(
@@ -84,25 +102,29 @@ export async function readCandles(opts: ImportOptions): Promise<ReadCandles> {
       'E_EMPTY_FILE',
     );
   }
-  return { format, raw, checked };
+  return { format, raw, checked, tf };
 }
 
 /** Writes checked candles in one transaction: synthetic rows of the symbol/tf go, real rows merge in. */
 export async function storeCandles(store: CandleStore, opts: ImportOptions, read: ReadCandles): Promise<ImportReport> {
-  const source = path.basename(opts.file);
-  const { checked, raw } = read;
+  const source = opts.source ?? path.basename(opts.file);
+  const { checked, raw, tf } = read;
   return candleTransaction(store, async (s) => {
+    const known = await s.all<{ calendar: Calendar }>(`SELECT calendar FROM symbols WHERE symbol = $symbol`, { symbol: opts.symbol });
+    const calendar = opts.calendar ?? known[0]?.calendar ?? '24x7';
+    const gaps = longGaps(checked.ts, checked.n, tf, calendar);
+    if (gaps.length > 0 && !opts.skipBad) throw gapsError(opts.file, tf, calendar, gaps);
     const syn = await s.all<{ n: number }>(
       `SELECT CAST(count(*) AS INTEGER) AS n FROM candles WHERE symbol = $symbol AND tf = $tf AND source = 'synthetic'`,
-      { symbol: opts.symbol, tf: opts.tf },
+      { symbol: opts.symbol, tf },
     );
     const replacedSynthetic = syn[0].n;
     if (replacedSynthetic > 0 && source !== 'synthetic') {
-      await s.run(`DELETE FROM candles WHERE symbol = $symbol AND tf = $tf AND source = 'synthetic'`, { symbol: opts.symbol, tf: opts.tf });
+      await s.run(`DELETE FROM candles WHERE symbol = $symbol AND tf = $tf AND source = 'synthetic'`, { symbol: opts.symbol, tf });
     }
     const counts = await upsertCandles(s, {
       symbol: opts.symbol,
-      tf: opts.tf,
+      tf,
       source,
       ts: checked.ts,
       open: checked.open,
@@ -125,7 +147,7 @@ export async function storeCandles(store: CandleStore, opts: ImportOptions, read
       file: opts.file,
       source,
       symbol: opts.symbol,
-      tf: opts.tf,
+      tf,
       format: read.format,
       layout: raw.layout,
       timeFormat: raw.timeFormat ? describeFormat(raw.timeFormat) : 'native timestamps',
@@ -136,6 +158,8 @@ export async function storeCandles(store: CandleStore, opts: ImportOptions, read
       keptInconsistent: checked.kept,
       replacedSynthetic: source === 'synthetic' ? 0 : replacedSynthetic,
       calendar: cal[0].calendar,
+      gaps: gaps.map((g) => describeGap(g, tf)),
+      tfDetected: opts.tf === 'auto',
       first: isoUtc(checked.ts[0]),
       last: isoUtc(checked.ts[checked.n - 1]),
       ohlc: opts.ohlc ?? 'repair',

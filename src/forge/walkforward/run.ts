@@ -5,6 +5,8 @@ import { ForgeError } from '../../engine/errors.js';
 import { defaultGenome, parsePlay, resolvePlay } from '../../engine/play/index.js';
 import { writeFileAtomic } from '../atomic.js';
 import { ensureDataset } from '../datasets/build.js';
+import type { DataPolicy } from '../datasets/sync.js';
+import { playFitFix } from '../datasets/plays-fit.js';
 import { loadSharedDataset } from '../datasets/load-shared.js';
 import { evaluationPool } from '../eval/pool.js';
 import type { EvalBatchResult, EvalItem, EvalJob } from '../eval/evaluator.js';
@@ -78,7 +80,7 @@ export function walkforwardPaths(runDir: string) {
 export async function runWalkforward(
   home: ForgeHome,
   config: WalkforwardConfig,
-  op: { workers?: number; featureMemory?: number },
+  op: { workers?: number; featureMemory?: number; data?: DataPolicy },
   events: WalkforwardEvents,
   control: WalkforwardControl = { stopRequested: () => false },
 ): Promise<WalkforwardOutcome | WalkforwardStopped> {
@@ -86,7 +88,7 @@ export async function runWalkforward(
   const playText = fs.readFileSync(config.play, 'utf8');
   const space = parsePlay(playText, config.play); // a bad play fails here, before any dataset work
   if (space.genes.length === 0) throw new ForgeError(`${config.play} has no genes: there is nothing to optimise per window`, 'make numbers genes, e.g. period: {int: [5, 50]}', 'E_NO_GENES');
-  const manifest = await ensureDataset(home, config.dataset, { allowSynthetic: true, warn: events.warn });
+  const manifest = await ensureDataset(home, config.dataset, { allowSynthetic: true, warn: events.warn, data: op.data });
   const playSha = createHash('sha256').update(playText).digest('hex');
   const id = computeRunId({ ...config, play: playSha }, manifest.hash, config.seed);
   const folder = await acquireRunFolder(home.runsDir, id);
@@ -106,7 +108,7 @@ export async function runWalkforward(
     if (feed === undefined) {
       throw new ForgeError(
         `the play's timeframe ${tf} is not in dataset ${manifest.name} (it has ${Object.keys(feeds).join(', ')})`,
-        `use a dataset with ${tf} as base or derived timeframe, or a play on one of those`,
+        playFitFix(manifest.name, tf, Object.keys(feeds)),
         'E_WF_TIMEFRAME',
       );
     }

@@ -277,7 +277,8 @@ describe('real candles', () => {
     const byName = Object.fromEntries(rows.map((r) => [r.name, r]));
     expect(byName.REAL).toMatchObject({ status: 'built', source: 'real', window: '2024-01-01..2024-01-04', timeframes: '1h 72 · 4h 18' });
     expect(byName.TINY.status).toBe('built');
-    expect(byName.BTCUSDT_FULL_CYCLE).toMatchObject({ status: 'not built', timeframes: '15m 1h 4h 1d' });
+    expect(byName.BTCUSDT_FULL_CYCLE).toMatchObject({ status: 'not built', timeframes: '15m 1h 4h 1d', candlesFrom: 'binance-spot' });
+    expect(byName.REAL.candlesFrom).toBe('import');
   });
 });
 

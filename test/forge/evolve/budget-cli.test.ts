@@ -15,6 +15,7 @@ const evolve = (dir: string, extra: string[]) =>
   forgeCli(
     [
       'evolve',
+      '--synthetic',
       '--dataset',
       'TEST_SMALL',
       '--play',

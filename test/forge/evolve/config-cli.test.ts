@@ -68,7 +68,7 @@ describe('forge evolve refuses bad configs up front (CLI)', () => {
 
   it('a generation where every evaluation fails stops with exit 1, grouped errors, and stays resumable', async () => {
     const dir = home();
-    const base = ['evolve', '--dataset', 'T1H', '--play', 'play.yaml', '--pop', '8', '--generations', '2', '--workers', '1', '--seed', '3', '--min-trades', '0'];
+    const base = ['evolve', '--dataset', 'T1H', '--play', 'play.yaml', '--pop', '8', '--generations', '2', '--workers', '1', '--seed', '3', '--min-trades', '0', '--synthetic'];
     // --max-wall 0: the run folder and its config exist, no generation ran yet.
     const first = await forge(dir, [...base, '--max-wall', '0', '--json']);
     expect(first.code).toBe(0);

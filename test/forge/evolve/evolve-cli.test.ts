@@ -32,7 +32,7 @@ function home(): string {
   return dir;
 }
 
-const ARGS = ['evolve', '--dataset', 'TEST_15M', '--play', PLAY, '--pop', '16', '--generations', '6', '--seed', '7', '--min-trades', '3'];
+const ARGS = ['evolve', '--dataset', 'TEST_15M', '--play', PLAY, '--pop', '16', '--generations', '6', '--seed', '7', '--min-trades', '3', '--synthetic'];
 
 async function evolve(dir: string, extra: string[]): Promise<any> {
   const { stdout } = await run(process.execPath, [CLI, ...ARGS, ...extra, '--home', dir, '--json'], { cwd: dir, maxBuffer: 32 << 20 });

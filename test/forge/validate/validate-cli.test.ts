@@ -52,7 +52,7 @@ describe('forge validate (CLI, end to end)', () => {
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-validate-'));
     fs.mkdirSync(path.join(home, 'datasets'));
     fs.writeFileSync(path.join(home, 'datasets', 'catalog.yaml'), CATALOG);
-    const evolved = await forge(home, ['evolve', '--dataset', 'VAL_15M', '--play', PLAY, '--pop', '16', '--generations', '3', '--seed', '7', '--min-trades', '3', '--workers', '1', '--json']);
+    const evolved = await forge(home, ['evolve', '--dataset', 'VAL_15M', '--play', PLAY, '--pop', '16', '--generations', '3', '--seed', '7', '--min-trades', '3', '--workers', '1', '--json', '--synthetic']);
     runId = JSON.parse(evolved.stdout).runId;
     await forge(home, ['datasets', 'build', 'VAL_BULL', '--synthetic', '--quiet']);
     const s = await forge(home, ['validate', runId, ...VALIDATE, '--workers', '1']);

@@ -36,7 +36,7 @@ fs.writeFileSync(PLAY_FILE, PLAY);
 
 const home = (): string => wfHome();
 
-const ARGS = ['walkforward', '--dataset', 'TEST_1H', '--play', PLAY_FILE, '--train', '30d', '--test', '15d', '--pop', '8', '--generations', '3', '--seed', '5', '--min-trades', '1'];
+const ARGS = ['walkforward', '--dataset', 'TEST_1H', '--play', PLAY_FILE, '--train', '30d', '--test', '15d', '--pop', '8', '--generations', '3', '--seed', '5', '--min-trades', '1', '--synthetic'];
 
 async function walkforward(dir: string, extra: string[]): Promise<any> {
   const { stdout } = await run(process.execPath, [CLI, ...ARGS, ...extra, '--home', dir, '--json'], { cwd: dir, maxBuffer: 32 << 20 });

@@ -24,7 +24,7 @@ entry:
 
 const PLAY_FILE = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'forge-wf-stop-play-')), 'play.yaml');
 fs.writeFileSync(PLAY_FILE, PLAY);
-const ARGS = ['walkforward', '--dataset', 'TEST_1H', '--play', PLAY_FILE, '--train', '30d', '--test', '15d'];
+const ARGS = ['walkforward', '--dataset', 'TEST_1H', '--play', PLAY_FILE, '--train', '30d', '--test', '15d', '--synthetic'];
 const SEARCH = ['--pop', '10', '--generations', '12', '--seed', '3', '--min-trades', '1', '--workers', '2'];
 
 const home = (): string => wfHome('forge-wf-stop-');

@@ -23,7 +23,7 @@ export const importCommand: CommandModule<object, ImportArgs> = {
     y
       .positional('file', { type: 'string', demandOption: true, describe: 'CSV (header or Binance kline) or Parquet file' })
       .option('symbol', { type: 'string', demandOption: true, describe: 'Symbol to store the candles under, e.g. BTCUSDT' })
-      .option('tf', { type: 'string', demandOption: true, describe: "The file's bar timeframe, e.g. 1h" })
+      .option('tf', { type: 'string', demandOption: true, describe: "The file's bar timeframe, e.g. 1h, 1d, 1w; auto: detect it from the bar spacing" })
       .option('skip-bad', { type: 'boolean', default: false, describe: 'Import the good lines and report each bad one, instead of rejecting the file' })
       .option('ohlc', {
         type: 'string',
@@ -53,7 +53,7 @@ export const importCommand: CommandModule<object, ImportArgs> = {
 
 function render(r: ImportReport): string {
   const out: string[] = [];
-  out.push(`${r.file} -> ${r.symbol} ${r.tf} (${r.format}, ${r.layout}, ${r.timeFormat})`);
+  out.push(`${r.file} -> ${r.symbol} ${r.tf}${r.tfDetected ? ' (detected from the bar spacing)' : ''} (${r.format}, ${r.layout}, ${r.timeFormat})`);
   out.push(
     table(
       ['rows read', 'inserted', 'updated', 'unchanged', 'skipped', 'repaired', 'replaced synthetic'],
@@ -64,6 +64,10 @@ function render(r: ImportReport): string {
   if (r.skipped.length > 0) {
     out.push(`\nskipped ${r.skipped.length} bad line(s) (--skip-bad):`);
     for (const b of r.skipped) out.push(`  line ${b.line}: ${b.reason}`);
+  }
+  if (r.gaps.length > 0) {
+    out.push(`\nimported with ${r.gaps.length} long gap(s) (--skip-bad); \`forge data check\` will fail them:`);
+    for (const g of r.gaps) out.push(`  ${g}`);
   }
   if (r.repaired.length > 0) {
     out.push(`\nrepaired ${r.repaired.length} inconsistent bar(s) by widening high/low to contain open and close (--ohlc repair; flagged repaired in the store):`);

@@ -4,11 +4,13 @@ import { buildDatasets, DEFAULT_SYNTHETIC_SEED } from '../../../forge/datasets/b
 import type { Manifest } from '../../../forge/datasets/manifest.js';
 import { forgeHome } from '../../../forge/home.js';
 import { makeContext, table } from '../../output.js';
+import { dataPolicy, OFFLINE_OPTION } from '../../data-policy.js';
 
 interface BuildArgs {
   names: string[];
   synthetic: boolean;
   seed?: string;
+  offline: boolean;
   home?: string;
   json?: boolean;
   quiet?: boolean;
@@ -25,6 +27,7 @@ export const buildCommand: CommandModule<object, BuildArgs> = {
         default: false,
         describe: 'When the store has no real candles for a dataset, generate a regime-shaped synthetic stand-in (marked synthetic everywhere)',
       })
+      .option('offline', OFFLINE_OPTION)
       .option('seed', { type: 'string', describe: `Seed of the synthetic stand-in (default: ${DEFAULT_SYNTHETIC_SEED})` })
       .example('$0 datasets build BTCUSDT_BEAR_2022', 'build from imported candles')
       .example('$0 datasets build BTCUSDT_FULL_CYCLE --synthetic', 'no candles yet: build the synthetic stand-in') as any,
@@ -35,6 +38,7 @@ export const buildCommand: CommandModule<object, BuildArgs> = {
       allowSynthetic: argv.synthetic,
       syntheticRequested: argv.synthetic,
       seed: argv.seed,
+      data: dataPolicy(argv),
       warn: (msg) => {
         warnings.push(msg);
         ctx.warn(`warning: ${msg}`);

@@ -19,8 +19,8 @@ export const lsCommand: CommandModule<object, LsArgs> = {
     ctx.emit({ ok: true, datasets: rows });
     ctx.say(
       table(
-        ['name', 'source', 'window', 'timeframes (bars)', 'hash', 'built at'],
-        rows.map((r) => [r.name, r.source ?? '-', r.window, r.timeframes, r.hash ?? '', r.status === 'built' ? r.builtAt : r.status]),
+        ['name', 'source', 'candles from', 'window', 'timeframes (bars)', 'hash', 'built at'],
+        rows.map((r) => [r.name, r.source ?? '-', r.candlesFrom, r.window, r.timeframes, r.hash ?? '', r.status === 'built' ? r.builtAt : r.status]),
       ),
     );
   },
