@@ -28,7 +28,7 @@ try {
     'datasets:\n  - name: TEST_SMALL\n    symbol: TESTUSDT\n    base: 15m\n    derived: [1h, 4h, 1d]\n    from: 2021-01-01\n    to: 2021-02-01\n    regime: cycle\n',
   );
   const play = path.join(root, 'configs/plays/default.yaml');
-  const evolve = spawnSync(process.execPath, [forge, 'evolve', '--home', home, '--dataset', 'TEST_SMALL', '--play', play, '--pop', '12', '--generations', '4', '--seed', '7', '--min-trades', '1', '--workers', '1', '--json'], { encoding: 'utf8' });
+  const evolve = spawnSync(process.execPath, [forge, 'evolve', '--home', home, '--dataset', 'TEST_SMALL', '--play', play, '--pop', '12', '--generations', '4', '--seed', '7', '--min-trades', '1', '--workers', '1', '--synthetic', '--json'], { encoding: 'utf8' });
   if (evolve.status !== 0) throw new Error(`evolve failed: ${evolve.stderr}`);
   const id = JSON.parse(evolve.stdout).runId;
   const { parsePlay, randomGenome, describeGenome } = await dist('engine/play/index.js');

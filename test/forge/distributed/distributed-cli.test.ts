@@ -21,7 +21,7 @@ import {
 
 const PLAY = path.join(REPO, 'configs/plays/default.yaml');
 const SMALL = '--pop 12 --generations 5 --seed 7 --min-trades 1'.split(' ');
-const ARGS = ['evolve', '--dataset', 'TEST_SMALL', '--play', PLAY, ...SMALL];
+const ARGS = ['evolve', '--dataset', 'TEST_SMALL', '--play', PLAY, ...SMALL, '--synthetic'];
 const homes: string[] = [];
 
 function home(withDatasetsFrom?: string): string {
