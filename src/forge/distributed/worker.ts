@@ -6,7 +6,7 @@ import type { ForgeHome } from '../home.js';
 import { checkReachable, redisClient, type RedisTarget } from './connection.js';
 import { obtainDataset } from './dataset-transfer.js';
 import { beat } from './heartbeat.js';
-import { encodeRecords, HEARTBEAT_MS, PREFIX, QUEUES_KEY, validateJobData, type RemoteJobData } from './wire.js';
+import { encodeRecords, HEARTBEAT_MS, PREFIX, QUEUES_KEY, validateJobData, WORKER_KEY, type RemoteJobData } from './wire.js';
 
 // `forge worker`: a long-running process that takes evaluation jobs from every run queue a
 // coordinator announces in Redis, evaluates them on its own local evaluation pool (its own shared
@@ -145,6 +145,9 @@ export async function runWorker(
   } finally {
     await Promise.allSettled([...consumers.values()].map((w) => w.close()));
     await Promise.allSettled([...pools.values()].map((p) => p.pool.close()));
+    // Leaving says so at once: otherwise a coordinator counts this worker as connected until its
+    // heartbeat expires, and its jobs wait for a worker that is gone.
+    await redis.del(WORKER_KEY(o.name)).catch(() => undefined);
     redis.disconnect();
   }
   return { jobs: counts.jobs, evaluations: counts.evaluations };

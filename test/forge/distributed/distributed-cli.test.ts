@@ -146,6 +146,13 @@ describe.skipIf(REDIS_SERVER === null)(
     }, 300_000);
 
     it('with no worker connected says so and waits, and --max-wall ends the wait with the resume command', async () => {
+      // A worker SIGKILLed by an earlier test stays listed until its heartbeat expires (5 s).
+      const client = new Redis(redis.port, '127.0.0.1');
+      try {
+        await waitUntil(async () => (await client.keys('forge:worker:*')).length === 0, 'no live worker');
+      } finally {
+        client.disconnect();
+      }
       const t0 = Date.now();
       const r = await distributed(home(refHome), ['--max-wall', '3s']);
       expect(r.code).not.toBe(0);
