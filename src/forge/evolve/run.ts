@@ -204,7 +204,8 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
     const parquetOf = (generation: number) => path.join(folder.evaluationsDir, `gen-${String(generation).padStart(5, '0')}.parquet`);
     const runRow = { runId: stored.runId, kind: 'evolve' as const, dataset: stored.dataset.name, datasetHash: stored.dataset.hash, datasetSource: stored.dataset.source, seed: config.seed, config };
     sync = new StoreSync(home.storePath, () => ({ run: runRow, stats: state.stats, parquetOf, progress: { generationsDone: state.generation, status: runStatus, bestFitness: state.bestFitness } }));
-    const writer = new RunWriter({ parquetOf, hallOfFamePath: folder.hallOfFamePath, statsPath: folder.statsPath, checkpointPath: folder.checkpointPath });
+    // After each write the store may catch up on it (never awaited: see store-sync.ts).
+    const writer = new RunWriter({ parquetOf, hallOfFamePath: folder.hallOfFamePath, statsPath: folder.statsPath, checkpointPath: folder.checkpointPath }, undefined, () => sync!.poke());
     // The checkpoint leaves the statistics to generations.json (written just before it), so it stays
     // O(population) however many generations a run has.
     const snapshot = () => ({ hallOfFame: hallOfFame(state), stats: state.stats, checkpoint: { runId: stored.runId, state: { ...state, stats: [] } } });
@@ -275,9 +276,7 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
       // The run folder is the source of truth, written in batches (run-writer.ts); the store catches up
       // in the background from what has been written.
       const rows = fresh.map((f) => ({ key: genomeKey(f.genome), genome: f.genome, params: describeGenome(space.genes, f.genome), evaluation: f.evaluation }));
-      const flushesBefore = writer.flushes;
       writer.add(stats.generation, rows, snapshot);
-      if (writer.flushes > flushesBefore) sync!.poke();
       const elapsed = Date.now() - runStart;
       const done = s.generation - generationsAtStart;
       const features = pool!.stats().features;

@@ -26,6 +26,9 @@ export interface RunSnapshot {
 export class RunWriter {
   private pending: { generation: number; rows: FreshEvaluation[] }[] = [];
   private lastFlush = -Infinity;
+  /** A due write taken at a generation's end, done on the next turn of the event loop (see add). */
+  private deferred: (() => void) | null = null;
+  private deferredError: unknown = null;
   /** Time spent in `add` and `flush`, and flushes done: the fixed cost per generation, measured. */
   persistMs = 0;
   flushes = 0;
@@ -34,33 +37,77 @@ export class RunWriter {
   constructor(
     private readonly files: RunFiles,
     private readonly intervalMs = 1_000,
+    /** Called after each completed write (the store's catch-up reads what was written). */
+    private readonly written: () => void = () => {},
   ) {}
 
-  /** Records a finished generation; flushes when due. `snapshot` is called only when it flushes. */
+  /**
+   * Records a finished generation; when a write is due, its content is fixed now (the snapshot is
+   * serialised here) and the encoding and file writes run on the next turn of the event loop: by
+   * then the search has handed the next generation to the pool, so the coordinator writes while
+   * the workers evaluate instead of before. A write error surfaces at the next add or flush.
+   */
   add(generation: number, rows: FreshEvaluation[], snapshot: () => RunSnapshot): void {
     const t = performance.now();
+    this.settle();
     this.pending.push({ generation, rows });
     this.generations++;
-    if (t - this.lastFlush >= this.intervalMs) this.write(snapshot());
+    if (t - this.lastFlush >= this.intervalMs) {
+      const job = this.writer(snapshot());
+      this.lastFlush = t;
+      this.deferred = job;
+      setImmediate(() => {
+        if (this.deferred !== job) return; // already done by a settle
+        try {
+          this.settle();
+        } catch (err) {
+          this.deferredError = err;
+        }
+      });
+    }
     this.persistMs += performance.now() - t;
   }
 
   /** Writes what is pending (nothing when nothing is). Call between generations and before exit. */
   flush(snapshot: () => RunSnapshot): void {
+    this.settle();
     if (this.pending.length === 0) return;
     const t = performance.now();
-    this.write(snapshot());
+    this.writer(snapshot())();
     this.persistMs += performance.now() - t;
   }
 
-  private write(snap: RunSnapshot): void {
-    for (const { generation, rows } of this.pending)
-      writeGenerationParquet(this.files.parquetOf(generation), generation, rows);
+  /** Runs a deferred write now, and rethrows the error of one that failed. */
+  private settle(): void {
+    const job = this.deferred;
+    this.deferred = null;
+    if (job !== null) {
+      const t = performance.now();
+      job();
+      this.persistMs += performance.now() - t;
+    }
+    if (this.deferredError !== null) {
+      const err = this.deferredError;
+      this.deferredError = null;
+      throw err;
+    }
+  }
+
+  /** The write of everything pending with this snapshot: Parquet files first, the checkpoint last. */
+  private writer(snap: RunSnapshot): () => void {
+    const pending = this.pending;
     this.pending = [];
-    writeFileAtomic(this.files.hallOfFamePath, JSON.stringify(snap.hallOfFame, null, 2) + '\n');
-    writeFileAtomic(this.files.statsPath, JSON.stringify(snap.stats, null, 2) + '\n');
-    writeFileAtomic(this.files.checkpointPath, JSON.stringify(snap.checkpoint));
-    this.lastFlush = performance.now();
-    this.flushes++;
+    const hallOfFame = JSON.stringify(snap.hallOfFame, null, 2) + '\n';
+    const stats = JSON.stringify(snap.stats, null, 2) + '\n';
+    const checkpoint = JSON.stringify(snap.checkpoint);
+    return () => {
+      for (const { generation, rows } of pending) writeGenerationParquet(this.files.parquetOf(generation), generation, rows);
+      writeFileAtomic(this.files.hallOfFamePath, hallOfFame);
+      writeFileAtomic(this.files.statsPath, stats);
+      writeFileAtomic(this.files.checkpointPath, checkpoint);
+      this.lastFlush = performance.now();
+      this.flushes++;
+      this.written();
+    };
   }
 }

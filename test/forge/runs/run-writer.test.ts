@@ -28,6 +28,9 @@ describe('RunWriter', () => {
     const writer = new RunWriter(files, 60_000);
     const snap = (g: number) => () => ({ hallOfFame: [], stats: Array.from({ length: g + 1 }, (_, i) => i), checkpoint: { generation: g + 1 } });
     writer.add(0, rows(0), snap(0));
+    // Due, but written on the next turn of the event loop (while the pool evaluates the next generation).
+    expect(fs.existsSync(files.parquetOf(0))).toBe(false);
+    await new Promise((r) => setImmediate(r));
     expect(fs.existsSync(files.parquetOf(0))).toBe(true);
     expect(JSON.parse(fs.readFileSync(files.checkpointPath, 'utf8'))).toEqual({ generation: 1 });
     writer.add(1, rows(1), snap(1));
@@ -47,5 +50,22 @@ describe('RunWriter', () => {
     expect(seen.fitnessOf([2, 1])).toBe(21);
     expect(seen.has([3, 0])).toBe(false);
     await expect(readEvaluated(files.parquetOf, 4, new EvaluatedSet())).rejects.toThrow(/gen-3\.parquet is missing: the run's checkpoint is at generation 4/);
+  });
+
+  it('writes a due generation with the snapshot of its own end, and a failed deferred write surfaces at the next call', async () => {
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-writer-'));
+    const at = { ...files, parquetOf: (g: number) => path.join(d, `gen-${g}.parquet`), checkpointPath: path.join(d, 'checkpoint.json'), statsPath: path.join(d, 'generations.json'), hallOfFamePath: path.join(d, 'hof.json') };
+    const state = { generation: 1 };
+    const writer = new RunWriter(at, 0);
+    writer.add(0, rows(0), () => ({ hallOfFame: [], stats: [], checkpoint: { ...state } }));
+    state.generation = 99; // the search moves on before the write runs
+    await new Promise((r) => setImmediate(r));
+    expect(JSON.parse(fs.readFileSync(at.checkpointPath, 'utf8'))).toEqual({ generation: 1 });
+
+    fs.writeFileSync(path.join(d, 'a-file'), 'x'); // a file where the writer needs a folder: ENOTDIR
+    const broken = new RunWriter({ ...at, parquetOf: (g: number) => path.join(d, 'a-file', `gen-${g}.parquet`) }, 0);
+    broken.add(0, rows(0), () => ({ hallOfFame: [], stats: [], checkpoint: {} }));
+    await new Promise((r) => setImmediate(r));
+    expect(() => broken.flush(() => ({ hallOfFame: [], stats: [], checkpoint: {} }))).toThrow(/a-file/);
   });
 });
