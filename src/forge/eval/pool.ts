@@ -124,6 +124,9 @@ export function evaluationPool(job: EvalJob, dataset: SharedDataset, regimes: re
   let featureMs = 0;
   let evalMs = 0;
 
+  /** Feature lists that identify tasks brought back, by genome key, until the genomes' evaluation. */
+  const planned = new Map<string, ReturnType<typeof itemFeatures>[number]>();
+
   /**
    * The features of each genome's play. Resolving a play costs ~0.1-0.2 ms, 15-30 ms per generation
    * of 150 that the coordinator used to spend while every worker waited; the workers now resolve equal
@@ -146,7 +149,6 @@ export function evaluationPool(job: EvalJob, dataset: SharedDataset, regimes: re
     return out;
   }
 
-  const planned = new Map<string, ReturnType<typeof itemFeatures>[number]>();
   async function identities(genomes: readonly (readonly number[])[]): Promise<(string | null)[]> {
     const parts = splitBatches(genomes, o.workers);
     const results = await Promise.all(parts.map((part) => tasks.run({ kind: 'identify', genomes: part })));

@@ -37,11 +37,15 @@ export class EvaluatedSet {
   private memoised(genome: readonly number[], identity: Identity): string {
     const key = genomeKey(genome);
     let id = this.memo.get(key);
-    if (id === undefined) {
-      if (this.memo.size >= MEMO_LIMIT) this.memo = new Map();
-      id = digestOf(identity(genome));
-      this.memo.set(key, id);
-    }
+    if (id === undefined) id = this.remember(key, identity(genome));
+    return id;
+  }
+
+  /** Memoises an identity as its digest; the memo is dropped whole at MEMO_LIMIT entries. */
+  private remember(key: string, identity: string): string {
+    if (this.memo.size >= MEMO_LIMIT) this.memo = new Map();
+    const id = digestOf(identity);
+    this.memo.set(key, id);
     return id;
   }
 
@@ -53,9 +57,7 @@ export class EvaluatedSet {
     if (this.identity === genomeKey) return;
     genomes.forEach((g, i) => {
       const id = identities[i];
-      if (id === null || id === undefined) return; // did not resolve there: identity() says why, here
-      if (this.memo.size >= MEMO_LIMIT) this.memo = new Map();
-      this.memo.set(genomeKey(g), digestOf(id));
+      if (id !== null && id !== undefined) this.remember(genomeKey(g), id); // null: identity() says why, here
     });
   }
 

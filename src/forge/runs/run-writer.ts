@@ -54,15 +54,16 @@ export class RunWriter {
     this.generations++;
     if (t - this.lastFlush >= this.intervalMs) {
       const job = this.writer(snapshot());
-      this.lastFlush = t;
       this.deferred = job;
       setImmediate(() => {
         if (this.deferred !== job) return; // already done by a settle
+        const t0 = performance.now();
         try {
           this.settle();
         } catch (err) {
           this.deferredError = err;
         }
+        this.persistMs += performance.now() - t0;
       });
     }
     this.persistMs += performance.now() - t;
@@ -70,22 +71,17 @@ export class RunWriter {
 
   /** Writes what is pending (nothing when nothing is). Call between generations and before exit. */
   flush(snapshot: () => RunSnapshot): void {
-    this.settle();
-    if (this.pending.length === 0) return;
     const t = performance.now();
-    this.writer(snapshot())();
+    this.settle();
+    if (this.pending.length > 0) this.writer(snapshot())();
     this.persistMs += performance.now() - t;
   }
 
-  /** Runs a deferred write now, and rethrows the error of one that failed. */
+  /** Runs a deferred write now, and rethrows the error of one that failed (callers time it). */
   private settle(): void {
     const job = this.deferred;
     this.deferred = null;
-    if (job !== null) {
-      const t = performance.now();
-      job();
-      this.persistMs += performance.now() - t;
-    }
+    job?.();
     if (this.deferredError !== null) {
       const err = this.deferredError;
       this.deferredError = null;
