@@ -5,7 +5,10 @@
 // kernel change), its crossAbove runs interleaved with this one's, so machine load hits both alike.
 import path from 'node:path';
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const builds = [path.resolve(process.argv[2] ?? path.join(root, 'dist')), process.argv[3] && path.resolve(process.argv[3])].filter(Boolean);
+const builds = [
+  path.resolve(process.argv[2] ?? path.join(root, 'dist')),
+  process.argv[3] && path.resolve(process.argv[3]),
+].filter(Boolean);
 const mods = await Promise.all(builds.map((b) => import(path.join(b, 'engine/play/masks.js'))));
 const { fillAll, wordsOf } = mods[0];
 const n = 140_256;
@@ -28,13 +31,17 @@ const out = new Uint32Array(w);
 // The kernel took `strict` from the commit that added crossover: strict (8 parameters); before, 7.
 const variants = mods.flatMap((m, k) => {
   const tag = k === 0 ? '' : ' (baseline)';
-  if (m.crossAbove.length === 7) return [[`old a[i-1] <= b[i-1]${tag}`, (care) => m.crossAbove(a, 0, b, 0, care, out, n)]];
+  if (m.crossAbove.length === 7)
+    return [[`old a[i-1] <= b[i-1]${tag}`, (care) => m.crossAbove(a, 0, b, 0, care, out, n)]];
   return [
     [`through-ties${tag}`, (care) => m.crossAbove(a, 0, b, 0, false, care, out, n)],
     [`strict${tag}`, (care) => m.crossAbove(a, 0, b, 0, true, care, out, n)],
   ];
 });
-for (const [maskName, care] of [['dense', full], ['sparse 1/8', sparse]]) {
+for (const [maskName, care] of [
+  ['dense', full],
+  ['sparse 1/8', sparse],
+]) {
   const best = variants.map(() => Infinity);
   for (let round = 0; round < 30; round++) {
     variants.forEach(([, run], v) => {

@@ -151,7 +151,10 @@ const perJob = Math.max(0, overheadGen / jobsPerGen);
 out.projection = Object.fromEntries(
   [1, 2, 4, 8].map((n) => {
     const perGen = computePerGen / n + 2 * perJob;
-    return [`${n} machines (projected)`, { msPerGeneration: Math.round(perGen), speedup: +(computePerGen / perGen).toFixed(2) }];
+    return [
+      `${n} machines (projected)`,
+      { msPerGeneration: Math.round(perGen), speedup: +(computePerGen / perGen).toFixed(2) },
+    ];
   }),
 );
 process.stdout.write(JSON.stringify(out, null, 2) + '\n');

@@ -43,13 +43,27 @@ function clockSeconds(text) {
 function evolve(workers) {
   // Same config and seed = same run id: without this the second run would find the first finished.
   fs.rmSync(path.join(home, 'runs'), { recursive: true, force: true });
-  const args = ['-v', process.execPath, forge, 'evolve', '--dataset', 'BTCUSDT_FULL_CYCLE', '--pop', '150', ...extra, '--workers', String(workers), '--json'];
+  const args = [
+    '-v',
+    process.execPath,
+    forge,
+    'evolve',
+    '--dataset',
+    'BTCUSDT_FULL_CYCLE',
+    '--pop',
+    '150',
+    ...extra,
+    '--workers',
+    String(workers),
+    '--json',
+  ];
   process.stderr.write(`evolve-rss: ${workers} worker${workers > 1 ? 's' : ''}: ${TIME} ${args.slice(1).join(' ')}\n`);
   const r = spawnSync(TIME, args, { env, cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   // time -v appends its report to the child's stderr; evolve's own stderr is its progress.
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr);
   const wall = /Elapsed \(wall clock\) time.*?: (\d[\d:.]*)\s*$/m.exec(r.stderr);
-  if (r.status !== 0 || !rss || !wall) fail(`evolve at ${workers} workers failed (exit ${r.status}):\n${r.stderr.split('\n').slice(-25).join('\n')}`);
+  if (r.status !== 0 || !rss || !wall)
+    fail(`evolve at ${workers} workers failed (exit ${r.status}):\n${r.stderr.split('\n').slice(-25).join('\n')}`);
   let doc;
   try {
     doc = JSON.parse(r.stdout);
@@ -57,23 +71,44 @@ function evolve(workers) {
     fail(`evolve --json printed no JSON document:\n${r.stdout.slice(0, 2000)}`);
   }
   if (!(doc.evalsPerSec > 0)) fail(`evolve's JSON has no evalsPerSec: ${JSON.stringify(doc).slice(0, 500)}`);
-  return { workers, maxRssMiB: Number(rss[1]) / 1024, timeWallS: clockSeconds(wall[1]), wallMs: doc.wallMs, evalsPerSec: doc.evalsPerSec, evaluations: doc.evaluations };
+  return {
+    workers,
+    maxRssMiB: Number(rss[1]) / 1024,
+    timeWallS: clockSeconds(wall[1]),
+    wallMs: doc.wallMs,
+    evalsPerSec: doc.evalsPerSec,
+    evaluations: doc.evaluations,
+  };
 }
 
 try {
   process.stderr.write(`evolve-rss: building BTCUSDT_FULL_CYCLE (synthetic) in ${home}, untimed\n`);
-  const b = spawnSync(process.execPath, [forge, 'datasets', 'build', 'BTCUSDT_FULL_CYCLE', '--synthetic', '--quiet'], { env, cwd: root, encoding: 'utf8' });
+  const b = spawnSync(process.execPath, [forge, 'datasets', 'build', 'BTCUSDT_FULL_CYCLE', '--synthetic', '--quiet'], {
+    env,
+    cwd: root,
+    encoding: 'utf8',
+  });
   if (b.status !== 0) fail(`datasets build failed:\n${b.stderr}`);
   const load = os.loadavg();
   const runs = [evolve(1), evolve(2)];
   const end = os.loadavg();
   const cell = (v, w) => String(v).padStart(w);
-  console.log(`forge evolve --dataset BTCUSDT_FULL_CYCLE --pop 150 ${extra.join(' ')}`.trim() + ` (${os.cpus().length} cores, Node ${process.version}; load average ${load[0].toFixed(2)} at start, ${end[0].toFixed(2)} at end)`);
-  console.log(`${cell('workers', 7)}  ${cell('max RSS MiB', 11)}  ${cell('wall s', 7)}  ${cell('evolve wallMs', 13)}  ${cell('evals/s', 8)}  ${cell('evaluations', 11)}`);
-  for (const r of runs) console.log(`${cell(r.workers, 7)}  ${cell(r.maxRssMiB.toFixed(0), 11)}  ${cell(r.timeWallS.toFixed(1), 7)}  ${cell(r.wallMs, 13)}  ${cell(r.evalsPerSec.toFixed(1), 8)}  ${cell(r.evaluations, 11)}`);
+  console.log(
+    `forge evolve --dataset BTCUSDT_FULL_CYCLE --pop 150 ${extra.join(' ')}`.trim() +
+      ` (${os.cpus().length} cores, Node ${process.version}; load average ${load[0].toFixed(2)} at start, ${end[0].toFixed(2)} at end)`,
+  );
+  console.log(
+    `${cell('workers', 7)}  ${cell('max RSS MiB', 11)}  ${cell('wall s', 7)}  ${cell('evolve wallMs', 13)}  ${cell('evals/s', 8)}  ${cell('evaluations', 11)}`,
+  );
+  for (const r of runs)
+    console.log(
+      `${cell(r.workers, 7)}  ${cell(r.maxRssMiB.toFixed(0), 11)}  ${cell(r.timeWallS.toFixed(1), 7)}  ${cell(r.wallMs, 13)}  ${cell(r.evalsPerSec.toFixed(1), 8)}  ${cell(r.evaluations, 11)}`,
+    );
   const [one, two] = runs;
   // evals/s is evolve's own figure (time in the pool's map); the wall ratio includes start-up, data load and persistence.
-  console.log(`2 vs 1 worker: ${(two.evalsPerSec / one.evalsPerSec).toFixed(2)}x evals/s, ${(one.wallMs / two.wallMs).toFixed(2)}x wall (issue 9 targets: speed-up >= 1.8x, max RSS <= 400 MB)`);
+  console.log(
+    `2 vs 1 worker: ${(two.evalsPerSec / one.evalsPerSec).toFixed(2)}x evals/s, ${(one.wallMs / two.wallMs).toFixed(2)}x wall (issue 9 targets: speed-up >= 1.8x, max RSS <= 400 MB)`,
+  );
 } catch (e) {
   if (!(e instanceof Failure)) throw e;
   process.stderr.write(`evolve-rss: ${e.message}\n`);

@@ -7,26 +7,65 @@
 // Between processes the medians still vary up to 2-3x on a loaded machine (V8 tiering, the other core's
 // load): run before and after builds alternately several times and compare the lowest per-process medians.
 import path from 'node:path';
-const build = path.resolve(process.argv[2] ?? 'dist'); const runs = Number(process.argv[3] ?? 15);
+const build = path.resolve(process.argv[2] ?? 'dist');
+const runs = Number(process.argv[3] ?? 15);
 const { INDICATORS } = await import(path.join(build, 'engine/indicators/index.js'));
 const { STRUCTURES } = await import(path.join(build, 'engine/structures/index.js'));
 const { benchFeeds } = await import(path.join(build, 'forge/bench/dataset.js'));
 const { levelPlayText, LEVELS } = await import(path.join(build, 'forge/bench/levels.js'));
 const P = await import(path.join(build, 'engine/play/index.js'));
 const { execFeed } = await import(path.join(build, 'engine/play/signals.js'));
-const feeds = benchFeeds(); const feed = feeds['15m'];
-const cpu = (f) => { const a = process.cpuUsage(); f(); const b = process.cpuUsage(a); return (b.user + b.system) / 1000; };
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1]; };
-const specs = [['ema',{period:20}],['sma',{period:100}],['wma',{period:30}],['dema',{period:30}],['tema',{period:30}],['hma',{period:30}],['rsi',{period:14}],['macd',{fast:12,slow:26,signal:9}],['bbands',{period:20,stddev:2}],['atr',{period:14}],['supertrend',{period:10,multiplier:3}],['stoch',{period:14,smoothK:3,dPeriod:3}],['adx',{period:14}],['donchian',{period:20}],['keltner',{period:20,atrPeriod:10,multiplier:2}],['cci',{period:20}],['roc',{period:12}],['obv',{}],['vwap',{window:96}],['willr',{period:14}],['mfi',{period:14}],['market_structure',{left:5,right:5}],['vol_regime',{window:96,lookback:960,low:25,high:75}],['vol_regime',{window:20,lookback:100,low:25,high:75}],['swing',{left:3,right:3}],['zones',{left:5,right:5,tolerance:0.5,max_zones:12,min_touches:1}]];
+const feeds = benchFeeds();
+const feed = feeds['15m'];
+const cpu = (f) => {
+  const a = process.cpuUsage();
+  f();
+  const b = process.cpuUsage(a);
+  return (b.user + b.system) / 1000;
+};
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1];
+};
+const specs = [
+  ['ema', { period: 20 }],
+  ['sma', { period: 100 }],
+  ['wma', { period: 30 }],
+  ['dema', { period: 30 }],
+  ['tema', { period: 30 }],
+  ['hma', { period: 30 }],
+  ['rsi', { period: 14 }],
+  ['macd', { fast: 12, slow: 26, signal: 9 }],
+  ['bbands', { period: 20, stddev: 2 }],
+  ['atr', { period: 14 }],
+  ['supertrend', { period: 10, multiplier: 3 }],
+  ['stoch', { period: 14, smoothK: 3, dPeriod: 3 }],
+  ['adx', { period: 14 }],
+  ['donchian', { period: 20 }],
+  ['keltner', { period: 20, atrPeriod: 10, multiplier: 2 }],
+  ['cci', { period: 20 }],
+  ['roc', { period: 12 }],
+  ['obv', {}],
+  ['vwap', { window: 96 }],
+  ['willr', { period: 14 }],
+  ['mfi', { period: 14 }],
+  ['market_structure', { left: 5, right: 5 }],
+  ['vol_regime', { window: 96, lookback: 960, low: 25, high: 75 }],
+  ['vol_regime', { window: 20, lookback: 100, low: 25, high: 75 }],
+  ['swing', { left: 3, right: 3 }],
+  ['zones', { left: 5, right: 5, tolerance: 0.5, max_zones: 12, min_touches: 1 }],
+];
 const res = {};
 for (const [name, params] of specs) {
   const def = INDICATORS[name] ?? STRUCTURES[name];
   const label = `${name}(${Object.values(params).join(',')})`;
   for (let r = 0; r < 40; r++) def.compute(feed, params);
-  const a = []; for (let r = 0; r < runs; r++) a.push(cpu(() => def.compute(feed, params)));
+  const a = [];
+  for (let r = 0; r < runs; r++) a.push(cpu(() => def.compute(feed, params)));
   const out = def.outputs.map(() => new Float64Array(feed.length).fill(1));
   for (let r = 0; r < 40; r++) def.compute(feed, params, undefined, out);
-  const b = []; for (let r = 0; r < runs; r++) b.push(cpu(() => def.compute(feed, params, undefined, out)));
+  const b = [];
+  for (let r = 0; r < runs; r++) b.push(cpu(() => def.compute(feed, params, undefined, out)));
   res[label] = [median(a), median(b)];
 }
 // L5's features as the bench's breakdown computes them (fresh cache, no out), summed.
@@ -34,9 +73,23 @@ const space = P.parsePlay(levelPlayText(LEVELS[4]), 'bench');
 const play = P.resolvePlay(space, P.defaultGenome(space.genes));
 const exec = execFeed(play, feeds);
 const reqs = P.playFeatures(play);
-for (let r = 0; r < 10; r++) { const c = new P.MapFeatureCache(); for (const q of reqs) P.featureValues(q, exec, feeds, c); }
-const l5 = []; const per = {};
-for (let r = 0; r < runs; r++) { const c = new P.MapFeatureCache(); l5.push(cpu(() => { for (const q of reqs) { const t = cpu(() => P.featureValues(q, exec, feeds, c)); (per[q.key] ??= []).push(t); } })); }
+for (let r = 0; r < 10; r++) {
+  const c = new P.MapFeatureCache();
+  for (const q of reqs) P.featureValues(q, exec, feeds, c);
+}
+const l5 = [];
+const per = {};
+for (let r = 0; r < runs; r++) {
+  const c = new P.MapFeatureCache();
+  l5.push(
+    cpu(() => {
+      for (const q of reqs) {
+        const t = cpu(() => P.featureValues(q, exec, feeds, c));
+        (per[q.key] ??= []).push(t);
+      }
+    }),
+  );
+}
 res['L5 features (sum, allocating)'] = [median(l5), NaN];
 for (const [k, v] of Object.entries(per)) res['  L5 ' + k] = [median(v), NaN];
 console.log(JSON.stringify(res));

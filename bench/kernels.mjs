@@ -42,7 +42,10 @@ const specs = [
   ['swing', { left: 3, right: 3 }],
   ['zones', { left: 5, right: 5, tolerance: 0.5, max_zones: 12, min_touches: 1 }],
 ];
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1]; };
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1];
+};
 let total = 0;
 let totalOut = 0;
 for (const [name, params] of specs) {
@@ -70,6 +73,10 @@ for (const [name, params] of specs) {
   }
   const mOut = median(tsOut);
   totalOut += mOut;
-  console.log(`${label.padEnd(34)} ${m.toFixed(3).padStart(8)} ms  (min ${Math.min(...ts).toFixed(3)})  into out ${mOut.toFixed(3).padStart(8)} ms  (min ${Math.min(...tsOut).toFixed(3)})`);
+  console.log(
+    `${label.padEnd(34)} ${m.toFixed(3).padStart(8)} ms  (min ${Math.min(...ts).toFixed(3)})  into out ${mOut.toFixed(3).padStart(8)} ms  (min ${Math.min(...tsOut).toFixed(3)})`,
+  );
 }
-console.log(`${'sum'.padEnd(34)} ${total.toFixed(3).padStart(8)} ms${' '.repeat(17)}into out ${totalOut.toFixed(3).padStart(8)} ms`);
+console.log(
+  `${'sum'.padEnd(34)} ${total.toFixed(3).padStart(8)} ms${' '.repeat(17)}into out ${totalOut.toFixed(3).padStart(8)} ms`,
+);

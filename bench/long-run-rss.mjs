@@ -19,9 +19,12 @@ const forge = path.join(root, 'bin', 'forge.js');
 const csv = path.resolve(root, process.env.FORGE_SHARED_DATA ?? '../shared/data', 'BTCUSD_1h.csv');
 const minutes = Number(process.argv[2] ?? 10);
 const SAMPLE_MS = 10_000;
-if (!(minutes > 1)) throw new Error(`minutes: got ${process.argv[2]}, expected a number above 1 (the first minute is warm-up)`);
-if (!fs.existsSync(csv)) throw new Error(`${csv} is missing: set FORGE_SHARED_DATA to the folder holding BTCUSD_1h.csv`);
-if (!fs.existsSync(path.join(root, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` first');
+if (!(minutes > 1))
+  throw new Error(`minutes: got ${process.argv[2]}, expected a number above 1 (the first minute is warm-up)`);
+if (!fs.existsSync(csv))
+  throw new Error(`${csv} is missing: set FORGE_SHARED_DATA to the folder holding BTCUSD_1h.csv`);
+if (!fs.existsSync(path.join(root, 'dist', 'cli', 'main.js')))
+  throw new Error('dist/ is missing: run `npm run build` first');
 
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-long-run-'));
 const cli = (args) => {
@@ -41,8 +44,24 @@ try {
   );
   cli(['data', 'import', csv, '--symbol', 'BTCUSDT', '--tf', '1h', '--quiet']);
   cli(['datasets', 'build', 'BTC_2022_1H', '--quiet']);
-  const args = ['evolve', '--dataset', 'BTC_2022_1H', '--play', path.join(root, 'configs/plays/wf_trend_1h.yaml'),
-    '--pop', '100', '--workers', '2', '--generations', '20000', '--max-wall', `${minutes}m`, '--home', home, '--json'];
+  const args = [
+    'evolve',
+    '--dataset',
+    'BTC_2022_1H',
+    '--play',
+    path.join(root, 'configs/plays/wf_trend_1h.yaml'),
+    '--pop',
+    '100',
+    '--workers',
+    '2',
+    '--generations',
+    '20000',
+    '--max-wall',
+    `${minutes}m`,
+    '--home',
+    home,
+    '--json',
+  ];
   const t0 = Date.now();
   const child = spawn(process.execPath, [forge, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
@@ -71,7 +90,7 @@ try {
   const rows = samples.map((x, i) => {
     const prev = samples[i - 1];
     const gens = prev ? x.generation - prev.generation : x.generation;
-    return `| ${x.s} | ${x.rss.toFixed(0)} | ${x.generation} | ${gens > 0 ? ((SAMPLE_MS / gens) | 0) : '-'} |`;
+    return `| ${x.s} | ${x.rss.toFixed(0)} | ${x.generation} | ${gens > 0 ? (SAMPLE_MS / gens) | 0 : '-'} |`;
   });
   const after = samples.filter((x) => x.s >= 60);
   const base = after[0];
@@ -82,10 +101,14 @@ try {
   const checkpointKB = fs.statSync(path.join(out.runDir, 'checkpoint.json')).size / 1024;
   console.log(`forge ${args.join(' ').replace(home, '<tmp>')}`);
   console.log(`\n| s | RSS MB | generations | ms/generation (last 10 s) |\n|---|---|---|---|\n${rows.join('\n')}`);
-  console.log(`\n${out.generationsDone} generations, ${out.evaluations} distinct evaluations, ${out.cacheHits} cache hits; ` +
-    `persistence ${out.persistence.msPerGeneration.toFixed(1)} ms/generation (${out.persistence.flushes} flushes); checkpoint.json ${checkpointKB.toFixed(0)} kB`);
-  console.log(`RSS after the first minute: ${base.rss.toFixed(0)} MB at ${base.s} s, peak ${peak.toFixed(0)} MB: ` +
-    `growth ${(((peak - base.rss) / base.rss) * 100).toFixed(1)} % (target <= 10 %)`);
+  console.log(
+    `\n${out.generationsDone} generations, ${out.evaluations} distinct evaluations, ${out.cacheHits} cache hits; ` +
+      `persistence ${out.persistence.msPerGeneration.toFixed(1)} ms/generation (${out.persistence.flushes} flushes); checkpoint.json ${checkpointKB.toFixed(0)} kB`,
+  );
+  console.log(
+    `RSS after the first minute: ${base.rss.toFixed(0)} MB at ${base.s} s, peak ${peak.toFixed(0)} MB: ` +
+      `growth ${(((peak - base.rss) / base.rss) * 100).toFixed(1)} % (target <= 10 %)`,
+  );
   console.log(`generation time: first minute ${firstMin.toFixed(0)} ms, last minute ${lastMin.toFixed(0)} ms`);
 } finally {
   fs.rmSync(home, { recursive: true, force: true });

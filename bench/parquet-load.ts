@@ -16,7 +16,8 @@ import type { Columns } from '../src/forge/datasets/manifest.js';
 
 // Libraries are imported inside each reader so that a cold run (a fresh process, as `forge evolve`
 // is) pays for loading its own reader and nothing else.
-const readParquetColumns = async (file: string) => (await import('../src/forge/datasets/load.js')).readParquetColumns(file);
+const readParquetColumns = async (file: string) =>
+  (await import('../src/forge/datasets/load.js')).readParquetColumns(file);
 
 const BARS = 140_000;
 const PJS_BARS = 14_000; // parquetjs-lite is two orders of magnitude slower on DuckDB files: time a tenth, scale up
@@ -62,7 +63,9 @@ async function duckdbRead(file: string): Promise<Columns> {
     const countRows = await conn.runAndReadAll(`SELECT count(*)::DOUBLE FROM read_parquet('${file}')`);
     const n = Number(countRows.getRows()[0][0]);
     const out = NAMES.map(() => new Float64Array(n));
-    const result = await conn.run(`SELECT ts::DOUBLE, open, high, low, close, volume FROM read_parquet('${file}') ORDER BY ts`);
+    const result = await conn.run(
+      `SELECT ts::DOUBLE, open, high, low, close, volume FROM read_parquet('${file}') ORDER BY ts`,
+    );
     let at = 0;
     for (;;) {
       const chunk = await result.fetchChunk();
@@ -106,7 +109,12 @@ function sameColumns(a: Columns, b: Columns): boolean {
   return true;
 }
 
-async function time(label: string, runs: number, fn: () => Promise<Columns>, scale = 1): Promise<{ label: string; first: number; median: number; cols: Columns }> {
+async function time(
+  label: string,
+  runs: number,
+  fn: () => Promise<Columns>,
+  scale = 1,
+): Promise<{ label: string; first: number; median: number; cols: Columns }> {
   const ms: number[] = [];
   let cols: Columns | undefined;
   for (let r = 0; r < runs; r++) {
@@ -129,7 +137,12 @@ async function makeFixtureDataset(dir: string, base: string) {
   fs.copyFileSync(base, path.join(ds, '15m.parquet'));
   const inst = await DuckDBInstance.create(':memory:');
   const conn = await inst.connect();
-  const tfs: [string, number][] = [['15m', 900_000], ['1h', 3_600_000], ['4h', 14_400_000], ['1d', 86_400_000]];
+  const tfs: [string, number][] = [
+    ['15m', 900_000],
+    ['1h', 3_600_000],
+    ['4h', 14_400_000],
+    ['1d', 86_400_000],
+  ];
   for (const [tf, ms] of tfs.slice(1)) {
     await conn.run(`COPY (SELECT (ts // ${ms}) * ${ms} AS ts, first(open ORDER BY ts) AS open, max(high) AS high, min(low) AS low,
       last(close ORDER BY ts) AS close, sum(volume) AS volume FROM read_parquet('${base}') GROUP BY 1 ORDER BY 1) TO '${path.join(ds, tf + '.parquet')}' (FORMAT parquet)`);
@@ -139,9 +152,25 @@ async function makeFixtureDataset(dir: string, base: string) {
   const parts = [];
   for (const [tf] of tfs) parts.push({ tf, columns: await readParquetColumns(path.join(ds, tf + '.parquet')) });
   writeManifest(ds, {
-    format: MANIFEST_FORMAT, name: 'BENCH', symbol: 'BENCH', regime: 'cycle', description: '', baseTf: '15m',
-    window: { from: '', to: '', fromMs: 0, toMs: 0 }, hash: contentHash(parts), source: 'synthetic', builtAt: '', forgeVersion: '',
-    timeframes: parts.map(({ tf, columns }) => ({ tf, tfMs: tfs.find((t) => t[0] === tf)![1], bars: columns.time.length, first: columns.time[0], last: columns.time[columns.time.length - 1], file: tf + '.parquet' })),
+    format: MANIFEST_FORMAT,
+    name: 'BENCH',
+    symbol: 'BENCH',
+    regime: 'cycle',
+    description: '',
+    baseTf: '15m',
+    window: { from: '', to: '', fromMs: 0, toMs: 0 },
+    hash: contentHash(parts),
+    source: 'synthetic',
+    builtAt: '',
+    forgeVersion: '',
+    timeframes: parts.map(({ tf, columns }) => ({
+      tf,
+      tfMs: tfs.find((t) => t[0] === tf)![1],
+      bars: columns.time.length,
+      first: columns.time[0],
+      last: columns.time[columns.time.length - 1],
+      file: tf + '.parquet',
+    })),
   });
   return home;
 }
@@ -166,7 +195,10 @@ async function main(): Promise<void> {
   if (process.argv[2] === '--cold') {
     const t0 = performance.now();
     if (process.argv[3] === LOAD_DATASET) {
-      const [{ loadDataset }, { forgeHome }] = await Promise.all([import('../src/forge/datasets/load.js'), import('../src/forge/home.js')]);
+      const [{ loadDataset }, { forgeHome }] = await Promise.all([
+        import('../src/forge/datasets/load.js'),
+        import('../src/forge/home.js'),
+      ]);
       await loadDataset(forgeHome(process.argv[4]), 'BENCH');
     } else {
       await READERS[process.argv[3]](process.argv[4]);
@@ -188,7 +220,12 @@ async function main(): Promise<void> {
   const colds = Object.keys(READERS).map((label) => cold(label, big));
   const results = [];
   for (const [label, fn] of Object.entries(READERS)) results.push(await time(label, RUNS, () => fn(big)));
-  const pjs = await time(`parquetjs-lite cursor (${PJS_BARS} bars, scaled x${BARS / PJS_BARS})`, 1, () => parquetjsRead(small), BARS / PJS_BARS);
+  const pjs = await time(
+    `parquetjs-lite cursor (${PJS_BARS} bars, scaled x${BARS / PJS_BARS})`,
+    1,
+    () => parquetjsRead(small),
+    BARS / PJS_BARS,
+  );
 
   const ref = results[2].cols;
   const home = await makeFixtureDataset(dir, big);
@@ -199,12 +236,22 @@ async function main(): Promise<void> {
     return { time: feed.time, open: feed.open, high: feed.high, low: feed.low, close: feed.close, volume: feed.volume };
   });
   const smallRef = await readParquetColumns(small);
-  console.log(`node ${process.version}, ${os.cpus().length} cpus (${os.cpus()[0]?.model ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ${BARS} bars x 6 columns, ${(fs.statSync(big).size / 2 ** 20).toFixed(1)} MiB Parquet (DuckDB-written, snappy)`);
-  console.log('| reader | cold: fresh process, incl. import (ms) | first in-process run (ms) | median of 5 (ms) | values equal DuckDB |');
+  console.log(
+    `node ${process.version}, ${os.cpus().length} cpus (${os.cpus()[0]?.model ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ${BARS} bars x 6 columns, ${(fs.statSync(big).size / 2 ** 20).toFixed(1)} MiB Parquet (DuckDB-written, snappy)`,
+  );
+  console.log(
+    '| reader | cold: fresh process, incl. import (ms) | first in-process run (ms) | median of 5 (ms) | values equal DuckDB |',
+  );
   console.log('|---|---:|---:|---:|---|');
-  results.forEach((r, i) => console.log(`| ${r.label} | ${colds[i].toFixed(0)} | ${r.first.toFixed(0)} | ${r.median.toFixed(0)} | ${sameColumns(r.cols, ref)} |`));
+  results.forEach((r, i) =>
+    console.log(
+      `| ${r.label} | ${colds[i].toFixed(0)} | ${r.first.toFixed(0)} | ${r.median.toFixed(0)} | ${sameColumns(r.cols, ref)} |`,
+    ),
+  );
   console.log(`| ${pjs.label} | - | ${pjs.first.toFixed(0)} | - | ${sameColumns(pjs.cols, smallRef)} |`);
-  console.log(`| ${loaded.label} | ${coldLoad.toFixed(0)} | ${loaded.first.toFixed(0)} | ${loaded.median.toFixed(0)} | ${sameColumns(loaded.cols, ref)} |`);
+  console.log(
+    `| ${loaded.label} | ${coldLoad.toFixed(0)} | ${loaded.first.toFixed(0)} | ${loaded.median.toFixed(0)} | ${sameColumns(loaded.cols, ref)} |`,
+  );
   fs.rmSync(dir, { recursive: true, force: true });
 }
 

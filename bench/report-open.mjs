@@ -28,7 +28,32 @@ try {
     'datasets:\n  - name: TEST_SMALL\n    symbol: TESTUSDT\n    base: 15m\n    derived: [1h, 4h, 1d]\n    from: 2021-01-01\n    to: 2021-02-01\n    regime: cycle\n',
   );
   const play = path.join(root, 'configs/plays/default.yaml');
-  const evolve = spawnSync(process.execPath, [forge, 'evolve', '--home', home, '--dataset', 'TEST_SMALL', '--play', play, '--pop', '12', '--generations', '4', '--seed', '7', '--min-trades', '1', '--workers', '1', '--synthetic', '--json'], { encoding: 'utf8' });
+  const evolve = spawnSync(
+    process.execPath,
+    [
+      forge,
+      'evolve',
+      '--home',
+      home,
+      '--dataset',
+      'TEST_SMALL',
+      '--play',
+      play,
+      '--pop',
+      '12',
+      '--generations',
+      '4',
+      '--seed',
+      '7',
+      '--min-trades',
+      '1',
+      '--workers',
+      '1',
+      '--synthetic',
+      '--json',
+    ],
+    { encoding: 'utf8' },
+  );
   if (evolve.status !== 0) throw new Error(`evolve failed: ${evolve.stderr}`);
   const id = JSON.parse(evolve.stdout).runId;
   const { parsePlay, randomGenome, describeGenome } = await dist('engine/play/index.js');
@@ -41,15 +66,28 @@ try {
   for (let f = 0; f * PER_FILE < N; f++) {
     const fresh = Array.from({ length: Math.min(PER_FILE, N - f * PER_FILE) }, () => {
       const genome = randomGenome(space, rng);
-      return { key: genomeKey(genome), genome, params: describeGenome(space.genes, genome), evaluation: { fitness: rng() * 4 - 1, inSample: null, outOfSample: null } };
+      return {
+        key: genomeKey(genome),
+        genome,
+        params: describeGenome(space.genes, genome),
+        evaluation: { fitness: rng() * 4 - 1, inSample: null, outOfSample: null },
+      };
     });
-    writeGenerationParquet(path.join(runDir, 'evaluations', `gen-${String(100 + f).padStart(5, '0')}.parquet`), 100 + f, fresh);
+    writeGenerationParquet(
+      path.join(runDir, 'evaluations', `gen-${String(100 + f).padStart(5, '0')}.parquet`),
+      100 + f,
+      fresh,
+    );
   }
   const out = path.join(home, 'report.html');
   const t0 = performance.now();
-  const report = spawnSync(process.execPath, [forge, 'report', id, '--home', home, '--out', out, '--quiet'], { encoding: 'utf8' });
+  const report = spawnSync(process.execPath, [forge, 'report', id, '--home', home, '--out', out, '--quiet'], {
+    encoding: 'utf8',
+  });
   if (report.status !== 0) throw new Error(`report failed: ${report.stderr}`);
-  console.log(`forge report: ${((performance.now() - t0) / 1000).toFixed(1)} s to write, ${(fs.statSync(out).size / 1e6).toFixed(2)} MB for ${N.toLocaleString('en-US')} extra evaluations`);
+  console.log(
+    `forge report: ${((performance.now() - t0) / 1000).toFixed(1)} s to write, ${(fs.statSync(out).size / 1e6).toFixed(2)} MB for ${N.toLocaleString('en-US')} extra evaluations`,
+  );
   const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
   try {
     const times = [];

@@ -14,5 +14,8 @@ if (!fs.existsSync(path.join(root, 'dist', 'cli', 'main.js'))) {
 }
 const args = process.argv.slice(2);
 const defaults = args.length > 0 ? [] : ['--levels', '1-10', '--mtf', '--evals', '600'];
-const r = spawnSync(process.execPath, [path.join(root, 'bin', 'forge.js'), 'bench', ...defaults, ...args], { stdio: 'inherit', cwd: root });
+const r = spawnSync(process.execPath, [path.join(root, 'bin', 'forge.js'), 'bench', ...defaults, ...args], {
+  stdio: 'inherit',
+  cwd: root,
+});
 process.exit(r.status ?? 1);

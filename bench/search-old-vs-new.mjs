@@ -19,14 +19,29 @@ const { playIdentity } = await d('forge/ga/play-identity.js');
 const { EvaluatedSet } = await d('forge/ga/evaluated.js');
 const feed = csvFeed(path.resolve(root, process.env.FORGE_SHARED_DATA ?? '../shared/data', 'BTCUSD_1h.csv'), '1h');
 const playFile = root + '/configs/plays/wf_trend_1h.yaml';
-const ev = createEvaluator({ playText: fs.readFileSync(playFile, 'utf8'), playFile, cash: 10000, inSample: [feed.time[0], feed.time[feed.length - 1] + 1], outOfSample: null, fitness: resolveFitness({}), cacheBytes: 512 << 20 }, { '1h': feed });
+const ev = createEvaluator(
+  {
+    playText: fs.readFileSync(playFile, 'utf8'),
+    playFile,
+    cash: 10000,
+    inSample: [feed.time[0], feed.time[feed.length - 1] + 1],
+    outOfSample: null,
+    fitness: resolveFitness({}),
+    cacheBytes: 512 << 20,
+  },
+  { '1h': feed },
+);
 const genes = toBounds(ev.space.genes);
 const identity = new EvaluatedSet(playIdentity(ev.space)).identity;
 for (const c of JSON.parse(process.argv[2])) {
   const bests = [];
   for (let seed = 1; seed <= 4; seed++) {
-    const { noid, ...ga } = c; const o = resolveGAOptions({ population: 50, generations: 30, ...ga });
-    const s = await evolve(genes, o, initialState(genes, o, seed), { evaluate: async (gs) => gs.map((g) => ({ fitness: ev.evaluate(g).fitness })), identity: c.noid ? undefined : identity });
+    const { noid, ...ga } = c;
+    const o = resolveGAOptions({ population: 50, generations: 30, ...ga });
+    const s = await evolve(genes, o, initialState(genes, o, seed), {
+      evaluate: async (gs) => gs.map((g) => ({ fitness: ev.evaluate(g).fitness })),
+      identity: c.noid ? undefined : identity,
+    });
     bests.push(s.hallOfFame[0].evaluation.fitness.toFixed(3) + '/' + s.evaluated);
   }
   console.log(JSON.stringify(c), bests.join(' '));

@@ -44,15 +44,21 @@ const LARGE_SEEDS = arg('large-seeds', 3);
 const FIRST = arg('first-seed', 1);
 const BUDGETS = [300, 1500];
 const csv = path.resolve(root, process.env.FORGE_SHARED_DATA ?? '../shared/data', 'BTCUSD_1h.csv');
-if (!fs.existsSync(csv)) throw new Error(`${csv} is missing: set FORGE_SHARED_DATA to the folder holding BTCUSD_1h.csv`);
+if (!fs.existsSync(csv))
+  throw new Error(`${csv} is missing: set FORGE_SHARED_DATA to the folder holding BTCUSD_1h.csv`);
 
 const feed = csvFeed(csv, '1h');
 const fitnessSpec = resolveFitness({});
 function evaluatorFor(playFile) {
   const playText = fs.readFileSync(playFile, 'utf8');
   const job = {
-    playText, playFile, cash: 10_000, inSample: [feed.time[0], feed.time[feed.length - 1] + 1], outOfSample: null,
-    fitness: fitnessSpec, cacheBytes: 512 * 1024 * 1024,
+    playText,
+    playFile,
+    cash: 10_000,
+    inSample: [feed.time[0], feed.time[feed.length - 1] + 1],
+    outOfSample: null,
+    fitness: fitnessSpec,
+    cacheBytes: 512 * 1024 * 1024,
   };
   return { playText, evaluator: createEvaluator(job, { '1h': feed }) };
 }
@@ -62,7 +68,12 @@ const smallPlay = path.join(root, 'bench/plays/search-quality.yaml');
 const small = evaluatorFor(smallPlay);
 const genes = toBounds(small.evaluator.space.genes);
 const size = gridSize(genes);
-const hash = createHash('sha256').update(small.playText).update(fs.readFileSync(csv)).update(JSON.stringify(fitnessSpec)).digest('hex').slice(0, 16);
+const hash = createHash('sha256')
+  .update(small.playText)
+  .update(fs.readFileSync(csv))
+  .update(JSON.stringify(fitnessSpec))
+  .digest('hex')
+  .slice(0, 16);
 const tableFile = path.join(os.tmpdir(), `forge-search-quality-${hash}.json`);
 let table;
 let exhaustiveMs = null;
@@ -78,7 +89,13 @@ if (fs.existsSync(tableFile)) {
   exhaustiveMs = performance.now() - t;
   fs.writeFileSync(tableFile, JSON.stringify([...table]));
 }
-const indexOf = (g) => genes.reduce((idx, gene, i) => idx * (Math.round((gene.max - gene.min) / (gene.step ?? 1)) + 1) + Math.round((g[i] - gene.min) / (gene.step ?? 1)), 0);
+const indexOf = (g) =>
+  genes.reduce(
+    (idx, gene, i) =>
+      idx * (Math.round((gene.max - gene.min) / (gene.step ?? 1)) + 1) +
+      Math.round((g[i] - gene.min) / (gene.step ?? 1)),
+    0,
+  );
 const lookup = (g) => table[indexOf(g)];
 let optimum = -Infinity;
 let optimumAt = 0;
@@ -87,7 +104,10 @@ for (let i = 0; i < size; i++) if (table[i] > optimum) [optimum, optimumAt] = [t
 /** forge's own search (method ga or random) at a budget: its best fitness. */
 async function forgeSearch(method, budget, seed, evaluate, g = genes, identity, extra = {}) {
   const o = resolveGAOptions({ method, budget, ...extra });
-  const state = await evolve(g, o, initialState(g, o, seed), { evaluate: async (gs) => gs.map((x) => ({ fitness: evaluate(x) })), identity });
+  const state = await evolve(g, o, initialState(g, o, seed), {
+    evaluate: async (gs) => gs.map((x) => ({ fitness: evaluate(x) })),
+    identity,
+  });
   if (state.evaluated !== budget) throw new Error(`${method} seed ${seed}: spent ${state.evaluated} of ${budget}`);
   return state.hallOfFame[0].evaluation.fitness;
 }
@@ -126,9 +146,13 @@ function deapEaSimple(budget, seed, evaluate, g = genes, pop = 50) {
       return population[b].slice();
     });
     for (let i = 1; i < pop; i += 2) {
-      if (rng() < 0.5) for (let j = 0; j < g.length; j++) if (rng() < 0.5) [chosen[i - 1][j], chosen[i][j]] = [chosen[i][j], chosen[i - 1][j]];
+      if (rng() < 0.5)
+        for (let j = 0; j < g.length; j++)
+          if (rng() < 0.5) [chosen[i - 1][j], chosen[i][j]] = [chosen[i][j], chosen[i - 1][j]];
     }
-    for (const ind of chosen) if (rng() < 0.2) for (let j = 0; j < g.length; j++) if (rng() < 1 / g.length) ind[j] = randInt(g[j].min, g[j].max);
+    for (const ind of chosen)
+      if (rng() < 0.2)
+        for (let j = 0; j < g.length; j++) if (rng() < 1 / g.length) ind[j] = randInt(g[j].min, g[j].max);
     population = chosen;
     fitness = population.map((ind) => fit(ind) ?? -Infinity);
   }
@@ -143,16 +167,23 @@ const pct = (x) => `${((x / optimum) * 100).toFixed(2)} %`;
 
 const methods = {
   'forge GA (defaults: sbx)': (budget, seed) => forgeSearch('ga', budget, seed, lookup),
-  'forge GA, crossover uniform': (budget, seed) => forgeSearch('ga', budget, seed, lookup, genes, undefined, { crossover: 'uniform' }),
+  'forge GA, crossover uniform': (budget, seed) =>
+    forgeSearch('ga', budget, seed, lookup, genes, undefined, { crossover: 'uniform' }),
   'forge random': (budget, seed) => forgeSearch('random', budget, seed, lookup),
   'DEAP eaSimple-style': async (budget, seed) => deapEaSimple(budget, seed, lookup),
 };
 console.log(`## Search quality (bench/search-quality.mjs), ${new Date().toISOString().slice(0, 16)} UTC`);
-console.log(`\nEnumerable space: ${path.relative(root, smallPlay)} on ${path.basename(csv)} (${feed.length.toLocaleString('en-US')} bars), ` +
-  `${size.toLocaleString('en-US')} plays, fitness ${fitnessSpec.objective} (min ${fitnessSpec.minTrades} trades, max drawdown ${fitnessSpec.maxDrawdown}).`);
-console.log(`Exhaustive evaluation: ${exhaustiveMs === null ? `cached in ${tableFile}` : `${(exhaustiveMs / 1000).toFixed(1)} s in-process`}; ` +
-  `optimum ${optimum.toFixed(4)} at ${JSON.stringify(gridPoint(genes, optimumAt))}.`);
-console.log(`\n| method | budget | median best (% of optimum) | worst seed | seeds at the optimum | ms per run |\n|---|---|---|---|---|---|`);
+console.log(
+  `\nEnumerable space: ${path.relative(root, smallPlay)} on ${path.basename(csv)} (${feed.length.toLocaleString('en-US')} bars), ` +
+    `${size.toLocaleString('en-US')} plays, fitness ${fitnessSpec.objective} (min ${fitnessSpec.minTrades} trades, max drawdown ${fitnessSpec.maxDrawdown}).`,
+);
+console.log(
+  `Exhaustive evaluation: ${exhaustiveMs === null ? `cached in ${tableFile}` : `${(exhaustiveMs / 1000).toFixed(1)} s in-process`}; ` +
+    `optimum ${optimum.toFixed(4)} at ${JSON.stringify(gridPoint(genes, optimumAt))}.`,
+);
+console.log(
+  `\n| method | budget | median best (% of optimum) | worst seed | seeds at the optimum | ms per run |\n|---|---|---|---|---|---|`,
+);
 for (const budget of BUDGETS) {
   for (const [name, run] of Object.entries(methods)) {
     const bests = [];
@@ -160,7 +191,9 @@ for (const budget of BUDGETS) {
     for (let seed = FIRST; seed < FIRST + SEEDS; seed++) bests.push(await run(budget, seed));
     const ms = (performance.now() - t) / SEEDS;
     const hits = bests.filter((b) => b === optimum).length;
-    console.log(`| ${name} | ${budget} | ${pct(median(bests))} | ${pct(Math.min(...bests))} | ${hits}/${SEEDS} | ${ms.toFixed(0)} |`);
+    console.log(
+      `| ${name} | ${budget} | ${pct(median(bests))} | ${pct(Math.min(...bests))} | ${hits}/${SEEDS} | ${ms.toFixed(0)} |`,
+    );
   }
 }
 
@@ -171,14 +204,23 @@ if (LARGE_SEEDS > 0) {
   const lgenes = toBounds(large.evaluator.space.genes);
   const identity = new EvaluatedSet(playIdentity(large.evaluator.space)).identity;
   const evaluate = (g) => large.evaluator.evaluate(g).fitness;
-  console.log(`\nLarge space: ${path.relative(root, largePlay)} (${lgenes.length} genes, ${gridSize(lgenes).toExponential(1)} plays) on the same bars, real evaluator, ${LARGE_SEEDS} seeds.`);
+  console.log(
+    `\nLarge space: ${path.relative(root, largePlay)} (${lgenes.length} genes, ${gridSize(lgenes).toExponential(1)} plays) on the same bars, real evaluator, ${LARGE_SEEDS} seeds.`,
+  );
   console.log(`\n| method | budget | best fitness per seed | median | s per run |\n|---|---|---|---|---|`);
   for (const budget of BUDGETS) {
-    for (const [name, method, extra] of [['ga (sbx)', 'ga', {}], ['ga, uniform', 'ga', { crossover: 'uniform' }], ['random', 'random', {}]]) {
+    for (const [name, method, extra] of [
+      ['ga (sbx)', 'ga', {}],
+      ['ga, uniform', 'ga', { crossover: 'uniform' }],
+      ['random', 'random', {}],
+    ]) {
       const bests = [];
       const t = performance.now();
-      for (let seed = FIRST; seed < FIRST + LARGE_SEEDS; seed++) bests.push(await forgeSearch(method, budget, seed, evaluate, lgenes, identity, extra));
-      console.log(`| forge ${name} | ${budget} | ${bests.map((b) => b.toFixed(3)).join(', ')} | ${median(bests).toFixed(3)} | ${((performance.now() - t) / 1000 / LARGE_SEEDS).toFixed(1)} |`);
+      for (let seed = FIRST; seed < FIRST + LARGE_SEEDS; seed++)
+        bests.push(await forgeSearch(method, budget, seed, evaluate, lgenes, identity, extra));
+      console.log(
+        `| forge ${name} | ${budget} | ${bests.map((b) => b.toFixed(3)).join(', ')} | ${median(bests).toFixed(3)} | ${((performance.now() - t) / 1000 / LARGE_SEEDS).toFixed(1)} |`,
+      );
     }
   }
 }

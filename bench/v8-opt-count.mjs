@@ -43,8 +43,13 @@ if (process.argv.includes('--child')) {
   const cut = exec.time[Math.floor(exec.length * 0.8)];
   const end = exec.time[exec.length - 1] + exec.tfMs;
   const job = {
-    playText: fs.readFileSync(playFile, 'utf8'), playFile, cash: 10_000, inSample: [exec.time[0], cut], outOfSample: [cut, end],
-    fitness: resolveFitness({}), cacheBytes: 1 << 30,
+    playText: fs.readFileSync(playFile, 'utf8'),
+    playFile,
+    cash: 10_000,
+    inSample: [exec.time[0], cut],
+    outOfSample: [cut, end],
+    fitness: resolveFitness({}),
+    cacheBytes: 1 << 30,
   };
   const evaluator = createEvaluator(job, feeds);
   const rng = seedrandom('v8-opt-count');
@@ -60,16 +65,24 @@ if (process.argv.includes('--child')) {
   console.log(`RESULT ${JSON.stringify({ n, shapes: shapes.size, failed, ms: performance.now() - t0 })}`);
 } else {
   const ns = String(arg('n', '200,2000')).split(',').map(Number);
-  console.log(`V8 optimisations while evaluating random genomes of ${path.relative(root, playFile)} (${bars} 15m bars, ${path.relative(root, dist) || dist})`);
+  console.log(
+    `V8 optimisations while evaluating random genomes of ${path.relative(root, playFile)} (${bars} 15m bars, ${path.relative(root, dist) || dist})`,
+  );
   console.log('genomes  shapes  optimisations  distinct functions  generated rule code  evaluation s');
   for (const n of ns) {
-    const r = spawnSync(process.execPath, ['--trace-opt', here, '--child', '--n', String(n), '--dist', dist, '--bars', String(bars), '--play', playFile], { encoding: 'utf8', maxBuffer: 1 << 30 });
+    const r = spawnSync(
+      process.execPath,
+      ['--trace-opt', here, '--child', '--n', String(n), '--dist', dist, '--bars', String(bars), '--play', playFile],
+      { encoding: 'utf8', maxBuffer: 1 << 30 },
+    );
     if (r.status !== 0) throw new Error(r.stderr || `child exited with ${r.status}`);
     const done = r.stdout.split('\n').filter((l) => l.includes('completed optimizing'));
     const nameOf = (l) => /<JSFunction ([^ ]*)/.exec(l)?.[1] ?? '?';
     const names = new Set(done.map(nameOf));
     const generated = done.filter((l) => GENERATED.has(nameOf(l))).length;
     const res = JSON.parse(/RESULT (.*)/.exec(r.stdout)[1]);
-    console.log(`${String(n).padStart(7)}  ${String(res.shapes).padStart(6)}  ${String(done.length).padStart(13)}  ${String(names.size).padStart(18)}  ${String(generated).padStart(19)}  ${(res.ms / 1000).toFixed(1).padStart(12)}`);
+    console.log(
+      `${String(n).padStart(7)}  ${String(res.shapes).padStart(6)}  ${String(done.length).padStart(13)}  ${String(names.size).padStart(18)}  ${String(generated).padStart(19)}  ${(res.ms / 1000).toFixed(1).padStart(12)}`,
+    );
   }
 }

@@ -56,7 +56,10 @@ function freshHome(tag) {
 function forge(args, home) {
   return new Promise((resolve) => {
     const t0 = Date.now();
-    const child = spawn(process.execPath, [BIN, ...args, '--home', home], { cwd: home, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args, '--home', home], {
+      cwd: home,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -101,14 +104,35 @@ function leftovers(dir) {
 
 // ---- evolve ---------------------------------------------------------------------------------------
 
-const EVOLVE = ['evolve', '--dataset', 'FAULT_SMALL', '--play', path.join(ROOT, 'configs/plays/default.yaml'), '--pop', '8', '--generations', '4', '--seed', '7', '--min-trades', '1', '--workers', '1', '--synthetic'];
+const EVOLVE = [
+  'evolve',
+  '--dataset',
+  'FAULT_SMALL',
+  '--play',
+  path.join(ROOT, 'configs/plays/default.yaml'),
+  '--pop',
+  '8',
+  '--generations',
+  '4',
+  '--seed',
+  '7',
+  '--min-trades',
+  '1',
+  '--workers',
+  '1',
+  '--synthetic',
+];
 
 function runArtefacts(runDir) {
   const evaluations = path.join(runDir, 'evaluations');
   return {
     hof: fs.readFileSync(path.join(runDir, 'hall_of_fame.json'), 'utf8'),
     stats: fs.readFileSync(path.join(runDir, 'generations.json'), 'utf8'),
-    parquet: fs.readdirSync(evaluations).filter((f) => f.endsWith('.parquet')).sort().join(','),
+    parquet: fs
+      .readdirSync(evaluations)
+      .filter((f) => f.endsWith('.parquet'))
+      .sort()
+      .join(','),
   };
 }
 
@@ -142,14 +166,19 @@ const evolveTarget = {
       const { killed } = await forgeKilledAfter(EVOLVE, home, ms, ready);
       const generation = generationNow(k, 'after the kill');
       const when = after < 0 ? `${ms} ms after start` : `${ms} ms after checkpoint ${after}`;
-      log(`evolve   trial ${k}: ${killed ? 'killed' : 'ended before the kill'} ${when}, checkpoint at generation ${generation}`);
+      log(
+        `evolve   trial ${k}: ${killed ? 'killed' : 'ended before the kill'} ${when}, checkpoint at generation ${generation}`,
+      );
     }
-    const resume = fs.existsSync(path.join(runDir, 'config.json')) ? ['evolve', '--resume', ref.runId, '--workers', '1'] : EVOLVE;
+    const resume = fs.existsSync(path.join(runDir, 'config.json'))
+      ? ['evolve', '--resume', ref.runId, '--workers', '1']
+      : EVOLVE;
     const out = JSON.parse(ok(await forge([...resume, '--json'], home), `evolve ${resume[1]}`).stdout);
     if (out.runId !== ref.runId) fail(`evolve: the resumed run is ${out.runId}, the uninterrupted one ${ref.runId}`);
     const got = runArtefacts(runDir);
     for (const key of ['hof', 'stats', 'parquet']) {
-      if (got[key] !== ref.files[key]) fail(`evolve: ${key} after the kills and --resume differs from the uninterrupted run's`);
+      if (got[key] !== ref.files[key])
+        fail(`evolve: ${key} after the kills and --resume differs from the uninterrupted run's`);
     }
     const left = leftovers(home);
     if (left.length) fail(`evolve: leftovers after the resumed run: ${left.join(', ')}`);
@@ -170,7 +199,9 @@ function writeCsv(file, bars, rng) {
     const high = Math.max(open, close) * (1 + rng() * 0.005);
     const low = Math.min(open, close) * (1 - rng() * 0.005);
     const t = new Date(t0 + i * 3_600_000).toISOString().replace('T', ' ').replace('.000Z', '+00:00');
-    lines.push(`${t},${open.toFixed(2)},${high.toFixed(2)},${low.toFixed(2)},${close.toFixed(2)},${(rng() * 1000).toFixed(2)}`);
+    lines.push(
+      `${t},${open.toFixed(2)},${high.toFixed(2)},${low.toFixed(2)},${close.toFixed(2)},${(rng() * 1000).toFixed(2)}`,
+    );
   }
   fs.writeFileSync(file, lines.join('\n') + '\n');
 }
@@ -193,7 +224,10 @@ const importTarget = {
     const csv = path.join(dir, 'FAULT_1h.csv');
     writeCsv(csv, IMPORT_BARS, seedrandom(`${seed}/csv`));
     const home = freshHome('import-ref');
-    const r = ok(await forge(['data', 'import', csv, '--symbol', 'FAULTUSDT', '--tf', '1h', '--json'], home), 'the uninterrupted import');
+    const r = ok(
+      await forge(['data', 'import', csv, '--symbol', 'FAULTUSDT', '--tf', '1h', '--json'], home),
+      'the uninterrupted import',
+    );
     const bars = await storedBars(home);
     if (bars !== IMPORT_BARS) fail(`import: an uninterrupted import stored ${bars} bars of ${IMPORT_BARS}`);
     return { csv, ms: r.ms, home, dir };
@@ -206,11 +240,15 @@ const importTarget = {
       const ms = Math.round(rng() * ref.ms);
       const { killed } = await forgeKilledAfter(args, home, ms);
       const bars = await storedBars(home);
-      if (bars !== 0 && bars !== IMPORT_BARS) fail(`import trial ${k}: a kill at ${ms} ms left ${bars} of ${IMPORT_BARS} bars (not all or nothing)`);
-      log(`import   trial ${k}: ${killed ? 'killed' : 'ended before the kill'} at ${ms} ms, ${bars === 0 ? 'nothing' : 'everything'} stored`);
+      if (bars !== 0 && bars !== IMPORT_BARS)
+        fail(`import trial ${k}: a kill at ${ms} ms left ${bars} of ${IMPORT_BARS} bars (not all or nothing)`);
+      log(
+        `import   trial ${k}: ${killed ? 'killed' : 'ended before the kill'} at ${ms} ms, ${bars === 0 ? 'nothing' : 'everything'} stored`,
+      );
       ok(await forge(args, home), `import trial ${k}: the import after the kill`);
       const after = await storedBars(home);
-      if (after !== IMPORT_BARS) fail(`import trial ${k}: the import after the kill stored ${after} of ${IMPORT_BARS} bars`);
+      if (after !== IMPORT_BARS)
+        fail(`import trial ${k}: the import after the kill stored ${after} of ${IMPORT_BARS} bars`);
       const left = leftovers(home);
       if (left.length) fail(`import trial ${k}: leftovers after the next import: ${left.join(', ')}`);
       fs.rmSync(home, { recursive: true, force: true });
@@ -248,15 +286,19 @@ const datasetsTarget = {
       } catch (e) {
         fail(`datasets trial ${k}: after a kill at ${ms} ms the dataset does not load: ${e.message}`);
       }
-      if (loaded !== seed && loaded !== next) fail(`datasets trial ${k}: the pointer names seed ${loaded}, neither the old ${seed} nor the new ${next}`);
-      log(`datasets trial ${k}: ${killed ? 'killed' : 'ended before the kill'} at ${ms} ms, ${loaded === seed ? 'old' : 'new'} version loads`);
+      if (loaded !== seed && loaded !== next)
+        fail(`datasets trial ${k}: the pointer names seed ${loaded}, neither the old ${seed} nor the new ${next}`);
+      log(
+        `datasets trial ${k}: ${killed ? 'killed' : 'ended before the kill'} at ${ms} ms, ${loaded === seed ? 'old' : 'new'} version loads`,
+      );
       seed = loaded;
     }
     ok(await forge(buildArgs('last'), home), 'the datasets build after the kills');
     if ((await loadedSeed(home)) !== 'last') fail('datasets: the build after the kills is not the one that loads');
     const dir = path.join(home, 'datasets', 'FAULT_SMALL');
     const versions = fs.readdirSync(dir).filter((f) => f !== 'current.json');
-    if (versions.length !== 1) fail(`datasets: after the next build the dataset folder holds ${versions.join(', ')} (expected one version)`);
+    if (versions.length !== 1)
+      fail(`datasets: after the next build the dataset folder holds ${versions.join(', ')} (expected one version)`);
     const left = [...leftovers(home), ...fs.readdirSync(path.join(home, 'datasets')).filter((f) => f.startsWith('.'))];
     if (left.length) fail(`datasets: leftovers after the next build: ${left.join(', ')}`);
   },
@@ -272,7 +314,8 @@ const fetchTarget = {
   // forge data fetch exists now; its kill -9 mid-fetch + rerun check lives in test/cli/data-fetch.test.ts
   // (a local archive on 127.0.0.1). Until this target gets its own reference()/run(), it stays skipped.
   available: () => false,
-  unavailable: 'no fetch fault runs in this script yet: kill -9 mid-fetch and the rerun are checked by test/cli/data-fetch.test.ts',
+  unavailable:
+    'no fetch fault runs in this script yet: kill -9 mid-fetch and the rerun are checked by test/cli/data-fetch.test.ts',
 };
 
 const TARGETS = { evolve: evolveTarget, import: importTarget, datasets: datasetsTarget, fetch: fetchTarget };
@@ -287,10 +330,15 @@ function parseArgs(argv) {
     else if (a === '--seed') opts.seed = String(argv[++i]);
     else if (a === '--targets') opts.targets = String(argv[++i]).split(',').filter(Boolean);
     else if (a === '--json') opts.json = true;
-    else throw new Error(`unknown argument ${a}: use --runs N, --seed S, --targets ${Object.keys(TARGETS).join(',')}, --json`);
+    else
+      throw new Error(
+        `unknown argument ${a}: use --runs N, --seed S, --targets ${Object.keys(TARGETS).join(',')}, --json`,
+      );
   }
-  if (!Number.isInteger(opts.runs) || opts.runs < 1) throw new Error(`--runs must be a whole number >= 1, got ${opts.runs}`);
-  for (const t of opts.targets) if (!(t in TARGETS)) throw new Error(`unknown target ${t}: the targets are ${Object.keys(TARGETS).join(', ')}`);
+  if (!Number.isInteger(opts.runs) || opts.runs < 1)
+    throw new Error(`--runs must be a whole number >= 1, got ${opts.runs}`);
+  for (const t of opts.targets)
+    if (!(t in TARGETS)) throw new Error(`unknown target ${t}: the targets are ${Object.keys(TARGETS).join(', ')}`);
   return opts;
 }
 
@@ -324,7 +372,10 @@ async function main() {
     }
   }
   const violations = results.filter((r) => r.status === 'violation');
-  if (opts.json) process.stdout.write(JSON.stringify({ ok: violations.length === 0, seed: opts.seed, runs: opts.runs, results }) + '\n');
+  if (opts.json)
+    process.stdout.write(
+      JSON.stringify({ ok: violations.length === 0, seed: opts.seed, runs: opts.runs, results }) + '\n',
+    );
   else log(violations.length === 0 ? 'every invariant held' : `${violations.length} target(s) broke an invariant`);
   process.exitCode = violations.length === 0 ? 0 : 1;
 }

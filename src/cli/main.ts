@@ -45,10 +45,15 @@ main().catch((caught: unknown) => {
   // Disk full, permissions, bad paths: the user's to fix, named with path and cause, never "internal error".
   const err = osErrorToForge(caught) ?? caught;
   if (err instanceof ForgeError) {
-    if (json) process.stdout.write(JSON.stringify({ ok: false, error: { code: err.code, message: err.message, fix: err.fix } }, null, 2) + '\n');
+    if (json)
+      process.stdout.write(
+        JSON.stringify({ ok: false, error: { code: err.code, message: err.message, fix: err.fix } }, null, 2) + '\n',
+      );
     process.stderr.write(`error: ${err.message}\n${err.fix ? `  fix: ${err.fix}\n` : ''}`);
     process.exit(1);
   }
-  process.stderr.write(`internal error (a bug in forge, please report it):\n${err instanceof Error ? err.stack : String(err)}\n`);
+  process.stderr.write(
+    `internal error (a bug in forge, please report it):\n${err instanceof Error ? err.stack : String(err)}\n`,
+  );
   process.exit(70);
 });

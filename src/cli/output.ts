@@ -33,7 +33,8 @@ export function makeContext(argv: { home?: string; json?: boolean; quiet?: boole
 
 function jsonReplacer(_key: string, value: unknown): unknown {
   if (typeof value === 'bigint') return Number(value);
-  if (typeof value === 'number' && !Number.isFinite(value)) return value !== value ? null : value > 0 ? 'Infinity' : '-Infinity';
+  if (typeof value === 'number' && !Number.isFinite(value))
+    return value !== value ? null : value > 0 ? 'Infinity' : '-Infinity';
   return value;
 }
 
@@ -43,7 +44,10 @@ export function table(headers: readonly string[], rows: readonly (readonly unkno
   const numeric = headers.map((_, c) => rows.length > 0 && rows.every((r) => typeof r[c] === 'number'));
   const widths = headers.map((h, c) => Math.max(h.length, ...cells.map((r) => r[c]?.length ?? 0)));
   const line = (r: readonly string[]) =>
-    r.map((v, c) => (numeric[c] ? v.padStart(widths[c]) : v.padEnd(widths[c]))).join('  ').trimEnd();
+    r
+      .map((v, c) => (numeric[c] ? v.padStart(widths[c]) : v.padEnd(widths[c])))
+      .join('  ')
+      .trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }
 

@@ -44,7 +44,8 @@ export function progressView(mode: 'bar' | 'lines' | 'none', write: (line: strin
   }
   const bar = new cliProgress.SingleBar(
     {
-      format: '{unit} {bar} {value}/{total} | gen {gen} | cache hits {reused} | best {best} mean {mean} | {rate} eval/s | features {cache} hit {held} {evicted} evicted | eta {eta_h}',
+      format:
+        '{unit} {bar} {value}/{total} | gen {gen} | cache hits {reused} | best {best} mean {mean} | {rate} eval/s | features {cache} hit {held} {evicted} evicted | eta {eta_h}',
       barsize: 24,
       hideCursor: true,
       clearOnComplete: false,
@@ -54,7 +55,19 @@ export function progressView(mode: 'bar' | 'lines' | 'none', write: (line: strin
   );
   return {
     // With a budget the bar counts distinct evaluations (what the budget spends), else generations.
-    start: (info) => bar.start(info.budget > 0 ? info.budget : info.generations, 0, { unit: info.budget > 0 ? 'evals' : 'gen', gen: info.resumedAt ?? 0, reused: 0, best: 'n/a', mean: 'n/a', rate: '0', cache: '0%', held: '0 MB', evicted: 0, eta_h: '?' }),
+    start: (info) =>
+      bar.start(info.budget > 0 ? info.budget : info.generations, 0, {
+        unit: info.budget > 0 ? 'evals' : 'gen',
+        gen: info.resumedAt ?? 0,
+        reused: 0,
+        best: 'n/a',
+        mean: 'n/a',
+        rate: '0',
+        cache: '0%',
+        held: '0 MB',
+        evicted: 0,
+        eta_h: '?',
+      }),
     generation: (p) =>
       bar.update(p.budget > 0 ? p.distinct : p.stats.generation + 1, {
         gen: p.stats.generation + 1,

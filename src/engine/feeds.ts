@@ -74,7 +74,15 @@ export function resampleFeed(feed: Feed, tf: string): Feed {
 }
 
 /** Bars [i, j) fill bucket b exactly: the right count, starting at b, the last one ending at the bucket's end. */
-function isComplete(time: Float64Array, i: number, j: number, b: number, ratio: number, tfMs: number, barMs: number): boolean {
+function isComplete(
+  time: Float64Array,
+  i: number,
+  j: number,
+  b: number,
+  ratio: number,
+  tfMs: number,
+  barMs: number,
+): boolean {
   return j - i === ratio && time[i] === b && time[j - 1] + barMs === b + tfMs;
 }
 
@@ -101,7 +109,11 @@ export function alignIndex(exec: Feed, htf: Feed): Int32Array {
 }
 
 /** `values` (one per htf bar) mapped onto the execution bars through `index` from `alignIndex`; NaN where the index is -1. */
-export function alignSeries(values: Float64Array, index: Int32Array, out: Float64Array = new Float64Array(index.length)): Float64Array {
+export function alignSeries(
+  values: Float64Array,
+  index: Int32Array,
+  out: Float64Array = new Float64Array(index.length),
+): Float64Array {
   const n = index.length;
   for (let j = 0; j < n; j++) {
     const k = index[j];
@@ -122,14 +134,24 @@ export function sharedAlignIndex(exec: Feed, htf: Feed): Int32Array {
   let byHtf = ALIGN.get(exec.time);
   if (byHtf === undefined) ALIGN.set(exec.time, (byHtf = new WeakMap()));
   let known = byHtf.get(htf.time);
-  if (known === undefined || known.execMs !== exec.tfMs || known.htfMs !== htf.tfMs || known.index.length !== exec.length) {
+  if (
+    known === undefined ||
+    known.execMs !== exec.tfMs ||
+    known.htfMs !== htf.tfMs ||
+    known.index.length !== exec.length
+  ) {
     byHtf.set(htf.time, (known = { execMs: exec.tfMs, htfMs: htf.tfMs, index: alignIndex(exec, htf) }));
   }
   return known.index;
 }
 
 /** Every output of a higher-timeframe feature aligned onto the execution bars (one alignIndex, many series). */
-export function alignOutputs(outputs: readonly Float64Array[], exec: Feed, htf: Feed, out?: readonly Float64Array[]): Float64Array[] {
+export function alignOutputs(
+  outputs: readonly Float64Array[],
+  exec: Feed,
+  htf: Feed,
+  out?: readonly Float64Array[],
+): Float64Array[] {
   const index = sharedAlignIndex(exec, htf);
   return outputs.map((values, k) => alignSeries(values, index, out?.[k]));
 }

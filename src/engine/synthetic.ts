@@ -139,14 +139,28 @@ function schedule(n: number, tfMs: number, shape: RegimeShape, uniform: () => nu
 export function generateCandles(o: SyntheticOptions): SyntheticCandles {
   const shape = o.shape ?? 'mixed';
   if (!REGIME_SHAPES.includes(shape)) {
-    throw new ForgeError(`shape: '${shape}' is not a regime shape${suggestion(shape, REGIME_SHAPES)}`, `use one of ${REGIME_SHAPES.join(', ')}`, 'E_SYNTH_SHAPE');
+    throw new ForgeError(
+      `shape: '${shape}' is not a regime shape${suggestion(shape, REGIME_SHAPES)}`,
+      `use one of ${REGIME_SHAPES.join(', ')}`,
+      'E_SYNTH_SHAPE',
+    );
   }
-  if (!(o.tfMs > 0) || !Number.isFinite(o.tfMs)) throw new ForgeError(`tfMs: ${o.tfMs} is not a bar length`, 'pass a positive number of milliseconds', 'E_SYNTH_RANGE');
+  if (!(o.tfMs > 0) || !Number.isFinite(o.tfMs))
+    throw new ForgeError(
+      `tfMs: ${o.tfMs} is not a bar length`,
+      'pass a positive number of milliseconds',
+      'E_SYNTH_RANGE',
+    );
   if (!Number.isFinite(o.from) || !Number.isFinite(o.to) || !(o.from < o.to)) {
-    throw new ForgeError(`from/to: the window [${o.from}, ${o.to}) is empty or not finite`, 'give a from that is before to', 'E_SYNTH_RANGE');
+    throw new ForgeError(
+      `from/to: the window [${o.from}, ${o.to}) is empty or not finite`,
+      'give a from that is before to',
+      'E_SYNTH_RANGE',
+    );
   }
   const startPrice = o.startPrice ?? 100;
-  if (!(startPrice > 0) || !Number.isFinite(startPrice)) throw new ForgeError(`startPrice: ${startPrice} is not a positive price`, 'give a price above 0', 'E_SYNTH_RANGE');
+  if (!(startPrice > 0) || !Number.isFinite(startPrice))
+    throw new ForgeError(`startPrice: ${startPrice} is not a positive price`, 'give a price above 0', 'E_SYNTH_RANGE');
 
   const n = Math.ceil((o.to - o.from) / o.tfMs);
   const seed = String(o.seed);

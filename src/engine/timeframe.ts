@@ -5,7 +5,21 @@ import { ForgeError, suggestion } from './errors.js';
 
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
 
-export const COMMON_TIMEFRAMES = ['1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '6h', '8h', '12h', '1d', '1w'] as const;
+export const COMMON_TIMEFRAMES = [
+  '1m',
+  '3m',
+  '5m',
+  '15m',
+  '30m',
+  '1h',
+  '2h',
+  '4h',
+  '6h',
+  '8h',
+  '12h',
+  '1d',
+  '1w',
+] as const;
 
 /** Milliseconds in one bar of `tf` ('15m', '4h', '1d', '1w'). Throws a ForgeError naming `field`. */
 export function timeframeMs(tf: string, field = 'timeframe'): number {

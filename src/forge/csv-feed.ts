@@ -14,12 +14,26 @@ export function csvFeed(file: string, tf: string, flag: string): Feed {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    throw new ForgeError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`, `check the path given to ${flag}`, 'E_CSV_FILE');
+    throw new ForgeError(
+      `${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
+      `check the path given to ${flag}`,
+      'E_CSV_FILE',
+    );
   }
   const checked = checkRows(parseCandleCsv(text, file), tf, 'keep');
   if (checked.bad.length > 0) throw badRowsError(file, 'line', checked.bad);
   const n = checked.n;
   const cut = (a: Float64Array) => a.subarray(0, n);
   const { ts, open, high, low, close, volume } = checked;
-  return { tf, tfMs: timeframeMs(tf), time: cut(ts), open: cut(open), high: cut(high), low: cut(low), close: cut(close), volume: cut(volume), length: n };
+  return {
+    tf,
+    tfMs: timeframeMs(tf),
+    time: cut(ts),
+    open: cut(open),
+    high: cut(high),
+    low: cut(low),
+    close: cut(close),
+    volume: cut(volume),
+    length: n,
+  };
 }

@@ -45,7 +45,10 @@ export const FITNESS_SCHEMA = z.strictObject({
 });
 
 export function resolveFitness(partial: Partial<FitnessSpec> = {}): FitnessSpec {
-  const layer = checkLayer(FITNESS_SCHEMA, renameKeys(defined(partial), snake), { code: 'E_FITNESS', under: 'fitness' });
+  const layer = checkLayer(FITNESS_SCHEMA, renameKeys(defined(partial), snake), {
+    code: 'E_FITNESS',
+    under: 'fitness',
+  });
   return Object.freeze(mergeLayers(FITNESS_DEFAULTS, renameKeys(layer, camel)) as FitnessSpec);
 }
 

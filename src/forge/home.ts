@@ -41,18 +41,27 @@ function checkHome(root: string): string {
   if (root === '' || root.includes('\0')) fail('not a folder path', 'give the path of a folder, e.g. --home ~/forge');
   const abs = path.resolve(root);
   const long = abs.split(path.sep).find((part) => Buffer.byteLength(part) > NAME_MAX);
-  if (long !== undefined) fail(`the name '${long.slice(0, 40)}...' is ${Buffer.byteLength(long)} bytes; a name can have at most ${NAME_MAX}`, 'use a shorter folder name');
+  if (long !== undefined)
+    fail(
+      `the name '${long.slice(0, 40)}...' is ${Buffer.byteLength(long)} bytes; a name can have at most ${NAME_MAX}`,
+      'use a shorter folder name',
+    );
   if (Buffer.byteLength(abs) > PATH_MAX - DEEPEST_BELOW) {
-    fail(`the path is ${Buffer.byteLength(abs)} bytes long; forge's files below it need at most ${PATH_MAX - DEEPEST_BELOW}`, 'use a shorter path');
+    fail(
+      `the path is ${Buffer.byteLength(abs)} bytes long; forge's files below it need at most ${PATH_MAX - DEEPEST_BELOW}`,
+      'use a shorter path',
+    );
   }
   let stat: fs.Stats | undefined;
   try {
     stat = fs.statSync(abs);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOTDIR') fail('a part of the path is a file, not a folder', 'give the path of a folder (it is created when missing)');
+    if (code === 'ENOTDIR')
+      fail('a part of the path is a file, not a folder', 'give the path of a folder (it is created when missing)');
     if (code !== 'ENOENT') throw err; // the CLI names the path and cause (os-error.ts)
   }
-  if (stat !== undefined && !stat.isDirectory()) fail('is a file, not a folder', 'give the path of a folder (it is created when missing)');
+  if (stat !== undefined && !stat.isDirectory())
+    fail('is a file, not a folder', 'give the path of a folder (it is created when missing)');
   return abs;
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { ForgeError } from '../engine/errors.js';
+import type { ForgeError } from '../engine/errors.js';
 import { writeFileAtomic } from './atomic.js';
 
 // An exclusive lock that the kernel releases when its holder dies, however it dies (SIGKILL, OOM,

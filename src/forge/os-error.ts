@@ -8,9 +8,15 @@ const CAUSES: Record<string, { cause: string; fix: string }> = {
   ENOSPC: { cause: 'no space left on device', fix: 'free disk space (or use --home on a larger disk), then retry' },
   EDQUOT: { cause: 'disk quota exceeded', fix: 'free space within your quota, then retry' },
   EACCES: { cause: 'permission denied', fix: 'check the permissions of that path, or use a --home you can write to' },
-  EPERM: { cause: 'operation not permitted', fix: 'check the permissions of that path, or use a --home you can write to' },
+  EPERM: {
+    cause: 'operation not permitted',
+    fix: 'check the permissions of that path, or use a --home you can write to',
+  },
   EROFS: { cause: 'read-only file system', fix: 'use a --home on a writable disk' },
-  ENOTDIR: { cause: 'a part of the path is a file, not a folder', fix: 'check the path (and --home): every part but the last must be a folder' },
+  ENOTDIR: {
+    cause: 'a part of the path is a file, not a folder',
+    fix: 'check the path (and --home): every part but the last must be a folder',
+  },
   EISDIR: { cause: 'it is a folder, not a file', fix: 'give the path of a file' },
   ENAMETOOLONG: { cause: 'the path or a name in it is too long', fix: 'use a shorter path (and --home)' },
   EMFILE: { cause: 'too many open files in this process', fix: 'raise the limit (ulimit -n) or use fewer --workers' },
@@ -74,7 +80,7 @@ export function osErrorToForge(err: unknown, context?: { verb?: string; path?: s
   if (code === undefined) return null;
   const { cause, fix } = CAUSES[code];
   const where = context?.path ?? (typeof e.path === 'string' ? e.path : undefined) ?? quotedPath(message);
-  const verb = context?.verb ?? (typeof e.syscall === 'string' ? VERBS[e.syscall] ?? e.syscall : 'write');
+  const verb = context?.verb ?? (typeof e.syscall === 'string' ? (VERBS[e.syscall] ?? e.syscall) : 'write');
   const target = where === undefined ? '' : ` ${where}${typeof e.dest === 'string' ? ` to ${e.dest}` : ''}`;
   // DuckDB's own text says which operation failed; Node's repeats what is already said.
   const detail = isDuckDbIo(message) ? `: ${message}` : '';
@@ -87,7 +93,10 @@ export function osError(err: unknown, verb: string, file: string): unknown {
 }
 
 function isDuckDbIo(message: string): boolean {
-  return /^IO Error:/.test(message) || (/^(TransactionContext|FATAL|Invalid Input) Error:/.test(message) && MESSAGE_CODES.some(([re]) => re.test(message)));
+  return (
+    /^IO Error:/.test(message) ||
+    (/^(TransactionContext|FATAL|Invalid Input) Error:/.test(message) && MESSAGE_CODES.some(([re]) => re.test(message)))
+  );
 }
 
 function quotedPath(message: string): string | undefined {

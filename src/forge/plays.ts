@@ -10,7 +10,11 @@ export function loadPlay(file: string): PlaySpace {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new ForgeError(`${file}: cannot read the play file (${code ?? String(e)})`, 'check the path given to --play', 'E_PLAY_FILE');
+    throw new ForgeError(
+      `${file}: cannot read the play file (${code ?? String(e)})`,
+      'check the path given to --play',
+      'E_PLAY_FILE',
+    );
   }
   return parsePlay(text, file);
 }

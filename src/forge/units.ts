@@ -5,9 +5,14 @@ import { ForgeError } from '../engine/errors.js';
 /** '512MB', '2GB', '1.5 GiB', '64M' or a number of bytes → bytes (decimal and binary units both 1024-based). */
 export function parseBytes(v: string | number, field: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)?$/i.exec(String(v).trim());
-  const unit = m ? { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[(m[2] ?? '').toLowerCase().charAt(0) as '' | 'b' | 'k' | 'm' | 'g' | 't'] : undefined;
+  const unit = m
+    ? { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[
+        (m[2] ?? '').toLowerCase().charAt(0) as '' | 'b' | 'k' | 'm' | 'g' | 't'
+      ]
+    : undefined;
   const bytes = m && unit !== undefined ? Math.floor(Number(m[1]) * unit) : NaN;
-  if (!(bytes >= 1024 ** 2)) throw new ForgeError(`${field}: '${v}' is not a memory size of at least 1 MB`, 'use e.g. 512MB or 2GB', 'E_CONFIG');
+  if (!(bytes >= 1024 ** 2))
+    throw new ForgeError(`${field}: '${v}' is not a memory size of at least 1 MB`, 'use e.g. 512MB or 2GB', 'E_CONFIG');
   return bytes;
 }
 

@@ -4,8 +4,14 @@ import { forgeCli } from '../helpers/cli.js';
 
 describe('negative values after a flag', () => {
   it('are glued to their flag; flags, positionals and --x=v stay as they are', () => {
-    expect(joinNegativeValues(['evolve', '--holdout', '-10%', '--cash', '-5', '--seed', '7', '--quiet', '-h'])).toEqual(['evolve', '--holdout=-10%', '--cash=-5', '--seed', '7', '--quiet', '-h']);
-    expect(joinNegativeValues(['--holdout=-0.1', '--json', '--from', '-.5'])).toEqual(['--holdout=-0.1', '--json', '--from=-.5']);
+    expect(joinNegativeValues(['evolve', '--holdout', '-10%', '--cash', '-5', '--seed', '7', '--quiet', '-h'])).toEqual(
+      ['evolve', '--holdout=-10%', '--cash=-5', '--seed', '7', '--quiet', '-h'],
+    );
+    expect(joinNegativeValues(['--holdout=-0.1', '--json', '--from', '-.5'])).toEqual([
+      '--holdout=-0.1',
+      '--json',
+      '--from=-.5',
+    ]);
   });
 
   it('`forge evolve --holdout -10%` names the holdout and the allowed range, exit 1 (was "Unknown arguments: 0, 1, %")', () => {

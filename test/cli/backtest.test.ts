@@ -24,23 +24,42 @@ const TFS: Record<string, number> = { '15m': 900_000, '1h': 3_600_000, '4h': 14_
 function writeCsv(file: string, tf: string, bars: number): void {
   const f = randomFeed(bars, `csv-${tf}`, tf, TFS[tf], Date.UTC(2024, 0, 1));
   const lines = ['datetime,open,high,low,close,volume'];
-  for (let i = 0; i < f.length; i++) lines.push(`${new Date(f.time[i]).toISOString()},${f.open[i]},${f.high[i]},${f.low[i]},${f.close[i]},${f.volume[i]}`);
+  for (let i = 0; i < f.length; i++)
+    lines.push(
+      `${new Date(f.time[i]).toISOString()},${f.open[i]},${f.high[i]},${f.low[i]},${f.close[i]},${f.volume[i]}`,
+    );
   fs.writeFileSync(file, lines.join('\n') + '\n');
 }
 
-const playFiles = fs.readdirSync(PLAYS).filter((f) => f.endsWith('.yaml')).sort();
+const playFiles = fs
+  .readdirSync(PLAYS)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 const tfOf = (file: string) => /tf:\s*([0-9]+[mhdw])/.exec(fs.readFileSync(path.join(PLAYS, file), 'utf8'))![1];
 
 describe('forge backtest (built CLI)', () => {
   it('dist is built', () => {
-    expect(fs.existsSync(path.join(REPO, 'dist', 'cli', 'commands', 'backtest.js')), 'run `npm run build` first').toBe(true);
+    expect(fs.existsSync(path.join(REPO, 'dist', 'cli', 'commands', 'backtest.js')), 'run `npm run build` first').toBe(
+      true,
+    );
   });
 
   describe.skipIf(!fs.existsSync(GOOG))(`GOOG reference through the CLI (skipped: ${GOOG} absent)`, () => {
     it('--json: 66 trades, final equity 51,422.99; the trade and equity CSVs are written', () => {
       const trades = path.join(root, 'out', 'trades.csv');
       const equity = path.join(root, 'out', 'equity.csv');
-      const r = forge('backtest', '--play', path.join(PLAYS, 'sma_cross_reversal.yaml'), '--csv', GOOG, '--trades-csv', trades, '--equity-csv', equity, '--json');
+      const r = forge(
+        'backtest',
+        '--play',
+        path.join(PLAYS, 'sma_cross_reversal.yaml'),
+        '--csv',
+        GOOG,
+        '--trades-csv',
+        trades,
+        '--equity-csv',
+        equity,
+        '--json',
+      );
       expect(r.code, r.stderr).toBe(0);
       const doc = JSON.parse(r.stdout);
       expect(doc.ok).toBe(true);
@@ -51,7 +70,9 @@ describe('forge backtest (built CLI)', () => {
       expect(doc.window).toEqual({ from: '2004-08-19T00:00:00Z', to: '2013-03-01T00:00:00Z', bars: 2148, tf: '1d' });
       const tradeLines = fs.readFileSync(trades, 'utf8').trim().split('\n');
       expect(tradeLines).toHaveLength(67);
-      expect(tradeLines[0]).toBe('direction,entry_time,exit_time,entry_bar,exit_bar,entry_price,exit_price,size,pnl,return_pct,fees,exit_reason');
+      expect(tradeLines[0]).toBe(
+        'direction,entry_time,exit_time,entry_bar,exit_bar,entry_price,exit_price,size,pnl,return_pct,fees,exit_reason',
+      );
       const eqLines = fs.readFileSync(equity, 'utf8').trim().split('\n');
       expect(eqLines).toHaveLength(2149);
       expect(Number(eqLines[2148].split(',')[1]).toFixed(2)).toBe('51422.99');
@@ -59,7 +80,17 @@ describe('forge backtest (built CLI)', () => {
     });
 
     it('prints a metrics table; --from/--to restrict the window', () => {
-      const r = forge('backtest', '--play', path.join(PLAYS, 'sma_cross_reversal.yaml'), '--csv', GOOG, '--from', '2010-01-01', '--to', '2011-01-01');
+      const r = forge(
+        'backtest',
+        '--play',
+        path.join(PLAYS, 'sma_cross_reversal.yaml'),
+        '--csv',
+        GOOG,
+        '--from',
+        '2010-01-01',
+        '--to',
+        '2011-01-01',
+      );
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/2010-01-04T00:00:00Z \.\. 2010-12-31T00:00:00Z/);
       expect(r.stdout).toMatch(/^metric\s+value$/m);
@@ -84,7 +115,10 @@ describe('forge backtest (built CLI)', () => {
         const tf = tfOf(file);
         const csv = path.join(root, `${tf}.csv`);
         if (!fs.existsSync(csv)) writeCsv(csv, tf, tf === '1d' ? 400 : 3000);
-        for (const src of [['--csv', csv], ['--dataset', 'TEST_MIX']]) {
+        for (const src of [
+          ['--csv', csv],
+          ['--dataset', 'TEST_MIX'],
+        ]) {
           const r = forge('backtest', '--play', path.join(PLAYS, file), ...src, '--json');
           expect(r.code, r.stderr).toBe(0);
           const doc = JSON.parse(r.stdout);
@@ -103,17 +137,40 @@ describe('forge backtest (built CLI)', () => {
     expect(a.code, a.stderr).toBe(0);
     expect(a.stderr).toMatch(/has \d+ genes and no --genes was given; using midpoints/);
     expect(JSON.parse(a.stdout).genes['features.fast.indicator']).toBe('ema');
-    const b = forge('backtest', '--play', path.join(PLAYS, 'default.yaml'), '--csv', csv, '--json', '--genes', '{"features.fast.indicator": "hma", "features.fast.params.period": 9}');
+    const b = forge(
+      'backtest',
+      '--play',
+      path.join(PLAYS, 'default.yaml'),
+      '--csv',
+      csv,
+      '--json',
+      '--genes',
+      '{"features.fast.indicator": "hma", "features.fast.params.period": 9}',
+    );
     expect(b.code, b.stderr).toBe(0);
-    expect(JSON.parse(b.stdout).genes).toMatchObject({ 'features.fast.indicator': 'hma', 'features.fast.params.period': 9 });
-    const c = forge('backtest', '--play', path.join(PLAYS, 'default.yaml'), '--csv', csv, '--genes', '{"features.fast.indicatr": "hma"}');
+    expect(JSON.parse(b.stdout).genes).toMatchObject({
+      'features.fast.indicator': 'hma',
+      'features.fast.params.period': 9,
+    });
+    const c = forge(
+      'backtest',
+      '--play',
+      path.join(PLAYS, 'default.yaml'),
+      '--csv',
+      csv,
+      '--genes',
+      '{"features.fast.indicatr": "hma"}',
+    );
     expect(c.code).toBe(1);
     expect(c.stderr).toMatch(/no gene 'features\.fast\.indicatr', did you mean 'features\.fast\.indicator'\?/);
   });
 
   it('a malformed play exits 1 with the path-naming error, as JSON too', () => {
     const bad = path.join(root, 'bad.yaml');
-    fs.writeFileSync(bad, "market: {tf: 1h}\nentry:\n  long:\n    - {left: close, op: '>', right: 1}\n    - {left: emma(20), op: '>', right: close}\n");
+    fs.writeFileSync(
+      bad,
+      "market: {tf: 1h}\nentry:\n  long:\n    - {left: close, op: '>', right: 1}\n    - {left: emma(20), op: '>', right: close}\n",
+    );
     const csv = path.join(root, '1h.csv');
     if (!fs.existsSync(csv)) writeCsv(csv, '1h', 3000);
     const r = forge('backtest', '--play', bad, '--csv', csv);

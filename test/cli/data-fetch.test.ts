@@ -31,7 +31,10 @@ function bars(from: number, to: number): Bar[] {
 }
 
 function run(args: string[], onStderr?: (text: string) => void) {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORGE_ARCHIVE_URL: '' } });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, FORGE_ARCHIVE_URL: '' },
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -39,8 +42,8 @@ function run(args: string[], onStderr?: (text: string) => void) {
     stderr += d;
     onStderr?.(stderr);
   });
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>(
+    (resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
   );
   return { child, done };
 }
@@ -48,7 +51,11 @@ function run(args: string[], onStderr?: (text: string) => void) {
 async function rows(home: string): Promise<number | string> {
   const h = forgeHome(home);
   if (!fs.existsSync(h.storePath)) return '(no store)';
-  return withStore(h.storePath, { readOnly: true }, async (s) => (await s.all<{ n: number }>('SELECT CAST(count(*) AS INTEGER) n FROM candles'))[0].n);
+  return withStore(
+    h.storePath,
+    { readOnly: true },
+    async (s) => (await s.all<{ n: number }>('SELECT CAST(count(*) AS INTEGER) n FROM candles'))[0].n,
+  );
 }
 
 const FROM = Date.UTC(2023, 0, 1);
@@ -60,14 +67,34 @@ describe('forge data fetch (CLI)', () => {
     const all = bars(FROM, TO);
     publish(server, all, { symbol: 'BTCUSDT', tf: '15m', tfMs: M15, now: Date.now() });
     const MAR = '/data/spot/monthly/klines/BTCUSDT/15m/BTCUSDT-15m-2023-03.zip';
-    const args = ['data', 'fetch', '--symbol', 'BTCUSDT', '--tf', '15m', '--from', '2023-01-01', '--to', '2023-05-01', '--home', home, '--base-url', server.baseUrl];
+    const args = [
+      'data',
+      'fetch',
+      '--symbol',
+      'BTCUSDT',
+      '--tf',
+      '15m',
+      '--from',
+      '2023-01-01',
+      '--to',
+      '2023-05-01',
+      '--home',
+      home,
+      '--base-url',
+      server.baseUrl,
+    ];
     const first = run(args);
     server.faults.set(MAR, { kind: 'stall', onRequest: () => first.child.kill('SIGKILL') });
     const killed = await first.done;
     expect(killed.signal).toBe('SIGKILL');
     expect(await rows(home)).toBe('(no store)');
     const cache = path.join(home, 'cache/binance/data/spot/monthly/klines/BTCUSDT/15m');
-    expect(fs.readdirSync(cache).filter((f) => f.endsWith('.zip')).sort()).toEqual(['BTCUSDT-15m-2023-01.zip', 'BTCUSDT-15m-2023-02.zip']);
+    expect(
+      fs
+        .readdirSync(cache)
+        .filter((f) => f.endsWith('.zip'))
+        .sort(),
+    ).toEqual(['BTCUSDT-15m-2023-01.zip', 'BTCUSDT-15m-2023-02.zip']);
 
     server.faults.clear();
     const before = server.requests.length;
@@ -86,10 +113,28 @@ describe('forge data fetch (CLI)', () => {
     const closed = server.baseUrl;
     await server.close();
     server = await new ArchiveServer().start();
-    const r = await run(['data', 'fetch', '--symbol', 'BTCUSDT', '--tf', '1h', '--from', '2023-01-01', '--to', '2023-02-01', '--home', home, '--base-url', closed, '--quiet']).done;
+    const r = await run([
+      'data',
+      'fetch',
+      '--symbol',
+      'BTCUSDT',
+      '--tf',
+      '1h',
+      '--from',
+      '2023-01-01',
+      '--to',
+      '2023-02-01',
+      '--home',
+      home,
+      '--base-url',
+      closed,
+      '--quiet',
+    ]).done;
     expect(r.code).toBe(1);
     const lines = r.stderr.trim().split('\n');
-    expect(lines[0]).toMatch(/^error: cannot reach the candle archive: GET http:\/\/127\.0\.0\.1:\d+\/data\/spot\/monthly\/klines\/BTCUSDT\/1h\/BTCUSDT-1h-2023-01\.zip\.CHECKSUM failed \(ECONNREFUSED/);
+    expect(lines[0]).toMatch(
+      /^error: cannot reach the candle archive: GET http:\/\/127\.0\.0\.1:\d+\/data\/spot\/monthly\/klines\/BTCUSDT\/1h\/BTCUSDT-1h-2023-01\.zip\.CHECKSUM failed \(ECONNREFUSED/,
+    );
     expect(lines[1]).toContain('forge data import FILE --symbol SYMBOL --tf TF');
     expect(lines).toHaveLength(2);
     expect(await rows(home)).toBe('(no store)');

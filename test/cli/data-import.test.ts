@@ -17,7 +17,10 @@ function forge(...args: string[]) {
 
 describe('forge data import / ls (built CLI)', () => {
   it('dist is built', () => {
-    expect(fs.existsSync(path.join(REPO, 'dist', 'cli', 'commands', 'data', 'import.js')), 'run `npm run build` first').toBe(true);
+    expect(
+      fs.existsSync(path.join(REPO, 'dist', 'cli', 'commands', 'data', 'import.js')),
+      'run `npm run build` first',
+    ).toBe(true);
   });
 
   it('ls before any import says there is no store and how to fix it', () => {
@@ -29,15 +32,37 @@ describe('forge data import / ls (built CLI)', () => {
 
   it('import --json prints one parseable document; ls --json shows it', () => {
     const file = path.join(root, 'ok.csv');
-    fs.writeFileSync(file, 'Date,Open,High,Low,Close,Volume\n2024-01-01,10,12,9,11,100\n2024-01-02,11,13,10,12,100\n2024-01-03,12,12.5,11,12.8,100\n');
+    fs.writeFileSync(
+      file,
+      'Date,Open,High,Low,Close,Volume\n2024-01-01,10,12,9,11,100\n2024-01-02,11,13,10,12,100\n2024-01-03,12,12.5,11,12.8,100\n',
+    );
     const r = forge('data', 'import', file, '--symbol', 'ABC', '--tf', '1d', '--json');
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout);
-    expect(doc).toMatchObject({ ok: true, symbol: 'ABC', tf: '1d', rowsRead: 3, inserted: 3, updated: 0, replacedSynthetic: 0 });
-    expect(doc.repaired).toEqual([{ line: 4, time: '2024-01-03T00:00:00Z', problem: 'high 12.5 < close 12.8', high: [12.5, 12.8], low: [11, 11] }]);
+    expect(doc).toMatchObject({
+      ok: true,
+      symbol: 'ABC',
+      tf: '1d',
+      rowsRead: 3,
+      inserted: 3,
+      updated: 0,
+      replacedSynthetic: 0,
+    });
+    expect(doc.repaired).toEqual([
+      { line: 4, time: '2024-01-03T00:00:00Z', problem: 'high 12.5 < close 12.8', high: [12.5, 12.8], low: [11, 11] },
+    ]);
     const ls = JSON.parse(forge('data', 'ls', '--json').stdout);
     expect(ls.series).toEqual([
-      { symbol: 'ABC', tf: '1d', bars: 3, first: '2024-01-01T00:00:00Z', last: '2024-01-03T00:00:00Z', sources: ['ok.csv'], repaired: 1, calendar: '24x7' },
+      {
+        symbol: 'ABC',
+        tf: '1d',
+        bars: 3,
+        first: '2024-01-01T00:00:00Z',
+        last: '2024-01-03T00:00:00Z',
+        sources: ['ok.csv'],
+        repaired: 1,
+        calendar: '24x7',
+      },
     ]);
     const human = forge('data', 'import', file, '--symbol', 'ABC', '--tf', '1d');
     expect(human.code).toBe(0);
@@ -47,7 +72,10 @@ describe('forge data import / ls (built CLI)', () => {
 
   it('a bad file exits non-zero naming the line, as JSON too', () => {
     const file = path.join(root, 'bad.csv');
-    fs.writeFileSync(file, 'datetime,open,high,low,close,volume\n2024-01-01 00:00:00,1,2,1,2,3\n2024-01-01 01:00:00,1,2,1,2\n');
+    fs.writeFileSync(
+      file,
+      'datetime,open,high,low,close,volume\n2024-01-01 00:00:00,1,2,1,2,3\n2024-01-01 01:00:00,1,2,1,2\n',
+    );
     const r = forge('data', 'import', file, '--symbol', 'ABC', '--tf', '1h', '--json');
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.stdout);

@@ -28,26 +28,46 @@ describe('auto-sync and --synthetic (CLI)', () => {
     expect(r.code).toBe(0);
     const couldNot = r.stderr.split('\n').filter((l) => l.includes('could not fetch'));
     expect(couldNot).toHaveLength(1);
-    expect(couldNot[0]).toMatch(/cannot reach the candle archive: GET http:\/\/127\.0\.0\.1:9\/data\/spot\/monthly\/klines\/ETHUSDT\/1h\/ETHUSDT-1h-2023-05\.zip\.CHECKSUM/);
+    expect(couldNot[0]).toMatch(
+      /cannot reach the candle archive: GET http:\/\/127\.0\.0\.1:9\/data\/spot\/monthly\/klines\/ETHUSDT\/1h\/ETHUSDT-1h-2023-05\.zip\.CHECKSUM/,
+    );
     expect(r.stdout).toContain('SYNTHETIC stand-in');
   });
 
   it('--offline does not try the archive at all', () => {
-    const r = forgeCli(['datasets', 'build', 'ETHUSDT_RANGE', '--synthetic', '--offline', '--home', home('offline')], { env: NO_NETWORK });
+    const r = forgeCli(['datasets', 'build', 'ETHUSDT_RANGE', '--synthetic', '--offline', '--home', home('offline')], {
+      env: NO_NETWORK,
+    });
     expect(r.code).toBe(0);
     expect(r.stderr).not.toContain('fetch');
   });
 
   it('evolve on a mistyped user-catalog symbol asks for --synthetic instead of writing a stand-in', () => {
-    const h = home('typo', `datasets:\n  - name: MINE\n    symbol: ETHUSTD\n    base: 1h\n    derived: [4h, 1d]\n    from: 2023-01-01\n    to: 2023-03-01\n    regime: range\n`);
+    const h = home(
+      'typo',
+      `datasets:\n  - name: MINE\n    symbol: ETHUSTD\n    base: 1h\n    derived: [4h, 1d]\n    from: 2023-01-01\n    to: 2023-03-01\n    regime: range\n`,
+    );
     const play = path.join(REPO, 'configs/plays/rsi_mean_reversion.yaml');
     const r = forgeCli(['evolve', '--dataset', 'MINE', '--play', play, ...SMALL, '--home', h, '--quiet']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("no candles of symbol 'ETHUSTD' in the store, and no shipped dataset uses it, did you mean 'ETHUSDT'?");
+    expect(r.stderr).toContain(
+      "no candles of symbol 'ETHUSTD' in the store, and no shipped dataset uses it, did you mean 'ETHUSDT'?",
+    );
     expect(r.stderr).toContain('--synthetic');
     const ls = forgeCli(['data', 'ls', '--home', h, '--json']);
     expect(ls.stdout).not.toContain('ETHUSTD'); // no stand-in was written
-    const ok = forgeCli(['evolve', '--dataset', 'MINE', '--play', play, ...SMALL, '--home', h, '--synthetic', '--json']);
+    const ok = forgeCli([
+      'evolve',
+      '--dataset',
+      'MINE',
+      '--play',
+      play,
+      ...SMALL,
+      '--home',
+      h,
+      '--synthetic',
+      '--json',
+    ]);
     expect(ok.stderr).not.toContain('internal error');
     expect(ok.code).toBe(0);
   }, 120_000);
@@ -56,6 +76,8 @@ describe('auto-sync and --synthetic (CLI)', () => {
     const r = forgeCli(['evolve', '--dataset', 'BTCUSDT_BEAR_2022', ...SMALL, '--offline', '--home', home('fit')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('dataset BTCUSDT_BEAR_2022 has no 15m bars (it has 1h, 4h, 1d)');
-    expect(r.stderr).toMatch(/fix: shipped plays that fit BTCUSDT_BEAR_2022 \(1h, 4h, 1d\): --play configs\/plays\/donchian_breakout\.yaml, .*--play configs\/plays\/rsi_mean_reversion\.yaml/);
+    expect(r.stderr).toMatch(
+      /fix: shipped plays that fit BTCUSDT_BEAR_2022 \(1h, 4h, 1d\): --play configs\/plays\/donchian_breakout\.yaml, .*--play configs\/plays\/rsi_mean_reversion\.yaml/,
+    );
   }, 120_000);
 });

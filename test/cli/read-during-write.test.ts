@@ -16,15 +16,20 @@ const run = promisify(execFile);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-rdw-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-
 describe('read-only commands while another process writes the store', () => {
   it('data ls shows the last completed write, says so, and exits 0; datasets ls works too', async () => {
     const csv = path.join(dir, 'x.csv');
     const lines = ['timestamp,open,high,low,close,volume'];
     for (let h = 0; h < 48; h++) lines.push(`${Date.UTC(2022, 0, 1, h) / 1000},10,12,9,11,1`);
     fs.writeFileSync(csv, lines.join('\n'));
-    await run(process.execPath, [CLI, 'data', 'import', csv, '--symbol', 'XUSDT', '--tf', '1h', '--home', dir, '--quiet'], { cwd: dir });
-    const quiet = JSON.parse((await run(process.execPath, [CLI, 'data', 'ls', '--home', dir, '--json'], { cwd: dir })).stdout);
+    await run(
+      process.execPath,
+      [CLI, 'data', 'import', csv, '--symbol', 'XUSDT', '--tf', '1h', '--home', dir, '--quiet'],
+      { cwd: dir },
+    );
+    const quiet = JSON.parse(
+      (await run(process.execPath, [CLI, 'data', 'ls', '--home', dir, '--json'], { cwd: dir })).stdout,
+    );
 
     const holder = await holdStore(path.join(dir, 'data', 'forge.duckdb'));
     try {

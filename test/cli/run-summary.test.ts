@@ -20,7 +20,18 @@ let firstSession: number;
 beforeAll(async () => {
   home = freshHome('forge-cli-summary-');
   // One generation, then a stop request: a run paused half-way, deterministically (no time budget).
-  const { config, operational } = resolveEvolveConfig({}, { dataset: 'TEST_SMALL', play: PLAY, seed: '7', fitness: { minTrades: 1 }, ga: { population: 12, generations: 3 }, workers: 1 }, PLAY);
+  const { config, operational } = resolveEvolveConfig(
+    {},
+    {
+      dataset: 'TEST_SMALL',
+      play: PLAY,
+      seed: '7',
+      fitness: { minTrades: 1 },
+      ga: { population: 12, generations: 3 },
+      workers: 1,
+    },
+    PLAY,
+  );
   let generations = 0;
   const events = { warn: () => undefined, start: () => undefined, generation: () => void generations++ };
   const o = await startEvolve(forgeHome(home), config, operational, events, { stopRequested: () => generations >= 1 });
@@ -41,7 +52,9 @@ describe('evolve summaries', () => {
     expect(totals, r.stdout).not.toBeNull();
     // The totals are the first session's plays plus this one's (evolve evaluates each distinct play once).
     expect(Number(totals![1])).toBe(firstSession + Number(session![1]));
-    const stats = JSON.parse(fs.readFileSync(path.join(home, 'runs', id, 'generations.json'), 'utf8')) as { evaluated: number }[];
+    const stats = JSON.parse(fs.readFileSync(path.join(home, 'runs', id, 'generations.json'), 'utf8')) as {
+      evaluated: number;
+    }[];
     expect(Number(totals![1])).toBe(stats.reduce((s, g) => s + g.evaluated, 0));
   });
 
@@ -56,8 +69,33 @@ describe('evolve summaries', () => {
 });
 
 describe('hall-of-fame table', () => {
-  const metrics = (trades: number) => ({ totalReturn: 0, cagr: 0, returnAnn: 0, sharpe: NaN, sortino: NaN, calmar: NaN, maxDrawdown: 0, winRate: NaN, profitFactor: NaN, trades, exposure: 0, buyHoldReturn: 0.1, finalEquity: 10_000, barsPerYear: 8760, years: 0.1 });
-  const entry = (rank: number, oosTrades: number): HallOfFameEntry => ({ rank, fitness: 1, generation: 0, genome: [], params: {}, play: [], inSample: metrics(12), outOfSample: metrics(oosTrades) });
+  const metrics = (trades: number) => ({
+    totalReturn: 0,
+    cagr: 0,
+    returnAnn: 0,
+    sharpe: NaN,
+    sortino: NaN,
+    calmar: NaN,
+    maxDrawdown: 0,
+    winRate: NaN,
+    profitFactor: NaN,
+    trades,
+    exposure: 0,
+    buyHoldReturn: 0.1,
+    finalEquity: 10_000,
+    barsPerYear: 8760,
+    years: 0.1,
+  });
+  const entry = (rank: number, oosTrades: number): HallOfFameEntry => ({
+    rank,
+    fitness: 1,
+    generation: 0,
+    genome: [],
+    params: {},
+    play: [],
+    inSample: metrics(12),
+    outOfSample: metrics(oosTrades),
+  });
 
   it('says so beside the figures of an entry with no out-of-sample trade, and only there', () => {
     const lines = hallOfFameTable([entry(1, 0), entry(2, 3)]).split('\n');

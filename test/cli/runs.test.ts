@@ -40,8 +40,13 @@ async function storeRows(id: string): Promise<number> {
   try {
     let n = 0;
     for (const t of ['runs', 'generations', 'evaluations', 'walkforward_windows', 'walkforward_summary']) {
-      const has = await store.all<{ n: number }>(`SELECT CAST(count(*) AS INTEGER) AS n FROM information_schema.tables WHERE table_name = '${t}'`);
-      if (has[0].n > 0) n += (await store.all<{ n: number }>(`SELECT CAST(count(*) AS INTEGER) AS n FROM ${t} WHERE run_id = $1`, [id]))[0].n;
+      const has = await store.all<{ n: number }>(
+        `SELECT CAST(count(*) AS INTEGER) AS n FROM information_schema.tables WHERE table_name = '${t}'`,
+      );
+      if (has[0].n > 0)
+        n += (
+          await store.all<{ n: number }>(`SELECT CAST(count(*) AS INTEGER) AS n FROM ${t} WHERE run_id = $1`, [id])
+        )[0].n;
     }
     return n;
   } finally {
@@ -53,7 +58,27 @@ beforeAll(() => {
   home = freshHome('forge-cli-runs-');
   alpha = json<{ runId: string }>(...EVOLVE_ARGS, '--name', 'alpha run').runId;
   beta = json<{ runId: string }>(...EVOLVE_ARGS.map((a) => (a === '7' ? '8' : a))).runId;
-  wf = json<{ runId: string }>('walkforward', '--dataset', 'TEST_SMALL', '--train', '10d', '--test', '5d', '--pop', '8', '--generations', '2', '--seed', '3', '--min-trades', '1', '--workers', '1', '--name', 'wf run').runId;
+  wf = json<{ runId: string }>(
+    'walkforward',
+    '--dataset',
+    'TEST_SMALL',
+    '--train',
+    '10d',
+    '--test',
+    '5d',
+    '--pop',
+    '8',
+    '--generations',
+    '2',
+    '--seed',
+    '3',
+    '--min-trades',
+    '1',
+    '--workers',
+    '1',
+    '--name',
+    'wf run',
+  ).runId;
 }, 300_000);
 
 afterAll(() => fs.rmSync(home, { recursive: true, force: true }));
@@ -63,11 +88,19 @@ describe('forge runs ls', () => {
     const { runs } = json<{ runs: Row[] }>('runs', 'ls');
     expect(runs.map((r) => r.id).sort()).toEqual([alpha, beta, wf].sort());
     const a = runs.find((r) => r.id === alpha)!;
-    expect(a).toMatchObject({ name: 'alpha run', kind: 'evolve', dataset: 'TEST_SMALL', synthetic: true, status: 'finished', generations: 4 });
+    expect(a).toMatchObject({
+      name: 'alpha run',
+      kind: 'evolve',
+      dataset: 'TEST_SMALL',
+      synthetic: true,
+      status: 'finished',
+      generations: 4,
+    });
     // Evaluations: the rows of the run's Parquet files, counted from their metadata.
     const dir = path.join(home, 'runs', alpha, 'evaluations');
     let rows = 0;
-    for (const f of fs.readdirSync(dir)) rows += Number((await parquetMetadataAsync(await asyncBufferFromFile(path.join(dir, f)))).num_rows);
+    for (const f of fs.readdirSync(dir))
+      rows += Number((await parquetMetadataAsync(await asyncBufferFromFile(path.join(dir, f)))).num_rows);
     expect(a.evaluations).toBe(rows);
     const hof = JSON.parse(fs.readFileSync(path.join(home, 'runs', alpha, 'hall_of_fame.json'), 'utf8'));
     expect(a.bestInSample).toBe(hof[0].fitness);
@@ -82,7 +115,9 @@ describe('forge runs ls', () => {
   it('filters by kind and dataset, and sorts by the best in-sample figure', () => {
     expect(json<{ runs: Row[] }>('runs', 'ls', '--kind', 'walkforward').runs.map((r) => r.id)).toEqual([wf]);
     expect(json<{ runs: Row[] }>('runs', 'ls', '--dataset', 'NOPE').runs).toEqual([]);
-    const best = json<{ runs: Row[] }>('runs', 'ls', '--sort', 'best', '--kind', 'evolve').runs.map((r) => r.bestInSample!);
+    const best = json<{ runs: Row[] }>('runs', 'ls', '--sort', 'best', '--kind', 'evolve').runs.map(
+      (r) => r.bestInSample!,
+    );
     expect(best).toEqual([...best].sort((x, y) => y - x));
     const bad = run('runs', 'ls', '--kind', 'evolvee');
     expect(bad.code).not.toBe(0);
@@ -112,7 +147,10 @@ describe('forge runs show and compare', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.split('\n')[0]).toMatch(new RegExp(`${alpha}\\s+${beta}`));
     expect(r.stdout).toMatch(/name\s+alpha run/);
-    expect(json<{ runs: { summary: Row }[] }>('runs', 'compare', alpha, beta).runs.map((x) => x.summary.id)).toEqual([alpha, beta]);
+    expect(json<{ runs: { summary: Row }[] }>('runs', 'compare', alpha, beta).runs.map((x) => x.summary.id)).toEqual([
+      alpha,
+      beta,
+    ]);
     const one = run('runs', 'compare', alpha);
     expect(one.code).not.toBe(0);
     expect(one.stderr).toMatch(/at least two/);
@@ -128,7 +166,10 @@ describe('forge runs show and compare', () => {
 describe('forge runs rm', () => {
   it('refuses a live run, then removes its folder and store rows in one step, leaving the others', async () => {
     expect(await storeRows(beta)).toBeGreaterThan(0);
-    const lock = await acquireLock(path.join(home, 'runs', beta, 'run.lock'), () => new ForgeError('held', '', 'E_TEST'));
+    const lock = await acquireLock(
+      path.join(home, 'runs', beta, 'run.lock'),
+      () => new ForgeError('held', '', 'E_TEST'),
+    );
     try {
       const refused = run('runs', 'rm', beta);
       expect(refused.code).not.toBe(0);

@@ -24,9 +24,18 @@ const GOOD_ID = '0123456789abcdef';
 function tamperedRun(home: string, runId: string): string {
   const dir = path.join(home, 'runs', GOOD_ID);
   fs.mkdirSync(dir, { recursive: true });
-  const config = { runId, config: { play: 'x.yaml', seed: '1', holdout: 0.2, ga: { generations: 2 } }, playText: 'name: x\n', dataset: { name: 'TEST_SMALL', hash: 'h', source: 'synthetic' }, regimes: [] };
+  const config = {
+    runId,
+    config: { play: 'x.yaml', seed: '1', holdout: 0.2, ga: { generations: 2 } },
+    playText: 'name: x\n',
+    dataset: { name: 'TEST_SMALL', hash: 'h', source: 'synthetic' },
+    regimes: [],
+  };
   fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(config));
-  fs.writeFileSync(path.join(dir, 'hall_of_fame.json'), JSON.stringify([{ rank: 1, fitness: 1, genome: [], params: {}, play: [] }]));
+  fs.writeFileSync(
+    path.join(dir, 'hall_of_fame.json'),
+    JSON.stringify([{ rank: 1, fitness: 1, genome: [], params: {}, play: [] }]),
+  );
   return dir;
 }
 
@@ -61,7 +70,11 @@ describe('paths read back from stored files', () => {
 
   it('run arguments must be run ids (or run folders): --resume, validate and backtest --run', () => {
     const s = sandbox();
-    for (const args of [['evolve', '--resume', '../../escape'], ['validate', 'not-a-run'], ['backtest', '--run', 'ABCDEF0123456789']]) {
+    for (const args of [
+      ['evolve', '--resume', '../../escape'],
+      ['validate', 'not-a-run'],
+      ['backtest', '--run', 'ABCDEF0123456789'],
+    ]) {
       const r = forgeCli([...args, '--home', s.home]);
       expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(1);
       expect(r.stderr).toMatch(/is not a run id \(16 lower-case hex characters/);
@@ -76,11 +89,21 @@ describe('paths read back from stored files', () => {
     const dir = path.join(s.home, 'datasets', 'EVIL');
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(s.root, 'secret.parquet'), 'PAR1 not for forge');
-    const manifest = { format: 1, name: 'EVIL', timeframes: [{ tf: '1h', tfMs: 3_600_000, bars: 1, first: 0, last: 0, file: '../../../secret.parquet' }], hash: 'x' };
+    const manifest = {
+      format: 1,
+      name: 'EVIL',
+      timeframes: [{ tf: '1h', tfMs: 3_600_000, bars: 1, first: 0, last: 0, file: '../../../secret.parquet' }],
+      hash: 'x',
+    };
     fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
-    const e = await loadDataset(forgeHome(s.home), 'EVIL').then(() => null, (err) => err);
+    const e = await loadDataset(forgeHome(s.home), 'EVIL').then(
+      () => null,
+      (err) => err,
+    );
     expect(e?.code).toBe('E_MANIFEST');
-    expect(e?.message).toContain(`${path.join(dir, 'manifest.json')}: field timeframes[0].file is "../../../secret.parquet", not a plain file name`);
+    expect(e?.message).toContain(
+      `${path.join(dir, 'manifest.json')}: field timeframes[0].file is "../../../secret.parquet", not a plain file name`,
+    );
     const listed = forgeCli(['datasets', 'ls', '--home', s.home, '--json']);
     const evil = JSON.parse(listed.stdout).datasets.find((d: { name: string }) => d.name === 'EVIL');
     expect(evil.status).toBe('damaged');
@@ -92,7 +115,10 @@ describe('paths read back from stored files', () => {
     const dir = path.join(s.home, 'datasets', 'EVIL');
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'current.json'), JSON.stringify({ version: '../..' }));
-    const e = await loadDataset(forgeHome(s.home), 'EVIL').then(() => null, (err) => err);
+    const e = await loadDataset(forgeHome(s.home), 'EVIL').then(
+      () => null,
+      (err) => err,
+    );
     expect(e?.code).toBe('E_MANIFEST');
     expect(e?.message).toContain(`${path.join(dir, 'current.json')}: field version must name a version folder`);
   });
@@ -100,7 +126,10 @@ describe('paths read back from stored files', () => {
   it('dataset names that are not one safe folder name are refused', async () => {
     const s = sandbox();
     for (const name of ['../escape', '.hidden', 'a/b', 'x'.repeat(200)]) {
-      const e = await loadDataset(forgeHome(s.home), name).then(() => null, (err) => err);
+      const e = await loadDataset(forgeHome(s.home), name).then(
+        () => null,
+        (err) => err,
+      );
       expect(e?.code, name).toBe('E_UNKNOWN_DATASET');
     }
   });

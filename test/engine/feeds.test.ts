@@ -67,11 +67,16 @@ function naiveResample(feed: Feed, bucketMs: number, bucketOf: (t: number) => nu
   return rows;
 }
 
-const rowsOf = (f: Feed) => Array.from({ length: f.length }, (_, k) => [f.time[k], f.open[k], f.high[k], f.low[k], f.close[k], f.volume[k]]);
+const rowsOf = (f: Feed) =>
+  Array.from({ length: f.length }, (_, k) => [f.time[k], f.open[k], f.high[k], f.low[k], f.close[k], f.volume[k]]);
 
 describe('alignIndex / alignSeries', () => {
   it('shows a 4h bar from the 1h bar that closes with it, not before (hand-computed)', () => {
-    const exec = feedAt(Array.from({ length: 9 }, (_, i) => T0 + i * H), '1h', H);
+    const exec = feedAt(
+      Array.from({ length: 9 }, (_, i) => T0 + i * H),
+      '1h',
+      H,
+    );
     const htf = feedAt([T0, T0 + 4 * H], '4h', 4 * H);
     const index = alignIndex(exec, htf);
     // 00:00, 01:00, 02:00 close before 04:00 -> nothing closed; 03:00 closes at 04:00 -> the 00:00 4h bar.
@@ -82,7 +87,11 @@ describe('alignIndex / alignSeries', () => {
   });
 
   it('sharedAlignIndex: the hand-computed index, built once per pair of feeds, rebuilt for another pair', () => {
-    const exec = feedAt(Array.from({ length: 9 }, (_, i) => T0 + i * H), '1h', H);
+    const exec = feedAt(
+      Array.from({ length: 9 }, (_, i) => T0 + i * H),
+      '1h',
+      H,
+    );
     const htf = feedAt([T0, T0 + 4 * H], '4h', 4 * H);
     const first = sharedAlignIndex(exec, htf);
     expect(Array.from(first)).toEqual([-1, -1, -1, 0, 0, 0, 0, 1, 1]);
@@ -96,7 +105,11 @@ describe('alignIndex / alignSeries', () => {
 
   it('handles gaps in both feeds by time, not by position', () => {
     // htf misses 04:00-08:00; exec misses 05:00 and 06:00 and has a bar at 11:00.
-    const exec = feedAt([0, 1, 2, 3, 4, 7, 8, 11].map((h) => T0 + h * H), '1h', H);
+    const exec = feedAt(
+      [0, 1, 2, 3, 4, 7, 8, 11].map((h) => T0 + h * H),
+      '1h',
+      H,
+    );
     const htf = feedAt([T0, T0 + 8 * H], '4h', 4 * H);
     expect(Array.from(alignIndex(exec, htf))).toEqual([-1, -1, -1, 0, 0, 0, 0, 1]);
     // A gap at the start of the htf feed: nothing visible until its first bar closes.
@@ -128,7 +141,8 @@ describe('alignIndex / alignSeries', () => {
       const h2 = k + 1 < htf.length ? perturbAfter(htf, Math.max(k, 0), `h${i}`) : htf;
       if (k < 0) (h2.close as Float64Array)[0] = -1; // nothing of the htf is visible yet; change its first bar too
       const after = compute(e2, h2);
-      for (let j = 0; j <= i; j++) expect(Object.is(after[j], base[j]) || (Number.isNaN(after[j]) && Number.isNaN(base[j]))).toBe(true);
+      for (let j = 0; j <= i; j++)
+        expect(Object.is(after[j], base[j]) || (Number.isNaN(after[j]) && Number.isNaN(base[j]))).toBe(true);
       // The future really changed something (so this test could fail).
       if (i < 390) expect(Array.from(after.subarray(i + 8))).not.toEqual(Array.from(base.subarray(i + 8)));
     }

@@ -11,7 +11,8 @@ const FEATURES: [string, FeatureDef][] = [...Object.entries(INDICATORS), ...Obje
 const defaults = (def: FeatureDef): Params => Object.fromEntries(def.params.map((p) => [p.name, p.default]));
 
 /** Every `step`-th bar (a lookahead that only bites when the data happens to line up, like a pivot read a bar early, needs many tries). */
-const everyNth = (length: number, step: number): number[] => Array.from({ length: Math.ceil((length - 1) / step) }, (_, k) => k * step);
+const everyNth = (length: number, step: number): number[] =>
+  Array.from({ length: Math.ceil((length - 1) / step) }, (_, k) => k * step);
 
 const H = 3_600_000;
 
@@ -28,10 +29,13 @@ describe('no lookahead', () => {
     assertNoLookahead((f) => def.compute(f, params), feed, everyNth(feed.length, 2), name);
   });
 
-  it.each(FEATURES.filter(([, def]) => def.defaultSource !== undefined))('%s on source hlc3 has no lookahead either', (name, def) => {
-    const params = defaults(def);
-    assertNoLookahead((f) => def.compute(f, params, 'hlc3'), feed, everyNth(feed.length, 5), name);
-  });
+  it.each(FEATURES.filter(([, def]) => def.defaultSource !== undefined))(
+    '%s on source hlc3 has no lookahead either',
+    (name, def) => {
+      const params = defaults(def);
+      assertNoLookahead((f) => def.compute(f, params, 'hlc3'), feed, everyNth(feed.length, 5), name);
+    },
+  );
 
   it.each(FEATURES)('%s on a 4h feed resampled from 1h and aligned back has no lookahead', (name, def) => {
     const exec = randomFeed(1600, 'mtf', '1h', H, Date.UTC(2023, 5, 1));
@@ -57,7 +61,11 @@ describe('the harness itself', () => {
   it('catches a pivot used before its confirmation bar', () => {
     // Marks a 2-bar pivot at its own bar instead of 2 bars later.
     const early = (f: Feed) => [
-      Float64Array.from(f.high, (h, i) => (i >= 2 && i + 2 < f.length && h > f.high[i - 1] && h > f.high[i - 2] && h >= f.high[i + 1] && h >= f.high[i + 2] ? 1 : 0)),
+      Float64Array.from(f.high, (h, i) =>
+        i >= 2 && i + 2 < f.length && h > f.high[i - 1] && h > f.high[i - 2] && h >= f.high[i + 1] && h >= f.high[i + 2]
+          ? 1
+          : 0,
+      ),
     ];
     const points = Array.from({ length: 190 }, (_, i) => i + 2);
     expect(() => assertNoLookahead(early, feed, points, 'early-pivot')).toThrow(/lookahead/);
@@ -74,6 +82,8 @@ describe('the harness itself', () => {
       }
       return [alignSeries(htf.close, index)];
     };
-    expect(() => assertNoLookahead(byOpen, randomFeed(200, 'harness', '1h', H, Date.UTC(2024, 0, 1)), [41], 'by-open')).toThrow(/lookahead/);
+    expect(() =>
+      assertNoLookahead(byOpen, randomFeed(200, 'harness', '1h', H, Date.UTC(2024, 0, 1)), [41], 'by-open'),
+    ).toThrow(/lookahead/);
   });
 });

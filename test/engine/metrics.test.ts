@@ -9,7 +9,17 @@ const H = 3_600_000;
 
 function feedAt(times: number[], close: number[], tf = '1d', tfMs = DAY): Feed {
   const c = Float64Array.from(close);
-  return { tf, tfMs, time: Float64Array.from(times), open: c, high: c, low: c, close: c, volume: new Float64Array(c.length), length: c.length };
+  return {
+    tf,
+    tfMs,
+    time: Float64Array.from(times),
+    open: c,
+    high: c,
+    low: c,
+    close: c,
+    volume: new Float64Array(c.length),
+    length: c.length,
+  };
 }
 
 const config: SimConfig = {
@@ -28,7 +38,10 @@ describe('computeMetrics on a hand-computed equity curve', () => {
   // drawdown 0, 0, 10 %, 10 %, 0 -> max -10 %, one period from bar 1 to bar 4: 3 bars, 3 days.
   // Trades (written directly): pnl 10, -5, 20 on bars [0,1], [1,2] (a reversal sharing bar 1), [4,4].
   const t0 = Date.UTC(2024, 0, 1);
-  const feed = feedAt([0, 1, 2, 3, 4].map((i) => t0 + i * DAY), [50, 55, 52, 60, 64]);
+  const feed = feedAt(
+    [0, 1, 2, 3, 4].map((i) => t0 + i * DAY),
+    [50, 55, 52, 60, 64],
+  );
   const result: SimResult = {
     equity: Float64Array.from([100, 110, 99, 99, 118.8]),
     trades: {
@@ -57,7 +70,7 @@ describe('computeMetrics on a hand-computed equity curve', () => {
     expect(m.returnAnn).toBeCloseTo(0.188, 12);
     // 4 days = 4 / 365.25 years.
     expect(m.years).toBeCloseTo(4 / 365.25, 15);
-    expect(m.cagr / (Math.pow(1.188, 365.25 / 4) - 1)).toBeCloseTo(1, 12);
+    expect(m.cagr / (1.188 ** (365.25 / 4) - 1)).toBeCloseTo(1, 12);
     expect(m.buyHoldReturn).toBeCloseTo(64 / 50 - 1, 12);
   });
 
@@ -102,7 +115,10 @@ describe('computeMetrics on a hand-computed equity curve', () => {
 
   it('a curve that never recovers: the period runs to the last bar', () => {
     // 100, 120 (peak), 90, 108: one period from bar 1 to bar 3 = 2 bars, deepest 1 - 90/120 = 25 %.
-    const f = feedAt([0, 1, 2, 3].map((i) => t0 + i * DAY), [1, 1, 1, 1]);
+    const f = feedAt(
+      [0, 1, 2, 3].map((i) => t0 + i * DAY),
+      [1, 1, 1, 1],
+    );
     const r = { ...result, equity: Float64Array.from([100, 120, 90, 108]), trades: { ...result.trades, count: 0 } };
     const mm = computeMetrics(f, r, config, { barsPerYear: 252 });
     expect(mm.maxDrawdown).toBeCloseTo(-0.25, 12);
@@ -137,6 +153,15 @@ describe('periodsPerYear', () => {
     expect(periodsPerYear(feedAt(days(2400, true, H, 24), ones(2400), '1h', H))).toBeCloseTo(252 * 24, 9);
   });
   it('weekly bars use calendar time', () => {
-    expect(periodsPerYear(feedAt([0, 7, 14].map((w) => monday + w * DAY), [1, 1, 1], '1w', 7 * DAY))).toBeCloseTo(365.25 / 7, 12);
+    expect(
+      periodsPerYear(
+        feedAt(
+          [0, 7, 14].map((w) => monday + w * DAY),
+          [1, 1, 1],
+          '1w',
+          7 * DAY,
+        ),
+      ),
+    ).toBeCloseTo(365.25 / 7, 12);
   });
 });

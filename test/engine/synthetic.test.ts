@@ -9,18 +9,29 @@ const M15 = 15 * 60_000;
 const FOUR_YEARS_15M = 1461 * 96;
 
 const bytes = (c: SyntheticCandles) =>
-  Buffer.concat([c.time, c.open, c.high, c.low, c.close, c.volume, c.regime].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)));
+  Buffer.concat(
+    [c.time, c.open, c.high, c.low, c.close, c.volume, c.regime].map((a) =>
+      Buffer.from(a.buffer, a.byteOffset, a.byteLength),
+    ),
+  );
 
 /** Mean and standard deviation of the bar log returns in each regime, computed here from the prices. */
 function regimeStats(c: SyntheticCandles) {
-  const sum = [0, 0, 0, 0], sq = [0, 0, 0, 0], n = [0, 0, 0, 0];
+  const sum = [0, 0, 0, 0],
+    sq = [0, 0, 0, 0],
+    n = [0, 0, 0, 0];
   for (let i = 0; i < c.length; i++) {
     const r = Math.log(c.close[i] / c.open[i]);
     sum[c.regime[i]] += r;
     sq[c.regime[i]] += r * r;
     n[c.regime[i]]++;
   }
-  return REGIME_NAMES.map((name, k) => ({ name, bars: n[k], mean: sum[k] / n[k], sd: Math.sqrt(sq[k] / n[k] - (sum[k] / n[k]) ** 2) }));
+  return REGIME_NAMES.map((name, k) => ({
+    name,
+    bars: n[k],
+    mean: sum[k] / n[k],
+    sd: Math.sqrt(sq[k] / n[k] - (sum[k] / n[k]) ** 2),
+  }));
 }
 
 describe('generateCandles', () => {
@@ -55,8 +66,15 @@ describe('generateCandles', () => {
       expect(c.open[0]).toBeCloseTo(30_000, 6);
       let bad = 0;
       for (let i = 0; i < c.length; i++) {
-        const o = c.open[i], h = c.high[i], l = c.low[i], cl = c.close[i], v = c.volume[i];
-        if (!(l > 0 && l <= Math.min(o, cl) && h >= Math.max(o, cl) && Number.isFinite(h) && v > 0 && Number.isFinite(v))) bad++;
+        const o = c.open[i],
+          h = c.high[i],
+          l = c.low[i],
+          cl = c.close[i],
+          v = c.volume[i];
+        if (
+          !(l > 0 && l <= Math.min(o, cl) && h >= Math.max(o, cl) && Number.isFinite(h) && v > 0 && Number.isFinite(v))
+        )
+          bad++;
         if (i > 0 && o !== c.close[i - 1]) bad++;
         if (c.regime[i] > 3) bad++;
       }
@@ -78,14 +96,18 @@ describe('generateCandles', () => {
 
   it('makes volume rise with the size of the move', () => {
     const c = generateCandles({ seed: 5, from: FROM, to: FROM + 365 * 86_400_000, tfMs: 3_600_000 });
-    const x = new Float64Array(c.length), y = new Float64Array(c.length);
+    const x = new Float64Array(c.length),
+      y = new Float64Array(c.length);
     for (let i = 0; i < c.length; i++) {
       x[i] = Math.abs(Math.log(c.close[i] / c.open[i]));
       y[i] = Math.log(c.volume[i]);
     }
     const mean = (a: Float64Array) => a.reduce((s, v) => s + v, 0) / a.length;
-    const mx = mean(x), my = mean(y);
-    let sxy = 0, sxx = 0, syy = 0;
+    const mx = mean(x),
+      my = mean(y);
+    let sxy = 0,
+      sxx = 0,
+      syy = 0;
     for (let i = 0; i < c.length; i++) {
       sxy += (x[i] - mx) * (y[i] - my);
       sxx += (x[i] - mx) ** 2;
@@ -107,7 +129,8 @@ describe('generateCandles', () => {
     expect(share(generateCandles({ ...o, shape: 'volatile' }), 3)).toBeGreaterThan(0.45);
     const c = generateCandles({ ...o, shape: 'cycle' });
     const n = c.length;
-    const p1 = Math.floor(0.4 * n), p2 = Math.floor(0.75 * n);
+    const p1 = Math.floor(0.4 * n),
+      p2 = Math.floor(0.75 * n);
     expect(share(c, 1, 0, p1)).toBe(0); // no bear in the bull run
     expect(share(c, 0, 0, p1)).toBeGreaterThan(0.5);
     expect(share(c, 0, p1 + 1, p2)).toBe(0); // no bull in the bear market
@@ -120,6 +143,8 @@ describe('generateCandles', () => {
 
   it('rejects an empty window and an unknown shape with ForgeError', () => {
     expect(() => generateCandles({ seed: 1, from: TO, to: FROM, tfMs: M15 })).toThrow(ForgeError);
-    expect(() => generateCandles({ seed: 1, from: FROM, to: TO, tfMs: M15, shape: 'bul' as never })).toThrow(/did you mean 'bull'/);
+    expect(() => generateCandles({ seed: 1, from: FROM, to: TO, tfMs: M15, shape: 'bul' as never })).toThrow(
+      /did you mean 'bull'/,
+    );
   });
 });

@@ -14,17 +14,23 @@ const SCRIPT = path.join(ROOT, 'scripts', 'fault-inject.mjs');
 
 describe('fault injection (kill -9 at seeded moments)', () => {
   it('every invariant holds for evolve, import and datasets build', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, [SCRIPT, '--runs', '2', '--seed', 'ci', '--json'], { cwd: ROOT, maxBuffer: 8 << 20 }).catch((e) => e);
+    const { stdout } = await promisify(execFile)(process.execPath, [SCRIPT, '--runs', '2', '--seed', 'ci', '--json'], {
+      cwd: ROOT,
+      maxBuffer: 8 << 20,
+    }).catch((e) => e);
     const report = JSON.parse(stdout);
     const byTarget = Object.fromEntries(report.results.map((r: { target: string }) => [r.target, r]));
-    for (const t of ['evolve', 'import', 'datasets']) expect(byTarget[t], JSON.stringify(byTarget[t])).toMatchObject({ status: 'ok', runs: 2 });
+    for (const t of ['evolve', 'import', 'datasets'])
+      expect(byTarget[t], JSON.stringify(byTarget[t])).toMatchObject({ status: 'ok', runs: 2 });
     // data fetch has a slot in the script; until the command exists it is reported as skipped, with why.
     expect(['ok', 'skipped']).toContain(byTarget.fetch.status);
     expect(report.ok).toBe(true);
   }, 300_000);
 
   it('refuses bad arguments with the fix', async () => {
-    const r = await promisify(execFile)(process.execPath, [SCRIPT, '--targets', 'evolv'], { cwd: ROOT }).catch((e) => e);
+    const r = await promisify(execFile)(process.execPath, [SCRIPT, '--targets', 'evolv'], { cwd: ROOT }).catch(
+      (e) => e,
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/unknown target evolv: the targets are evolve, import, datasets, fetch/);
   });

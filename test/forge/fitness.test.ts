@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { FAILED_FITNESS, fitnessOf, resolveFitness, type FitnessMetrics } from '../../src/forge/fitness.js';
 
-const base: FitnessMetrics = { sharpe: 1.2, sortino: 1.8, calmar: 0.9, totalReturn: 0.5, maxDrawdown: -0.25, profitFactor: 1.6, trades: 40 };
+const base: FitnessMetrics = {
+  sharpe: 1.2,
+  sortino: 1.8,
+  calmar: 0.9,
+  totalReturn: 0.5,
+  maxDrawdown: -0.25,
+  profitFactor: 1.6,
+  trades: 40,
+};
 
 describe('fitness', () => {
   it('reads the configured objective', () => {
@@ -28,7 +36,9 @@ describe('fitness', () => {
   });
 
   it('names the field of a bad spec', () => {
-    expect(() => resolveFitness({ objective: 'sharp' as never })).toThrow(/fitness\.objective: unknown objective 'sharp', did you mean 'sharpe'\?/);
+    expect(() => resolveFitness({ objective: 'sharp' as never })).toThrow(
+      /fitness\.objective: unknown objective 'sharp', did you mean 'sharpe'\?/,
+    );
     expect(() => resolveFitness({ maxDrawdown: 40 })).toThrow(/fitness\.max_drawdown/);
   });
 });

@@ -7,7 +7,14 @@ import { zipSync } from 'fflate';
 // .CHECKSUM files in the archive's layout, built in the test, with per-path faults. Nothing in the
 // fetch tests reaches any other address.
 
-export interface Bar { ts: number; open: number; high: number; low: number; close: number; volume: number }
+export interface Bar {
+  ts: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+}
 
 export type Fault =
   | { kind: 'status'; status: number; times: number }
@@ -62,11 +69,18 @@ export class ArchiveServer {
   }
 
   /** Publishes one archive file: NAME.zip holding NAME.csv, and NAME.zip.CHECKSUM. */
-  put(pathNoExt: string, csv: string, o: { entryName?: string; zip?: (zip: Buffer) => Buffer; checksumOf?: Buffer } = {}): void {
+  put(
+    pathNoExt: string,
+    csv: string,
+    o: { entryName?: string; zip?: (zip: Buffer) => Buffer; checksumOf?: Buffer } = {},
+  ): void {
     const name = pathNoExt.slice(pathNoExt.lastIndexOf('/') + 1);
     let zip: Buffer = Buffer.from(zipSync({ [o.entryName ?? `${name}.csv`]: Buffer.from(csv) }));
     if (o.zip) zip = o.zip(zip);
-    const sum = crypto.createHash('sha256').update(o.checksumOf ?? zip).digest('hex');
+    const sum = crypto
+      .createHash('sha256')
+      .update(o.checksumOf ?? zip)
+      .digest('hex');
     this.files.set(`/${pathNoExt}.zip`, zip);
     this.files.set(`/${pathNoExt}.zip.CHECKSUM`, Buffer.from(`${sum}  ${name}.zip\n`));
   }
@@ -75,16 +89,37 @@ export class ArchiveServer {
 /** Binance kline CSV lines (no header, 12 columns); `micro`: times in microseconds like spot files from 2025. */
 export function klineCsv(bars: readonly Bar[], tfMs: number, micro: boolean): string {
   const k = micro ? 1000 : 1;
-  return bars
-    .map((b) => [b.ts * k, b.open, b.high, b.low, b.close, b.volume, (b.ts + tfMs) * k - 1, b.close * b.volume, 10, b.volume / 2, 0, 0].join(','))
-    .join('\n') + '\n';
+  return (
+    bars
+      .map((b) =>
+        [
+          b.ts * k,
+          b.open,
+          b.high,
+          b.low,
+          b.close,
+          b.volume,
+          (b.ts + tfMs) * k - 1,
+          b.close * b.volume,
+          10,
+          b.volume / 2,
+          0,
+          0,
+        ].join(','),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 export const monthKey = (ts: number): string => new Date(ts).toISOString().slice(0, 7);
 export const dayKey = (ts: number): string => new Date(ts).toISOString().slice(0, 10);
 
 /** Publishes bars as the archive would: monthly files for months before `now`'s month, daily files after. */
-export function publish(server: ArchiveServer, bars: readonly Bar[], o: { symbol: string; tf: string; tfMs: number; now: number; market?: string }): string[] {
+export function publish(
+  server: ArchiveServer,
+  bars: readonly Bar[],
+  o: { symbol: string; tf: string; tfMs: number; now: number; market?: string },
+): string[] {
   const root = o.market === 'futures-um' ? 'data/futures/um' : 'data/spot';
   const thisMonth = monthKey(o.now);
   const groups = new Map<string, Bar[]>();

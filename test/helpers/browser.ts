@@ -5,14 +5,26 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 // A real headless Chromium (the system package, which .ci/run installs), driven by playwright-core:
 // no browser download. Tests that need it skip with this message where it is absent.
 
-const CANDIDATES = [process.env.FORGE_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+const CANDIDATES = [
+  process.env.FORGE_CHROMIUM,
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+];
 
-export const CHROMIUM: string | undefined = CANDIDATES.find((p): p is string => p !== undefined && p !== '' && fs.existsSync(p) && spawnSync(p, ['--version']).status === 0);
+export const CHROMIUM: string | undefined = CANDIDATES.find(
+  (p): p is string => p !== undefined && p !== '' && fs.existsSync(p) && spawnSync(p, ['--version']).status === 0,
+);
 
-export const NO_CHROMIUM = 'no Chromium found (install the Debian package `chromium`, as .ci/run does, or set FORGE_CHROMIUM): browser tests skipped';
+export const NO_CHROMIUM =
+  'no Chromium found (install the Debian package `chromium`, as .ci/run does, or set FORGE_CHROMIUM): browser tests skipped';
 
 export async function launch(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--allow-file-access-from-files'] });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--allow-file-access-from-files'],
+  });
 }
 
 export interface LoadedPage {
@@ -34,7 +46,11 @@ export async function openReport(browser: Browser, file: string): Promise<Loaded
   });
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto('file://' + file, { waitUntil: 'load' });
-  await page.waitForFunction('window.forgeReport !== undefined && window.forgeReport.ready === true', undefined, { timeout: 20_000 }).catch(() => undefined);
+  await page
+    .waitForFunction('window.forgeReport !== undefined && window.forgeReport.ready === true', undefined, {
+      timeout: 20_000,
+    })
+    .catch(() => undefined);
   return { page, requests, errors };
 }
 
@@ -45,11 +61,14 @@ export async function inPage<T>(page: Page, expression: string): Promise<T> {
 
 /** What a chart drew: each series' data length (from ECharts) and the marks in its SVG (from the DOM). */
 export async function chartMarks(page: Page, id: string): Promise<{ series: Record<string, number>; paths: number }> {
-  return inPage(page, `(() => {
+  return inPage(
+    page,
+    `(() => {
     const node = document.getElementById(${JSON.stringify(id)});
     const inst = node && window.echarts ? window.echarts.getInstanceByDom(node) : undefined;
     const series = {};
     for (const s of inst ? inst.getOption().series : []) series[s.name] = (s.data || []).length;
     return { series, paths: node ? node.querySelectorAll('svg path, svg rect').length : 0 };
-  })()`);
+  })()`,
+  );
 }

@@ -14,8 +14,16 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-export function forgeCli(args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number } = {}): CliResult {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? REPO, encoding: 'utf8', env: { ...process.env, ...opts.env }, timeout: opts.timeout ?? 120_000 });
+export function forgeCli(
+  args: readonly string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number } = {},
+): CliResult {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: opts.cwd ?? REPO,
+    encoding: 'utf8',
+    env: { ...process.env, ...opts.env },
+    timeout: opts.timeout ?? 120_000,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -53,7 +61,24 @@ export const CATALOG = `datasets:
 `;
 
 /** A small evolve of the shipped default play on TEST_SMALL (pass --home and more). */
-export const EVOLVE_ARGS = ['evolve', '--dataset', 'TEST_SMALL', '--play', path.join(REPO, 'configs/plays/default.yaml'), '--pop', '12', '--generations', '4', '--seed', '7', '--min-trades', '1', '--workers', '1', '--synthetic'];
+export const EVOLVE_ARGS = [
+  'evolve',
+  '--dataset',
+  'TEST_SMALL',
+  '--play',
+  path.join(REPO, 'configs/plays/default.yaml'),
+  '--pop',
+  '12',
+  '--generations',
+  '4',
+  '--seed',
+  '7',
+  '--min-trades',
+  '1',
+  '--workers',
+  '1',
+  '--synthetic',
+];
 
 /** A fresh home with a small catalog. */
 export function freshHome(prefix: string): string {

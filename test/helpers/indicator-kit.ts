@@ -11,7 +11,15 @@ export function leadingNaN(a: Float64Array): number {
 /** A deep copy of a feed's columns (for "inputs untouched" checks and for perturbation). */
 export function copyFeed(feed: Feed): Feed {
   const c = (a: Float64Array): Float64Array => Float64Array.from(a);
-  return { ...feed, time: c(feed.time), open: c(feed.open), high: c(feed.high), low: c(feed.low), close: c(feed.close), volume: c(feed.volume) };
+  return {
+    ...feed,
+    time: c(feed.time),
+    open: c(feed.open),
+    high: c(feed.high),
+    low: c(feed.low),
+    close: c(feed.close),
+    volume: c(feed.volume),
+  };
 }
 
 export const COLUMNS = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
@@ -28,7 +36,14 @@ export function paramsAt(def: FeatureDef, at: 'default' | 'min' | 'max'): Params
 export function loadCsvFeed(file: string, limit = Infinity, tf = '1h', tfMs = 3_600_000): Feed {
   const lines = fs.readFileSync(file, 'utf8').trim().split('\n').slice(1);
   const n = Math.min(lines.length, limit);
-  const cols = { time: new Float64Array(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n) };
+  const cols = {
+    time: new Float64Array(n),
+    open: new Float64Array(n),
+    high: new Float64Array(n),
+    low: new Float64Array(n),
+    close: new Float64Array(n),
+    volume: new Float64Array(n),
+  };
   for (let i = 0; i < n; i++) {
     const f = lines[i].split(',');
     cols.time[i] = Date.parse(f[0].replace(' ', 'T'));
@@ -37,7 +52,9 @@ export function loadCsvFeed(file: string, limit = Infinity, tf = '1h', tfMs = 3_
     cols.low[i] = Number(f[3]);
     cols.close[i] = Number(f[4]);
     cols.volume[i] = Number(f[5]);
-    if (![cols.time[i], cols.open[i], cols.high[i], cols.low[i], cols.close[i], cols.volume[i]].every(Number.isFinite)) {
+    if (
+      ![cols.time[i], cols.open[i], cols.high[i], cols.low[i], cols.close[i], cols.volume[i]].every(Number.isFinite)
+    ) {
       throw new Error(`${file}:${i + 2}: unparsable row '${lines[i]}'`);
     }
   }
@@ -66,7 +83,8 @@ export function compareAligned(
   skip: (bar: number) => boolean = () => false,
 ): { compared: number; maxAbs: number; maxRel: number } {
   const n = mine.length;
-  if (ref.length !== n - offset) throw new Error(`${label}: reference has ${ref.length} values, expected ${n - offset} (bars ${offset}..${n - 1})`);
+  if (ref.length !== n - offset)
+    throw new Error(`${label}: reference has ${ref.length} values, expected ${n - offset} (bars ${offset}..${n - 1})`);
   const rel = tol.rel ?? 0;
   const abs = tol.abs ?? 0;
   let compared = 0;
@@ -79,7 +97,8 @@ export function compareAligned(
     const m = mine[bar];
     if (!Number.isFinite(m) || !Number.isFinite(r)) throw new Error(`${label}: bar ${bar}: mine ${m}, reference ${r}`);
     const err = Math.abs(m - r);
-    if (err > abs + rel * Math.abs(r)) throw new Error(`${label}: bar ${bar}: mine ${m}, reference ${r} (|diff| ${err})`);
+    if (err > abs + rel * Math.abs(r))
+      throw new Error(`${label}: bar ${bar}: mine ${m}, reference ${r} (|diff| ${err})`);
     maxAbs = Math.max(maxAbs, err);
     if (r !== 0) maxRel = Math.max(maxRel, err / Math.abs(r));
     compared++;

@@ -37,21 +37,31 @@ const sameNumber = (a: number, b: number): boolean => a === b || (a !== a && b !
  * every output at bars 0..i identical (NaN equal to NaN, otherwise bit-for-bit ===). Throws an Error naming
  * the output, bar and both values on the first difference. Also checks every output has feed.length values.
  */
-export function assertNoLookahead(compute: (feed: Feed) => Float64Array[], feed: Feed, points: readonly number[], label = 'feature'): void {
+export function assertNoLookahead(
+  compute: (feed: Feed) => Float64Array[],
+  feed: Feed,
+  points: readonly number[],
+  label = 'feature',
+): void {
   const base = compute(feed);
   base.forEach((out, o) => {
-    if (out.length !== feed.length) throw new Error(`${label}: output ${o} has ${out.length} values for ${feed.length} bars`);
+    if (out.length !== feed.length)
+      throw new Error(`${label}: output ${o} has ${out.length} values for ${feed.length} bars`);
   });
   for (const i of points) {
-    if (!Number.isInteger(i) || i < 0 || i >= feed.length - 1) throw new Error(`${label}: point ${i} must leave at least one bar after it`);
+    if (!Number.isInteger(i) || i < 0 || i >= feed.length - 1)
+      throw new Error(`${label}: point ${i} must leave at least one bar after it`);
     const changed = compute(perturbAfter(feed, i, `lookahead:${label}:${i}`));
-    if (changed.length !== base.length) throw new Error(`${label}: ${changed.length} outputs after perturbing, ${base.length} before`);
+    if (changed.length !== base.length)
+      throw new Error(`${label}: ${changed.length} outputs after perturbing, ${base.length} before`);
     for (let o = 0; o < base.length; o++) {
       const a = base[o];
       const b = changed[o];
       for (let j = 0; j <= i; j++) {
         if (!sameNumber(a[j], b[j])) {
-          throw new Error(`${label}: output ${o} at bar ${j} changed from ${a[j]} to ${b[j]} when only bars after ${i} changed (lookahead)`);
+          throw new Error(
+            `${label}: output ${o} at bar ${j} changed from ${a[j]} to ${b[j]} when only bars after ${i} changed (lookahead)`,
+          );
         }
       }
     }

@@ -24,8 +24,10 @@ export function checkOutParam(def: FeatureDef, feed: Feed, params: Params, sourc
   for (let o = 0; o < k; o++) {
     expect(got[o], `${label}: output ${o} is the caller's array`).toBe(given[o]);
     for (let i = 0; i < n; i++) {
-      if (!Object.is(got[o][i], want[o][i])) expect.fail(`${label}.${def.outputs[o]} bar ${i}: ${got[o][i]} into out, ${want[o][i]} allocated`);
+      if (!Object.is(got[o][i], want[o][i]))
+        expect.fail(`${label}.${def.outputs[o]} bar ${i}: ${got[o][i]} into out, ${want[o][i]} allocated`);
     }
   }
-  for (let i = 0; i < 3; i++) expect(Object.is(all[i], GARBAGE[i % GARBAGE.length]), `${label}: wrote before its out arrays`).toBe(true);
+  for (let i = 0; i < 3; i++)
+    expect(Object.is(all[i], GARBAGE[i % GARBAGE.length]), `${label}: wrote before its out arrays`).toBe(true);
 }

@@ -5,7 +5,13 @@ import type { Feed } from '../../src/engine/types.js';
  * A small seeded random-walk feed for unit tests: internally consistent OHLC (low <= open, close <= high),
  * positive volume, epoch-aligned bar times. Not the product's synthetic generator; just test input.
  */
-export function randomFeed(length: number, seed = 'test', tf = '1h', tfMs = 3_600_000, start = Date.UTC(2022, 0, 1)): Feed {
+export function randomFeed(
+  length: number,
+  seed = 'test',
+  tf = '1h',
+  tfMs = 3_600_000,
+  start = Date.UTC(2022, 0, 1),
+): Feed {
   const rng = seedrandom(seed);
   const time = new Float64Array(length);
   const open = new Float64Array(length);

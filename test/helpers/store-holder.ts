@@ -17,7 +17,11 @@ process.stdin.resume();
 `;
 
 export async function holdStore(storePath: string): Promise<{ pid: number; release: () => Promise<number | null> }> {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', HOLDER], { cwd: REPO, env: { ...process.env, FORGE_LOCK_PATH: storePath }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--input-type=module', '-e', HOLDER], {
+    cwd: REPO,
+    env: { ...process.env, FORGE_LOCK_PATH: storePath },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += String(d)));
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));

@@ -58,35 +58,99 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
   describe: 'Evolve a play (a search space of genes) with a genetic algorithm on a named dataset',
   builder: (y) =>
     y
-      .option('config', { type: 'string', describe: 'YAML run config (e.g. configs/overnight.yaml); flags override it' })
+      .option('config', {
+        type: 'string',
+        describe: 'YAML run config (e.g. configs/overnight.yaml); flags override it',
+      })
       .option('resume', { type: 'string', describe: 'Continue the run with this id (or run folder)' })
       .option('dataset', { type: 'string', describe: 'Dataset name from the catalog (default BTCUSDT_FULL_CYCLE)' })
-      .option('regimes', { type: 'string', describe: 'More datasets the fitness must hold on, comma-separated (e.g. BTCUSDT_BEAR_2022,BTCUSDT_BULL_2024)' })
-      .option('across', { type: 'string', choices: ['min', 'mean'], describe: 'How fitness combines the datasets (default min: the worst regime decides)' })
-      .option('play', { type: 'string', describe: 'Play file whose genes are searched (default configs/plays/default.yaml)' })
+      .option('regimes', {
+        type: 'string',
+        describe: 'More datasets the fitness must hold on, comma-separated (e.g. BTCUSDT_BEAR_2022,BTCUSDT_BULL_2024)',
+      })
+      .option('across', {
+        type: 'string',
+        choices: ['min', 'mean'],
+        describe: 'How fitness combines the datasets (default min: the worst regime decides)',
+      })
+      .option('play', {
+        type: 'string',
+        describe: 'Play file whose genes are searched (default configs/plays/default.yaml)',
+      })
       .option('pop', { type: 'number', alias: 'population', describe: 'Population size (default 150)' })
-      .option('generations', { type: 'number', alias: 'g', describe: 'Generations (default 30; with --budget only a cap when given)' })
-      .option('budget', { type: 'number', describe: 'Stop after this many distinct plays are evaluated (cache hits are free)' })
-      .option('method', { type: 'string', choices: ['ga', 'grid', 'random'], describe: 'Search method: ga (default), grid (every combination in order), random' })
+      .option('generations', {
+        type: 'number',
+        alias: 'g',
+        describe: 'Generations (default 30; with --budget only a cap when given)',
+      })
+      .option('budget', {
+        type: 'number',
+        describe: 'Stop after this many distinct plays are evaluated (cache hits are free)',
+      })
+      .option('method', {
+        type: 'string',
+        choices: ['ga', 'grid', 'random'],
+        describe: 'Search method: ga (default), grid (every combination in order), random',
+      })
       .option('workers', { type: 'number', describe: 'Worker threads; 1 runs in-process (default: one per core)' })
-      .option('batches-per-worker', { type: 'number', hidden: true, describe: 'Batches per worker per generation (load balancing only)' })
-      .option('store-wait', { type: 'string', hidden: true, describe: 'How long a finished search waits for a busy store, e.g. 30s (its records stay in the run folder either way)' })
+      .option('batches-per-worker', {
+        type: 'number',
+        hidden: true,
+        describe: 'Batches per worker per generation (load balancing only)',
+      })
+      .option('store-wait', {
+        type: 'string',
+        hidden: true,
+        describe:
+          'How long a finished search waits for a busy store, e.g. 30s (its records stay in the run folder either way)',
+      })
       .option('seed', { type: 'string', describe: 'Seed: same config + seed = same result (default 42)' })
-      .option('fitness', { type: 'string', choices: OBJECTIVES as unknown as string[], describe: 'Objective (default sharpe)' })
+      .option('fitness', {
+        type: 'string',
+        choices: OBJECTIVES as unknown as string[],
+        describe: 'Objective (default sharpe)',
+      })
       .option('holdout', { type: 'string', describe: 'Share at the end kept out of sample, e.g. 20% (default 20%)' })
       .option('min-trades', { type: 'number', describe: 'Fewer in-sample trades is infeasible (default 10)' })
-      .option('max-drawdown', { type: 'number', describe: 'Deeper in-sample drawdown (fraction) is infeasible (default 0.6)' })
-      .option('patience', { type: 'number', describe: 'Stop after this many generations without improvement (0 = off)' })
-      .option('max-wall', { type: 'string', describe: 'Time budget, e.g. 8h; the run pauses resumable when it is spent' })
-      .option('feature-memory', { type: 'string', describe: 'Budget of the shared feature store, e.g. 512MB or 2GB (default: a quarter of free memory, 64 MB-1 GB); never changes results' })
+      .option('max-drawdown', {
+        type: 'number',
+        describe: 'Deeper in-sample drawdown (fraction) is infeasible (default 0.6)',
+      })
+      .option('patience', {
+        type: 'number',
+        describe: 'Stop after this many generations without improvement (0 = off)',
+      })
+      .option('max-wall', {
+        type: 'string',
+        describe: 'Time budget, e.g. 8h; the run pauses resumable when it is spent',
+      })
+      .option('feature-memory', {
+        type: 'string',
+        describe:
+          'Budget of the shared feature store, e.g. 512MB or 2GB (default: a quarter of free memory, 64 MB-1 GB); never changes results',
+      })
       .option('cash', { type: 'number', describe: 'Starting cash (default 10000)' })
-      .option('max-failed-share', { type: 'number', describe: 'Stop (exit 1, resumable) at a generation where this share of the evaluations failed (default 1: only when all fail)' })
-      .option('redis', { type: 'string', describe: 'Evaluate on forge worker processes through this Redis (redis://[user:password@]host:6379, rediss:// for TLS)' })
+      .option('max-failed-share', {
+        type: 'number',
+        describe:
+          'Stop (exit 1, resumable) at a generation where this share of the evaluations failed (default 1: only when all fail)',
+      })
+      .option('redis', {
+        type: 'string',
+        describe:
+          'Evaluate on forge worker processes through this Redis (redis://[user:password@]host:6379, rediss:// for TLS)',
+      })
       .option('offline', OFFLINE_OPTION)
       .option('synthetic', SYNTHETIC_OPTION)
       .option('top', { type: 'number', default: 5, describe: 'Hall-of-fame entries to print' })
-      .option('name', { type: 'string', describe: 'A label for the run, shown beside its id everywhere (forge runs ls, reports)' })
-      .option('report', { type: 'string', describe: 'At the end, write the HTML report (to this file; bare --report: <run folder>/report.html)' })
+      .option('name', {
+        type: 'string',
+        describe: 'A label for the run, shown beside its id everywhere (forge runs ls, reports)',
+      })
+      .option('report', {
+        type: 'string',
+        describe: 'At the end, write the HTML report (to this file; bare --report: <run folder>/report.html)',
+      })
       .example('$0 evolve --dataset BTCUSDT_FULL_CYCLE --pop 150', 'the default search')
       .example('$0 evolve --config configs/overnight.yaml', 'an overnight search from YAML')
       .example('$0 evolve --resume <run-id>', 'continue after Ctrl-C, a crash or a time budget') as any,
@@ -96,21 +160,35 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
     const name = argv.name === undefined ? undefined : checkRunName(argv.name);
     const flags: EvolveInput = {
       dataset: argv.dataset,
-      regimes: argv.regimes === undefined ? undefined : argv.regimes.split(',').map((x) => x.trim()).filter(Boolean),
+      regimes:
+        argv.regimes === undefined
+          ? undefined
+          : argv.regimes
+              .split(',')
+              .map((x) => x.trim())
+              .filter(Boolean),
       across: argv.across,
       play: argv.play,
       seed: argv.seed,
       holdout: argv.holdout,
       cash: argv.cash,
       fitness: { objective: argv.fitness as never, minTrades: argv['min-trades'], maxDrawdown: argv['max-drawdown'] },
-      ga: { population: argv.pop, generations: argv.generations, patience: argv.patience, budget: argv.budget, method: argv.method },
+      ga: {
+        population: argv.pop,
+        generations: argv.generations,
+        patience: argv.patience,
+        budget: argv.budget,
+        method: argv.method,
+      },
       workers: argv.workers,
       maxWall: argv['max-wall'],
       featureMemory: argv['feature-memory'],
       maxFailedShare: argv['max-failed-share'],
       redis: argv.redis,
     };
-    const view = progressView(ctx.json || ctx.quiet ? 'none' : process.stderr.isTTY ? 'bar' : 'lines', (line) => process.stderr.write(line + '\n'));
+    const view = progressView(ctx.json || ctx.quiet ? 'none' : process.stderr.isTTY ? 'bar' : 'lines', (line) =>
+      process.stderr.write(line + '\n'),
+    );
     // On SIGINT or SIGTERM the current generation finishes and is checkpointed, the run lock is
     // released and the resume command printed; a second signal quits at once (the checkpoint of the
     // last finished generation stands).
@@ -125,7 +203,9 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
       start: (info: Parameters<typeof view.start>[0]) => {
         runIdForResume = info.runId;
         if (name !== undefined) writeRunName(home.runsDir, info.runId, name);
-        const bars = Object.entries(info.dataset.bars).map(([tf, n]) => `${n.toLocaleString('en-US')} ${tf}`).join(', ');
+        const bars = Object.entries(info.dataset.bars)
+          .map(([tf, n]) => `${n.toLocaleString('en-US')} ${tf}`)
+          .join(', ');
         ctx.warn(
           `${info.resumedAt === null ? 'run' : `resuming run (at generation ${info.resumedAt})`} ${info.runId}: ${info.dataset.name}` +
             `${info.dataset.source === 'synthetic' ? ' (SYNTHETIC stand-in: no real candles for it in the store)' : ''} [${bars}], ` +
@@ -136,25 +216,57 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
       },
       generation: (p: Parameters<typeof view.generation>[0]) => view.generation(p),
     };
-    const storeWaitMs = argv['store-wait'] === undefined ? undefined : parseDuration(argv['store-wait'], '--store-wait');
+    const storeWaitMs =
+      argv['store-wait'] === undefined ? undefined : parseDuration(argv['store-wait'], '--store-wait');
     try {
       let outcome: EvolveOutcome;
       if (argv.resume !== undefined) {
         // Only the operational flags apply on resume; the run's own config is stored with it.
-        const { operational, warnings } = resolveEvolveConfig({}, { workers: flags.workers, maxWall: flags.maxWall, featureMemory: flags.featureMemory, maxFailedShare: flags.maxFailedShare, redis: flags.redis }, DEFAULT_PLAY);
+        const { operational, warnings } = resolveEvolveConfig(
+          {},
+          {
+            workers: flags.workers,
+            maxWall: flags.maxWall,
+            featureMemory: flags.featureMemory,
+            maxFailedShare: flags.maxFailedShare,
+            redis: flags.redis,
+          },
+          DEFAULT_PLAY,
+        );
         for (const w of warnings) ctx.warn(`warning: ${w}`);
-        outcome = await resumeEvolve(home, argv.resume, { ...operational, batchesPerWorker: argv['batches-per-worker'], storeWaitMs, data: dataPolicy(argv) }, events, { stopRequested });
+        outcome = await resumeEvolve(
+          home,
+          argv.resume,
+          { ...operational, batchesPerWorker: argv['batches-per-worker'], storeWaitMs, data: dataPolicy(argv) },
+          events,
+          { stopRequested },
+        );
       } else {
         const file = argv.config !== undefined ? readEvolveFile(argv.config) : {};
         const { config, operational, warnings } = resolveEvolveConfig(file, flags, DEFAULT_PLAY);
         for (const w of warnings) ctx.warn(`warning: ${w}`);
-        outcome = await startEvolve(home, config, { ...operational, batchesPerWorker: argv['batches-per-worker'], storeWaitMs, data: dataPolicy(argv) }, events, { stopRequested });
+        outcome = await startEvolve(
+          home,
+          config,
+          { ...operational, batchesPerWorker: argv['batches-per-worker'], storeWaitMs, data: dataPolicy(argv) },
+          events,
+          { stopRequested },
+        );
       }
       view.stop();
       if (name !== undefined) writeRunName(home.runsDir, outcome.runId, name);
       const runName = readRunName(home.runsDir, outcome.runId);
-      const written = argv.report !== undefined && outcome.hallOfFame.length > 0 ? await writeReport(home, outcome.runId, argv.report === '' ? undefined : String(argv.report)) : undefined;
-      ctx.emit({ ok: true, ...outcome, name: runName, hallOfFame: outcome.hallOfFame.slice(0, Math.max(argv.top, 10)), report: written?.file ?? null });
+      const written =
+        argv.report !== undefined && outcome.hallOfFame.length > 0
+          ? await writeReport(home, outcome.runId, argv.report === '' ? undefined : String(argv.report))
+          : undefined;
+      ctx.emit({
+        ok: true,
+        ...outcome,
+        name: runName,
+        hallOfFame: outcome.hallOfFame.slice(0, Math.max(argv.top, 10)),
+        report: written?.file ?? null,
+      });
       sayEvolveSummary(ctx, summary(outcome, runName), argv.top);
       if (written) sayWritten(ctx, written, runName);
       // A user stop is not a failure, but scripts should be able to tell it from a finished run.
@@ -167,5 +279,10 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
 
 function summary(o: EvolveOutcome, name: string | null): EvolveSummary {
   const { wallMs, evalsPerSec, workers, features, resumedAt, session } = o;
-  return { ...o, name, session: o.status === 'already-finished' ? undefined : { wallMs, evalsPerSec, workers, features, resumedAt, ...session } };
+  return {
+    ...o,
+    name,
+    session:
+      o.status === 'already-finished' ? undefined : { wallMs, evalsPerSec, workers, features, resumedAt, ...session },
+  };
 }

@@ -17,7 +17,8 @@ interface ReportArgs {
 
 export const reportCommand: CommandModule<object, ReportArgs> = {
   command: 'report <run>',
-  describe: 'Write one self-contained HTML report (charts, tables; works offline) of an evolve, validate or walk-forward run',
+  describe:
+    'Write one self-contained HTML report (charts, tables; works offline) of an evolve, validate or walk-forward run',
   builder: (y) =>
     y
       .positional('run', { type: 'string', describe: 'Run id, a unique prefix of it, its folder or its --name' })
@@ -39,7 +40,9 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
 /** The one line every command that writes a report prints. */
 export function sayWritten(ctx: CliContext, w: WrittenReport, name: string | null): void {
   const rel = path.relative(process.cwd(), w.file) || w.file;
-  ctx.say(`report of ${w.kind} run ${w.runId}${name ? ` "${name}"` : ''}: ${rel} (${(w.bytes / 1e6).toFixed(1)} MB, self-contained, opens offline)`);
+  ctx.say(
+    `report of ${w.kind} run ${w.runId}${name ? ` "${name}"` : ''}: ${rel} (${(w.bytes / 1e6).toFixed(1)} MB, self-contained, opens offline)`,
+  );
 }
 
 function openInBrowser(ctx: CliContext, file: string): void {

@@ -3,7 +3,14 @@ import type { Argv, CommandModule } from 'yargs';
 import { ForgeError } from '../../engine/errors.js';
 import { forgeHome, type ForgeHome } from '../../forge/home.js';
 import { LIST_KINDS, listRuns, summarise, type ListKind, type RunSummary } from '../../forge/runs/list.js';
-import { readHallOfFame, readStoredConfig, readValidation, readWalkforwardReport, resolveRunRef, runFiles } from '../../forge/runs/read.js';
+import {
+  readHallOfFame,
+  readStoredConfig,
+  readValidation,
+  readWalkforwardReport,
+  resolveRunRef,
+  runFiles,
+} from '../../forge/runs/read.js';
 import { removeRun } from '../../forge/runs/remove.js';
 import { makeContext, table, type CliContext } from '../output.js';
 import { sayEvolveSummary, num, pct, runLabel } from '../summaries/evolve.js';
@@ -30,16 +37,45 @@ const created = (iso: string | null) => (iso === null ? '' : iso.slice(0, 16).re
 
 function lsTable(runs: readonly RunSummary[]): string {
   return table(
-    ['id', 'name', 'kind', 'created (UTC)', 'dataset', 'play', 'seed', 'status', 'gens', 'evals', 'figure', 'best IS', 'its OOS'],
+    [
+      'id',
+      'name',
+      'kind',
+      'created (UTC)',
+      'dataset',
+      'play',
+      'seed',
+      'status',
+      'gens',
+      'evals',
+      'figure',
+      'best IS',
+      'its OOS',
+    ],
     runs.map((r) => [
-      r.id, r.name ?? '', r.kind, created(r.created), r.synthetic ? `${r.dataset} (SYNTHETIC)` : r.dataset, r.play, r.seed,
-      r.live ? 'running (live)' : r.status, r.generations, r.evaluations, r.figure, figure(r, r.bestInSample), figure(r, r.bestOutOfSample),
+      r.id,
+      r.name ?? '',
+      r.kind,
+      created(r.created),
+      r.synthetic ? `${r.dataset} (SYNTHETIC)` : r.dataset,
+      r.play,
+      r.seed,
+      r.live ? 'running (live)' : r.status,
+      r.generations,
+      r.evaluations,
+      r.figure,
+      figure(r, r.bestInSample),
+      figure(r, r.bestOutOfSample),
     ]),
   );
 }
 
 async function ls(ctx: CliContext, home: ForgeHome, argv: RunsArgs): Promise<void> {
-  const { runs, note } = await listRuns(home.runsDir, home.storePath, { kind: argv.kind, dataset: argv.dataset, sort: argv.sort });
+  const { runs, note } = await listRuns(home.runsDir, home.storePath, {
+    kind: argv.kind,
+    dataset: argv.dataset,
+    sort: argv.sort,
+  });
   ctx.emit({ ok: true, runs, note });
   if (note) ctx.warn(`note: ${note}`);
   if (runs.length === 0) {
@@ -47,7 +83,9 @@ async function ls(ctx: CliContext, home: ForgeHome, argv: RunsArgs): Promise<voi
     return;
   }
   ctx.say(lsTable(runs));
-  ctx.say(`\n${runs.length} run${runs.length === 1 ? '' : 's'}; best IS = the best in-sample figure, its OOS = the same play's out-of-sample figure (walk-forward: mean window returns)`);
+  ctx.say(
+    `\n${runs.length} run${runs.length === 1 ? '' : 's'}; best IS = the best in-sample figure, its OOS = the same play's out-of-sample figure (walk-forward: mean window returns)`,
+  );
 }
 
 async function show(ctx: CliContext, home: ForgeHome, ref: string, top: number): Promise<void> {
@@ -57,25 +95,45 @@ async function show(ctx: CliContext, home: ForgeHome, ref: string, top: number):
   const stored = readStoredConfig(home.runsDir, id)!;
   const hof = readHallOfFame(home.runsDir, id);
   const validation = readValidation(home.runsDir, id);
-  ctx.emit({ ok: true, run: rows[0], hallOfFame: hof.slice(0, Math.max(top, 10)), walkforward: wf, validation, config: stored.config });
+  ctx.emit({
+    ok: true,
+    run: rows[0],
+    hallOfFame: hof.slice(0, Math.max(top, 10)),
+    walkforward: wf,
+    validation,
+    config: stored.config,
+  });
   const r = rows[0];
   if (wf !== null) {
     ctx.say(`walk-forward run ${runLabel(id, r.name)}`);
-    sayWalkforward(ctx, { ...wf, status: 'finished', runDir: runFiles(home.runsDir, id).dir, reused: true, equityCsv: runFiles(home.runsDir, id).equityPath, workers: 0, wallMs: 0, evaluationsPerSec: 0 });
+    sayWalkforward(ctx, {
+      ...wf,
+      status: 'finished',
+      runDir: runFiles(home.runsDir, id).dir,
+      reused: true,
+      equityCsv: runFiles(home.runsDir, id).equityPath,
+      workers: 0,
+      wallMs: 0,
+      evaluationsPerSec: 0,
+    });
     return;
   }
-  sayEvolveSummary(ctx, {
-    runId: id,
-    name: r.name,
-    runDir: runFiles(home.runsDir, id).dir,
-    status: 'shown',
-    storedStatus: r.live ? 'running (live)' : r.status,
-    generationsDone: r.generations,
-    evaluations: r.evaluations,
-    dataset: stored.dataset,
-    config: stored.config,
-    hallOfFame: hof,
-  }, top);
+  sayEvolveSummary(
+    ctx,
+    {
+      runId: id,
+      name: r.name,
+      runDir: runFiles(home.runsDir, id).dir,
+      status: 'shown',
+      storedStatus: r.live ? 'running (live)' : r.status,
+      generationsDone: r.generations,
+      evaluations: r.evaluations,
+      dataset: stored.dataset,
+      config: stored.config,
+      hallOfFame: hof,
+    },
+    top,
+  );
   if (validation !== null) {
     ctx.say('');
     sayValidation(ctx, validation, home.root);
@@ -83,14 +141,29 @@ async function show(ctx: CliContext, home: ForgeHome, ref: string, top: number):
 }
 
 async function compare(ctx: CliContext, home: ForgeHome, refs: readonly string[]): Promise<void> {
-  if (refs.length < 2) throw new ForgeError(`runs compare: give at least two runs (got ${refs.length})`, 'e.g. forge runs compare 3f2a9c0d 77b1e0aa', 'E_ARG');
+  if (refs.length < 2)
+    throw new ForgeError(
+      `runs compare: give at least two runs (got ${refs.length})`,
+      'e.g. forge runs compare 3f2a9c0d 77b1e0aa',
+      'E_ARG',
+    );
   const ids = refs.map((ref) => resolveRunRef(home.runsDir, ref, 'runs compare'));
-  const runs: { summary: RunSummary; config: NonNullable<ReturnType<typeof readStoredConfig>>['config']; best: ReturnType<typeof readHallOfFame>[number] | null; validated: string | null }[] = [];
+  const runs: {
+    summary: RunSummary;
+    config: NonNullable<ReturnType<typeof readStoredConfig>>['config'];
+    best: ReturnType<typeof readHallOfFame>[number] | null;
+    validated: string | null;
+  }[] = [];
   for (const id of ids) {
     const rows = await summarise(home.runsDir, id);
     const stored = readStoredConfig(home.runsDir, id)!;
     const best = readHallOfFame(home.runsDir, id)[0];
-    runs.push({ summary: rows[0], config: stored.config, best: best ?? null, validated: rows.length > 1 ? rows[1].status : null });
+    runs.push({
+      summary: rows[0],
+      config: stored.config,
+      best: best ?? null,
+      validated: rows.length > 1 ? rows[1].status : null,
+    });
   }
   ctx.emit({ ok: true, runs });
   const col = (f: (x: (typeof runs)[number]) => unknown) => runs.map(f);
@@ -112,10 +185,18 @@ async function compare(ctx: CliContext, home: ForgeHome, refs: readonly string[]
     ['its OOS', ...col((x) => figure(x.summary, x.summary.bestOutOfSample))],
     ['IS return', ...col((x) => pct(x.best?.inSample?.totalReturn))],
     ['OOS return', ...col((x) => pct(x.best?.outOfSample?.totalReturn))],
-    ['OOS trades', ...col((x) => (x.best?.outOfSample?.trades === 0 ? '0 (no OOS trades)' : (x.best?.outOfSample?.trades ?? '')))],
+    [
+      'OOS trades',
+      ...col((x) => (x.best?.outOfSample?.trades === 0 ? '0 (no OOS trades)' : (x.best?.outOfSample?.trades ?? ''))),
+    ],
     ['validation', ...col((x) => x.validated ?? '')],
   ];
-  ctx.say(table(['', ...ids], lines.map((l) => l.map((c) => (typeof c === 'number' ? c : String(c))))));
+  ctx.say(
+    table(
+      ['', ...ids],
+      lines.map((l) => l.map((c) => (typeof c === 'number' ? c : String(c)))),
+    ),
+  );
 }
 
 async function rm(ctx: CliContext, home: ForgeHome, ref: string): Promise<void> {
@@ -127,10 +208,12 @@ async function rm(ctx: CliContext, home: ForgeHome, ref: string): Promise<void> 
   ctx.say(`removed run ${runLabel(id, name)}: its folder ${r.dir} and ${rows.toLocaleString('en-US')} store rows`);
 }
 
-const withHome = <T>(fn: (ctx: CliContext, home: ForgeHome, argv: RunsArgs) => Promise<T>) => async (argv: RunsArgs) => {
-  const ctx = makeContext(argv);
-  await fn(ctx, forgeHome(ctx.home), argv);
-};
+const withHome =
+  <T>(fn: (ctx: CliContext, home: ForgeHome, argv: RunsArgs) => Promise<T>) =>
+  async (argv: RunsArgs) => {
+    const ctx = makeContext(argv);
+    await fn(ctx, forgeHome(ctx.home), argv);
+  };
 
 export const runsCommand: CommandModule<object, RunsArgs> = {
   command: 'runs',
@@ -139,30 +222,47 @@ export const runsCommand: CommandModule<object, RunsArgs> = {
     y
       .command(<CommandModule<object, RunsArgs>>{
         command: 'ls',
-        describe: 'A table of the runs: id, name, kind, created, dataset, play, seed, status, generations, evaluations, best figures',
+        describe:
+          'A table of the runs: id, name, kind, created, dataset, play, seed, status, generations, evaluations, best figures',
         builder: (b: Argv): any =>
           b
-            .option('kind', { type: 'string', choices: LIST_KINDS as unknown as string[], describe: 'Only runs of this kind' })
+            .option('kind', {
+              type: 'string',
+              choices: LIST_KINDS as unknown as string[],
+              describe: 'Only runs of this kind',
+            })
             .option('dataset', { type: 'string', describe: 'Only runs on this dataset' })
-            .option('sort', { type: 'string', choices: ['created', 'best'], default: 'created', describe: 'Newest first, or best in-sample figure first' }),
+            .option('sort', {
+              type: 'string',
+              choices: ['created', 'best'],
+              default: 'created',
+              describe: 'Newest first, or best in-sample figure first',
+            }),
         handler: withHome((ctx, home, argv) => ls(ctx, home, argv)),
       })
       .command(<CommandModule<object, RunsArgs>>{
         command: 'show <run>',
         describe: "A run's end summary again, with its hall of fame",
-        builder: (b: Argv): any => b.positional('run', { type: 'string', describe: 'Run id, unique id prefix, folder or --name' }).option('top', { type: 'number', default: 5, describe: 'Hall-of-fame entries to print' }),
+        builder: (b: Argv): any =>
+          b
+            .positional('run', { type: 'string', describe: 'Run id, unique id prefix, folder or --name' })
+            .option('top', { type: 'number', default: 5, describe: 'Hall-of-fame entries to print' }),
         handler: withHome((ctx, home, argv) => show(ctx, home, argv.run!, argv.top)),
       })
       .command(<CommandModule<object, RunsArgs>>{
         command: 'compare <ids..>',
         describe: 'Two or more runs side by side',
-        builder: (b: Argv): any => b.parserConfiguration({ 'duplicate-arguments-array': true }).positional('ids', { type: 'string', array: true, describe: 'Run ids, prefixes or names' }),
+        builder: (b: Argv): any =>
+          b
+            .parserConfiguration({ 'duplicate-arguments-array': true })
+            .positional('ids', { type: 'string', array: true, describe: 'Run ids, prefixes or names' }),
         handler: withHome((ctx, home, argv) => compare(ctx, home, argv.ids ?? [])),
       })
       .command(<CommandModule<object, RunsArgs>>{
         command: 'rm <run>',
-        describe: "Remove a run: its folder and its store rows in one step (refused while it runs)",
-        builder: (b: Argv): any => b.positional('run', { type: 'string', describe: 'Run id, unique id prefix, folder or --name' }),
+        describe: 'Remove a run: its folder and its store rows in one step (refused while it runs)',
+        builder: (b: Argv): any =>
+          b.positional('run', { type: 'string', describe: 'Run id, unique id prefix, folder or --name' }),
         handler: withHome((ctx, home, argv) => rm(ctx, home, argv.run!)),
       })
       .demandCommand(1, 'give a runs command: ls, show, compare or rm')

@@ -38,27 +38,63 @@ interface ValidateArgs {
 
 export const validateCommand: CommandModule<object, ValidateArgs> = {
   command: 'validate <run>',
-  describe: 'Robustness guards for the best plays of an evolve run, with multiple-testing control (BH FDR, deflated Sharpe)',
+  describe:
+    'Robustness guards for the best plays of an evolve run, with multiple-testing control (BH FDR, deflated Sharpe)',
   builder: (y) =>
     y
-      .positional('run', { type: 'string', demandOption: true, describe: 'Run id (or run folder) of a forge evolve run' })
+      .positional('run', {
+        type: 'string',
+        demandOption: true,
+        describe: 'Run id (or run folder) of a forge evolve run',
+      })
       .option('top', { type: 'number', describe: 'Hall-of-fame plays to validate (default 5)' })
       .option('seed', { type: 'string', describe: 'Seed of the resampling guards (default 42)' })
-      .option('workers', { type: 'number', describe: 'Worker threads; 1 runs in-process (default: one per core). Results do not depend on it' })
+      .option('workers', {
+        type: 'number',
+        describe: 'Worker threads; 1 runs in-process (default: one per core). Results do not depend on it',
+      })
       .option('permutations', { type: 'number', describe: 'Monte Carlo permutations (default 1000)' })
       .option('bootstrap', { type: 'number', describe: 'Bootstrap resamples (default 2000)' })
-      .option('alpha', { type: 'number', describe: 'False discovery rate of the Benjamini-Hochberg step (default 0.05)' })
+      .option('alpha', {
+        type: 'number',
+        describe: 'False discovery rate of the Benjamini-Hochberg step (default 0.05)',
+      })
       .option('max-p', { type: 'number', describe: 'Permutation guard: pass when p < this (default 0.05)' })
-      .option('min-sharpe-ci', { type: 'number', describe: 'Bootstrap guard: pass when the 95% CI lower bound of the annualised Sharpe > this (default 1.0)' })
-      .option('max-sensitivity', { type: 'number', describe: 'Sensitivity guard: pass when fitness varies < this % over the neighbours (default 10)' })
-      .option('min-stress-sharpe', { type: 'number', describe: 'Stress guard: pass when the Sharpe at 2x costs > this (default 1.0)' })
-      .option('max-concentration', { type: 'number', describe: 'Concentration guard: pass when the top 10 trades make < this % of net profit (default 40)' })
-      .option('min-regime-share', { type: 'number', describe: 'Regime guard: pass when the share of regimes profitable > this (default 0.5)' })
+      .option('min-sharpe-ci', {
+        type: 'number',
+        describe: 'Bootstrap guard: pass when the 95% CI lower bound of the annualised Sharpe > this (default 1.0)',
+      })
+      .option('max-sensitivity', {
+        type: 'number',
+        describe: 'Sensitivity guard: pass when fitness varies < this % over the neighbours (default 10)',
+      })
+      .option('min-stress-sharpe', {
+        type: 'number',
+        describe: 'Stress guard: pass when the Sharpe at 2x costs > this (default 1.0)',
+      })
+      .option('max-concentration', {
+        type: 'number',
+        describe: 'Concentration guard: pass when the top 10 trades make < this % of net profit (default 40)',
+      })
+      .option('min-regime-share', {
+        type: 'number',
+        describe: 'Regime guard: pass when the share of regimes profitable > this (default 0.5)',
+      })
       .option('min-wfe', { type: 'number', describe: 'Walk-forward guard: pass when efficiency >= this (default 0.6)' })
-      .option('min-dsr', { type: 'number', describe: 'A play survives multiple testing when BH-significant and its deflated Sharpe > this (default 0.95)' })
-      .option('config', { type: 'string', describe: 'YAML/JSON file of validate settings (see src/forge/validate/config.ts); flags override it' })
+      .option('min-dsr', {
+        type: 'number',
+        describe: 'A play survives multiple testing when BH-significant and its deflated Sharpe > this (default 0.95)',
+      })
+      .option('config', {
+        type: 'string',
+        describe: 'YAML/JSON file of validate settings (see src/forge/validate/config.ts); flags override it',
+      })
       .option('name', { type: 'string', describe: 'Name (label) the evolve run, shown beside its id everywhere' })
-      .option('report', { type: 'string', describe: 'At the end, write the HTML report of the run with this validation (to this file; bare --report: <run folder>/report.html)' })
+      .option('report', {
+        type: 'string',
+        describe:
+          'At the end, write the HTML report of the run with this validation (to this file; bare --report: <run folder>/report.html)',
+      })
       .example('$0 validate 3f2a9c0d1b2e4f56 --top 3', 'guard the three best plays of a run')
       .example('$0 validate 3f2a9c0d1b2e4f56 --workers 1 --json', 'the same result, serially, for a script') as any,
   handler: async (argv) => {
@@ -80,28 +116,54 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
     const workersWarning = checkWorkers(argv.workers);
     if (workersWarning) ctx.warn(`warning: ${workersWarning}`);
     const config = resolveValidateConfig(argv.config !== undefined ? readValidateFile(argv.config) : {}, flags);
-    const outcome = await validateRun(home, argv.run, config, { workers: argv.workers }, { warn: (m) => ctx.warn(`warning: ${m}`) });
+    const outcome = await validateRun(
+      home,
+      argv.run,
+      config,
+      { workers: argv.workers },
+      { warn: (m) => ctx.warn(`warning: ${m}`) },
+    );
     if (name !== undefined) writeRunName(home.runsDir, outcome.doc.runId, name);
-    const written = argv.report === undefined ? undefined : await writeReport(home, outcome.doc.runId, argv.report === '' ? undefined : argv.report);
-    ctx.emit({ ok: true, ...outcome.doc, name: readRunName(home.runsDir, outcome.doc.runId), validationPath: outcome.validationPath, report: written?.file ?? null });
+    const written =
+      argv.report === undefined
+        ? undefined
+        : await writeReport(home, outcome.doc.runId, argv.report === '' ? undefined : argv.report);
+    ctx.emit({
+      ok: true,
+      ...outcome.doc,
+      name: readRunName(home.runsDir, outcome.doc.runId),
+      validationPath: outcome.validationPath,
+      report: written?.file ?? null,
+    });
     sayValidation(ctx, outcome.doc, home.root);
-    ctx.say(`\nwritten: ${outcome.validationPath} and the store's validations, multiple_testing and validated_plays tables (${duration(outcome.wallMs)}, ${outcome.workers} worker${outcome.workers > 1 ? 's' : ''})`);
+    ctx.say(
+      `\nwritten: ${outcome.validationPath} and the store's validations, multiple_testing and validated_plays tables (${duration(outcome.wallMs)}, ${outcome.workers} worker${outcome.workers > 1 ? 's' : ''})`,
+    );
     if (written) sayWritten(ctx, written, readRunName(home.runsDir, outcome.doc.runId));
   },
 };
 
-const fmt = (x: number | null | undefined, digits = 3): string => (x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : Math.abs(x) >= 1000 ? x.toFixed(0) : x.toPrecision(digits));
+const fmt = (x: number | null | undefined, digits = 3): string =>
+  x === null || x === undefined || !Number.isFinite(x)
+    ? 'n/a'
+    : Math.abs(x) >= 1000
+      ? x.toFixed(0)
+      : x.toPrecision(digits);
 
 function note(g: GuardResult): string {
   if (g.error) return g.error;
   const d = g.detail;
   switch (g.name) {
     case 'bootstrap':
-      return d.lower === undefined ? '' : `${((d.level as number) * 100).toFixed(0)}% CI [${fmt(d.lower as number)}, ${fmt(d.upper as number)}], ${d.trades} trades`;
+      return d.lower === undefined
+        ? ''
+        : `${((d.level as number) * 100).toFixed(0)}% CI [${fmt(d.lower as number)}, ${fmt(d.upper as number)}], ${d.trades} trades`;
     case 'stress':
       return `break-even ${fmt(d.breakEvenBpsPerFill as number)} bps/fill vs ${d.baseCostBpsPerFill} now`;
     case 'regime':
-      return d.ran === undefined ? String(d.note ?? '') : `profitable in ${d.profitable} of ${d.ran}: ${regimeRows(d.regimes)}`;
+      return d.ran === undefined
+        ? String(d.note ?? '')
+        : `profitable in ${d.profitable} of ${d.ran}: ${regimeRows(d.regimes)}`;
     case 'permutation':
       return `${d.permutations} permutations, ${d.trades} trades`;
     case 'sensitivity':
@@ -134,14 +196,22 @@ function valueText(g: GuardResult): string {
 /** A validation's tables: printed by validate, and again by `forge runs show`. */
 export function sayValidation(ctx: CliContext, doc: ValidationDoc, home: string): void {
   const mt = doc.multipleTesting;
-  ctx.say(`validated ${doc.plays.length} play(s) of run ${doc.runId} on ${doc.dataset.name}${doc.dataset.source === 'synthetic' ? ' (SYNTHETIC stand-in)' : ''}, in-sample ${doc.inSample.from} .. ${doc.inSample.to}, seed ${doc.seed}`);
+  ctx.say(
+    `validated ${doc.plays.length} play(s) of run ${doc.runId} on ${doc.dataset.name}${doc.dataset.source === 'synthetic' ? ' (SYNTHETIC stand-in)' : ''}, in-sample ${doc.inSample.from} .. ${doc.inSample.to}, seed ${doc.seed}`,
+  );
   for (const n of doc.notes) ctx.say(`note: ${n}`);
   const homeFlag = path.resolve(home) === process.cwd() ? '' : ` --home ${shellQuote(home)}`;
-  const noteOf = (g: GuardResult) => (typeof g.detail.command === 'string' && homeFlag ? note(g).replace(g.detail.command, g.detail.command + homeFlag) : note(g));
-  const rows = doc.plays.flatMap((p) => p.guards.map((g) => [p.rank, g.name, valueText(g), `${g.rule} ${g.threshold}`, g.status, noteOf(g)]));
+  const noteOf = (g: GuardResult) =>
+    typeof g.detail.command === 'string' && homeFlag
+      ? note(g).replace(g.detail.command, g.detail.command + homeFlag)
+      : note(g);
+  const rows = doc.plays.flatMap((p) =>
+    p.guards.map((g) => [p.rank, g.name, valueText(g), `${g.rule} ${g.threshold}`, g.status, noteOf(g)]),
+  );
   ctx.say('\nguards (every guard on the run dataset uses its in-sample range; the holdout is never used)');
   ctx.say(table(['#', 'guard', 'value', 'pass if', 'result', 'note'], rows));
-  if (doc.regimes.skipped.length) ctx.say(`regime datasets skipped: ${doc.regimes.skipped.map((s) => `${s.name} (${s.reason})`).join('; ')}`);
+  if (doc.regimes.skipped.length)
+    ctx.say(`regime datasets skipped: ${doc.regimes.skipped.map((s) => `${s.name} (${s.reason})`).join('; ')}`);
 
   const here = doc.plays.filter((p) => p.multipleTesting.bhSignificant).length;
   ctx.say(
@@ -165,6 +235,14 @@ export function sayValidation(ctx: CliContext, doc: ValidationDoc, home: string)
       p.why,
     ];
   });
-  const headers = ['#', 'IS sharpe (annualised)', 'p (one-sided)', 'BH adj. p', `BH @${mt.alpha}`, 'DSR (probability)', 'guards that ran'];
+  const headers = [
+    '#',
+    'IS sharpe (annualised)',
+    'p (one-sided)',
+    'BH adj. p',
+    `BH @${mt.alpha}`,
+    'DSR (probability)',
+    'guards that ran',
+  ];
   ctx.say(table([...headers, `BH + DSR > ${mt.minDsr}`, 'verdict', 'why'], hof));
 }

@@ -4,7 +4,11 @@ import type { CommandModule } from 'yargs';
 import { parseBytes } from '../../forge/units.js';
 import { OBJECTIVES } from '../../forge/fitness.js';
 import { forgeHome } from '../../forge/home.js';
-import { readWalkforwardFile, resolveWalkforwardConfig, type WalkforwardInput } from '../../forge/walkforward/config.js';
+import {
+  readWalkforwardFile,
+  resolveWalkforwardConfig,
+  type WalkforwardInput,
+} from '../../forge/walkforward/config.js';
 import { runWalkforward, type WalkforwardOutcome, type WalkforwardStopped } from '../../forge/walkforward/run.js';
 import { makeContext, table, type CliContext } from '../output.js';
 import { duration } from '../progress.js';
@@ -48,33 +52,71 @@ interface WalkforwardArgs {
 
 export const walkforwardCommand: CommandModule<object, WalkforwardArgs> = {
   command: 'walkforward',
-  describe: 'Walk-forward optimisation: a GA search per training window, its winner tested on the unseen range after it, and a robustness verdict',
+  describe:
+    'Walk-forward optimisation: a GA search per training window, its winner tested on the unseen range after it, and a robustness verdict',
   builder: (y) =>
     y
       .option('config', { type: 'string', describe: 'YAML config (e.g. configs/walkforward.yaml); flags override it' })
       .option('dataset', { type: 'string', describe: 'Dataset name from the catalog (default BTCUSDT_FULL_CYCLE)' })
-      .option('play', { type: 'string', describe: 'Play file whose genes are searched (default configs/plays/default.yaml)' })
-      .option('mode', { type: 'string', choices: ['rolling', 'anchored'], describe: 'rolling: the training range slides; anchored: it grows from the first bar (default rolling)' })
+      .option('play', {
+        type: 'string',
+        describe: 'Play file whose genes are searched (default configs/plays/default.yaml)',
+      })
+      .option('mode', {
+        type: 'string',
+        choices: ['rolling', 'anchored'],
+        describe: 'rolling: the training range slides; anchored: it grows from the first bar (default rolling)',
+      })
       .option('train', { type: 'string', describe: 'Training length: 180d, 36h, 4w or 4000bars (default 180d)' })
       .option('test', { type: 'string', describe: 'Test length after each training range (default 30d)' })
       .option('step', { type: 'string', describe: 'Shift between windows, >= test (default: = test)' })
       .option('pop', { type: 'number', alias: 'population', describe: 'Population per window (default 40)' })
       .option('generations', { type: 'number', alias: 'g', describe: 'Generations per window (default 10)' })
       .option('budget', { type: 'number', describe: 'Distinct evaluations per window; the search stops when spent' })
-      .option('method', { type: 'string', choices: ['ga', 'grid', 'random'], describe: 'Search per window: ga (default), grid, random' })
-      .option('seed', { type: 'string', describe: 'Run seed; each window derives its own from it and its index (default 42)' })
+      .option('method', {
+        type: 'string',
+        choices: ['ga', 'grid', 'random'],
+        describe: 'Search per window: ga (default), grid, random',
+      })
+      .option('seed', {
+        type: 'string',
+        describe: 'Run seed; each window derives its own from it and its index (default 42)',
+      })
       .option('offline', OFFLINE_OPTION)
       .option('synthetic', SYNTHETIC_OPTION)
       .option('workers', { type: 'number', describe: 'Worker threads; 1 runs in-process (default: one per core)' })
-      .option('feature-memory', { type: 'string', describe: 'Budget of the shared feature store, e.g. 512MB (default: a quarter of free memory, 64 MB-1 GB); never changes results' })
-      .option('fitness', { type: 'string', choices: OBJECTIVES as unknown as string[], describe: 'In-sample objective (default sharpe)' })
+      .option('feature-memory', {
+        type: 'string',
+        describe:
+          'Budget of the shared feature store, e.g. 512MB (default: a quarter of free memory, 64 MB-1 GB); never changes results',
+      })
+      .option('fitness', {
+        type: 'string',
+        choices: OBJECTIVES as unknown as string[],
+        describe: 'In-sample objective (default sharpe)',
+      })
       .option('min-trades', { type: 'number', describe: 'Fewer in-sample trades is infeasible (default 10)' })
-      .option('max-drawdown', { type: 'number', describe: 'Deeper in-sample drawdown (fraction) is infeasible (default 0.6)' })
+      .option('max-drawdown', {
+        type: 'number',
+        describe: 'Deeper in-sample drawdown (fraction) is infeasible (default 0.6)',
+      })
       .option('cash', { type: 'number', describe: 'Starting cash (default 10000)' })
-      .option('name', { type: 'string', describe: 'A label for the run, shown beside its id everywhere (forge runs ls, reports)' })
-      .option('report', { type: 'string', describe: 'At the end, write the HTML report (to this file; bare --report: <run folder>/report.html)' })
-      .example('$0 walkforward --dataset BTCUSDT_1H_ALL --play configs/plays/wf_trend_1h.yaml --train 180d --test 60d', 'rolling windows on 1h data')
-      .example('$0 walkforward --config configs/walkforward.yaml --mode anchored', 'from YAML, anchored windows') as any,
+      .option('name', {
+        type: 'string',
+        describe: 'A label for the run, shown beside its id everywhere (forge runs ls, reports)',
+      })
+      .option('report', {
+        type: 'string',
+        describe: 'At the end, write the HTML report (to this file; bare --report: <run folder>/report.html)',
+      })
+      .example(
+        '$0 walkforward --dataset BTCUSDT_1H_ALL --play configs/plays/wf_trend_1h.yaml --train 180d --test 60d',
+        'rolling windows on 1h data',
+      )
+      .example(
+        '$0 walkforward --config configs/walkforward.yaml --mode anchored',
+        'from YAML, anchored windows',
+      ) as any,
   handler: async (argv) => {
     const ctx = makeContext(argv);
     const home = forgeHome(ctx.home);
@@ -99,7 +141,8 @@ export const walkforwardCommand: CommandModule<object, WalkforwardArgs> = {
     const line = (s: string) => {
       if (progress) process.stderr.write(s + '\n');
     };
-    const featureMemory = argv['feature-memory'] === undefined ? undefined : parseBytes(argv['feature-memory'], '--feature-memory');
+    const featureMemory =
+      argv['feature-memory'] === undefined ? undefined : parseBytes(argv['feature-memory'], '--feature-memory');
     // A walk-forward has no checkpoint: on SIGINT/SIGTERM it stops at the end of the current generation
     // with nothing written but its config, releases the run lock, and says to run the command again.
     const stop = listenForStop('this generation (a walk-forward has no checkpoint: nothing of it is kept)', () => {
@@ -114,18 +157,31 @@ export const walkforwardCommand: CommandModule<object, WalkforwardArgs> = {
             `${info.bars.toLocaleString('en-US')} ${info.timeframe} bars, ${info.windows.length} ${config.mode} windows (train ${config.train.text}, test ${config.test.text}, step ${config.step.text}), ` +
             `pop ${config.ga.population} x ${config.ga.generations} generations per window, ${info.genes} genes, ${info.workers} worker${info.workers > 1 ? 's' : ''}`,
         );
-        for (const w of info.windows) line(`  window ${w.index + 1}: train ${day(w.train.from)} .. ${day(w.train.to)}  test ${day(w.test.from)} .. ${day(w.test.to)}`);
+        for (const w of info.windows)
+          line(
+            `  window ${w.index + 1}: train ${day(w.train.from)} .. ${day(w.train.to)}  test ${day(w.test.from)} .. ${day(w.test.to)}`,
+          );
       },
       generation: (p) =>
-        line(`gen ${p.generation}/${p.generations} (all ${p.windows} windows)  ${p.evaluations.toLocaleString('en-US')} evaluations  ${p.evalMs > 0 ? ((p.evaluations * 1000) / p.evalMs).toFixed(0) : '0'} eval/s  elapsed ${duration(p.elapsedMs)}  eta ${duration(p.etaMs)}`),
+        line(
+          `gen ${p.generation}/${p.generations} (all ${p.windows} windows)  ${p.evaluations.toLocaleString('en-US')} evaluations  ${p.evalMs > 0 ? ((p.evaluations * 1000) / p.evalMs).toFixed(0) : '0'} eval/s  elapsed ${duration(p.elapsedMs)}  eta ${duration(p.etaMs)}`,
+        ),
       window: (w, total) =>
         line(
           `window ${w.index + 1}/${total} ${w.status}` +
-            (w.status === 'ok' ? `: IS return ${pct(w.inSample?.totalReturn)}, OOS return ${pct(w.outOfSample?.totalReturn)}, drop ${pct(w.drop ?? undefined)}` : `: ${w.error}`),
+            (w.status === 'ok'
+              ? `: IS return ${pct(w.inSample?.totalReturn)}, OOS return ${pct(w.outOfSample?.totalReturn)}, drop ${pct(w.drop ?? undefined)}`
+              : `: ${w.error}`),
         ),
     };
     try {
-      const outcome = await runWalkforward(home, config, { workers, featureMemory, data: dataPolicy(argv) }, events, stop);
+      const outcome = await runWalkforward(
+        home,
+        config,
+        { workers, featureMemory, data: dataPolicy(argv) },
+        events,
+        stop,
+      );
       if (outcome.status === 'interrupted') {
         reportStopped(ctx, outcome);
         process.exitCode = stop.exitCode();
@@ -133,7 +189,10 @@ export const walkforwardCommand: CommandModule<object, WalkforwardArgs> = {
       }
       if (name !== undefined) writeRunName(home.runsDir, outcome.runId, name);
       const runName = readRunName(home.runsDir, outcome.runId);
-      const written = argv.report === undefined ? undefined : await writeReport(home, outcome.runId, argv.report === '' ? undefined : argv.report);
+      const written =
+        argv.report === undefined
+          ? undefined
+          : await writeReport(home, outcome.runId, argv.report === '' ? undefined : argv.report);
       ctx.emit({ ok: true, ...outcome, name: runName, report: written?.file ?? null });
       ctx.say(`walk-forward run ${runLabel(outcome.runId, runName)}`);
       sayWalkforward(ctx, outcome);
@@ -154,14 +213,21 @@ function reportStopped(ctx: CliContext, o: WalkforwardStopped): void {
 }
 
 const day = (iso: string) => (iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso.slice(0, 16).replace('T', ' '));
-const pct = (x: number | undefined | null) => (x === undefined || x === null || !Number.isFinite(x) ? 'n/a' : `${(x * 100).toFixed(1)}%`);
-const num = (x: number | undefined | null, d = 2) => (x === undefined || x === null || !Number.isFinite(x) ? 'n/a' : x.toFixed(d));
+const pct = (x: number | undefined | null) =>
+  x === undefined || x === null || !Number.isFinite(x) ? 'n/a' : `${(x * 100).toFixed(1)}%`;
+const num = (x: number | undefined | null, d = 2) =>
+  x === undefined || x === null || !Number.isFinite(x) ? 'n/a' : x.toFixed(d);
 
 /** A walk-forward's summary: printed at its end, and again by `forge runs show`. */
 export function sayWalkforward(ctx: CliContext, o: WalkforwardOutcome): void {
   const synthetic = o.dataset.source === 'synthetic' ? ' on a SYNTHETIC stand-in dataset' : '';
   if (o.reused) ctx.say(`this walk-forward had already run (same config, play, dataset and seed); showing its result`);
-  ctx.say(`\nwalk-forward${synthetic}: ${o.windows.length} windows on ${o.dataset.name} (${o.timeframe}), fitness = in-sample ${o.config.fitness.objective}` + (o.reused ? '' : `, ${duration(o.wallMs)}, ${o.evaluationsPerSec.toFixed(0)} evaluations/s on ${o.workers} worker${o.workers > 1 ? 's' : ''}`));
+  ctx.say(
+    `\nwalk-forward${synthetic}: ${o.windows.length} windows on ${o.dataset.name} (${o.timeframe}), fitness = in-sample ${o.config.fitness.objective}` +
+      (o.reused
+        ? ''
+        : `, ${duration(o.wallMs)}, ${o.evaluationsPerSec.toFixed(0)} evaluations/s on ${o.workers} worker${o.workers > 1 ? 's' : ''}`),
+  );
   const rows = o.windows.map((w) => [
     w.index + 1,
     `${day(w.train.from)}..${day(w.train.to)}`,
@@ -176,26 +242,75 @@ export function sayWalkforward(ctx: CliContext, o: WalkforwardOutcome): void {
     w.outOfSample?.trades ?? '',
     pct(w.drop),
   ]);
-  ctx.say(table(['#', 'train', 'test', 'status', 'IS return', 'IS CAGR', 'IS trades', 'OOS return', 'OOS CAGR', 'OOS sharpe', 'OOS trades', 'drop'], rows));
+  ctx.say(
+    table(
+      [
+        '#',
+        'train',
+        'test',
+        'status',
+        'IS return',
+        'IS CAGR',
+        'IS trades',
+        'OOS return',
+        'OOS CAGR',
+        'OOS sharpe',
+        'OOS trades',
+        'drop',
+      ],
+      rows,
+    ),
+  );
   for (const w of o.windows) if (w.status === 'failed') ctx.say(`  window ${w.index + 1} failed: ${w.error}`);
   ctx.say(`\nwinners' genes:`);
-  for (const w of o.windows) if (w.params) ctx.say(`  ${w.index + 1}: ${Object.entries(labelGenes(w.params)).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  for (const w of o.windows)
+    if (w.params)
+      ctx.say(
+        `  ${w.index + 1}: ${Object.entries(labelGenes(w.params))
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' ')}`,
+      );
 
   const a = o.aggregate;
-  ctx.say(`\naggregate over ${a.okWindows} completed window${a.okWindows === 1 ? '' : 's'}${a.failedWindows ? ` (${a.failedWindows} failed)` : ''}:`);
-  ctx.say(`  average return         in-sample ${pct(a.avgInSampleReturn)}, out-of-sample ${pct(a.avgOutOfSampleReturn)}`);
+  ctx.say(
+    `\naggregate over ${a.okWindows} completed window${a.okWindows === 1 ? '' : 's'}${a.failedWindows ? ` (${a.failedWindows} failed)` : ''}:`,
+  );
+  ctx.say(
+    `  average return         in-sample ${pct(a.avgInSampleReturn)}, out-of-sample ${pct(a.avgOutOfSampleReturn)}`,
+  );
   ctx.say(`  mean CAGR (geometric)  in-sample ${pct(a.avgInSampleCagr)}, out-of-sample ${pct(a.avgOutOfSampleCagr)}`);
   ctx.say(`  degradation            ${pct(a.degradation)}   (mean IS CAGR - mean OOS CAGR) / |mean IS CAGR|`);
   ctx.say(`  walk-forward eff.      ${num(a.wfe)}   mean OOS CAGR / mean IS CAGR`);
-  ctx.say(`  consistency            CV ${num(a.cv)}, score ${num(a.consistencyScore, 1)}   CV = std / |mean| of OOS returns`);
+  ctx.say(
+    `  consistency            CV ${num(a.cv)}, score ${num(a.consistencyScore, 1)}   CV = std / |mean| of OOS returns`,
+  );
   ctx.say(`  profitable windows     ${a.profitableWindows}/${a.okWindows} (${pct(a.profitableShare)})`);
   const s = o.stitched;
-  ctx.say(`  stitched OOS equity    ${num(s.startEquity)} -> ${num(s.finalEquity)} (${pct(s.totalReturn)}, CAGR ${pct(s.cagr)}, max drawdown ${pct(s.maxDrawdown)}, ${s.bars} bars)`);
+  ctx.say(
+    `  stitched OOS equity    ${num(s.startEquity)} -> ${num(s.finalEquity)} (${pct(s.totalReturn)}, CAGR ${pct(s.cagr)}, max drawdown ${pct(s.maxDrawdown)}, ${s.bars} bars)`,
+  );
 
   const v = o.verdict;
-  const fmt = (name: string, x: number | null) => (name === 'minConsistency' ? num(x, 1) : name === 'minWfe' ? num(x) : pct(x));
-  ctx.say('\n' + table(['criterion', 'value', 'threshold', 'result'], v.criteria.map((c) => [c.label, fmt(c.name, c.value), `${c.op} ${fmt(c.name, c.threshold)}`, c.pass ? 'pass' : 'FAIL'])));
-  const label = { robust: 'ROBUST', marginal: 'MARGINAL', 'not-robust': 'NOT ROBUST', 'no-result': 'NO RESULT (no window completed)' }[v.label];
+  const fmt = (name: string, x: number | null) =>
+    name === 'minConsistency' ? num(x, 1) : name === 'minWfe' ? num(x) : pct(x);
+  ctx.say(
+    '\n' +
+      table(
+        ['criterion', 'value', 'threshold', 'result'],
+        v.criteria.map((c) => [
+          c.label,
+          fmt(c.name, c.value),
+          `${c.op} ${fmt(c.name, c.threshold)}`,
+          c.pass ? 'pass' : 'FAIL',
+        ]),
+      ),
+  );
+  const label = {
+    robust: 'ROBUST',
+    marginal: 'MARGINAL',
+    'not-robust': 'NOT ROBUST',
+    'no-result': 'NO RESULT (no window completed)',
+  }[v.label];
   ctx.say(`\nverdict: ${label} (${v.passed}/${v.total} criteria pass)`);
   const rel = path.relative(process.cwd(), o.runDir) || o.runDir;
   ctx.say(`run folder: ${rel} (walkforward.json, equity.csv, config.json)`);

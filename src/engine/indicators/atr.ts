@@ -11,7 +11,13 @@ export const atrWarmup = (period: number): number => period;
  * (same seed and lookback); TradingView's ta.atr also counts bar 0's high - low and starts one bar
  * earlier. A NaN poisons every later value.
  */
-export function atr(high: Float64Array, low: Float64Array, close: Float64Array, period: number, out: Float64Array = new Float64Array(close.length)): Float64Array {
+export function atr(
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  period: number,
+  out: Float64Array = new Float64Array(close.length),
+): Float64Array {
   const n = close.length;
   nanFill(out, 0, period);
   if (n <= period) return out;

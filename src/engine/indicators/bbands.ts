@@ -11,7 +11,12 @@ export const bbandsWarmup = (period: number): number => period - 1;
  * updated incrementally (rolling Welford) and recomputed exactly (two-pass) every `period` bars, so
  * there is no sum-of-squares cancellation and no drift: O(n) amortised. A window holding a NaN yields NaN.
  */
-export function bbands(values: Float64Array, period: number, mult: number, out: Float64Array[] = outputArrays(undefined, 3, values.length)): Float64Array[] {
+export function bbands(
+  values: Float64Array,
+  period: number,
+  mult: number,
+  out: Float64Array[] = outputArrays(undefined, 3, values.length),
+): Float64Array[] {
   const n = values.length;
   const [upper, middle, lower] = out;
   let nanCount = 0;
@@ -61,5 +66,6 @@ export const BBANDS: FeatureDef = {
   ],
   outputs: ['upper', 'middle', 'lower'],
   warmup: (p) => bbandsWarmup(p.period),
-  compute: (feed, p, source = 'close', out) => bbands(priceSource(feed, source), p.period, p.stddev, outputArrays(out, 3, feed.length)),
+  compute: (feed, p, source = 'close', out) =>
+    bbands(priceSource(feed, source), p.period, p.stddev, outputArrays(out, 3, feed.length)),
 };

@@ -13,7 +13,13 @@ export const cciWarmup = (period: number): number => period - 1;
  * bit for bit), which lets the CPU overlap four dependent add chains. A flat window (deviation 0) gives 0
  * as in TA-Lib (technicalindicators gives NaN). A window holding a NaN yields NaN.
  */
-export function cci(high: Float64Array, low: Float64Array, close: Float64Array, period: number, out: Float64Array = new Float64Array(close.length)): Float64Array {
+export function cci(
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  period: number,
+  out: Float64Array = new Float64Array(close.length),
+): Float64Array {
   const n = close.length;
   const tp = new Float64Array(n);
   for (let i = 0; i < n; i++) tp[i] = (high[i] + low[i] + close[i]) / 3;

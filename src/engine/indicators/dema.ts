@@ -11,7 +11,11 @@ export const demaWarmup = (period: number): number => 2 * (period - 1);
  * Both EMAs advance in one pass (the same operations, in the same order, as emaInto applied twice) so
  * no intermediate series is stored.
  */
-export function dema(values: Float64Array, period: number, out: Float64Array = new Float64Array(values.length)): Float64Array {
+export function dema(
+  values: Float64Array,
+  period: number,
+  out: Float64Array = new Float64Array(values.length),
+): Float64Array {
   const n = values.length;
   const w = demaWarmup(period);
   nanFill(out, 0, w);

@@ -10,7 +10,12 @@ export const donchianWarmup = (period: number): number => period - 1;
  * rule must therefore compare the close with the previous bar's band. O(n) block extremes (rolling.ts).
  * technicalindicators has no Donchian (tests use a naive window scan). A window holding a NaN yields NaN.
  */
-export function donchian(high: Float64Array, low: Float64Array, period: number, out: Float64Array[] = outputArrays(undefined, 3, high.length)): Float64Array[] {
+export function donchian(
+  high: Float64Array,
+  low: Float64Array,
+  period: number,
+  out: Float64Array[] = outputArrays(undefined, 3, high.length),
+): Float64Array[] {
   const n = high.length;
   const [upper, middle, lower] = out;
   for (const o of out) nanFill(o, 0, period - 1);

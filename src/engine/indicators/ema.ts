@@ -30,7 +30,11 @@ export function emaInto(values: Float64Array, period: number, start: number, out
  * `period` values, into `out` (every element written). Equivalent to technicalindicators' EMA and
  * TA-Lib's EMA; NaN before the seed.
  */
-export function ema(values: Float64Array, period: number, out: Float64Array = new Float64Array(values.length)): Float64Array {
+export function ema(
+  values: Float64Array,
+  period: number,
+  out: Float64Array = new Float64Array(values.length),
+): Float64Array {
   nanFill(out, 0, period - 1);
   emaInto(values, period, 0, out);
   return out;

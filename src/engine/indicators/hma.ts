@@ -15,7 +15,11 @@ export const hmaWarmup = (period: number): number => period - 1 + sqrtOf(period)
  * goes into `out` (not read again once the difference is formed), the half one into the scratch, which
  * then holds the difference the outer WMA reads.
  */
-export function hma(values: Float64Array, period: number, out: Float64Array = new Float64Array(values.length)): Float64Array {
+export function hma(
+  values: Float64Array,
+  period: number,
+  out: Float64Array = new Float64Array(values.length),
+): Float64Array {
   const n = values.length;
   const diff = new Float64Array(n);
   wmaInto(values, halfOf(period), 0, diff);

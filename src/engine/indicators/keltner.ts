@@ -3,7 +3,8 @@ import { atr, atrWarmup } from './atr.js';
 import { ema, emaWarmup } from './ema.js';
 import { nanFill, outputArrays } from './outputs.js';
 
-export const keltnerWarmup = (period: number, atrPeriod: number): number => Math.max(emaWarmup(period), atrWarmup(atrPeriod));
+export const keltnerWarmup = (period: number, atrPeriod: number): number =>
+  Math.max(emaWarmup(period), atrWarmup(atrPeriod));
 
 /**
  * Keltner channel: middle = EMA(close, period), upper/lower = middle +/- multiplier * ATR(atrPeriod)
@@ -48,5 +49,6 @@ export const KELTNER: FeatureDef = {
   ],
   outputs: ['upper', 'middle', 'lower'],
   warmup: (p) => keltnerWarmup(p.period, p.atrPeriod),
-  compute: (feed, p, _source, out) => keltner(feed.high, feed.low, feed.close, p.period, p.atrPeriod, p.multiplier, outputArrays(out, 3, feed.length)),
+  compute: (feed, p, _source, out) =>
+    keltner(feed.high, feed.low, feed.close, p.period, p.atrPeriod, p.multiplier, outputArrays(out, 3, feed.length)),
 };

@@ -79,5 +79,6 @@ export const MACD: FeatureDef = {
   ],
   outputs: ['line', 'signal', 'hist'],
   warmup: (p) => macdWarmup(p.fast, p.slow),
-  compute: (feed, p, source = 'close', out) => macd(priceSource(feed, source), p.fast, p.slow, p.signal, outputArrays(out, 3, feed.length)),
+  compute: (feed, p, source = 'close', out) =>
+    macd(priceSource(feed, source), p.fast, p.slow, p.signal, outputArrays(out, 3, feed.length)),
 };

@@ -21,7 +21,14 @@ export const mfiWarmup = (period: number): number => period;
  * -0 and y +0), and for any other sum s, s + 0, s + -0, s - 0 and s - -0 are s itself, bit for bit. So the
  * sums are rollingSumInto's exactly; only NaN (rare, so a predictable branch) is kept out of them.
  */
-export function mfi(high: Float64Array, low: Float64Array, close: Float64Array, volume: Float64Array, period: number, out: Float64Array = new Float64Array(close.length)): Float64Array {
+export function mfi(
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  volume: Float64Array,
+  period: number,
+  out: Float64Array = new Float64Array(close.length),
+): Float64Array {
   const n = close.length;
   nanFill(out, 0, period);
   const posRing = new Float64Array(period);

@@ -10,7 +10,11 @@ export const obvWarmup = (): number => 0;
  * TA-Lib starts at volume[0] instead of 0, a constant offset that no cross or slope rule can see.
  * A NaN close or volume poisons every later value (the running total carries it).
  */
-export function obv(close: Float64Array, volume: Float64Array, out: Float64Array = new Float64Array(close.length)): Float64Array {
+export function obv(
+  close: Float64Array,
+  volume: Float64Array,
+  out: Float64Array = new Float64Array(close.length),
+): Float64Array {
   const n = close.length;
   if (n === 0) return out;
   // NaN written 0 / 0 (a constant, folded by the parser): a `NaN` literal in a branch that never ran made V8

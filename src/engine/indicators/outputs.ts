@@ -10,8 +10,10 @@ export function outputArrays(out: Float64Array[] | undefined, count: number, n: 
     for (let k = 0; k < count; k++) fresh.push(new Float64Array(n));
     return fresh;
   }
-  if (out.length !== count) throw new RangeError(`compute: out has ${out.length} arrays, the feature has ${count} outputs`);
-  for (const a of out) if (a.length !== n) throw new RangeError(`compute: an out array has ${a.length} elements, the feed ${n}`);
+  if (out.length !== count)
+    throw new RangeError(`compute: out has ${out.length} arrays, the feature has ${count} outputs`);
+  for (const a of out)
+    if (a.length !== n) throw new RangeError(`compute: an out array has ${a.length} elements, the feed ${n}`);
   return out;
 }
 

@@ -9,7 +9,11 @@ export const rocWarmup = (period: number): number => period;
  * technicalindicators' ROC and TA-Lib ROC. A zero base gives 0 as in TA-Lib (possible when the source
  * is volume). NaN in either value gives NaN.
  */
-export function roc(values: Float64Array, period: number, out: Float64Array = new Float64Array(values.length)): Float64Array {
+export function roc(
+  values: Float64Array,
+  period: number,
+  out: Float64Array = new Float64Array(values.length),
+): Float64Array {
   const n = values.length;
   nanFill(out, 0, period);
   for (let i = period; i < n; i++) {

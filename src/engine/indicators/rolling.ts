@@ -83,7 +83,14 @@ function rollingMinInto(v: Float64Array, period: number, out: Float64Array): voi
  * bars untouched): `fromLow` true gives 100 * (close - ll) / (hh - ll) (stochastic fast %K), false gives
  * -100 * (hh - close) / (hh - ll) (Williams %R). A flat range gives 0; a window holding a NaN gives NaN.
  */
-export function rangePositionInto(high: Float64Array, low: Float64Array, close: Float64Array, period: number, fromLow: boolean, out: Float64Array): void {
+export function rangePositionInto(
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  period: number,
+  fromLow: boolean,
+  out: Float64Array,
+): void {
   const n = close.length;
   const hSuffix = new Float64Array(period);
   const lSuffix = new Float64Array(period);

@@ -11,7 +11,11 @@ export const rsiWarmup = (period: number): number => period;
  * TA-Lib: no losses gives 100, no gains and no losses gives 0 (technicalindicators says 100 there).
  * A NaN poisons every later value (Wilder's recursion carries it).
  */
-export function rsi(values: Float64Array, period: number, out: Float64Array = new Float64Array(values.length)): Float64Array {
+export function rsi(
+  values: Float64Array,
+  period: number,
+  out: Float64Array = new Float64Array(values.length),
+): Float64Array {
   const n = values.length;
   nanFill(out, 0, period);
   if (n <= period) return out;

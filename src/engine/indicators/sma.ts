@@ -9,7 +9,11 @@ export const smaWarmup = (period: number): number => period - 1;
  * before bar period - 1). Equivalent to pandas `Series.rolling(period).mean()` and technicalindicators'
  * SMA. A NaN input poisons every window that contains it (no silent skipping). `out` must not be `values`.
  */
-export function sma(values: Float64Array, period: number, out: Float64Array = new Float64Array(values.length)): Float64Array {
+export function sma(
+  values: Float64Array,
+  period: number,
+  out: Float64Array = new Float64Array(values.length),
+): Float64Array {
   const n = values.length;
   let sum = 0;
   let nanCount = 0;

@@ -43,5 +43,6 @@ export const STOCH: FeatureDef = {
   ],
   outputs: ['k', 'd'],
   warmup: (p) => stochWarmup(p.period, p.smoothK),
-  compute: (feed, p, _source, out) => stoch(feed.high, feed.low, feed.close, p.period, p.smoothK, p.dPeriod, outputArrays(out, 2, feed.length)),
+  compute: (feed, p, _source, out) =>
+    stoch(feed.high, feed.low, feed.close, p.period, p.smoothK, p.dPeriod, outputArrays(out, 2, feed.length)),
 };

@@ -66,5 +66,6 @@ export const SUPERTREND: FeatureDef = {
   ],
   outputs: ['value', 'direction'],
   warmup: (p) => supertrendWarmup(p.period),
-  compute: (feed, p, _source, out) => supertrend(feed.high, feed.low, feed.close, p.period, p.multiplier, outputArrays(out, 2, feed.length)),
+  compute: (feed, p, _source, out) =>
+    supertrend(feed.high, feed.low, feed.close, p.period, p.multiplier, outputArrays(out, 2, feed.length)),
 };

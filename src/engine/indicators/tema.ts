@@ -11,7 +11,11 @@ export const temaWarmup = (period: number): number => 3 * (period - 1);
  * The three EMAs advance in one pass (the operations of emaInto applied three times, in the same order),
  * so no intermediate series is stored.
  */
-export function tema(values: Float64Array, period: number, out: Float64Array = new Float64Array(values.length)): Float64Array {
+export function tema(
+  values: Float64Array,
+  period: number,
+  out: Float64Array = new Float64Array(values.length),
+): Float64Array {
   const n = values.length;
   const w2 = 2 * (period - 1);
   const w3 = temaWarmup(period);

@@ -14,7 +14,14 @@ export const vwapWarmup = (window: number): number => window - 1;
  * zero counts and exact resync every `window` bars); tp * volume lives in a ring of `window` slots (bar j in
  * slot j % window), the volume sum reads the feed's column, so no n-sized scratch is written.
  */
-export function vwap(high: Float64Array, low: Float64Array, close: Float64Array, volume: Float64Array, window: number, out: Float64Array = new Float64Array(close.length)): Float64Array {
+export function vwap(
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  volume: Float64Array,
+  window: number,
+  out: Float64Array = new Float64Array(close.length),
+): Float64Array {
   const n = close.length;
   nanFill(out, 0, window - 1);
   const ring = new Float64Array(window);

@@ -10,7 +10,13 @@ export const willrWarmup = (period: number): number => period - 1;
  * O(n) block extremes (rolling.ts). A flat window gives 0 as in TA-Lib (technicalindicators gives NaN).
  * A window holding a NaN yields NaN.
  */
-export function willr(high: Float64Array, low: Float64Array, close: Float64Array, period: number, out: Float64Array = new Float64Array(close.length)): Float64Array {
+export function willr(
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  period: number,
+  out: Float64Array = new Float64Array(close.length),
+): Float64Array {
   nanFill(out, 0, period - 1);
   rangePositionInto(high, low, close, period, false, out);
   return out;

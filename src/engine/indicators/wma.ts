@@ -49,7 +49,11 @@ export function wmaInto(values: Float64Array, period: number, start: number, out
 }
 
 /** Weighted moving average into `out` (every element written). Equivalent to technicalindicators' WMA and TA-Lib's WMA. */
-export function wma(values: Float64Array, period: number, out: Float64Array = new Float64Array(values.length)): Float64Array {
+export function wma(
+  values: Float64Array,
+  period: number,
+  out: Float64Array = new Float64Array(values.length),
+): Float64Array {
   nanFill(out, 0, period - 1);
   wmaInto(values, period, 0, out);
   return out;

@@ -12,8 +12,21 @@ import { periodsPerYear } from './periods.js';
 /** The figures kept per evaluation (a subset of Metrics, all numbers). */
 export type MetricRecord = Pick<
   Metrics,
-  | 'totalReturn' | 'cagr' | 'returnAnn' | 'sharpe' | 'sortino' | 'calmar' | 'maxDrawdown' | 'winRate' | 'profitFactor' | 'trades'
-  | 'exposure' | 'buyHoldReturn' | 'finalEquity' | 'barsPerYear' | 'years'
+  | 'totalReturn'
+  | 'cagr'
+  | 'returnAnn'
+  | 'sharpe'
+  | 'sortino'
+  | 'calmar'
+  | 'maxDrawdown'
+  | 'winRate'
+  | 'profitFactor'
+  | 'trades'
+  | 'exposure'
+  | 'buyHoldReturn'
+  | 'finalEquity'
+  | 'barsPerYear'
+  | 'years'
 >;
 
 const YEAR_MS = 365.25 * 86_400_000;
@@ -48,7 +61,16 @@ export function equityStats(eq: Float64Array): EquityStats {
     const dd = 1 - e / peak;
     if (dd > maxDd) maxDd = dd;
   }
-  return { bars: n, first: n > 0 ? eq[0] : NaN, last: n > 0 ? eq[n - 1] : NaN, sum, sumSq, down2x4, nonPositive, maxDd };
+  return {
+    bars: n,
+    first: n > 0 ? eq[0] : NaN,
+    last: n > 0 ? eq[n - 1] : NaN,
+    sum,
+    sumSq,
+    down2x4,
+    nonPositive,
+    maxDd,
+  };
 }
 
 /** computeMetrics(feed, result, config, opts) restricted to the MetricRecord fields, the same numbers. */
@@ -61,10 +83,10 @@ export function leanMetrics(feed: Feed, result: SimResult, config: SimConfig, op
   const finalEquity = n > 0 ? s.last : cash;
   const years = n > 1 ? (feed.time[n - 1] - feed.time[0]) / YEAR_MS : 0;
   const m = n > 1 ? n - 1 : 0;
-  const g = s.nonPositive > 0 || m === 0 ? 0 : Math.pow(s.last / s.first, 1 / m) - 1;
+  const g = s.nonPositive > 0 || m === 0 ? 0 : (s.last / s.first) ** (1 / m) - 1;
   const variance = m > 1 ? (s.sumSq - (s.sum * s.sum) / m) / (m - 1) : NaN;
-  const returnAnn = Math.pow(1 + g, P) - 1;
-  const volatilityAnn = Math.sqrt(Math.pow(variance + (1 + g) * (1 + g), P) - Math.pow(1 + g, 2 * P));
+  const returnAnn = (1 + g) ** P - 1;
+  const volatilityAnn = Math.sqrt((variance + (1 + g) * (1 + g)) ** P - (1 + g) ** (2 * P));
   const downside = Math.sqrt(s.down2x4 / 4 / m) * Math.sqrt(P);
   const maxDrawdown = -s.maxDd;
 
@@ -88,7 +110,7 @@ export function leanMetrics(feed: Feed, result: SimResult, config: SimConfig, op
   // Key order as the evaluator has always written records (run logs compare byte for byte).
   return {
     totalReturn: finalEquity / cash - 1,
-    cagr: years > 0 ? Math.pow(finalEquity / cash, 1 / years) - 1 : NaN,
+    cagr: years > 0 ? (finalEquity / cash) ** (1 / years) - 1 : NaN,
     returnAnn,
     sharpe: volatilityAnn > 0 ? returnAnn / volatilityAnn : NaN,
     sortino: downside > 0 ? returnAnn / downside : NaN,

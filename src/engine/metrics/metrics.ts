@@ -19,15 +19,16 @@ export function computeMetrics(feed: Feed, result: SimResult, config: SimConfig,
 
   // The per-bar return sums of leanMetrics' pass (the drawdown comes from drawdownStats): simulate()
   // accumulates them while it runs (EquityAcc, the same arithmetic in the same order), else one pass here.
-  const stats = result.equityStats !== undefined && result.equityStats.bars === n ? result.equityStats : equityStats(eq);
+  const stats =
+    result.equityStats !== undefined && result.equityStats.bars === n ? result.equityStats : equityStats(eq);
   const { sum, sumSq, down2x4, nonPositive } = stats;
   const m = n > 1 ? n - 1 : 0;
   const down2 = down2x4 / 4;
-  const g = nonPositive > 0 || m === 0 ? 0 : Math.pow(eq[n - 1] / eq[0], 1 / m) - 1;
+  const g = nonPositive > 0 || m === 0 ? 0 : (eq[n - 1] / eq[0]) ** (1 / m) - 1;
   // Sums are of r - r[1] (shifted for precision); the variance does not change under a shift.
   const variance = m > 1 ? (sumSq - (sum * sum) / m) / (m - 1) : NaN;
-  const returnAnn = Math.pow(1 + g, P) - 1;
-  const volatilityAnn = Math.sqrt(Math.pow(variance + (1 + g) * (1 + g), P) - Math.pow(1 + g, 2 * P));
+  const returnAnn = (1 + g) ** P - 1;
+  const volatilityAnn = Math.sqrt((variance + (1 + g) * (1 + g)) ** P - (1 + g) ** (2 * P));
   const downside = Math.sqrt(down2 / m) * Math.sqrt(P);
 
   const dd = drawdownStats(eq, feed.time);
@@ -83,7 +84,7 @@ export function computeMetrics(feed: Feed, result: SimResult, config: SimConfig,
     equityPeak: dd.equityPeak,
     totalReturn: finalEquity / cash - 1,
     returnAnn,
-    cagr: years > 0 ? Math.pow(finalEquity / cash, 1 / years) - 1 : NaN,
+    cagr: years > 0 ? (finalEquity / cash) ** (1 / years) - 1 : NaN,
     volatilityAnn,
     sharpe: volatilityAnn > 0 ? returnAnn / volatilityAnn : NaN,
     sortino: downside > 0 ? returnAnn / downside : NaN,

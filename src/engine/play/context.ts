@@ -31,17 +31,35 @@ export function isMap(v: unknown): v is Record<string, unknown> {
 }
 
 /** Throws on any key outside `known`, suggesting the closest known one. */
-export function checkKeys(ctx: ParseContext, node: Record<string, unknown>, path: Path, known: readonly string[], what: string): void {
+export function checkKeys(
+  ctx: ParseContext,
+  node: Record<string, unknown>,
+  path: Path,
+  known: readonly string[],
+  what: string,
+): void {
   for (const key of Object.keys(node)) {
     if (!known.includes(key)) {
-      throw playError(ctx, [...path, key], `unknown key '${key}' in ${what}${suggestion(key, known)}`, `the keys of ${what} are: ${known.join(', ')}`);
+      throw playError(
+        ctx,
+        [...path, key],
+        `unknown key '${key}' in ${what}${suggestion(key, known)}`,
+        `the keys of ${what} are: ${known.join(', ')}`,
+      );
     }
   }
 }
 
 /** A map, or a ForgeError saying what was expected. */
-export function expectMap(ctx: ParseContext, node: unknown, path: Path, what: string, example: string): Record<string, unknown> {
-  if (node instanceof GeneSlot) throw playError(ctx, path, `${what} cannot be a gene`, 'put genes on the numbers and names inside it');
+export function expectMap(
+  ctx: ParseContext,
+  node: unknown,
+  path: Path,
+  what: string,
+  example: string,
+): Record<string, unknown> {
+  if (node instanceof GeneSlot)
+    throw playError(ctx, path, `${what} cannot be a gene`, 'put genes on the numbers and names inside it');
   if (!isMap(node)) throw playError(ctx, path, `${what} must be a map`, `write it like ${example}`);
   return node;
 }
@@ -54,7 +72,8 @@ export function slot<T>(ctx: ParseContext, node: unknown, path: Path, parse: (v:
   if (!(node instanceof GeneSlot)) return [parse(node, path)];
   if (ctx.mode === 'concrete') throw new Error(`bug: gene left in a resolved play at ${formatPath(path)}`);
   const def = node.def;
-  if (def.kind === 'bool') throw playError(ctx, path, 'optional is only allowed on rules and exits', 'remove optional here');
+  if (def.kind === 'bool')
+    throw playError(ctx, path, 'optional is only allowed on rules and exits', 'remove optional here');
   if (def.kind === 'choice') return def.choices!.map((c, i) => parse(c, [...path, 'choice', i]));
   return [parse(def.min, [...path, def.kind, 0]), parse(def.max, [...path, def.kind, 1])];
 }
@@ -68,10 +87,19 @@ export interface NumberRule {
 }
 
 export function numberValue(ctx: ParseContext, v: unknown, path: Path, what: string, rule: NumberRule): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw playError(ctx, path, `${what} must be a number, got ${JSON.stringify(v)}`, `give a number${rangeText(rule)}`);
-  if (rule.int && !Number.isInteger(v)) throw playError(ctx, path, `${what} must be a whole number, got ${v}`, `give an integer${rangeText(rule)}`);
-  if (rule.above ? v <= rule.min : v < rule.min) throw playError(ctx, path, `${what} ${v} is ${rule.above ? 'not above' : 'below'} the minimum ${rule.min}`, `give a value${rangeText(rule)}`);
-  if (v > rule.max) throw playError(ctx, path, `${what} ${v} is above the maximum ${rule.max}`, `give a value${rangeText(rule)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw playError(ctx, path, `${what} must be a number, got ${JSON.stringify(v)}`, `give a number${rangeText(rule)}`);
+  if (rule.int && !Number.isInteger(v))
+    throw playError(ctx, path, `${what} must be a whole number, got ${v}`, `give an integer${rangeText(rule)}`);
+  if (rule.above ? v <= rule.min : v < rule.min)
+    throw playError(
+      ctx,
+      path,
+      `${what} ${v} is ${rule.above ? 'not above' : 'below'} the minimum ${rule.min}`,
+      `give a value${rangeText(rule)}`,
+    );
+  if (v > rule.max)
+    throw playError(ctx, path, `${what} ${v} is above the maximum ${rule.max}`, `give a value${rangeText(rule)}`);
   return v;
 }
 
@@ -86,15 +114,27 @@ export function num(ctx: ParseContext, node: unknown, path: Path, what: string, 
 
 export function bool(ctx: ParseContext, node: unknown, path: Path, what: string): boolean {
   return slot(ctx, node, path, (v, p) => {
-    if (typeof v !== 'boolean') throw playError(ctx, p, `${what} must be true or false, got ${JSON.stringify(v)}`, 'write true or false');
+    if (typeof v !== 'boolean')
+      throw playError(ctx, p, `${what} must be true or false, got ${JSON.stringify(v)}`, 'write true or false');
     return v;
   })[0];
 }
 
-export function oneOf<T extends string>(ctx: ParseContext, node: unknown, path: Path, what: string, known: readonly T[]): T[] {
+export function oneOf<T extends string>(
+  ctx: ParseContext,
+  node: unknown,
+  path: Path,
+  what: string,
+  known: readonly T[],
+): T[] {
   return slot(ctx, node, path, (v, p) => {
     if (typeof v !== 'string' || !known.includes(v as T)) {
-      throw playError(ctx, p, `unknown ${what} ${JSON.stringify(v)}${typeof v === 'string' ? suggestion(v, known) : ''}`, `use one of: ${known.join(', ')}`);
+      throw playError(
+        ctx,
+        p,
+        `unknown ${what} ${JSON.stringify(v)}${typeof v === 'string' ? suggestion(v, known) : ''}`,
+        `use one of: ${known.join(', ')}`,
+      );
     }
     return v as T;
   });
@@ -108,5 +148,11 @@ export function stripOptional(node: Record<string, unknown>): Record<string, unk
 }
 
 export function rejectOptional(ctx: ParseContext, node: Record<string, unknown>, path: Path): void {
-  if ('optional' in node) throw playError(ctx, [...path, 'optional'], 'optional is only allowed on rules (entry/exit expressions) and on stop_loss, take_profit, trailing_stop, time_stop', 'remove optional here');
+  if ('optional' in node)
+    throw playError(
+      ctx,
+      [...path, 'optional'],
+      'optional is only allowed on rules (entry/exit expressions) and on stop_loss, take_profit, trailing_stop, time_stop',
+      'remove optional here',
+    );
 }

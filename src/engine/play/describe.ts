@@ -9,7 +9,8 @@ function feature(req: FeatureRequest): string {
   const params = Object.entries(req.params)
     .map(([k, v]) => `${k}=${v}`)
     .join(', ');
-  const source = req.source && req.def.defaultSource && req.source !== req.def.defaultSource ? `, source=${req.source}` : '';
+  const source =
+    req.source && req.def.defaultSource && req.source !== req.def.defaultSource ? `, source=${req.source}` : '';
   return `${req.def.name}(${params}${source})${req.tf ? ` on ${req.tf}` : ''}`;
 }
 
@@ -42,7 +43,8 @@ function stop(s: PlayStop): string {
 export function describePlay(play: Play): string[] {
   const used = new Set(playFeatures(play).map((f) => f.key));
   const lines: string[] = [`market: ${play.market.symbol ?? '(any symbol)'} ${play.market.tf}`];
-  for (const [name, req] of Object.entries(play.features)) if (used.has(req.key)) lines.push(`feature ${name} = ${feature(req)}`);
+  for (const [name, req] of Object.entries(play.features))
+    if (used.has(req.key)) lines.push(`feature ${name} = ${feature(req)}`);
   if (play.entry.long) lines.push(`enter long when ${describeExpr(play.entry.long)}`);
   if (play.entry.short) lines.push(`enter short when ${describeExpr(play.entry.short)}`);
   const x = play.exit;

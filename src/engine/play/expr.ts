@@ -24,7 +24,8 @@ export function evalExpr(expr: Expr, n: number, values: (op: Operand) => Series)
     case 'all':
     case 'any': {
       const out = evalExpr(expr.items[0], n, values);
-      for (let k = 1; k < expr.items.length; k++) combine(out, evalExpr(expr.items[k], n, values), expr.kind === 'all' ? AND : OR);
+      for (let k = 1; k < expr.items.length; k++)
+        combine(out, evalExpr(expr.items[k], n, values), expr.kind === 'all' ? AND : OR);
       return out;
     }
   }
@@ -42,7 +43,8 @@ function combine(out: Uint8Array, x: Uint8Array, mode: number): void {
   if (mode === AND) for (let i = 0; i < words; i++) o32[i] &= x32[i];
   else if (mode === OR) for (let i = 0; i < words; i++) o32[i] |= x32[i];
   else for (let i = 0; i < words; i++) o32[i] ^= 0x01010101;
-  for (let i = words << 2; i < out.length; i++) out[i] = mode === AND ? out[i] & x[i] : mode === OR ? out[i] | x[i] : out[i] ^ 1;
+  for (let i = words << 2; i < out.length; i++)
+    out[i] = mode === AND ? out[i] & x[i] : mode === OR ? out[i] | x[i] : out[i] ^ 1;
 }
 
 const FLIP: Record<CompareOp, CompareOp> = { '>': '<', '<': '>', '>=': '<=', '<=': '>=', '==': '==', '!=': '!=' };
@@ -54,24 +56,42 @@ export function compare(a: Series, op: CompareOp, b: Series, n: number): Uint8Ar
   if (typeof b === 'number') return compareArrayScalar(a, op, b, out);
   const m = Math.min(n, a.length, b.length);
   switch (op) {
-    case '>': for (let i = 0; i < m; i++) out[i] = +(a[i] > b[i]); break;
-    case '<': for (let i = 0; i < m; i++) out[i] = +(a[i] < b[i]); break;
-    case '>=': for (let i = 0; i < m; i++) out[i] = +(a[i] >= b[i]); break;
-    case '<=': for (let i = 0; i < m; i++) out[i] = +(a[i] <= b[i]); break;
-    case '==': for (let i = 0; i < m; i++) out[i] = +(a[i] === b[i]); break;
-    case '!=': for (let i = 0; i < m; i++) out[i] = +(a[i] !== b[i]) & +(a[i] === a[i]) & +(b[i] === b[i]); break;
+    case '>':
+      for (let i = 0; i < m; i++) out[i] = +(a[i] > b[i]);
+      break;
+    case '<':
+      for (let i = 0; i < m; i++) out[i] = +(a[i] < b[i]);
+      break;
+    case '>=':
+      for (let i = 0; i < m; i++) out[i] = +(a[i] >= b[i]);
+      break;
+    case '<=':
+      for (let i = 0; i < m; i++) out[i] = +(a[i] <= b[i]);
+      break;
+    case '==':
+      for (let i = 0; i < m; i++) out[i] = +(a[i] === b[i]);
+      break;
+    case '!=':
+      for (let i = 0; i < m; i++) out[i] = +(a[i] !== b[i]) & +(a[i] === a[i]) & +(b[i] === b[i]);
+      break;
   }
   return out;
 }
 
 function compareScalar(a: number, op: CompareOp, b: number): boolean {
   switch (op) {
-    case '>': return a > b;
-    case '<': return a < b;
-    case '>=': return a >= b;
-    case '<=': return a <= b;
-    case '==': return a === b;
-    case '!=': return a !== b && a === a && b === b;
+    case '>':
+      return a > b;
+    case '<':
+      return a < b;
+    case '>=':
+      return a >= b;
+    case '<=':
+      return a <= b;
+    case '==':
+      return a === b;
+    case '!=':
+      return a !== b && a === a && b === b;
   }
 }
 
@@ -79,12 +99,24 @@ function compareArrayScalar(a: Float64Array, op: CompareOp, c: number, out: Uint
   const m = Math.min(out.length, a.length);
   if (c !== c) return out;
   switch (op) {
-    case '>': for (let i = 0; i < m; i++) out[i] = +(a[i] > c); break;
-    case '<': for (let i = 0; i < m; i++) out[i] = +(a[i] < c); break;
-    case '>=': for (let i = 0; i < m; i++) out[i] = +(a[i] >= c); break;
-    case '<=': for (let i = 0; i < m; i++) out[i] = +(a[i] <= c); break;
-    case '==': for (let i = 0; i < m; i++) out[i] = +(a[i] === c); break;
-    case '!=': for (let i = 0; i < m; i++) out[i] = +(a[i] !== c) & +(a[i] === a[i]); break;
+    case '>':
+      for (let i = 0; i < m; i++) out[i] = +(a[i] > c);
+      break;
+    case '<':
+      for (let i = 0; i < m; i++) out[i] = +(a[i] < c);
+      break;
+    case '>=':
+      for (let i = 0; i < m; i++) out[i] = +(a[i] >= c);
+      break;
+    case '<=':
+      for (let i = 0; i < m; i++) out[i] = +(a[i] <= c);
+      break;
+    case '==':
+      for (let i = 0; i < m; i++) out[i] = +(a[i] === c);
+      break;
+    case '!=':
+      for (let i = 0; i < m; i++) out[i] = +(a[i] !== c) & +(a[i] === a[i]);
+      break;
   }
   return out;
 }

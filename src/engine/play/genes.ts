@@ -37,40 +37,84 @@ function decimals(x: number): number {
 
 function parseGene(node: Record<string, unknown>, path: Path, locate: Locate): GeneDef {
   const kinds = GENE_KEYS.filter((k) => k in node);
-  if (kinds.length > 1) throw geneError(locate, path, `a gene has one of int, float or choice, found ${kinds.join(' and ')}`, 'keep one kind per gene');
+  if (kinds.length > 1)
+    throw geneError(
+      locate,
+      path,
+      `a gene has one of int, float or choice, found ${kinds.join(' and ')}`,
+      'keep one kind per gene',
+    );
   const kind = kinds[0];
   for (const key of Object.keys(node)) {
     if (key !== kind && key !== 'step') {
-      throw geneError(locate, [...path, key], `unknown key in a ${kind} gene`, `a gene is {${kind}: [...]}${kind === 'choice' ? '' : ' with an optional step'}`);
+      throw geneError(
+        locate,
+        [...path, key],
+        `unknown key in a ${kind} gene`,
+        `a gene is {${kind}: [...]}${kind === 'choice' ? '' : ' with an optional step'}`,
+      );
     }
   }
   const p = formatPath(path);
   const body = node[kind];
   if (kind === 'choice') {
     if ('step' in node) throw geneError(locate, [...path, 'step'], 'a choice gene has no step', 'remove step');
-    if (!Array.isArray(body) || body.length === 0) throw geneError(locate, [...path, kind], 'a choice gene needs a non-empty list', 'write {choice: [ema, sma, wma]}');
+    if (!Array.isArray(body) || body.length === 0)
+      throw geneError(
+        locate,
+        [...path, kind],
+        'a choice gene needs a non-empty list',
+        'write {choice: [ema, sma, wma]}',
+      );
     const seen = new Set<unknown>();
     body.forEach((c, i) => {
-      if (!['string', 'number', 'boolean'].includes(typeof c)) throw geneError(locate, [...path, kind, i], 'choices are plain names or numbers', 'list scalars only');
-      if (seen.has(c)) throw geneError(locate, [...path, kind, i], `'${String(c)}' is listed twice`, 'list each choice once');
+      if (!['string', 'number', 'boolean'].includes(typeof c))
+        throw geneError(locate, [...path, kind, i], 'choices are plain names or numbers', 'list scalars only');
+      if (seen.has(c))
+        throw geneError(locate, [...path, kind, i], `'${String(c)}' is listed twice`, 'list each choice once');
       seen.add(c);
     });
-    return { path: p, kind: 'choice', min: 0, max: body.length - 1, step: 1, choices: body as (string | number | boolean)[] };
+    return {
+      path: p,
+      kind: 'choice',
+      min: 0,
+      max: body.length - 1,
+      step: 1,
+      choices: body as (string | number | boolean)[],
+    };
   }
   if (!Array.isArray(body) || body.length !== 2 || !body.every((b) => typeof b === 'number' && Number.isFinite(b))) {
-    throw geneError(locate, [...path, kind], `an ${kind} gene needs two finite bounds [lo, hi]`, `write {${kind}: [5, 50]}`);
+    throw geneError(
+      locate,
+      [...path, kind],
+      `an ${kind} gene needs two finite bounds [lo, hi]`,
+      `write {${kind}: [5, 50]}`,
+    );
   }
   const [lo, hi] = body as number[];
-  if (lo > hi) throw geneError(locate, [...path, kind], `gene bounds are inverted: ${lo} > ${hi}`, `write [${hi}, ${lo}]`);
+  if (lo > hi)
+    throw geneError(locate, [...path, kind], `gene bounds are inverted: ${lo} > ${hi}`, `write [${hi}, ${lo}]`);
   let step = kind === 'int' ? 1 : 0;
   if ('step' in node) {
     const s = node.step;
-    if (typeof s !== 'number' || !(s > 0) || !Number.isFinite(s)) throw geneError(locate, [...path, 'step'], 'step must be a positive number', 'give a step such as 0.1');
-    if (kind === 'int' && !Number.isInteger(s)) throw geneError(locate, [...path, 'step'], 'an int gene takes an integer step', 'use a whole step or a float gene');
+    if (typeof s !== 'number' || !(s > 0) || !Number.isFinite(s))
+      throw geneError(locate, [...path, 'step'], 'step must be a positive number', 'give a step such as 0.1');
+    if (kind === 'int' && !Number.isInteger(s))
+      throw geneError(
+        locate,
+        [...path, 'step'],
+        'an int gene takes an integer step',
+        'use a whole step or a float gene',
+      );
     step = s;
   }
   if (kind === 'int' && !(Number.isInteger(lo) && Number.isInteger(hi))) {
-    throw geneError(locate, [...path, kind], `int gene bounds must be integers, got [${lo}, ${hi}]`, 'use whole bounds or a float gene');
+    throw geneError(
+      locate,
+      [...path, kind],
+      `int gene bounds must be integers, got [${lo}, ${hi}]`,
+      'use whole bounds or a float gene',
+    );
   }
   return { path: p, kind, min: lo, max: hi, step };
 }
@@ -90,7 +134,8 @@ export function markGenes(tree: unknown, locate: Locate): { tree: unknown; genes
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(node)) {
       if (key === 'optional') {
-        if (typeof value !== 'boolean') throw geneError(locate, [...path, key], 'optional is true or false', 'write optional: true');
+        if (typeof value !== 'boolean')
+          throw geneError(locate, [...path, key], 'optional is true or false', 'write optional: true');
         if (value) out[key] = add({ path: formatPath([...path, key]), kind: 'bool', min: 0, max: 1, step: 1 });
         continue; // optional: false is the same as no key
       }
@@ -117,7 +162,11 @@ export function normalizeGene(def: GeneDef, v: number): number {
 
 export function checkGenome(genes: readonly GeneDef[], values: readonly number[]): void {
   if (values.length !== genes.length) {
-    throw new ForgeError(`genome has ${values.length} values, the play has ${genes.length} genes`, 'give one value per gene, in genesOf() order', 'E_GENOME');
+    throw new ForgeError(
+      `genome has ${values.length} values, the play has ${genes.length} genes`,
+      'give one value per gene, in genesOf() order',
+      'E_GENOME',
+    );
   }
 }
 
@@ -161,7 +210,10 @@ export function defaultGenome(genes: readonly GeneDef[]): number[] {
 }
 
 /** Genome values as people read them: {path: value}, choices by name, optional rules as booleans. */
-export function describeGenome(genes: readonly GeneDef[], values: readonly number[]): Record<string, string | number | boolean> {
+export function describeGenome(
+  genes: readonly GeneDef[],
+  values: readonly number[],
+): Record<string, string | number | boolean> {
   checkGenome(genes, values);
   const out: Record<string, string | number | boolean> = {};
   genes.forEach((g, i) => {

@@ -40,10 +40,29 @@
 // document order (genesOf); resolvePlay clamps values to the bounds and snaps them to the step.
 
 // Public API (pure: no I/O; reading a play file is src/forge/plays.ts).
-export type { Play, PlaySpace, GeneDef, GeneKind, Expr, Operand, FeatureRequest, PlayExit, PlaySizing, PlayStop } from './types.js';
+export type {
+  Play,
+  PlaySpace,
+  GeneDef,
+  GeneKind,
+  Expr,
+  Operand,
+  FeatureRequest,
+  PlayExit,
+  PlaySizing,
+  PlayStop,
+} from './types.js';
 export { parsePlay, genesOf, resolvePlay, randomGenome, genomeFromValues } from './space.js';
 export { defaultGenome, describeGenome, normalizeGene } from './genes.js';
 export { featureKey, MapFeatureCache, type FeatureCache } from './features.js';
-export { compileSignals, playFeatures, featureValues, computeFeature, execFeed, atrRequest, type CompiledPlay } from './signals.js';
+export {
+  compileSignals,
+  playFeatures,
+  featureValues,
+  computeFeature,
+  execFeed,
+  atrRequest,
+  type CompiledPlay,
+} from './signals.js';
 export { runPlay, simConfigOf, playWarmup, type PlayRun, type RunOptions } from './run.js';
 export { describePlay, describeExpr } from './describe.js';

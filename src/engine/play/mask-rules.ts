@@ -5,12 +5,30 @@
 // Equivalent to evalExpr (expr.ts) bar for bar; test/engine/play/masks.test.ts checks it.
 
 import type { Series } from './expr.js';
-import { compareArrays, compareConst, constant, crossAbove, fillAll, flipMask, holds, OP_MASK, wordsOf, anySet } from './masks.js';
+import {
+  compareArrays,
+  compareConst,
+  constant,
+  crossAbove,
+  fillAll,
+  flipMask,
+  holds,
+  OP_MASK,
+  wordsOf,
+  anySet,
+} from './masks.js';
 import type { Expr, Operand } from './types.js';
 
 /** A rule tree with its operands resolved: an array, or (array null) a constant. */
 export type MaskNode =
-  | { readonly kind: 'compare'; readonly a: Float64Array | null; readonly ka: number; readonly b: Float64Array | null; readonly kb: number; readonly op: number }
+  | {
+      readonly kind: 'compare';
+      readonly a: Float64Array | null;
+      readonly ka: number;
+      readonly b: Float64Array | null;
+      readonly kb: number;
+      readonly op: number;
+    }
   | {
       readonly kind: 'cross';
       readonly a: Float64Array | null;
@@ -120,7 +138,12 @@ const OUT_SLOTS = 4;
 const FULL = OUT_SLOTS; // the all-bars care mask
 const depthSlot = (depth: number, k: number): number => OUT_SLOTS + 1 + 2 * depth + k;
 
-function evalLeaf(node: MaskNode & { kind: 'compare' | 'cross' }, care: Uint32Array, out: Uint32Array, n: number): void {
+function evalLeaf(
+  node: MaskNode & { kind: 'compare' | 'cross' },
+  care: Uint32Array,
+  out: Uint32Array,
+  n: number,
+): void {
   const { a, b, ka, kb } = node;
   if (node.kind === 'cross') crossAbove(a, ka, b, kb, node.strict, care, out, n);
   else if (a !== null && b !== null) compareArrays(a, b, node.op, care, out, n);
@@ -130,7 +153,16 @@ function evalLeaf(node: MaskNode & { kind: 'compare' | 'cross' }, care: Uint32Ar
 }
 
 /** out = node's value on the care bits (0 elsewhere), over n bars; `full`: care is every bar. */
-function evalNode(node: MaskNode, care: Uint32Array, out: Uint32Array, n: number, buf: MaskBuffers, depth: number, full: boolean, leaves: LeafCache | null): void {
+function evalNode(
+  node: MaskNode,
+  care: Uint32Array,
+  out: Uint32Array,
+  n: number,
+  buf: MaskBuffers,
+  depth: number,
+  full: boolean,
+  leaves: LeafCache | null,
+): void {
   const words = wordsOf(n);
   switch (node.kind) {
     case 'compare':
@@ -196,7 +228,13 @@ function evalNode(node: MaskNode, care: Uint32Array, out: Uint32Array, n: number
  * before any runs, in evalExpr's order. With `buffers`, outputs are the owner's reused bitsets (slot =
  * the rule's position); without, fresh ones. With `leaves`, leaf bitsets are taken from and kept there.
  */
-export function evalMasks(rules: readonly (Expr | undefined)[], n: number, values: (op: Operand) => Series, buffers?: MaskBuffers, leaves: LeafCache | null = null): (Uint32Array | undefined)[] {
+export function evalMasks(
+  rules: readonly (Expr | undefined)[],
+  n: number,
+  values: (op: Operand) => Series,
+  buffers?: MaskBuffers,
+  leaves: LeafCache | null = null,
+): (Uint32Array | undefined)[] {
   const nodes = rules.map((e) => (e === undefined ? undefined : resolveRule(e, values)));
   const buf = buffers ?? new MaskBuffers();
   const words = wordsOf(n);

@@ -20,7 +20,14 @@ export const LT = 1;
 export const EQ = 2;
 export const GT = 4;
 export const NE = LT | GT;
-export const OP_MASK: Readonly<Record<CompareOp, number>> = { '<': LT, '<=': LT | EQ, '==': EQ, '>=': GT | EQ, '>': GT, '!=': NE };
+export const OP_MASK: Readonly<Record<CompareOp, number>> = {
+  '<': LT,
+  '<=': LT | EQ,
+  '==': EQ,
+  '>=': GT | EQ,
+  '>': GT,
+  '!=': NE,
+};
 
 /** The operator with its sides swapped: c < a is a > c. */
 export function flipMask(op: number): number {
@@ -45,12 +52,23 @@ function careWord(care: Uint32Array, w: number, m: number): number {
 function denseAA(a: Float64Array, b: Float64Array, i: number, op: number): number {
   let r = 0;
   switch (op) {
-    case LT: for (let k = 0; k < 32; k++) r |= (a[i + k] < b[i + k] ? 1 : 0) << k; break;
-    case GT: for (let k = 0; k < 32; k++) r |= (a[i + k] > b[i + k] ? 1 : 0) << k; break;
-    case LT | EQ: for (let k = 0; k < 32; k++) r |= (a[i + k] <= b[i + k] ? 1 : 0) << k; break;
-    case GT | EQ: for (let k = 0; k < 32; k++) r |= (a[i + k] >= b[i + k] ? 1 : 0) << k; break;
-    case EQ: for (let k = 0; k < 32; k++) r |= (a[i + k] === b[i + k] ? 1 : 0) << k; break;
-    default: for (let k = 0; k < 32; k++) r |= (holds(a[i + k], b[i + k], op) ? 1 : 0) << k;
+    case LT:
+      for (let k = 0; k < 32; k++) r |= (a[i + k] < b[i + k] ? 1 : 0) << k;
+      break;
+    case GT:
+      for (let k = 0; k < 32; k++) r |= (a[i + k] > b[i + k] ? 1 : 0) << k;
+      break;
+    case LT | EQ:
+      for (let k = 0; k < 32; k++) r |= (a[i + k] <= b[i + k] ? 1 : 0) << k;
+      break;
+    case GT | EQ:
+      for (let k = 0; k < 32; k++) r |= (a[i + k] >= b[i + k] ? 1 : 0) << k;
+      break;
+    case EQ:
+      for (let k = 0; k < 32; k++) r |= (a[i + k] === b[i + k] ? 1 : 0) << k;
+      break;
+    default:
+      for (let k = 0; k < 32; k++) r |= (holds(a[i + k], b[i + k], op) ? 1 : 0) << k;
   }
   return r;
 }
@@ -58,18 +76,36 @@ function denseAA(a: Float64Array, b: Float64Array, i: number, op: number): numbe
 function denseAC(a: Float64Array, c: number, i: number, op: number): number {
   let r = 0;
   switch (op) {
-    case LT: for (let k = 0; k < 32; k++) r |= (a[i + k] < c ? 1 : 0) << k; break;
-    case GT: for (let k = 0; k < 32; k++) r |= (a[i + k] > c ? 1 : 0) << k; break;
-    case LT | EQ: for (let k = 0; k < 32; k++) r |= (a[i + k] <= c ? 1 : 0) << k; break;
-    case GT | EQ: for (let k = 0; k < 32; k++) r |= (a[i + k] >= c ? 1 : 0) << k; break;
-    case EQ: for (let k = 0; k < 32; k++) r |= (a[i + k] === c ? 1 : 0) << k; break;
-    default: for (let k = 0; k < 32; k++) r |= (holds(a[i + k], c, op) ? 1 : 0) << k;
+    case LT:
+      for (let k = 0; k < 32; k++) r |= (a[i + k] < c ? 1 : 0) << k;
+      break;
+    case GT:
+      for (let k = 0; k < 32; k++) r |= (a[i + k] > c ? 1 : 0) << k;
+      break;
+    case LT | EQ:
+      for (let k = 0; k < 32; k++) r |= (a[i + k] <= c ? 1 : 0) << k;
+      break;
+    case GT | EQ:
+      for (let k = 0; k < 32; k++) r |= (a[i + k] >= c ? 1 : 0) << k;
+      break;
+    case EQ:
+      for (let k = 0; k < 32; k++) r |= (a[i + k] === c ? 1 : 0) << k;
+      break;
+    default:
+      for (let k = 0; k < 32; k++) r |= (holds(a[i + k], c, op) ? 1 : 0) << k;
   }
   return r;
 }
 
 /** out = (a op b) on the care bits; a and b arrays. Equivalent to evalExpr's compare(a, op, b). */
-export function compareArrays(a: Float64Array, b: Float64Array, op: number, care: Uint32Array, out: Uint32Array, n: number): void {
+export function compareArrays(
+  a: Float64Array,
+  b: Float64Array,
+  op: number,
+  care: Uint32Array,
+  out: Uint32Array,
+  n: number,
+): void {
   const m = Math.min(n, a.length, b.length);
   const words = wordsOf(n);
   for (let w = 0; w < words; w++) {
@@ -94,7 +130,14 @@ export function compareArrays(a: Float64Array, b: Float64Array, op: number, care
 }
 
 /** out = (a op k) on the care bits; a an array, k a constant. Equivalent to evalExpr's compare(a, op, k) (k op a: pass flipMask(op)). */
-export function compareConst(a: Float64Array, k: number, op: number, care: Uint32Array, out: Uint32Array, n: number): void {
+export function compareConst(
+  a: Float64Array,
+  k: number,
+  op: number,
+  care: Uint32Array,
+  out: Uint32Array,
+  n: number,
+): void {
   const m = k === k ? Math.min(n, a.length) : 0; // NaN: every operator is false
   const words = wordsOf(n);
   for (let w = 0; w < words; w++) {
@@ -224,7 +267,15 @@ function crossArrays(x: Float64Array, y: Float64Array, tie: number, care: Uint32
 }
 
 /** sign * x crosses above the constant k: crossArrays' sparse loop with a constant for y. */
-function crossConst(x: Float64Array, k: number, sign: number, tie: number, care: Uint32Array, out: Uint32Array, n: number) {
+function crossConst(
+  x: Float64Array,
+  k: number,
+  sign: number,
+  tie: number,
+  care: Uint32Array,
+  out: Uint32Array,
+  n: number,
+) {
   const m = Math.min(n, x.length);
   const words = wordsOf(n);
   for (let w = 0; w < words; w++) {

@@ -9,7 +9,17 @@ import { ForgeError, suggestion } from '../errors.js';
 import { PRICE_SOURCES } from '../indicators/source.js';
 import { COMMON_TIMEFRAMES, timeframeMs } from '../timeframe.js';
 import type { FeatureDef, PriceSource } from '../types.js';
-import { checkKeys, expectMap, isMap, num, oneOf, playError, rejectOptional, slot, type ParseContext } from './context.js';
+import {
+  checkKeys,
+  expectMap,
+  isMap,
+  num,
+  oneOf,
+  playError,
+  rejectOptional,
+  slot,
+  type ParseContext,
+} from './context.js';
 import { featureKey, registryOf } from './features.js';
 import type { Path } from './path.js';
 import type { FeatureRequest } from './types.js';
@@ -19,14 +29,28 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Every FeatureRequest the feature can resolve to (one per indicator choice; one in concrete mode). */
 export function parseFeature(ctx: ParseContext, name: string, node: unknown, path: Path): FeatureRequest[] {
-  if (!NAME.test(name)) throw playError(ctx, path, `'${name}' is not a feature name`, 'use letters, digits and _ (not starting with a digit)');
-  if ((PRICE_SOURCES as readonly string[]).includes(name)) throw playError(ctx, path, `'${name}' is a price and cannot name a feature`, 'pick another name');
+  if (!NAME.test(name))
+    throw playError(
+      ctx,
+      path,
+      `'${name}' is not a feature name`,
+      'use letters, digits and _ (not starting with a digit)',
+    );
+  if ((PRICE_SOURCES as readonly string[]).includes(name))
+    throw playError(ctx, path, `'${name}' is a price and cannot name a feature`, 'pick another name');
   const spec = expectMap(ctx, node, path, `feature '${name}'`, '{indicator: ema, params: {period: 20}}');
   rejectOptional(ctx, spec, path);
   checkKeys(ctx, spec, path, FEATURE_KEYS, 'a feature');
   const kinds = (['indicator', 'structure'] as const).filter((k) => k in spec);
   if (kinds.length !== 1) {
-    throw playError(ctx, path, kinds.length === 0 ? 'a feature needs indicator: or structure:' : 'a feature is an indicator or a structure, not both', 'write {indicator: ema, params: {period: 20}} or {structure: swing}');
+    throw playError(
+      ctx,
+      path,
+      kinds.length === 0
+        ? 'a feature needs indicator: or structure:'
+        : 'a feature is an indicator or a structure, not both',
+      'write {indicator: ema, params: {period: 20}} or {structure: swing}',
+    );
   }
   const kind = kinds[0];
   const defs = slot(ctx, spec[kind], [...path, kind], (v, p) => lookupDef(ctx, kind, v, p));
@@ -37,7 +61,13 @@ export function parseFeature(ctx: ParseContext, name: string, node: unknown, pat
   if (keyed && ctx.mode === 'space') {
     const names = defs.map((d) => d.name);
     for (const k of Object.keys(params)) {
-      if (!names.includes(k)) throw playError(ctx, [...path, 'params', k], `params keyed by choice name '${k}', which is not one of the choices${suggestion(k, names)}`, `key params by: ${names.join(', ')}`);
+      if (!names.includes(k))
+        throw playError(
+          ctx,
+          [...path, 'params', k],
+          `params keyed by choice name '${k}', which is not one of the choices${suggestion(k, names)}`,
+          `key params by: ${names.join(', ')}`,
+        );
     }
   }
   return defs.map((def) => {
@@ -48,13 +78,30 @@ export function parseFeature(ctx: ParseContext, name: string, node: unknown, pat
 }
 
 function lookupDef(ctx: ParseContext, kind: 'indicator' | 'structure', v: unknown, path: Path): FeatureDef {
-  if (typeof v !== 'string') throw playError(ctx, path, `${kind} must be a name, got ${JSON.stringify(v)}`, `write ${kind}: ${kind === 'indicator' ? 'ema' : 'swing'}`);
+  if (typeof v !== 'string')
+    throw playError(
+      ctx,
+      path,
+      `${kind} must be a name, got ${JSON.stringify(v)}`,
+      `write ${kind}: ${kind === 'indicator' ? 'ema' : 'swing'}`,
+    );
   const registry = registryOf(kind);
   const def = registry[v];
   if (def !== undefined) return def;
   const other = registryOf(kind === 'indicator' ? 'structure' : 'indicator');
-  if (v in other) throw playError(ctx, path, `'${v}' is ${kind === 'indicator' ? 'a structure' : 'an indicator'}`, `write ${kind === 'indicator' ? 'structure' : 'indicator'}: ${v}`);
-  throw playError(ctx, path, `unknown ${kind} '${v}'${suggestion(v, Object.keys(registry))}`, `known ${kind}s: ${Object.keys(registry).sort().join(', ')}`);
+  if (v in other)
+    throw playError(
+      ctx,
+      path,
+      `'${v}' is ${kind === 'indicator' ? 'a structure' : 'an indicator'}`,
+      `write ${kind === 'indicator' ? 'structure' : 'indicator'}: ${v}`,
+    );
+  throw playError(
+    ctx,
+    path,
+    `unknown ${kind} '${v}'${suggestion(v, Object.keys(registry))}`,
+    `known ${kind}s: ${Object.keys(registry).sort().join(', ')}`,
+  );
 }
 
 /**
@@ -75,19 +122,29 @@ export function makeRequest(
   const names = def.params.map((p) => p.name);
   for (const key of Object.keys(params)) {
     if (!names.includes(key)) {
-      throw playError(ctx, inline ? path : [...paramsPath, key], `${def.name} has no parameter '${key}'${suggestion(key, names)}`, names.length ? `parameters of ${def.name}: ${names.join(', ')}` : `${def.name} takes no parameters`);
+      throw playError(
+        ctx,
+        inline ? path : [...paramsPath, key],
+        `${def.name} has no parameter '${key}'${suggestion(key, names)}`,
+        names.length ? `parameters of ${def.name}: ${names.join(', ')}` : `${def.name} takes no parameters`,
+      );
     }
   }
   for (const p of def.params) {
     full[p.name] =
       p.name in params
-        ? num(ctx, params[p.name], inline ? path : [...paramsPath, p.name], `${def.name} ${p.name}`, { min: p.min, max: p.max, int: p.kind === 'int' })
+        ? num(ctx, params[p.name], inline ? path : [...paramsPath, p.name], `${def.name} ${p.name}`, {
+            min: p.min,
+            max: p.max,
+            int: p.kind === 'int',
+          })
         : p.default;
   }
   let source: PriceSource | undefined = def.defaultSource;
   if (sourceNode !== undefined) {
     const sPath = inline ? path : [...path, 'source'];
-    if (def.defaultSource === undefined) throw playError(ctx, sPath, `${def.name} reads several price columns and takes no source`, 'remove source');
+    if (def.defaultSource === undefined)
+      throw playError(ctx, sPath, `${def.name} reads several price columns and takes no source`, 'remove source');
     source = oneOf(ctx, sourceNode, sPath, 'source', PRICE_SOURCES)[0];
   }
   let tf = ctx.execTf;
@@ -97,7 +154,8 @@ export function makeRequest(
 }
 
 function featureTf(ctx: ParseContext, v: unknown, path: Path): string {
-  if (typeof v !== 'string') throw playError(ctx, path, `tf must be a timeframe like 4h, got ${JSON.stringify(v)}`, 'write tf: 4h');
+  if (typeof v !== 'string')
+    throw playError(ctx, path, `tf must be a timeframe like 4h, got ${JSON.stringify(v)}`, 'write tf: 4h');
   let ms: number;
   try {
     ms = timeframeMs(v);
@@ -106,8 +164,19 @@ function featureTf(ctx: ParseContext, v: unknown, path: Path): string {
     throw playError(ctx, path, `'${v}' is not a timeframe${suggestion(v, COMMON_TIMEFRAMES)}`, e.fix ?? 'write tf: 4h');
   }
   if (ms < ctx.execMs) {
-    throw playError(ctx, path, `feature timeframe ${v} is lower than the execution timeframe ${ctx.execTf}`, `use ${ctx.execTf} or a higher timeframe (features may not look inside an execution bar)`);
+    throw playError(
+      ctx,
+      path,
+      `feature timeframe ${v} is lower than the execution timeframe ${ctx.execTf}`,
+      `use ${ctx.execTf} or a higher timeframe (features may not look inside an execution bar)`,
+    );
   }
-  if (ms % ctx.execMs !== 0) throw playError(ctx, path, `feature timeframe ${v} is not a whole multiple of the execution timeframe ${ctx.execTf}`, 'use a multiple, e.g. 4h or 1d over 1h');
+  if (ms % ctx.execMs !== 0)
+    throw playError(
+      ctx,
+      path,
+      `feature timeframe ${v} is not a whole multiple of the execution timeframe ${ctx.execTf}`,
+      'use a multiple, e.g. 4h or 1d over 1h',
+    );
   return ms === ctx.execMs ? ctx.execTf : v;
 }

@@ -76,7 +76,9 @@ export function runPlay(play: Play, feeds: Readonly<Record<string, Feed>>, opts:
   const { feed, masks, atr } = compiled;
   const config = simConfigOf(play, opts.cash);
   const result = simulate(feed, masks, config, atr);
-  const metrics = computeMetrics(feed, result, config, { firstBar: Math.min(playWarmup(play), Math.max(0, feed.length - 1)) });
+  const metrics = computeMetrics(feed, result, config, {
+    firstBar: Math.min(playWarmup(play), Math.max(0, feed.length - 1)),
+  });
   return {
     result,
     metrics,

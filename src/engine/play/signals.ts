@@ -20,7 +20,8 @@ export function atrRequest(play: Play): FeatureRequest | undefined {
   const stop = [stopLoss, takeProfit, trailingStop].find((s) => s?.kind === 'atr');
   if (stop === undefined || stop.kind !== 'atr') return undefined;
   const def = INDICATORS.atr;
-  if (def === undefined) throw new ForgeError('ATR stops need the atr indicator, which is not available', 'use {pct: N} stops', 'E_PLAY');
+  if (def === undefined)
+    throw new ForgeError('ATR stops need the atr indicator, which is not available', 'use {pct: N} stops', 'E_PLAY');
   const params = { ...Object.fromEntries(def.params.map((p) => [p.name, p.default])), period: stop.period };
   const tf = play.market.tf;
   return { key: featureKey(tf, def.name, params, def.defaultSource), def, params, source: def.defaultSource, tf };
@@ -37,7 +38,8 @@ function exprFeatures(e: Expr | undefined, out: Map<string, FeatureRequest>): vo
       return exprFeatures(e.item, out);
     case 'compare':
     case 'cross':
-      for (const op of e.kind === 'compare' ? [e.left, e.right] : [e.a, e.b]) if (op.kind === 'feature') out.set(op.feature.key, op.feature);
+      for (const op of e.kind === 'compare' ? [e.left, e.right] : [e.a, e.b])
+        if (op.kind === 'feature') out.set(op.feature.key, op.feature);
   }
 }
 
@@ -80,7 +82,12 @@ function higherFeed(tf: string, exec: Feed, feeds: Readonly<Record<string, Feed>
 }
 
 /** A feature's arrays on the execution bars, computed once per cache. Never written to. */
-export function featureValues(req: FeatureRequest, exec: Feed, feeds: Readonly<Record<string, Feed>>, cache: FeatureCache): Float64Array[] {
+export function featureValues(
+  req: FeatureRequest,
+  exec: Feed,
+  feeds: Readonly<Record<string, Feed>>,
+  cache: FeatureCache,
+): Float64Array[] {
   const hit = cache.get(req.key);
   if (hit !== undefined) return hit;
   const values = computeFeature(req, exec, feeds, cache);
@@ -94,7 +101,13 @@ export function featureValues(req: FeatureRequest, exec: Feed, feeds: Readonly<R
  * elsewhere (the evaluation module's shared feature store). With `out` (one array of exec.length per
  * output) every value is written there and `out` is returned: no fresh arrays, no copy.
  */
-export function computeFeature(req: FeatureRequest, exec: Feed, feeds: Readonly<Record<string, Feed>>, cache: FeatureCache, out?: Float64Array[]): Float64Array[] {
+export function computeFeature(
+  req: FeatureRequest,
+  exec: Feed,
+  feeds: Readonly<Record<string, Feed>>,
+  cache: FeatureCache,
+  out?: Float64Array[],
+): Float64Array[] {
   if (req.tf === exec.tf) return req.def.compute(exec, req.params, req.source, out);
   const htf = higherFeed(req.tf, exec, feeds, cache);
   return alignOutputs(req.def.compute(htf, req.params, req.source), exec, htf, out);
@@ -111,7 +124,11 @@ export interface CompiledPlay {
 }
 
 /** The execution feed and each operand's series on it (features through the cache). */
-function operands(play: Play, feeds: Readonly<Record<string, Feed>>, cache: FeatureCache): { feed: Feed; values: (op: Operand) => Series } {
+function operands(
+  play: Play,
+  feeds: Readonly<Record<string, Feed>>,
+  cache: FeatureCache,
+): { feed: Feed; values: (op: Operand) => Series } {
   const feed = execFeed(play, feeds);
   const prices = new Map<string, Float64Array>();
   const values = (op: Operand): Series => {
@@ -144,7 +161,12 @@ export function leafCacheOf(cache: FeatureCache): LeafCache {
  * evaluated by the fixed rule kernels (mask-rules.ts). With `buffers` the bitsets are the owner's
  * reused buffers (valid until its next call).
  */
-export function compileSignals(play: Play, feeds: Readonly<Record<string, Feed>>, cache: FeatureCache = new MapFeatureCache(), buffers?: MaskBuffers): CompiledPlay {
+export function compileSignals(
+  play: Play,
+  feeds: Readonly<Record<string, Feed>>,
+  cache: FeatureCache = new MapFeatureCache(),
+  buffers?: MaskBuffers,
+): CompiledPlay {
   const { feed, values } = operands(play, feeds, cache);
   const n = feed.length;
   const rules = [play.entry.long, play.entry.short, play.exit.long, play.exit.short];

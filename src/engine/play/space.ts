@@ -19,7 +19,11 @@ export function parsePlay(text: string, fileName = '<play>'): PlaySpace {
   const lineOf = (offset: number) => lineCounter.linePos(offset).line;
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
-    throw new ForgeError(`${fileName}:${lineOf(e.pos[0])}: not valid YAML: ${e.message.split('\n')[0]}`, 'fix the YAML syntax (quote operators: op: \'>\')', 'E_PLAY_YAML');
+    throw new ForgeError(
+      `${fileName}:${lineOf(e.pos[0])}: not valid YAML: ${e.message.split('\n')[0]}`,
+      "fix the YAML syntax (quote operators: op: '>')",
+      'E_PLAY_YAML',
+    );
   }
   const locate: Locate = (path: Path) => {
     // The deepest node of the path that exists in the document (a missing key points at its parent).
@@ -49,7 +53,10 @@ export function genesOf(space: PlaySpace): readonly GeneDef[] {
  */
 export function resolvePlay(space: PlaySpace, values: readonly number[]): Play {
   const tree = substitute(space.tree, space.genes, values);
-  return parseTree(context('concrete', () => `${space.fileName}: `), tree);
+  return parseTree(
+    context('concrete', () => `${space.fileName}: `),
+    tree,
+  );
 }
 
 /** A random genome from the seeded rng passed in (e.g. `seedrandom(seed)`). */
@@ -65,26 +72,51 @@ export function genomeFromValues(space: PlaySpace, given: unknown): number[] {
   const genes = space.genes;
   if (Array.isArray(given)) {
     if (given.length !== genes.length || !given.every((v) => typeof v === 'number')) {
-      throw new ForgeError(`genes: expected ${genes.length} numbers, got ${JSON.stringify(given)}`, `give one number per gene in this order: ${genes.map((g) => g.path).join(', ')}`, 'E_GENOME');
+      throw new ForgeError(
+        `genes: expected ${genes.length} numbers, got ${JSON.stringify(given)}`,
+        `give one number per gene in this order: ${genes.map((g) => g.path).join(', ')}`,
+        'E_GENOME',
+      );
     }
     return given.map((v, i) => normalizeGene(genes[i], v as number));
   }
-  if (typeof given !== 'object' || given === null) throw new ForgeError('genes: expected a JSON object {path: value} or an array', 'e.g. {"features.fast.params.period": 12}', 'E_GENOME');
+  if (typeof given !== 'object' || given === null)
+    throw new ForgeError(
+      'genes: expected a JSON object {path: value} or an array',
+      'e.g. {"features.fast.params.period": 12}',
+      'E_GENOME',
+    );
   const out = defaultGenome(genes);
   const paths = genes.map((g) => g.path);
   for (const [path, v] of Object.entries(given)) {
     const i = paths.indexOf(path);
-    if (i < 0) throw new ForgeError(`genes: the play has no gene '${path}'${suggestion(path, paths)}`, `genes: ${paths.join(', ') || '(none)'}`, 'E_GENOME');
+    if (i < 0)
+      throw new ForgeError(
+        `genes: the play has no gene '${path}'${suggestion(path, paths)}`,
+        `genes: ${paths.join(', ') || '(none)'}`,
+        'E_GENOME',
+      );
     const g = genes[i];
     if (g.kind === 'choice') {
       const k = g.choices!.indexOf(v as string);
-      if (k < 0) throw new ForgeError(`genes: ${path}: ${JSON.stringify(v)} is not one of ${g.choices!.join(', ')}`, 'give one of the choices', 'E_GENOME');
+      if (k < 0)
+        throw new ForgeError(
+          `genes: ${path}: ${JSON.stringify(v)} is not one of ${g.choices!.join(', ')}`,
+          'give one of the choices',
+          'E_GENOME',
+        );
       out[i] = k;
     } else if (g.kind === 'bool') {
-      if (typeof v !== 'boolean') throw new ForgeError(`genes: ${path}: expected true or false`, 'give true (rule on) or false', 'E_GENOME');
+      if (typeof v !== 'boolean')
+        throw new ForgeError(`genes: ${path}: expected true or false`, 'give true (rule on) or false', 'E_GENOME');
       out[i] = v ? 1 : 0;
     } else {
-      if (typeof v !== 'number' || v < g.min || v > g.max) throw new ForgeError(`genes: ${path}: expected a number in [${g.min}, ${g.max}], got ${JSON.stringify(v)}`, 'give a value within the gene bounds', 'E_GENOME');
+      if (typeof v !== 'number' || v < g.min || v > g.max)
+        throw new ForgeError(
+          `genes: ${path}: expected a number in [${g.min}, ${g.max}], got ${JSON.stringify(v)}`,
+          'give a value within the gene bounds',
+          'E_GENOME',
+        );
       out[i] = normalizeGene(g, v);
     }
   }

@@ -26,7 +26,13 @@ export type Expr =
   | { readonly kind: 'not'; readonly item: Expr }
   | { readonly kind: 'compare'; readonly op: CompareOp; readonly left: Operand; readonly right: Operand }
   // strict: see Crossover; absent (not false) otherwise, so plays without it keep their shape
-  | { readonly kind: 'cross'; readonly dir: 'above' | 'below'; readonly a: Operand; readonly b: Operand; readonly strict?: true };
+  | {
+      readonly kind: 'cross';
+      readonly dir: 'above' | 'below';
+      readonly a: Operand;
+      readonly b: Operand;
+      readonly strict?: true;
+    };
 
 /**
  * How cross_above(a, b) treats ties. 'through-ties' (the default): a > b now, and a < b on the last bar

@@ -20,12 +20,24 @@ export function isMaskSignals(s: Signals | MaskSignals): s is MaskSignals {
 
 /** The same signals read from bar `start` on (bar 0 of the slice is bar `start` of these). */
 export function shiftMasks(s: MaskSignals, start: number): MaskSignals {
-  return { longEntry: s.longEntry, shortEntry: s.shortEntry, longExit: s.longExit, shortExit: s.shortExit, offset: s.offset + start };
+  return {
+    longEntry: s.longEntry,
+    shortEntry: s.shortEntry,
+    longExit: s.longExit,
+    shortExit: s.shortExit,
+    offset: s.offset + start,
+  };
 }
 
 /** 0/1 bytes (simulate()'s public Signals) as bits; absent exits stay null. */
 export function packSignals(s: Signals): MaskSignals {
-  return { longEntry: pack(s.longEntry), shortEntry: pack(s.shortEntry), longExit: s.longExit ? pack(s.longExit) : null, shortExit: s.shortExit ? pack(s.shortExit) : null, offset: 0 };
+  return {
+    longEntry: pack(s.longEntry),
+    shortEntry: pack(s.shortEntry),
+    longExit: s.longExit ? pack(s.longExit) : null,
+    shortExit: s.shortExit ? pack(s.shortExit) : null,
+    offset: 0,
+  };
 }
 
 function pack(bytes: Uint8Array): Uint32Array {
@@ -54,8 +66,10 @@ export function nextSetBit(a: Uint32Array, b: Uint32Array | null, from: number, 
 export function bitsAt(s: MaskSignals, bar: number): number {
   const i = bar + s.offset;
   return (
-    bitAt(s.longEntry, i) | (bitAt(s.shortEntry, i) << 1) |
-    (s.longExit === null ? 0 : bitAt(s.longExit, i) << 2) | (s.shortExit === null ? 0 : bitAt(s.shortExit, i) << 3)
+    bitAt(s.longEntry, i) |
+    (bitAt(s.shortEntry, i) << 1) |
+    (s.longExit === null ? 0 : bitAt(s.longExit, i) << 2) |
+    (s.shortExit === null ? 0 : bitAt(s.shortExit, i) << 3)
   );
 }
 

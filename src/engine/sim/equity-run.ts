@@ -40,8 +40,7 @@ export class EquityAcc {
     if (this.bars === 0) {
       this.first = this.prev = this.peak = eq;
       this.floor = eq > 0 && eq < Infinity ? eq : Infinity;
-    }
-    else {
+    } else {
       if (this.bars === 1) this.shift = eq / this.prev - 1;
       const q = eq / this.prev;
       this.prev = eq;
@@ -77,7 +76,16 @@ export class EquityAcc {
   }
 
   stats(): EquityStats {
-    return { bars: this.bars, first: this.first, last: this.prev, sum: this.sum, sumSq: this.sumSq, down2x4: this.down2x4, nonPositive: this.nonPositive, maxDd: this.maxDd };
+    return {
+      bars: this.bars,
+      first: this.first,
+      last: this.prev,
+      sum: this.sum,
+      sumSq: this.sumSq,
+      down2x4: this.down2x4,
+      nonPositive: this.nonPositive,
+      maxDd: this.maxDd,
+    };
   }
 }
 
@@ -114,7 +122,14 @@ export interface QuietInput {
  * at a bar that is not quiet after all: equity at or below zero while in a position, or (checkInf)
  * an infinite open, high or low. Returns the first bar it did not mark.
  */
-export function walk(acc: EquityAcc, x: QuietInput, j: number, end: number, inPosition: boolean, checkInf: boolean): number {
+export function walk(
+  acc: EquityAcc,
+  x: QuietInput,
+  j: number,
+  end: number,
+  inPosition: boolean,
+  checkInf: boolean,
+): number {
   if (x.equity !== null || checkInf || !inPosition) return walkChecked(acc, x, j, end, inPosition, checkInf);
   const close = x.close;
   const cash = x.num[0];
@@ -164,12 +179,20 @@ export function walk(acc: EquityAcc, x: QuietInput, j: number, end: number, inPo
 
 // The rare cases (a stored curve, infinite prices, flat with prices that are not all finite) apart:
 // sharing one function with the loop above made that loop slower (more live values than registers).
-function walkChecked(acc: EquityAcc, x: QuietInput, j: number, end: number, inPosition: boolean, checkInf: boolean): number {
+function walkChecked(
+  acc: EquityAcc,
+  x: QuietInput,
+  j: number,
+  end: number,
+  inPosition: boolean,
+  checkInf: boolean,
+): number {
   const { close, open, high, low, equity } = x;
   const cash = x.num[0];
   const k = x.num[1];
   for (; j < end; j++) {
-    if (checkInf && (open[j] === Infinity || open[j] === -Infinity || high[j] === Infinity || low[j] === -Infinity)) break;
+    if (checkInf && (open[j] === Infinity || open[j] === -Infinity || high[j] === Infinity || low[j] === -Infinity))
+      break;
     const eq = cash + k * close[j];
     if (inPosition && eq <= 0) break;
     if (equity !== null) equity[j] = eq;

@@ -164,7 +164,11 @@ export function simulatePlain(feed: Feed, signals: MaskSignals, config: SimConfi
       pos = 0;
     }
 
-    if (!finite && pos !== 0 && (open[j] === Infinity || open[j] === -Infinity || high[j] === Infinity || low[j] === -Infinity)) {
+    if (
+      !finite &&
+      pos !== 0 &&
+      (open[j] === Infinity || open[j] === -Infinity || high[j] === Infinity || low[j] === -Infinity)
+    ) {
       const px = stopExit(pos, open[j], high[j], low[j], slip);
       if (px === px) {
         const fee = units * px * feeRate;
@@ -181,12 +185,22 @@ export function simulatePlain(feed: Feed, signals: MaskSignals, config: SimConfi
       const px = pos === 1 ? c * (1 - slip) : c * (1 + slip);
       const fee = units * px * feeRate;
       cash += pos * units * px - fee;
-      trades.push(pos, entryBar, j, entryPrice, px, units, entryFee + fee, j === last ? ExitReason.EndOfData : ExitReason.Liquidation);
+      trades.push(
+        pos,
+        entryBar,
+        j,
+        entryPrice,
+        px,
+        units,
+        entryFee + fee,
+        j === last ? ExitReason.EndOfData : ExitReason.Liquidation,
+      );
       pos = 0;
       eq = cash;
       if (eq <= 0) bust = true;
     }
-    if (j === last && !bust && wouldOpen(bitsAt(signals, j), lastPos, config)) rejects.push(j, OrderStatus.RejectedNoNextBar);
+    if (j === last && !bust && wouldOpen(bitsAt(signals, j), lastPos, config))
+      rejects.push(j, OrderStatus.RejectedNoNextBar);
 
     if (keep) equity[j] = eq;
     acc.add(eq);
@@ -222,7 +236,10 @@ function stopExit(pos: number, o: number, h: number, l: number, slip: number): n
 }
 
 function stopReason(pos: number, o: number, h: number, l: number): number {
-  const hitStop = pos === 1 ? o <= -Infinity || (!(o >= Infinity) && l <= -Infinity) : o >= Infinity || (!(o <= -Infinity) && h >= Infinity);
+  const hitStop =
+    pos === 1
+      ? o <= -Infinity || (!(o >= Infinity) && l <= -Infinity)
+      : o >= Infinity || (!(o <= -Infinity) && h >= Infinity);
   return hitStop ? ExitReason.StopLoss : ExitReason.TakeProfit;
 }
 
@@ -235,4 +252,3 @@ export function wouldOpen(bits: number, pos: number, config: SimConfig): boolean
   if (!config.exits.onOpposite) return false;
   return pos === 1 ? se && config.allowShort : le && config.allowLong;
 }
-

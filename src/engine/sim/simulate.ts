@@ -4,7 +4,16 @@ import { positionUnits, NO_STOP_DISTANCE } from './sizing.js';
 import { TradeBuffer, RejectBuffer, type SimScratch } from './trades.js';
 import { simulatePlain, wouldOpen } from './simulate-plain.js';
 import { sharedEquityAcc, walk, type QuietInput } from './equity-run.js';
-import { allFinite, bitAt, bitsAt, isMaskSignals, nextSetBit, noInfinity, packSignals, type MaskSignals } from './bits.js';
+import {
+  allFinite,
+  bitAt,
+  bitsAt,
+  isMaskSignals,
+  nextSetBit,
+  noInfinity,
+  packSignals,
+  type MaskSignals,
+} from './bits.js';
 import { hold, H_ABS, H_CASH, H_EXT, H_K, H_PCT, H_STOP, H_TARGET, type HoldInput } from './hold.js';
 import { validateSimInput } from './validate.js';
 
@@ -41,7 +50,13 @@ const kindOf = (s: StopSpec | undefined): number => (s === undefined ? NONE : s.
  * arrays are the scratch's buffers, valid until its next use (for callers that only read the figures,
  * like the GA's evaluator).
  */
-export function simulate(feed: Feed, signals: Signals | MaskSignals, config: SimConfig, atr?: Float64Array, scratch?: SimScratch): SimResult {
+export function simulate(
+  feed: Feed,
+  signals: Signals | MaskSignals,
+  config: SimConfig,
+  atr?: Float64Array,
+  scratch?: SimScratch,
+): SimResult {
   validateSimInput(feed, signals, config, atr);
   const masks = isMaskSignals(signals) ? signals : packSignals(signals);
   if (isPlain(config)) return simulatePlain(feed, masks, config, scratch);
@@ -51,16 +66,33 @@ export function simulate(feed: Feed, signals: Signals | MaskSignals, config: Sim
 /** Whether simulate() runs `config` through the plain loop (no stops, no time stop). */
 export function isPlain(config: SimConfig): boolean {
   const ex = config.exits;
-  return ex.stopLoss === undefined && ex.takeProfit === undefined && ex.trailingStop === undefined && ex.timeStopBars === undefined;
+  return (
+    ex.stopLoss === undefined &&
+    ex.takeProfit === undefined &&
+    ex.trailingStop === undefined &&
+    ex.timeStopBars === undefined
+  );
 }
 
 /** simulate() always through the general loop (tests compare it with the specialised one). */
-export function simulateGeneral(feed: Feed, signals: Signals | MaskSignals, config: SimConfig, atr?: Float64Array, scratch?: SimScratch): SimResult {
+export function simulateGeneral(
+  feed: Feed,
+  signals: Signals | MaskSignals,
+  config: SimConfig,
+  atr?: Float64Array,
+  scratch?: SimScratch,
+): SimResult {
   validateSimInput(feed, signals, config, atr);
   return generalLoop(feed, isMaskSignals(signals) ? signals : packSignals(signals), config, atr, scratch);
 }
 
-function generalLoop(feed: Feed, signals: MaskSignals, config: SimConfig, atr: Float64Array | undefined, scratch: SimScratch | undefined): SimResult {
+function generalLoop(
+  feed: Feed,
+  signals: MaskSignals,
+  config: SimConfig,
+  atr: Float64Array | undefined,
+  scratch: SimScratch | undefined,
+): SimResult {
   const n = feed.length;
   const open = feed.open;
   const high = feed.high;
@@ -199,7 +231,11 @@ function generalLoop(feed: Feed, signals: MaskSignals, config: SimConfig, atr: F
           const slDist = slKind === PCT ? px * slVal : slKind === ATR ? a * slVal : 0;
           const tpDist = tpKind === PCT ? px * tpVal : tpKind === ATR ? a * tpVal : 0;
           const trDist = trKind === ATR ? a * trVal : 0;
-          if ((slKind !== NONE && !(slDist > 0)) || (tpKind !== NONE && !(tpDist > 0)) || (trKind === ATR && !(trDist > 0))) {
+          if (
+            (slKind !== NONE && !(slDist > 0)) ||
+            (tpKind !== NONE && !(tpDist > 0)) ||
+            (trKind === ATR && !(trDist > 0))
+          ) {
             rejects.push(j, OrderStatus.RejectedNoStopDistance);
           } else {
             const u = positionUnits(sizing, cash, px, feeRate, slKind === NONE ? NaN : slDist);
@@ -234,7 +270,10 @@ function generalLoop(feed: Feed, signals: MaskSignals, config: SimConfig, atr: F
       pos = 0;
     }
 
-    if (pos !== 0 && (hasStops || open[j] === Infinity || open[j] === -Infinity || high[j] === Infinity || low[j] === -Infinity)) {
+    if (
+      pos !== 0 &&
+      (hasStops || open[j] === Infinity || open[j] === -Infinity || high[j] === Infinity || low[j] === -Infinity)
+    ) {
       const o = open[j];
       const h = high[j];
       const l = low[j];
@@ -293,7 +332,16 @@ function generalLoop(feed: Feed, signals: MaskSignals, config: SimConfig, atr: F
       const px = pos === 1 ? c * (1 - slip) : c * (1 + slip);
       const fee = units * px * feeRate;
       cash += pos * units * px - fee;
-      trades.push(pos, entryBar, j, entryPrice, px, units, entryFee + fee, j === n - 1 ? ExitReason.EndOfData : ExitReason.Liquidation);
+      trades.push(
+        pos,
+        entryBar,
+        j,
+        entryPrice,
+        px,
+        units,
+        entryFee + fee,
+        j === n - 1 ? ExitReason.EndOfData : ExitReason.Liquidation,
+      );
       pos = 0;
       eq = cash;
       if (eq <= 0) bust = true;
@@ -301,7 +349,8 @@ function generalLoop(feed: Feed, signals: MaskSignals, config: SimConfig, atr: F
     if (keep) equity[j] = eq;
     acc.add(eq);
     // Inside the loop on purpose: a compare after a hot loop made V8 deoptimise its OSR code on every call.
-    if (j === n - 1 && !bust && wouldOpen(bitsAt(signals, j) & 3, lastPos, config)) rejects.push(j, OrderStatus.RejectedNoNextBar);
+    if (j === n - 1 && !bust && wouldOpen(bitsAt(signals, j) & 3, lastPos, config))
+      rejects.push(j, OrderStatus.RejectedNoNextBar);
   }
 
   return {

@@ -10,7 +10,13 @@ export const NO_STOP_DISTANCE = -1;
  * equity if the stop fills at its price (fees and slippage not included), capped at all-in: no leverage.
  * Called once per entry, not per bar.
  */
-export function positionUnits(sizing: Sizing, equity: number, price: number, feeRate: number, stopDistance: number): number {
+export function positionUnits(
+  sizing: Sizing,
+  equity: number,
+  price: number,
+  feeRate: number,
+  stopDistance: number,
+): number {
   const allIn = equity / (price * (1 + feeRate));
   let units: number;
   switch (sizing.mode) {

@@ -52,7 +52,7 @@ export interface SimConfig {
 }
 
 /** Why a desired order did not happen; recorded, never thrown, in the hot loop. */
-export const enum OrderStatus {
+export enum OrderStatus {
   Filled = 0,
   RejectedInsufficientCash = 1, // size rounds to zero units
   RejectedNoNextBar = 2, // signal on the last bar
@@ -60,7 +60,7 @@ export const enum OrderStatus {
   RejectedInvalidPrice = 4, // NaN / non-positive fill price
 }
 
-export const enum ExitReason {
+export enum ExitReason {
   Signal = 0,
   Opposite = 1,
   StopLoss = 2,

@@ -32,7 +32,14 @@ export function marketStructure(
   left: number,
   right: number,
 ): MarketStructureOutputs {
-  const [trend, bos, bosLevel, bosDir] = marketStructureInto(high, low, close, left, right, outputArrays(undefined, 4, close.length));
+  const [trend, bos, bosLevel, bosDir] = marketStructureInto(
+    high,
+    low,
+    close,
+    left,
+    right,
+    outputArrays(undefined, 4, close.length),
+  );
   return { trend, bos, bosLevel, bosDir };
 }
 
@@ -41,7 +48,14 @@ export function marketStructure(
  * Walks the bars in stretches between pivot confirmations (pivot p is confirmed at bar p + right): within
  * a stretch the four swing levels, and so the trend, are constant, and only the break test runs per bar.
  */
-export function marketStructureInto(high: Float64Array, low: Float64Array, close: Float64Array, left: number, right: number, out: Float64Array[]): Float64Array[] {
+export function marketStructureInto(
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  left: number,
+  right: number,
+  out: Float64Array[],
+): Float64Array[] {
   const n = close.length;
   const { highs, lows } = pivotLists(high, low, left, right);
   const [trend, bos, bosLevel, bosDir] = out;
@@ -109,5 +123,13 @@ export const MARKET_STRUCTURE: FeatureDef = {
   params: PIVOT_PARAMS,
   outputs: ['trend', 'bos', 'bos_level', 'bos_dir'],
   warmup: (p) => marketStructureWarmup(intParam(p.left), intParam(p.right)),
-  compute: (feed, p, _source, out) => marketStructureInto(feed.high, feed.low, feed.close, intParam(p.left), intParam(p.right), outputArrays(out, 4, feed.length)),
+  compute: (feed, p, _source, out) =>
+    marketStructureInto(
+      feed.high,
+      feed.low,
+      feed.close,
+      intParam(p.left),
+      intParam(p.right),
+      outputArrays(out, 4, feed.length),
+    ),
 };

@@ -9,8 +9,22 @@ import type { ParamDef } from '../types.js';
 // A NaN high or low anywhere in [p - left, p + right] means "not a pivot", never a guess across missing data.
 
 export const PIVOT_PARAMS: readonly ParamDef[] = [
-  { name: 'left', kind: 'int', default: 5, min: 1, max: 100, description: 'bars before the pivot that must be lower (higher for lows)' },
-  { name: 'right', kind: 'int', default: 5, min: 1, max: 100, description: 'bars after the pivot; the pivot is confirmed and visible only this many bars later' },
+  {
+    name: 'left',
+    kind: 'int',
+    default: 5,
+    min: 1,
+    max: 100,
+    description: 'bars before the pivot that must be lower (higher for lows)',
+  },
+  {
+    name: 'right',
+    kind: 'int',
+    default: 5,
+    min: 1,
+    max: 100,
+    description: 'bars after the pivot; the pivot is confirmed and visible only this many bars later',
+  },
 ];
 
 /** Pivot bars in increasing order: `bars[0 .. count)`. */
@@ -32,7 +46,12 @@ export interface PivotList {
  * remain are a quarter as many. A NaN in the series itself fails a comparison, which only ever rejects; a
  * NaN in the other series (a low, for a pivot high) is looked for in the window only if the feed has one.
  */
-export function pivotLists(high: Float64Array, low: Float64Array, left: number, right: number): { highs: PivotList; lows: PivotList } {
+export function pivotLists(
+  high: Float64Array,
+  low: Float64Array,
+  left: number,
+  right: number,
+): { highs: PivotList; lows: PivotList } {
   const n = high.length;
   const cap = pivotCapacity(n, left, right);
   const highs = { bars: new Int32Array(cap), count: 0 };
@@ -51,14 +70,22 @@ export function pivotLists(high: Float64Array, low: Float64Array, left: number, 
  * Most pivots of one kind in n bars: two pivot highs d <= min(left, right) bars apart would each have to be
  * above the other (the later is in the earlier's right window, the earlier in the later's left window).
  */
-const pivotCapacity = (n: number, left: number, right: number): number => (n > 0 ? Math.floor((n - 1) / (Math.min(left, right) + 1)) + 1 : 0);
+const pivotCapacity = (n: number, left: number, right: number): number =>
+  n > 0 ? Math.floor((n - 1) / (Math.min(left, right) + 1)) + 1 : 0;
 
 /**
  * Bit b of word q is bar p = left + 32q + b: in highWords when high[p] > high[p - 1] and high[p] >= high[p + 1],
  * in lowWords when low[p] < low[p - 1] and low[p] <= low[p + 1] (NaN fails both). Comparisons become 0/1
  * without a branch (`+` of a boolean). Returns whether any high or low in the scanned range is NaN.
  */
-function markCandidates(high: Float64Array, low: Float64Array, left: number, right: number, highWords: Int32Array, lowWords: Int32Array): boolean {
+function markCandidates(
+  high: Float64Array,
+  low: Float64Array,
+  left: number,
+  right: number,
+  highWords: Int32Array,
+  lowWords: Int32Array,
+): boolean {
   const end = high.length - right;
   let nan = 0;
   for (let base = left, q = 0; base < end; base += 32, q++) {
@@ -83,7 +110,15 @@ function markCandidates(high: Float64Array, low: Float64Array, left: number, rig
 }
 
 /** The candidates of `words` that beat their whole window: high[p] > each of the `left` before, >= each of the `right` after. */
-function confirmHighs(high: Float64Array, low: Float64Array, left: number, right: number, words: Int32Array, anyNaN: boolean, bars: Int32Array): number {
+function confirmHighs(
+  high: Float64Array,
+  low: Float64Array,
+  left: number,
+  right: number,
+  words: Int32Array,
+  anyNaN: boolean,
+  bars: Int32Array,
+): number {
   let count = 0;
   for (let q = 0; q < words.length; q++) {
     const base = left + 32 * q;
@@ -103,7 +138,15 @@ function confirmHighs(high: Float64Array, low: Float64Array, left: number, right
 }
 
 /** Mirror of confirmHighs: low[p] < each of the `left` lows before, <= each of the `right` after. */
-function confirmLows(high: Float64Array, low: Float64Array, left: number, right: number, words: Int32Array, anyNaN: boolean, bars: Int32Array): number {
+function confirmLows(
+  high: Float64Array,
+  low: Float64Array,
+  left: number,
+  right: number,
+  words: Int32Array,
+  anyNaN: boolean,
+  bars: Int32Array,
+): number {
   let count = 0;
   for (let q = 0; q < words.length; q++) {
     const base = left + 32 * q;

@@ -20,12 +20,24 @@ export interface SwingOutputs {
  * before it, *_age the bars from that pivot to i (always >= right). NaN until such a pivot exists.
  */
 export function swing(high: Float64Array, low: Float64Array, left: number, right: number): SwingOutputs {
-  const [lastHigh, lastLow, highAge, lowAge, prevHigh, prevLow] = swingInto(high, low, left, right, outputArrays(undefined, 6, high.length));
+  const [lastHigh, lastLow, highAge, lowAge, prevHigh, prevLow] = swingInto(
+    high,
+    low,
+    left,
+    right,
+    outputArrays(undefined, 6, high.length),
+  );
   return { lastHigh, lastLow, highAge, lowAge, prevHigh, prevLow };
 }
 
 /** swing() into `out` = [last_high, last_low, high_age, low_age, prev_high, prev_low], every element written. */
-export function swingInto(high: Float64Array, low: Float64Array, left: number, right: number, out: Float64Array[]): Float64Array[] {
+export function swingInto(
+  high: Float64Array,
+  low: Float64Array,
+  left: number,
+  right: number,
+  out: Float64Array[],
+): Float64Array[] {
   const { highs, lows } = pivotLists(high, low, left, right);
   const [lastHigh, lastLow, highAge, lowAge, prevHigh, prevLow] = out;
   fillSwings(high, highs, right, lastHigh, prevHigh, highAge);
@@ -38,7 +50,14 @@ export function swingInto(high: Float64Array, low: Float64Array, left: number, r
  * p + right) the last and previous prices are constant and the age counts up, so each stretch is a
  * plain fill with no per-bar test; the highs' and lows' outputs do not depend on each other.
  */
-function fillSwings(v: Float64Array, pivots: PivotList, right: number, last: Float64Array, prev: Float64Array, age: Float64Array): void {
+function fillSwings(
+  v: Float64Array,
+  pivots: PivotList,
+  right: number,
+  last: Float64Array,
+  prev: Float64Array,
+  age: Float64Array,
+): void {
   const n = v.length;
   let lv = NaN;
   let pv = NaN;
@@ -70,5 +89,6 @@ export const SWING: FeatureDef = {
   params: PIVOT_PARAMS,
   outputs: ['last_high', 'last_low', 'high_age', 'low_age', 'prev_high', 'prev_low'],
   warmup: (p) => swingWarmup(intParam(p.left), intParam(p.right)),
-  compute: (feed, p, _source, out) => swingInto(feed.high, feed.low, intParam(p.left), intParam(p.right), outputArrays(out, 6, feed.length)),
+  compute: (feed, p, _source, out) =>
+    swingInto(feed.high, feed.low, intParam(p.left), intParam(p.right), outputArrays(out, 6, feed.length)),
 };

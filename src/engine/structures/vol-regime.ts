@@ -24,13 +24,33 @@ export interface VolRegimeOutputs {
  * (about 10 nodes per bar for window 96, lookback 960 on 15m data), where a sorted array shifts about
  * lookback / 3 entries per bar. Exact (only comparisons), and only values already in the window are read.
  */
-export function volRegime(close: Float64Array, window: number, lookback: number, low: number, high: number): VolRegimeOutputs {
-  const [regime, percentile, vol] = volRegimeInto(close, window, lookback, low, high, outputArrays(undefined, 3, close.length));
+export function volRegime(
+  close: Float64Array,
+  window: number,
+  lookback: number,
+  low: number,
+  high: number,
+): VolRegimeOutputs {
+  const [regime, percentile, vol] = volRegimeInto(
+    close,
+    window,
+    lookback,
+    low,
+    high,
+    outputArrays(undefined, 3, close.length),
+  );
   return { regime, percentile, vol };
 }
 
 /** volRegime() into `out` = [regime, percentile, vol], every element written. */
-export function volRegimeInto(close: Float64Array, window: number, lookback: number, low: number, high: number, out: Float64Array[]): Float64Array[] {
+export function volRegimeInto(
+  close: Float64Array,
+  window: number,
+  lookback: number,
+  low: number,
+  high: number,
+  out: Float64Array[],
+): Float64Array[] {
   const n = close.length;
   const [regime, percentile, vol] = out;
   realisedVol(close, window, vol, percentile); // percentile: scratch for the returns until the rank pass
@@ -175,12 +195,48 @@ export const VOL_REGIME: FeatureDef = {
     'values; regime 0 low (percentile <= low), 1 normal, 2 high (percentile >= high), plus the percentile and the vol. ' +
     'warmup = window + lookback - 1, exact on gap-free input.',
   params: [
-    { name: 'window', kind: 'int', default: 20, min: 2, max: 500, description: 'returns in each realised-vol estimate' },
-    { name: 'lookback', kind: 'int', default: 100, min: 2, max: 1000, description: 'vol values the percentile ranks against' },
-    { name: 'low', kind: 'float', default: 25, min: 0, max: 100, description: 'percentile at or below which the regime is low (0)' },
-    { name: 'high', kind: 'float', default: 75, min: 0, max: 100, description: 'percentile at or above which the regime is high (2)' },
+    {
+      name: 'window',
+      kind: 'int',
+      default: 20,
+      min: 2,
+      max: 500,
+      description: 'returns in each realised-vol estimate',
+    },
+    {
+      name: 'lookback',
+      kind: 'int',
+      default: 100,
+      min: 2,
+      max: 1000,
+      description: 'vol values the percentile ranks against',
+    },
+    {
+      name: 'low',
+      kind: 'float',
+      default: 25,
+      min: 0,
+      max: 100,
+      description: 'percentile at or below which the regime is low (0)',
+    },
+    {
+      name: 'high',
+      kind: 'float',
+      default: 75,
+      min: 0,
+      max: 100,
+      description: 'percentile at or above which the regime is high (2)',
+    },
   ],
   outputs: ['regime', 'percentile', 'vol'],
   warmup: (p) => volRegimeWarmup(intParam(p.window), intParam(p.lookback)),
-  compute: (feed, p, _source, out) => volRegimeInto(feed.close, intParam(p.window), intParam(p.lookback), p.low, p.high, outputArrays(out, 3, feed.length)),
+  compute: (feed, p, _source, out) =>
+    volRegimeInto(
+      feed.close,
+      intParam(p.window),
+      intParam(p.lookback),
+      p.low,
+      p.high,
+      outputArrays(out, 3, feed.length),
+    ),
 };

@@ -32,8 +32,25 @@ export function zones(
   maxZones: number,
   minTouches: number,
 ): ZonesOutputs {
-  const o = zonesInto(high, low, close, left, right, tolerancePct, maxZones, minTouches, outputArrays(undefined, 6, close.length));
-  return { support: o[0], resistance: o[1], supportStrength: o[2], resistanceStrength: o[3], supportDist: o[4], resistanceDist: o[5] };
+  const o = zonesInto(
+    high,
+    low,
+    close,
+    left,
+    right,
+    tolerancePct,
+    maxZones,
+    minTouches,
+    outputArrays(undefined, 6, close.length),
+  );
+  return {
+    support: o[0],
+    resistance: o[1],
+    supportStrength: o[2],
+    resistanceStrength: o[3],
+    supportDist: o[4],
+    resistanceDist: o[5],
+  };
 }
 
 /**
@@ -174,7 +191,13 @@ export function zonesInto(
       const c = close[i];
       if (c !== c) {
         // No level compares with a NaN close: no support, no resistance.
-        support[i] = resistance[i] = supportStrength[i] = resistanceStrength[i] = supportDist[i] = resistanceDist[i] = NaN;
+        support[i] =
+          resistance[i] =
+          supportStrength[i] =
+          resistanceStrength[i] =
+          supportDist[i] =
+          resistanceDist[i] =
+            NaN;
         continue;
       }
       let kk = k;
@@ -214,9 +237,30 @@ export const ZONES: FeatureDef = {
     'for min_touches 1): the first zone below the close depends on the data, so NaN may last beyond it.',
   params: [
     ...PIVOT_PARAMS,
-    { name: 'tolerance', kind: 'float', default: 0.5, min: 0.01, max: 20, description: 'percent of the zone level within which a pivot joins a zone' },
-    { name: 'max_zones', kind: 'int', default: 12, min: 1, max: 64, description: 'zones kept at once; the one touched longest ago is dropped' },
-    { name: 'min_touches', kind: 'int', default: 1, min: 1, max: 10, description: 'touches a zone needs before it counts as support or resistance' },
+    {
+      name: 'tolerance',
+      kind: 'float',
+      default: 0.5,
+      min: 0.01,
+      max: 20,
+      description: 'percent of the zone level within which a pivot joins a zone',
+    },
+    {
+      name: 'max_zones',
+      kind: 'int',
+      default: 12,
+      min: 1,
+      max: 64,
+      description: 'zones kept at once; the one touched longest ago is dropped',
+    },
+    {
+      name: 'min_touches',
+      kind: 'int',
+      default: 1,
+      min: 1,
+      max: 10,
+      description: 'touches a zone needs before it counts as support or resistance',
+    },
   ],
   outputs: ['support', 'resistance', 'support_strength', 'resistance_strength', 'support_dist', 'resistance_dist'],
   warmup: (p) => zonesWarmup(intParam(p.left), intParam(p.right)),

@@ -80,10 +80,19 @@ export function parseNumbaOutput(output: string): NumbaFigures {
   if (!check) throw formatError(NUMBA_SCRIPT, "no 'check ...: trades N equity X' line", output);
   const line = (label: string): AnchorFigure => {
     const esc = label.replace(/[+.]/g, '\\$&');
-    const m = new RegExp(`^${esc}: (\\d+) backtests on (\\d+) bars in ([\\d.]+) ms = ([\\d,.]+) backtests/s on one core`, 'm').exec(output);
-    if (!m) throw formatError(NUMBA_SCRIPT, `no '${label}: N backtests on N bars in X ms = N backtests/s on one core' line`, output);
+    const m = new RegExp(
+      `^${esc}: (\\d+) backtests on (\\d+) bars in ([\\d.]+) ms = ([\\d,.]+) backtests/s on one core`,
+      'm',
+    ).exec(output);
+    if (!m)
+      throw formatError(
+        NUMBA_SCRIPT,
+        `no '${label}: N backtests on N bars in X ms = N backtests/s on one core' line`,
+        output,
+      );
     const f = { backtests: num(m[1]), bars: num(m[2]), ms: num(m[3]), perSec: num(m[4]) };
-    if (!(f.backtests > 0 && f.ms > 0 && f.perSec > 0)) throw formatError(NUMBA_SCRIPT, `'${label}' has a zero or unreadable figure`, output);
+    if (!(f.backtests > 0 && f.ms > 0 && f.perSec > 0))
+      throw formatError(NUMBA_SCRIPT, `'${label}' has a zero or unreadable figure`, output);
     return f;
   };
   return {
@@ -102,10 +111,15 @@ export function parseTsOutput(output: string): TsFigures {
     const m = new RegExp(`^${label} (\\d+) in ([\\d.]+) ms = (\\d+) backtests/s/core$`, 'm').exec(output);
     if (!m) throw formatError(TS_SCRIPT, `no '${label} N in X ms = N backtests/s/core' line`, output);
     const f = { backtests: num(m[1]), ms: num(m[2]), perSec: num(m[3]) };
-    if (!(f.backtests > 0 && f.ms > 0 && f.perSec > 0)) throw formatError(TS_SCRIPT, `'${label}' has a zero or unreadable figure`, output);
+    if (!(f.backtests > 0 && f.ms > 0 && f.perSec > 0))
+      throw formatError(TS_SCRIPT, `'${label}' has a zero or unreadable figure`, output);
     return f;
   };
-  return { check: { equity: num(check[1]), trades: num(check[2]) }, perBacktest: line('per backtest'), cached: line('cached') };
+  return {
+    check: { equity: num(check[1]), trades: num(check[2]) },
+    perBacktest: line('per backtest'),
+    cached: line('cached'),
+  };
 }
 
 interface Ran {
@@ -118,12 +132,17 @@ interface Ran {
 
 function run(file: string, args: readonly string[], timeoutMs: number): Promise<Ran> {
   return new Promise((resolve) => {
-    execFile(file, [...args], { timeout: timeoutMs, maxBuffer: 4 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
-      const e = err as (NodeJS.ErrnoException & { code?: string | number; killed?: boolean }) | null;
-      if (e && typeof e.code === 'string') resolve({ code: null, stdout, stderr, spawnError: e.code });
-      else if (e?.killed) resolve({ code: null, stdout, stderr, spawnError: `killed after ${timeoutMs / 1000} s` });
-      else resolve({ code: e ? (typeof e.code === 'number' ? e.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      file,
+      [...args],
+      { timeout: timeoutMs, maxBuffer: 4 * 1024 * 1024, encoding: 'utf8' },
+      (err, stdout, stderr) => {
+        const e = err as (NodeJS.ErrnoException & { code?: string | number; killed?: boolean }) | null;
+        if (e && typeof e.code === 'string') resolve({ code: null, stdout, stderr, spawnError: e.code });
+        else if (e?.killed) resolve({ code: null, stdout, stderr, spawnError: `killed after ${timeoutMs / 1000} s` });
+        else resolve({ code: e ? (typeof e.code === 'number' ? e.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -137,12 +156,23 @@ export async function numbaUnavailable(python: string = PYTHON): Promise<string 
   return `${python} cannot import ${missing} (${INSTALL_HINT})`;
 }
 
-async function runAnchor<T>(file: string, args: readonly string[], timeoutMs: number, parse: (out: string) => T): Promise<AnchorOutcome<T>> {
+async function runAnchor<T>(
+  file: string,
+  args: readonly string[],
+  timeoutMs: number,
+  parse: (out: string) => T,
+): Promise<AnchorOutcome<T>> {
   const command = [file, ...args].join(' ');
   const r = await run(file, args, timeoutMs);
   const tail = (s: string) => s.trim().split('\n').slice(-5).join(' | ');
-  if (r.spawnError) return { status: 'failed', command, error: `could not run (${r.spawnError})${r.stderr ? `: ${tail(r.stderr)}` : ''}` };
-  if (r.code !== 0) return { status: 'failed', command, error: `exit code ${r.code}: ${tail(r.stderr) || tail(r.stdout)}` };
+  if (r.spawnError)
+    return {
+      status: 'failed',
+      command,
+      error: `could not run (${r.spawnError})${r.stderr ? `: ${tail(r.stderr)}` : ''}`,
+    };
+  if (r.code !== 0)
+    return { status: 'failed', command, error: `exit code ${r.code}: ${tail(r.stderr) || tail(r.stdout)}` };
   try {
     return { status: 'ok', command, ...parse(r.stdout) };
   } catch (e) {
@@ -152,7 +182,11 @@ async function runAnchor<T>(file: string, args: readonly string[], timeoutMs: nu
 }
 
 /** numba_smacross.py on `csv` (compiles, then best of 5 per figure; ~10-30 s), or why it did not run. */
-export async function runNumbaAnchor(dir: string, csv: string, python: string = PYTHON): Promise<AnchorOutcome<NumbaFigures>> {
+export async function runNumbaAnchor(
+  dir: string,
+  csv: string,
+  python: string = PYTHON,
+): Promise<AnchorOutcome<NumbaFigures>> {
   const why = await numbaUnavailable(python);
   if (why) return { status: 'skipped', reason: why };
   return runAnchor(python, [path.join(dir, NUMBA_SCRIPT), csv], 600_000, parseNumbaOutput);
@@ -164,7 +198,11 @@ export function runTsAnchor(dir: string, csv: string): Promise<AnchorOutcome<TsF
 }
 
 /** Forge's per-worker peer figure at each worker count over the anchors' per-core figures. */
-export function anchorRatios(peer: readonly { workers: number; perWorkerPerSec: number }[], numba: AnchorOutcome<NumbaFigures>, ts: AnchorOutcome<TsFigures>): AnchorRatio[] {
+export function anchorRatios(
+  peer: readonly { workers: number; perWorkerPerSec: number }[],
+  numba: AnchorOutcome<NumbaFigures>,
+  ts: AnchorOutcome<TsFigures>,
+): AnchorRatio[] {
   return peer.map((p) => ({
     workers: p.workers,
     perWorkerPerSec: p.perWorkerPerSec,
@@ -174,7 +212,12 @@ export function anchorRatios(peer: readonly { workers: number; perWorkerPerSec: 
 }
 
 /** Both anchors, one after the other (never beside forge's own passes: they would share the cores). */
-export async function runAnchors(dir: string, csv: string, peer: readonly { workers: number; perWorkerPerSec: number }[], o: { python?: string; progress?: (m: string) => void } = {}): Promise<AnchorReport> {
+export async function runAnchors(
+  dir: string,
+  csv: string,
+  peer: readonly { workers: number; perWorkerPerSec: number }[],
+  o: { python?: string; progress?: (m: string) => void } = {},
+): Promise<AnchorReport> {
   const say = o.progress ?? (() => {});
   say(`anchor: ${NUMBA_SCRIPT} on ${path.basename(csv)}`);
   const numba = await runNumbaAnchor(dir, csv, o.python);

@@ -15,7 +15,17 @@ const START = Date.UTC(2021, 0, 1);
 export function benchFeeds(bars: number = BENCH_BARS, seed: string = BENCH_SEED): Record<string, Feed> {
   const tfMs = timeframeMs('15m');
   const c = generateCandles({ seed, from: START, to: START + bars * tfMs, tfMs, shape: 'mixed', startPrice: 30_000 });
-  const exec: Feed = { tf: '15m', tfMs, time: c.time, open: c.open, high: c.high, low: c.low, close: c.close, volume: c.volume, length: c.length };
+  const exec: Feed = {
+    tf: '15m',
+    tfMs,
+    time: c.time,
+    open: c.open,
+    high: c.high,
+    low: c.low,
+    close: c.close,
+    volume: c.volume,
+    length: c.length,
+  };
   const feeds: Record<string, Feed> = { '15m': exec };
   for (const tf of BENCH_TIMEFRAMES.slice(1)) feeds[tf] = resampleFeed(exec, tf);
   return feeds;

@@ -34,8 +34,24 @@ export const LEVELS: readonly LevelSpec[] = [
 
 export const MTF_LEVELS: readonly LevelSpec[] = [
   { id: 'MTF-light', name: 'MTF Light', indicators: 18, structures: 1, timeframes: 3, briefCpuS: 4, briefMemMb: 120 },
-  { id: 'MTF-standard', name: 'MTF Standard', indicators: 30, structures: 2, timeframes: 3, briefCpuS: 7, briefMemMb: 200 },
-  { id: 'MTF-advanced', name: 'MTF Advanced', indicators: 45, structures: 3, timeframes: 3, briefCpuS: 12, briefMemMb: 350 },
+  {
+    id: 'MTF-standard',
+    name: 'MTF Standard',
+    indicators: 30,
+    structures: 2,
+    timeframes: 3,
+    briefCpuS: 7,
+    briefMemMb: 200,
+  },
+  {
+    id: 'MTF-advanced',
+    name: 'MTF Advanced',
+    indicators: 45,
+    structures: 3,
+    timeframes: 3,
+    briefCpuS: 12,
+    briefMemMb: 350,
+  },
   { id: 'MTF-heavy', name: 'MTF Heavy', indicators: 60, structures: 4, timeframes: 3, briefCpuS: 20, briefMemMb: 500 },
   { id: 'MTF-full', name: 'MTF Full', indicators: 60, structures: 4, timeframes: 4, briefCpuS: 30, briefMemMb: 700 },
 ];
@@ -47,20 +63,39 @@ export const BENCH_TIMEFRAMES = ['15m', '1h', '4h', '1d'] as const;
 export function selectLevels(text: string): LevelSpec[] {
   const all = [...LEVELS, ...MTF_LEVELS];
   const out: LevelSpec[] = [];
-  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const range = /^(\d+)-(\d+)$/.exec(part);
     if (range) {
       const [a, b] = [Number(range[1]), Number(range[2])];
-      if (a < 1 || b > 10 || a > b) throw new ForgeError(`--levels: '${part}' is not a range within 1-10`, 'write e.g. --levels 1-10 or --levels 3-5', 'E_ARG');
+      if (a < 1 || b > 10 || a > b)
+        throw new ForgeError(
+          `--levels: '${part}' is not a range within 1-10`,
+          'write e.g. --levels 1-10 or --levels 3-5',
+          'E_ARG',
+        );
       for (let k = a; k <= b; k++) out.push(LEVELS[k - 1]);
     } else if (/^\d+$/.test(part)) {
       const k = Number(part);
-      if (k < 1 || k > 10) throw new ForgeError(`--levels: level ${k} does not exist`, 'levels are 1-10 (and mtf)', 'E_ARG');
+      if (k < 1 || k > 10)
+        throw new ForgeError(`--levels: level ${k} does not exist`, 'levels are 1-10 (and mtf)', 'E_ARG');
       out.push(LEVELS[k - 1]);
     } else if (part.toLowerCase() === 'mtf') out.push(...MTF_LEVELS);
     else {
-      const hit = all.find((l) => l.id.toLowerCase() === part.toLowerCase() || `l${l.id}`.toLowerCase() === part.toLowerCase());
-      if (!hit) throw new ForgeError(`--levels: unknown level '${part}'${suggestion(part, all.map((l) => l.id))}`, `use 1-10, mtf, or one of ${all.map((l) => l.id).join(', ')}`, 'E_ARG');
+      const hit = all.find(
+        (l) => l.id.toLowerCase() === part.toLowerCase() || `l${l.id}`.toLowerCase() === part.toLowerCase(),
+      );
+      if (!hit)
+        throw new ForgeError(
+          `--levels: unknown level '${part}'${suggestion(
+            part,
+            all.map((l) => l.id),
+          )}`,
+          `use 1-10, mtf, or one of ${all.map((l) => l.id).join(', ')}`,
+          'E_ARG',
+        );
       out.push(hit);
     }
   }
@@ -81,16 +116,39 @@ interface IndicatorTemplate {
   filter(f: string): Filter;
 }
 
-const above = (x: string): Filter => ({ long: { left: 'close', op: '>', right: x }, short: { left: 'close', op: '<', right: x } });
-const band = (x: string, lo: number, hi: number): Filter => ({ long: { left: x, op: '<', right: hi }, short: { left: x, op: '>', right: lo } });
-const period = (base: number, step: number) => (v: number): Node => ({ period: base + step * v });
+const above = (x: string): Filter => ({
+  long: { left: 'close', op: '>', right: x },
+  short: { left: 'close', op: '<', right: x },
+});
+const band = (x: string, lo: number, hi: number): Filter => ({
+  long: { left: x, op: '<', right: hi },
+  short: { left: x, op: '>', right: lo },
+});
+const period =
+  (base: number, step: number) =>
+  (v: number): Node => ({ period: base + step * v });
 
 const INDICATOR_ORDER: readonly IndicatorTemplate[] = [
   { name: 'rsi', params: period(14, 3), filter: (f) => band(f, 30, 70) },
-  { name: 'atr', params: period(14, 5), filter: (f) => ({ long: { left: f, op: '>', right: 0 }, short: { left: f, op: '>', right: 0 } }) },
+  {
+    name: 'atr',
+    params: period(14, 5),
+    filter: (f) => ({ long: { left: f, op: '>', right: 0 }, short: { left: f, op: '>', right: 0 } }),
+  },
   { name: 'bbands', params: (v) => ({ period: 20 + 5 * v, stddev: 2 }), filter: (f) => above(`${f}.middle`) },
-  { name: 'macd', params: (v) => ({ fast: 12 + v, slow: 26 + 2 * v, signal: 9 }), filter: (f) => ({ long: { left: `${f}.hist`, op: '>', right: 0 }, short: { left: `${f}.hist`, op: '<', right: 0 } }) },
-  { name: 'adx', params: period(14, 4), filter: (f) => ({ long: { left: f, op: '>', right: 20 }, short: { left: f, op: '>', right: 20 } }) },
+  {
+    name: 'macd',
+    params: (v) => ({ fast: 12 + v, slow: 26 + 2 * v, signal: 9 }),
+    filter: (f) => ({
+      long: { left: `${f}.hist`, op: '>', right: 0 },
+      short: { left: `${f}.hist`, op: '<', right: 0 },
+    }),
+  },
+  {
+    name: 'adx',
+    params: period(14, 4),
+    filter: (f) => ({ long: { left: f, op: '>', right: 20 }, short: { left: f, op: '>', right: 20 } }),
+  },
   { name: 'stoch', params: period(14, 3), filter: (f) => band(f, 20, 80) },
   { name: 'wma', params: period(30, 10), filter: above },
   { name: 'keltner', params: (v) => ({ period: 20 + 5 * v, multiplier: 2 }), filter: (f) => above(`${f}.middle`) },
@@ -98,10 +156,18 @@ const INDICATOR_ORDER: readonly IndicatorTemplate[] = [
   { name: 'supertrend', params: (v) => ({ period: 10 + 3 * v, multiplier: 3 }), filter: above },
   { name: 'donchian', params: period(20, 10), filter: (f) => above(`${f}.middle`) },
   { name: 'hma', params: period(30, 10), filter: above },
-  { name: 'roc', params: period(12, 4), filter: (f) => ({ long: { left: f, op: '>', right: 0 }, short: { left: f, op: '<', right: 0 } }) },
+  {
+    name: 'roc',
+    params: period(12, 4),
+    filter: (f) => ({ long: { left: f, op: '>', right: 0 }, short: { left: f, op: '<', right: 0 } }),
+  },
   { name: 'mfi', params: period(14, 3), filter: (f) => band(f, 20, 80) },
   { name: 'dema', params: period(30, 10), filter: above },
-  { name: 'obv', params: () => ({}), filter: (f) => ({ long: { left: f, op: '>', right: 0 }, short: { left: f, op: '<', right: 0 } }) },
+  {
+    name: 'obv',
+    params: () => ({}),
+    filter: (f) => ({ long: { left: f, op: '>', right: 0 }, short: { left: f, op: '<', right: 0 } }),
+  },
   { name: 'willr', params: period(14, 3), filter: (f) => band(f, -80, -20) },
   { name: 'tema', params: period(30, 10), filter: above },
   { name: 'vwap', params: (v) => ({ window: 96 + 48 * v }), filter: above },
@@ -109,7 +175,11 @@ const INDICATOR_ORDER: readonly IndicatorTemplate[] = [
   { name: 'sma', params: period(100, 25), filter: above },
 ];
 
-const OBV_REPEAT: IndicatorTemplate = { name: 'roc', params: period(60, 20), filter: (f) => ({ long: { left: f, op: '>', right: 0 }, short: { left: f, op: '<', right: 0 } }) };
+const OBV_REPEAT: IndicatorTemplate = {
+  name: 'roc',
+  params: period(60, 20),
+  filter: (f) => ({ long: { left: f, op: '>', right: 0 }, short: { left: f, op: '<', right: 0 } }),
+};
 
 // Structures: the default play's two first (market structure, a 10-day volatility regime), then swing
 // and zones; a level with more than four repeats them with other parameters.
@@ -120,10 +190,38 @@ interface StructureTemplate {
 }
 
 const STRUCTURE_ORDER: readonly StructureTemplate[] = [
-  { name: 'market_structure', params: (v) => ({ left: 5 + 2 * v, right: 5 + 2 * v }), filter: (f) => ({ long: { left: `${f}.trend`, op: '>', right: 0 }, short: { left: `${f}.trend`, op: '<', right: 0 } }) },
-  { name: 'vol_regime', params: (v) => ({ window: 96 + 24 * v, lookback: 960 }), filter: (f) => ({ long: { left: `${f}.regime`, op: '<', right: 2 }, short: { left: `${f}.regime`, op: '<', right: 2 } }) },
-  { name: 'swing', params: (v) => ({ left: 3 + 2 * v, right: 3 + 2 * v }), filter: (f) => ({ long: { left: 'close', op: '>', right: `${f}.last_low` }, short: { left: 'close', op: '<', right: `${f}.last_high` } }) },
-  { name: 'zones', params: (v) => ({ left: 5 + 2 * v, right: 5 + 2 * v }), filter: (f) => ({ long: { left: 'close', op: '>', right: `${f}.support` }, short: { left: 'close', op: '<', right: `${f}.resistance` } }) },
+  {
+    name: 'market_structure',
+    params: (v) => ({ left: 5 + 2 * v, right: 5 + 2 * v }),
+    filter: (f) => ({
+      long: { left: `${f}.trend`, op: '>', right: 0 },
+      short: { left: `${f}.trend`, op: '<', right: 0 },
+    }),
+  },
+  {
+    name: 'vol_regime',
+    params: (v) => ({ window: 96 + 24 * v, lookback: 960 }),
+    filter: (f) => ({
+      long: { left: `${f}.regime`, op: '<', right: 2 },
+      short: { left: `${f}.regime`, op: '<', right: 2 },
+    }),
+  },
+  {
+    name: 'swing',
+    params: (v) => ({ left: 3 + 2 * v, right: 3 + 2 * v }),
+    filter: (f) => ({
+      long: { left: 'close', op: '>', right: `${f}.last_low` },
+      short: { left: 'close', op: '<', right: `${f}.last_high` },
+    }),
+  },
+  {
+    name: 'zones',
+    params: (v) => ({ left: 5 + 2 * v, right: 5 + 2 * v }),
+    filter: (f) => ({
+      long: { left: 'close', op: '>', right: `${f}.support` },
+      short: { left: 'close', op: '<', right: `${f}.resistance` },
+    }),
+  },
 ];
 
 /**
@@ -154,13 +252,17 @@ export function levelPlayText(level: LevelSpec): string {
     features[name] = { structure: t.name, params: t.params(Math.floor(s / STRUCTURE_ORDER.length)) };
     filters.push(t.filter(name));
   }
-  const side = (cross: Node, pick: (f: Filter) => Node): Node => (filters.length === 0 ? cross : { all: [cross, { any: filters.map(pick) }] });
+  const side = (cross: Node, pick: (f: Filter) => Node): Node =>
+    filters.length === 0 ? cross : { all: [cross, { any: filters.map(pick) }] };
   const play = {
     name: `bench_${level.id}`,
     description: `forge bench ${level.id} (${level.name}): ${level.indicators} indicators, ${level.structures} structures, ${level.timeframes} timeframes`,
     market: { symbol: 'SYNTH', tf: tfs[0] },
     features,
-    entry: { long: side({ cross_above: ['fast', 'slow'] }, (f) => f.long), short: side({ cross_below: ['fast', 'slow'] }, (f) => f.short) },
+    entry: {
+      long: side({ cross_above: ['fast', 'slow'] }, (f) => f.long),
+      short: side({ cross_below: ['fast', 'slow'] }, (f) => f.short),
+    },
     exit: { on_opposite: true, stop_loss: { atr: { float: [1.0, 5.0], step: 0.25 }, period: 14, optional: true } },
     sizing: { mode: 'fraction', fraction: 0.95 },
     costs: { fee_bps: 10, slippage_bps: 2 },

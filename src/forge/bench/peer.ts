@@ -13,7 +13,8 @@ export const PEER_CSV = '../shared/data/BTCUSD_1h.csv';
 /** [fast, slow] genomes of the grid, in the peer play's gene order. */
 export function peerGrid(): number[][] {
   const out: number[][] = [];
-  for (let fast = 5; fast <= 50; fast += 5) for (let slow = 20; slow <= 200; slow += 5) if (fast < slow) out.push([fast, slow]);
+  for (let fast = 5; fast <= 50; fast += 5)
+    for (let slow = 20; slow <= 200; slow += 5) if (fast < slow) out.push([fast, slow]);
   return out;
 }
 
@@ -43,12 +44,24 @@ export interface PeerResult {
  */
 export const PEER_WARMUP_PASSES_PER_WORKER = 8;
 
-export async function measurePeer(playText: string, feed: Feed, workers: number, passes: number, warmupPasses = PEER_WARMUP_PASSES_PER_WORKER * workers): Promise<PeerResult> {
+export async function measurePeer(
+  playText: string,
+  feed: Feed,
+  workers: number,
+  passes: number,
+  warmupPasses = PEER_WARMUP_PASSES_PER_WORKER * workers,
+): Promise<PeerResult> {
   const grid = peerGrid();
   const shared = shareFeeds('peer', 'peer', { [feed.tf]: feed });
   const genomes = Array.from({ length: passes }, () => grid).flat();
   const warmup = Array.from({ length: Math.max(1, warmupPasses) }, () => grid).flat();
-  const r = await measurePool(playText, shared, genomes, { workers, population: genomes.length, holdout: 0, cacheBytes: 256 * 1024 * 1024 }, warmup);
+  const r = await measurePool(
+    playText,
+    shared,
+    genomes,
+    { workers, population: genomes.length, holdout: 0, cacheBytes: 256 * 1024 * 1024 },
+    warmup,
+  );
   if (r.failed > 0) throw new Error(`bug: ${r.failed} peer backtests failed`);
   return {
     workers,

@@ -94,7 +94,13 @@ export async function measurePool(
     const wallMs = performance.now() - t0;
     const after = pool.stats();
     const f = after.features;
-    const features: FeatureStoreStats = { ...f, requests: f.requests - before.features.requests, hits: f.hits - before.features.hits, computed: f.computed - before.features.computed, evictions: f.evictions - before.features.evictions };
+    const features: FeatureStoreStats = {
+      ...f,
+      requests: f.requests - before.features.requests,
+      hits: f.hits - before.features.hits,
+      computed: f.computed - before.features.computed,
+      evictions: f.evictions - before.features.evictions,
+    };
     return {
       ...summarise(results, o.workers, genomes.length, wallMs, features),
       featureMs: after.featureMs - before.featureMs,
@@ -106,7 +112,13 @@ export async function measurePool(
   }
 }
 
-function summarise(results: readonly EvalTaskResult[], workers: number, evals: number, wallMs: number, features: FeatureStoreStats): Omit<PoolRunResult, 'featureMs' | 'localComputes'> {
+function summarise(
+  results: readonly EvalTaskResult[],
+  workers: number,
+  evals: number,
+  wallMs: number,
+  features: FeatureStoreStats,
+): Omit<PoolRunResult, 'featureMs' | 'localComputes'> {
   let busy = 0;
   let failed = 0;
   let peak = 0;

@@ -12,13 +12,21 @@ export interface Projection {
 }
 
 /** Speedup over one worker and efficiency (speedup / workers). */
-export function scaling(ratePerSec: number, oneWorkerRate: number, workers: number): { speedup: number; efficiency: number } {
+export function scaling(
+  ratePerSec: number,
+  oneWorkerRate: number,
+  workers: number,
+): { speedup: number; efficiency: number } {
   const speedup = oneWorkerRate > 0 ? ratePerSec / oneWorkerRate : NaN;
   return { speedup, efficiency: speedup / workers };
 }
 
 /** 10k evaluations at each core count from the one-worker rate and an efficiency (capped at 1). */
-export function project(oneWorkerRate: number, efficiency: number, cores: readonly number[] = PROJECTION_CORES): Projection[] {
+export function project(
+  oneWorkerRate: number,
+  efficiency: number,
+  cores: readonly number[] = PROJECTION_CORES,
+): Projection[] {
   const eff = Math.min(1, efficiency > 0 ? efficiency : 1);
   return cores.map((c) => ({ cores: c, tenKSeconds: 10_000 / (oneWorkerRate * c * eff) }));
 }

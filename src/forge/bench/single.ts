@@ -1,5 +1,16 @@
 import { computeMetrics } from '../../engine/metrics/metrics.js';
-import { compileSignals, defaultGenome, featureValues, MapFeatureCache, parsePlay, playFeatures, playWarmup, resolvePlay, runPlay, simConfigOf } from '../../engine/play/index.js';
+import {
+  compileSignals,
+  defaultGenome,
+  featureValues,
+  MapFeatureCache,
+  parsePlay,
+  playFeatures,
+  playWarmup,
+  resolvePlay,
+  runPlay,
+  simConfigOf,
+} from '../../engine/play/index.js';
 import { execFeed } from '../../engine/play/signals.js';
 import { simulate } from '../../engine/sim/simulate.js';
 import type { Feed } from '../../engine/types.js';
@@ -23,7 +34,13 @@ export interface SingleCoreResult {
   readonly features: number;
   readonly trades: number;
   /** Where one cold backtest's time goes (ms). */
-  readonly breakdown: { readonly featuresMs: number; readonly rulesMs: number; readonly simulateMs: number; readonly metricsMs: number; readonly slowest: readonly { key: string; ms: number }[] };
+  readonly breakdown: {
+    readonly featuresMs: number;
+    readonly rulesMs: number;
+    readonly simulateMs: number;
+    readonly metricsMs: number;
+    readonly slowest: readonly { key: string; ms: number }[];
+  };
 }
 
 const median = (xs: number[]): number => {
@@ -31,7 +48,11 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-export function measureSingleCore(playText: string, feeds: Readonly<Record<string, Feed>>, o: { coldRuns: number; warmRuns: number }): SingleCoreResult {
+export function measureSingleCore(
+  playText: string,
+  feeds: Readonly<Record<string, Feed>>,
+  o: { coldRuns: number; warmRuns: number },
+): SingleCoreResult {
   const space = parsePlay(playText, 'bench');
   const play = resolvePlay(space, defaultGenome(space.genes));
   // Issue 9's definition of the cold figure: the first backtest after start-up is excluded and

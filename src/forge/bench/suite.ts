@@ -29,7 +29,14 @@ export interface BenchOptions {
   readonly seed: string;
   readonly holdout: number;
   /** The peer workload; with `anchorsDir`, the anchors run on the same CSV right after forge's passes. */
-  readonly peer?: { readonly playText: string; readonly feed: Feed; readonly passes: number; readonly file: string; readonly anchorsDir?: string; readonly python?: string };
+  readonly peer?: {
+    readonly playText: string;
+    readonly feed: Feed;
+    readonly passes: number;
+    readonly file: string;
+    readonly anchorsDir?: string;
+    readonly python?: string;
+  };
   /** A Parquet load to time (built elsewhere, e.g. in a temp home): returns its ms and bars. */
   readonly parquetLoad?: () => Promise<{ loadMs: number; bars: number; coldProcess: boolean }>;
   readonly progress?: (msg: string) => void;
@@ -49,7 +56,11 @@ export interface MachineInfo {
 export interface LevelResult {
   readonly level: LevelSpec;
   readonly single: SingleCoreResult;
-  readonly pool: readonly (PoolRunResult & { readonly speedup: number; readonly efficiency: number; readonly tenKSeconds: number })[];
+  readonly pool: readonly (PoolRunResult & {
+    readonly speedup: number;
+    readonly efficiency: number;
+    readonly tenKSeconds: number;
+  })[];
   /** PROJECTION, not measured: 10k evaluations at other core counts. */
   readonly projection: readonly Projection[];
   readonly loadAvg: number;
@@ -57,9 +68,20 @@ export interface LevelResult {
 
 export interface BenchReport {
   readonly machine: MachineInfo;
-  readonly dataset: { readonly bars: Record<string, number>; readonly sharedBytes: number; readonly shareMs: number; readonly shareMsRuns: number[]; readonly parquet?: { loadMs: number; bars: number; coldProcess: boolean } };
+  readonly dataset: {
+    readonly bars: Record<string, number>;
+    readonly sharedBytes: number;
+    readonly shareMs: number;
+    readonly shareMsRuns: number[];
+    readonly parquet?: { loadMs: number; bars: number; coldProcess: boolean };
+  };
   readonly levels: LevelResult[];
-  readonly memoryCheck?: { readonly level: string; readonly workers: number; readonly small: { bars: number; baseline: number; peak: number; cache: number }; readonly large: { bars: number; baseline: number; peak: number; cache: number } };
+  readonly memoryCheck?: {
+    readonly level: string;
+    readonly workers: number;
+    readonly small: { bars: number; baseline: number; peak: number; cache: number };
+    readonly large: { bars: number; baseline: number; peak: number; cache: number };
+  };
   readonly peer?: { readonly file: string; readonly results: PeerResult[]; readonly anchors?: AnchorReport };
 }
 
@@ -109,12 +131,36 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       // One untimed generation of other genomes first: threads started and their JIT warm, as in every
       // generation of a real search after the first (the main thread running @1 is already warm).
       const warm = randomGenomes(text, o.population, `${o.seed}:${level.id}:warm`);
-      runs.push(await measurePool(text, shared, genomes, { workers: w, population: o.population, holdout: o.holdout, cacheBytes: 32 * 1024 * 1024, featureMemory: o.featureMemory }, warm));
+      runs.push(
+        await measurePool(
+          text,
+          shared,
+          genomes,
+          {
+            workers: w,
+            population: o.population,
+            holdout: o.holdout,
+            cacheBytes: 32 * 1024 * 1024,
+            featureMemory: o.featureMemory,
+          },
+          warm,
+        ),
+      );
     }
     const one = runs.find((r) => r.workers === 1)?.evalsPerSec ?? runs[0].evalsPerSec / runs[0].workers;
-    const pool = runs.map((r) => ({ ...r, ...scaling(r.evalsPerSec, one, r.workers), tenKSeconds: 10_000 / r.evalsPerSec }));
+    const pool = runs.map((r) => ({
+      ...r,
+      ...scaling(r.evalsPerSec, one, r.workers),
+      tenKSeconds: 10_000 / r.evalsPerSec,
+    }));
     const widest = pool.reduce((a, b) => (b.workers > a.workers ? b : a));
-    levels.push({ level, single, pool, projection: project(one, widest.workers > 1 ? widest.efficiency : 1), loadAvg: os.loadavg()[0] });
+    levels.push({
+      level,
+      single,
+      pool,
+      projection: project(one, widest.workers > 1 ? widest.efficiency : 1),
+      loadAvg: os.loadavg()[0],
+    });
   }
 
   let memoryCheck: BenchReport['memoryCheck'];
@@ -125,7 +171,13 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     const genomes = randomGenomes(text, Math.min(o.evals, 300), `${o.seed}:mem`);
     const at = async (bars: number, ds: typeof shared) => {
       say(`memory check: ${level.id} on ${bars.toLocaleString('en-US')} bars, ${w} workers`);
-      const r = await measurePool(text, ds, genomes, { workers: w, population: o.population, holdout: o.holdout, cacheBytes: 32 * 1024 * 1024, featureMemory: o.featureMemory });
+      const r = await measurePool(text, ds, genomes, {
+        workers: w,
+        population: o.population,
+        holdout: o.holdout,
+        cacheBytes: 32 * 1024 * 1024,
+        featureMemory: o.featureMemory,
+      });
       return { bars, baseline: r.baselineWorkerBytes, peak: r.peakWorkerBytes, cache: r.peakCacheBytes };
     };
     const small = await at(o.memoryCheckBars, shareFeeds('small', o.seed, benchFeeds(o.memoryCheckBars, o.seed)));
@@ -141,7 +193,10 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       results.push(await measurePeer(o.peer.playText, o.peer.feed, w, o.peer.passes));
     }
     // Right after forge's passes, one program at a time: the ratio is only fair within the same minutes.
-    const anchors = o.peer.anchorsDir === undefined ? undefined : await runAnchors(o.peer.anchorsDir, o.peer.file, results, { python: o.peer.python, progress: say });
+    const anchors =
+      o.peer.anchorsDir === undefined
+        ? undefined
+        : await runAnchors(o.peer.anchorsDir, o.peer.file, results, { python: o.peer.python, progress: say });
     peer = { file: o.peer.file, results, anchors };
   }
   machine.loadAvgEnd = os.loadavg();

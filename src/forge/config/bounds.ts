@@ -22,7 +22,9 @@ export function checkWorkers(workers: number | undefined, key = 'workers'): stri
       'E_CONFIG',
     );
   }
-  return workers > n ? `${workers} workers on ${n} core${n > 1 ? 's' : ''}: more threads than cores only add memory and contention, not speed` : undefined;
+  return workers > n
+    ? `${workers} workers on ${n} core${n > 1 ? 's' : ''}: more threads than cores only add memory and contention, not speed`
+    : undefined;
 }
 
 /**
@@ -45,15 +47,28 @@ export interface SearchSize {
 /** Bytes a search may hold at its end: every population and every distinct evaluation so far. */
 export function searchBytes(s: SearchSize, genes: number): number {
   const searches = s.searches ?? 1;
-  return searches * (s.population * (genes * BYTES_PER_GENE + 64) * GENOME_COPIES + s.population * s.generations * BYTES_PER_EVALUATION);
+  return (
+    searches *
+    (s.population * (genes * BYTES_PER_GENE + 64) * GENOME_COPIES + s.population * s.generations * BYTES_PER_EVALUATION)
+  );
 }
 
 /** Refuses a population x generations the heap of this process cannot hold, naming the keys. */
-export function checkSearchSize(s: SearchSize, genes: number, prefix = 'ga.', heapLimit = v8.getHeapStatistics().heap_size_limit): void {
+export function checkSearchSize(
+  s: SearchSize,
+  genes: number,
+  prefix = 'ga.',
+  heapLimit = v8.getHeapStatistics().heap_size_limit,
+): void {
   const need = searchBytes(s, genes);
   if (need <= heapLimit) return;
   const gb = (b: number) => `${(b / 1024 ** 3).toFixed(b < 1024 ** 3 ? 2 : 1)} GB`;
-  const fit = Math.max(2, Math.floor(heapLimit / (s.generations * BYTES_PER_EVALUATION + genes * BYTES_PER_GENE * GENOME_COPIES) / (s.searches ?? 1)));
+  const fit = Math.max(
+    2,
+    Math.floor(
+      heapLimit / (s.generations * BYTES_PER_EVALUATION + genes * BYTES_PER_GENE * GENOME_COPIES) / (s.searches ?? 1),
+    ),
+  );
   throw new ForgeError(
     `${prefix}population: ${s.population.toLocaleString('en-US')} x ${s.generations.toLocaleString('en-US')} generations of ${genes} genes needs about ${gb(need)} of memory; this process may use ${gb(heapLimit)}`,
     `lower ${prefix}population (at most about ${fit.toLocaleString('en-US')} with ${s.generations} generations) or ${prefix}generations`,

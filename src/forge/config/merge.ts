@@ -4,7 +4,8 @@
 
 type Plain = Record<string, unknown>;
 
-const isPlain = (v: unknown): v is Plain => v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date);
+const isPlain = (v: unknown): v is Plain =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date);
 
 export function mergeLayers<T>(defaults: T, ...layers: readonly unknown[]): T {
   let out: unknown = defaults;
@@ -23,7 +24,11 @@ function mergeTwo(base: unknown, over: unknown): unknown {
 /** A copy without undefined values (a layer of flags where most were not given). */
 export function defined<T>(layer: T): T {
   if (!isPlain(layer)) return layer;
-  return Object.fromEntries(Object.entries(layer).filter(([, v]) => v !== undefined).map(([k, v]) => [k, defined(v)])) as T;
+  return Object.fromEntries(
+    Object.entries(layer)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, defined(v)]),
+  ) as T;
 }
 
 export const snake = (k: string) => k.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase());
@@ -33,7 +38,13 @@ export const camel = (k: string) => k.replace(/_([a-z0-9])/g, (_, c: string) => 
  * Renames the keys of a mapping tree, e.g. code names (minTrades, criteria) to YAML names (min_trades,
  * verdict). `renames` maps whole keys first; every other key goes through `each`.
  */
-export function renameKeys(value: unknown, each: (k: string) => string, renames: Readonly<Record<string, string>> = {}): unknown {
+export function renameKeys(
+  value: unknown,
+  each: (k: string) => string,
+  renames: Readonly<Record<string, string>> = {},
+): unknown {
   if (!isPlain(value)) return value;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [renames[k] ?? each(k), renameKeys(v, each, renames)]));
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [renames[k] ?? each(k), renameKeys(v, each, renames)]),
+  );
 }

@@ -21,7 +21,8 @@ const fromForgeError = (ctx: z.core.$RefinementCtx, err: unknown): void => {
 
 /** A required value with its `want`. */
 export const leafOf = <T extends z.ZodType>(schema: T, want: string, fix?: string) => schema.meta({ want, fix });
-const leaf = <T extends z.ZodType>(schema: T, meta: LeafMeta) => leafOf(schema, meta.want ?? 'a value', meta.fix).optional();
+const leaf = <T extends z.ZodType>(schema: T, meta: LeafMeta) =>
+  leafOf(schema, meta.want ?? 'a value', meta.fix).optional();
 
 /** A finite number (zod refuses NaN and Infinity), with optional bounds. */
 export function num(o: { min?: number; max?: number; gt?: number; lt?: number; want?: string; fix?: string } = {}) {
@@ -32,7 +33,14 @@ export function num(o: { min?: number; max?: number; gt?: number; lt?: number; w
   if (o.lt !== undefined) s = s.lt(o.lt);
   const lo = o.min !== undefined ? `[${o.min}` : o.gt !== undefined ? `(${o.gt}` : undefined;
   const hi = o.max !== undefined ? `${o.max}]` : o.lt !== undefined ? `${o.lt})` : undefined;
-  const range = lo && hi ? ` in ${lo}, ${hi}` : lo ? ` ${lo[0] === '[' ? '>=' : '>'} ${lo.slice(1)}` : hi ? ` ${hi.endsWith(']') ? '<=' : '<'} ${hi.slice(0, -1)}` : '';
+  const range =
+    lo && hi
+      ? ` in ${lo}, ${hi}`
+      : lo
+        ? ` ${lo[0] === '[' ? '>=' : '>'} ${lo.slice(1)}`
+        : hi
+          ? ` ${hi.endsWith(']') ? '<=' : '<'} ${hi.slice(0, -1)}`
+          : '';
   return leaf(s, { want: o.want ?? `a number${range}`, fix: o.fix });
 }
 
@@ -40,7 +48,10 @@ export function num(o: { min?: number; max?: number; gt?: number; lt?: number; w
 export function int(min: number, o: { max?: number; want?: string; fix?: string } = {}) {
   let s = z.int().min(min);
   if (o.max !== undefined) s = s.max(o.max);
-  return leaf(s, { want: o.want ?? (o.max !== undefined ? `an integer in [${min}, ${o.max}]` : `an integer >= ${min}`), fix: o.fix });
+  return leaf(s, {
+    want: o.want ?? (o.max !== undefined ? `an integer in [${min}, ${o.max}]` : `an integer >= ${min}`),
+    fix: o.fix,
+  });
 }
 
 /** A number, or null to switch the check off. */
@@ -52,18 +63,29 @@ export const share = (fix?: string) => num({ min: 0, max: 1, fix });
 export const text = (want = 'text', fix?: string) => leaf(z.string(), { want, fix });
 
 /** One of `values`; a near miss gets "did you mean". `says` words the problem ("'x' is not a window mode"). */
-export function choice<const V extends readonly [string, ...string[]]>(values: V, o: { says?: (got: string) => string; fix?: string } = {}) {
+export function choice<const V extends readonly [string, ...string[]]>(
+  values: V,
+  o: { says?: (got: string) => string; fix?: string } = {},
+) {
   const s = z.string().superRefine((v, ctx) => {
     if ((values as readonly string[]).includes(v)) return;
     const problem = o.says ? o.says(v) : `'${v}' is not one of ${values.join(' | ')}`;
-    ctx.addIssue({ code: 'custom', message: problem + suggestion(v, values), params: { fix: o.fix ?? `use one of ${values.join(', ')}` } });
+    ctx.addIssue({
+      code: 'custom',
+      message: problem + suggestion(v, values),
+      params: { fix: o.fix ?? `use one of ${values.join(', ')}` },
+    });
   });
   return leaf(s as unknown as z.ZodType<V[number]>, { want: values.join(' | '), fix: o.fix });
 }
 
 /** Text (or a number) checked by an existing parser ('20%', '8h', '512MB', '1h'); the parser's message and fix are kept. */
 export function parsed(want: string, parse: (v: string | number) => unknown): z.ZodOptional<z.ZodType<string | number>>;
-export function parsed(want: string, parse: (v: string) => unknown, o: { textOnly: true }): z.ZodOptional<z.ZodType<string>>;
+export function parsed(
+  want: string,
+  parse: (v: string) => unknown,
+  o: { textOnly: true },
+): z.ZodOptional<z.ZodType<string>>;
 export function parsed(want: string, parse: (v: never) => unknown, o: { textOnly?: boolean } = {}) {
   const base = o.textOnly ? z.string() : z.union([z.string(), z.number()]);
   const s = (base as z.ZodType<string | number>).superRefine((v, ctx) => {
@@ -83,7 +105,11 @@ export const names = (want: string) => leaf(z.union([z.string(), z.array(z.strin
 export const seed = () => leaf(z.union([z.string(), z.number()]), { want: 'text or a number, e.g. 42' });
 
 /** Worker threads: an integer >= 1 or 'auto'. */
-export const workers = () => leaf(z.union([z.int().min(1), z.literal('auto')]), { want: "an integer >= 1 or 'auto'", fix: 'e.g. workers: 2, or auto for one per core' });
+export const workers = () =>
+  leaf(z.union([z.int().min(1), z.literal('auto')]), {
+    want: "an integer >= 1 or 'auto'",
+    fix: 'e.g. workers: 2, or auto for one per core',
+  });
 
 /** A mapping of settings where every key is known (unknown keys are reported with "did you mean"). */
 export const section = <S extends z.core.$ZodLooseShape>(shape: S) => z.strictObject(shape).optional();

@@ -14,8 +14,24 @@ import { readParquetColumns } from './load.js';
 import { makeDir } from '../atomic.js';
 import { crashPoint } from '../crash-point.js';
 import { acquireLock } from '../lock.js';
-import { BUILD_LOCK, datasetDir, nextVersion, publishVersion, readBuilt, recoverLegacySwap, removeLeftovers } from './folder.js';
-import { contentHash, forgeVersion, MANIFEST_FORMAT, writeManifest, type Columns, type Manifest, type TimeframeEntry } from './manifest.js';
+import {
+  BUILD_LOCK,
+  datasetDir,
+  nextVersion,
+  publishVersion,
+  readBuilt,
+  recoverLegacySwap,
+  removeLeftovers,
+} from './folder.js';
+import {
+  contentHash,
+  forgeVersion,
+  MANIFEST_FORMAT,
+  writeManifest,
+  type Columns,
+  type Manifest,
+  type TimeframeEntry,
+} from './manifest.js';
 
 // The DataPreloader: the single writer that turns a window of the candle store into an immutable
 // dataset version (one Parquet file per timeframe + manifest.json, see folder.ts for the layout and
@@ -70,7 +86,9 @@ export async function ensureDataset(home: ForgeHome, name: string, o: EnsureOpti
     if (!matchesDef(built, def)) {
       o.warn(`dataset ${name}: its catalog entry changed since it was built; rebuilding it`);
     } else if (built.source === 'synthetic' && !o.keepBuilt && (await realCandlesArrived(home, def, o))) {
-      o.warn(`dataset ${name}: the store now holds real ${def.symbol} ${def.baseTf} candles; rebuilding it from them instead of the synthetic stand-in`);
+      o.warn(
+        `dataset ${name}: the store now holds real ${def.symbol} ${def.baseTf} candles; rebuilding it from them instead of the synthetic stand-in`,
+      );
       return buildDataset(home, def, { ...build, data: { ...o.data, sync: undefined } });
     } else {
       return built;
@@ -81,7 +99,8 @@ export async function ensureDataset(home: ForgeHome, name: string, o: EnsureOpti
 
 /** A stand-in was built before: have real candles been imported since, or can they be fetched now? */
 async function realCandlesArrived(home: ForgeHome, def: DatasetDef, o: EnsureOptions): Promise<boolean> {
-  if (o.data?.sync !== undefined && (await syncDataset(home, def, o.data.sync, o.warn, o.progress ?? o.warn))) return true;
+  if (o.data?.sync !== undefined && (await syncDataset(home, def, o.data.sync, o.warn, o.progress ?? o.warn)))
+    return true;
   if (!fs.existsSync(home.storePath)) return false;
   try {
     return await withStore(home.storePath, { readOnly: true }, async (s) => (await countCandles(s, def)).real > 0);
@@ -113,7 +132,9 @@ export async function buildDataset(home: ForgeHome, def: DatasetDef, o: BuildOpt
     const report = await preflight(store, { symbol: def.symbol, tf: def.baseTf, from: def.from, to: def.to });
     assertPreflight(def, source === 'real' ? await tolerateOutages(store, def, report) : report, o.warn);
     if (source === 'synthetic' && seed === undefined) {
-      o.warn(`dataset ${def.name} is SYNTHETIC: the store's ${def.symbol} ${def.baseTf} candles in its window are synthetic (forge data synth), not market data`);
+      o.warn(
+        `dataset ${def.name} is SYNTHETIC: the store's ${def.symbol} ${def.baseTf} candles in its window are synthetic (forge data synth), not market data`,
+      );
     }
     return await exportAtomically(home, store, def, source, seed, o);
   } finally {
@@ -139,17 +160,33 @@ async function countCandles(store: CandleStore, def: DatasetDef): Promise<Counts
 }
 
 /** Decides real or synthetic, generating the stand-in when allowed and needed. Real data always wins. */
-async function prepareCandles(store: CandleStore, def: DatasetDef, o: BuildOptions): Promise<{ source: 'real' | 'synthetic'; seed?: string }> {
+async function prepareCandles(
+  store: CandleStore,
+  def: DatasetDef,
+  o: BuildOptions,
+): Promise<{ source: 'real' | 'synthetic'; seed?: string }> {
   const what = `${def.symbol} ${def.baseTf}`;
   let c = await countCandles(store, def);
   let seed: string | undefined;
   if (c.realAll > 0) {
-    if (o.syntheticRequested) o.warn(`dataset ${def.name}: the store holds real ${what} candles, so they are used and --synthetic is ignored (real data always wins)`);
+    if (o.syntheticRequested)
+      o.warn(
+        `dataset ${def.name}: the store holds real ${what} candles, so they are used and --synthetic is ignored (real data always wins)`,
+      );
   } else if (o.allowSynthetic) {
     if (o.data !== undefined && !o.data.synthetic && !o.syntheticRequested) await assertKnownSymbol(store, def);
     seed = String(o.seed ?? DEFAULT_SYNTHETIC_SEED);
-    const made = await storeSynthetic(store, { symbol: def.symbol, tf: def.baseTf, from: def.from, to: def.to, seed, shape: def.regime });
-    o.warn(`dataset ${def.name} is SYNTHETIC: the store has no real ${what} candles, so forge generated a regime-shaped (${def.regime}) stand-in of ${made.bars} bars (seed ${seed}); it is not market data`);
+    const made = await storeSynthetic(store, {
+      symbol: def.symbol,
+      tf: def.baseTf,
+      from: def.from,
+      to: def.to,
+      seed,
+      shape: def.regime,
+    });
+    o.warn(
+      `dataset ${def.name} is SYNTHETIC: the store has no real ${what} candles, so forge generated a regime-shaped (${def.regime}) stand-in of ${made.bars} bars (seed ${seed}); it is not market data`,
+    );
     c = await countCandles(store, def);
   } else if (c.synthetic === 0) {
     throw new ForgeError(
@@ -175,7 +212,10 @@ async function prepareCandles(store: CandleStore, def: DatasetDef, o: BuildOptio
 async function assertKnownSymbol(store: CandleStore, def: DatasetDef): Promise<void> {
   if (isShipped(def)) return;
   const known = shippedSymbols();
-  for (const r of await store.all<{ symbol: string }>('SELECT DISTINCT symbol FROM candles WHERE source <> $1', [SYNTHETIC_SOURCE])) known.add(r.symbol);
+  for (const r of await store.all<{ symbol: string }>('SELECT DISTINCT symbol FROM candles WHERE source <> $1', [
+    SYNTHETIC_SOURCE,
+  ]))
+    known.add(r.symbol);
   if (known.has(def.symbol)) return;
   throw new ForgeError(
     `dataset ${def.name} (${def.definedAt}): no candles of symbol '${def.symbol}' in the store, and no shipped dataset uses it${suggestion(def.symbol, known)}`,
@@ -197,7 +237,9 @@ async function tolerateOutages(store: CandleStore, def: DatasetDef, r: Preflight
     'SELECT CAST(ts AS DOUBLE) AS ts FROM candles WHERE symbol = $1 AND tf = $2 AND ts >= $3 AND ts < $4 ORDER BY ts',
     [def.symbol, def.baseTf, BigInt(def.from), BigInt(def.to)],
   );
-  const cal = await store.all<{ calendar: MarketCalendar }>('SELECT calendar FROM symbols WHERE symbol = $1', [def.symbol]);
+  const cal = await store.all<{ calendar: MarketCalendar }>('SELECT calendar FROM symbols WHERE symbol = $1', [
+    def.symbol,
+  ]);
   const ts = Float64Array.from(rows, (x) => x.ts);
   if (longGaps(ts, ts.length, def.baseTf, cal[0]?.calendar ?? '24x7').length > 0) return r;
   const detail = `${gaps.detail}; each shorter than ${MAX_GAP_BARS} bars (exchange downtime), kept as gaps, no bars invented`;
@@ -206,7 +248,14 @@ async function tolerateOutages(store: CandleStore, def: DatasetDef, r: Preflight
 
 function assertPreflight(def: DatasetDef, r: PreflightReport, warn: (msg: string) => void): void {
   const detail = (c: PreflightReport['checks'][number]) =>
-    `${c.name}: ${c.detail}${c.examples.length > 0 ? ` (e.g. ${c.examples.slice(0, 3).map((e) => `${new Date(e.ts).toISOString()} ${e.reason}`).join('; ')})` : ''}`;
+    `${c.name}: ${c.detail}${
+      c.examples.length > 0
+        ? ` (e.g. ${c.examples
+            .slice(0, 3)
+            .map((e) => `${new Date(e.ts).toISOString()} ${e.reason}`)
+            .join('; ')})`
+        : ''
+    }`;
   for (const c of r.checks) if (c.status === 'warn') warn(`dataset ${def.name}: preflight warning, ${detail(c)}`);
   if (r.ok) return;
   const failed = r.checks.filter((c) => c.status === 'fail');
@@ -234,8 +283,14 @@ async function exportAtomically(
   const top = datasetDir(home, def.name);
   recoverLegacySwap(home.datasetsDir, def.name);
   makeDir(top);
-  const lock = await acquireLock(path.join(top, BUILD_LOCK), (holder) =>
-    new ForgeError(`dataset ${def.name} is being built by another forge process (${holder})`, 'wait for that build to finish, then retry', 'E_DATASET_LOCKED'),
+  const lock = await acquireLock(
+    path.join(top, BUILD_LOCK),
+    (holder) =>
+      new ForgeError(
+        `dataset ${def.name} is being built by another forge process (${holder})`,
+        'wait for that build to finish, then retry',
+        'E_DATASET_LOCKED',
+      ),
   );
   try {
     removeLeftovers(top); // what killed builds left; nobody else builds here while we hold the lock
@@ -260,7 +315,14 @@ async function exportAtomically(
 }
 
 /** Writes the Parquet files and the manifest of one version into `dir` (not yet current). */
-async function exportVersion(dir: string, store: CandleStore, def: DatasetDef, source: 'real' | 'synthetic', seed: string | undefined, o: BuildOptions): Promise<Manifest> {
+async function exportVersion(
+  dir: string,
+  store: CandleStore,
+  def: DatasetDef,
+  source: 'real' | 'synthetic',
+  seed: string | undefined,
+  o: BuildOptions,
+): Promise<Manifest> {
   const parts: { tf: string; columns: Columns }[] = [];
   const entries: TimeframeEntry[] = [];
   for (const tf of [def.baseTf, ...def.derivedTfs]) {
@@ -282,7 +344,14 @@ async function exportVersion(dir: string, store: CandleStore, def: DatasetDef, s
     const columns = await readParquetColumns(path.join(dir, file));
     const n = columns.time.length;
     parts.push({ tf, columns });
-    entries.push({ tf, tfMs: timeframeMs(tf), bars: n, first: n > 0 ? columns.time[0] : null, last: n > 0 ? columns.time[n - 1] : null, file });
+    entries.push({
+      tf,
+      tfMs: timeframeMs(tf),
+      bars: n,
+      first: n > 0 ? columns.time[0] : null,
+      last: n > 0 ? columns.time[n - 1] : null,
+      file,
+    });
     o.progress?.(`${def.name}: ${tf} ${n} bars`);
   }
   const manifest: Manifest = {
@@ -291,7 +360,12 @@ async function exportVersion(dir: string, store: CandleStore, def: DatasetDef, s
     symbol: def.symbol,
     regime: def.regime,
     description: def.description,
-    window: { from: new Date(def.from).toISOString(), to: new Date(def.to).toISOString(), fromMs: def.from, toMs: def.to },
+    window: {
+      from: new Date(def.from).toISOString(),
+      to: new Date(def.to).toISOString(),
+      fromMs: def.from,
+      toMs: def.to,
+    },
     baseTf: def.baseTf,
     timeframes: entries,
     hash: contentHash(parts),

@@ -50,15 +50,28 @@ const matching = (re: RegExp, says: (v: string) => string, fix: string) =>
   );
 const date = (fix: string) =>
   leafOf(z.union([z.string(), z.date()]), 'an ISO date in UTC').superRefine((v, ctx) => {
-    if (!Number.isFinite(parseDate(v))) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(v instanceof Date ? v.toISOString() : v)} is not a date`, params: { fix } });
+    if (!Number.isFinite(parseDate(v)))
+      ctx.addIssue({
+        code: 'custom',
+        message: `${JSON.stringify(v instanceof Date ? v.toISOString() : v)} is not a date`,
+        params: { fix },
+      });
   });
 
 /** One catalog entry as YAML spells it; cross-field rules (derived vs base, the window) follow in parseEntry. */
 const ENTRY = z.strictObject({
-  name: matching(NAME_RE, (v) => `'${v}' cannot be a folder name`, 'use letters, digits, _ . and -, e.g. BTCUSDT_BEAR_2022').unwrap(),
+  name: matching(
+    NAME_RE,
+    (v) => `'${v}' cannot be a folder name`,
+    'use letters, digits, _ . and -, e.g. BTCUSDT_BEAR_2022',
+  ).unwrap(),
   symbol: matching(NAME_RE, (v) => `'${v}' is not a symbol`, 'use the symbol as stored, e.g. BTCUSDT').unwrap(),
   base: parsed('a timeframe like 1h', (v) => timeframeMs(v, 'base'), { textOnly: true }).unwrap(),
-  derived: z.array(parsed('a timeframe like 4h', (v) => timeframeMs(v, 'derived'), { textOnly: true }).unwrap()).meta({ want: 'a list like [4h, 1d]' }).nullable().optional(),
+  derived: z
+    .array(parsed('a timeframe like 4h', (v) => timeframeMs(v, 'derived'), { textOnly: true }).unwrap())
+    .meta({ want: 'a list like [4h, 1d]' })
+    .nullable()
+    .optional(),
   from: date('write an ISO date in UTC, e.g. 2022-01-01 or 2022-01-01T00:00:00Z'),
   to: date('write an ISO date in UTC, e.g. 2023-01-01 (exclusive)'),
   regime: choice(REGIMES, { says: (v) => `'${v}' is not a regime` }).unwrap(),
@@ -74,28 +87,41 @@ export function parseCatalog(text: string, file: string): DatasetDef[] {
   const lineOf = (at: readonly PropertyKey[]): string => {
     // The deepest node that exists: a missing field is reported at its entry's line.
     for (let n = at.length; n >= 0; n--) {
-      const node = (n === 0 ? doc.contents : doc.getIn(at.slice(0, n) as unknown[], true)) as YamlNode | null | undefined;
+      const node = (n === 0 ? doc.contents : doc.getIn(at.slice(0, n) as unknown[], true)) as
+        | YamlNode
+        | null
+        | undefined;
       if (node?.range) return `${file}:${lines.linePos(node.range[0]).line}`;
     }
     return file;
   };
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
-    throw new ForgeError(`${file}:${e.linePos?.[0].line ?? '?'}: not valid YAML: ${e.message.split('\n')[0]}`, 'fix the YAML syntax (indentation, colons, quotes)', 'E_CATALOG');
+    throw new ForgeError(
+      `${file}:${e.linePos?.[0].line ?? '?'}: not valid YAML: ${e.message.split('\n')[0]}`,
+      'fix the YAML syntax (indentation, colons, quotes)',
+      'E_CATALOG',
+    );
   }
   if (doc.contents === null) return [];
   const raw: unknown = doc.toJS({ maxAliasCount: 100 });
   const shapeFix = 'start the file with `datasets:` followed by a list of entries';
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ForgeError(`${lineOf([])}: a catalog is a mapping with one key, 'datasets'`, shapeFix, 'E_CATALOG');
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    throw new ForgeError(`${lineOf([])}: a catalog is a mapping with one key, 'datasets'`, shapeFix, 'E_CATALOG');
   const r = CATALOG.safeParse(raw, { reportInput: true });
   if (!r.success) throw catalogError(firstProblem(CATALOG, r.error.issues), raw as { datasets?: unknown }, lineOf);
-  if (!('datasets' in raw)) throw new ForgeError(`${lineOf([])}: a catalog is a mapping with one key, 'datasets'`, shapeFix, 'E_CATALOG');
+  if (!('datasets' in raw))
+    throw new ForgeError(`${lineOf([])}: a catalog is a mapping with one key, 'datasets'`, shapeFix, 'E_CATALOG');
   const out: DatasetDef[] = [];
   const seen = new Set<string>();
   (r.data.datasets ?? []).forEach((entry, index) => {
     const def = parseEntry(entry, index, lineOf);
     if (seen.has(def.name)) {
-      throw new ForgeError(`${def.definedAt}: entry '${def.name}' is defined twice in this file`, 'rename or remove one of them', 'E_CATALOG');
+      throw new ForgeError(
+        `${def.definedAt}: entry '${def.name}' is defined twice in this file`,
+        'rename or remove one of them',
+        'E_CATALOG',
+      );
     }
     seen.add(def.name);
     out.push(def);
@@ -104,17 +130,38 @@ export function parseCatalog(text: string, file: string): DatasetDef[] {
 }
 
 /** "cat.yaml:4: entry 'TINY', field 'base': '1hr' is not a timeframe" from the first schema problem. */
-function catalogError(p: ConfigProblem, raw: { datasets?: unknown }, lineOf: (at: readonly PropertyKey[]) => string): ForgeError {
+function catalogError(
+  p: ConfigProblem,
+  raw: { datasets?: unknown },
+  lineOf: (at: readonly PropertyKey[]) => string,
+): ForgeError {
   const [top, index, field] = p.at;
-  if (p.at.length === 1 && top !== 'datasets') return new ForgeError(`${lineOf(p.at)}: unknown top-level key '${String(top)}'${p.problem.replace('unknown setting', '')}`, 'a catalog has only `datasets:`', 'E_CATALOG');
-  if (p.at.length === 1) return new ForgeError(`${lineOf(p.at)}: 'datasets' must be a list of entries`, 'write each entry as `- name: ...` under `datasets:`', 'E_CATALOG');
+  if (p.at.length === 1 && top !== 'datasets')
+    return new ForgeError(
+      `${lineOf(p.at)}: unknown top-level key '${String(top)}'${p.problem.replace('unknown setting', '')}`,
+      'a catalog has only `datasets:`',
+      'E_CATALOG',
+    );
+  if (p.at.length === 1)
+    return new ForgeError(
+      `${lineOf(p.at)}: 'datasets' must be a list of entries`,
+      'write each entry as `- name: ...` under `datasets:`',
+      'E_CATALOG',
+    );
   const entry = (raw.datasets as unknown[])[index as number] as Record<string, unknown> | null;
   if (p.at.length === 2) {
-    return new ForgeError(`${lineOf(p.at)}: catalog entry #${(index as number) + 1} is not a mapping`, 'write it as `- name: X` followed by symbol, base, from, to, regime on their own lines', 'E_CATALOG');
+    return new ForgeError(
+      `${lineOf(p.at)}: catalog entry #${(index as number) + 1} is not a mapping`,
+      'write it as `- name: X` followed by symbol, base, from, to, regime on their own lines',
+      'E_CATALOG',
+    );
   }
   const name = entry?.name;
   const label = typeof name === 'string' && name !== '' ? `entry '${name}'` : `entry #${(index as number) + 1}`;
-  const fix = p.problem === 'missing' ? `add \`${String(field)}:\` to the entry (name, symbol, base, from, to, regime are required)` : p.fix;
+  const fix =
+    p.problem === 'missing'
+      ? `add \`${String(field)}:\` to the entry (name, symbol, base, from, to, regime are required)`
+      : p.fix;
   return new ForgeError(`${lineOf(p.at)}: ${label}, field '${String(field)}': ${p.problem}`, fix, 'E_CATALOG');
 }
 
@@ -130,15 +177,30 @@ function parseEntry(e: Entry, index: number, lineOf: (at: readonly PropertyKey[]
   derivedTfs.forEach((v, i) => {
     const ms = timeframeMs(v, 'derived');
     if (ms <= baseMs || ms % baseMs !== 0) {
-      fail('derived', `'${v}' is not a whole multiple of the base timeframe ${e.base}`, `use timeframes above ${e.base} that it divides, e.g. ${baseMs < 3_600_000 ? '1h, 4h' : '4h, 1d'}`, at('derived', i));
+      fail(
+        'derived',
+        `'${v}' is not a whole multiple of the base timeframe ${e.base}`,
+        `use timeframes above ${e.base} that it divides, e.g. ${baseMs < 3_600_000 ? '1h, 4h' : '4h, 1d'}`,
+        at('derived', i),
+      );
     }
   });
   const dup = derivedTfs.find((v, i) => derivedTfs.indexOf(v) !== i);
   if (dup !== undefined) fail('derived', `'${dup}' is listed twice`, 'list each timeframe once');
   const from = parseDate(e.from);
   const to = parseDate(e.to);
-  if (from >= to) fail('to', `the window is empty: to (${iso(to)}) is not after from (${iso(from)})`, '`to` is exclusive and must be later than `from`');
-  if (from % baseMs !== 0 || to % baseMs !== 0) fail('from', `the window ${iso(from)}..${iso(to)} does not start and end on ${e.base} bar boundaries`, 'use dates at midnight UTC or whole bar times');
+  if (from >= to)
+    fail(
+      'to',
+      `the window is empty: to (${iso(to)}) is not after from (${iso(from)})`,
+      '`to` is exclusive and must be later than `from`',
+    );
+  if (from % baseMs !== 0 || to % baseMs !== 0)
+    fail(
+      'from',
+      `the window ${iso(from)}..${iso(to)} does not start and end on ${e.base} bar boundaries`,
+      'use dates at midnight UTC or whole bar times',
+    );
   return {
     name: e.name,
     symbol: e.symbol,
@@ -159,7 +221,11 @@ function parseDate(v: unknown): number {
   if (typeof v !== 'string') return NaN;
   const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(v.trim());
   if (!m) return NaN;
-  const t = Date.parse(m[4] === undefined ? `${m[1]}-${m[2]}-${m[3]}T00:00:00Z` : `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6] ?? '00'}${m[7] ?? 'Z'}`);
+  const t = Date.parse(
+    m[4] === undefined
+      ? `${m[1]}-${m[2]}-${m[3]}T00:00:00Z`
+      : `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6] ?? '00'}${m[7] ?? 'Z'}`,
+  );
   // Date.parse rolls 2022-02-30 over into March; a calendar typo should not silently move the window.
   if (!Number.isFinite(t) || (m[7] === undefined && new Date(t).getUTCDate() !== Number(m[3]))) return NaN;
   return t;
@@ -174,7 +240,11 @@ function readCatalogFile(file: string): DatasetDef[] {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ForgeError(`cannot read the dataset catalog ${file}: ${(err as Error).message}`, 'check the file exists and is readable', 'E_CATALOG');
+    throw new ForgeError(
+      `cannot read the dataset catalog ${file}: ${(err as Error).message}`,
+      'check the file exists and is readable',
+      'E_CATALOG',
+    );
   }
   return parseCatalog(text, file);
 }
@@ -194,7 +264,8 @@ export function shippedSymbols(shipped: string = SHIPPED_CATALOG): Set<string> {
   return new Set(readCatalogFile(shipped).map((d) => d.symbol));
 }
 
-export const isShipped = (def: DatasetDef, shipped: string = SHIPPED_CATALOG): boolean => def.definedAt.startsWith(`${shipped}:`);
+export const isShipped = (def: DatasetDef, shipped: string = SHIPPED_CATALOG): boolean =>
+  def.definedAt.startsWith(`${shipped}:`);
 
 export function findDataset(catalog: ReadonlyMap<string, DatasetDef>, name: string): DatasetDef {
   const def = catalog.get(name);

@@ -24,7 +24,11 @@ const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 /** <datasets>/<NAME>, refusing a name that could leave the datasets folder (names also come from run configs on disk). */
 export function datasetDir(home: ForgeHome, name: string): string {
   if (typeof name !== 'string' || !NAME_RE.test(name)) {
-    throw new ForgeError(`${JSON.stringify(name)} is not a dataset name (letters, digits, _ . -; at most 128)`, 'use a name from `forge datasets ls`', 'E_UNKNOWN_DATASET');
+    throw new ForgeError(
+      `${JSON.stringify(name)} is not a dataset name (letters, digits, _ . -; at most 128)`,
+      'use a name from `forge datasets ls`',
+      'E_UNKNOWN_DATASET',
+    );
   }
   return path.join(home.datasetsDir, name);
 }
@@ -47,7 +51,11 @@ export function currentVersion(dir: string): string | null {
     version = undefined;
   }
   if (typeof version !== 'string' || !VERSION_RE.test(version)) {
-    throw new ForgeError(`${file}: field version must name a version folder like "v3", got ${JSON.stringify(version ?? text.slice(0, 40))}`, `rebuild it: forge datasets build ${path.basename(dir)}`, 'E_MANIFEST');
+    throw new ForgeError(
+      `${file}: field version must name a version folder like "v3", got ${JSON.stringify(version ?? text.slice(0, 40))}`,
+      `rebuild it: forge datasets build ${path.basename(dir)}`,
+      'E_MANIFEST',
+    );
   }
   return version;
 }
@@ -62,7 +70,11 @@ export function readBuilt(dir: string): BuiltDataset | null {
   const vdir = path.join(dir, version);
   const manifest = readManifest(vdir);
   if (manifest === null) {
-    throw new ForgeError(`${path.join(dir, POINTER_FILE)} names ${version}, which has no ${MANIFEST_FILE}`, `rebuild it: forge datasets build ${path.basename(dir)}`, 'E_MANIFEST');
+    throw new ForgeError(
+      `${path.join(dir, POINTER_FILE)} names ${version}, which has no ${MANIFEST_FILE}`,
+      `rebuild it: forge datasets build ${path.basename(dir)}`,
+      'E_MANIFEST',
+    );
   }
   return { manifest, dir: vdir };
 }

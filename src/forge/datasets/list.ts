@@ -30,14 +30,29 @@ export function listDatasets(home: ForgeHome): DatasetListing[] {
   const from = (name: string) => catalog.get(name)?.source ?? 'import';
   const seen = new Set<string>();
   const dirs = fs.existsSync(home.datasetsDir)
-    ? fs.readdirSync(home.datasetsDir, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name).sort()
+    ? fs
+        .readdirSync(home.datasetsDir, { withFileTypes: true })
+        .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
+        .map((d) => d.name)
+        .sort()
     : [];
   for (const name of dirs) {
     let m: Manifest | null;
     try {
       m = readBuilt(path.join(home.datasetsDir, name))?.manifest ?? null;
     } catch (err) {
-      out.push({ name, status: 'damaged', source: null, candlesFrom: from(name), window: '', timeframes: '', hash: null, builtAt: null, manifest: null, problem: (err as Error).message });
+      out.push({
+        name,
+        status: 'damaged',
+        source: null,
+        candlesFrom: from(name),
+        window: '',
+        timeframes: '',
+        hash: null,
+        builtAt: null,
+        manifest: null,
+        problem: (err as Error).message,
+      });
       seen.add(name);
       continue;
     }

@@ -12,6 +12,9 @@ try {
   const d = await loadDataset(home, name);
   reply = { ok: true, value: { manifest: d.manifest, shared: shareFeeds(d.manifest.name, d.manifest.hash, d.feeds) } };
 } catch (err) {
-  reply = err instanceof ForgeError ? { ok: false, message: err.message, fix: err.fix, code: err.code, forge: true } : { ok: false, message: err instanceof Error ? err.stack ?? err.message : String(err), forge: false };
+  reply =
+    err instanceof ForgeError
+      ? { ok: false, message: err.message, fix: err.fix, code: err.code, forge: true }
+      : { ok: false, message: err instanceof Error ? (err.stack ?? err.message) : String(err), forge: false };
 }
 parentPort!.postMessage(reply);

@@ -20,11 +20,21 @@ export interface LoadRequest {
   readonly name: string;
 }
 
-export type LoadReply = { readonly ok: true; readonly value: SharedLoad } | { readonly ok: false; readonly message: string; readonly fix?: string; readonly code?: string; readonly forge: boolean };
+export type LoadReply =
+  | { readonly ok: true; readonly value: SharedLoad }
+  | {
+      readonly ok: false;
+      readonly message: string;
+      readonly fix?: string;
+      readonly code?: string;
+      readonly forge: boolean;
+    };
 
 /** loadDataset (hash-checked) then shareFeeds, on a thread of its own; errors arrive as they were thrown. */
 export async function loadSharedDataset(home: ForgeHome, name: string): Promise<SharedLoad> {
-  const worker = new Worker(compiledPath(new URL('./load-shared-worker.ts', import.meta.url)), { workerData: { home, name } satisfies LoadRequest });
+  const worker = new Worker(compiledPath(new URL('./load-shared-worker.ts', import.meta.url)), {
+    workerData: { home, name } satisfies LoadRequest,
+  });
   try {
     const reply = await new Promise<LoadReply>((resolve, reject) => {
       worker.once('message', resolve);

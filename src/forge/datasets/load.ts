@@ -29,7 +29,11 @@ export async function readParquetColumns(file: string): Promise<Columns> {
   const names = meta.schema.slice(1).map((s) => s.name);
   for (const c of PARQUET_COLUMNS) {
     if (!names.includes(c)) {
-      throw new ForgeError(`${file}: column '${c}' is missing (has ${names.join(', ')})`, 'rebuild the dataset with `forge datasets build NAME`', 'E_DATASET_FILE');
+      throw new ForgeError(
+        `${file}: column '${c}' is missing (has ${names.join(', ')})`,
+        'rebuild the dataset with `forge datasets build NAME`',
+        'E_DATASET_FILE',
+      );
     }
   }
   const out = PARQUET_COLUMNS.map(() => new Float64Array(n));
@@ -55,7 +59,8 @@ export async function readParquetColumns(file: string): Promise<Columns> {
       }
     },
   });
-  if (bad !== undefined) throw new ForgeError(`${file}: ${bad}`, 'rebuild the dataset with `forge datasets build NAME`', 'E_DATASET_FILE');
+  if (bad !== undefined)
+    throw new ForgeError(`${file}: ${bad}`, 'rebuild the dataset with `forge datasets build NAME`', 'E_DATASET_FILE');
   return { time: out[0], open: out[1], high: out[2], low: out[3], close: out[4], volume: out[5] };
 }
 
@@ -66,7 +71,11 @@ export async function loadDataset(home: ForgeHome, name: string): Promise<Loaded
   for (let attempt = 0; ; attempt++) {
     const built = readBuilt(top);
     if (built === null) {
-      throw new ForgeError(`dataset '${name}' is not built (no ${path.join(top, POINTER_FILE)})`, `build it first: forge datasets build ${name}`, 'E_DATASET_NOT_BUILT');
+      throw new ForgeError(
+        `dataset '${name}' is not built (no ${path.join(top, POINTER_FILE)})`,
+        `build it first: forge datasets build ${name}`,
+        'E_DATASET_NOT_BUILT',
+      );
     }
     try {
       return await loadBuilt(name, built);
@@ -91,11 +100,19 @@ async function loadBuilt(name: string, { manifest, dir }: BuiltDataset): Promise
   for (const entry of manifest.timeframes) {
     const file = path.join(dir, entry.file);
     if (!fs.existsSync(file)) {
-      throw new ForgeError(`dataset '${name}': ${file} is missing (the manifest lists it for ${entry.tf})`, rebuild, 'E_DATASET_FILE');
+      throw new ForgeError(
+        `dataset '${name}': ${file} is missing (the manifest lists it for ${entry.tf})`,
+        rebuild,
+        'E_DATASET_FILE',
+      );
     }
     const columns = await readParquetColumns(file);
     if (columns.time.length !== entry.bars) {
-      throw new ForgeError(`dataset '${name}': ${file} has ${columns.time.length} bars, the manifest says ${entry.bars}`, rebuild, 'E_DATASET_HASH');
+      throw new ForgeError(
+        `dataset '${name}': ${file} has ${columns.time.length} bars, the manifest says ${entry.bars}`,
+        rebuild,
+        'E_DATASET_HASH',
+      );
     }
     parts.push({ tf: entry.tf, columns });
     feeds[entry.tf] = { tf: entry.tf, tfMs: timeframeMs(entry.tf), ...columns, length: columns.time.length };

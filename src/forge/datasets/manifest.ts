@@ -99,10 +99,18 @@ export function readManifest(dir: string): Manifest | null {
   try {
     m = JSON.parse(text) as Manifest;
   } catch (err) {
-    throw new ForgeError(`${file}: not valid JSON (${(err as Error).message})`, `rebuild it: forge datasets build ${nameOf(dir)}`, 'E_MANIFEST');
+    throw new ForgeError(
+      `${file}: not valid JSON (${(err as Error).message})`,
+      `rebuild it: forge datasets build ${nameOf(dir)}`,
+      'E_MANIFEST',
+    );
   }
   if (m.format !== MANIFEST_FORMAT || !Array.isArray(m.timeframes) || typeof m.hash !== 'string') {
-    throw new ForgeError(`${file}: not a forge dataset manifest (format ${String(m.format)})`, `rebuild it: forge datasets build ${nameOf(dir)}`, 'E_MANIFEST');
+    throw new ForgeError(
+      `${file}: not a forge dataset manifest (format ${String(m.format)})`,
+      `rebuild it: forge datasets build ${nameOf(dir)}`,
+      'E_MANIFEST',
+    );
   }
   // The loader opens path.join(dir, file): a file like "../../etc/hostname" must never get there.
   m.timeframes.forEach((t, i) => {

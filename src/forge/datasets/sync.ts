@@ -57,21 +57,44 @@ export function missingRanges(def: DatasetDef, c: Coverage): [number, number][] 
 }
 
 /** Fetches what the dataset's window lacks; true when candles were stored. Never throws a ForgeError. */
-export async function syncDataset(home: ForgeHome, def: DatasetDef, sync: SyncOptions, warn: (m: string) => void, progress?: (m: string) => void): Promise<boolean> {
+export async function syncDataset(
+  home: ForgeHome,
+  def: DatasetDef,
+  sync: SyncOptions,
+  warn: (m: string) => void,
+  progress?: (m: string) => void,
+): Promise<boolean> {
   if (def.source === undefined) return false;
   let stored = false;
   try {
     const ranges = missingRanges(def, await realCoverage(home, def));
     for (const [from, to] of ranges) {
-      progress?.(`dataset ${def.name}: fetching ${def.symbol} ${def.baseTf} ${iso(from)}..${iso(to)} from ${sync.baseUrl} (--offline to skip)`);
+      progress?.(
+        `dataset ${def.name}: fetching ${def.symbol} ${def.baseTf} ${iso(from)}..${iso(to)} from ${sync.baseUrl} (--offline to skip)`,
+      );
       const events: FetchEvents = { retry: (m) => progress?.(m) };
-      const r = await fetchCandles(home, { ...sync, symbol: def.symbol, tf: def.baseTf, market: def.source === 'binance-futures-um' ? 'futures-um' : 'spot', from, to }, events);
-      progress?.(`dataset ${def.name}: ${r.import.inserted} bars stored (${r.downloaded} files downloaded, ${r.cached} cached${r.missing.length > 0 ? `, ${r.missing.length} not in the archive` : ''})`);
+      const r = await fetchCandles(
+        home,
+        {
+          ...sync,
+          symbol: def.symbol,
+          tf: def.baseTf,
+          market: def.source === 'binance-futures-um' ? 'futures-um' : 'spot',
+          from,
+          to,
+        },
+        events,
+      );
+      progress?.(
+        `dataset ${def.name}: ${r.import.inserted} bars stored (${r.downloaded} files downloaded, ${r.cached} cached${r.missing.length > 0 ? `, ${r.missing.length} not in the archive` : ''})`,
+      );
       stored = true;
     }
   } catch (err) {
     if (!(err instanceof ForgeError)) throw err;
-    warn(`dataset ${def.name}: could not fetch its candles (${err.message.split('\n')[0]}); going on with the store as it is`);
+    warn(
+      `dataset ${def.name}: could not fetch its candles (${err.message.split('\n')[0]}); going on with the store as it is`,
+    );
   }
   return stored;
 }

@@ -6,7 +6,15 @@ import type { ForgeHome } from '../home.js';
 import { checkReachable, redisClient, type RedisTarget } from './connection.js';
 import { obtainDataset } from './dataset-transfer.js';
 import { beat } from './heartbeat.js';
-import { encodeRecords, HEARTBEAT_MS, PREFIX, QUEUES_KEY, validateJobData, WORKER_KEY, type RemoteJobData } from './wire.js';
+import {
+  encodeRecords,
+  HEARTBEAT_MS,
+  PREFIX,
+  QUEUES_KEY,
+  validateJobData,
+  WORKER_KEY,
+  type RemoteJobData,
+} from './wire.js';
 
 // `forge worker`: a long-running process that takes evaluation jobs from every run queue a
 // coordinator announces in Redis, evaluates them on its own local evaluation pool (its own shared

@@ -1,7 +1,15 @@
 import { sliceFeed } from '../../engine/feeds.js';
 import { leanMetrics, type MetricRecord } from '../../engine/metrics/lean.js';
 import { MaskBuffers } from '../../engine/play/mask-rules.js';
-import { compileSignals, parsePlay, playWarmup, resolvePlay, simConfigOf, type Play, type PlaySpace } from '../../engine/play/index.js';
+import {
+  compileSignals,
+  parsePlay,
+  playWarmup,
+  resolvePlay,
+  simConfigOf,
+  type Play,
+  type PlaySpace,
+} from '../../engine/play/index.js';
 import type { FeatureCache } from '../../engine/play/features.js';
 import { shiftMasks } from '../../engine/sim/bits.js';
 import { simulate } from '../../engine/sim/simulate.js';
@@ -109,7 +117,14 @@ class Scratch {
  * In- and out-of-sample figures of one play on one dataset: signal bitsets once over all of it (the
  * fixed rule kernels, no code generated per play), then each range simulated reading them in place.
  */
-function backtestRanges(play: Play, feeds: Readonly<Record<string, Feed>>, cache: FeatureCache, cash: number, ranges: Ranges, scratch: Scratch) {
+function backtestRanges(
+  play: Play,
+  feeds: Readonly<Record<string, Feed>>,
+  cache: FeatureCache,
+  cash: number,
+  ranges: Ranges,
+  scratch: Scratch,
+) {
   const config = simConfigOf(play, cash);
   const { feed, masks, atr } = compileSignals(play, feeds, cache, scratch.rules);
   const warmup = playWarmup(play);
@@ -150,8 +165,10 @@ export function createEvaluator(
 ): Evaluator {
   const space = parsePlay(job.playText, job.playFile);
   const regimes = job.regimes ?? [];
-  if (regimeFeeds.length !== regimes.length) throw new Error(`internal: ${regimes.length} regimes but ${regimeFeeds.length} feed sets`);
-  if (caches !== undefined && caches.length !== 1 + regimes.length) throw new Error(`internal: ${1 + regimes.length} datasets but ${caches.length} caches`);
+  if (regimeFeeds.length !== regimes.length)
+    throw new Error(`internal: ${regimes.length} regimes but ${regimeFeeds.length} feed sets`);
+  if (caches !== undefined && caches.length !== 1 + regimes.length)
+    throw new Error(`internal: ${1 + regimes.length} datasets but ${caches.length} caches`);
   const share = Math.floor(job.cacheBytes / (1 + regimes.length));
   const cache: CountingCache = caches?.[0] ?? new LruFeatureCache(share);
   const regimeCaches: CountingCache[] = caches?.slice(1) ?? regimes.map(() => new LruFeatureCache(share));
@@ -189,12 +206,16 @@ export function createEvaluator(
 }
 
 /** A pool item: a genome (evaluated on the job's ranges) or a genome with its own ranges. */
-export type EvalItem = number[] | { readonly genome: number[]; readonly ranges: Pick<EvalJob, 'inSample' | 'outOfSample'> };
+export type EvalItem =
+  | number[]
+  | { readonly genome: number[]; readonly ranges: Pick<EvalJob, 'inSample' | 'outOfSample'> };
 
 /** Runs a batch and reports the cache counters it moved. */
 export function evaluateBatch(evaluator: Evaluator, items: readonly EvalItem[]): EvalBatchResult {
   const before = evaluator.cacheCounts();
-  const records = items.map((it) => (Array.isArray(it) ? evaluator.evaluate(it) : evaluator.evaluate(it.genome, it.ranges)));
+  const records = items.map((it) =>
+    Array.isArray(it) ? evaluator.evaluate(it) : evaluator.evaluate(it.genome, it.ranges),
+  );
   const after = evaluator.cacheCounts();
   return { records, cacheHits: after.hits - before.hits, cacheMisses: after.misses - before.misses };
 }

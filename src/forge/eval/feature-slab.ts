@@ -40,7 +40,8 @@ export class SlabViews {
 
   columns(slots: readonly number[]): Float64Array[] {
     return slots.map((i) => {
-      if (!(i >= 0 && i < this.slab.capacity)) throw new Error(`internal: slot ${i} outside the slab (capacity ${this.slab.capacity})`);
+      if (!(i >= 0 && i < this.slab.capacity))
+        throw new Error(`internal: slot ${i} outside the slab (capacity ${this.slab.capacity})`);
       return new Float64Array(this.slab.buffer, i * slotBytes(this.slab), this.slab.slotLength);
     });
   }

@@ -1,5 +1,12 @@
 import { registryOf } from '../../engine/play/features.js';
-import { computeFeature, playFeatures, resolvePlay, type FeatureCache, type FeatureRequest, type PlaySpace } from '../../engine/play/index.js';
+import {
+  computeFeature,
+  playFeatures,
+  resolvePlay,
+  type FeatureCache,
+  type FeatureRequest,
+  type PlaySpace,
+} from '../../engine/play/index.js';
 import type { Feed, Params, PriceSource } from '../../engine/types.js';
 import type { SlabViews } from './feature-slab.js';
 
@@ -33,11 +40,19 @@ export function fromWire(w: WireFeature | WirePlanFeature): FeatureRequest {
 }
 
 /** Computes one feature straight into its slots (every element written, warm-up NaNs included). */
-export function computeInto(w: WireFeature, exec: Feed, feeds: Readonly<Record<string, Feed>>, feedCache: FeatureCache, views: SlabViews): void {
+export function computeInto(
+  w: WireFeature,
+  exec: Feed,
+  feeds: Readonly<Record<string, Feed>>,
+  feedCache: FeatureCache,
+  views: SlabViews,
+): void {
   const req = fromWire(w);
-  if (req.def.outputs.length !== w.slots.length) throw new Error(`internal: ${w.name} has ${req.def.outputs.length} outputs, ${w.slots.length} slots were reserved`);
+  if (req.def.outputs.length !== w.slots.length)
+    throw new Error(`internal: ${w.name} has ${req.def.outputs.length} outputs, ${w.slots.length} slots were reserved`);
   const out = views.columns(w.slots);
-  if (out.some((o) => o.length !== exec.length)) throw new Error(`internal: slots of ${out[0]?.length} values for ${exec.length} bars`);
+  if (out.some((o) => o.length !== exec.length))
+    throw new Error(`internal: slots of ${out[0]?.length} values for ${exec.length} bars`);
   computeFeature(req, exec, feeds, feedCache, out);
 }
 
@@ -68,7 +83,10 @@ export function itemFeatures(space: PlaySpace, genomes: readonly (readonly numbe
  * whole generation. Returns [start, end) pairs. A single item that does not fit on its own is
  * returned alone (the caller reports it).
  */
-export function chunkItems(features: readonly (FeatureRequest[] | null)[], fits: (need: ReadonlyMap<string, number>) => boolean): [number, number][] {
+export function chunkItems(
+  features: readonly (FeatureRequest[] | null)[],
+  fits: (need: ReadonlyMap<string, number>) => boolean,
+): [number, number][] {
   const out: [number, number][] = [];
   let start = 0;
   // One map grown in place: copying it per item cost ~9 ms a generation on the coordinator.
@@ -87,7 +105,11 @@ export function chunkItems(features: readonly (FeatureRequest[] | null)[], fits:
 }
 
 /** Feature key -> output count over a run of items, and how many play-feature uses that is. */
-export function needOf(features: readonly (FeatureRequest[] | null)[]): { need: Map<string, number>; uses: number; requests: Map<string, FeatureRequest> } {
+export function needOf(features: readonly (FeatureRequest[] | null)[]): {
+  need: Map<string, number>;
+  uses: number;
+  requests: Map<string, FeatureRequest>;
+} {
   const need = new Map<string, number>();
   const requests = new Map<string, FeatureRequest>();
   let uses = 0;

@@ -61,7 +61,8 @@ export class FeatureStore {
    * their slots; evicts least recently used features outside `need` to make room.
    */
   admit(need: ReadonlyMap<string, number>, uses: number): Admission[] {
-    if (!this.fits(need)) throw new Error(`internal: ${FeatureStore.slotsOf(need)} feature columns do not fit ${this.capacity} slots`);
+    if (!this.fits(need))
+      throw new Error(`internal: ${FeatureStore.slotsOf(need)} feature columns do not fit ${this.capacity} slots`);
     this.requests += uses;
     const missing: [string, number][] = [];
     for (const [key, outputs] of need) {

@@ -2,14 +2,35 @@ import os from 'node:os';
 import { ForgeError } from '../../engine/errors.js';
 import { defaultGenome, parsePlay, resolvePlay, type FeatureRequest } from '../../engine/play/index.js';
 import { FAILED_FITNESS } from '../fitness.js';
-import { inlineTaskPool, splitBatches, taskPool, validatePoolOptions, type BatchPool, type TaskPool } from '../pool/pool.js';
+import {
+  inlineTaskPool,
+  splitBatches,
+  taskPool,
+  validatePoolOptions,
+  type BatchPool,
+  type TaskPool,
+} from '../pool/pool.js';
 import type { SharedDataset } from '../shared/columns.js';
 import { guidedBatches } from './batches.js';
 import type { EvalItem, EvalJob } from './evaluator.js';
 import { createSlab, slotBytes, type SlabLayout } from './feature-slab.js';
-import { chunkItems, itemFeatures, needOf, planFromWire, taskOrder, toWire, type WireFeature } from './feature-stage.js';
+import {
+  chunkItems,
+  itemFeatures,
+  needOf,
+  planFromWire,
+  taskOrder,
+  toWire,
+  type WireFeature,
+} from './feature-stage.js';
 import { FeatureStore, type FeatureStoreStats } from './feature-store.js';
-import { EvalRuntime, type EvalTask, type EvalTaskOutput, type EvalTaskResult, type EvalWorkerData } from './runtime.js';
+import {
+  EvalRuntime,
+  type EvalTask,
+  type EvalTaskOutput,
+  type EvalTaskResult,
+  type EvalWorkerData,
+} from './runtime.js';
 import type { FeatureTaskResult, IdentifyTaskResult, PlanTaskResult } from './runtime.js';
 import { genomeKey } from '../ga/genome.js';
 
@@ -33,7 +54,9 @@ export function defaultFeatureMemory(): number {
   return Math.min(1024 ** 3, Math.max(64 * 1024 ** 2, Math.floor(os.freemem() / 4)));
 }
 
-export const EVAL_POOL_DEFAULTS: Omit<EvalPoolOptions, 'workers' | 'featureMemory'> = Object.freeze({ batchesPerWorker: 4 });
+export const EVAL_POOL_DEFAULTS: Omit<EvalPoolOptions, 'workers' | 'featureMemory'> = Object.freeze({
+  batchesPerWorker: 4,
+});
 
 export interface EvalPoolStats {
   readonly features: FeatureStoreStats;
@@ -100,11 +123,24 @@ function inInputOrder(batches: EvalTaskResult[], order: readonly number[]): Eval
   });
 }
 
-export function evaluationPool(job: EvalJob, dataset: SharedDataset, regimes: readonly SharedDataset[], options: Partial<EvalPoolOptions> & { workers: number }): EvaluationPool {
-  const o = { ...EVAL_POOL_DEFAULTS, featureMemory: defaultFeatureMemory(), ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as EvalPoolOptions;
+export function evaluationPool(
+  job: EvalJob,
+  dataset: SharedDataset,
+  regimes: readonly SharedDataset[],
+  options: Partial<EvalPoolOptions> & { workers: number },
+): EvaluationPool {
+  const o = {
+    ...EVAL_POOL_DEFAULTS,
+    featureMemory: defaultFeatureMemory(),
+    ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
+  } as EvalPoolOptions;
   validatePoolOptions({ workers: o.workers, batchesPerWorker: o.batchesPerWorker });
   if (!Number.isFinite(o.featureMemory) || o.featureMemory <= 0) {
-    throw new ForgeError(`feature memory: got ${o.featureMemory}, expected a positive number of bytes`, 'use e.g. --feature-memory 512MB', 'E_POOL');
+    throw new ForgeError(
+      `feature memory: got ${o.featureMemory}, expected a positive number of bytes`,
+      'use e.g. --feature-memory 512MB',
+      'E_POOL',
+    );
   }
   const space = parsePlay(job.playText, job.playFile);
   const execTf = resolvePlay(space, defaultGenome(space.genes)).market.tf;
@@ -112,12 +148,19 @@ export function evaluationPool(job: EvalJob, dataset: SharedDataset, regimes: re
   // The budget is split in proportion to each dataset's bars: every play reads the same features on each.
   const lengths = datasets.map((d) => d.timeframes.find((t) => t.tf === execTf)?.length ?? 0);
   const totalBars = lengths.reduce((a, b) => a + b, 0);
-  const slabs: (SlabLayout | null)[] = lengths.map((n) => (n === 0 ? null : createSlab(execTf, n, (o.featureMemory * n) / totalBars)));
+  const slabs: (SlabLayout | null)[] = lengths.map((n) =>
+    n === 0 ? null : createSlab(execTf, n, (o.featureMemory * n) / totalBars),
+  );
   const stores = slabs.map((s) => (s === null ? null : new FeatureStore(s.capacity, slotBytes(s))));
   const data: EvalWorkerData = { job, datasets, slabs };
   const tasks: TaskPool<EvalTask, EvalTaskOutput> =
     o.workers === 1
-      ? inlineTaskPool(((rt: EvalRuntime) => (task: EvalTask) => rt.run(task))(new EvalRuntime(data)))
+      ? inlineTaskPool(
+          (
+            (rt: EvalRuntime) => (task: EvalTask) =>
+              rt.run(task)
+          )(new EvalRuntime(data)),
+        )
       : taskPool(new URL('./worker.ts', import.meta.url), { workers: o.workers, workerData: data });
   const fitsAll = (need: ReadonlyMap<string, number>) => stores.every((s) => s === null || s.fits(need));
   let localComputes = 0;
@@ -188,9 +231,16 @@ export function evaluationPool(job: EvalJob, dataset: SharedDataset, regimes: re
    * features only: the round's whole table (~400 entries in a first generation) cloned into every
    * batch message was the coordinator's largest cost after play resolution.
    */
-  async function evalRound(items: EvalItem[], features: readonly (FeatureRequest[] | null)[]): Promise<EvalTaskResult[]> {
+  async function evalRound(
+    items: EvalItem[],
+    features: readonly (FeatureRequest[] | null)[],
+  ): Promise<EvalTaskResult[]> {
     const t0 = performance.now();
-    const positions = guidedBatches(items.map((_, i) => i), o.workers, o.batchesPerWorker);
+    const positions = guidedBatches(
+      items.map((_, i) => i),
+      o.workers,
+      o.batchesPerWorker,
+    );
     const out = await Promise.all(
       positions.map(async (at) => {
         const keys = new Set(at.flatMap((i) => (features[i] ?? []).map((r) => r.key)));
@@ -216,7 +266,12 @@ export function evaluationPool(job: EvalJob, dataset: SharedDataset, regimes: re
       const order = all.map((_, i) => i);
       if (!fitsAll(needOf(all).need)) {
         const main = stores.find((x) => x !== null);
-        const fresh = all.map((f) => (f ?? []).map((r) => r.key).filter((k) => !main?.has(k)).sort());
+        const fresh = all.map((f) =>
+          (f ?? [])
+            .map((r) => r.key)
+            .filter((k) => !main?.has(k))
+            .sort(),
+        );
         const sig = fresh.map((keys) => keys.join('\n'));
         order.sort((a, b) => fresh[a].length - fresh[b].length || (sig[a] < sig[b] ? -1 : sig[a] > sig[b] ? 1 : a - b));
       }
@@ -236,14 +291,20 @@ export function evaluationPool(job: EvalJob, dataset: SharedDataset, regimes: re
         const missing: { dataset: number; wire: WireFeature }[] = [];
         stores.forEach((store, d) => {
           if (store === null) return;
-          for (const a of store.admit(need, uses)) missing.push({ dataset: d, wire: toWire(requests.get(a.key)!, a.slots) });
+          for (const a of store.admit(need, uses))
+            missing.push({ dataset: d, wire: toWire(requests.get(a.key)!, a.slots) });
         });
         if (missing.length > 0) await featureRound(missing);
         out.push(...(await evalRound(ordered.slice(start, end), features.slice(start, end))));
       }
       return inInputOrder(out, order);
     },
-    stats: () => ({ features: sumStats(stores.filter((s): s is FeatureStore => s !== null).map((s) => s.stats())), localComputes, featureMs, evalMs }),
+    stats: () => ({
+      features: sumStats(stores.filter((s): s is FeatureStore => s !== null).map((s) => s.stats())),
+      localComputes,
+      featureMs,
+      evalMs,
+    }),
     close: () => tasks.close(),
   };
 }

@@ -25,4 +25,3 @@ export function holdoutRanges(window: { fromMs: number; toMs: number }, holdout:
   const split = window.fromMs + Math.round((1 - holdout) * (window.toMs - window.fromMs));
   return { inSample: [window.fromMs, split], outOfSample: holdout > 0 ? [split, window.toMs] : null };
 }
-

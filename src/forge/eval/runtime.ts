@@ -1,7 +1,14 @@
 import type { Feed } from '../../engine/types.js';
 import { sharedFeeds, type SharedDataset } from '../shared/columns.js';
 import { LruFeatureCache } from './cache.js';
-import { createEvaluator, evaluateBatch, type EvalBatchResult, type EvalItem, type EvalJob, type Evaluator } from './evaluator.js';
+import {
+  createEvaluator,
+  evaluateBatch,
+  type EvalBatchResult,
+  type EvalItem,
+  type EvalJob,
+  type Evaluator,
+} from './evaluator.js';
 import { SlabViews, type SlabLayout } from './feature-slab.js';
 import { parsePlay, playFeatures, resolvePlay, type PlaySpace } from '../../engine/play/index.js';
 import { identityOf } from '../ga/play-identity.js';
@@ -81,7 +88,10 @@ export class EvalRuntime {
   /** The play's search space, to list the features of genomes (plan tasks). */
   private readonly space: PlaySpace;
 
-  constructor(data: EvalWorkerData, private readonly threadId = 0) {
+  constructor(
+    data: EvalWorkerData,
+    private readonly threadId = 0,
+  ) {
     this.space = parsePlay(data.job.playText, data.job.playFile);
     this.feeds = data.datasets.map(sharedFeeds);
     this.views = data.slabs.map((s) => (s === null ? null : new SlabViews(s)));
@@ -94,13 +104,20 @@ export class EvalRuntime {
 
   memory(): ThreadMemory {
     const m = process.memoryUsage();
-    return { bytes: m.heapUsed + m.external, heapUsed: m.heapUsed, external: m.external, privateBytes: this.privateBytes() };
+    return {
+      bytes: m.heapUsed + m.external,
+      heapUsed: m.heapUsed,
+      external: m.external,
+      privateBytes: this.privateBytes(),
+    };
   }
 
   run(task: EvalTask): EvalTaskOutput {
     if (task.kind === 'plan') return { features: planToWire(itemFeatures(this.space, task.genomes)) };
     if (task.kind === 'identify') return this.identify(task.genomes);
-    return task.kind === 'features' ? this.features(task.dataset, task.features) : this.evaluate(task.items, task.tables);
+    return task.kind === 'features'
+      ? this.features(task.dataset, task.features)
+      : this.evaluate(task.items, task.tables);
   }
 
   identify(genomes: readonly (readonly number[])[]): IdentifyTaskResult {
@@ -141,7 +158,13 @@ export class EvalRuntime {
     this.caches.forEach((c, d) => c.bind(tables[d] ?? []));
     const r = evaluateBatch(this.evaluator, items);
     for (const c of this.caches) c.bind([]);
-    return { ...r, threadId: this.threadId, busyMs: performance.now() - t0, memory: this.memory(), baseline: this.baseline };
+    return {
+      ...r,
+      threadId: this.threadId,
+      busyMs: performance.now() - t0,
+      memory: this.memory(),
+      baseline: this.baseline,
+    };
   }
 
   /** Bytes of this runtime's private feature arrays (the shared slabs excluded). */

@@ -76,15 +76,28 @@ export const EVOLVE_SCHEMA = z.strictObject({
   max_wall: parsed('a duration like 8h', (v) => parseDuration(v)),
   feature_memory: parsed('a memory size like 512MB', (v) => parseBytes(v, 'feature_memory')),
   max_failed_share: share('e.g. max_failed_share: 0.5 stops the run at a generation where half the evaluations fail'),
-  redis: parsed('a Redis URL like redis://user:password@host:6379', (v) => parseRedisUrl(v, 'redis'), { textOnly: true }),
+  redis: parsed('a Redis URL like redis://user:password@host:6379', (v) => parseRedisUrl(v, 'redis'), {
+    textOnly: true,
+  }),
 });
 
-const EXAMPLES = { ...RUN_DEFAULTS, holdout: '20%', max_wall: '8h', feature_memory: '512MB', max_failed_share: 1, fitness: renameKeys(FITNESS_DEFAULTS, snake), ga: GA_EXAMPLES };
+const EXAMPLES = {
+  ...RUN_DEFAULTS,
+  holdout: '20%',
+  max_wall: '8h',
+  feature_memory: '512MB',
+  max_failed_share: 1,
+  fitness: renameKeys(FITNESS_DEFAULTS, snake),
+  ga: GA_EXAMPLES,
+};
 const toYaml = (input: EvolveInput) => renameKeys(defined(input), snake);
 
 /** Reads a YAML evolve config into EvolveInput, naming file and key on every error. */
 export function readEvolveFile(file: string): EvolveInput {
-  const doc = checkLayer(EVOLVE_SCHEMA, readSettingsFile(file, { example: 'configs/overnight.yaml' }), { where: file, examples: EXAMPLES });
+  const doc = checkLayer(EVOLVE_SCHEMA, readSettingsFile(file, { example: 'configs/overnight.yaml' }), {
+    where: file,
+    examples: EXAMPLES,
+  });
   const input = renameKeys(doc, camel) as EvolveInput & { regimes?: string | string[] };
   // A play path is relative to the config file when such a file exists.
   const playPath = input.play === undefined ? undefined : path.resolve(path.dirname(file), input.play);
@@ -96,10 +109,18 @@ export function readEvolveFile(file: string): EvolveInput {
 }
 
 /** Merges file settings, then flags, over the defaults and validates all of it. */
-export function resolveEvolveConfig(file: EvolveInput, flags: EvolveInput, defaultPlay: string): { config: EvolveConfig; operational: EvolveOperational; warnings: string[] } {
+export function resolveEvolveConfig(
+  file: EvolveInput,
+  flags: EvolveInput,
+  defaultPlay: string,
+): { config: EvolveConfig; operational: EvolveOperational; warnings: string[] } {
   // The file was checked with its name when read; this catches flags (NaN, 2.5) and programmatic input.
   for (const layer of [file, flags]) checkLayer(EVOLVE_SCHEMA, toYaml(layer), { examples: EXAMPLES });
-  const m = mergeLayers<EvolveInput>({ ...RUN_DEFAULTS, regimes: [], across: 'min', play: defaultPlay }, defined(file), defined(flags));
+  const m = mergeLayers<EvolveInput>(
+    { ...RUN_DEFAULTS, regimes: [], across: 'min', play: defaultPlay },
+    defined(file),
+    defined(flags),
+  );
   const config: EvolveConfig = {
     dataset: m.dataset!,
     regimes: typeof m.regimes === 'string' ? [m.regimes] : m.regimes!,
@@ -111,8 +132,18 @@ export function resolveEvolveConfig(file: EvolveInput, flags: EvolveInput, defau
     fitness: resolveFitness(m.fitness),
     ga: resolveGAOptions(m.ga),
   };
-  if (config.regimes.includes(config.dataset)) throw new ForgeError(`regimes: '${config.dataset}' is already the main dataset`, 'list only the other regime datasets', 'E_CONFIG');
-  if (!fs.existsSync(config.play)) throw new ForgeError(`play: ${config.play} does not exist`, 'give a play file, e.g. --play configs/plays/default.yaml', 'E_CONFIG');
+  if (config.regimes.includes(config.dataset))
+    throw new ForgeError(
+      `regimes: '${config.dataset}' is already the main dataset`,
+      'list only the other regime datasets',
+      'E_CONFIG',
+    );
+  if (!fs.existsSync(config.play))
+    throw new ForgeError(
+      `play: ${config.play} does not exist`,
+      'give a play file, e.g. --play configs/plays/default.yaml',
+      'E_CONFIG',
+    );
   checkSearchSize(config.ga, genesIn(config.play));
   const operational: EvolveOperational = {
     workers: m.workers === 'auto' ? undefined : m.workers,
@@ -129,6 +160,11 @@ export function resolveEvolveConfig(file: EvolveInput, flags: EvolveInput, defau
 export function parseHoldout(v: string | number): number {
   const s = String(v).trim();
   const x = s.endsWith('%') ? Number(s.slice(0, -1)) / 100 : Number(s);
-  if (!(s !== '' && x >= 0 && x < 0.9)) throw new ForgeError(`holdout: '${v}' is not a share of the window in [0, 90%)`, 'use e.g. --holdout 20% (or 0 to disable)', 'E_CONFIG');
+  if (!(s !== '' && x >= 0 && x < 0.9))
+    throw new ForgeError(
+      `holdout: '${v}' is not a share of the window in [0, 90%)`,
+      'use e.g. --holdout 20% (or 0 to disable)',
+      'E_CONFIG',
+    );
   return x;
 }

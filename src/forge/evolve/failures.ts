@@ -17,7 +17,12 @@ export function failureOf(r: EvalRecord): string | undefined {
 }
 
 /** Throws when the failed share of `records` reaches `maxShare`, naming each distinct error with its count. */
-export function checkFailures(generation: number, records: readonly EvalRecord[], maxShare = MAX_FAILED_SHARE, runId?: string): void {
+export function checkFailures(
+  generation: number,
+  records: readonly EvalRecord[],
+  maxShare = MAX_FAILED_SHARE,
+  runId?: string,
+): void {
   const counts = new Map<string, number>();
   for (const r of records) {
     const why = failureOf(r);
@@ -28,7 +33,10 @@ export function checkFailures(generation: number, records: readonly EvalRecord[]
   const groups = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   const shown = groups.slice(0, 5).map(([m, n]) => `${n} x ${JSON.stringify(m)}`);
   if (groups.length > 5) shown.push(`and ${groups.length - 5} other errors`);
-  const what = failed === records.length ? `all ${records.length} evaluations failed` : `${failed} of ${records.length} evaluations failed (max_failed_share ${maxShare})`;
+  const what =
+    failed === records.length
+      ? `all ${records.length} evaluations failed`
+      : `${failed} of ${records.length} evaluations failed (max_failed_share ${maxShare})`;
   throw new ForgeError(
     `generation ${generation}: ${what}: ${shown.join('; ')}`,
     `fix the play or the config behind the error above, then ${runId ? `forge evolve --resume ${runId}` : 'resume the run'} (this generation was not saved)`,

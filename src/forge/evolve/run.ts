@@ -18,7 +18,13 @@ import { RunWriter } from '../runs/run-writer.js';
 import { upgradeState } from './checkpoint.js';
 import type { ForgeHome } from '../home.js';
 import { defaultWorkers } from '../pool/pool.js';
-import { acquireRunFolder, assertStoredRunId, runId as computeRunId, runIdArgument, runPaths } from '../runs/run-folder.js';
+import {
+  acquireRunFolder,
+  assertStoredRunId,
+  runId as computeRunId,
+  runIdArgument,
+  runPaths,
+} from '../runs/run-folder.js';
 import { StoreSync } from '../runs/store-sync.js';
 import { sharedBytes } from '../shared/columns.js';
 import type { EvolveConfig, EvolveOperational } from './config.js';
@@ -53,7 +59,13 @@ export interface StartInfo {
   readonly method: GAOptions['method'];
   readonly workers: number;
   readonly genes: number;
-  readonly dataset: { readonly name: string; readonly source: 'real' | 'synthetic'; readonly bars: Record<string, number>; readonly loadMs: number; readonly sharedBytes: number };
+  readonly dataset: {
+    readonly name: string;
+    readonly source: 'real' | 'synthetic';
+    readonly bars: Record<string, number>;
+    readonly loadMs: number;
+    readonly sharedBytes: number;
+  };
 }
 
 export interface GenerationProgress {
@@ -75,7 +87,14 @@ export interface GenerationProgress {
 export interface EvolveOutcome {
   readonly runId: string;
   readonly runDir: string;
-  readonly status: 'finished' | 'stopped-patience' | 'budget-spent' | 'exhausted' | 'paused-time-budget' | 'interrupted' | 'already-finished';
+  readonly status:
+    | 'finished'
+    | 'stopped-patience'
+    | 'budget-spent'
+    | 'exhausted'
+    | 'paused-time-budget'
+    | 'interrupted'
+    | 'already-finished';
   readonly generationsDone: number;
   /** Distinct plays evaluated (what a budget counts). */
   readonly evaluations: number;
@@ -109,13 +128,29 @@ const CACHE_BYTES = 32 * 1024 * 1024;
 const STORE_WAIT_MS = 30_000;
 /** Share of the plays' feature uses the shared store served without computing. */
 const hitRate = (f: FeatureStoreStats): number => (f.requests > 0 ? f.hits / f.requests : 0);
-const NO_FEATURES: FeatureStoreStats = { requests: 0, hits: 0, computed: 0, evictions: 0, bytesHeld: 0, peakBytes: 0, budgetBytes: 0 };
+const NO_FEATURES: FeatureStoreStats = {
+  requests: 0,
+  hits: 0,
+  computed: 0,
+  evictions: 0,
+  bytesHeld: 0,
+  peakBytes: 0,
+  budgetBytes: 0,
+};
 
 /** What ga options a run stored before they existed meant: none of the newer behaviours. */
-const LEGACY_GA: Pick<GAOptions, 'method' | 'budget' | 'restartAfter' | 'restartShare' | 'retries'> = { method: 'ga', budget: 0, restartAfter: 0, restartShare: 0.5, retries: 0 };
+const LEGACY_GA: Pick<GAOptions, 'method' | 'budget' | 'restartAfter' | 'restartShare' | 'retries'> = {
+  method: 'ga',
+  budget: 0,
+  restartAfter: 0,
+  restartShare: 0.5,
+  retries: 0,
+};
 
 function statusOf(stopped: NonNullable<GAState<EvalRecord>['stopped']>): EvolveOutcome['status'] {
-  return ({ generations: 'finished', patience: 'stopped-patience', budget: 'budget-spent', exhausted: 'exhausted' } as const)[stopped];
+  return (
+    { generations: 'finished', patience: 'stopped-patience', budget: 'budget-spent', exhausted: 'exhausted' } as const
+  )[stopped];
 }
 
 /** The run id: a hash of the resolved config with the play's content in place of its path. */
@@ -125,35 +160,68 @@ function idFor(config: EvolveConfig, playText: string, datasetHash: string): str
 }
 
 /** A fresh run from a resolved config (or the resumption of the run with the same id). */
-export async function startEvolve(home: ForgeHome, config: EvolveConfig, op: EvolveOperational, events: EvolveEvents, control: EvolveControl): Promise<EvolveOutcome> {
+export async function startEvolve(
+  home: ForgeHome,
+  config: EvolveConfig,
+  op: EvolveOperational,
+  events: EvolveEvents,
+  control: EvolveControl,
+): Promise<EvolveOutcome> {
   const playText = fs.readFileSync(config.play, 'utf8');
   parsePlay(playText, config.play); // a bad play fails here, before any dataset work
-  const manifest = await ensureDataset(home, config.dataset, { allowSynthetic: true, warn: events.warn, data: op.data });
+  const manifest = await ensureDataset(home, config.dataset, {
+    allowSynthetic: true,
+    warn: events.warn,
+    data: op.data,
+  });
   const regimes: DatasetRef[] = [];
   for (const name of config.regimes) {
     const m = await ensureDataset(home, name, { allowSynthetic: true, warn: events.warn, data: op.data });
     regimes.push({ name: m.name, hash: m.hash, source: m.source });
   }
   const id = idFor(config, playText, [manifest.hash, ...regimes.map((r) => r.hash)].join('+'));
-  const stored: StoredRunConfig = { runId: id, config, playText, dataset: { name: manifest.name, hash: manifest.hash, source: manifest.source }, regimes };
+  const stored: StoredRunConfig = {
+    runId: id,
+    config,
+    playText,
+    dataset: { name: manifest.name, hash: manifest.hash, source: manifest.source },
+    regimes,
+  };
   return execute(home, stored, op, events, control);
 }
 
 /** `forge evolve --resume <run>`: the stored config, the stored play text, the current dataset (hash-checked). */
-export async function resumeEvolve(home: ForgeHome, runIdOrDir: string, op: EvolveOperational, events: EvolveEvents, control: EvolveControl): Promise<EvolveOutcome> {
+export async function resumeEvolve(
+  home: ForgeHome,
+  runIdOrDir: string,
+  op: EvolveOperational,
+  events: EvolveEvents,
+  control: EvolveControl,
+): Promise<EvolveOutcome> {
   const id = runIdArgument(runIdOrDir, '--resume');
   const p = runPaths(home.runsDir, id);
   if (!fs.existsSync(p.configPath)) {
     const known = fs.existsSync(home.runsDir) ? fs.readdirSync(home.runsDir).slice(0, 10).join(', ') : '';
-    throw new ForgeError(`no run '${id}' under ${home.runsDir}`, known ? `runs here: ${known}` : 'start one with forge evolve', 'E_NO_RUN');
+    throw new ForgeError(
+      `no run '${id}' under ${home.runsDir}`,
+      known ? `runs here: ${known}` : 'start one with forge evolve',
+      'E_NO_RUN',
+    );
   }
   const stored = JSON.parse(fs.readFileSync(p.configPath, 'utf8')) as StoredRunConfig;
   assertStoredRunId(stored.runId, p.configPath, id);
-  for (const d of [stored.dataset, ...(stored.regimes ?? [])]) await ensureDataset(home, d.name, { allowSynthetic: true, warn: events.warn, data: op.data, keepBuilt: true });
+  for (const d of [stored.dataset, ...(stored.regimes ?? [])])
+    await ensureDataset(home, d.name, { allowSynthetic: true, warn: events.warn, data: op.data, keepBuilt: true });
   return execute(home, stored, op, events, control);
 }
 
-async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOperational, events: EvolveEvents, control: EvolveControl): Promise<EvolveOutcome> {
+async function execute(
+  home: ForgeHome,
+  stored: StoredRunConfig,
+  op: EvolveOperational,
+  events: EvolveEvents,
+  control: EvolveControl,
+): Promise<EvolveOutcome> {
   const t0 = Date.now();
   const { config } = stored;
   const folder = await acquireRunFolder(home.runsDir, stored.runId);
@@ -190,9 +258,19 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
     const loadMs = Date.now() - loadStart;
 
     const genes = toBounds(space.genes);
-    if (genes.length === 0) throw new ForgeError(`${config.play} has no genes: there is nothing to evolve`, 'make numbers genes, e.g. period: {int: [5, 50]}, or use forge backtest', 'E_NO_GENES');
+    if (genes.length === 0)
+      throw new ForgeError(
+        `${config.play} has no genes: there is nothing to evolve`,
+        'make numbers genes, e.g. period: {int: [5, 50]}, or use forge backtest',
+        'E_NO_GENES',
+      );
     const ga: GAOptions = { ...LEGACY_GA, ...config.ga };
-    if (ga.method === 'grid') checkGrid(genes, ga.budget, space.genes.map((g) => g.path));
+    if (ga.method === 'grid')
+      checkGrid(
+        genes,
+        ga.budget,
+        space.genes.map((g) => g.path),
+      );
     const identity = playIdentity(space);
     const seen = new EvaluatedSet(identity);
 
@@ -201,16 +279,46 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
     let resumedAt: number | null = null;
     let runStatus = 'running';
     let generationsAtStart = 0;
-    const parquetOf = (generation: number) => path.join(folder.evaluationsDir, `gen-${String(generation).padStart(5, '0')}.parquet`);
-    const runRow = { runId: stored.runId, kind: 'evolve' as const, dataset: stored.dataset.name, datasetHash: stored.dataset.hash, datasetSource: stored.dataset.source, seed: config.seed, config };
-    sync = new StoreSync(home.storePath, () => ({ run: runRow, stats: state.stats, parquetOf, progress: { generationsDone: state.generation, status: runStatus, bestFitness: state.bestFitness } }));
+    const parquetOf = (generation: number) =>
+      path.join(folder.evaluationsDir, `gen-${String(generation).padStart(5, '0')}.parquet`);
+    const runRow = {
+      runId: stored.runId,
+      kind: 'evolve' as const,
+      dataset: stored.dataset.name,
+      datasetHash: stored.dataset.hash,
+      datasetSource: stored.dataset.source,
+      seed: config.seed,
+      config,
+    };
+    sync = new StoreSync(home.storePath, () => ({
+      run: runRow,
+      stats: state.stats,
+      parquetOf,
+      progress: { generationsDone: state.generation, status: runStatus, bestFitness: state.bestFitness },
+    }));
     // After each write the store may catch up on it (never awaited: see store-sync.ts).
-    const writer = new RunWriter({ parquetOf, hallOfFamePath: folder.hallOfFamePath, statsPath: folder.statsPath, checkpointPath: folder.checkpointPath }, undefined, () => sync!.poke());
+    const writer = new RunWriter(
+      {
+        parquetOf,
+        hallOfFamePath: folder.hallOfFamePath,
+        statsPath: folder.statsPath,
+        checkpointPath: folder.checkpointPath,
+      },
+      undefined,
+      () => sync!.poke(),
+    );
     // The checkpoint leaves the statistics to generations.json (written just before it), so it stays
     // O(population) however many generations a run has.
-    const snapshot = () => ({ hallOfFame: hallOfFame(state), stats: state.stats, checkpoint: { runId: stored.runId, state: { ...state, stats: [] } } });
+    const snapshot = () => ({
+      hallOfFame: hallOfFame(state),
+      stats: state.stats,
+      checkpoint: { runId: stored.runId, state: { ...state, stats: [] } },
+    });
     if (fs.existsSync(folder.checkpointPath)) {
-      state = upgradeState<EvalRecord>(JSON.parse(fs.readFileSync(folder.checkpointPath, 'utf8')).state, folder.statsPath);
+      state = upgradeState<EvalRecord>(
+        JSON.parse(fs.readFileSync(folder.checkpointPath, 'utf8')).state,
+        folder.statsPath,
+      );
       resumedAt = state.generation;
       generationsAtStart = state.generation;
       if (state.stopped !== null && state.stopped !== 'generations') {
@@ -242,8 +350,19 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
     const workers = op.workers ?? defaultWorkers();
     pool =
       op.redis === undefined
-        ? evaluationPool(job, shared, regimeShared, { workers, batchesPerWorker: op.batchesPerWorker, featureMemory: op.featureMemory })
-        : await remoteEvaluationPool({ target: parseRedisUrl(op.redis), runId: stored.runId, job, datasets: [shared, ...regimeShared], deadline: op.maxWallMs === undefined ? undefined : t0 + op.maxWallMs, log: events.warn });
+        ? evaluationPool(job, shared, regimeShared, {
+            workers,
+            batchesPerWorker: op.batchesPerWorker,
+            featureMemory: op.featureMemory,
+          })
+        : await remoteEvaluationPool({
+            target: parseRedisUrl(op.redis),
+            runId: stored.runId,
+            job,
+            datasets: [shared, ...regimeShared],
+            deadline: op.maxWallMs === undefined ? undefined : t0 + op.maxWallMs,
+            log: events.warn,
+          });
 
     events.start({
       runId: stored.runId,
@@ -255,7 +374,13 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
       method: ga.method,
       workers,
       genes: genes.length,
-      dataset: { name: loaded.manifest.name, source: loaded.manifest.source, bars: Object.fromEntries(loaded.manifest.timeframes.map((t) => [t.tf, t.bars])), loadMs, sharedBytes: sharedBytes(shared) },
+      dataset: {
+        name: loaded.manifest.name,
+        source: loaded.manifest.source,
+        bars: Object.fromEntries(loaded.manifest.timeframes.map((t) => [t.tf, t.bars])),
+        loadMs,
+        sharedBytes: sharedBytes(shared),
+      },
     });
 
     const runStart = Date.now();
@@ -272,10 +397,19 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
       return records;
     };
 
-    const onGeneration = async (s: GAState<EvalRecord>, stats: GenerationStats, fresh: { genome: number[]; evaluation: EvalRecord }[]) => {
+    const onGeneration = async (
+      s: GAState<EvalRecord>,
+      stats: GenerationStats,
+      fresh: { genome: number[]; evaluation: EvalRecord }[],
+    ) => {
       // The run folder is the source of truth, written in batches (run-writer.ts); the store catches up
       // in the background from what has been written.
-      const rows = fresh.map((f) => ({ key: genomeKey(f.genome), genome: f.genome, params: describeGenome(space.genes, f.genome), evaluation: f.evaluation }));
+      const rows = fresh.map((f) => ({
+        key: genomeKey(f.genome),
+        genome: f.genome,
+        params: describeGenome(space.genes, f.genome),
+        evaluation: f.evaluation,
+      }));
       writer.add(stats.generation, rows, snapshot);
       const elapsed = Date.now() - runStart;
       const done = s.generation - generationsAtStart;
@@ -288,7 +422,12 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
         budget: ga.budget,
         evalsPerSec: counters.evalMs > 0 ? (counters.evaluations * 1000) / counters.evalMs : 0,
         elapsedMs: elapsed,
-        etaMs: done === 0 ? NaN : ga.budget > 0 ? (elapsed / Math.max(1, s.evaluated - evaluatedAtStart)) * (ga.budget - s.evaluated) : (elapsed / done) * (ga.generations - s.generation),
+        etaMs:
+          done === 0
+            ? NaN
+            : ga.budget > 0
+              ? (elapsed / Math.max(1, s.evaluated - evaluatedAtStart)) * (ga.budget - s.evaluated)
+              : (elapsed / done) * (ga.generations - s.generation),
         cacheHitRate: hitRate(features),
         features,
       });
@@ -296,28 +435,38 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
 
     let pausedForTime = false;
     try {
-      state = await evolve(genes, ga, state, {
-        evaluate,
-        onGeneration,
-        identity,
-        identities: pool.identities?.bind(pool),
-        shouldStop: () => {
-          if (op.maxWallMs !== undefined && Date.now() - t0 >= op.maxWallMs) pausedForTime = true;
-          return pausedForTime || control.stopRequested();
+      state = await evolve(
+        genes,
+        ga,
+        state,
+        {
+          evaluate,
+          onGeneration,
+          identity,
+          identities: pool.identities?.bind(pool),
+          shouldStop: () => {
+            if (op.maxWallMs !== undefined && Date.now() - t0 >= op.maxWallMs) pausedForTime = true;
+            return pausedForTime || control.stopRequested();
+          },
         },
-      }, seen);
+        seen,
+      );
     } finally {
       // Every finished generation reaches the run folder, also when a later one failed.
       writer.flush(snapshot);
     }
-    const status: EvolveOutcome['status'] = state.stopped !== null ? statusOf(state.stopped) : pausedForTime ? 'paused-time-budget' : 'interrupted';
+    const status: EvolveOutcome['status'] =
+      state.stopped !== null ? statusOf(state.stopped) : pausedForTime ? 'paused-time-budget' : 'interrupted';
     runStatus = status;
     await flushStore();
     return outcome(status);
 
     async function flushStore(): Promise<void> {
       const r = await sync!.flush(op.storeWaitMs ?? STORE_WAIT_MS);
-      if (!r.ok) events.warn(`the store could not take this run's records yet (${r.reason}); they are safe in ${folder.dir} and are added when the run is next opened (forge evolve --resume ${stored.runId})`);
+      if (!r.ok)
+        events.warn(
+          `the store could not take this run's records yet (${r.reason}); they are safe in ${folder.dir} and are added when the run is next opened (forge evolve --resume ${stored.runId})`,
+        );
     }
 
     function hallOfFame(s: GAState<EvalRecord>): HallOfFameEntry[] {
@@ -344,7 +493,11 @@ async function execute(home: ForgeHome, stored: StoredRunConfig, op: EvolveOpera
         generationsDone: state.generation,
         evaluations: state.evaluated,
         cacheHits: state.reused,
-        persistence: { generations: writer.generations, flushes: writer.flushes, msPerGeneration: writer.generations > 0 ? writer.persistMs / writer.generations : 0 },
+        persistence: {
+          generations: writer.generations,
+          flushes: writer.flushes,
+          msPerGeneration: writer.generations > 0 ? writer.persistMs / writer.generations : 0,
+        },
         dataset: stored.dataset,
         config,
         hallOfFame: hallOfFame(state),

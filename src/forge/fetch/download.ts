@@ -20,7 +20,9 @@ export interface DownloadOptions {
   readonly onRetry?: (msg: string) => void;
 }
 
-export type Fetched = { file: ArchiveFile; zip: string; state: 'cached' | 'downloaded'; bytes: number } | { file: ArchiveFile; state: 'missing' };
+export type Fetched =
+  | { file: ArchiveFile; zip: string; state: 'cached' | 'downloaded'; bytes: number }
+  | { file: ArchiveFile; state: 'missing' };
 
 const sha256 = (file: string): string => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
@@ -42,7 +44,11 @@ function cached(cacheDir: string, f: ArchiveFile): string | null {
 export function parseChecksum(text: string, name: string, where: string): string {
   const m = /^([0-9a-fA-F]{64})\s+\*?(\S+)\s*$/.exec(text.trim());
   if (!m || m[2] !== name) {
-    throw new ForgeError(`${where}: not a checksum of ${name} (expected "<sha256>  ${name}", got ${JSON.stringify(text.trim().slice(0, 100))})`, 'check --base-url points at a Binance data archive or a mirror of it', 'E_FETCH_CHECKSUM');
+    throw new ForgeError(
+      `${where}: not a checksum of ${name} (expected "<sha256>  ${name}", got ${JSON.stringify(text.trim().slice(0, 100))})`,
+      'check --base-url points at a Binance data archive or a mirror of it',
+      'E_FETCH_CHECKSUM',
+    );
   }
   return m[1].toLowerCase();
 }
@@ -112,7 +118,11 @@ async function get(url: string, dest: string, o: DownloadOptions): Promise<boole
     if (r.kind === 'unreachable') throw noNetwork(url, r.why);
     if (r.kind === 'status' && r.status === 404) return false;
     if (r.kind === 'status' && r.status < 500 && r.status !== 429 && r.status !== 408) {
-      throw new ForgeError(`${url}: HTTP ${r.status}`, 'check --base-url and the symbol; the archive answers 200 or 404 for kline files', 'E_FETCH_HTTP');
+      throw new ForgeError(
+        `${url}: HTTP ${r.status}`,
+        'check --base-url and the symbol; the archive answers 200 or 404 for kline files',
+        'E_FETCH_HTTP',
+      );
     }
     last = r.kind === 'status' ? `HTTP ${r.status}` : r.why;
   }

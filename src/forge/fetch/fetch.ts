@@ -4,11 +4,27 @@ import { unzipSync } from 'fflate';
 import { ForgeError } from '../../engine/errors.js';
 import type { ForgeHome } from '../home.js';
 import { parseCandleCsv } from '../store/csv.js';
-import { checkRead, storeCandles, validateImportOptions, type ImportOptions, type ImportReport, type ReadCandles } from '../store/import.js';
+import {
+  checkRead,
+  storeCandles,
+  validateImportOptions,
+  type ImportOptions,
+  type ImportReport,
+  type ReadCandles,
+} from '../store/import.js';
 import { isoUtc, type CheckedCandles } from '../store/rows.js';
 import { CandleStore } from '../store/store.js';
 import { downloadFile, type Fetched } from './download.js';
-import { checkArchiveTimeframe, checkMarket, dailyFilesOf, DEFAULT_ARCHIVE, MONTHLY_DELAY_MS, planFiles, type ArchiveFile, type Market } from './layout.js';
+import {
+  checkArchiveTimeframe,
+  checkMarket,
+  dailyFilesOf,
+  DEFAULT_ARCHIVE,
+  MONTHLY_DELAY_MS,
+  planFiles,
+  type ArchiveFile,
+  type Market,
+} from './layout.js';
 
 // `forge data fetch`: plan the archive files of a window, download and verify each into the cache,
 // read every zip's CSV through the same checks as `forge data import`, then store all of it in one
@@ -65,35 +81,80 @@ export function archiveCacheDir(home: ForgeHome): string {
 export function validateFetch(o: Partial<FetchOptions>): FetchOptions {
   // Keys given as undefined keep their default (a caller's optional settings pass straight through).
   const given = Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
-  const m: FetchOptions = { ...FETCH_DEFAULTS, now: Date.now(), symbol: '', tf: '', from: NaN, to: NaN, ...given } as FetchOptions;
+  const m: FetchOptions = {
+    ...FETCH_DEFAULTS,
+    now: Date.now(),
+    symbol: '',
+    tf: '',
+    from: NaN,
+    to: NaN,
+    ...given,
+  } as FetchOptions;
   checkMarket(m.market);
   validateImportOptions({ file: 'archive', symbol: m.symbol, tf: m.tf });
   checkArchiveTimeframe(m.tf);
   if (!/^[A-Z0-9]+$/.test(m.symbol)) {
-    throw new ForgeError(`--symbol: '${m.symbol}' is not a Binance symbol`, 'Binance symbols are upper-case letters and digits, e.g. BTCUSDT', 'E_ARG');
+    throw new ForgeError(
+      `--symbol: '${m.symbol}' is not a Binance symbol`,
+      'Binance symbols are upper-case letters and digits, e.g. BTCUSDT',
+      'E_ARG',
+    );
   }
   if (!Number.isFinite(m.from) || !Number.isFinite(m.to) || m.from >= m.to) {
-    throw new ForgeError(`--from/--to: the window is empty or not dates`, 'give ISO dates with --from before --to, e.g. --from 2021-01-01 --to 2025-01-01', 'E_ARG');
+    throw new ForgeError(
+      `--from/--to: the window is empty or not dates`,
+      'give ISO dates with --from before --to, e.g. --from 2021-01-01 --to 2025-01-01',
+      'E_ARG',
+    );
   }
   if (!/^https?:\/\/[^\s]+$/.test(m.baseUrl)) {
-    throw new ForgeError(`--base-url: '${m.baseUrl}' is not an http(s) URL`, `give the archive root, e.g. ${DEFAULT_ARCHIVE}`, 'E_ARG');
+    throw new ForgeError(
+      `--base-url: '${m.baseUrl}' is not an http(s) URL`,
+      `give the archive root, e.g. ${DEFAULT_ARCHIVE}`,
+      'E_ARG',
+    );
   }
-  for (const [k, v] of [['retries', m.retries], ['timeout', m.timeoutMs], ['backoff', m.backoffMs]] as const) {
-    if (!Number.isInteger(v) || v < 0) throw new ForgeError(`--${k}: ${v} is not a whole number >= 0`, `give e.g. --${k} ${k === 'retries' ? 4 : 1000}`, 'E_ARG');
+  for (const [k, v] of [
+    ['retries', m.retries],
+    ['timeout', m.timeoutMs],
+    ['backoff', m.backoffMs],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 0)
+      throw new ForgeError(
+        `--${k}: ${v} is not a whole number >= 0`,
+        `give e.g. --${k} ${k === 'retries' ? 4 : 1000}`,
+        'E_ARG',
+      );
   }
   return m;
 }
 
-export async function fetchCandles(home: ForgeHome, partial: Partial<FetchOptions>, events: FetchEvents = {}): Promise<FetchReport> {
+export async function fetchCandles(
+  home: ForgeHome,
+  partial: Partial<FetchOptions>,
+  events: FetchEvents = {},
+): Promise<FetchReport> {
   const o = validateFetch(partial);
   const market = checkMarket(o.market);
   const files = planFiles({ symbol: o.symbol, tf: o.tf, market, from: o.from, to: o.to, now: o.now });
   if (files.length === 0) {
-    throw new ForgeError(`the archive has no ${o.tf} files for ${isoUtc(o.from)}..${isoUtc(o.to)} yet (a day's file appears the next day)`, 'end --to at yesterday or earlier', 'E_FETCH_NOTHING');
+    throw new ForgeError(
+      `the archive has no ${o.tf} files for ${isoUtc(o.from)}..${isoUtc(o.to)} yet (a day's file appears the next day)`,
+      'end --to at yesterday or earlier',
+      'E_FETCH_NOTHING',
+    );
   }
   events.start?.(files.length);
   const got: Fetched[] = [];
-  const dl = { baseUrl: o.baseUrl, cacheDir: archiveCacheDir(home), retries: o.retries, timeoutMs: o.timeoutMs, backoffMs: o.backoffMs, onBytes: events.bytes, onRetry: events.retry };
+  const dl = {
+    baseUrl: o.baseUrl,
+    cacheDir: archiveCacheDir(home),
+    retries: o.retries,
+    timeoutMs: o.timeoutMs,
+    backoffMs: o.backoffMs,
+    onBytes: events.bytes,
+    onRetry: events.retry,
+  };
   for (const f of files) {
     const r = await downloadFile(f, dl);
     if (r.state === 'missing' && f.period === 'monthly' && o.now - f.to < MONTHLY_DELAY_MS) {
@@ -117,11 +178,21 @@ export async function fetchCandles(home: ForgeHome, partial: Partial<FetchOption
     );
   }
   const label = `binance ${market} ${o.symbol} ${o.tf}`;
-  const importOpts: ImportOptions = { file: label, symbol: o.symbol, tf: o.tf, skipBad: o.skipBad, source: `binance-${market}` };
+  const importOpts: ImportOptions = {
+    file: label,
+    symbol: o.symbol,
+    tf: o.tf,
+    skipBad: o.skipBad,
+    source: `binance-${market}`,
+  };
   const parts = present.map((p) => readZip(p.zip, p.file, importOpts, o));
   const read = concat(parts, o.tf);
   if (read.checked.n === 0) {
-    throw new ForgeError(`the archive files hold no ${o.symbol} ${o.tf} bars inside ${isoUtc(o.from)}..${isoUtc(o.to)}; nothing was imported`, 'widen --from/--to', 'E_FETCH_NOTHING');
+    throw new ForgeError(
+      `the archive files hold no ${o.symbol} ${o.tf} bars inside ${isoUtc(o.from)}..${isoUtc(o.to)}; nothing was imported`,
+      'widen --from/--to',
+      'E_FETCH_NOTHING',
+    );
   }
   const store = await CandleStore.open(home.storePath);
   let report: ImportReport;
@@ -146,7 +217,11 @@ export async function fetchCandles(home: ForgeHome, partial: Partial<FetchOption
 function readZip(zip: string, f: ArchiveFile, opts: ImportOptions, o: FetchOptions): ReadCandles {
   const bad = (problem: string, code: string) => {
     fs.rmSync(zip, { force: true }); // so that a rerun downloads it again
-    return new ForgeError(`${zip}: ${problem}; nothing was imported`, 'rerun the fetch to download it again; if it persists, the archive or mirror (--base-url) serves a damaged file', code);
+    return new ForgeError(
+      `${zip}: ${problem}; nothing was imported`,
+      'rerun the fetch to download it again; if it persists, the archive or mirror (--base-url) serves a damaged file',
+      code,
+    );
   };
   let entries: Record<string, Uint8Array>;
   try {
@@ -156,12 +231,16 @@ function readZip(zip: string, f: ArchiveFile, opts: ImportOptions, o: FetchOptio
   }
   const names = Object.keys(entries);
   const want = `${f.name}.csv`;
-  if (names.length !== 1 || names[0] !== want) throw bad(`holds ${JSON.stringify(names)}, expected the one file ${want}`, 'E_FETCH_CONTENT');
+  if (names.length !== 1 || names[0] !== want)
+    throw bad(`holds ${JSON.stringify(names)}, expected the one file ${want}`, 'E_FETCH_CONTENT');
   const where = `${zip}!${want}`;
   const raw = parseCandleCsv(Buffer.from(entries[want]).toString('utf8'), where);
   for (let i = 0; i < raw.n; i++) {
     if (raw.ts[i] < f.from || raw.ts[i] >= f.to) {
-      throw bad(`line ${raw.lines[i]} holds a bar at ${isoUtc(raw.ts[i])}, outside the file's period ${isoUtc(f.from)}..${isoUtc(f.to)}`, 'E_FETCH_CONTENT');
+      throw bad(
+        `line ${raw.lines[i]} holds a bar at ${isoUtc(raw.ts[i])}, outside the file's period ${isoUtc(f.from)}..${isoUtc(f.to)}`,
+        'E_FETCH_CONTENT',
+      );
     }
   }
   let read: ReadCandles;

@@ -20,7 +20,12 @@ const UNREACHABLE = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ENETUNRE
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 5;
 
-export function httpGet(url: string, dest: string, o: { timeoutMs: number; onBytes?: (n: number) => void }, hops = 0): Promise<GetResult> {
+export function httpGet(
+  url: string,
+  dest: string,
+  o: { timeoutMs: number; onBytes?: (n: number) => void },
+  hops = 0,
+): Promise<GetResult> {
   return new Promise((resolve) => {
     let done = false;
     const finish = (r: GetResult) => {
@@ -57,8 +62,13 @@ export function httpGet(url: string, dest: string, o: { timeoutMs: number; onByt
       pipeline(res, out, (err) => {
         // A local write error (disk full, permissions) is not the network's fault: no retry.
         if (localError !== undefined) finish({ kind: 'local', error: localError });
-        else if (err) finish({ kind: 'transient', why: err.message === 'aborted' ? 'the connection closed mid-file' : err.message });
-        else if (Number.isFinite(expected) && bytes !== expected) finish({ kind: 'transient', why: `received ${bytes} of ${expected} bytes` });
+        else if (err)
+          finish({
+            kind: 'transient',
+            why: err.message === 'aborted' ? 'the connection closed mid-file' : err.message,
+          });
+        else if (Number.isFinite(expected) && bytes !== expected)
+          finish({ kind: 'transient', why: `received ${bytes} of ${expected} bytes` });
         else finish({ kind: 'ok', bytes });
       });
     });
@@ -68,7 +78,8 @@ export function httpGet(url: string, dest: string, o: { timeoutMs: number; onByt
       finish({ kind: 'transient', why: `no data for ${o.timeoutMs / 1000} s (timeout)` });
     });
     req.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code !== undefined && UNREACHABLE.has(err.code)) finish({ kind: 'unreachable', why: `${err.code} ${err.message}` });
+      if (err.code !== undefined && UNREACHABLE.has(err.code))
+        finish({ kind: 'unreachable', why: `${err.code} ${err.message}` });
       else finish({ kind: 'transient', why: err.code ?? err.message });
     });
   });

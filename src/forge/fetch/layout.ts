@@ -11,7 +11,21 @@ export const MARKETS = ['spot', 'futures-um'] as const;
 export type Market = (typeof MARKETS)[number];
 
 /** Intervals the archive publishes that are also forge timeframes (fixed length, epoch or Monday aligned). */
-export const ARCHIVE_TIMEFRAMES = ['1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '6h', '8h', '12h', '1d', '1w'] as const;
+export const ARCHIVE_TIMEFRAMES = [
+  '1m',
+  '3m',
+  '5m',
+  '15m',
+  '30m',
+  '1h',
+  '2h',
+  '4h',
+  '6h',
+  '8h',
+  '12h',
+  '1d',
+  '1w',
+] as const;
 
 const DAY = 86_400_000;
 
@@ -28,7 +42,11 @@ export interface ArchiveFile {
 
 export function checkMarket(market: string): Market {
   if ((MARKETS as readonly string[]).includes(market)) return market as Market;
-  throw new ForgeError(`--market: '${market}' is not a market${suggestion(market, MARKETS)}`, `use ${MARKETS.join(' or ')}`, 'E_ARG');
+  throw new ForgeError(
+    `--market: '${market}' is not a market${suggestion(market, MARKETS)}`,
+    `use ${MARKETS.join(' or ')}`,
+    'E_ARG',
+  );
 }
 
 export function checkArchiveTimeframe(tf: string): void {
@@ -46,7 +64,10 @@ const pad = (n: number) => String(n).padStart(2, '0');
 export const MONTHLY_DELAY_MS = 10 * DAY;
 
 /** The daily files standing in for a monthly file that is not published yet. */
-export function dailyFilesOf(f: ArchiveFile, o: { symbol: string; tf: string; from: number; to: number }): ArchiveFile[] {
+export function dailyFilesOf(
+  f: ArchiveFile,
+  o: { symbol: string; tf: string; from: number; to: number },
+): ArchiveFile[] {
   const out: ArchiveFile[] = [];
   const dir = f.path.slice(0, f.path.lastIndexOf('/')).replace('/monthly/', '/daily/');
   for (let day = Math.max(f.from, Math.floor(o.from / DAY) * DAY); day < Math.min(f.to, o.to); day += DAY) {
@@ -61,7 +82,14 @@ export function dailyFilesOf(f: ArchiveFile, o: { symbol: string; tf: string; fr
  * The files covering [from, to): whole months before the current UTC month as monthly files, the
  * rest as daily files up to yesterday (today's file does not exist yet). `now` is injectable for tests.
  */
-export function planFiles(o: { symbol: string; tf: string; market: Market; from: number; to: number; now: number }): ArchiveFile[] {
+export function planFiles(o: {
+  symbol: string;
+  tf: string;
+  market: Market;
+  from: number;
+  to: number;
+  now: number;
+}): ArchiveFile[] {
   const root = `data/${o.market === 'spot' ? 'spot' : 'futures/um'}`;
   const nowDate = new Date(o.now);
   const thisMonth = Date.UTC(nowDate.getUTCFullYear(), nowDate.getUTCMonth(), 1);
@@ -77,12 +105,24 @@ export function planFiles(o: { symbol: string; tf: string; market: Market; from:
     const ym = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}`;
     if (next <= thisMonth) {
       const name = `${o.symbol}-${o.tf}-${ym}`;
-      out.push({ name, path: `${root}/monthly/klines/${o.symbol}/${o.tf}/${name}`, period: 'monthly', from: start, to: next });
+      out.push({
+        name,
+        path: `${root}/monthly/klines/${o.symbol}/${o.tf}/${name}`,
+        period: 'monthly',
+        from: start,
+        to: next,
+      });
       continue;
     }
     for (let day = Math.max(start, Math.floor(o.from / DAY) * DAY); day < Math.min(next, end); day += DAY) {
       const name = `${o.symbol}-${o.tf}-${ym}-${pad(new Date(day).getUTCDate())}`;
-      out.push({ name, path: `${root}/daily/klines/${o.symbol}/${o.tf}/${name}`, period: 'daily', from: day, to: day + DAY });
+      out.push({
+        name,
+        path: `${root}/daily/klines/${o.symbol}/${o.tf}/${name}`,
+        period: 'daily',
+        from: day,
+        to: day + DAY,
+      });
     }
   }
   return out;

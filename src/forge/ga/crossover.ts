@@ -20,7 +20,13 @@ export function cxUniform(a: readonly number[], b: readonly number[], indpb: num
  * Blend crossover BLX-alpha (DEAP cxBlend) on ordered genes: child = (1 + 2a)u - a mix of the
  * parents, so children may land slightly outside the parents' interval; then repaired to the grid.
  */
-export function cxBlend(a: readonly number[], b: readonly number[], genes: readonly GeneBounds[], alpha: number, rng: Rng): [number[], number[]] {
+export function cxBlend(
+  a: readonly number[],
+  b: readonly number[],
+  genes: readonly GeneBounds[],
+  alpha: number,
+  rng: Rng,
+): [number[], number[]] {
   const c1 = a.slice();
   const c2 = b.slice();
   for (let i = 0; i < a.length; i++) {
@@ -44,7 +50,13 @@ export function cxBlend(a: readonly number[], b: readonly number[], genes: reado
  * ordered genes, each with probability 0.5; `eta` near 0 spreads children far, large eta keeps
  * them near the parents.
  */
-export function cxSimulatedBinary(a: readonly number[], b: readonly number[], genes: readonly GeneBounds[], eta: number, rng: Rng): [number[], number[]] {
+export function cxSimulatedBinary(
+  a: readonly number[],
+  b: readonly number[],
+  genes: readonly GeneBounds[],
+  eta: number,
+  rng: Rng,
+): [number[], number[]] {
   const c1 = a.slice();
   const c2 = b.slice();
   for (let i = 0; i < a.length; i++) {
@@ -63,13 +75,13 @@ export function cxSimulatedBinary(a: readonly number[], b: readonly number[], ge
     const rand = rng();
 
     let beta = 1 + (2 * (x1 - lo)) / (x2 - x1);
-    let alpha = 2 - Math.pow(beta, -(eta + 1));
-    let betaq = rand <= 1 / alpha ? Math.pow(rand * alpha, 1 / (eta + 1)) : Math.pow(1 / (2 - rand * alpha), 1 / (eta + 1));
+    let alpha = 2 - beta ** -(eta + 1);
+    let betaq = rand <= 1 / alpha ? (rand * alpha) ** (1 / (eta + 1)) : (1 / (2 - rand * alpha)) ** (1 / (eta + 1));
     const y1 = 0.5 * (x1 + x2 - betaq * (x2 - x1));
 
     beta = 1 + (2 * (hi - x2)) / (x2 - x1);
-    alpha = 2 - Math.pow(beta, -(eta + 1));
-    betaq = rand <= 1 / alpha ? Math.pow(rand * alpha, 1 / (eta + 1)) : Math.pow(1 / (2 - rand * alpha), 1 / (eta + 1));
+    alpha = 2 - beta ** -(eta + 1);
+    betaq = rand <= 1 / alpha ? (rand * alpha) ** (1 / (eta + 1)) : (1 / (2 - rand * alpha)) ** (1 / (eta + 1));
     const y2 = 0.5 * (x1 + x2 + betaq * (x2 - x1));
 
     const swap = rng() <= 0.5;

@@ -96,4 +96,3 @@ export function diversity(population: readonly (readonly number[])[], genes: rea
 export function toBounds(genes: readonly GeneDef[]): GeneBounds[] {
   return genes.map((g) => ({ kind: g.kind, min: g.min, max: g.max, step: g.step > 0 ? g.step : undefined }));
 }
-

@@ -13,7 +13,13 @@ const rateOf = (indpb: GeneRates, i: number): number => (typeof indpb === 'numbe
  * range, so one setting suits a period in [5, 200] and a multiplier in [0.5, 4]. Categorical genes
  * are reset to a random option instead.
  */
-export function mutGaussian(ind: readonly number[], genes: readonly GeneBounds[], sigmaFrac: number, indpb: GeneRates, rng: Rng): number[] {
+export function mutGaussian(
+  ind: readonly number[],
+  genes: readonly GeneBounds[],
+  sigmaFrac: number,
+  indpb: GeneRates,
+  rng: Rng,
+): number[] {
   const out = ind.slice();
   for (let i = 0; i < out.length; i++) {
     if (rng() >= rateOf(indpb, i)) continue;
@@ -27,7 +33,13 @@ export function mutGaussian(ind: readonly number[], genes: readonly GeneBounds[]
  * Creep mutation: move an ordered gene up or down by 1..`maxSteps` grid steps (ints: 1, floats:
  * their step or 1 % of the range). Explores the neighbourhood of a good value without jumping.
  */
-export function mutCreep(ind: readonly number[], genes: readonly GeneBounds[], maxSteps: number, indpb: GeneRates, rng: Rng): number[] {
+export function mutCreep(
+  ind: readonly number[],
+  genes: readonly GeneBounds[],
+  maxSteps: number,
+  indpb: GeneRates,
+  rng: Rng,
+): number[] {
   const out = ind.slice();
   for (let i = 0; i < out.length; i++) {
     if (rng() >= rateOf(indpb, i)) continue;

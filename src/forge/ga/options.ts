@@ -68,7 +68,11 @@ export const DEFAULTS: GAOptions = Object.freeze({
   hallOfFame: 10,
 });
 
-const CHOICES = { method: ['ga', 'grid', 'random'], crossover: ['uniform', 'blend', 'sbx'], mutation: ['gaussian', 'creep', 'reset'] } as const;
+const CHOICES = {
+  method: ['ga', 'grid', 'random'],
+  crossover: ['uniform', 'blend', 'sbx'],
+  mutation: ['gaussian', 'creep', 'reset'],
+} as const;
 
 /** The `ga:` section as YAML spells it (snake_case); every command's config embeds this one schema. */
 export const GA_SCHEMA = z.strictObject({
@@ -101,16 +105,25 @@ export const GA_EXAMPLES = renameKeys(DEFAULTS, snake);
 
 /** Merges `partial` (code names) over DEFAULTS and validates every field, naming it as YAML does (ga.tournament_size). */
 export function resolveGAOptions(partial: Partial<GAOptions> = {}): GAOptions {
-  const layer = checkLayer(GA_SCHEMA, renameKeys(defined(partial), snake), { examples: GA_EXAMPLES, code: 'E_GA_OPTION', under: 'ga' });
+  const layer = checkLayer(GA_SCHEMA, renameKeys(defined(partial), snake), {
+    examples: GA_EXAMPLES,
+    code: 'E_GA_OPTION',
+    under: 'ga',
+  });
   const merged = budgetPopulation(mergeLayers(DEFAULTS, renameKeys(layer, camel)) as GAOptions, partial);
   // A budget is the stop; generations only stays a cap when given. Ten times the generations the budget
   // needs at full use leaves room for generations of cache hits in a small space (the loop also stops
   // once nothing new can be found: see 'exhausted' in optimizer.ts).
-  const o: GAOptions = merged.budget > 0 && partial.generations === undefined
-    ? { ...merged, generations: Math.max(DEFAULTS.generations, 10 * Math.ceil(merged.budget / merged.population)) }
-    : merged;
+  const o: GAOptions =
+    merged.budget > 0 && partial.generations === undefined
+      ? { ...merged, generations: Math.max(DEFAULTS.generations, 10 * Math.ceil(merged.budget / merged.population)) }
+      : merged;
   if (o.elitism >= o.population) {
-    throw new ForgeError(`ga.elitism: got ${o.elitism}, expected an integer in [0, population - 1 = ${o.population - 1}]`, `set elitism below population (${o.population})`, 'E_GA_OPTION');
+    throw new ForgeError(
+      `ga.elitism: got ${o.elitism}, expected an integer in [0, population - 1 = ${o.population - 1}]`,
+      `set elitism below population (${o.population})`,
+      'E_GA_OPTION',
+    );
   }
   return Object.freeze(o);
 }

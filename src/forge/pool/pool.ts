@@ -17,7 +17,10 @@ export interface PoolOptions {
   readonly workerData: unknown;
 }
 
-export const POOL_DEFAULTS: Omit<PoolOptions, 'workerData'> = Object.freeze({ workers: defaultWorkers(), batchesPerWorker: 4 });
+export const POOL_DEFAULTS: Omit<PoolOptions, 'workerData'> = Object.freeze({
+  workers: defaultWorkers(),
+  batchesPerWorker: 4,
+});
 
 /**
  * One worker per core. The main thread only waits while a generation is evaluated, so it needs no
@@ -40,10 +43,18 @@ export type BatchHandler<T, B> = (items: T[]) => B | Promise<B>;
 export function validatePoolOptions(o: Partial<PoolOptions>): Omit<PoolOptions, 'workerData'> {
   const merged = { ...POOL_DEFAULTS, ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) };
   if (!Number.isInteger(merged.workers) || merged.workers < 1) {
-    throw new ForgeError(`workers: got ${merged.workers}, expected an integer >= 1`, `use --workers 1..${defaultWorkers() * 2}`, 'E_POOL');
+    throw new ForgeError(
+      `workers: got ${merged.workers}, expected an integer >= 1`,
+      `use --workers 1..${defaultWorkers() * 2}`,
+      'E_POOL',
+    );
   }
   if (!Number.isInteger(merged.batchesPerWorker) || merged.batchesPerWorker < 1) {
-    throw new ForgeError(`batchesPerWorker: got ${merged.batchesPerWorker}, expected an integer >= 1`, 'use e.g. 4', 'E_POOL');
+    throw new ForgeError(
+      `batchesPerWorker: got ${merged.batchesPerWorker}, expected an integer >= 1`,
+      'use e.g. 4',
+      'E_POOL',
+    );
   }
   return merged;
 }

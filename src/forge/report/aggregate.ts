@@ -51,9 +51,13 @@ export function geneBins(gene: GeneDef, index: number, bins = HEATMAP_BINS): Gen
   const span = gene.max - gene.min;
   const count = gene.kind === 'int' && span + 1 <= bins ? span + 1 : span === 0 ? 1 : bins;
   const unit = gene.kind === 'int' && span + 1 <= bins;
-  const edges = Array.from({ length: count + 1 }, (_, k) => (unit ? gene.min - 0.5 + k : gene.min + (span * k) / count));
+  const edges = Array.from({ length: count + 1 }, (_, k) =>
+    unit ? gene.min - 0.5 + k : gene.min + (span * k) / count,
+  );
   const fmt = (x: number) => (Number.isInteger(x) ? String(x) : x.toPrecision(3));
-  const labels = Array.from({ length: count }, (_, k) => (unit ? String(gene.min + k) : `${fmt(edges[k])}-${fmt(edges[k + 1])}`));
+  const labels = Array.from({ length: count }, (_, k) =>
+    unit ? String(gene.min + k) : `${fmt(edges[k])}-${fmt(edges[k + 1])}`,
+  );
   return { gene: index, path: gene.path, edges, labels };
 }
 
@@ -105,8 +109,17 @@ export function heatmaps(bins: readonly GeneBins[], evals: EvaluationColumns): H
         const f = evals.fitness[k];
         if (f > best[c]) best[c] = f;
       }
-      const cells = Array.from({ length: nx }, (_, x) => Array.from({ length: ny }, (_, y) => (counts[x * ny + y] > 0 && Number.isFinite(best[x * ny + y]) ? best[x * ny + y] : null)));
-      out.push({ x: i, y: j, cells, counts: Array.from({ length: nx }, (_, x) => Array.from(counts.subarray(x * ny, (x + 1) * ny))) });
+      const cells = Array.from({ length: nx }, (_, x) =>
+        Array.from({ length: ny }, (_, y) =>
+          counts[x * ny + y] > 0 && Number.isFinite(best[x * ny + y]) ? best[x * ny + y] : null,
+        ),
+      );
+      out.push({
+        x: i,
+        y: j,
+        cells,
+        counts: Array.from({ length: nx }, (_, x) => Array.from(counts.subarray(x * ny, (x + 1) * ny))),
+      });
     }
   }
   return out;

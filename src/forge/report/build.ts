@@ -5,7 +5,15 @@ import { loadDataset } from '../datasets/load.js';
 import { holdoutRanges } from '../eval/ranges.js';
 import type { ForgeHome } from '../home.js';
 import {
-  readGenerationStats, readHallOfFame, readRunName, readStoredConfig, readValidation, readWalkforwardReport, runFiles, runKind, type StoredAnyConfig,
+  readGenerationStats,
+  readHallOfFame,
+  readRunName,
+  readStoredConfig,
+  readValidation,
+  readWalkforwardReport,
+  runFiles,
+  runKind,
+  type StoredAnyConfig,
 } from '../runs/read.js';
 import type { HallOfFameEntry } from '../runs/types.js';
 import { downsampleIndices, geneBins, heatmaps, sampleIndices } from './aggregate.js';
@@ -41,12 +49,19 @@ const fin = (x: unknown): number | null => (typeof x === 'number' && Number.isFi
 function statRows(e: HallOfFameEntry): StatRow[] {
   const is = e.inSample as Record<string, unknown> | null;
   const oos = e.outOfSample as Record<string, unknown> | null;
-  return STATS.map((s) => ({ label: s.label, unit: s.unit, inSample: fin(is?.[s.key]), outOfSample: fin(oos?.[s.key]) }));
+  return STATS.map((s) => ({
+    label: s.label,
+    unit: s.unit,
+    inSample: fin(is?.[s.key]),
+    outOfSample: fin(oos?.[s.key]),
+  }));
 }
 
 export function forgeVersion(): string {
   try {
-    const pkg = JSON.parse(fs.readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    const pkg = JSON.parse(fs.readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+      version?: string;
+    };
     return pkg.version ?? 'unknown';
   } catch {
     return 'unknown';
@@ -56,7 +71,8 @@ export function forgeVersion(): string {
 /** The report of a run (evolve, with its validation when there is one; or walk-forward). */
 export async function buildReport(home: ForgeHome, id: string, now = new Date()): Promise<ReportData> {
   const stored = readStoredConfig(home.runsDir, id);
-  if (stored === null) throw new ForgeError(`no run '${id}' under ${home.runsDir}`, 'list the runs with: forge runs ls', 'E_NO_RUN');
+  if (stored === null)
+    throw new ForgeError(`no run '${id}' under ${home.runsDir}`, 'list the runs with: forge runs ls', 'E_NO_RUN');
   const kind = runKind(home.runsDir, id, stored);
   const validation = kind === 'evolve' ? readValidation(home.runsDir, id) : null;
   const space = parsePlay(stored.playText, stored.config.play);
@@ -74,12 +90,21 @@ export async function buildReport(home: ForgeHome, id: string, now = new Date())
     objective: stored.config.fitness.objective,
   };
   if (kind === 'walkforward') return { header, walkforward: walkforwardSection(home, id) };
-  return { header, evolve: await evolveSection(home, id, stored), validation: validation ? validationSection(validation) : undefined };
+  return {
+    header,
+    evolve: await evolveSection(home, id, stored),
+    validation: validation ? validationSection(validation) : undefined,
+  };
 }
 
 async function evolveSection(home: ForgeHome, id: string, stored: StoredAnyConfig): Promise<EvolveSection> {
   const hof = readHallOfFame(home.runsDir, id);
-  if (hof.length === 0) throw new ForgeError(`run ${id} has no hall of fame yet (no generation finished)`, `resume it: forge evolve --resume ${id}`, 'E_RUN_EMPTY');
+  if (hof.length === 0)
+    throw new ForgeError(
+      `run ${id} has no hall of fame yet (no generation finished)`,
+      `resume it: forge evolve --resume ${id}`,
+      'E_RUN_EMPTY',
+    );
   const space = parsePlay(stored.playText, stored.config.play);
   const { manifest, feeds } = await loadDataset(home, stored.dataset.name);
   if (manifest.hash !== stored.dataset.hash) {
@@ -92,7 +117,9 @@ async function evolveSection(home: ForgeHome, id: string, stored: StoredAnyConfi
   const ranges = holdoutRanges(manifest.window, stored.config.holdout);
   const stats = readGenerationStats(home.runsDir, id);
   const evals = await readEvaluations(runFiles(home.runsDir, id).evaluationsDir);
-  const numeric = space.genes.map((g, i) => ({ g, i })).filter(({ g }) => (g.kind === 'int' || g.kind === 'float') && g.max > g.min);
+  const numeric = space.genes
+    .map((g, i) => ({ g, i }))
+    .filter(({ g }) => (g.kind === 'int' || g.kind === 'float') && g.max > g.min);
   const bins = numeric.map(({ g, i }) => geneBins(g, i));
   const sample = sampleIndices(evals.fitness);
   let evaluated = 0;
@@ -133,9 +160,20 @@ async function evolveSection(home: ForgeHome, id: string, stored: StoredAnyConfi
 
 function walkforwardSection(home: ForgeHome, id: string): WalkforwardSection {
   const wf = readWalkforwardReport(home.runsDir, id);
-  if (wf === null) throw new ForgeError(`walk-forward run ${id} has not finished (no walkforward.json)`, 'run the same forge walkforward command again to complete it', 'E_RUN_EMPTY');
-  const text = fs.existsSync(runFiles(home.runsDir, id).equityPath) ? fs.readFileSync(runFiles(home.runsDir, id).equityPath, 'utf8') : '';
-  const rows = text.trim().split('\n').slice(1).map((l) => l.split(','));
+  if (wf === null)
+    throw new ForgeError(
+      `walk-forward run ${id} has not finished (no walkforward.json)`,
+      'run the same forge walkforward command again to complete it',
+      'E_RUN_EMPTY',
+    );
+  const text = fs.existsSync(runFiles(home.runsDir, id).equityPath)
+    ? fs.readFileSync(runFiles(home.runsDir, id).equityPath, 'utf8')
+    : '';
+  const rows = text
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(','));
   const time = rows.map((r) => Number(r[1]));
   const equity = rows.map((r) => Number(r[3]));
   const keep = downsampleIndices(equity);
@@ -169,7 +207,14 @@ function validationSection(doc: NonNullable<ReturnType<typeof readValidation>>):
     minDsr: doc.multipleTesting.minDsr,
     plays: doc.plays.map((p) => ({
       rank: p.rank,
-      guards: p.guards.map((g) => ({ name: g.name, value: g.value, unit: g.unit, rule: g.rule, threshold: g.threshold, status: g.status })),
+      guards: p.guards.map((g) => ({
+        name: g.name,
+        value: g.value,
+        unit: g.unit,
+        rule: g.rule,
+        threshold: g.threshold,
+        status: g.status,
+      })),
       pValue: fin(p.multipleTesting.pValue),
       bhAdjusted: fin(p.multipleTesting.bhAdjusted),
       bhSignificant: p.multipleTesting.bhSignificant,

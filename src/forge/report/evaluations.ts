@@ -10,13 +10,22 @@ import type { EvaluationColumns } from './aggregate.js';
 // fitness map.
 
 export async function readEvaluations(evaluationsDir: string): Promise<EvaluationColumns & { failed: number }> {
-  const files = fs.existsSync(evaluationsDir) ? fs.readdirSync(evaluationsDir).filter((f) => /^gen-\d+\.parquet$/.test(f)).sort() : [];
+  const files = fs.existsSync(evaluationsDir)
+    ? fs
+        .readdirSync(evaluationsDir)
+        .filter((f) => /^gen-\d+\.parquet$/.test(f))
+        .sort()
+    : [];
   const genomes: number[][] = [];
   const fitness: number[] = [];
   let failed = 0;
   for (const f of files) {
     const file = await asyncBufferFromFile(path.join(evaluationsDir, f));
-    const rows = (await parquetReadObjects({ file, columns: ['genome', 'fitness', 'error'] })) as { genome: unknown; fitness: unknown; error: unknown }[];
+    const rows = (await parquetReadObjects({ file, columns: ['genome', 'fitness', 'error'] })) as {
+      genome: unknown;
+      fitness: unknown;
+      error: unknown;
+    }[];
     for (const r of rows) {
       const genome = typeof r.genome === 'string' ? (JSON.parse(r.genome) as unknown) : r.genome;
       const fit = Number(r.fitness);

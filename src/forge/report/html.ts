@@ -14,10 +14,14 @@ const PAGE_DIR = new URL('../../../src/forge/report/page/', import.meta.url);
 
 /** JSON safe inside <script>: no `</script>` or `<!--` can close or comment it. */
 export function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 /** A script's text must not hold `</script`: the library's never does, and this keeps it so. */
 const inlineScript = (code: string) => code.replace(/<\/script/gi, '<\\/script');
 

@@ -24,7 +24,13 @@ export interface CurveData {
   readonly bars: number;
 }
 
-export function replayCurve(rank: number, space: PlaySpace, genome: readonly number[], feeds: Readonly<Record<string, Feed>>, cash: number): CurveData {
+export function replayCurve(
+  rank: number,
+  space: PlaySpace,
+  genome: readonly number[],
+  feeds: Readonly<Record<string, Feed>>,
+  cash: number,
+): CurveData {
   const play = resolvePlay(space, genome);
   const run = runPlay(play, feeds, { cash });
   const eq = run.result.equity;
@@ -36,7 +42,9 @@ export function replayCurve(rank: number, space: PlaySpace, genome: readonly num
     peak = Math.max(peak, eq[i]);
     dd[i] = peak > 0 ? eq[i] / peak - 1 : 0;
   }
-  const keep = [...new Set([...downsampleIndices(eq, CURVE_POINTS / 2), ...downsampleIndices(dd, CURVE_POINTS / 2)])].sort((a, b) => a - b);
+  const keep = [
+    ...new Set([...downsampleIndices(eq, CURVE_POINTS / 2), ...downsampleIndices(dd, CURVE_POINTS / 2)]),
+  ].sort((a, b) => a - b);
   const t = run.result.trades;
   const stride = Math.max(1, t.count / TRADE_MARKS);
   const entries: CurveData['entries'] = [];

@@ -97,7 +97,14 @@ export interface ValidationSection {
   readonly minDsr: number;
   readonly plays: {
     readonly rank: number;
-    readonly guards: { name: string; value: number | null; unit: string; rule: string; threshold: number; status: string }[];
+    readonly guards: {
+      name: string;
+      value: number | null;
+      unit: string;
+      rule: string;
+      threshold: number;
+      status: string;
+    }[];
     readonly pValue: number | null;
     readonly bhAdjusted: number | null;
     readonly bhSignificant: boolean;

@@ -8,10 +8,25 @@ import type { FreshEvaluation } from './record.js';
 // (store-sync.ts). hyparquet-writer writes them in JS (no DuckDB instance to open per generation,
 // which cost 100-600 ms a generation); the columns are the store's `evaluations` table without run_id.
 
-export const METRIC_COLUMNS: readonly (keyof MetricRecord)[] = ['totalReturn', 'sharpe', 'sortino', 'calmar', 'maxDrawdown', 'winRate', 'profitFactor', 'trades'];
-const SNAKE: Readonly<Record<string, string>> = { totalReturn: 'total_return', maxDrawdown: 'max_drawdown', winRate: 'win_rate', profitFactor: 'profit_factor' };
+export const METRIC_COLUMNS: readonly (keyof MetricRecord)[] = [
+  'totalReturn',
+  'sharpe',
+  'sortino',
+  'calmar',
+  'maxDrawdown',
+  'winRate',
+  'profitFactor',
+  'trades',
+];
+const SNAKE: Readonly<Record<string, string>> = {
+  totalReturn: 'total_return',
+  maxDrawdown: 'max_drawdown',
+  winRate: 'win_rate',
+  profitFactor: 'profit_factor',
+};
 
-const finite = (v: number | undefined | null): number | null => (v === undefined || v === null || !Number.isFinite(v) ? null : v);
+const finite = (v: number | undefined | null): number | null =>
+  v === undefined || v === null || !Number.isFinite(v) ? null : v;
 
 /** Writes `fresh` (sorted by genome key) atomically to `file`. */
 export function writeGenerationParquet(file: string, generation: number, fresh: readonly FreshEvaluation[]): void {
@@ -21,7 +36,11 @@ export function writeGenerationParquet(file: string, generation: number, fresh: 
       const m = f.evaluation[side];
       return m === null ? null : k === 'trades' ? m.trades : finite(m[k]);
     });
-    return { name: `${side === 'inSample' ? 'is' : 'oos'}_${SNAKE[k] ?? k}`, data, type: k === 'trades' ? ('INT32' as const) : ('DOUBLE' as const) };
+    return {
+      name: `${side === 'inSample' ? 'is' : 'oos'}_${SNAKE[k] ?? k}`,
+      data,
+      type: k === 'trades' ? ('INT32' as const) : ('DOUBLE' as const),
+    };
   };
   const buffer = parquetWriteBuffer({
     columnData: [

@@ -3,7 +3,16 @@ import path from 'node:path';
 import { ForgeError } from '../../engine/errors.js';
 import { CandleStore } from '../store/store.js';
 import {
-  isRunLive, listRunIds, readGenerationStats, readHallOfFame, readRunName, readStoredConfig, readValidation, readWalkforwardReport, runFiles, runKind,
+  isRunLive,
+  listRunIds,
+  readGenerationStats,
+  readHallOfFame,
+  readRunName,
+  readStoredConfig,
+  readValidation,
+  readWalkforwardReport,
+  runFiles,
+  runKind,
   type RunKind,
 } from './read.js';
 
@@ -55,13 +64,21 @@ async function storeRows(storePath: string): Promise<{ rows: Map<string, StoreRo
   try {
     store = await CandleStore.open(storePath, { readOnly: true });
   } catch (err) {
-    if (err instanceof ForgeError) return { rows: new Map(), note: `the store is busy (${err.message}); dates and statuses come from the run folders` };
+    if (err instanceof ForgeError)
+      return {
+        rows: new Map(),
+        note: `the store is busy (${err.message}); dates and statuses come from the run folders`,
+      };
     throw err;
   }
   try {
-    const has = await store.all<{ n: number }>(`SELECT CAST(count(*) AS INTEGER) AS n FROM information_schema.tables WHERE table_name = 'runs'`);
+    const has = await store.all<{ n: number }>(
+      `SELECT CAST(count(*) AS INTEGER) AS n FROM information_schema.tables WHERE table_name = 'runs'`,
+    );
     if (has[0].n === 0) return { rows: new Map(), note: null };
-    const rows = await store.all<StoreRow>(`SELECT run_id, CAST(created_at AS VARCHAR) AS created_at, status FROM runs`);
+    const rows = await store.all<StoreRow>(
+      `SELECT run_id, CAST(created_at AS VARCHAR) AS created_at, status FROM runs`,
+    );
     return { rows: new Map(rows.map((r) => [r.run_id, r])), note: null };
   } finally {
     store.close();
@@ -71,15 +88,26 @@ async function storeRows(storePath: string): Promise<{ rows: Map<string, StoreRo
 const iso = (s: string) => (s.includes('T') ? s : s.replace(' ', 'T') + 'Z').replace(/\.\d+Z$/, 'Z');
 
 /** The runs of a home, filtered and sorted (newest first, or best in-sample figure first). */
-export async function listRuns(runsDir: string, storePath: string, opts: ListOptions = {}): Promise<{ runs: RunSummary[]; note: string | null }> {
+export async function listRuns(
+  runsDir: string,
+  storePath: string,
+  opts: ListOptions = {},
+): Promise<{ runs: RunSummary[]; note: string | null }> {
   const { rows, note } = await storeRows(storePath);
   const out: RunSummary[] = [];
   for (const id of listRunIds(runsDir)) {
     for (const s of await summarise(runsDir, id, rows.get(id))) out.push(s);
   }
-  const kept = out.filter((r) => (opts.kind === undefined || r.kind === opts.kind) && (opts.dataset === undefined || r.dataset === opts.dataset));
+  const kept = out.filter(
+    (r) =>
+      (opts.kind === undefined || r.kind === opts.kind) && (opts.dataset === undefined || r.dataset === opts.dataset),
+  );
   const created = (r: RunSummary) => r.created ?? '';
-  kept.sort(opts.sort === 'best' ? (a, b) => (b.bestInSample ?? -Infinity) - (a.bestInSample ?? -Infinity) || a.id.localeCompare(b.id) : (a, b) => created(b).localeCompare(created(a)) || a.id.localeCompare(b.id));
+  kept.sort(
+    opts.sort === 'best'
+      ? (a, b) => (b.bestInSample ?? -Infinity) - (a.bestInSample ?? -Infinity) || a.id.localeCompare(b.id)
+      : (a, b) => created(b).localeCompare(created(a)) || a.id.localeCompare(b.id),
+  );
   return { runs: kept, note };
 }
 
@@ -102,21 +130,29 @@ export async function summarise(runsDir: string, id: string, row?: StoreRow): Pr
   const objective = stored.config.fitness.objective;
   if (runKind(runsDir, id, stored) === 'walkforward') {
     const wf = readWalkforwardReport(runsDir, id);
-    return [{
-      ...base,
-      kind: 'walkforward',
-      status: live ? 'running' : wf ? wf.verdict.label : 'incomplete',
-      generations: wf ? Math.max(0, ...wf.windows.map((w) => w.generations)) : 0,
-      evaluations: wf ? wf.windows.reduce((s, w) => s + w.evaluations, 0) : 0,
-      figure: 'mean return',
-      bestInSample: fin(wf?.aggregate.avgInSampleReturn),
-      bestOutOfSample: fin(wf?.aggregate.avgOutOfSampleReturn),
-    }];
+    return [
+      {
+        ...base,
+        kind: 'walkforward',
+        status: live ? 'running' : wf ? wf.verdict.label : 'incomplete',
+        generations: wf ? Math.max(0, ...wf.windows.map((w) => w.generations)) : 0,
+        evaluations: wf ? wf.windows.reduce((s, w) => s + w.evaluations, 0) : 0,
+        figure: 'mean return',
+        bestInSample: fin(wf?.aggregate.avgInSampleReturn),
+        bestOutOfSample: fin(wf?.aggregate.avgOutOfSampleReturn),
+      },
+    ];
   }
   const stats = readGenerationStats(runsDir, id);
   const best = readHallOfFame(runsDir, id)[0];
   const oos = best?.outOfSample as Record<string, unknown> | null | undefined;
-  const evolveStatus = live ? 'running' : row?.status === 'running' || row === undefined ? (stats.length >= stored.config.ga.generations ? 'finished' : 'stopped') : row.status;
+  const evolveStatus = live
+    ? 'running'
+    : row?.status === 'running' || row === undefined
+      ? stats.length >= stored.config.ga.generations
+        ? 'finished'
+        : 'stopped'
+      : row.status;
   const evolve: RunSummary = {
     ...base,
     kind: 'evolve',

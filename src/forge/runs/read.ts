@@ -32,7 +32,11 @@ export function readJsonFile<T>(file: string, what: string): T | null {
   try {
     return JSON.parse(text) as T;
   } catch (err) {
-    throw new ForgeError(`${file}: the run's ${what} is not readable JSON (${(err as Error).message})`, 'the run folder is damaged; resume or re-run it', 'E_RUN_FILE');
+    throw new ForgeError(
+      `${file}: the run's ${what} is not readable JSON (${(err as Error).message})`,
+      'the run folder is damaged; resume or re-run it',
+      'E_RUN_FILE',
+    );
   }
 }
 
@@ -47,13 +51,22 @@ export const runFiles = (runsDir: string, id: string) => {
   };
 };
 
-export const readStoredConfig = (runsDir: string, id: string) => readJsonFile<StoredAnyConfig>(runFiles(runsDir, id).configPath, 'config.json');
-export const readHallOfFame = (runsDir: string, id: string) => readJsonFile<HallOfFameEntry[]>(runFiles(runsDir, id).hallOfFamePath, 'hall_of_fame.json') ?? [];
-export const readGenerationStats = (runsDir: string, id: string) => readJsonFile<GenerationStats[]>(runFiles(runsDir, id).statsPath, 'generations.json') ?? [];
-export const readWalkforwardReport = (runsDir: string, id: string) => readJsonFile<WalkforwardReport>(runFiles(runsDir, id).walkforwardPath, 'walkforward.json');
-export const readValidation = (runsDir: string, id: string) => readJsonFile<ValidationDoc>(runFiles(runsDir, id).validationPath, 'validation.json');
+export const readStoredConfig = (runsDir: string, id: string) =>
+  readJsonFile<StoredAnyConfig>(runFiles(runsDir, id).configPath, 'config.json');
+export const readHallOfFame = (runsDir: string, id: string) =>
+  readJsonFile<HallOfFameEntry[]>(runFiles(runsDir, id).hallOfFamePath, 'hall_of_fame.json') ?? [];
+export const readGenerationStats = (runsDir: string, id: string) =>
+  readJsonFile<GenerationStats[]>(runFiles(runsDir, id).statsPath, 'generations.json') ?? [];
+export const readWalkforwardReport = (runsDir: string, id: string) =>
+  readJsonFile<WalkforwardReport>(runFiles(runsDir, id).walkforwardPath, 'walkforward.json');
+export const readValidation = (runsDir: string, id: string) =>
+  readJsonFile<ValidationDoc>(runFiles(runsDir, id).validationPath, 'validation.json');
 
-export function runKind(runsDir: string, id: string, stored: StoredAnyConfig | null = readStoredConfig(runsDir, id)): RunKind {
+export function runKind(
+  runsDir: string,
+  id: string,
+  stored: StoredAnyConfig | null = readStoredConfig(runsDir, id),
+): RunKind {
   if (fs.existsSync(runFiles(runsDir, id).walkforwardPath) || stored?.config.mode !== undefined) return 'walkforward';
   return 'evolve';
 }
@@ -74,7 +87,11 @@ const NAME_MAX = 80;
 export function checkRunName(name: string): string {
   const n = name.trim();
   const fail = (problem: string) => {
-    throw new ForgeError(`--name ${JSON.stringify(name)}: ${problem}`, 'give a short label, e.g. --name "btc sma baseline"', 'E_ARG');
+    throw new ForgeError(
+      `--name ${JSON.stringify(name)}: ${problem}`,
+      'give a short label, e.g. --name "btc sma baseline"',
+      'E_ARG',
+    );
   };
   if (n === '') fail('is empty');
   if (n.length > NAME_MAX) fail(`is ${n.length} characters long (at most ${NAME_MAX})`);
@@ -110,12 +127,18 @@ export function resolveRunRef(runsDir: string, ref: string, where: string): stri
   const hits = [...new Set([...named, ...prefixed])];
   if (hits.length === 1) return hits[0];
   if (hits.length > 1) {
-    throw new ForgeError(`${where}: '${ref}' matches ${hits.length} runs (${hits.join(', ')})`, 'give the full run id', 'E_RUN_AMBIGUOUS');
+    throw new ForgeError(
+      `${where}: '${ref}' matches ${hits.length} runs (${hits.join(', ')})`,
+      'give the full run id',
+      'E_RUN_AMBIGUOUS',
+    );
   }
   const names = ids.map((id) => readRunName(runsDir, id)).filter((n): n is string => n !== null);
   throw new ForgeError(
     `${where}: no run '${ref}' under ${runsDir}${suggestion(ref, [...ids, ...names])}`,
-    ids.length ? 'list the runs with: forge runs ls' : 'make one with forge evolve or forge walkforward, or pass --home to the folder that holds its runs/',
+    ids.length
+      ? 'list the runs with: forge runs ls'
+      : 'make one with forge evolve or forge walkforward, or pass --home to the folder that holds its runs/',
     'E_NO_RUN',
   );
 }

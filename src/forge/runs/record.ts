@@ -51,7 +51,8 @@ export interface FreshEvaluation {
 }
 
 const sql = (s: string) => `'${s.replace(/'/g, "''")}'`;
-const finite = (v: number | undefined | null): number | null => (v === undefined || v === null || !Number.isFinite(v) ? null : v);
+const finite = (v: number | undefined | null): number | null =>
+  v === undefined || v === null || !Number.isFinite(v) ? null : v;
 
 /** Where a run is, for its `runs` row. */
 export interface RunProgress {
@@ -74,7 +75,11 @@ export async function syncGenerations(
   progress: RunProgress,
 ): Promise<number> {
   await store.run(SCHEMA);
-  const have = new Set((await store.all<{ g: number }>(`SELECT generation AS g FROM generations WHERE run_id = $1`, [run.runId])).map((r) => r.g));
+  const have = new Set(
+    (await store.all<{ g: number }>(`SELECT generation AS g FROM generations WHERE run_id = $1`, [run.runId])).map(
+      (r) => r.g,
+    ),
+  );
   const todo = stats.filter((st) => !have.has(st.generation) && fs.existsSync(parquetOf(st.generation)));
   await store.transaction(async (s) => {
     await s.run(
@@ -94,11 +99,23 @@ export async function syncGenerations(
       },
     );
     for (const st of todo) {
+      await s.run(`INSERT OR REPLACE INTO generations VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, [
+        run.runId,
+        st.generation,
+        st.evaluated,
+        st.reused,
+        finite(st.best),
+        finite(st.mean),
+        finite(st.median),
+        finite(st.worst),
+        finite(st.std),
+        finite(st.diversity),
+        st.immigrants,
+      ]);
       await s.run(
-        `INSERT OR REPLACE INTO generations VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-        [run.runId, st.generation, st.evaluated, st.reused, finite(st.best), finite(st.mean), finite(st.median), finite(st.worst), finite(st.std), finite(st.diversity), st.immigrants],
+        `INSERT OR REPLACE INTO evaluations SELECT $1 AS run_id, * FROM read_parquet(${sql(parquetOf(st.generation))})`,
+        [run.runId],
       );
-      await s.run(`INSERT OR REPLACE INTO evaluations SELECT $1 AS run_id, * FROM read_parquet(${sql(parquetOf(st.generation))})`, [run.runId]);
     }
   });
   return todo.length;

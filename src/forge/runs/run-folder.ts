@@ -10,7 +10,9 @@ import { acquireLock } from '../lock.js';
 // it, and two different searches can never share a folder. A lock (lock.ts) keeps two processes out of one.
 
 export function runId(resolvedConfig: unknown, datasetHash: string, seed: string | number): string {
-  const h = createHash('sha256').update(canonicalJson({ config: resolvedConfig, dataset: datasetHash, seed: String(seed) }));
+  const h = createHash('sha256').update(
+    canonicalJson({ config: resolvedConfig, dataset: datasetHash, seed: String(seed) }),
+  );
   return h.digest('hex').slice(0, 16);
 }
 
@@ -49,7 +51,11 @@ export function assertRunId(id: unknown, where: string): string {
 export function assertStoredRunId(stored: unknown, configPath: string, folderId: string): string {
   const id = assertRunId(stored, `${configPath}: field runId`);
   if (id !== folderId) {
-    throw new ForgeError(`${configPath}: field runId is ${id}, but the file is in the folder of run ${folderId}`, 'the file was copied or altered: restore it, or start the run again', 'E_RUN_ID');
+    throw new ForgeError(
+      `${configPath}: field runId is ${id}, but the file is in the folder of run ${folderId}`,
+      'the file was copied or altered: restore it, or start the run again',
+      'E_RUN_ID',
+    );
   }
   return id;
 }
@@ -83,8 +89,14 @@ export function runPaths(runsDir: string, id: string) {
 export async function acquireRunFolder(runsDir: string, id: string): Promise<RunFolder> {
   const p = runPaths(runsDir, id);
   makeDir(p.evaluationsDir);
-  const lock = await acquireLock(p.lockPath, (holder) =>
-    new ForgeError(`run ${id} is in use by another forge process (${holder})`, `wait for it to finish, or stop it; its folder is ${p.dir}`, 'E_RUN_LOCKED'),
+  const lock = await acquireLock(
+    p.lockPath,
+    (holder) =>
+      new ForgeError(
+        `run ${id} is in use by another forge process (${holder})`,
+        `wait for it to finish, or stop it; its folder is ${p.dir}`,
+        'E_RUN_LOCKED',
+      ),
   );
   try {
     removeTempFiles(p.dir);
@@ -97,5 +109,6 @@ export async function acquireRunFolder(runsDir: string, id: string): Promise<Run
 }
 
 function removeTempFiles(dir: string): void {
-  for (const name of fs.readdirSync(dir)) if (/\.tmp-\d+/.test(name)) fs.rmSync(path.join(dir, name), { force: true, recursive: true });
+  for (const name of fs.readdirSync(dir))
+    if (/\.tmp-\d+/.test(name)) fs.rmSync(path.join(dir, name), { force: true, recursive: true });
 }

@@ -97,7 +97,8 @@ export class RunWriter {
     const stats = JSON.stringify(snap.stats, null, 2) + '\n';
     const checkpoint = JSON.stringify(snap.checkpoint);
     return () => {
-      for (const { generation, rows } of pending) writeGenerationParquet(this.files.parquetOf(generation), generation, rows);
+      for (const { generation, rows } of pending)
+        writeGenerationParquet(this.files.parquetOf(generation), generation, rows);
       writeFileAtomic(this.files.hallOfFamePath, hallOfFame);
       writeFileAtomic(this.files.statsPath, stats);
       writeFileAtomic(this.files.checkpointPath, checkpoint);

@@ -16,7 +16,9 @@ export interface SyncSnapshot {
   readonly progress: RunProgress;
 }
 
-export type FlushResult = { readonly ok: true; readonly added: number } | { readonly ok: false; readonly reason: string };
+export type FlushResult =
+  | { readonly ok: true; readonly added: number }
+  | { readonly ok: false; readonly reason: string };
 
 export class StoreSync {
   private inFlight: Promise<void> | null = null;
@@ -42,7 +44,8 @@ export class StoreSync {
       })
       .catch((err: unknown) => {
         // Locked: another command writes; try again at a later poke. Anything else is kept for flush.
-        if (!(err instanceof ForgeError && err.code === 'E_STORE_LOCKED')) this.lastError = err instanceof Error ? err : new Error(String(err));
+        if (!(err instanceof ForgeError && err.code === 'E_STORE_LOCKED'))
+          this.lastError = err instanceof Error ? err : new Error(String(err));
       })
       .finally(() => {
         this.inFlight = null;

@@ -40,7 +40,6 @@ export interface HallOfFameEntry {
   readonly regimes?: EvalRecord['regimes'];
 }
 
-
 /** The settings of an evolve run (file and flags resolved): what its run id hashes. */
 export interface EvolveConfig {
   readonly dataset: string;
@@ -56,7 +55,6 @@ export interface EvolveConfig {
   readonly fitness: FitnessSpec;
   readonly ga: GAOptions;
 }
-
 
 /** Defaults every search command shares. */
 export const RUN_DEFAULTS = Object.freeze({ dataset: 'BTCUSDT_FULL_CYCLE', seed: '42', holdout: 0.2, cash: 10_000 });

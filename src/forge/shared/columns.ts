@@ -40,7 +40,9 @@ export function shareFeeds(name: string, contentHash: string, feeds: Readonly<Re
 
 /** Arrow view of one shared timeframe; the vectors' values are the shared memory itself. */
 export function arrowTable(st: SharedTimeframe): Table {
-  const vectors = Object.fromEntries(COLUMNS.map((c) => [c, makeVector(new Float64Array(st.buffers[c], 0, st.length))]));
+  const vectors = Object.fromEntries(
+    COLUMNS.map((c) => [c, makeVector(new Float64Array(st.buffers[c], 0, st.length))]),
+  );
   return new Table(vectors);
 }
 

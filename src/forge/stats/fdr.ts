@@ -52,7 +52,10 @@ export function benjaminiHochberg(pValues: readonly number[], alpha: number): Ad
 export function bonferroni(pValues: readonly number[], alpha: number): Adjustment {
   check(pValues, alpha);
   const m = pValues.length;
-  return result(pValues.map((p) => Math.min(1, m * p)), alpha);
+  return result(
+    pValues.map((p) => Math.min(1, m * p)),
+    alpha,
+  );
 }
 
 /** Holm (1979) step-down: adjusted p(i) = max over j <= i of min(1, (m - j + 1) · p(j)). */

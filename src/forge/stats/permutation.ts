@@ -16,7 +16,13 @@ export type Rng = () => number;
  * NaN if observed or any null draw is NaN (a null statistic that could not be computed is not
  * evidence either way, so nothing is dropped), or n < 1.
  */
-export function permutationPValue(observed: number, stat: (rng: Rng) => number, n: number, rng: Rng, tolerance = 0): number {
+export function permutationPValue(
+  observed: number,
+  stat: (rng: Rng) => number,
+  n: number,
+  rng: Rng,
+  tolerance = 0,
+): number {
   if (!Number.isInteger(n) || n < 1 || Number.isNaN(observed)) return NaN;
   const bar = observed - tolerance;
   let exceed = 0;
@@ -48,7 +54,12 @@ export interface TimingTestResult {
   readonly n: number;
 }
 
-function statistic(positions: ArrayLike<number>, returns: ArrayLike<number>, scratch: Float64Array, kind: TimingStatistic): number {
+function statistic(
+  positions: ArrayLike<number>,
+  returns: ArrayLike<number>,
+  scratch: Float64Array,
+  kind: TimingStatistic,
+): number {
   const t = scratch.length;
   if (kind === 'mean') {
     let s = 0;
@@ -86,7 +97,9 @@ export function timingPermutationTest(
   rng: Rng,
 ): TimingTestResult {
   if (positions.length !== barReturns.length) {
-    throw new RangeError(`positions (${positions.length}) and barReturns (${barReturns.length}) must have the same length`);
+    throw new RangeError(
+      `positions (${positions.length}) and barReturns (${barReturns.length}) must have the same length`,
+    );
   }
   const kind = options.statistic ?? 'mean';
   const t = positions.length;

@@ -35,7 +35,17 @@ export interface RawCandles {
  * Appends one row after checking its values: a bad value becomes a BadRow (the file is rejected
  * later, or the row skipped with --skip-bad); CSV and Parquet inputs share this step.
  */
-export function pushRow(raw: RawCandles, at: number, ms: number, o: number, h: number, l: number, c: number, v: number, why: string): void {
+export function pushRow(
+  raw: RawCandles,
+  at: number,
+  ms: number,
+  o: number,
+  h: number,
+  l: number,
+  c: number,
+  v: number,
+  why: string,
+): void {
   if (why !== '') {
     raw.bad.push({ line: at, reason: why, fix: 'prices must be positive numbers and volume a non-negative number' });
     return;
@@ -166,7 +176,10 @@ export function parseCandleCsv(text: string, file: string): RawCandles {
     layout = BINANCE;
     width = headCells.length;
     start = first;
-    layoutName = width === 12 ? 'binance kline (no header)' : `no header, ${width} columns read as time, open, high, low, close, volume`;
+    layoutName =
+      width === 12
+        ? 'binance kline (no header)'
+        : `no header, ${width} columns read as time, open, high, low, close, volume`;
   } else {
     layout = layoutFromNames(headCells, `${file}:${first + 1}`, true);
     width = headCells.length;
@@ -176,7 +189,9 @@ export function parseCandleCsv(text: string, file: string): RawCandles {
 
   const raw = allocRaw(lineTexts.length - start, layoutName, 'line');
   const cell: TimeCell = { ms: NaN, format: undefined, why: '' };
-  const widthFix = headerless ? 'every line needs the same number of fields as the first' : 'every line needs as many fields as the header';
+  const widthFix = headerless
+    ? 'every line needs the same number of fields as the first'
+    : 'every line needs as many fields as the header';
   for (let li = start; li < lineTexts.length; li++) {
     let line = lineTexts[li];
     if (line.length > 0 && line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
@@ -209,13 +224,34 @@ export function parseCandleCsv(text: string, file: string): RawCandles {
 function priceCell(s: string): number {
   // Number('') is 0 and Number(' ') is 0: an empty cell must not become a zero price.
   let t = s;
-  if (t.length === 0 || t.charCodeAt(0) === 32 || t.charCodeAt(t.length - 1) === 32 || t.charCodeAt(0) === 34) t = unquote(t);
+  if (t.length === 0 || t.charCodeAt(0) === 32 || t.charCodeAt(t.length - 1) === 32 || t.charCodeAt(0) === 34)
+    t = unquote(t);
   return t.length === 0 ? NaN : Number(t);
 }
 
 /** '' when the values are importable, else the reason naming the first bad field. */
-export function checkValues(o: number, h: number, l: number, c: number, v: number, cells: readonly string[] | null, layout: Layout | null): string {
-  if (o > 0 && h > 0 && l > 0 && c > 0 && v >= 0 && o < Infinity && h < Infinity && l < Infinity && c < Infinity && v < Infinity) return '';
+export function checkValues(
+  o: number,
+  h: number,
+  l: number,
+  c: number,
+  v: number,
+  cells: readonly string[] | null,
+  layout: Layout | null,
+): string {
+  if (
+    o > 0 &&
+    h > 0 &&
+    l > 0 &&
+    c > 0 &&
+    v >= 0 &&
+    o < Infinity &&
+    h < Infinity &&
+    l < Infinity &&
+    c < Infinity &&
+    v < Infinity
+  )
+    return '';
   const vals = [o, h, l, c, v];
   for (let i = 0; i < 5; i++) {
     const x = vals[i];
@@ -233,5 +269,9 @@ export function checkValues(o: number, h: number, l: number, c: number, v: numbe
 }
 
 export function emptyFile(file: string): ForgeError {
-  return new ForgeError(`${file}: no data rows`, 'the file is empty or holds only a header; check that it is the file you meant', 'E_EMPTY_FILE');
+  return new ForgeError(
+    `${file}: no data rows`,
+    'the file is empty or holds only a header; check that it is the file you meant',
+    'E_EMPTY_FILE',
+  );
 }

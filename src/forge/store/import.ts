@@ -4,7 +4,15 @@ import { ForgeError, suggestion } from '../../engine/errors.js';
 import { timeframeMs } from '../../engine/timeframe.js';
 import { parseCandleCsv, type BadRow, type RawCandles } from './csv.js';
 import { readCandleParquet } from './parquet-input.js';
-import { badRowsError, checkRows, isoUtc, OHLC_POLICIES, type CheckedCandles, type OhlcPolicy, type Repair } from './rows.js';
+import {
+  badRowsError,
+  checkRows,
+  isoUtc,
+  OHLC_POLICIES,
+  type CheckedCandles,
+  type OhlcPolicy,
+  type Repair,
+} from './rows.js';
 import { CandleStore } from './store.js';
 import { describeFormat } from './timestamps.js';
 import { upsertCandles } from './write.js';
@@ -68,14 +76,26 @@ export interface ReadCandles {
 
 export function validateImportOptions(opts: ImportOptions): void {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(opts.symbol)) {
-    throw new ForgeError(`--symbol: '${opts.symbol}' is not a symbol name`, 'use letters, digits, dot, dash or underscore, e.g. BTCUSDT', 'E_ARG');
+    throw new ForgeError(
+      `--symbol: '${opts.symbol}' is not a symbol name`,
+      'use letters, digits, dot, dash or underscore, e.g. BTCUSDT',
+      'E_ARG',
+    );
   }
   if (opts.tf !== 'auto') timeframeMs(opts.tf, '--tf');
   if (opts.ohlc !== undefined && !OHLC_POLICIES.includes(opts.ohlc)) {
-    throw new ForgeError(`--ohlc: '${opts.ohlc}' is not a policy${suggestion(opts.ohlc, OHLC_POLICIES)}`, `use one of ${OHLC_POLICIES.join(', ')}`, 'E_ARG');
+    throw new ForgeError(
+      `--ohlc: '${opts.ohlc}' is not a policy${suggestion(opts.ohlc, OHLC_POLICIES)}`,
+      `use one of ${OHLC_POLICIES.join(', ')}`,
+      'E_ARG',
+    );
   }
   if (opts.calendar !== undefined && !CALENDARS.includes(opts.calendar)) {
-    throw new ForgeError(`--calendar: '${opts.calendar}' is not a calendar${suggestion(opts.calendar, CALENDARS)}`, `use one of ${CALENDARS.join(', ')}`, 'E_ARG');
+    throw new ForgeError(
+      `--calendar: '${opts.calendar}' is not a calendar${suggestion(opts.calendar, CALENDARS)}`,
+      `use one of ${CALENDARS.join(', ')}`,
+      'E_ARG',
+    );
   }
 }
 
@@ -84,7 +104,8 @@ export async function readCandles(opts: ImportOptions): Promise<ReadCandles> {
   validateImportOptions(opts);
   const { file } = opts;
   const format = inputFormat(file);
-  const raw = format === 'parquet' ? await readCandleParquet(file) : parseCandleCsv(fs.readFileSync(file, 'utf8'), file);
+  const raw =
+    format === 'parquet' ? await readCandleParquet(file) : parseCandleCsv(fs.readFileSync(file, 'utf8'), file);
   return checkRead(raw, opts, format);
 }
 
@@ -110,7 +131,9 @@ export async function storeCandles(store: CandleStore, opts: ImportOptions, read
   const source = opts.source ?? path.basename(opts.file);
   const { checked, raw, tf } = read;
   return candleTransaction(store, async (s) => {
-    const known = await s.all<{ calendar: Calendar }>(`SELECT calendar FROM symbols WHERE symbol = $symbol`, { symbol: opts.symbol });
+    const known = await s.all<{ calendar: Calendar }>(`SELECT calendar FROM symbols WHERE symbol = $symbol`, {
+      symbol: opts.symbol,
+    });
     const calendar = opts.calendar ?? known[0]?.calendar ?? '24x7';
     const gaps = longGaps(checked.ts, checked.n, tf, calendar);
     if (gaps.length > 0 && !opts.skipBad) throw gapsError(opts.file, tf, calendar, gaps);
@@ -120,7 +143,10 @@ export async function storeCandles(store: CandleStore, opts: ImportOptions, read
     );
     const replacedSynthetic = syn[0].n;
     if (replacedSynthetic > 0 && source !== 'synthetic') {
-      await s.run(`DELETE FROM candles WHERE symbol = $symbol AND tf = $tf AND source = 'synthetic'`, { symbol: opts.symbol, tf });
+      await s.run(`DELETE FROM candles WHERE symbol = $symbol AND tf = $tf AND source = 'synthetic'`, {
+        symbol: opts.symbol,
+        tf,
+      });
     }
     const counts = await upsertCandles(s, {
       symbol: opts.symbol,
@@ -140,9 +166,13 @@ export async function storeCandles(store: CandleStore, opts: ImportOptions, read
         { symbol: opts.symbol, calendar: opts.calendar },
       );
     } else {
-      await s.run(`INSERT INTO symbols (symbol, calendar) VALUES ($symbol, '24x7') ON CONFLICT (symbol) DO NOTHING`, { symbol: opts.symbol });
+      await s.run(`INSERT INTO symbols (symbol, calendar) VALUES ($symbol, '24x7') ON CONFLICT (symbol) DO NOTHING`, {
+        symbol: opts.symbol,
+      });
     }
-    const cal = await s.all<{ calendar: Calendar }>(`SELECT calendar FROM symbols WHERE symbol = $symbol`, { symbol: opts.symbol });
+    const cal = await s.all<{ calendar: Calendar }>(`SELECT calendar FROM symbols WHERE symbol = $symbol`, {
+      symbol: opts.symbol,
+    });
     return {
       file: opts.file,
       source,
@@ -188,11 +218,22 @@ export function inputFormat(file: string): 'csv' | 'parquet' {
   try {
     st = fs.statSync(file);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new ForgeError(`${file}: no such file`, 'check the path (relative paths are from the current folder)', 'E_NO_FILE');
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new ForgeError(
+        `${file}: no such file`,
+        'check the path (relative paths are from the current folder)',
+        'E_NO_FILE',
+      );
     throw err;
   }
-  if (st.isDirectory()) throw new ForgeError(`${file} is a folder, not a file`, 'give the path of a CSV or Parquet file', 'E_NOT_FILE');
-  if (!st.isFile()) throw new ForgeError(`${file} is not a regular file (a pipe, socket or device): forge reads its input whole`, 'save the data to a file first, then import that file', 'E_NOT_FILE');
+  if (st.isDirectory())
+    throw new ForgeError(`${file} is a folder, not a file`, 'give the path of a CSV or Parquet file', 'E_NOT_FILE');
+  if (!st.isFile())
+    throw new ForgeError(
+      `${file} is not a regular file (a pipe, socket or device): forge reads its input whole`,
+      'save the data to a file first, then import that file',
+      'E_NOT_FILE',
+    );
   const head = Buffer.alloc(Math.min(st.size, 65_536));
   const fd = fs.openSync(file, 'r');
   try {
@@ -201,9 +242,29 @@ export function inputFormat(file: string): 'csv' | 'parquet' {
     fs.closeSync(fd);
   }
   if (head.subarray(0, 4).toString('latin1') === 'PAR1') return 'parquet';
-  if (head[0] === 0x1f && head[1] === 0x8b) throw new ForgeError(`${file} is gzip-compressed`, `decompress it first (gunzip -k ${file}), then import the result`, 'E_FILE_KIND');
-  if (head.subarray(0, 4).toString('latin1') === 'PK\x03\x04') throw new ForgeError(`${file} is a zip archive`, `extract it first (unzip ${file}), then import the CSV inside`, 'E_FILE_KIND');
-  if (/\.parquet$/i.test(file)) throw new ForgeError(`${file} is not a Parquet file (it does not start with the PAR1 marker)`, 'give a Parquet file written by a Parquet writer, or a CSV file', 'E_FILE_KIND');
-  if (head.includes(0)) throw new ForgeError(`${file} is a binary file, not CSV text (it holds NUL bytes)`, 'give a CSV text file or a Parquet file', 'E_FILE_KIND');
+  if (head[0] === 0x1f && head[1] === 0x8b)
+    throw new ForgeError(
+      `${file} is gzip-compressed`,
+      `decompress it first (gunzip -k ${file}), then import the result`,
+      'E_FILE_KIND',
+    );
+  if (head.subarray(0, 4).toString('latin1') === 'PK\x03\x04')
+    throw new ForgeError(
+      `${file} is a zip archive`,
+      `extract it first (unzip ${file}), then import the CSV inside`,
+      'E_FILE_KIND',
+    );
+  if (/\.parquet$/i.test(file))
+    throw new ForgeError(
+      `${file} is not a Parquet file (it does not start with the PAR1 marker)`,
+      'give a Parquet file written by a Parquet writer, or a CSV file',
+      'E_FILE_KIND',
+    );
+  if (head.includes(0))
+    throw new ForgeError(
+      `${file} is a binary file, not CSV text (it holds NUL bytes)`,
+      'give a CSV text file or a Parquet file',
+      'E_FILE_KIND',
+    );
   return 'csv';
 }

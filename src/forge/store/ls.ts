@@ -66,7 +66,10 @@ async function summarise(store: CandleStore): Promise<StoredSeries[]> {
 /** A candle write: `fn` in one transaction, then the summary the read-only commands use while others write. */
 export async function candleTransaction<T>(store: CandleStore, fn: (s: CandleStore) => Promise<T>): Promise<T> {
   const out = await store.transaction(fn);
-  writeFileAtomic(summaryPath(store.path), JSON.stringify({ at: new Date().toISOString(), series: await summarise(store) } satisfies Summary) + '\n');
+  writeFileAtomic(
+    summaryPath(store.path),
+    JSON.stringify({ at: new Date().toISOString(), series: await summarise(store) } satisfies Summary) + '\n',
+  );
   return out;
 }
 
@@ -95,7 +98,9 @@ export async function listStored(storePath: string, symbol?: string): Promise<Li
     if (series.length === 0) {
       throw new ForgeError(
         `--symbol: the store has no candles for '${symbol}'${suggestion(symbol, known)}`,
-        known.length > 0 ? `stored symbols: ${known.sort().join(', ')}` : 'import candles with `forge data import FILE --symbol S --tf 1h`',
+        known.length > 0
+          ? `stored symbols: ${known.sort().join(', ')}`
+          : 'import candles with `forge data import FILE --symbol S --tf 1h`',
         'E_NO_SYMBOL',
       );
     }

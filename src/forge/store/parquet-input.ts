@@ -81,7 +81,11 @@ export async function readCandleParquet(file: string): Promise<RawCandles> {
         raw.bad.push({ line: row, reason: cell.why, fix: TIME_FIX });
         continue;
       }
-      const o = nz(oc[i]), h = nz(hc[i]), l = nz(lc[i]), c = nz(cc[i]), v = nz(vc[i]);
+      const o = nz(oc[i]),
+        h = nz(hc[i]),
+        l = nz(lc[i]),
+        c = nz(cc[i]),
+        v = nz(vc[i]);
       const why = checkValues(o, h, l, c, v, null, null);
       if (why === '' && raw.timeFormat === undefined && timeKind !== 'ms') raw.timeFormat = cell.format;
       pushRow(raw, row, cell.ms, o, h, l, c, v, why);

@@ -16,12 +16,21 @@ const WEEK_MS = 7 * DAY_MS;
 export const derivedSource = (baseTf: string): string => `derived:${baseTf}`;
 
 /** SELECT ts, open, high, low, close, volume of complete targetTf buckets from stored baseTf bars, ordered by ts; window on bucket start [from, to). */
-export function resampleSql(symbol: string, baseTf: string, targetTf: string, window?: { from?: number; to?: number }): { sql: string; params: (string | number | bigint)[] } {
+export function resampleSql(
+  symbol: string,
+  baseTf: string,
+  targetTf: string,
+  window?: { from?: number; to?: number },
+): { sql: string; params: (string | number | bigint)[] } {
   return buildResample(symbol, baseTf, targetTf, window, false);
 }
 
 function buildResample(
-  symbol: string, baseTf: string, targetTf: string, window: { from?: number; to?: number } | undefined, withRepaired: boolean,
+  symbol: string,
+  baseTf: string,
+  targetTf: string,
+  window: { from?: number; to?: number } | undefined,
+  withRepaired: boolean,
 ): { sql: string; params: (string | number | bigint)[] } {
   const baseMs = timeframeMs(baseTf, 'from-tf');
   const targetMs = timeframeMs(targetTf, 'to-tf');
@@ -83,13 +92,28 @@ export async function storeResampled(
   o: { symbol: string; baseTf: string; targetTf: string; from?: number; to?: number },
 ): Promise<{ bars: number; inserted: number; updated: number; unchanged: number; baseBars: number }> {
   const { sql, params } = buildResample(o.symbol, o.baseTf, o.targetTf, { from: o.from, to: o.to }, true);
-  if (o.baseTf === o.targetTf) throw new ForgeError(`to-tf: ${o.targetTf} is the same as from-tf`, 'pick a longer target timeframe', 'E_RESAMPLE_TF');
+  if (o.baseTf === o.targetTf)
+    throw new ForgeError(
+      `to-tf: ${o.targetTf} is the same as from-tf`,
+      'pick a longer target timeframe',
+      'E_RESAMPLE_TF',
+    );
   return candleTransaction(store, async (s) => {
-    const base = await s.all<{ n: number }>('SELECT CAST(count(*) AS INTEGER) AS n FROM candles WHERE symbol = $1 AND tf = $2', [o.symbol, o.baseTf]);
+    const base = await s.all<{ n: number }>(
+      'SELECT CAST(count(*) AS INTEGER) AS n FROM candles WHERE symbol = $1 AND tf = $2',
+      [o.symbol, o.baseTf],
+    );
     if (base[0].n === 0) {
-      throw new ForgeError(`no ${o.symbol} ${o.baseTf} candles in the store to resample`, `import them first: forge data import FILE --symbol ${o.symbol} --tf ${o.baseTf}`, 'E_RESAMPLE_EMPTY');
+      throw new ForgeError(
+        `no ${o.symbol} ${o.baseTf} candles in the store to resample`,
+        `import them first: forge data import FILE --symbol ${o.symbol} --tf ${o.baseTf}`,
+        'E_RESAMPLE_EMPTY',
+      );
     }
-    const reader = await s.connection.runAndReadAll(`SELECT CAST(ts AS DOUBLE) AS ts, open, high, low, close, volume, CAST(repaired AS DOUBLE) FROM (${sql})`, params);
+    const reader = await s.connection.runAndReadAll(
+      `SELECT CAST(ts AS DOUBLE) AS ts, open, high, low, close, volume, CAST(repaired AS DOUBLE) FROM (${sql})`,
+      params,
+    );
     const cols = reader.getColumnsJS() as number[][];
     const n = reader.currentRowCount;
     const ts = Float64Array.from(cols[0]);

@@ -74,7 +74,11 @@ export function checkRows(raw: RawCandles, tf: string, policy: OhlcPolicy, nowMs
     if (t <= prevTs) {
       bad.push(
         t === prevTs
-          ? { line, reason: `duplicate timestamp ${isoUtc(t)} (also on ${where} ${prevLine})`, fix: 'remove one of the two bars' }
+          ? {
+              line,
+              reason: `duplicate timestamp ${isoUtc(t)} (also on ${where} ${prevLine})`,
+              fix: 'remove one of the two bars',
+            }
           : {
               line,
               reason: `timestamp ${isoUtc(t)} is earlier than ${isoUtc(prevTs)} on ${where} ${prevLine}: the file is not sorted`,
@@ -84,7 +88,11 @@ export function checkRows(raw: RawCandles, tf: string, policy: OhlcPolicy, nowMs
       continue;
     }
     if (t > nowMs + tfMs) {
-      bad.push({ line, reason: `timestamp ${isoUtc(t)} is in the future`, fix: "check the time column's year and unit (seconds, milliseconds or microseconds)" });
+      bad.push({
+        line,
+        reason: `timestamp ${isoUtc(t)} is in the future`,
+        fix: "check the time column's year and unit (seconds, milliseconds or microseconds)",
+      });
       continue;
     }
     const o = raw.open[i];
@@ -93,11 +101,19 @@ export function checkRows(raw: RawCandles, tf: string, policy: OhlcPolicy, nowMs
     const c = raw.close[i];
     const jump = k > 0 ? priceJump(close[k - 1], o, h, l, c) : null;
     if (jump !== null) {
-      bad.push({ line, reason: `${jump} at ${isoUtc(t)}, over ${MAX_BAR_JUMP}x away from the previous close ${close[k - 1]}: a data error (a shifted decimal, a wrong column)`, fix: 'correct or remove the bar' });
+      bad.push({
+        line,
+        reason: `${jump} at ${isoUtc(t)}, over ${MAX_BAR_JUMP}x away from the previous close ${close[k - 1]}: a data error (a shifted decimal, a wrong column)`,
+        fix: 'correct or remove the bar',
+      });
       continue;
     }
     if (h < l) {
-      bad.push({ line, reason: `high ${h} is below low ${l} at ${isoUtc(t)}: not repairable`, fix: 'correct or remove the bar' });
+      bad.push({
+        line,
+        reason: `high ${h} is below low ${l} at ${isoUtc(t)}: not repairable`,
+        fix: 'correct or remove the bar',
+      });
       continue;
     }
     let rep = 0;

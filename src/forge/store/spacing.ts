@@ -57,11 +57,19 @@ const looksMonthly = (ms: number): boolean => ms >= 28 * DAY && ms <= 31 * DAY;
 export function detectTimeframe(file: string, ts: ArrayLike<number>, n: number): string {
   const s = barSpacing(ts, n);
   if (!Number.isFinite(s.modeMs)) {
-    throw new ForgeError(`${file}: --tf auto needs at least two bars to measure their spacing`, 'give the timeframe, e.g. --tf 1h', 'E_TF_AUTO');
+    throw new ForgeError(
+      `${file}: --tf auto needs at least two bars to measure their spacing`,
+      'give the timeframe, e.g. --tf 1h',
+      'E_TF_AUTO',
+    );
   }
   if (looksMonthly(s.modeMs)) throw monthlyError(file);
   if (s.modeMs % MINUTE !== 0) {
-    throw new ForgeError(`${file}: its bars are ${s.modeMs / 1000} s apart, not a whole number of minutes`, 'check the time column; forge timeframes are whole minutes, hours, days or weeks', 'E_TF_AUTO');
+    throw new ForgeError(
+      `${file}: its bars are ${s.modeMs / 1000} s apart, not a whole number of minutes`,
+      'check the time column; forge timeframes are whole minutes, hours, days or weeks',
+      'E_TF_AUTO',
+    );
   }
   return timeframeName(s.modeMs);
 }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import { ForgeError } from '../../engine/errors.js';
 import { makeDir } from '../atomic.js';
 
@@ -90,7 +90,10 @@ export class CandleStore {
   }
 
   /** Rows as plain JS objects (BIGINT comes back as bigint; cast in SQL where a number is wanted). */
-  async all<T = Record<string, unknown>>(sql: string, params?: DuckDBValue[] | Record<string, DuckDBValue>): Promise<T[]> {
+  async all<T = Record<string, unknown>>(
+    sql: string,
+    params?: DuckDBValue[] | Record<string, DuckDBValue>,
+  ): Promise<T[]> {
     const reader = await this.connection.runAndReadAll(sql, params);
     return reader.getRowObjectsJS() as T[];
   }
@@ -119,13 +122,21 @@ function translateOpenError(storePath: string, err: unknown): ForgeError | unkno
     );
   }
   if (/not a valid DuckDB database|Corrupt|checksum/i.test(msg)) {
-    return new ForgeError(`the candle store ${storePath} is not a readable DuckDB file: ${msg}`, 'move it aside and re-import', 'E_STORE_CORRUPT');
+    return new ForgeError(
+      `the candle store ${storePath} is not a readable DuckDB file: ${msg}`,
+      'move it aside and re-import',
+      'E_STORE_CORRUPT',
+    );
   }
   return err;
 }
 
 /** Opens the store, runs `fn`, always closes: the usual shape of a CLI command. */
-export async function withStore<T>(storePath: string, options: OpenStoreOptions, fn: (store: CandleStore) => Promise<T>): Promise<T> {
+export async function withStore<T>(
+  storePath: string,
+  options: OpenStoreOptions,
+  fn: (store: CandleStore) => Promise<T>,
+): Promise<T> {
   const store = await CandleStore.open(storePath, options);
   try {
     return await fn(store);

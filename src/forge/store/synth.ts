@@ -43,14 +43,23 @@ export async function storeSynthetic(
   o: { symbol: string; tf: string; from: number; to: number; seed: string | number; shape?: RegimeShape },
 ): Promise<{ bars: number; inserted: number; updated: number }> {
   const tfMs = timeframeMs(o.tf, 'tf');
-  if (!o.symbol) throw new ForgeError('symbol: empty symbol name', 'give a symbol, e.g. --symbol BTCUSDT', 'E_SYNTH_SYMBOL');
+  if (!o.symbol)
+    throw new ForgeError('symbol: empty symbol name', 'give a symbol, e.g. --symbol BTCUSDT', 'E_SYNTH_SYMBOL');
   if (!Number.isFinite(o.from) || !Number.isFinite(o.to) || !(o.from < o.to)) {
-    throw new ForgeError(`from/to: the window [${iso(o.from)}, ${iso(o.to)}) is empty`, 'give a --from date before --to', 'E_SYNTH_RANGE');
+    throw new ForgeError(
+      `from/to: the window [${iso(o.from)}, ${iso(o.to)}) is empty`,
+      'give a --from date before --to',
+      'E_SYNTH_RANGE',
+    );
   }
   checkSynthSize(o.tf, o.from, o.to);
   const from = alignUp(o.from, tfMs);
   if (from >= o.to) {
-    throw new ForgeError(`from/to: no ${o.tf} bar starts inside [${iso(o.from)}, ${iso(o.to)})`, 'widen the window to at least one bar', 'E_SYNTH_RANGE');
+    throw new ForgeError(
+      `from/to: no ${o.tf} bar starts inside [${iso(o.from)}, ${iso(o.to)})`,
+      'widen the window to at least one bar',
+      'E_SYNTH_RANGE',
+    );
   }
   return candleTransaction(store, async (s) => {
     const real = await s.all<{ n: number; first: number | null; source: string | null }>(

@@ -151,4 +151,4 @@ export function describeFormat(f: TimeFormat): string {
 }
 
 export const TIME_FIX =
-  "write times as ISO (2022-01-01 00:00:00, optional Z or +00:00 offset; no offset = UTC) or as unix seconds, milliseconds or microseconds, one kind for the whole file";
+  'write times as ISO (2022-01-01 00:00:00, optional Z or +00:00 offset; no offset = UTC) or as unix seconds, milliseconds or microseconds, one kind for the whole file';

@@ -1,4 +1,4 @@
-import { DOUBLE, DuckDBDataChunk, DuckDBDoubleVector } from '@duckdb/node-api';
+import { DOUBLE, DuckDBDataChunk, type DuckDBDoubleVector } from '@duckdb/node-api';
 import type { CandleStore } from './store.js';
 
 // The one bulk write path into `candles`, shared by import and synth. Rows go through DuckDB data
@@ -33,18 +33,30 @@ const STAGE = 'forge_stage_candles';
 export async function upsertCandles(store: CandleStore, c: CandleColumns): Promise<UpsertCounts> {
   store.assertWritable();
   const n = c.ts.length;
-  for (const [name, col] of [['open', c.open], ['high', c.high], ['low', c.low], ['close', c.close], ['volume', c.volume]] as const) {
+  for (const [name, col] of [
+    ['open', c.open],
+    ['high', c.high],
+    ['low', c.low],
+    ['close', c.close],
+    ['volume', c.volume],
+  ] as const) {
     if (col.length !== n) throw new Error(`internal: upsertCandles column ${name} has ${col.length} rows, ts has ${n}`);
   }
-  if (c.repaired && c.repaired.length !== n) throw new Error(`internal: upsertCandles repaired has ${c.repaired.length} rows, ts has ${n}`);
+  if (c.repaired && c.repaired.length !== n)
+    throw new Error(`internal: upsertCandles repaired has ${c.repaired.length} rows, ts has ${n}`);
   if (n === 0) return { inserted: 0, updated: 0, unchanged: 0 };
 
   const conn = store.connection;
-  await conn.run(`CREATE OR REPLACE TEMP TABLE ${STAGE} (ts DOUBLE, open DOUBLE, high DOUBLE, low DOUBLE, close DOUBLE, volume DOUBLE, repaired DOUBLE)`);
+  await conn.run(
+    `CREATE OR REPLACE TEMP TABLE ${STAGE} (ts DOUBLE, open DOUBLE, high DOUBLE, low DOUBLE, close DOUBLE, volume DOUBLE, repaired DOUBLE)`,
+  );
   try {
     await stage(store, c, n);
-    const dup = await store.all<{ d: number }>(`SELECT CAST(count(*) - count(DISTINCT ts) AS INTEGER) AS d FROM temp.main.${STAGE}`);
-    if (dup[0].d > 0) throw new Error(`internal: upsertCandles got ${dup[0].d} duplicate timestamps for ${c.symbol} ${c.tf}`);
+    const dup = await store.all<{ d: number }>(
+      `SELECT CAST(count(*) - count(DISTINCT ts) AS INTEGER) AS d FROM temp.main.${STAGE}`,
+    );
+    if (dup[0].d > 0)
+      throw new Error(`internal: upsertCandles got ${dup[0].d} duplicate timestamps for ${c.symbol} ${c.tf}`);
 
     const params = { symbol: c.symbol, tf: c.tf, source: c.source };
     // Same bar = same values, same source and same repaired flag; anything else is an update.
@@ -86,7 +98,10 @@ async function stage(store: CandleStore, c: CandleColumns, n: number): Promise<v
     const chunkRows = 2048; // DuckDB's vector size: the most rows a data chunk holds
     for (let start = 0; start < n; start += chunkRows) {
       const rows = Math.min(chunkRows, n - start);
-      const chunk = DuckDBDataChunk.create(cols.map(() => DOUBLE), rows);
+      const chunk = DuckDBDataChunk.create(
+        cols.map(() => DOUBLE),
+        rows,
+      );
       for (let j = 0; j < cols.length; j++) {
         const vec = chunk.getColumnVector(j) as DuckDBDoubleVector;
         const src = cols[j];

@@ -35,7 +35,9 @@ export function runInSample(ctx: PlayContext, o: RunOverrides = {}): RangeRun {
   const { feed, masks, atr } = compileSignals(play, ctx.feeds, ctx.cache);
   const base = simConfigOf(play, ctx.cash);
   const m = o.costMultiplier ?? 1;
-  const config: SimConfig = o.costs ? { ...base, ...o.costs } : { ...base, feeBps: base.feeBps * m, slippageBps: base.slippageBps * m };
+  const config: SimConfig = o.costs
+    ? { ...base, ...o.costs }
+    : { ...base, feeBps: base.feeBps * m, slippageBps: base.slippageBps * m };
   const start = barAt(feed.time, ctx.inSample[0]);
   const end = barAt(feed.time, ctx.inSample[1]);
   if (end - start < 2) throw new Error(`the in-sample range holds fewer than 2 ${feed.tf} bars`);

@@ -15,7 +15,12 @@ export interface ValidateConfig {
   readonly seed: string;
   readonly permutation: { readonly n: number; readonly maxP: number };
   /** Trade-level percentile bootstrap of the annualised Sharpe; alpha 0.05 = the 95 % interval. */
-  readonly bootstrap: { readonly n: number; readonly alpha: number; readonly blockSize: number; readonly minLower: number };
+  readonly bootstrap: {
+    readonly n: number;
+    readonly alpha: number;
+    readonly blockSize: number;
+    readonly minLower: number;
+  };
   /** Relative sd of fitness over the ±1-step neighbourhood, percent; continuous genes move 1 % of their range. */
   readonly sensitivity: { readonly maxDispersionPct: number; readonly continuousStepPct: number };
   /** Cost multipliers tried (fee and slippage together); the guard reads the Sharpe at `at`. */
@@ -44,9 +49,12 @@ export const DEFAULTS: ValidateConfig = Object.freeze({
 type Section = Exclude<keyof ValidateConfig, 'top' | 'seed'>;
 
 /** Partial settings as a file or the flags give them (nested like ValidateConfig). */
-export type ValidateInput = { top?: number; seed?: string | number } & { [S in Section]?: Partial<Record<keyof ValidateConfig[S], unknown>> };
+export type ValidateInput = { top?: number; seed?: string | number } & {
+  [S in Section]?: Partial<Record<keyof ValidateConfig[S], unknown>>;
+};
 
-const pct = (o: { gt?: number; max?: number } = {}) => num({ gt: 0, ...o, want: o.max !== undefined ? `a percentage in (0, ${o.max}]` : 'a percentage > 0' });
+const pct = (o: { gt?: number; max?: number } = {}) =>
+  num({ gt: 0, ...o, want: o.max !== undefined ? `a percentage in (0, ${o.max}]` : 'a percentage > 0' });
 
 /** Validate settings as the file spells them (the code names: maxP, blockSize, ...). */
 export const VALIDATE_SCHEMA = z.strictObject({
@@ -63,12 +71,19 @@ export const VALIDATE_SCHEMA = z.strictObject({
   concentration: section({ topK: int(1), maxPct: pct() }),
   regime: section({ minProfitableShare: num({ min: 0, lt: 1 }) }),
   walkforward: section({ minEfficiency: num() }),
-  multipleTesting: section({ alpha: num({ gt: 0, lt: 1 }), minDsr: num({ min: 0, lt: 1, want: 'a probability in [0, 1)' }) }),
+  multipleTesting: section({
+    alpha: num({ gt: 0, lt: 1 }),
+    minDsr: num({ min: 0, lt: 1, want: 'a probability in [0, 1)' }),
+  }),
 });
 
 /** Reads --config FILE (YAML or JSON), naming the file and key on every error. */
 export function readValidateFile(file: string): ValidateInput {
-  const doc = readSettingsFile(file, { example: 'a YAML file like `permutation: {n: 500}`', allowEmpty: true, label: (f) => `--config: ${f}` });
+  const doc = readSettingsFile(file, {
+    example: 'a YAML file like `permutation: {n: 500}`',
+    allowEmpty: true,
+    label: (f) => `--config: ${f}`,
+  });
   return checkLayer(VALIDATE_SCHEMA, doc, { where: file, examples: DEFAULTS }) as ValidateInput;
 }
 
@@ -77,7 +92,11 @@ export function resolveValidateConfig(file: ValidateInput, flags: ValidateInput)
   for (const layer of [file, flags]) checkLayer(VALIDATE_SCHEMA, defined(layer), { examples: DEFAULTS });
   const c = mergeLayers(DEFAULTS, defined(file), defined(flags));
   if (!c.stress.multipliers.includes(c.stress.at)) {
-    throw new ForgeError(`stress.at: got ${c.stress.at}, expected one of stress.multipliers (${c.stress.multipliers.join(', ')})`, `set stress.at to one of them, e.g. ${c.stress.multipliers[0]}`, 'E_CONFIG');
+    throw new ForgeError(
+      `stress.at: got ${c.stress.at}, expected one of stress.multipliers (${c.stress.multipliers.join(', ')})`,
+      `set stress.at to one of them, e.g. ${c.stress.multipliers[0]}`,
+      'E_CONFIG',
+    );
   }
   return { ...c, seed: String(c.seed) };
 }

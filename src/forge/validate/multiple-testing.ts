@@ -51,8 +51,13 @@ export interface FamilyResult {
 }
 
 /** One-sided p-value of "true Sharpe <= 0" for an annualised Sharpe, under the stated approximation. */
-export function sharpePValue(sharpeAnn: number | null, barsPerYear: number, observations: number): { p: number; perBar: number | null; note?: string } {
-  if (sharpeAnn === null || !Number.isFinite(sharpeAnn)) return { p: 1, perBar: null, note: 'no in-sample Sharpe (failed, no trades or zero volatility): p = 1' };
+export function sharpePValue(
+  sharpeAnn: number | null,
+  barsPerYear: number,
+  observations: number,
+): { p: number; perBar: number | null; note?: string } {
+  if (sharpeAnn === null || !Number.isFinite(sharpeAnn))
+    return { p: 1, perBar: null, note: 'no in-sample Sharpe (failed, no trades or zero volatility): p = 1' };
   const sr = deannualiseSharpe(sharpeAnn, barsPerYear);
   const se = sharpeStdError(sr, observations);
   const p = normCdf(-sr / se);
@@ -60,13 +65,30 @@ export function sharpePValue(sharpeAnn: number | null, barsPerYear: number, obse
   return { p, perBar: sr };
 }
 
-export function familyTest(rows: readonly TrialRow[], barsPerYear: number, observations: number, alpha: number): FamilyResult {
+export function familyTest(
+  rows: readonly TrialRow[],
+  barsPerYear: number,
+  observations: number,
+  alpha: number,
+): FamilyResult {
   const tested = rows.map((r) => {
     const t = sharpePValue(r.sharpe, barsPerYear, observations);
     const note = r.error !== null ? `failed: ${r.error}; p = 1` : t.note;
-    return { key: r.key, sharpe: finiteOrNull(r.sharpe), sharpePerBar: t.perBar, pValue: r.error !== null ? 1 : t.p, note };
+    return {
+      key: r.key,
+      sharpe: finiteOrNull(r.sharpe),
+      sharpePerBar: t.perBar,
+      pValue: r.error !== null ? 1 : t.p,
+      note,
+    };
   });
-  const bh = tested.length > 0 ? benjaminiHochberg(tested.map((t) => t.pValue), alpha) : { adjusted: [], rejected: [] };
+  const bh =
+    tested.length > 0
+      ? benjaminiHochberg(
+          tested.map((t) => t.pValue),
+          alpha,
+        )
+      : { adjusted: [], rejected: [] };
   const perBar = tested.map((t) => t.sharpePerBar).filter((x): x is number => x !== null && Number.isFinite(x));
   const v = trialSharpeVariance(perBar);
   const out = tested.map((t, i) => ({
@@ -99,12 +121,19 @@ export interface DeflatedResult {
 }
 
 /** The DSR of one play of the family: its per-bar Sharpe against the best of N skill-less trials. */
-export function deflated(sharpeAnn: number | null, family: FamilyResult, moments: { skew: number | null; kurt: number | null }): DeflatedResult {
+export function deflated(
+  sharpeAnn: number | null,
+  family: FamilyResult,
+  moments: { skew: number | null; kurt: number | null },
+): DeflatedResult {
   const skew = moments.skew ?? 0;
   const kurt = moments.kurt ?? 3;
-  const normal = moments.skew === null || moments.kurt === null ? 'moments unavailable: normal returns assumed' : undefined;
-  if (sharpeAnn === null || !Number.isFinite(sharpeAnn)) return { dsr: null, sr0: null, skew, kurt, note: 'no in-sample Sharpe' };
-  if (family.trialSharpeVariance === null) return { dsr: null, sr0: null, skew, kurt, note: 'fewer than 2 trials with a Sharpe: no trial variance' };
+  const normal =
+    moments.skew === null || moments.kurt === null ? 'moments unavailable: normal returns assumed' : undefined;
+  if (sharpeAnn === null || !Number.isFinite(sharpeAnn))
+    return { dsr: null, sr0: null, skew, kurt, note: 'no in-sample Sharpe' };
+  if (family.trialSharpeVariance === null)
+    return { dsr: null, sr0: null, skew, kurt, note: 'fewer than 2 trials with a Sharpe: no trial variance' };
   const d = deflatedSharpe({
     sharpe: deannualiseSharpe(sharpeAnn, family.barsPerYear),
     nTrials: Math.max(1, family.trials),

@@ -41,7 +41,11 @@ const sql = (s: string) => `'${s.replace(/'/g, "''")}'`;
  * Every distinct play the run evaluated, ordered by genome key: from the run folder's Parquet files
  * (the source of truth, complete even when the store has not caught up), else from the store.
  */
-export async function readTrials(storePath: string, runId: string, evaluationsDir: string): Promise<{ rows: TrialRow[]; source: string }> {
+export async function readTrials(
+  storePath: string,
+  runId: string,
+  evaluationsDir: string,
+): Promise<{ rows: TrialRow[]; source: string }> {
   const store = await openStoreWaiting(storePath);
   try {
     let rows: Row[] = [];
@@ -53,8 +57,17 @@ export async function readTrials(storePath: string, runId: string, evaluationsDi
       );
       source = `the run's Parquet files (${evaluationsDir})`;
     } else {
-      const hasTable = (await store.all<{ n: number }>(`SELECT CAST(count(*) AS INTEGER) AS n FROM information_schema.tables WHERE table_name = 'evaluations'`))[0].n > 0;
-      if (hasTable) rows = await store.all<Row>(`SELECT genome_key, is_sharpe, error FROM evaluations WHERE run_id = $1 ORDER BY genome_key`, [runId]);
+      const hasTable =
+        (
+          await store.all<{ n: number }>(
+            `SELECT CAST(count(*) AS INTEGER) AS n FROM information_schema.tables WHERE table_name = 'evaluations'`,
+          )
+        )[0].n > 0;
+      if (hasTable)
+        rows = await store.all<Row>(
+          `SELECT genome_key, is_sharpe, error FROM evaluations WHERE run_id = $1 ORDER BY genome_key`,
+          [runId],
+        );
       source = 'the store table evaluations';
     }
     return { rows: rows.map((r) => ({ key: r.genome_key, sharpe: r.is_sharpe, error: r.error })), source };
@@ -68,21 +81,67 @@ export async function recordValidation(storePath: string, doc: ValidationDoc, fa
   try {
     await store.run(SCHEMA);
     await store.transaction(async (s) => {
-      for (const t of ['validations', 'multiple_testing', 'validated_plays']) await s.run(`DELETE FROM ${t} WHERE run_id = $1`, [doc.runId]);
-      const guard = await s.connection.prepare(`INSERT INTO validations VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, now())`);
-      const play = await s.connection.prepare(`INSERT INTO validated_plays VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`);
+      for (const t of ['validations', 'multiple_testing', 'validated_plays'])
+        await s.run(`DELETE FROM ${t} WHERE run_id = $1`, [doc.runId]);
+      const guard = await s.connection.prepare(
+        `INSERT INTO validations VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, now())`,
+      );
+      const play = await s.connection.prepare(
+        `INSERT INTO validated_plays VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+      );
       for (const p of doc.plays) {
         for (const g of p.guards) {
-          guard.bind([doc.runId, p.key, p.rank, g.name, g.status, g.value, g.threshold, g.rule, g.pass, g.error ?? null, JSON.stringify(g.detail), doc.seed]);
+          guard.bind([
+            doc.runId,
+            p.key,
+            p.rank,
+            g.name,
+            g.status,
+            g.value,
+            g.threshold,
+            g.rule,
+            g.pass,
+            g.error ?? null,
+            JSON.stringify(g.detail),
+            doc.seed,
+          ]);
           await guard.run();
         }
         const mt = p.multipleTesting;
-        play.bind([doc.runId, p.key, p.rank, JSON.stringify(p.params), p.inSampleSharpe, mt.pValue, mt.bhAdjusted, mt.bhSignificant, mt.dsr, mt.sr0, doc.multipleTesting.trials, p.guardsPassed, p.guardsRun, p.survivesMultipleTesting, p.robust]);
+        play.bind([
+          doc.runId,
+          p.key,
+          p.rank,
+          JSON.stringify(p.params),
+          p.inSampleSharpe,
+          mt.pValue,
+          mt.bhAdjusted,
+          mt.bhSignificant,
+          mt.dsr,
+          mt.sr0,
+          doc.multipleTesting.trials,
+          p.guardsPassed,
+          p.guardsRun,
+          p.survivesMultipleTesting,
+          p.robust,
+        ]);
         await play.run();
       }
-      const trial = await s.connection.prepare(`INSERT INTO multiple_testing VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`);
+      const trial = await s.connection.prepare(
+        `INSERT INTO multiple_testing VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      );
       for (const r of family.rows) {
-        trial.bind([doc.runId, r.key, r.sharpe, r.sharpePerBar, r.pValue, r.bhAdjusted, r.bhSignificant, family.alpha, r.note ?? null]);
+        trial.bind([
+          doc.runId,
+          r.key,
+          r.sharpe,
+          r.sharpePerBar,
+          r.pValue,
+          r.bhAdjusted,
+          r.bhSignificant,
+          family.alpha,
+          r.note ?? null,
+        ]);
         await trial.run();
       }
     });

@@ -13,10 +13,16 @@ import type { RegimeData, RegimeSkip } from './types.js';
 // listed as skipped with the reason. A regime dataset built earlier as a synthetic stand-in (by an
 // evolve without candles) is skipped for a run on real candles: made-up bars would pass for evidence.
 
-export async function loadRegimes(home: ForgeHome, run: Manifest, warn: (m: string) => void): Promise<{ used: Omit<RegimeData, 'cache'>[]; skipped: RegimeSkip[] }> {
+export async function loadRegimes(
+  home: ForgeHome,
+  run: Manifest,
+  warn: (m: string) => void,
+): Promise<{ used: Omit<RegimeData, 'cache'>[]; skipped: RegimeSkip[] }> {
   const used: Omit<RegimeData, 'cache'>[] = [];
   const skipped: RegimeSkip[] = [];
-  const defs = [...loadCatalog(home).values()].filter((d) => d.symbol === run.symbol && d.name !== run.name).sort((a, b) => a.name.localeCompare(b.name));
+  const defs = [...loadCatalog(home).values()]
+    .filter((d) => d.symbol === run.symbol && d.name !== run.name)
+    .sort((a, b) => a.name.localeCompare(b.name));
   for (const def of defs) {
     try {
       await ensureDataset(home, def.name, { allowSynthetic: false, warn });

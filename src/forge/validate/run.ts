@@ -20,7 +20,14 @@ import { loadRegimes } from './regimes.js';
 import { verdictOf } from './verdict.js';
 import { readTrials, recordValidation } from './record.js';
 import { crashedItem, createTaskEnv, itemSeed, runItem } from './tasks.js';
-import { WORKER_GUARDS, type GuardResult, type ItemResult, type PlayProfile, type ValidateItem, type ValidateJob } from './types.js';
+import {
+  WORKER_GUARDS,
+  type GuardResult,
+  type ItemResult,
+  type PlayProfile,
+  type ValidateItem,
+  type ValidateJob,
+} from './types.js';
 import type { ValidateWorkerData } from './worker.js';
 
 // `forge validate` without the printing: the top plays of an evolve run through every guard (in
@@ -48,39 +55,71 @@ function readJson<T>(file: string, what: string): T {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
   } catch (err) {
-    throw new ForgeError(`${file}: the run's ${what} is not readable JSON (${(err as Error).message})`, 'the run folder is damaged; resume or re-run the evolve', 'E_RUN_FILE');
+    throw new ForgeError(
+      `${file}: the run's ${what} is not readable JSON (${(err as Error).message})`,
+      'the run folder is damaged; resume or re-run the evolve',
+      'E_RUN_FILE',
+    );
   }
 }
 
 /** The run's stored config and hall of fame, with a clear error when the id names no run. */
-export function openRun(home: ForgeHome, runIdOrDir: string): { stored: StoredRunConfig; hof: HallOfFameEntry[]; paths: ReturnType<typeof runPaths> } {
+export function openRun(
+  home: ForgeHome,
+  runIdOrDir: string,
+): { stored: StoredRunConfig; hof: HallOfFameEntry[]; paths: ReturnType<typeof runPaths> } {
   const id = runIdArgument(runIdOrDir, 'validate <run>');
   const p = runPaths(home.runsDir, id);
   if (!fs.existsSync(p.configPath)) {
-    const known = fs.existsSync(home.runsDir) ? fs.readdirSync(home.runsDir).filter((d) => isRunId(d) && fs.existsSync(runPaths(home.runsDir, d).configPath)) : [];
+    const known = fs.existsSync(home.runsDir)
+      ? fs.readdirSync(home.runsDir).filter((d) => isRunId(d) && fs.existsSync(runPaths(home.runsDir, d).configPath))
+      : [];
     throw new ForgeError(
       `no run '${id}' under ${home.runsDir}${suggestion(id, known)}`,
-      known.length ? `runs here: ${known.slice(0, 10).join(', ')}` : 'make one with forge evolve, or pass --home to the folder that holds its runs/',
+      known.length
+        ? `runs here: ${known.slice(0, 10).join(', ')}`
+        : 'make one with forge evolve, or pass --home to the folder that holds its runs/',
       'E_NO_RUN',
     );
   }
   const stored = readJson<StoredRunConfig>(p.configPath, 'config.json');
   assertStoredRunId(stored.runId, p.configPath, id);
-  if ((stored.config as { kind?: string } | undefined)?.kind === 'walkforward' || fs.existsSync(path.join(p.dir, 'walkforward.json'))) {
-    throw new ForgeError(`run ${id} is a walk-forward run: validate takes an evolve run`, 'pass the id of a forge evolve run; its walk-forward result is picked up by the walkforward guard', 'E_RUN_KIND');
+  if (
+    (stored.config as { kind?: string } | undefined)?.kind === 'walkforward' ||
+    fs.existsSync(path.join(p.dir, 'walkforward.json'))
+  ) {
+    throw new ForgeError(
+      `run ${id} is a walk-forward run: validate takes an evolve run`,
+      'pass the id of a forge evolve run; its walk-forward result is picked up by the walkforward guard',
+      'E_RUN_KIND',
+    );
   }
   const hof = fs.existsSync(p.hallOfFamePath) ? readJson<HallOfFameEntry[]>(p.hallOfFamePath, 'hall_of_fame.json') : [];
-  if (hof.length === 0) throw new ForgeError(`run ${id} has no hall of fame yet (no generation finished)`, `resume it: forge evolve --resume ${id}`, 'E_RUN_EMPTY');
+  if (hof.length === 0)
+    throw new ForgeError(
+      `run ${id} has no hall of fame yet (no generation finished)`,
+      `resume it: forge evolve --resume ${id}`,
+      'E_RUN_EMPTY',
+    );
   return { stored, hof, paths: p };
 }
 
-export async function validateRun(home: ForgeHome, runIdOrDir: string, config: ValidateConfig, op: { workers?: number }, events: ValidateEvents): Promise<ValidateOutcome> {
+export async function validateRun(
+  home: ForgeHome,
+  runIdOrDir: string,
+  config: ValidateConfig,
+  op: { workers?: number },
+  events: ValidateEvents,
+): Promise<ValidateOutcome> {
   const t0 = Date.now();
   const { stored, hof, paths } = openRun(home, runIdOrDir);
   const folder = await acquireRunFolder(home.runsDir, stored.runId);
   let pool: BatchPool<ValidateItem, ItemResult[]> | undefined;
   try {
-    await ensureDataset(home, stored.dataset.name, { allowSynthetic: stored.dataset.source === 'synthetic', warn: events.warn });
+    await ensureDataset(home, stored.dataset.name, {
+      allowSynthetic: stored.dataset.source === 'synthetic',
+      warn: events.warn,
+    });
     // Hash-checked and decoded on a short-lived thread, straight into the shared memory the workers read.
     const loaded = await loadSharedDataset(home, stored.dataset.name);
     const feeds = sharedFeeds(loaded.shared);
@@ -123,28 +162,50 @@ export async function validateRun(home: ForgeHome, runIdOrDir: string, config: V
       };
       // One item per batch: items differ a lot in cost (a permutation test against a ratio), so the
       // pool hands them out one at a time.
-      pool = threadPool<ValidateItem, ItemResult[]>(new URL('./worker.ts', import.meta.url), { workers, workerData, batchesPerWorker: Math.ceil(items.length / workers) }, (batch, err) =>
-        batch.map((it) => crashedItem(it, job, `worker failed twice: ${err.message}`)),
+      pool = threadPool<ValidateItem, ItemResult[]>(
+        new URL('./worker.ts', import.meta.url),
+        { workers, workerData, batchesPerWorker: Math.ceil(items.length / workers) },
+        (batch, err) => batch.map((it) => crashedItem(it, job, `worker failed twice: ${err.message}`)),
       );
     }
     const results = (await pool.map(items)).flat();
 
     const wf = findWalkForward(home.runsDir, stored.dataset, stored.playText);
-    const wfGuard = walkForwardGuard(wf, config.walkforward, { dataset: stored.dataset.name, play: stored.config.play });
+    const wfGuard = walkForwardGuard(wf, config.walkforward, {
+      dataset: stored.dataset.name,
+      play: stored.config.play,
+    });
 
     const trials = await readTrials(home.storePath, stored.runId, paths.evaluationsDir);
     const ref = hof.find((e) => e.inSample !== null)?.inSample;
-    if (!ref) throw new ForgeError(`run ${stored.runId}: no play of its hall of fame has in-sample metrics (all failed)`, 'fix the play so it runs, then evolve again', 'E_RUN_EMPTY');
+    if (!ref)
+      throw new ForgeError(
+        `run ${stored.runId}: no play of its hall of fame has in-sample metrics (all failed)`,
+        'fix the play so it runs, then evolve again',
+        'E_RUN_EMPTY',
+      );
     const family = familyTest(trials.rows, ref.barsPerYear, ref.years * ref.barsPerYear, config.multipleTesting.alpha);
     const notes: string[] = [];
-    if (trials.rows.length === 0) notes.push('no evaluated plays found for this run in the store or its Parquet files: multiple testing covers nothing');
-    if (top.length < config.top) notes.push(`the hall of fame holds ${top.length} plays; --top ${config.top} asked for more`);
-    if (stored.dataset.source === 'synthetic') notes.push(`dataset ${stored.dataset.name} is a SYNTHETIC stand-in: these verdicts say nothing about a real market`);
+    if (trials.rows.length === 0)
+      notes.push(
+        'no evaluated plays found for this run in the store or its Parquet files: multiple testing covers nothing',
+      );
+    if (top.length < config.top)
+      notes.push(`the hall of fame holds ${top.length} plays; --top ${config.top} asked for more`);
+    if (stored.dataset.source === 'synthetic')
+      notes.push(
+        `dataset ${stored.dataset.name} is a SYNTHETIC stand-in: these verdicts say nothing about a real market`,
+      );
 
     const plays = top.map((e): PlayValidation => {
       const key = genomeKey(e.genome);
       const mine = results.filter((_, k) => items[k].key === key);
-      const guards = [...WORKER_GUARDS.map((g) => (mine.find((r) => r.kind === 'guard' && r.guard.name === g) as { guard: GuardResult }).guard), wfGuard];
+      const guards = [
+        ...WORKER_GUARDS.map(
+          (g) => (mine.find((r) => r.kind === 'guard' && r.guard.name === g) as { guard: GuardResult }).guard,
+        ),
+        wfGuard,
+      ];
       const profile = (mine.find((r) => r.kind === 'profile') as { profile: PlayProfile }).profile;
       const sharpe = e.inSample?.sharpe ?? null;
       const idx = family.rows.findIndex((r) => r.key === key);
@@ -156,7 +217,14 @@ export async function validateRun(home: ForgeHome, runIdOrDir: string, config: V
       const passed = ran.filter((g) => g.status === 'PASS').length;
       const { alpha, minDsr } = config.multipleTesting;
       const bhAdjusted = row?.bhAdjusted ?? null;
-      const verdict = verdictOf({ guards, bhAdjusted, bhSignificant: row?.bhSignificant ?? false, dsr: d.dsr, alpha, minDsr });
+      const verdict = verdictOf({
+        guards,
+        bhAdjusted,
+        bhSignificant: row?.bhSignificant ?? false,
+        dsr: d.dsr,
+        alpha,
+        minDsr,
+      });
       return {
         rank: e.rank,
         key,
@@ -174,7 +242,11 @@ export async function validateRun(home: ForgeHome, runIdOrDir: string, config: V
           sr0: d.sr0,
           skew: d.skew,
           kurt: d.kurt,
-          ...(row === undefined ? { note: 'this play is not among the run\'s recorded evaluations: not part of the BH family' } : d.note ? { note: d.note } : {}),
+          ...(row === undefined
+            ? { note: "this play is not among the run's recorded evaluations: not part of the BH family" }
+            : d.note
+              ? { note: d.note }
+              : {}),
         },
         guardsRun: ran.length,
         guardsPassed: passed,
@@ -193,8 +265,16 @@ export async function validateRun(home: ForgeHome, runIdOrDir: string, config: V
       seed: config.seed,
       config,
       plays,
-      multipleTesting: { ...summary, minDsr: config.multipleTesting.minDsr, source: trials.source, approximation: APPROXIMATION },
-      regimes: { used: regimes.used.map((r) => ({ name: r.name, regime: r.regime, source: r.source })), skipped: regimes.skipped },
+      multipleTesting: {
+        ...summary,
+        minDsr: config.multipleTesting.minDsr,
+        source: trials.source,
+        approximation: APPROXIMATION,
+      },
+      regimes: {
+        used: regimes.used.map((r) => ({ name: r.name, regime: r.regime, source: r.source })),
+        skipped: regimes.skipped,
+      },
       walkforward: wf === null ? null : { runId: wf.runId },
       notes,
     };

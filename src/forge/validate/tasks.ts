@@ -11,7 +11,17 @@ import { permutationGuard } from './guards/permutation.js';
 import { regimeGuard } from './guards/regime.js';
 import { sensitivityGuard } from './guards/sensitivity.js';
 import { stressGuard } from './guards/stress.js';
-import { errored, finiteOrNull, type GuardResult, type ItemResult, type PlayContext, type PlayProfile, type RegimeData, type ValidateItem, type ValidateJob } from './types.js';
+import {
+  errored,
+  finiteOrNull,
+  type GuardResult,
+  type ItemResult,
+  type PlayContext,
+  type PlayProfile,
+  type RegimeData,
+  type ValidateItem,
+  type ValidateJob,
+} from './types.js';
 
 // One item of work, the same function in a worker thread and in the main thread (--workers 1), so
 // a serial run and a parallel one compute the same numbers. Each item draws from its own rng seeded
@@ -33,7 +43,11 @@ export interface TaskEnv {
   readonly regimes: readonly RegimeData[];
 }
 
-export function createTaskEnv(job: ValidateJob, feeds: Readonly<Record<string, Feed>>, regimes: readonly Omit<RegimeData, 'cache'>[]): TaskEnv {
+export function createTaskEnv(
+  job: ValidateJob,
+  feeds: Readonly<Record<string, Feed>>,
+  regimes: readonly Omit<RegimeData, 'cache'>[],
+): TaskEnv {
   return {
     job,
     space: parsePlay(job.playText, job.playFile),
@@ -58,7 +72,15 @@ function profile(ctx: PlayContext): PlayProfile {
 
 export function runItem(env: TaskEnv, item: ValidateItem): ItemResult {
   const { job } = env;
-  const ctx: PlayContext = { space: env.space, genome: item.genome, feeds: env.feeds, inSample: job.inSample, cash: job.cash, fitness: job.fitness, cache: env.cache };
+  const ctx: PlayContext = {
+    space: env.space,
+    genome: item.genome,
+    feeds: env.feeds,
+    inSample: job.inSample,
+    cash: job.cash,
+    fitness: job.fitness,
+    cache: env.cache,
+  };
   const rng = seedrandom.alea(item.seed);
   const c = job.config;
   switch (item.task) {

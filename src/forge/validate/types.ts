@@ -92,10 +92,13 @@ export interface PlayProfile {
   readonly error?: string;
 }
 
-export type ItemResult = { readonly kind: 'guard'; readonly guard: GuardResult } | { readonly kind: 'profile'; readonly profile: PlayProfile };
+export type ItemResult =
+  | { readonly kind: 'guard'; readonly guard: GuardResult }
+  | { readonly kind: 'profile'; readonly profile: PlayProfile };
 
 /** NaN / ±Infinity become null: JSON-safe and explicit. */
-export const finiteOrNull = (x: number | null | undefined): number | null => (x === null || x === undefined || !Number.isFinite(x) ? null : x);
+export const finiteOrNull = (x: number | null | undefined): number | null =>
+  x === null || x === undefined || !Number.isFinite(x) ? null : x;
 
 /** Builds a GuardResult from a value, deciding pass/fail by the rule; NaN value = FAIL with its reason. */
 export function judged(
@@ -111,11 +114,25 @@ export function judged(
   return { name, value: v, threshold, rule, unit, pass, status: pass ? 'PASS' : 'FAIL', detail };
 }
 
-export function errored(name: GuardName, threshold: number, rule: GuardResult['rule'], unit: string, error: string, detail: Record<string, unknown> = {}): GuardResult {
+export function errored(
+  name: GuardName,
+  threshold: number,
+  rule: GuardResult['rule'],
+  unit: string,
+  error: string,
+  detail: Record<string, unknown> = {},
+): GuardResult {
   return { name, value: null, threshold, rule, unit, pass: null, status: 'ERROR', error, detail };
 }
 
-export function notRun(name: GuardName, threshold: number, rule: GuardResult['rule'], unit: string, note: string, detail: Record<string, unknown> = {}): GuardResult {
+export function notRun(
+  name: GuardName,
+  threshold: number,
+  rule: GuardResult['rule'],
+  unit: string,
+  note: string,
+  detail: Record<string, unknown> = {},
+): GuardResult {
   return { name, value: null, threshold, rule, unit, pass: null, status: 'NOT RUN', detail: { note, ...detail } };
 }
 
@@ -157,9 +174,15 @@ export interface ValidationDoc {
   readonly seed: string;
   readonly config: ValidateConfig;
   readonly plays: PlayValidation[];
-  readonly multipleTesting: Omit<FamilyResult, 'rows'> & { readonly minDsr: number; readonly source: string; readonly approximation: string };
-  readonly regimes: { readonly used: { name: string; regime: string; source: string }[]; readonly skipped: readonly RegimeSkip[] };
+  readonly multipleTesting: Omit<FamilyResult, 'rows'> & {
+    readonly minDsr: number;
+    readonly source: string;
+    readonly approximation: string;
+  };
+  readonly regimes: {
+    readonly used: { name: string; regime: string; source: string }[];
+    readonly skipped: readonly RegimeSkip[];
+  };
   readonly walkforward: { readonly runId: string } | null;
   readonly notes: string[];
 }
-

@@ -26,8 +26,9 @@ const names = (gs: readonly GuardResult[]) => gs.map((g) => g.name).join(', ');
 
 export function verdictOf(v: VerdictInput): Verdict {
   const reasons: string[] = [];
-  if (v.bhAdjusted === null) reasons.push('not among the run\'s recorded evaluations, so not tested against them (BH)');
-  else if (!v.bhSignificant) reasons.push(`not significant after Benjamini-Hochberg (adjusted p ${num(v.bhAdjusted)} >= ${v.alpha})`);
+  if (v.bhAdjusted === null) reasons.push("not among the run's recorded evaluations, so not tested against them (BH)");
+  else if (!v.bhSignificant)
+    reasons.push(`not significant after Benjamini-Hochberg (adjusted p ${num(v.bhAdjusted)} >= ${v.alpha})`);
   if (v.dsr === null) reasons.push('no deflated Sharpe (the in-sample Sharpe is undefined)');
   else if (!(v.dsr > v.minDsr)) reasons.push(`deflated Sharpe ${num(v.dsr)} <= ${v.minDsr}`);
   const failed = v.guards.filter((g) => g.status === 'FAIL');

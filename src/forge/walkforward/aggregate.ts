@@ -54,7 +54,13 @@ export interface Criteria {
   readonly minWfe: number | null;
 }
 
-export const DEFAULT_CRITERIA: Criteria = Object.freeze({ minOosReturn: 0, maxDegradation: 0.5, minConsistency: 40, minProfitableShare: 0.5, minWfe: null });
+export const DEFAULT_CRITERIA: Criteria = Object.freeze({
+  minOosReturn: 0,
+  maxDegradation: 0.5,
+  minConsistency: 40,
+  minProfitableShare: 0.5,
+  minWfe: null,
+});
 
 export interface CriterionResult {
   readonly name: keyof Criteria;
@@ -107,7 +113,8 @@ export function aggregate(windows: readonly WindowOutcome[]): Aggregate {
   const oosMean = mean(oosRet);
   const std = populationStd(oosRet);
   // One window has no spread to measure: its consistency is unknown, not perfect.
-  const cv = oosRet.length < 2 || std === null || oosMean === null ? null : oosMean === 0 ? Infinity : std / Math.abs(oosMean);
+  const cv =
+    oosRet.length < 2 || std === null || oosMean === null ? null : oosMean === 0 ? Infinity : std / Math.abs(oosMean);
   const profitable = oosRet.filter((r) => r > 0).length;
   return {
     windows: windows.length,
@@ -132,7 +139,8 @@ export function verdict(a: Aggregate, c: Criteria): Verdict {
   const add = (name: keyof Criteria, label: string, value: number | null, op: CriterionResult['op']) => {
     const threshold = c[name];
     if (threshold === null) return;
-    const pass = value !== null && (op === '>' ? value > threshold : op === '<' ? value < threshold : value >= threshold);
+    const pass =
+      value !== null && (op === '>' ? value > threshold : op === '<' ? value < threshold : value >= threshold);
     list.push({ name, label, value, op, threshold, pass });
   };
   add('minOosReturn', 'mean out-of-sample return', a.avgOutOfSampleReturn, '>');
@@ -142,6 +150,7 @@ export function verdict(a: Aggregate, c: Criteria): Verdict {
   add('minWfe', 'walk-forward efficiency', a.wfe, '>=');
   const passed = list.filter((x) => x.pass).length;
   const failed = list.length - passed;
-  const label: Verdict['label'] = a.okWindows === 0 ? 'no-result' : failed === 0 ? 'robust' : failed === 1 ? 'marginal' : 'not-robust';
+  const label: Verdict['label'] =
+    a.okWindows === 0 ? 'no-result' : failed === 0 ? 'robust' : failed === 1 ? 'marginal' : 'not-robust';
   return { robust: label === 'robust', label, passed, total: list.length, criteria: list };
 }

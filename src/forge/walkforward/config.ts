@@ -47,7 +47,13 @@ export interface WalkforwardInput {
 }
 
 /** A smaller budget than evolve's: it runs once per window. */
-export const WF_DEFAULTS = Object.freeze({ mode: 'rolling' as WindowMode, train: '180d', test: '30d', population: 40, generations: 10 });
+export const WF_DEFAULTS = Object.freeze({
+  mode: 'rolling' as WindowMode,
+  train: '180d',
+  test: '30d',
+  population: 40,
+  generations: 10,
+});
 
 const span = (key: string) => parsed('a length like 180d, 36h, 4w or 4000bars', (v) => parseSpan(v, key));
 
@@ -66,17 +72,32 @@ export const WALKFORWARD_SCHEMA = z.strictObject({
   step: span('step'),
   fitness: FITNESS_SCHEMA.optional(),
   ga: GA_SCHEMA.optional(),
-  verdict: section({ min_oos_return: numOrOff(), max_degradation: numOrOff(), min_consistency: numOrOff(), min_profitable_share: numOrOff(), min_wfe: numOrOff() }),
+  verdict: section({
+    min_oos_return: numOrOff(),
+    max_degradation: numOrOff(),
+    min_consistency: numOrOff(),
+    min_profitable_share: numOrOff(),
+    min_wfe: numOrOff(),
+  }),
   workers: workers(),
 });
 
 const YAML_NAMES = { criteria: 'verdict' };
 const CODE_NAMES = { verdict: 'criteria' };
-const EXAMPLES = { ...EVOLVE_DEFAULTS, ...WF_DEFAULTS, fitness: renameKeys(FITNESS_DEFAULTS, snake), ga: GA_EXAMPLES, verdict: renameKeys({ ...DEFAULT_CRITERIA, minWfe: 0.6 }, snake) };
+const EXAMPLES = {
+  ...EVOLVE_DEFAULTS,
+  ...WF_DEFAULTS,
+  fitness: renameKeys(FITNESS_DEFAULTS, snake),
+  ga: GA_EXAMPLES,
+  verdict: renameKeys({ ...DEFAULT_CRITERIA, minWfe: 0.6 }, snake),
+};
 const toYaml = (input: WalkforwardInput) => renameKeys(defined(input), snake, YAML_NAMES);
 
 export function readWalkforwardFile(file: string): WalkforwardInput {
-  const doc = checkLayer(WALKFORWARD_SCHEMA, readSettingsFile(file, { example: 'configs/walkforward.yaml' }), { where: file, examples: EXAMPLES });
+  const doc = checkLayer(WALKFORWARD_SCHEMA, readSettingsFile(file, { example: 'configs/walkforward.yaml' }), {
+    where: file,
+    examples: EXAMPLES,
+  });
   const input = renameKeys(doc, camel, CODE_NAMES) as WalkforwardInput;
   // A play path is relative to the config file when such a file exists.
   const playPath = input.play === undefined ? undefined : path.resolve(path.dirname(file), input.play);
@@ -117,7 +138,12 @@ export function resolveWalkforwardConfig(
     criteria: Object.freeze({ ...(m.criteria as Criteria) }),
   };
   checkSpec(config);
-  if (!fs.existsSync(config.play)) throw new ForgeError(`play: ${config.play} does not exist`, 'give a play file with genes, e.g. --play configs/plays/wf_trend_1h.yaml', 'E_CONFIG');
+  if (!fs.existsSync(config.play))
+    throw new ForgeError(
+      `play: ${config.play} does not exist`,
+      'give a play file with genes, e.g. --play configs/plays/wf_trend_1h.yaml',
+      'E_CONFIG',
+    );
   checkSearchSize(config.ga, genesIn(config.play));
   const workers = m.workers === 'auto' ? undefined : m.workers;
   const warning = checkWorkers(workers);
@@ -125,7 +151,10 @@ export function resolveWalkforwardConfig(
 }
 
 /** With a budget and no generations given in the file or flags, the budget alone stops each window's search. */
-function budgetOnly(ga: Partial<GAOptions> | undefined, ...given: (Partial<GAOptions> | undefined)[]): Partial<GAOptions> | undefined {
+function budgetOnly(
+  ga: Partial<GAOptions> | undefined,
+  ...given: (Partial<GAOptions> | undefined)[]
+): Partial<GAOptions> | undefined {
   if (!ga?.budget || given.some((g) => g?.generations !== undefined)) return ga;
   const { generations: _default, ...rest } = ga;
   return rest;

@@ -38,7 +38,13 @@ export interface StitchedSummary {
 }
 
 /** One window's test-range equity on `cash` (unscaled). */
-export function testEquity(space: PlaySpace, genome: readonly number[], feeds: Readonly<Record<string, Feed>>, cash: number, test: Range): { time: Float64Array; equity: Float64Array } {
+export function testEquity(
+  space: PlaySpace,
+  genome: readonly number[],
+  feeds: Readonly<Record<string, Feed>>,
+  cash: number,
+  test: Range,
+): { time: Float64Array; equity: Float64Array } {
   const play = resolvePlay(space, genome);
   const { feed, masks, atr } = compileSignals(play, feeds);
   const start = barAt(feed.time, test[0]);
@@ -48,7 +54,13 @@ export function testEquity(space: PlaySpace, genome: readonly number[], feeds: R
   return { time: f.time, equity: result.equity };
 }
 
-export function stitchEquity(windows: readonly StitchInput[], space: PlaySpace, feeds: Readonly<Record<string, Feed>>, execFeed: Feed, cash: number): StitchedCurve {
+export function stitchEquity(
+  windows: readonly StitchInput[],
+  space: PlaySpace,
+  feeds: Readonly<Record<string, Feed>>,
+  execFeed: Feed,
+  cash: number,
+): StitchedCurve {
   const parts: { time: Float64Array; equity: Float64Array; window: number }[] = [];
   let level = cash;
   for (const w of [...windows].sort((a, b) => a.index - b.index)) {
@@ -82,7 +94,7 @@ export function summarise(curve: StitchedCurve, cash: number): StitchedSummary {
   const n = curve.equity.length;
   const finalEquity = n > 0 ? curve.equity[n - 1] : cash;
   const years = n > 1 ? (curve.time[n - 1] - curve.time[0]) / (365.25 * 86_400_000) : 0;
-  const cagr = years > 0 && finalEquity > 0 ? Math.pow(finalEquity / cash, 1 / years) - 1 : null;
+  const cagr = years > 0 && finalEquity > 0 ? (finalEquity / cash) ** (1 / years) - 1 : null;
   return {
     startEquity: cash,
     finalEquity,

@@ -7,8 +7,19 @@ import type { WalkforwardReport } from './types.js';
 // transaction: a `runs` row (kind 'walkforward'), one row per window and one summary row. Re-running
 // the same run id replaces its rows, so the tables never hold half a run.
 
-const METRICS: (keyof MetricRecord)[] = ['totalReturn', 'cagr', 'sharpe', 'maxDrawdown', 'winRate', 'profitFactor', 'trades'];
-const metricCols = (prefix: string) => METRICS.map((k) => `${prefix}_${k.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase())} ${k === 'trades' ? 'INTEGER' : 'DOUBLE'}`).join(', ');
+const METRICS: (keyof MetricRecord)[] = [
+  'totalReturn',
+  'cagr',
+  'sharpe',
+  'maxDrawdown',
+  'winRate',
+  'profitFactor',
+  'trades',
+];
+const metricCols = (prefix: string) =>
+  METRICS.map(
+    (k) => `${prefix}_${k.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase())} ${k === 'trades' ? 'INTEGER' : 'DOUBLE'}`,
+  ).join(', ');
 
 const SCHEMA = `${RUNS_SCHEMA}
 CREATE TABLE IF NOT EXISTS walkforward_windows (
@@ -25,7 +36,8 @@ CREATE TABLE IF NOT EXISTS walkforward_summary (
   verdict VARCHAR NOT NULL, robust BOOLEAN NOT NULL, criteria JSON NOT NULL
 );`;
 
-const finite = (v: number | null | undefined): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const finite = (v: number | null | undefined): number | null =>
+  typeof v === 'number' && Number.isFinite(v) ? v : null;
 
 export async function recordWalkforward(storePath: string, r: WalkforwardReport): Promise<void> {
   const store = await openStoreWaiting(storePath);
@@ -36,18 +48,42 @@ export async function recordWalkforward(storePath: string, r: WalkforwardReport)
       await s.run(
         `INSERT INTO runs VALUES ($id, 'walkforward', $dataset, $hash, $source, $seed, $config, now(), now(), $done, $status, NULL)
          ON CONFLICT (run_id) DO UPDATE SET updated_at = now(), generations_done = $done, status = $status`,
-        { id, dataset: r.dataset.name, hash: r.dataset.hash, source: r.dataset.source, seed: r.config.seed, config: JSON.stringify(r.config), done: r.config.ga.generations, status: 'finished' },
+        {
+          id,
+          dataset: r.dataset.name,
+          hash: r.dataset.hash,
+          source: r.dataset.source,
+          seed: r.config.seed,
+          config: JSON.stringify(r.config),
+          done: r.config.ga.generations,
+          status: 'finished',
+        },
       );
       await s.run('DELETE FROM walkforward_windows WHERE run_id = $1', [id]);
       const n = 13 + 2 * METRICS.length;
-      const insert = await s.connection.prepare(`INSERT INTO walkforward_windows VALUES (${Array.from({ length: n }, (_, i) => `$${i + 1}`).join(', ')})`);
-      const metric = (m: MetricRecord | null) => METRICS.map((k) => (m === null ? null : k === 'trades' ? m.trades : finite(m[k])));
+      const insert = await s.connection.prepare(
+        `INSERT INTO walkforward_windows VALUES (${Array.from({ length: n }, (_, i) => `$${i + 1}`).join(', ')})`,
+      );
+      const metric = (m: MetricRecord | null) =>
+        METRICS.map((k) => (m === null ? null : k === 'trades' ? m.trades : finite(m[k])));
       const ts = (ms: number) => new Date(ms).toISOString();
       for (const w of r.windows) {
         insert.bind([
-          id, w.index, w.status, w.error, ts(w.train.fromMs), ts(w.train.toMs), ts(w.test.fromMs), ts(w.test.toMs),
-          w.genome === null ? null : JSON.stringify(w.genome), w.params === null ? null : JSON.stringify(w.params), finite(w.fitness), w.evaluations, finite(w.drop),
-          ...metric(w.inSample), ...metric(w.outOfSample),
+          id,
+          w.index,
+          w.status,
+          w.error,
+          ts(w.train.fromMs),
+          ts(w.train.toMs),
+          ts(w.test.fromMs),
+          ts(w.test.toMs),
+          w.genome === null ? null : JSON.stringify(w.genome),
+          w.params === null ? null : JSON.stringify(w.params),
+          finite(w.fitness),
+          w.evaluations,
+          finite(w.drop),
+          ...metric(w.inSample),
+          ...metric(w.outOfSample),
         ]);
         await insert.run();
       }
@@ -55,9 +91,24 @@ export async function recordWalkforward(storePath: string, r: WalkforwardReport)
       await s.run(
         `INSERT OR REPLACE INTO walkforward_summary VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
         [
-          id, r.config.mode, a.windows, a.okWindows, finite(a.avgInSampleReturn), finite(a.avgOutOfSampleReturn), finite(a.avgInSampleCagr), finite(a.avgOutOfSampleCagr),
-          finite(a.degradation), finite(a.wfe), finite(a.cv), finite(a.consistencyScore), finite(a.profitableShare),
-          finite(r.stitched.totalReturn), finite(r.stitched.maxDrawdown), r.verdict.label, r.verdict.robust, JSON.stringify(r.verdict.criteria),
+          id,
+          r.config.mode,
+          a.windows,
+          a.okWindows,
+          finite(a.avgInSampleReturn),
+          finite(a.avgOutOfSampleReturn),
+          finite(a.avgInSampleCagr),
+          finite(a.avgOutOfSampleCagr),
+          finite(a.degradation),
+          finite(a.wfe),
+          finite(a.cv),
+          finite(a.consistencyScore),
+          finite(a.profitableShare),
+          finite(r.stitched.totalReturn),
+          finite(r.stitched.maxDrawdown),
+          r.verdict.label,
+          r.verdict.robust,
+          JSON.stringify(r.verdict.criteria),
         ],
       );
     });

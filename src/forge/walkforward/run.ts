@@ -43,7 +43,16 @@ export interface WalkforwardOutcome extends WalkforwardReport {
 
 export interface WalkforwardEvents {
   warn(message: string): void;
-  start(info: { runId: string; runDir: string; dataset: WalkforwardReport['dataset']; timeframe: string; bars: number; windows: readonly WindowRecordRanges[]; workers: number; genes: number }): void;
+  start(info: {
+    runId: string;
+    runDir: string;
+    dataset: WalkforwardReport['dataset'];
+    timeframe: string;
+    bars: number;
+    windows: readonly WindowRecordRanges[];
+    workers: number;
+    genes: number;
+  }): void;
   generation(p: SearchProgress & { elapsedMs: number; etaMs: number; windows: number }): void;
   window(w: WindowRecord, total: number): void;
 }
@@ -71,10 +80,19 @@ export type WindowRecordRanges = Pick<WindowRecord, 'index' | 'train' | 'test'>;
 // Each worker's private fallback cache: the shared feature store holds the features.
 const CACHE_BYTES = 32 * 1024 * 1024;
 
-const rangeInfo = ([fromMs, toMs]: Range): RangeInfo => ({ from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), fromMs, toMs });
+const rangeInfo = ([fromMs, toMs]: Range): RangeInfo => ({
+  from: new Date(fromMs).toISOString(),
+  to: new Date(toMs).toISOString(),
+  fromMs,
+  toMs,
+});
 
 export function walkforwardPaths(runDir: string) {
-  return { config: path.join(runDir, 'config.json'), report: path.join(runDir, 'walkforward.json'), equity: path.join(runDir, 'equity.csv') };
+  return {
+    config: path.join(runDir, 'config.json'),
+    report: path.join(runDir, 'walkforward.json'),
+    equity: path.join(runDir, 'equity.csv'),
+  };
 }
 
 export async function runWalkforward(
@@ -87,8 +105,17 @@ export async function runWalkforward(
   const t0 = Date.now();
   const playText = fs.readFileSync(config.play, 'utf8');
   const space = parsePlay(playText, config.play); // a bad play fails here, before any dataset work
-  if (space.genes.length === 0) throw new ForgeError(`${config.play} has no genes: there is nothing to optimise per window`, 'make numbers genes, e.g. period: {int: [5, 50]}', 'E_NO_GENES');
-  const manifest = await ensureDataset(home, config.dataset, { allowSynthetic: true, warn: events.warn, data: op.data });
+  if (space.genes.length === 0)
+    throw new ForgeError(
+      `${config.play} has no genes: there is nothing to optimise per window`,
+      'make numbers genes, e.g. period: {int: [5, 50]}',
+      'E_NO_GENES',
+    );
+  const manifest = await ensureDataset(home, config.dataset, {
+    allowSynthetic: true,
+    warn: events.warn,
+    data: op.data,
+  });
   const playSha = createHash('sha256').update(playText).digest('hex');
   const id = computeRunId({ ...config, play: playSha }, manifest.hash, config.seed);
   const folder = await acquireRunFolder(home.runsDir, id);
@@ -98,7 +125,16 @@ export async function runWalkforward(
   try {
     if (fs.existsSync(files.report) && fs.existsSync(files.equity)) {
       const stored = JSON.parse(fs.readFileSync(files.report, 'utf8')) as WalkforwardReport;
-      return { ...stored, status: 'finished', runDir: folder.dir, equityCsv: files.equity, reused: true, workers, wallMs: Date.now() - t0, evaluationsPerSec: 0 };
+      return {
+        ...stored,
+        status: 'finished',
+        runDir: folder.dir,
+        equityCsv: files.equity,
+        reused: true,
+        workers,
+        wallMs: Date.now() - t0,
+        evaluationsPerSec: 0,
+      };
     }
     const loaded = await loadSharedDataset(home, manifest.name);
     const feeds = sharedFeeds(loaded.shared);
@@ -114,11 +150,28 @@ export async function runWalkforward(
     }
     const windows: WalkWindow[] = generateWindows(config, feed.time, feed.tfMs);
     writeFileAtomic(files.config, JSON.stringify({ runId: id, config, playText, dataset }, null, 2) + '\n');
-    events.start({ runId: id, runDir: folder.dir, dataset, timeframe: tf, bars: feed.length, windows: windows.map((w) => ({ index: w.index, train: rangeInfo(w.train), test: rangeInfo(w.test) })), workers, genes: space.genes.length });
+    events.start({
+      runId: id,
+      runDir: folder.dir,
+      dataset,
+      timeframe: tf,
+      bars: feed.length,
+      windows: windows.map((w) => ({ index: w.index, train: rangeInfo(w.train), test: rangeInfo(w.test) })),
+      workers,
+      genes: space.genes.length,
+    });
 
     const shared = loaded.shared;
     const whole: Range = [windows[0].train[0], windows[windows.length - 1].test[1]];
-    const job: EvalJob = { playText, playFile: config.play, cash: config.cash, inSample: whole, outOfSample: null, fitness: config.fitness, cacheBytes: CACHE_BYTES };
+    const job: EvalJob = {
+      playText,
+      playFile: config.play,
+      cash: config.cash,
+      inSample: whole,
+      outOfSample: null,
+      fitness: config.fitness,
+      cacheBytes: CACHE_BYTES,
+    };
     pool = evaluationPool(job, shared, [], { workers, featureMemory: op.featureMemory });
 
     const searchStart = Date.now();
@@ -130,13 +183,35 @@ export async function runWalkforward(
       events.generation({ ...p, elapsedMs: elapsed, etaMs, windows: windows.length });
     };
     const bounds = toBounds(space.genes);
-    if (config.ga.method === 'grid') checkGrid(bounds, config.ga.budget, space.genes.map((g) => g.path));
+    if (config.ga.method === 'grid')
+      checkGrid(
+        bounds,
+        config.ga.budget,
+        space.genes.map((g) => g.path),
+      );
     let found: Awaited<ReturnType<typeof searchWindows>>;
     try {
-      found = await searchWindows(windows, space.genes, bounds, config.ga, config.fitness, config.seed, pool, onProgress, playIdentity(space), control.stopRequested);
+      found = await searchWindows(
+        windows,
+        space.genes,
+        bounds,
+        config.ga,
+        config.fitness,
+        config.seed,
+        pool,
+        onProgress,
+        playIdentity(space),
+        control.stopRequested,
+      );
     } catch (err) {
       if (!(err instanceof SearchStopped)) throw err;
-      return { status: 'interrupted', runId: id, runDir: folder.dir, generationsDone, generations: config.ga.generations };
+      return {
+        status: 'interrupted',
+        runId: id,
+        runDir: folder.dir,
+        generationsDone,
+        generations: config.ga.generations,
+      };
     }
     const searchMs = Date.now() - searchStart;
     const evaluations = found.reduce((s, f) => s + f.evaluations, 0);
@@ -182,7 +257,16 @@ export async function runWalkforward(
     await recordWalkforward(home.storePath, report);
     // Last: its presence marks the run complete (a rerun of the same id shows it instead of recomputing).
     writeFileAtomic(files.report, JSON.stringify(report, null, 2) + '\n');
-    return { ...report, status: 'finished', runDir: folder.dir, equityCsv: files.equity, reused: false, workers, wallMs: Date.now() - t0, evaluationsPerSec: searchMs > 0 ? (evaluations * 1000) / searchMs : 0 };
+    return {
+      ...report,
+      status: 'finished',
+      runDir: folder.dir,
+      equityCsv: files.equity,
+      reused: false,
+      workers,
+      wallMs: Date.now() - t0,
+      evaluationsPerSec: searchMs > 0 ? (evaluations * 1000) / searchMs : 0,
+    };
   } finally {
     await pool?.close();
     folder.release();

@@ -97,7 +97,8 @@ class Batcher {
 function infeasibleReason(r: EvalRecord, f: FitnessSpec): string {
   const m = r.inSample;
   if (m === null) return 'no play could be evaluated on the training range';
-  if (m.trades < f.minTrades) return `no feasible play on the training range: the best made ${m.trades} trade${m.trades === 1 ? '' : 's'} (min-trades ${f.minTrades})`;
+  if (m.trades < f.minTrades)
+    return `no feasible play on the training range: the best made ${m.trades} trade${m.trades === 1 ? '' : 's'} (min-trades ${f.minTrades})`;
   return `no feasible play on the training range: the best drew down ${(Math.abs(m.maxDrawdown) * 100).toFixed(1)}% (max-drawdown ${(f.maxDrawdown * 100).toFixed(0)}%)`;
 }
 
@@ -118,13 +119,26 @@ export async function searchWindows(
     const done = Math.min(...generationOf.values());
     if (done > reported) {
       reported = done;
-      onProgress({ generation: done, generations: ga.generations, evaluations: batcher.evaluations, evalMs: batcher.evalMs });
+      onProgress({
+        generation: done,
+        generations: ga.generations,
+        evaluations: batcher.evaluations,
+        evalMs: batcher.evalMs,
+      });
     }
   };
   let reported = 0;
   const batcher = new Batcher(pool, progress, stopRequested);
 
-  type Found = { w: WalkWindow; genome: number[] | null; fitness: number | null; best: EvalRecord | null; evaluations: number; generations: number; error: string | null };
+  type Found = {
+    w: WalkWindow;
+    genome: number[] | null;
+    fitness: number | null;
+    best: EvalRecord | null;
+    evaluations: number;
+    generations: number;
+    error: string | null;
+  };
   const one = async (w: WalkWindow): Promise<Found> => {
     const ranges = { inSample: w.train, outOfSample: null };
     // A window's seed depends only on the run seed and its index.
@@ -137,15 +151,37 @@ export async function searchWindows(
       });
     } catch (err) {
       if (err instanceof SearchStopped) throw err;
-      return { w, genome: null, fitness: null, best: null, evaluations: state.evaluated, generations: state.generation, error: err instanceof Error ? err.message : String(err) };
+      return {
+        w,
+        genome: null,
+        fitness: null,
+        best: null,
+        evaluations: state.evaluated,
+        generations: state.generation,
+        error: err instanceof Error ? err.message : String(err),
+      };
     } finally {
       generationOf.set(w.index, ga.generations); // finished (patience or budget): no longer holds the others' progress back
     }
     const best = state.hallOfFame[0];
     const evaluations = state.evaluated;
-    if (best === undefined) return { w, genome: null, fitness: null, best: null, evaluations, generations: state.generation, error: 'no play could be evaluated on the training range' };
+    if (best === undefined)
+      return {
+        w,
+        genome: null,
+        fitness: null,
+        best: null,
+        evaluations,
+        generations: state.generation,
+        error: 'no play could be evaluated on the training range',
+      };
     const e = best.evaluation;
-    const error = e.error !== undefined ? `every play failed on the training range: ${e.error}` : e.fitness < FEASIBLE_FLOOR ? infeasibleReason(e, fitness) : null;
+    const error =
+      e.error !== undefined
+        ? `every play failed on the training range: ${e.error}`
+        : e.fitness < FEASIBLE_FLOOR
+          ? infeasibleReason(e, fitness)
+          : null;
     return { w, genome: best.genome, fitness: e.fitness, best: e, evaluations, generations: state.generation, error };
   };
   const found = await Promise.all(windows.map(one));
@@ -154,14 +190,19 @@ export async function searchWindows(
   // The winners, once each, with the test range as out-of-sample. A failed window chose no play: it is
   // not tested (its best in-sample figures are kept to show why it failed).
   const tested = found.filter((f) => f.genome !== null && f.error === null);
-  const records = tested.length ? await batcher.submit(tested.map((f) => ({ genome: f.genome!, ranges: { inSample: f.w.train, outOfSample: f.w.test as Range } }))) : [];
+  const records = tested.length
+    ? await batcher.submit(
+        tested.map((f) => ({ genome: f.genome!, ranges: { inSample: f.w.train, outOfSample: f.w.test as Range } })),
+      )
+    : [];
   const byIndex = new Map(tested.map((f, i) => [f.w.index, records[i]]));
 
   return found.map((f) => {
     const record = byIndex.get(f.w.index) ?? (f.best ? { ...f.best, outOfSample: null } : null);
     let error = f.error;
     if (error === null && record?.error !== undefined) error = `the winner failed when re-run: ${record?.error}`;
-    if (error === null && record !== null && record.outOfSample === null) error = 'the test range holds fewer than 2 bars of the play timeframe';
+    if (error === null && record !== null && record.outOfSample === null)
+      error = 'the test range holds fewer than 2 bars of the play timeframe';
     return {
       index: f.w.index,
       genome: f.genome,

@@ -44,4 +44,3 @@ export interface WalkforwardReport {
   readonly verdict: Verdict;
   readonly stitched: StitchedSummary;
 }
-

@@ -84,7 +84,12 @@ export function checkSpec(spec: WindowSpec): void {
 export function generateWindows(spec: WindowSpec, time: Float64Array, tfMs: number): WalkWindow[] {
   checkSpec(spec);
   const n = time.length;
-  if (n === 0) throw new ForgeError('the dataset has no bars on the play timeframe', 'check the dataset with forge datasets ls', 'E_WF_WINDOWS');
+  if (n === 0)
+    throw new ForgeError(
+      'the dataset has no bars on the play timeframe',
+      'check the dataset with forge datasets ls',
+      'E_WF_WINDOWS',
+    );
   const out: WalkWindow[] = [];
   const { train, test, step } = spec;
   const anchored = spec.mode === 'anchored';

@@ -21,19 +21,25 @@ function checkShape(def: FeatureDef, outs: Float64Array[], p: Params, n: number)
     // Every output: NaN warm-up, then finite to the end (no gaps, no infinities on clean input).
     const lead = leadingNaN(out);
     for (let i = lead; i < n; i++) {
-      if (!Number.isFinite(out[i])) expect.fail(`${def.name}.${def.outputs[o]}(${JSON.stringify(p)}) bar ${i} = ${out[i]} after warm-up ${lead}`);
+      if (!Number.isFinite(out[i]))
+        expect.fail(`${def.name}.${def.outputs[o]}(${JSON.stringify(p)}) bar ${i} = ${out[i]} after warm-up ${lead}`);
     }
   }
   const w = def.warmup(p);
   expect(Number.isInteger(w) && w >= 0, `${def.name}: warmup is a non-negative integer`).toBe(true);
-  expect(leadingNaN(outs[0]), `${def.name}(${JSON.stringify(p)}): leading NaN of '${def.outputs[0]}' = warmup`).toBe(Math.min(w, n));
+  expect(leadingNaN(outs[0]), `${def.name}(${JSON.stringify(p)}): leading NaN of '${def.outputs[0]}' = warmup`).toBe(
+    Math.min(w, n),
+  );
 }
 
 const same = (a: number, b: number): boolean => a === b || (a !== a && b !== b);
 
 describe('indicator contract', () => {
   it('registers at least the 21 indicators of issue 3, under their lower-case names', () => {
-    const required = 'sma ema wma dema tema hma rsi macd bbands atr supertrend stoch adx donchian keltner cci roc obv vwap willr mfi'.split(' ');
+    const required =
+      'sma ema wma dema tema hma rsi macd bbands atr supertrend stoch adx donchian keltner cci roc obv vwap willr mfi'.split(
+        ' ',
+      );
     for (const name of required) expect(INDICATORS[name]?.name, name).toBe(name);
     for (const [key, def] of Object.entries(INDICATORS)) {
       expect(def.name).toBe(key);
@@ -41,7 +47,8 @@ describe('indicator contract', () => {
       expect(def.outputs.length).toBeGreaterThan(0);
       for (const p of def.params) {
         expect(p.min <= p.default && p.default <= p.max, `${key}.${p.name} default inside [min, max]`).toBe(true);
-        if (p.kind === 'int') expect([p.min, p.default, p.max].every(Number.isInteger), `${key}.${p.name} int bounds`).toBe(true);
+        if (p.kind === 'int')
+          expect([p.min, p.default, p.max].every(Number.isInteger), `${key}.${p.name} int bounds`).toBe(true);
       }
     }
   });
@@ -97,7 +104,8 @@ describe('indicator contract', () => {
         const changed = def.compute(f, defaults);
         for (let o = 0; o < base.length; o++) {
           for (let j = 0; j <= i; j++) {
-            if (!same(base[o][j], changed[o][j])) expect.fail(`${name}.${def.outputs[o]} bar ${j} changed when only bars after ${i} did`);
+            if (!same(base[o][j], changed[o][j]))
+              expect.fail(`${name}.${def.outputs[o]} bar ${j} changed when only bars after ${i} did`);
           }
         }
       }
@@ -107,7 +115,13 @@ describe('indicator contract', () => {
       const withNaN: Feed = copyFeed(feed);
       for (const c of ['high', 'close', 'volume'] as const) withNaN[c][def.warmup(defaults) + 30] = NaN;
       withNaN.low[N - 100] = NaN;
-      for (const f of [feed, withNaN, randomFeed(0, 'out:0'), randomFeed(1, 'out:1'), randomFeed(def.warmup(defaults) + 1, 'out:w')]) {
+      for (const f of [
+        feed,
+        withNaN,
+        randomFeed(0, 'out:0'),
+        randomFeed(1, 'out:1'),
+        randomFeed(def.warmup(defaults) + 1, 'out:w'),
+      ]) {
         for (const at of ['default', 'min', 'max'] as const) checkOutParam(def, f, paramsAt(def, at));
       }
       if (def.defaultSource !== undefined) for (const s of PRICE_SOURCES) checkOutParam(def, withNaN, defaults, s);

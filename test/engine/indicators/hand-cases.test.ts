@@ -14,7 +14,9 @@ import { wma } from '../../../src/engine/indicators/wma.js';
 const f = (xs: number[]): Float64Array => Float64Array.from(xs);
 const expectSeries = (got: Float64Array, want: number[]): void => {
   expect(got.length).toBe(want.length);
-  want.forEach((w, i) => (Number.isNaN(w) ? expect(got[i], `bar ${i}`).toBeNaN() : expect(got[i], `bar ${i}`).toBeCloseTo(w, 12)));
+  want.forEach((w, i) =>
+    Number.isNaN(w) ? expect(got[i], `bar ${i}`).toBeNaN() : expect(got[i], `bar ${i}`).toBeCloseTo(w, 12),
+  );
 };
 
 describe('hand-computed cases', () => {
@@ -57,7 +59,13 @@ describe('hand-computed cases', () => {
     // bar2: TR 2.5, hl2 12.25 -> 14.75 / 9.75; lower 9.75 > 9 -> 9.75; upper keeps 12; close 12.8 > 12 -> up, value 9.75.
     // bar3: TR 0.9, hl2 12.45 -> 13.35 / 11.55; lower 11.55; prev close 12.8 > 12 -> upper 13.35; close 12.2 >= 11.55 -> up, 11.55.
     // bar4: TR 2.3, hl2 11.15 -> 13.45 / 8.85; lower stays 11.55; upper stays 13.35; close 10.2 < 11.55 -> down, 13.35.
-    const [value, dir] = supertrend(f([10, 11, 13, 12.9, 12.3]), f([9, 10, 11.5, 12, 10]), f([9.5, 10.5, 12.8, 12.2, 10.2]), 1, 1);
+    const [value, dir] = supertrend(
+      f([10, 11, 13, 12.9, 12.3]),
+      f([9, 10, 11.5, 12, 10]),
+      f([9.5, 10.5, 12.8, 12.2, 10.2]),
+      1,
+      1,
+    );
     expectSeries(value, [NaN, 12, 9.75, 11.55, 13.35]);
     expectSeries(dir, [NaN, -1, 1, 1, -1]);
   });

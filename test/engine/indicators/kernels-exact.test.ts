@@ -40,7 +40,9 @@ function feed(n: number, seed: string) {
 }
 
 /** Feeds with a NaN gap (NaN poisons the recursive kernels for good, so each has its own clean feed too). */
-function feeds(n: number): { name: string; high: Float64Array; low: Float64Array; close: Float64Array; volume: Float64Array }[] {
+function feeds(
+  n: number,
+): { name: string; high: Float64Array; low: Float64Array; close: Float64Array; volume: Float64Array }[] {
   const clean = feed(n, `clean${n}`);
   const gap = feed(n, `gap${n}`);
   if (n > 20) {
@@ -56,7 +58,8 @@ function feeds(n: number): { name: string; high: Float64Array; low: Float64Array
 
 const same = (got: Float64Array, want: Float64Array, label: string): void => {
   expect(got.length, label).toBe(want.length);
-  for (let i = 0; i < want.length; i++) if (!Object.is(got[i], want[i])) expect.fail(`${label} bar ${i}: ${got[i]}, want ${want[i]}`);
+  for (let i = 0; i < want.length; i++)
+    if (!Object.is(got[i], want[i])) expect.fail(`${label} bar ${i}: ${got[i]}, want ${want[i]}`);
 };
 
 const nan = (n: number): Float64Array => new Float64Array(n).fill(NaN);
@@ -127,8 +130,16 @@ describe('fused EMA chains against EMAs of stored series', () => {
         const e2 = naiveEma(e1, period, period - 1);
         const e3 = naiveEma(e2, period, 2 * (period - 1));
         same(ema(f.close, period), e1, `ema ${f.name} n=${n}`);
-        same(dema(f.close, period), Float64Array.from(e1, (x, i) => (i < 2 * (period - 1) ? NaN : 2 * x - e2[i])), `dema ${f.name} n=${n}`);
-        same(tema(f.close, period), Float64Array.from(e1, (x, i) => (i < 3 * (period - 1) ? NaN : 3 * x - 3 * e2[i] + e3[i])), `tema ${f.name} n=${n}`);
+        same(
+          dema(f.close, period),
+          Float64Array.from(e1, (x, i) => (i < 2 * (period - 1) ? NaN : 2 * x - e2[i])),
+          `dema ${f.name} n=${n}`,
+        );
+        same(
+          tema(f.close, period),
+          Float64Array.from(e1, (x, i) => (i < 3 * (period - 1) ? NaN : 3 * x - 3 * e2[i] + e3[i])),
+          `tema ${f.name} n=${n}`,
+        );
       }
     }
   });
@@ -188,36 +199,45 @@ describe('one-pass flows and sums against stored series', () => {
           }
           const ps = naiveRollingSum(pos, period, 1);
           const ns = naiveRollingSum(neg, period, 1);
-          const want = Float64Array.from(ps, (p, i) => (i < period ? NaN : p + ns[i] === 0 ? 0 : (100 * p) / (p + ns[i])));
+          const want = Float64Array.from(ps, (p, i) =>
+            i < period ? NaN : p + ns[i] === 0 ? 0 : (100 * p) / (p + ns[i]),
+          );
           same(mfi(high, low, close, volume, period), want, `mfi ${f.name} n=${n}`);
         }
         const pv = Float64Array.from(close, (c, i) => ((high[i] + low[i] + c) / 3) * volume[i]);
         const pvs = naiveRollingSum(pv, period, 0);
         const vs = naiveRollingSum(volume, period, 0);
-        same(vwap(high, low, close, volume, period), Float64Array.from(pvs, (x, i) => (i < period - 1 || vs[i] === 0 ? NaN : x / vs[i])), `vwap ${f.name} n=${n}`);
+        same(
+          vwap(high, low, close, volume, period),
+          Float64Array.from(pvs, (x, i) => (i < period - 1 || vs[i] === 0 ? NaN : x / vs[i])),
+          `vwap ${f.name} n=${n}`,
+        );
       }
     }
   });
 });
 
 describe('cci with its windows interleaved, against one window at a time', () => {
-  it.each([2, 3, 4, 5, 14, 20, 101, 299, 300, 301])('cci(%i): the mean from the running sum, the deviation summed left to right', (period) => {
-    for (const n of [0, 1, period - 1, period, period + 1, period + 2, period + 3, 300, 303]) {
-      for (const f of [...feeds(n), oddFeed(n)]) {
-        const tp = Float64Array.from(f.close, (c, i) => (f.high[i] + f.low[i] + c) / 3);
-        const sums = naiveRollingSum(tp, period, 0);
-        const want = nan(n);
-        for (let i = period - 1; i < n; i++) {
-          const mean = sums[i] / period;
-          let dev = 0;
-          for (let j = i - period + 1; j <= i; j++) dev += Math.abs(tp[j] - mean);
-          dev /= period;
-          want[i] = dev === 0 ? 0 : (tp[i] - mean) / (0.015 * dev);
+  it.each([2, 3, 4, 5, 14, 20, 101, 299, 300, 301])(
+    'cci(%i): the mean from the running sum, the deviation summed left to right',
+    (period) => {
+      for (const n of [0, 1, period - 1, period, period + 1, period + 2, period + 3, 300, 303]) {
+        for (const f of [...feeds(n), oddFeed(n)]) {
+          const tp = Float64Array.from(f.close, (c, i) => (f.high[i] + f.low[i] + c) / 3);
+          const sums = naiveRollingSum(tp, period, 0);
+          const want = nan(n);
+          for (let i = period - 1; i < n; i++) {
+            const mean = sums[i] / period;
+            let dev = 0;
+            for (let j = i - period + 1; j <= i; j++) dev += Math.abs(tp[j] - mean);
+            dev /= period;
+            want[i] = dev === 0 ? 0 : (tp[i] - mean) / (0.015 * dev);
+          }
+          same(cci(f.high, f.low, f.close, period), want, `cci ${f.name} n=${n}`);
         }
-        same(cci(f.high, f.low, f.close, period), want, `cci ${f.name} n=${n}`);
       }
-    }
-  });
+    },
+  );
 });
 
 describe('kernels staging a stage in an output array, against stored stages', () => {
@@ -249,9 +269,21 @@ describe('kernels staging a stage in an output array, against stored stages', ()
         const a = atr(high, low, close, atrPeriod);
         const start = Math.max(period - 1, atrPeriod);
         const [u, m, l] = keltner(high, low, close, period, atrPeriod, mult);
-        same(u, Float64Array.from(mid, (x, i) => (i < start ? NaN : x + mult * a[i])), `upper ${f.name}`);
-        same(m, Float64Array.from(mid, (x, i) => (i < start ? NaN : x)), `middle ${f.name}`);
-        same(l, Float64Array.from(mid, (x, i) => (i < start ? NaN : x - mult * a[i])), `lower ${f.name}`);
+        same(
+          u,
+          Float64Array.from(mid, (x, i) => (i < start ? NaN : x + mult * a[i])),
+          `upper ${f.name}`,
+        );
+        same(
+          m,
+          Float64Array.from(mid, (x, i) => (i < start ? NaN : x)),
+          `middle ${f.name}`,
+        );
+        same(
+          l,
+          Float64Array.from(mid, (x, i) => (i < start ? NaN : x - mult * a[i])),
+          `lower ${f.name}`,
+        );
 
         const value = nan(n);
         const direction = nan(n);

@@ -12,7 +12,23 @@ import { firstDiff, randomFeed, randomPlainConfig, randomSignals, rngOf, type Rn
 // the running accumulator (EquityAcc, with its drawdown shortcut) against equityStats over the curve,
 // on curves with NaN, infinite, zero and negative values.
 
-const FIELDS: (keyof MetricRecord)[] = ['totalReturn', 'cagr', 'returnAnn', 'sharpe', 'sortino', 'calmar', 'maxDrawdown', 'winRate', 'profitFactor', 'trades', 'exposure', 'buyHoldReturn', 'finalEquity', 'barsPerYear', 'years'];
+const FIELDS: (keyof MetricRecord)[] = [
+  'totalReturn',
+  'cagr',
+  'returnAnn',
+  'sharpe',
+  'sortino',
+  'calmar',
+  'maxDrawdown',
+  'winRate',
+  'profitFactor',
+  'trades',
+  'exposure',
+  'buyHoldReturn',
+  'finalEquity',
+  'barsPerYear',
+  'years',
+];
 
 function recordDiff(lean: MetricRecord, full: Record<string, number>): string | null {
   if (Object.keys(lean).join() !== FIELDS.join()) return `keys ${Object.keys(lean).join()}`;
@@ -29,7 +45,8 @@ function randomCurve(rng: Rng, n: number): Float64Array {
     if (u < 0.3) {
       // flat (a strategy out of the market)
     } else if (u < 0.33) e = [NaN, Infinity, -Infinity, 0, -5, 1e-320, 1e308][Math.floor(rng() * 7)];
-    else if (u < 0.36) e = 500 + rng() * 1000; // recovery from anything
+    else if (u < 0.36)
+      e = 500 + rng() * 1000; // recovery from anything
     else e = e * Math.exp((rng() - 0.5) * 0.1);
     eq[i] = e;
   }
@@ -73,7 +90,11 @@ describe('leanMetrics equals computeMetrics on the MetricRecord fields, bit for 
       const opts = { firstBar: Math.floor(rng() * n) };
       const general = simulateGeneral(feed, signals, config);
       const full = computeMetrics(feed, general, config, opts) as unknown as Record<string, number>;
-      for (const result of [general, simulate(feed, signals, config), simulate(feed, signals, config, undefined, lean)]) {
+      for (const result of [
+        general,
+        simulate(feed, signals, config),
+        simulate(feed, signals, config, undefined, lean),
+      ]) {
         const d = recordDiff(leanMetrics(feed, result, config, opts), full);
         expect(d, `lean-${k}: ${d}`).toBeNull();
       }
@@ -90,7 +111,10 @@ describe('leanMetrics equals computeMetrics on the MetricRecord fields, bit for 
       // A curve of its own: the simulator's sums of its curve no longer apply.
       const curved: SimResult = { ...result, equity: randomCurve(rng, n), equityStats: undefined };
       const opts = { barsPerYear: [252, 8766, 1][k % 3], firstBar: k % 2 };
-      const d = recordDiff(leanMetrics(feed, curved, config, opts), computeMetrics(feed, curved, config, opts) as unknown as Record<string, number>);
+      const d = recordDiff(
+        leanMetrics(feed, curved, config, opts),
+        computeMetrics(feed, curved, config, opts) as unknown as Record<string, number>,
+      );
       expect(d, `lean-curve-${k}: ${d}`).toBeNull();
     }
   });

@@ -2,13 +2,23 @@ import fs from 'node:fs';
 import path from 'node:path';
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { defaultGenome, genesOf, MapFeatureCache, randomGenome, resolvePlay, runPlay } from '../../../src/engine/play/index.js';
+import {
+  defaultGenome,
+  genesOf,
+  MapFeatureCache,
+  randomGenome,
+  resolvePlay,
+  runPlay,
+} from '../../../src/engine/play/index.js';
 import { loadPlay } from '../../../src/forge/plays.js';
 import { timeframeMs } from '../../../src/engine/timeframe.js';
 import { randomFeed } from '../../helpers/random-feed.js';
 
 const DIR = path.resolve(__dirname, '../../../configs/plays');
-const FILES = fs.readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort();
+const FILES = fs
+  .readdirSync(DIR)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 
 describe('every example play in configs/plays runs on a random feed', () => {
   it('ships the reference play and the default search space', () => {
@@ -24,7 +34,10 @@ describe('every example play in configs/plays runs on a random feed', () => {
       const feed = randomFeed(3000, file, tf, timeframeMs(tf));
       const cache = new MapFeatureCache();
       const rng = seedrandom(file);
-      const genomes = [defaultGenome(genesOf(space)), ...Array.from({ length: space.genes.length ? 5 : 0 }, () => randomGenome(space, rng))];
+      const genomes = [
+        defaultGenome(genesOf(space)),
+        ...Array.from({ length: space.genes.length ? 5 : 0 }, () => randomGenome(space, rng)),
+      ];
       let trades = 0;
       for (const g of genomes) {
         const { metrics, result } = runPlay(resolvePlay(space, g), { [tf]: feed }, { cache });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { compileSignals, describePlay, MapFeatureCache, parsePlay, playFeatures, resolvePlay } from '../../../src/engine/play/index.js';
+import {
+  compileSignals,
+  describePlay,
+  MapFeatureCache,
+  parsePlay,
+  playFeatures,
+  resolvePlay,
+} from '../../../src/engine/play/index.js';
 import type { Feed } from '../../../src/engine/types.js';
 
 const N = NaN;
@@ -75,7 +82,8 @@ describe('rule semantics on hand-computed arrays', () => {
     expect(longSignals('{cross_above: [2, close]}', t, strict)).toEqual([0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0]);
     const ties = 'crossover: through-ties\n';
     expect(longSignals('{cross_above: [close, open]}', t, ties)).toEqual([0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0]);
-    const play = (crossover: string) => `market: {tf: 1h}\ncrossover: ${crossover}\nentry: {long: {cross_above: [close, 2]}}\n`;
+    const play = (crossover: string) =>
+      `market: {tf: 1h}\ncrossover: ${crossover}\nentry: {long: {cross_above: [close, 2]}}\n`;
     expect(() => parsePlay(play('strikt'))).toThrow(/crossover "strikt".*did you mean 'strict'/);
     expect(() => parsePlay(play('{choice: [strict, through-ties]}'))).toThrow(/crossover cannot be a gene/);
     const strictPlay = resolvePlay(parsePlay(play('strict')), []);
@@ -83,9 +91,15 @@ describe('rule semantics on hand-computed arrays', () => {
   });
 
   it('all / any / not and lists', () => {
-    expect(longSignals("[{left: close, op: '>', right: 1}, {left: close, op: '<', right: 3}]", f)).toEqual([0, 1, 0, 1, 0, 1, 0]);
-    expect(longSignals("{all: [{left: close, op: '>', right: 1}, {left: close, op: '<', right: 3}]}", f)).toEqual([0, 1, 0, 1, 0, 1, 0]);
-    expect(longSignals("{any: [{left: close, op: '<', right: 2}, {left: close, op: '>', right: 2}]}", f)).toEqual([1, 0, 1, 0, 1, 0, 1]);
+    expect(longSignals("[{left: close, op: '>', right: 1}, {left: close, op: '<', right: 3}]", f)).toEqual([
+      0, 1, 0, 1, 0, 1, 0,
+    ]);
+    expect(longSignals("{all: [{left: close, op: '>', right: 1}, {left: close, op: '<', right: 3}]}", f)).toEqual([
+      0, 1, 0, 1, 0, 1, 0,
+    ]);
+    expect(longSignals("{any: [{left: close, op: '<', right: 2}, {left: close, op: '>', right: 2}]}", f)).toEqual([
+      1, 0, 1, 0, 1, 0, 1,
+    ]);
     expect(longSignals("{not: {left: close, op: '==', right: 2}}", f)).toEqual([1, 0, 1, 0, 1, 0, 1]);
   });
 

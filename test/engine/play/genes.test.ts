@@ -1,7 +1,14 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { ForgeError } from '../../../src/engine/errors.js';
-import { describeGenome, genesOf, genomeFromValues, parsePlay, randomGenome, resolvePlay } from '../../../src/engine/play/index.js';
+import {
+  describeGenome,
+  genesOf,
+  genomeFromValues,
+  parsePlay,
+  randomGenome,
+  resolvePlay,
+} from '../../../src/engine/play/index.js';
 
 const SPACE = `market: {tf: 1h}
 features:
@@ -82,7 +89,8 @@ describe('genes', () => {
       genes.forEach((d, i) => {
         expect(g[i]).toBeGreaterThanOrEqual(d.min);
         expect(g[i]).toBeLessThanOrEqual(d.max);
-        if (d.step > 0) expect(Math.abs((g[i] - d.min) / d.step - Math.round((g[i] - d.min) / d.step))).toBeLessThan(1e-9);
+        if (d.step > 0)
+          expect(Math.abs((g[i] - d.min) / d.step - Math.round((g[i] - d.min) / d.step))).toBeLessThan(1e-9);
       });
       resolvePlay(space, g);
     }
@@ -100,7 +108,9 @@ describe('genes', () => {
     expect(g[0]).toBe(2);
     expect(g[9]).toBe(0);
     expect(g[1]).toBe(28); // midpoint of [5, 50] rounded
-    expect(() => genomeFromValues(space, { 'features.ma.params.perod': 3 })).toThrow(/did you mean 'features\.ma\.params\.period'/);
+    expect(() => genomeFromValues(space, { 'features.ma.params.perod': 3 })).toThrow(
+      /did you mean 'features\.ma\.params\.period'/,
+    );
   });
 
   it('all optional rules off: an empty group is absent, so the side never enters', () => {
@@ -109,4 +119,3 @@ describe('genes', () => {
     expect(resolvePlay(s, [1]).entry.long).toMatchObject({ kind: 'compare' });
   });
 });
-

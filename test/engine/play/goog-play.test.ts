@@ -22,40 +22,53 @@ function readFeed(file: string, tf: string, tfMs: number): Feed {
   const checked = checkRows(parseCandleCsv(fs.readFileSync(file, 'utf8'), file), tf, 'keep');
   const n = checked.n;
   const { ts, open, high, low, close, volume } = checked;
-  return { tf, tfMs, time: ts.subarray(0, n), open: open.subarray(0, n), high: high.subarray(0, n), low: low.subarray(0, n), close: close.subarray(0, n), volume: volume.subarray(0, n), length: n };
+  return {
+    tf,
+    tfMs,
+    time: ts.subarray(0, n),
+    open: open.subarray(0, n),
+    high: high.subarray(0, n),
+    low: low.subarray(0, n),
+    close: close.subarray(0, n),
+    volume: volume.subarray(0, n),
+    length: n,
+  };
 }
 
-describe.skipIf(!fs.existsSync(FILE))(`sma_cross_reversal.yaml on GOOG reproduces backtesting.py (skipped: ${FILE} absent)`, () => {
-  // Loaded in beforeAll: a skipped describe still runs its body, and the file may be absent.
-  let space: ReturnType<typeof loadPlay>;
-  let play: ReturnType<typeof resolvePlay>;
-  let feed: Feed;
-  let m: ReturnType<typeof runPlay>['metrics'];
-  let result: ReturnType<typeof runPlay>['result'];
-  beforeAll(() => {
-    space = loadPlay(path.join(ROOT, 'configs/plays/sma_cross_reversal.yaml'));
-    play = resolvePlay(space, []);
-    feed = readFeed(FILE, '1d', 86_400_000);
-    ({ metrics: m, result } = runPlay(play, { '1d': feed }));
-  });
+describe.skipIf(!fs.existsSync(FILE))(
+  `sma_cross_reversal.yaml on GOOG reproduces backtesting.py (skipped: ${FILE} absent)`,
+  () => {
+    // Loaded in beforeAll: a skipped describe still runs its body, and the file may be absent.
+    let space: ReturnType<typeof loadPlay>;
+    let play: ReturnType<typeof resolvePlay>;
+    let feed: Feed;
+    let m: ReturnType<typeof runPlay>['metrics'];
+    let result: ReturnType<typeof runPlay>['result'];
+    beforeAll(() => {
+      space = loadPlay(path.join(ROOT, 'configs/plays/sma_cross_reversal.yaml'));
+      play = resolvePlay(space, []);
+      feed = readFeed(FILE, '1d', 86_400_000);
+      ({ metrics: m, result } = runPlay(play, { '1d': feed }));
+    });
 
-  it('the play has no genes and starts buy-and-hold after the SMA(30) warm-up', () => {
-    expect(space.genes).toEqual([]);
-    expect(feed.length).toBe(2148);
-    expect(playWarmup(play)).toBe(29);
-  });
+    it('the play has no genes and starts buy-and-hold after the SMA(30) warm-up', () => {
+      expect(space.genes).toEqual([]);
+      expect(feed.length).toBe(2148);
+      expect(playWarmup(play)).toBe(29);
+    });
 
-  it('66 trades, final equity 51,422.99 to the cent, return 414.2299 %', () => {
-    expect(m.trades).toBe(66);
-    expect(result.trades.count).toBe(66);
-    expect(m.finalEquity.toFixed(2)).toBe('51422.99');
-    expect(m.totalReturn * 100).toBeCloseTo(414.2299, 4);
-  });
+    it('66 trades, final equity 51,422.99 to the cent, return 414.2299 %', () => {
+      expect(m.trades).toBe(66);
+      expect(result.trades.count).toBe(66);
+      expect(m.finalEquity.toFixed(2)).toBe('51422.99');
+      expect(m.totalReturn * 100).toBeCloseTo(414.2299, 4);
+    });
 
-  it('win rate 46.9697 %, max drawdown -47.9801 %, Sharpe 0.5806, buy & hold 522.0602 %', () => {
-    expect(m.winRate * 100).toBeCloseTo(46.9697, 4);
-    expect(m.maxDrawdown * 100).toBeCloseTo(-47.9801, 4);
-    expect(m.sharpe).toBeCloseTo(0.5806, 4);
-    expect(m.buyHoldReturn * 100).toBeCloseTo(522.0602, 4);
-  });
-});
+    it('win rate 46.9697 %, max drawdown -47.9801 %, Sharpe 0.5806, buy & hold 522.0602 %', () => {
+      expect(m.winRate * 100).toBeCloseTo(46.9697, 4);
+      expect(m.maxDrawdown * 100).toBeCloseTo(-47.9801, 4);
+      expect(m.sharpe).toBeCloseTo(0.5806, 4);
+      expect(m.buyHoldReturn * 100).toBeCloseTo(522.0602, 4);
+    });
+  },
+);

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { resampleFeed } from '../../../src/engine/feeds.js';
-import { compileSignals, featureValues, MapFeatureCache, parsePlay, resolvePlay } from '../../../src/engine/play/index.js';
+import {
+  compileSignals,
+  featureValues,
+  MapFeatureCache,
+  parsePlay,
+  resolvePlay,
+} from '../../../src/engine/play/index.js';
 import { perturbAfter } from '../../helpers/lookahead.js';
 import { randomFeed } from '../../helpers/random-feed.js';
 
@@ -53,7 +59,11 @@ describe('higher-timeframe features', () => {
 
   it('a higher timeframe given in the feeds gives the same signals as one resampled from the execution feed', () => {
     const a = compileSignals(play, { '1h': feed }).signals;
-    const b = compileSignals(play, { '1h': feed, '4h': resampleFeed(feed, '4h'), '1d': resampleFeed(feed, '1d') }).signals;
+    const b = compileSignals(play, {
+      '1h': feed,
+      '4h': resampleFeed(feed, '4h'),
+      '1d': resampleFeed(feed, '1d'),
+    }).signals;
     expect([...b.longEntry]).toEqual([...a.longEntry]);
     expect([...b.shortEntry]).toEqual([...a.shortEntry]);
   });

@@ -7,7 +7,18 @@ import { computeMetrics } from '../../../src/engine/metrics/metrics.js';
 import { evalExpr, type Series } from '../../../src/engine/play/expr.js';
 import { evalMasks, LeafCache, MaskBuffers, unpackMask } from '../../../src/engine/play/mask-rules.js';
 import { priceSource } from '../../../src/engine/indicators/source.js';
-import { compileSignals, featureValues, MapFeatureCache, parsePlay, playWarmup, randomGenome, resolvePlay, runPlay, simConfigOf, atrRequest } from '../../../src/engine/play/index.js';
+import {
+  compileSignals,
+  featureValues,
+  MapFeatureCache,
+  parsePlay,
+  playWarmup,
+  randomGenome,
+  resolvePlay,
+  runPlay,
+  simConfigOf,
+  atrRequest,
+} from '../../../src/engine/play/index.js';
 import type { CompareOp, Expr, Operand, Play } from '../../../src/engine/play/types.js';
 import { shiftMasks, type MaskSignals } from '../../../src/engine/sim/bits.js';
 import { simulate } from '../../../src/engine/sim/simulate.js';
@@ -55,7 +66,8 @@ function operand(rng: Rng): Operand {
 
 function randomExpr(rng: Rng, depth: number): Expr {
   const u = rng();
-  if (depth <= 0 || u < 0.35) return { kind: 'compare', op: OPS[Math.floor(rng() * OPS.length)], left: operand(rng), right: operand(rng) };
+  if (depth <= 0 || u < 0.35)
+    return { kind: 'compare', op: OPS[Math.floor(rng() * OPS.length)], left: operand(rng), right: operand(rng) };
   if (u < 0.6) {
     const cross = { kind: 'cross', dir: rng() < 0.5 ? 'above' : 'below', a: operand(rng), b: operand(rng) } as const;
     return rng() < 0.3 ? { ...cross, strict: true } : cross;
@@ -68,7 +80,8 @@ function randomExpr(rng: Rng, depth: number): Expr {
 function world(rng: Rng, n: number, runs = false) {
   const make = runs ? runSeries : randomSeries;
   const series = Object.fromEntries(SOURCES.map((s) => [s, make(rng, n)])) as Record<PriceSource, Float64Array>;
-  const values = (op: Operand): Series => (op.kind === 'const' ? op.value : series[(op as { source: PriceSource }).source]);
+  const values = (op: Operand): Series =>
+    op.kind === 'const' ? op.value : series[(op as { source: PriceSource }).source];
   const rules = [0, 1, 2, 3].map((k) => (k < 2 || rng() < 0.5 ? randomExpr(rng, 3) : undefined));
   return { series, values, rules };
 }
@@ -91,7 +104,9 @@ describe('rule kernels equal evalExpr', () => {
         got.forEach((out, r) => {
           if (expected[r] === undefined) expect(out).toBeUndefined();
           else {
-            expect([...unpackMask(out!, n)], `rules-${k} rule ${r}: ${JSON.stringify(rules[r])}`).toEqual([...expected[r]!]);
+            expect([...unpackMask(out!, n)], `rules-${k} rule ${r}: ${JSON.stringify(rules[r])}`).toEqual([
+              ...expected[r]!,
+            ]);
             // Bits past the last bar stay clear (the simulator's scans rely on it).
             if ((n & 31) !== 0) expect(out![n >>> 5] >>> (n & 31), `rules-${k} tail`).toBe(0);
           }
@@ -118,7 +133,8 @@ describe('rule kernels equal evalExpr', () => {
   it('pins the edge cases: cross at bar 0, != with NaN, not of a NaN comparison, constants on either side', () => {
     const a = Float64Array.from([0, 2, NaN, 1, 3, 3, 0]);
     const b = Float64Array.from([1, 1, 1, NaN, 1, 3, 1]);
-    const values = (op: Operand): Series => (op.kind === 'const' ? op.value : (op as { source: PriceSource }).source === 'open' ? a : b);
+    const values = (op: Operand): Series =>
+      op.kind === 'const' ? op.value : (op as { source: PriceSource }).source === 'open' ? a : b;
     const run = (e: Expr) => [...unpackMask(evalMasks([e], a.length, values)[0]!, a.length)];
     for (const e of [
       { kind: 'cross', dir: 'above', a: p('open'), b: p('high') },
@@ -135,7 +151,9 @@ describe('rule kernels equal evalExpr', () => {
       expect(run(e), JSON.stringify(e)).toEqual([...evalExpr(e, a.length, values)]);
     }
     expect(run({ kind: 'cross', dir: 'above', a: p('open'), b: p('high') })[0]).toBe(0);
-    expect(run({ kind: 'not', item: { kind: 'compare', op: '>', left: p('open'), right: c(NaN) } })).toEqual([1, 1, 1, 1, 1, 1, 1]);
+    expect(run({ kind: 'not', item: { kind: 'compare', op: '>', left: p('open'), right: c(NaN) } })).toEqual([
+      1, 1, 1, 1, 1, 1, 1,
+    ]);
   });
 
   it('an operator outside the table is an internal error', () => {
@@ -144,12 +162,14 @@ describe('rule kernels equal evalExpr', () => {
   });
 });
 
-const bytes = (m: Uint32Array | null | undefined, n: number): Uint8Array | undefined => (m ? unpackMask(m, n) : undefined);
+const bytes = (m: Uint32Array | null | undefined, n: number): Uint8Array | undefined =>
+  m ? unpackMask(m, n) : undefined;
 
 function randomConfig(rng: Rng): SimConfig {
   const base = randomPlainConfig(rng);
   if (rng() < 0.4) return base;
-  const stop = (v: number) => (rng() < 0.5 ? { kind: 'pct' as const, value: v } : { kind: 'atr' as const, value: 1 + v * 50 });
+  const stop = (v: number) =>
+    rng() < 0.5 ? { kind: 'pct' as const, value: v } : { kind: 'atr' as const, value: 1 + v * 50 };
   const exits = {
     onOpposite: rng() < 0.8,
     stopLoss: rng() < 0.6 ? stop(0.02) : undefined,
@@ -172,10 +192,19 @@ describe('backtests from bitsets equal the reference path (evalExpr signals, the
       const feed = randomFeed(rng, n, k % 3 === 0 ? 0.03 : 0);
       const { values, rules } = world(rng, n);
       // Rules over the feed's own prices as well as the random series; sparse crosses make long flat runs.
-      const priced = (op: Operand): Series => (op.kind === 'price' && op.source !== 'volume' && k % 2 === 0 ? feed[op.source as 'open' | 'high' | 'low' | 'close'] : values(op));
+      const priced = (op: Operand): Series =>
+        op.kind === 'price' && op.source !== 'volume' && k % 2 === 0
+          ? feed[op.source as 'open' | 'high' | 'low' | 'close']
+          : values(op);
       const [le, se, lx, sx] = rules.map((e) => (e === undefined ? undefined : evalExpr(e, n, priced)));
       const [mle, mse, mlx, msx] = evalMasks(rules, n, priced, buffers);
-      const masks: MaskSignals = { longEntry: mle!, shortEntry: mse!, longExit: mlx ?? null, shortExit: msx ?? null, offset: 0 };
+      const masks: MaskSignals = {
+        longEntry: mle!,
+        shortEntry: mse!,
+        longExit: mlx ?? null,
+        shortExit: msx ?? null,
+        offset: 0,
+      };
       const atr = Float64Array.from(feed.close, (x) => x * 0.02 * (0.5 + rng()));
       const config = randomConfig(rng);
       const start = Math.floor(rng() * (n - 2));
@@ -189,13 +218,22 @@ describe('backtests from bitsets equal the reference path (evalExpr signals, the
       const shifted = shiftMasks(masks, start);
       const got = simulate(f, shifted, config, a);
       expect(resultDiff(got, want), `backtest-${k}`).toBeNull();
-      expect(firstDiff(Object.values(computeMetrics(f, got, config, { firstBar: 1 })), Object.values(wantMetrics)), `backtest-${k} metrics`).toBeNull();
+      expect(
+        firstDiff(Object.values(computeMetrics(f, got, config, { firstBar: 1 })), Object.values(wantMetrics)),
+        `backtest-${k} metrics`,
+      ).toBeNull();
       expect(resultDiff(simulate(f, shifted, config, a, scratch), want), `backtest-${k} scratch`).toBeNull();
       // Bytes in (simulate()'s public contract) take the same loops.
       expect(resultDiff(simulate(f, signals, config, a), want), `backtest-${k} bytes`).toBeNull();
       const noCurve = simulate(f, shifted, config, a, lean);
       expect(resultDiff(noCurve, want, false), `backtest-${k} lean`).toBeNull();
-      expect(firstDiff(Object.values(leanMetrics(f, noCurve, config, { firstBar: 1 })), Object.values(leanMetrics(f, want, config, { firstBar: 1 }))), `backtest-${k} lean metrics`).toBeNull();
+      expect(
+        firstDiff(
+          Object.values(leanMetrics(f, noCurve, config, { firstBar: 1 })),
+          Object.values(leanMetrics(f, want, config, { firstBar: 1 })),
+        ),
+        `backtest-${k} lean metrics`,
+      ).toBeNull();
     }
   });
 });
@@ -205,7 +243,11 @@ function referenceRun(play: Play, feeds: Readonly<Record<string, Feed>>, cash: n
   const cache = new MapFeatureCache();
   const feed = feeds[play.market.tf];
   const values = (op: Operand): Series =>
-    op.kind === 'const' ? op.value : op.kind === 'price' ? priceSource(feed, op.source) : featureValues(op.feature, feed, feeds, cache)[op.output];
+    op.kind === 'const'
+      ? op.value
+      : op.kind === 'price'
+        ? priceSource(feed, op.source)
+        : featureValues(op.feature, feed, feeds, cache)[op.output];
   const rule = (e: Expr | undefined) => (e === undefined ? undefined : evalExpr(e, feed.length, values));
   const signals: Signals = {
     longEntry: rule(play.entry.long) ?? new Uint8Array(feed.length),
@@ -217,7 +259,11 @@ function referenceRun(play: Play, feeds: Readonly<Record<string, Feed>>, cash: n
   const atr = req === undefined ? undefined : featureValues(req, feed, feeds, cache)[0];
   const config = simConfigOf(play, cash);
   const result = referenceSimulate(feed, signals, config, atr);
-  return { signals, result, metrics: computeMetrics(feed, result, config, { firstBar: Math.min(playWarmup(play), feed.length - 1) }) };
+  return {
+    signals,
+    result,
+    metrics: computeMetrics(feed, result, config, { firstBar: Math.min(playWarmup(play), feed.length - 1) }),
+  };
 }
 
 describe('plays of configs/plays/default.yaml', () => {
@@ -225,7 +271,12 @@ describe('plays of configs/plays/default.yaml', () => {
     const text = fs.readFileSync(path.resolve(import.meta.dirname, '../../../configs/plays/default.yaml'), 'utf8');
     const space = parsePlay(text, 'default.yaml');
     const exec = helperFeed(5000, 'masks-play', '15m', 900_000, Date.UTC(2021, 0, 1));
-    const feeds = { '15m': exec, '1h': resampleFeed(exec, '1h'), '4h': resampleFeed(exec, '4h'), '1d': resampleFeed(exec, '1d') };
+    const feeds = {
+      '15m': exec,
+      '1h': resampleFeed(exec, '1h'),
+      '4h': resampleFeed(exec, '4h'),
+      '1d': resampleFeed(exec, '1d'),
+    };
     const rng = rngOf('masks-genomes');
     for (let k = 0; k < 60; k++) {
       const play = resolvePlay(space, randomGenome(space, rng));

@@ -76,7 +76,9 @@ function runReference() {
 describe.skipIf(!fs.existsSync(FILE))(`GOOG SmaCross reference (skipped: ${FILE} absent)`, () => {
   // Built in beforeAll so that a missing file skips the suite instead of failing its collection.
   let feed: Feed, n: number, longEntry: Uint8Array, shortEntry: Uint8Array;
-  let result: ReturnType<typeof simulate>, m: ReturnType<typeof computeMetrics>, t: ReturnType<typeof simulate>['trades'];
+  let result: ReturnType<typeof simulate>,
+    m: ReturnType<typeof computeMetrics>,
+    t: ReturnType<typeof simulate>['trades'];
   beforeAll(() => {
     ({ feed, n, longEntry, shortEntry, result, m, t } = runReference());
   });
@@ -119,7 +121,10 @@ describe.skipIf(!fs.existsSync(FILE))(`GOOG SmaCross reference (skipped: ${FILE}
     close(m.kelly, 0.1518705127029717);
     expect(m.maxDrawdownDurationDays).toBe(584);
     // Profit factor, backtesting.py's definition on returns, then forge's on money.
-    let posR = 0, negR = 0, win = 0, loss = 0;
+    let posR = 0,
+      negR = 0,
+      win = 0,
+      loss = 0;
     for (let k = 0; k < t.count; k++) {
       if (t.returnPct[k] > 0) posR += t.returnPct[k];
       else negR -= t.returnPct[k];

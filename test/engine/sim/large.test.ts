@@ -22,7 +22,13 @@ const config: SimConfig = {
   feeBps: 10,
   slippageBps: 5,
   sizing: { mode: 'all-in', wholeUnits: false },
-  exits: { onOpposite: true, stopLoss: { kind: 'pct', value: 0.03 }, takeProfit: { kind: 'pct', value: 0.06 }, trailingStop: { kind: 'pct', value: 0.04 }, timeStopBars: 200 },
+  exits: {
+    onOpposite: true,
+    stopLoss: { kind: 'pct', value: 0.03 },
+    takeProfit: { kind: 'pct', value: 0.06 },
+    trailingStop: { kind: 'pct', value: 0.04 },
+    timeStopBars: 200,
+  },
   allowLong: true,
   allowShort: true,
 };

@@ -68,12 +68,20 @@ export function randomSignals(rng: Rng, n: number): Signals {
 /** A config without stops or time stop (the plain loop's domain). */
 export function randomPlainConfig(rng: Rng): SimConfig {
   const wholeUnits = rng() < 0.5;
-  const sides = pick(rng, [[true, true], [true, true], [true, false], [false, true]]);
+  const sides = pick(rng, [
+    [true, true],
+    [true, true],
+    [true, false],
+    [false, true],
+  ]);
   return {
     cash: pick(rng, [10_000, 1_000, 1, 1e6]),
     feeBps: pick(rng, [0, 0, 10, 500]),
     slippageBps: pick(rng, [0, 0, 5, 200]),
-    sizing: rng() < 0.6 ? { mode: 'all-in', wholeUnits } : { mode: 'fraction', fraction: pick(rng, [0.1, 0.5, 1]), wholeUnits },
+    sizing:
+      rng() < 0.6
+        ? { mode: 'all-in', wholeUnits }
+        : { mode: 'fraction', fraction: pick(rng, [0.1, 0.5, 1]), wholeUnits },
     exits: { onOpposite: rng() < 0.8 },
     allowLong: sides[0],
     allowShort: sides[1],
@@ -82,7 +90,11 @@ export function randomPlainConfig(rng: Rng): SimConfig {
 }
 
 /** First difference between two number sequences, bit for bit (Object.is: NaN equals NaN, 0 differs from -0). */
-export function firstDiff(a: ArrayLike<number>, b: ArrayLike<number>, count = Math.max(a.length, b.length)): string | null {
+export function firstDiff(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  count = Math.max(a.length, b.length),
+): string | null {
   if (a.length < count || b.length < count) return `lengths ${a.length} / ${b.length}, need ${count}`;
   for (let i = 0; i < count; i++) if (!Object.is(a[i], b[i])) return `at ${i}: ${a[i]} vs ${b[i]}`;
   return null;
@@ -92,12 +104,25 @@ export function firstDiff(a: ArrayLike<number>, b: ArrayLike<number>, count = Ma
 export function resultDiff(a: SimResult, b: SimResult, compareEquity = true): string | null {
   if (a.trades.count !== b.trades.count) return `trades ${a.trades.count} vs ${b.trades.count}`;
   const c = a.trades.count;
-  for (const k of ['direction', 'entryBar', 'exitBar', 'entryPrice', 'exitPrice', 'size', 'pnl', 'returnPct', 'fees', 'exitReason'] as const) {
+  for (const k of [
+    'direction',
+    'entryBar',
+    'exitBar',
+    'entryPrice',
+    'exitPrice',
+    'size',
+    'pnl',
+    'returnPct',
+    'fees',
+    'exitReason',
+  ] as const) {
     const d = firstDiff(a.trades[k], b.trades[k], c);
     if (d !== null) return `trades.${k} ${d}`;
   }
   if (a.rejectedCount !== b.rejectedCount) return `rejects ${a.rejectedCount} vs ${b.rejectedCount}`;
-  const r = firstDiff(a.rejectedBar, b.rejectedBar, a.rejectedCount) ?? firstDiff(a.rejectedStatus, b.rejectedStatus, a.rejectedCount);
+  const r =
+    firstDiff(a.rejectedBar, b.rejectedBar, a.rejectedCount) ??
+    firstDiff(a.rejectedStatus, b.rejectedStatus, a.rejectedCount);
   if (r !== null) return `rejects ${r}`;
   if (compareEquity) {
     if (a.equity.length !== b.equity.length) return `equity length ${a.equity.length} vs ${b.equity.length}`;

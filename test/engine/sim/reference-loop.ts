@@ -2,7 +2,14 @@
 // kept verbatim as the oracle of the equivalence tests: bar by bar over 0/1 signal bytes, no
 // skipping, the curve stored and its sums left to computeMetrics. Test code only.
 import type { Feed } from '../../../src/engine/types.js';
-import { ExitReason, OrderStatus, type SimConfig, type SimResult, type Signals, type StopSpec } from '../../../src/engine/sim/types.js';
+import {
+  ExitReason,
+  OrderStatus,
+  type SimConfig,
+  type SimResult,
+  type Signals,
+  type StopSpec,
+} from '../../../src/engine/sim/types.js';
 import { positionUnits, NO_STOP_DISTANCE } from '../../../src/engine/sim/sizing.js';
 import { TradeBuffer, RejectBuffer } from '../../../src/engine/sim/trades.js';
 import { wouldOpen } from '../../../src/engine/sim/simulate-plain.js';
@@ -115,7 +122,11 @@ function generalLoop(feed: Feed, signals: Signals, config: SimConfig, atr: Float
           const slDist = slKind === PCT ? px * slVal : slKind === ATR ? a * slVal : 0;
           const tpDist = tpKind === PCT ? px * tpVal : tpKind === ATR ? a * tpVal : 0;
           const trDist = trKind === ATR ? a * trVal : 0;
-          if ((slKind !== NONE && !(slDist > 0)) || (tpKind !== NONE && !(tpDist > 0)) || (trKind === ATR && !(trDist > 0))) {
+          if (
+            (slKind !== NONE && !(slDist > 0)) ||
+            (tpKind !== NONE && !(tpDist > 0)) ||
+            (trKind === ATR && !(trDist > 0))
+          ) {
             rejects.push(j, OrderStatus.RejectedNoStopDistance);
           } else {
             const u = positionUnits(sizing, cash, px, feeRate, slKind === NONE ? NaN : slDist);
@@ -150,7 +161,10 @@ function generalLoop(feed: Feed, signals: Signals, config: SimConfig, atr: Float
       pos = 0;
     }
 
-    if (pos !== 0 && (hasStops || open[j] === Infinity || open[j] === -Infinity || high[j] === Infinity || low[j] === -Infinity)) {
+    if (
+      pos !== 0 &&
+      (hasStops || open[j] === Infinity || open[j] === -Infinity || high[j] === Infinity || low[j] === -Infinity)
+    ) {
       const o = open[j];
       const h = high[j];
       const l = low[j];
@@ -209,14 +223,24 @@ function generalLoop(feed: Feed, signals: Signals, config: SimConfig, atr: Float
       const px = pos === 1 ? c * (1 - slip) : c * (1 + slip);
       const fee = units * px * feeRate;
       cash += pos * units * px - fee;
-      trades.push(pos, entryBar, j, entryPrice, px, units, entryFee + fee, j === n - 1 ? ExitReason.EndOfData : ExitReason.Liquidation);
+      trades.push(
+        pos,
+        entryBar,
+        j,
+        entryPrice,
+        px,
+        units,
+        entryFee + fee,
+        j === n - 1 ? ExitReason.EndOfData : ExitReason.Liquidation,
+      );
       pos = 0;
       eq = cash;
       if (eq <= 0) bust = true;
     }
     equity[j] = eq;
     // Inside the loop on purpose: a compare after a hot loop made V8 deoptimise its OSR code on every call.
-    if (j === n - 1 && !bust && wouldOpen(bitsAt(signals, j), lastPos, config)) rejects.push(j, OrderStatus.RejectedNoNextBar);
+    if (j === n - 1 && !bust && wouldOpen(bitsAt(signals, j), lastPos, config))
+      rejects.push(j, OrderStatus.RejectedNoNextBar);
   }
 
   return {

@@ -26,7 +26,10 @@ describe('simulatePlain equals the general loop bit for bit', () => {
       const d = resultDiff(fast, general);
       expect(d, `seed plain-${k}: ${d}`).toBeNull();
       // The sums accumulated on the way are those of the stored curve.
-      expect(firstDiff(Object.values(fast.equityStats!), Object.values(equityStats(general.equity))), `seed plain-${k}`).toBeNull();
+      expect(
+        firstDiff(Object.values(fast.equityStats!), Object.values(equityStats(general.equity))),
+        `seed plain-${k}`,
+      ).toBeNull();
     }
     expect(plainRuns).toBe(400);
   });
@@ -46,7 +49,10 @@ describe('simulatePlain equals the general loop bit for bit', () => {
       const noCurve = simulate(feed, signals, config, undefined, lean);
       expect(noCurve.equity.length).toBe(0);
       expect(resultDiff(noCurve, general, false), `seed scratch-${k}`).toBeNull();
-      expect(firstDiff(Object.values(noCurve.equityStats!), Object.values(equityStats(general.equity))), `seed scratch-${k}`).toBeNull();
+      expect(
+        firstDiff(Object.values(noCurve.equityStats!), Object.values(equityStats(general.equity))),
+        `seed scratch-${k}`,
+      ).toBeNull();
     }
   });
 
@@ -55,8 +61,17 @@ describe('simulatePlain equals the general loop bit for bit', () => {
     const feed = randomFeed(rng, 50, 0);
     const signals = randomSignals(rng, 50);
     const base = randomPlainConfig(rng);
-    for (const exits of [{ stopLoss: { kind: 'pct', value: 0.02 } }, { takeProfit: { kind: 'pct', value: 0.05 } }, { trailingStop: { kind: 'pct', value: 0.03 } }, { timeStopBars: 3 }] as const) {
-      const config: SimConfig = { ...base, sizing: { mode: 'all-in', wholeUnits: false }, exits: { onOpposite: true, ...exits } };
+    for (const exits of [
+      { stopLoss: { kind: 'pct', value: 0.02 } },
+      { takeProfit: { kind: 'pct', value: 0.05 } },
+      { trailingStop: { kind: 'pct', value: 0.03 } },
+      { timeStopBars: 3 },
+    ] as const) {
+      const config: SimConfig = {
+        ...base,
+        sizing: { mode: 'all-in', wholeUnits: false },
+        exits: { onOpposite: true, ...exits },
+      };
       const r = simulate(feed, signals, config);
       expect(firstDiff(Object.values(r.equityStats!), Object.values(equityStats(r.equity)))).toBeNull();
       expect(resultDiff(r, simulateGeneral(feed, signals, config))).toBeNull();
@@ -73,15 +88,25 @@ describe('simulatePlain equals the general loop bit for bit', () => {
       const feed = randomFeed(rng, n, k % 3 === 0 ? 0.03 : 0);
       const signals = randomSignals(rng, n);
       const atr = Float64Array.from(feed.close, (c) => c * 0.02 * (0.5 + rng()));
-      const stop = (v: number) => (rng() < 0.5 ? { kind: 'pct' as const, value: v } : { kind: 'atr' as const, value: 1 + v * 50 });
-      const exits = { onOpposite: rng() < 0.8, stopLoss: rng() < 0.7 ? stop(0.02) : undefined, takeProfit: rng() < 0.5 ? stop(0.05) : undefined, trailingStop: rng() < 0.3 ? stop(0.03) : undefined, timeStopBars: rng() < 0.3 ? 5 : undefined };
+      const stop = (v: number) =>
+        rng() < 0.5 ? { kind: 'pct' as const, value: v } : { kind: 'atr' as const, value: 1 + v * 50 };
+      const exits = {
+        onOpposite: rng() < 0.8,
+        stopLoss: rng() < 0.7 ? stop(0.02) : undefined,
+        takeProfit: rng() < 0.5 ? stop(0.05) : undefined,
+        trailingStop: rng() < 0.3 ? stop(0.03) : undefined,
+        timeStopBars: rng() < 0.3 ? 5 : undefined,
+      };
       const config: SimConfig = { ...randomPlainConfig(rng), exits };
       const want = simulate(feed, signals, config, atr);
       expect(resultDiff(simulate(feed, signals, config, atr, scratch), want), `stops-${k}`).toBeNull();
       const noCurve = simulate(feed, signals, config, atr, lean);
       expect(noCurve.equity.length).toBe(0);
       expect(resultDiff(noCurve, want, false), `stops-${k}`).toBeNull();
-      expect(firstDiff(Object.values(noCurve.equityStats!), Object.values(equityStats(want.equity))), `stops-${k}`).toBeNull();
+      expect(
+        firstDiff(Object.values(noCurve.equityStats!), Object.values(equityStats(want.equity))),
+        `stops-${k}`,
+      ).toBeNull();
     }
   });
 
@@ -90,9 +115,27 @@ describe('simulatePlain equals the general loop bit for bit', () => {
     const n = 6;
     const close = [100, 100, 120, 250, 260, 270];
     const col = Float64Array.from(close);
-    const feed = { tf: '1h', tfMs: 3_600_000, time: Float64Array.from(close, (_, i) => i * 3_600_000), open: col, high: col, low: col, close: col, volume: col, length: n };
+    const feed = {
+      tf: '1h',
+      tfMs: 3_600_000,
+      time: Float64Array.from(close, (_, i) => i * 3_600_000),
+      open: col,
+      high: col,
+      low: col,
+      close: col,
+      volume: col,
+      length: n,
+    };
     const signals = { longEntry: new Uint8Array(n), shortEntry: Uint8Array.from([1, 0, 0, 0, 1, 0]) };
-    const config: SimConfig = { cash: 100, feeBps: 0, slippageBps: 0, sizing: { mode: 'all-in', wholeUnits: true }, exits: { onOpposite: true }, allowLong: true, allowShort: true };
+    const config: SimConfig = {
+      cash: 100,
+      feeBps: 0,
+      slippageBps: 0,
+      sizing: { mode: 'all-in', wholeUnits: true },
+      exits: { onOpposite: true },
+      allowLong: true,
+      allowShort: true,
+    };
     const r = simulate(feed, signals, config);
     expect(resultDiff(r, simulateGeneral(feed, signals, config))).toBeNull();
     // Short filled at bar 1's open (100), equity 200 - 250 = -50 at bar 3: liquidated, bust.

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { simulate } from '../../../src/engine/sim/simulate.js';
-import { ExitReason, OrderStatus, type ExitConfig, type SimConfig, type Sizing } from '../../../src/engine/sim/types.js';
+import {
+  ExitReason,
+  OrderStatus,
+  type ExitConfig,
+  type SimConfig,
+  type Sizing,
+} from '../../../src/engine/sim/types.js';
 import { ForgeError } from '../../../src/engine/errors.js';
 import type { Feed } from '../../../src/engine/types.js';
 
@@ -99,7 +105,11 @@ describe('fills', () => {
 
   it('fraction sizing with fractional units', () => {
     // 50 % of 1000 at 102: 500 / 102 = 4.90196... units; end at 106: pnl 4 * 4.90196 = 19.6078.
-    const r = simulate(rising, { longEntry: at(4, 0), shortEntry: none(4) }, cfg({ sizing: { mode: 'fraction', fraction: 0.5, wholeUnits: false } }));
+    const r = simulate(
+      rising,
+      { longEntry: at(4, 0), shortEntry: none(4) },
+      cfg({ sizing: { mode: 'fraction', fraction: 0.5, wholeUnits: false } }),
+    );
     expect(r.trades.size[0]).toBeCloseTo(500 / 102, 12);
     expect(r.trades.pnl[0]).toBeCloseTo((4 * 500) / 102, 10);
   });
@@ -202,7 +212,11 @@ describe('stops and targets', () => {
       [118, 119, 107, 110],
       [110, 110, 110, 110],
     ]);
-    const r = simulate(f, { longEntry: at(5, 0), shortEntry: none(5) }, cfg({ exits: { trailingStop: { kind: 'pct', value: 0.1 } } }));
+    const r = simulate(
+      f,
+      { longEntry: at(5, 0), shortEntry: none(5) },
+      cfg({ exits: { trailingStop: { kind: 'pct', value: 0.1 } } }),
+    );
     expect(r.trades.exitBar[0]).toBe(3);
     expect(r.trades.exitPrice[0]).toBeCloseTo(108, 10);
     expect(r.trades.exitReason[0]).toBe(ExitReason.TrailingStop);
@@ -284,13 +298,21 @@ describe('rejections', () => {
     expect(r.trades.count).toBe(0);
     expect(r.rejectedCount).toBe(2);
     expect(Array.from(r.rejectedBar.subarray(0, 2))).toEqual([1, 2]);
-    expect(Array.from(r.rejectedStatus.subarray(0, 2))).toEqual([OrderStatus.RejectedInsufficientCash, OrderStatus.RejectedNoNextBar]);
+    expect(Array.from(r.rejectedStatus.subarray(0, 2))).toEqual([
+      OrderStatus.RejectedInsufficientCash,
+      OrderStatus.RejectedNoNextBar,
+    ]);
     expect(Array.from(r.equity)).toEqual([50, 50, 50]);
   });
 
   it('records an ATR stop without a usable ATR value', () => {
     const atr = Float64Array.from([NaN, 2, 2]);
-    const r = simulate(f, { longEntry: at(3, 0), shortEntry: none(3) }, cfg({ exits: { stopLoss: { kind: 'atr', value: 2 } } }), atr);
+    const r = simulate(
+      f,
+      { longEntry: at(3, 0), shortEntry: none(3) },
+      cfg({ exits: { stopLoss: { kind: 'atr', value: 2 } } }),
+      atr,
+    );
     expect(r.trades.count).toBe(0);
     expect(r.rejectedStatus[0]).toBe(OrderStatus.RejectedNoStopDistance);
   });
@@ -298,7 +320,9 @@ describe('rejections', () => {
   it('throws a ForgeError naming the field for a bad config, before the loop', () => {
     const s = { longEntry: none(3), shortEntry: none(3) };
     expect(() => simulate(f, s, cfg({ exits: { stopLoss: { kind: 'atr', value: 2 } } }))).toThrow(ForgeError);
-    expect(() => simulate(f, s, cfg({ sizing: { mode: 'fraction', fraction: 2, wholeUnits: true } }))).toThrow(/sizing.fraction/);
+    expect(() => simulate(f, s, cfg({ sizing: { mode: 'fraction', fraction: 2, wholeUnits: true } }))).toThrow(
+      /sizing.fraction/,
+    );
     expect(() => simulate(f, { longEntry: none(2), shortEntry: none(3) }, cfg())).toThrow(/signals.longEntry/);
   });
 });
@@ -328,7 +352,12 @@ describe('risk sizing', () => {
     [100, 101, 97, 98],
   ]);
   const risk = (riskFraction: number, stop: { kind: 'pct' | 'atr'; value: number }, atr?: Float64Array) =>
-    simulate(f, { longEntry: at(3, 0), shortEntry: none(3) }, cfg({ cash: 10_000, sizing: { mode: 'risk', riskFraction, wholeUnits: true }, exits: { stopLoss: stop } }), atr);
+    simulate(
+      f,
+      { longEntry: at(3, 0), shortEntry: none(3) },
+      cfg({ cash: 10_000, sizing: { mode: 'risk', riskFraction, wholeUnits: true }, exits: { stopLoss: stop } }),
+      atr,
+    );
 
   it('loses riskFraction of equity at the stop', () => {
     // 1 % of 10,000 = 100 at risk; stop 2 % below 100 = 98, distance 2 -> 50 units; bar 2 low 97 hits 98: -100.

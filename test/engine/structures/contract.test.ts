@@ -41,7 +41,13 @@ describe.each(Object.entries(STRUCTURES))('structure %s', (key, def) => {
     withNaN.high[700] = NaN;
     withNaN.close[900] = NaN;
     withNaN.low[1200] = NaN;
-    for (const f of [feed, withNaN, randomFeed(0, 'out:0'), randomFeed(1, 'out:1'), randomFeed(def.warmup(params) + 1, 'out:w')]) {
+    for (const f of [
+      feed,
+      withNaN,
+      randomFeed(0, 'out:0'),
+      randomFeed(1, 'out:1'),
+      randomFeed(def.warmup(params) + 1, 'out:w'),
+    ]) {
       for (const p of [params, at(def, 'min'), at(def, 'max')]) checkOutParam(def, f, p);
     }
   });

@@ -133,11 +133,14 @@ describe('pivotLists against the definition', () => {
     const isLow = new Uint8Array(n);
     for (let k = 0; k < highs.count; k++) isHigh[highs.bars[k]] = 1;
     for (let k = 0; k < lows.count; k++) isLow[lows.bars[k]] = 1;
-    expect([...highs.bars.subarray(0, highs.count)]).toEqual([...highs.bars.subarray(0, highs.count)].sort((a, b) => a - b));
+    expect([...highs.bars.subarray(0, highs.count)]).toEqual(
+      [...highs.bars.subarray(0, highs.count)].sort((a, b) => a - b),
+    );
     for (let p = 0; p < n; p++) {
       let hi = p >= left && p + right < n;
       let lo = hi;
-      for (let q = p - left; q <= p + right && hi !== false; q++) if (q >= 0 && q < n && (high[q] !== high[q] || low[q] !== low[q])) hi = lo = false;
+      for (let q = p - left; q <= p + right && hi !== false; q++)
+        if (q >= 0 && q < n && (high[q] !== high[q] || low[q] !== low[q])) hi = lo = false;
       for (let q = p - left; q <= p + right && (hi || lo); q++) {
         if (q === p) continue;
         if (q < p ? !(high[p] > high[q]) : !(high[p] >= high[q])) hi = false;

@@ -30,7 +30,15 @@ function bars(n: number, seed: string, step: number): Bars {
     if (rng() < 0.02) [high[i], low[i]] = [q(p * 1.02), q(p * 0.98)]; // outside bar: often a pivot high and low at once
   }
   for (let i = 400; i < 460 && i < n; i++) [high[i], low[i], close[i]] = [high[399], low[399], close[399]]; // flat
-  for (const [arr, at] of [[high, 700], [low, 905], [close, 1100], [high, 1500], [low, 1500], [close, 1501]] as const) if (at < n) arr[at] = NaN;
+  for (const [arr, at] of [
+    [high, 700],
+    [low, 905],
+    [close, 1100],
+    [high, 1500],
+    [low, 1500],
+    [close, 1501],
+  ] as const)
+    if (at < n) arr[at] = NaN;
   return { high, low, close };
 }
 
@@ -95,7 +103,14 @@ function naiveMarketStructure(b: Bars, left: number, right: number): number[][] 
 }
 
 /** Zones as described: nearest zone within tolerance joins (mean level), else a new zone or the stalest replaced; every bar scans every zone. */
-function naiveZones(b: Bars, left: number, right: number, tolPct: number, maxZones: number, minTouches: number): number[][] {
+function naiveZones(
+  b: Bars,
+  left: number,
+  right: number,
+  tolPct: number,
+  maxZones: number,
+  minTouches: number,
+): number[][] {
   const { isHigh, isLow } = naivePivots(b, left, right);
   const zs: { sum: number; touches: number; level: number; lastAt: number }[] = [];
   const add = (price: number, at: number) => {
@@ -170,7 +185,9 @@ describe('pivot structures against naive per-bar loops', () => {
       const want = naiveSwing(b, left, right);
       expect(firstDiff(swingInto(b.high, b.low, left, right, garbage(6, n)), want)).toEqual(want.map(() => -1));
       const s = swing(b.high, b.low, left, right);
-      expect(firstDiff([s.lastHigh, s.lastLow, s.highAge, s.lowAge, s.prevHigh, s.prevLow], want)).toEqual(want.map(() => -1));
+      expect(firstDiff([s.lastHigh, s.lastLow, s.highAge, s.lowAge, s.prevHigh, s.prevLow], want)).toEqual(
+        want.map(() => -1),
+      );
     }
   });
 
@@ -178,7 +195,9 @@ describe('pivot structures against naive per-bar loops', () => {
     for (const step of STEPS) {
       const b = bars(n, `ms${left}/${right}/${step}`, step);
       const want = naiveMarketStructure(b, left, right);
-      expect(firstDiff(marketStructureInto(b.high, b.low, b.close, left, right, garbage(4, n)), want)).toEqual(want.map(() => -1));
+      expect(firstDiff(marketStructureInto(b.high, b.low, b.close, left, right, garbage(4, n)), want)).toEqual(
+        want.map(() => -1),
+      );
       const m = marketStructure(b.high, b.low, b.close, left, right);
       expect(firstDiff([m.trend, m.bos, m.bosLevel, m.bosDir], want)).toEqual(want.map(() => -1));
     }
@@ -195,7 +214,9 @@ describe('pivot structures against naive per-bar loops', () => {
         [1, 8, 3],
       ]) {
         const want = naiveZones(b, left, right, tol, maxZones, minTouches);
-        expect(firstDiff(zonesInto(b.high, b.low, b.close, left, right, tol, maxZones, minTouches, garbage(6, n)), want)).toEqual(want.map(() => -1));
+        expect(
+          firstDiff(zonesInto(b.high, b.low, b.close, left, right, tol, maxZones, minTouches, garbage(6, n)), want),
+        ).toEqual(want.map(() => -1));
         const z = zones(b.high, b.low, b.close, left, right, tol, maxZones, minTouches);
         const got = [z.support, z.resistance, z.supportStrength, z.resistanceStrength, z.supportDist, z.resistanceDist];
         expect(firstDiff(got, want)).toEqual(want.map(() => -1));

@@ -71,7 +71,14 @@ describe('swing', () => {
     const left = 3;
     const right = 4;
     const hs = [1, 2, 3, 9, 8, 7, 6, 5, 4, 3];
-    const out = SWING.compute(barsFeed(hs, hs.map((h) => h - 1), hs), { left, right });
+    const out = SWING.compute(
+      barsFeed(
+        hs,
+        hs.map((h) => h - 1),
+        hs,
+      ),
+      { left, right },
+    );
     expect(SWING.warmup({ left, right })).toBe(7);
     expect(out[0].findIndex((v) => !Number.isNaN(v))).toBe(7);
     expect(SWING.outputs).toEqual(['last_high', 'last_low', 'high_age', 'low_age', 'prev_high', 'prev_low']);

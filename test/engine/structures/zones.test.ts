@@ -58,7 +58,14 @@ describe('zones', () => {
 });
 
 /** Straightforward reference: brute-force pivots, zones as objects, a full scan on every bar. */
-function referenceZones(f: ReturnType<typeof randomFeed>, left: number, right: number, tol: number, maxZones: number, minTouches: number) {
+function referenceZones(
+  f: ReturnType<typeof randomFeed>,
+  left: number,
+  right: number,
+  tol: number,
+  maxZones: number,
+  minTouches: number,
+) {
   const slots: { sum: number; touches: number; level: number; at: number }[] = [];
   const add = (price: number, at: number) => {
     let best = -1;

@@ -4,7 +4,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ForgeError } from '../../../src/engine/errors.js';
-import { anchorRatios, numbaUnavailable, parseNumbaOutput, parseTsOutput, PYTHON, runAnchors, runNumbaAnchor, runTsAnchor, type NumbaFigures, type TsFigures } from '../../../src/forge/bench/anchors.js';
+import {
+  anchorRatios,
+  numbaUnavailable,
+  parseNumbaOutput,
+  parseTsOutput,
+  PYTHON,
+  runAnchors,
+  runNumbaAnchor,
+  runTsAnchor,
+  type NumbaFigures,
+  type TsFigures,
+} from '../../../src/forge/bench/anchors.js';
 import { csvFeed } from '../../../src/forge/csv-feed.js';
 import { peerGrid } from '../../../src/forge/bench/peer.js';
 
@@ -57,22 +68,43 @@ describe('anchor output parsers', () => {
   it('say which line is missing and show the output when the format is not understood', () => {
     const noMetrics = formatError(() => parseNumbaOutput(NUMBA_OUT.split('\n').slice(0, 3).join('\n')));
     expect(noMetrics.code).toBe('E_ANCHOR_FORMAT');
-    expect(noMetrics.message).toMatch(/numba_smacross\.py: output not understood \(no 'smas cached \+ equity metrics: /);
+    expect(noMetrics.message).toMatch(
+      /numba_smacross\.py: output not understood \(no 'smas cached \+ equity metrics: /,
+    );
     expect(noMetrics.message).toContain('smas per backtest: 342 backtests');
-    expect(formatError(() => parseNumbaOutput(NUMBA_OUT.replace('backtests/s on one core', 'bt/s'))).message).toMatch(/no 'smas per backtest/);
+    expect(formatError(() => parseNumbaOutput(NUMBA_OUT.replace('backtests/s on one core', 'bt/s'))).message).toMatch(
+      /no 'smas per backtest/,
+    );
     expect(formatError(() => parseNumbaOutput('')).message).toMatch(/no 'check .*\(nothing\)/s);
-    expect(formatError(() => parseTsOutput(TS_OUT.replace('cached 342', 'cached: 342'))).message).toMatch(/ts_smacross\.mjs: .*no 'cached N in X ms/);
-    expect(formatError(() => parseTsOutput(TS_OUT.replace('= 1651', '= 0'))).message).toMatch(/'per backtest' has a zero/);
-    expect(formatError(() => parseTsOutput(TS_OUT.replace('check [', 'check: ['))).message).toMatch(/no 'check \[ equity, trades \]'/);
+    expect(formatError(() => parseTsOutput(TS_OUT.replace('cached 342', 'cached: 342'))).message).toMatch(
+      /ts_smacross\.mjs: .*no 'cached N in X ms/,
+    );
+    expect(formatError(() => parseTsOutput(TS_OUT.replace('= 1651', '= 0'))).message).toMatch(
+      /'per backtest' has a zero/,
+    );
+    expect(formatError(() => parseTsOutput(TS_OUT.replace('check [', 'check: ['))).message).toMatch(
+      /no 'check \[ equity, trades \]'/,
+    );
   });
 
   it('ratios: forge per worker over numba with equity metrics and over ts cached', () => {
     const numba = { status: 'ok' as const, command: 'x', ...parseNumbaOutput(NUMBA_OUT) };
     const ts = { status: 'ok' as const, command: 'y', ...parseTsOutput(TS_OUT) };
-    const r = anchorRatios([{ workers: 1, perWorkerPerSec: 4258 }, { workers: 2, perWorkerPerSec: 1315 }], numba, ts);
+    const r = anchorRatios(
+      [
+        { workers: 1, perWorkerPerSec: 4258 },
+        { workers: 2, perWorkerPerSec: 1315 },
+      ],
+      numba,
+      ts,
+    );
     expect(r[0]).toEqual({ workers: 1, perWorkerPerSec: 4258, vsNumba: 1, vsTs: 4258 / 2630 });
     expect(r[1].vsTs).toBeCloseTo(0.5);
-    const skipped = anchorRatios([{ workers: 1, perWorkerPerSec: 100 }], { status: 'skipped', reason: 'no python' }, ts);
+    const skipped = anchorRatios(
+      [{ workers: 1, perWorkerPerSec: 100 }],
+      { status: 'skipped', reason: 'no python' },
+      ts,
+    );
     expect(skipped[0].vsNumba).toBeUndefined();
   });
 });
@@ -88,9 +120,13 @@ describe('numba availability', () => {
     // A stand-in for a python3 without pandas: it fails the import the way CPython reports it.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-python-'));
     const py = path.join(dir, 'python3');
-    fs.writeFileSync(py, `#!/bin/sh\necho "ModuleNotFoundError: No module named 'pandas'" >&2\nexit 1\n`, { mode: 0o755 });
+    fs.writeFileSync(py, `#!/bin/sh\necho "ModuleNotFoundError: No module named 'pandas'" >&2\nexit 1\n`, {
+      mode: 0o755,
+    });
     try {
-      expect(await numbaUnavailable(py)).toBe(`${py} cannot import pandas (apt-get install python3-numba python3-pandas)`);
+      expect(await numbaUnavailable(py)).toBe(
+        `${py} cannot import pandas (apt-get install python3-numba python3-pandas)`,
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -101,8 +137,11 @@ describe('an anchor whose output changed', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-anchors-'));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('is reported as failed with the parser\'s message; a crashing one with its exit code', async () => {
-    fs.writeFileSync(path.join(dir, 'ts_smacross.mjs'), "console.log('check [ 1, 2 ]'); console.log('cached 342 took 5 ms');\n");
+  it("is reported as failed with the parser's message; a crashing one with its exit code", async () => {
+    fs.writeFileSync(
+      path.join(dir, 'ts_smacross.mjs'),
+      "console.log('check [ 1, 2 ]'); console.log('cached 342 took 5 ms');\n",
+    );
     const bad = await runTsAnchor(dir, CSV);
     expect(bad.status).toBe('failed');
     expect(bad.status === 'failed' && bad.error).toMatch(/output not understood \(no 'per backtest N in X ms/);
@@ -112,28 +151,34 @@ describe('an anchor whose output changed', () => {
   });
 });
 
-describe.skipIf(!haveAnchors)('the real ts_smacross.mjs anchor (skipped: ../shared/anchors or ../shared/data/BTCUSD_1h.csv is absent)', () => {
-  it('runs on the peer CSV over the same 342-backtest grid as forge\'s peer workload', async () => {
-    const t = await runTsAnchor(ANCHORS, CSV);
-    if (t.status !== 'ok') throw new Error(`ts anchor: ${JSON.stringify(t)}`);
-    expect(t.cached.backtests).toBe(peerGrid().length);
-    expect(t.perBacktest.backtests).toBe(peerGrid().length);
-    expect(t.cached.perSec).toBeGreaterThan(0);
-    expect(t.check.trades).toBeGreaterThan(50);
-  }, 120_000);
-});
+describe.skipIf(!haveAnchors)(
+  'the real ts_smacross.mjs anchor (skipped: ../shared/anchors or ../shared/data/BTCUSD_1h.csv is absent)',
+  () => {
+    it("runs on the peer CSV over the same 342-backtest grid as forge's peer workload", async () => {
+      const t = await runTsAnchor(ANCHORS, CSV);
+      if (t.status !== 'ok') throw new Error(`ts anchor: ${JSON.stringify(t)}`);
+      expect(t.cached.backtests).toBe(peerGrid().length);
+      expect(t.perBacktest.backtests).toBe(peerGrid().length);
+      expect(t.cached.perSec).toBeGreaterThan(0);
+      expect(t.check.trades).toBeGreaterThan(50);
+    }, 120_000);
+  },
+);
 
-describe.skipIf(!haveNumba)(`the real numba_smacross.py anchor (skipped: ${PYTHON} cannot import numba and pandas, or the anchors are absent)`, () => {
-  it('runs the peer CSV, every bar, the same grid, and agrees with the ts anchor on the check backtest', async () => {
-    const r = await runAnchors(ANCHORS, CSV, [{ workers: 1, perWorkerPerSec: 1000 }]);
-    if (r.numba.status !== 'ok') throw new Error(`numba anchor: ${JSON.stringify(r.numba)}`);
-    if (r.ts.status !== 'ok') throw new Error(`ts anchor: ${JSON.stringify(r.ts)}`);
-    const n: NumbaFigures = r.numba;
-    const t: TsFigures = r.ts;
-    expect(n.equityMetrics.bars).toBe(csvFeed(CSV, '1h', '--peer-csv').length);
-    expect(n.equityMetrics.backtests).toBe(peerGrid().length);
-    expect(n.check.trades).toBe(t.check.trades);
-    expect(n.check.equity).toBeCloseTo(t.check.equity, 1);
-    expect(r.ratios[0].vsNumba).toBeCloseTo(1000 / n.equityMetrics.perSec, 9);
-  }, 600_000);
-});
+describe.skipIf(!haveNumba)(
+  `the real numba_smacross.py anchor (skipped: ${PYTHON} cannot import numba and pandas, or the anchors are absent)`,
+  () => {
+    it('runs the peer CSV, every bar, the same grid, and agrees with the ts anchor on the check backtest', async () => {
+      const r = await runAnchors(ANCHORS, CSV, [{ workers: 1, perWorkerPerSec: 1000 }]);
+      if (r.numba.status !== 'ok') throw new Error(`numba anchor: ${JSON.stringify(r.numba)}`);
+      if (r.ts.status !== 'ok') throw new Error(`ts anchor: ${JSON.stringify(r.ts)}`);
+      const n: NumbaFigures = r.numba;
+      const t: TsFigures = r.ts;
+      expect(n.equityMetrics.bars).toBe(csvFeed(CSV, '1h', '--peer-csv').length);
+      expect(n.equityMetrics.backtests).toBe(peerGrid().length);
+      expect(n.check.trades).toBe(t.check.trades);
+      expect(n.check.equity).toBeCloseTo(t.check.equity, 1);
+      expect(r.ratios[0].vsNumba).toBeCloseTo(1000 / n.equityMetrics.perSec, 9);
+    }, 600_000);
+  },
+);

@@ -11,7 +11,10 @@ import { project, scaling } from '../../../src/forge/bench/project.js';
 describe('bench levels', () => {
   it('each generated play has the brief table counts of indicators, structures and timeframes', () => {
     for (const level of [...LEVELS, ...MTF_LEVELS]) {
-      const play = resolvePlay(parsePlay(levelPlayText(level), level.id), defaultGenome(parsePlay(levelPlayText(level), level.id).genes));
+      const play = resolvePlay(
+        parsePlay(levelPlayText(level), level.id),
+        defaultGenome(parsePlay(levelPlayText(level), level.id).genes),
+      );
       const fs = Object.values(play.features);
       expect(fs.filter((f) => f.def.kind === 'indicator').length, level.id).toBe(level.indicators);
       expect(fs.filter((f) => f.def.kind === 'structure').length, level.id).toBe(level.structures);
@@ -43,7 +46,18 @@ describe('bench levels', () => {
 
 describe('forge bench smoke run', () => {
   it('measures one level on a tiny dataset through the pool', async () => {
-    const r = await runBench({ levels: [LEVELS[1]], workers: [1, 2], evals: 12, population: 6, bars: 3000, memoryCheckBars: 0, coldRuns: 1, warmRuns: 1, seed: 'smoke', holdout: 0.2 });
+    const r = await runBench({
+      levels: [LEVELS[1]],
+      workers: [1, 2],
+      evals: 12,
+      population: 6,
+      bars: 3000,
+      memoryCheckBars: 0,
+      coldRuns: 1,
+      warmRuns: 1,
+      seed: 'smoke',
+      holdout: 0.2,
+    });
     expect(r.dataset.bars['15m']).toBe(3000);
     expect(r.dataset.sharedBytes).toBe(6 * 8 * Object.values(r.dataset.bars).reduce((a, b) => a + b, 0));
     const l = r.levels[0];

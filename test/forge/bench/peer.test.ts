@@ -25,7 +25,13 @@ function sma(x: Float64Array, p: number): Float64Array {
   return out;
 }
 
-interface RefTrade { dir: number; entryBar: number; exitBar: number; entryPrice: number; exitPrice: number }
+interface RefTrade {
+  dir: number;
+  entryBar: number;
+  exitBar: number;
+  entryPrice: number;
+  exitPrice: number;
+}
 
 /** Cross at bar i decided at i's close, filled at i+1's open; always in the market after the first cross; closed at the last close. */
 function referenceTrades(open: Float64Array, close: Float64Array, fast: number, slow: number): RefTrade[] {
@@ -46,7 +52,8 @@ function referenceTrades(open: Float64Array, close: Float64Array, fast: number, 
       entryBar = j;
     }
   }
-  if (pos !== 0) trades.push({ dir: pos, entryBar, exitBar: n - 1, entryPrice: open[entryBar], exitPrice: close[n - 1] });
+  if (pos !== 0)
+    trades.push({ dir: pos, entryBar, exitBar: n - 1, entryPrice: open[entryBar], exitPrice: close[n - 1] });
   return trades;
 }
 
@@ -61,13 +68,22 @@ describe.skipIf(!fs.existsSync(CSV))('peer workload on ../shared/data/BTCUSD_1h.
     feed = csvFeed(CSV, '1h', '--peer-csv');
   });
 
-  it('the bench evaluator (the pool worker path) gives exactly runPlay\'s figures for a sample of the grid', () => {
+  it("the bench evaluator (the pool worker path) gives exactly runPlay's figures for a sample of the grid", () => {
     const ev = createEvaluator(evalJob(text, PEER_PLAY, feed, 0, 64 * 1024 * 1024), { '1h': feed });
     for (const g of sample) {
       const rec = ev.evaluate(g);
       const run = runPlay(resolvePlay(space, g), { '1h': feed });
       expect(rec.error).toBeUndefined();
-      for (const k of ['trades', 'finalEquity', 'totalReturn', 'sharpe', 'maxDrawdown', 'winRate', 'profitFactor', 'exposure'] as const) {
+      for (const k of [
+        'trades',
+        'finalEquity',
+        'totalReturn',
+        'sharpe',
+        'maxDrawdown',
+        'winRate',
+        'profitFactor',
+        'exposure',
+      ] as const) {
         expect(rec.inSample![k], `${g} ${k}`).toBe(run.metrics[k]);
       }
     }
@@ -81,7 +97,10 @@ describe.skipIf(!fs.existsSync(CSV))('peer workload on ../shared/data/BTCUSD_1h.
       expect(t.count, `${g}`).toBe(ref.length);
       expect(ref.length).toBeGreaterThan(50);
       for (let k = 0; k < t.count; k++) {
-        expect([t.direction[k], t.entryBar[k], t.exitBar[k], t.entryPrice[k], t.exitPrice[k]], `${g} trade ${k}`).toEqual([ref[k].dir, ref[k].entryBar, ref[k].exitBar, ref[k].entryPrice, ref[k].exitPrice]);
+        expect(
+          [t.direction[k], t.entryBar[k], t.exitBar[k], t.entryPrice[k], t.exitPrice[k]],
+          `${g} trade ${k}`,
+        ).toEqual([ref[k].dir, ref[k].entryBar, ref[k].exitBar, ref[k].entryPrice, ref[k].exitPrice]);
       }
     }
   });

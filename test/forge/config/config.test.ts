@@ -35,7 +35,11 @@ function errorOf(fn: () => unknown): ForgeError {
 describe('one merge: defaults, then the file, then the flags', () => {
   it('undefined does not hide a lower layer, mappings merge by key, lists replace', () => {
     const d = { a: 1, s: { x: 1, y: 2 }, l: [1, 2] };
-    expect(mergeLayers(d, { s: { y: 3 }, l: [9] }, { a: undefined, s: { x: undefined, y: 4 } })).toEqual({ a: 1, s: { x: 1, y: 4 }, l: [9] });
+    expect(mergeLayers(d, { s: { y: 3 }, l: [9] }, { a: undefined, s: { x: undefined, y: 4 } })).toEqual({
+      a: 1,
+      s: { x: 1, y: 4 },
+      l: [9],
+    });
     expect(d).toEqual({ a: 1, s: { x: 1, y: 2 }, l: [1, 2] }); // the defaults are not touched
   });
 });
@@ -43,7 +47,11 @@ describe('one merge: defaults, then the file, then the flags', () => {
 describe('values of the wrong kind are refused when the config is read (issue 10 point 5)', () => {
   it('evolve: a quoted number, Infinity, a bad holdout, a fractional population, each naming file, key and fix', () => {
     const cases: [string, RegExp, RegExp][] = [
-      ['cash: "5000"\n', /e\.yaml: cash: got the text "5000", expected a positive amount/, /without quotes: cash: 5000/],
+      [
+        'cash: "5000"\n',
+        /e\.yaml: cash: got the text "5000", expected a positive amount/,
+        /without quotes: cash: 5000/,
+      ],
       ['cash: 1e400\n', /e\.yaml: cash: got Infinity/, /cash: 10000/],
       ['holdout: abc\n', /e\.yaml: holdout: 'abc' is not a share/, /--holdout 20%/],
       ['ga:\n  population: 2.5\n', /e\.yaml: ga\.population: got 2\.5, expected an integer >= 2/, /population: 150/],
@@ -60,24 +68,46 @@ describe('values of the wrong kind are refused when the config is read (issue 10
   });
 
   it('flags get the same checks (yargs turns --cash abc into NaN)', () => {
-    expect(errorOf(() => resolveEvolveConfig({}, { cash: NaN }, PLAY)).message).toMatch(/^cash: got NaN \(not a number\)/);
-    expect(errorOf(() => resolveEvolveConfig({}, { ga: { population: 2.5 } }, PLAY)).message).toMatch(/^ga\.population: got 2\.5/);
-    expect(errorOf(() => resolveWalkforwardConfig({}, { cash: '5000' as never }, PLAY)).message).toMatch(/^cash: got the text "5000"/);
+    expect(errorOf(() => resolveEvolveConfig({}, { cash: NaN }, PLAY)).message).toMatch(
+      /^cash: got NaN \(not a number\)/,
+    );
+    expect(errorOf(() => resolveEvolveConfig({}, { ga: { population: 2.5 } }, PLAY)).message).toMatch(
+      /^ga\.population: got 2\.5/,
+    );
+    expect(errorOf(() => resolveWalkforwardConfig({}, { cash: '5000' as never }, PLAY)).message).toMatch(
+      /^cash: got the text "5000"/,
+    );
   });
 
   it('walkforward, validate and the catalog refuse strings where numbers belong', () => {
-    expect(errorOf(() => readWalkforwardFile(tmpFile('w.yaml', 'ga:\n  generations: "10"\n'))).message).toMatch(/w\.yaml: ga\.generations: got the text "10"/);
-    expect(errorOf(() => readWalkforwardFile(tmpFile('w.yaml', 'cash: .inf\n'))).message).toMatch(/w\.yaml: cash: got Infinity/);
-    expect(errorOf(() => readValidateFile(tmpFile('v.yaml', 'permutation: {n: "500"}\n'))).message).toMatch(/v\.yaml: permutation\.n: got the text "500"/);
-    expect(errorOf(() => readValidateFile(tmpFile('v.yaml', 'stress: {multipliers: [2, "3"]}\n'))).message).toMatch(/v\.yaml: stress\.multipliers\[1\]/);
-    const cat = 'datasets:\n  - name: T\n    symbol: X\n    base: 1h\n    derived: 4h\n    from: 2024-01-01\n    to: 2024-02-01\n    regime: bear\n';
-    expect(errorOf(() => parseCatalog(cat, 'cat.yaml')).message).toMatch(/cat\.yaml:5: entry 'T', field 'derived': got "4h", expected a list like \[4h, 1d\]/);
+    expect(errorOf(() => readWalkforwardFile(tmpFile('w.yaml', 'ga:\n  generations: "10"\n'))).message).toMatch(
+      /w\.yaml: ga\.generations: got the text "10"/,
+    );
+    expect(errorOf(() => readWalkforwardFile(tmpFile('w.yaml', 'cash: .inf\n'))).message).toMatch(
+      /w\.yaml: cash: got Infinity/,
+    );
+    expect(errorOf(() => readValidateFile(tmpFile('v.yaml', 'permutation: {n: "500"}\n'))).message).toMatch(
+      /v\.yaml: permutation\.n: got the text "500"/,
+    );
+    expect(errorOf(() => readValidateFile(tmpFile('v.yaml', 'stress: {multipliers: [2, "3"]}\n'))).message).toMatch(
+      /v\.yaml: stress\.multipliers\[1\]/,
+    );
+    const cat =
+      'datasets:\n  - name: T\n    symbol: X\n    base: 1h\n    derived: 4h\n    from: 2024-01-01\n    to: 2024-02-01\n    regime: bear\n';
+    expect(errorOf(() => parseCatalog(cat, 'cat.yaml')).message).toMatch(
+      /cat\.yaml:5: entry 'T', field 'derived': got "4h", expected a list like \[4h, 1d\]/,
+    );
   });
 
   it('the resolved config, and so the run id, is what it was before the schemas', () => {
     const file = path.join(ROOT, 'configs/overnight.yaml');
     const { config, operational } = resolveEvolveConfig(readEvolveFile(file), {}, PLAY);
-    expect(operational).toEqual({ workers: undefined, maxWallMs: 8 * 3600_000, featureMemory: undefined, maxFailedShare: undefined });
+    expect(operational).toEqual({
+      workers: undefined,
+      maxWallMs: 8 * 3600_000,
+      featureMemory: undefined,
+      maxFailedShare: undefined,
+    });
     // Pinned with the hand-written readers (commit ed36da3): a change here re-keys every stored run.
     expect(runId({ ...config, play: 'sha' }, 'hash', config.seed)).toBe(PINNED_OVERNIGHT_ID);
     const { config: plain } = resolveEvolveConfig({}, {}, PLAY);
@@ -96,17 +126,26 @@ describe('upper bounds (issue 10 point 8)', () => {
     const n = defaultWorkers();
     expect(checkWorkers(n)).toBeUndefined();
     expect(checkWorkers(n + 1)).toMatch(/more threads than cores/);
-    expect(errorOf(() => checkWorkers(4 * n + 1)).message).toMatch(new RegExp(`workers: ${4 * n + 1} worker threads on ${n} core`));
-    expect(errorOf(() => resolveEvolveConfig({ workers: 1000 }, {}, PLAY)).message).toMatch(/workers: 1000 worker threads/);
+    expect(errorOf(() => checkWorkers(4 * n + 1)).message).toMatch(
+      new RegExp(`workers: ${4 * n + 1} worker threads on ${n} core`),
+    );
+    expect(errorOf(() => resolveEvolveConfig({ workers: 1000 }, {}, PLAY)).message).toMatch(
+      /workers: 1000 worker threads/,
+    );
     expect(resolveEvolveConfig({}, { workers: n + 1 }, PLAY).warnings).toHaveLength(1);
   });
 
   it('population x generations checked against the heap up front, naming the key', () => {
     expect(() => checkSearchSize({ population: 150, generations: 30 }, 40, 'ga.', 1024 ** 3)).not.toThrow();
     const e = errorOf(() => checkSearchSize({ population: 1e6, generations: 30 }, 40, 'ga.', 1024 ** 3));
-    expect(e.message).toMatch(/^ga\.population: 1,000,000 x 30 generations of 40 genes needs about [\d.]+ GB of memory; this process may use 1\.0 GB/);
+    expect(e.message).toMatch(
+      /^ga\.population: 1,000,000 x 30 generations of 40 genes needs about [\d.]+ GB of memory; this process may use 1\.0 GB/,
+    );
     expect(e.fix).toMatch(/lower ga\.population \(at most about [\d,]+ with 30 generations\)/);
-    expect(errorOf(() => resolveEvolveConfig(readEvolveFile(tmpFile('e.yaml', 'ga:\n  population: 1e9\n')), {}, PLAY)).message).toMatch(/^ga\.population: 1,000,000,000 x 30/);
+    expect(
+      errorOf(() => resolveEvolveConfig(readEvolveFile(tmpFile('e.yaml', 'ga:\n  population: 1e9\n')), {}, PLAY))
+        .message,
+    ).toMatch(/^ga\.population: 1,000,000,000 x 30/);
   });
 });
 
@@ -117,7 +156,9 @@ describe('a generation whose evaluations all fail stops the run (issue 10 point 
   it('groups the errors by message with counts, most frequent first', () => {
     const records = [...Array(148).fill(bad('the play runs on 15m but the data has 1h')), bad('x'), bad('x')];
     const e = errorOf(() => checkFailures(0, records, 1, 'abc'));
-    expect(e.message).toBe('generation 0: all 150 evaluations failed: 148 x "the play runs on 15m but the data has 1h"; 2 x "x"');
+    expect(e.message).toBe(
+      'generation 0: all 150 evaluations failed: 148 x "the play runs on 15m but the data has 1h"; 2 x "x"',
+    );
     expect(e.fix).toMatch(/forge evolve --resume abc/);
     expect(e.code).toBe('E_EVALUATIONS_FAILED');
   });
@@ -125,8 +166,13 @@ describe('a generation whose evaluations all fail stops the run (issue 10 point 
   it('the default stops only when all fail; a smaller share stops earlier; regime failures count', () => {
     expect(() => checkFailures(3, [ok, bad('x')])).not.toThrow();
     expect(() => checkFailures(3, [])).not.toThrow();
-    expect(errorOf(() => checkFailures(3, [ok, bad('x')], 0.5)).message).toBe('generation 3: 1 of 2 evaluations failed (max_failed_share 0.5): 1 x "x"');
-    const regime = { ...ok, regimes: [{ dataset: 'BEAR', fitness: -1e6, inSample: null, outOfSample: null, error: 'boom' }] };
+    expect(errorOf(() => checkFailures(3, [ok, bad('x')], 0.5)).message).toBe(
+      'generation 3: 1 of 2 evaluations failed (max_failed_share 0.5): 1 x "x"',
+    );
+    const regime = {
+      ...ok,
+      regimes: [{ dataset: 'BEAR', fitness: -1e6, inSample: null, outOfSample: null, error: 'boom' }],
+    };
     expect(errorOf(() => checkFailures(1, [regime])).message).toMatch(/1 x "on BEAR: boom"/);
   });
 });

@@ -40,7 +40,12 @@ let dir: string;
 let home: ForgeHome;
 const warnings: string[] = [];
 // As the CLI passes them: --synthetic both allows the stand-in and counts as asking for it.
-const opts = (allowSynthetic: boolean, extra: object = {}) => ({ allowSynthetic, syntheticRequested: allowSynthetic, warn: (m: string) => warnings.push(m), ...extra });
+const opts = (allowSynthetic: boolean, extra: object = {}) => ({
+  allowSynthetic,
+  syntheticRequested: allowSynthetic,
+  warn: (m: string) => warnings.push(m),
+  ...extra,
+});
 
 async function caught(p: Promise<unknown>): Promise<ForgeError> {
   try {
@@ -52,14 +57,20 @@ async function caught(p: Promise<unknown>): Promise<ForgeError> {
   throw new Error('expected a ForgeError');
 }
 
-interface Row { ts: number; open: number; high: number; low: number; close: number; volume: number }
+interface Row {
+  ts: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+}
 async function storeRows(symbol: string): Promise<Row[]> {
   return withStore(home.storePath, { readOnly: true }, (s) =>
-    s.all<Row>(`SELECT CAST(ts AS DOUBLE) AS ts, open, high, low, close, volume FROM candles WHERE symbol = $1 AND tf = '1h' AND ts >= $2 AND ts < $3 ORDER BY ts`, [
-      symbol,
-      BigInt(TINY_FROM),
-      BigInt(TINY_TO),
-    ]),
+    s.all<Row>(
+      `SELECT CAST(ts AS DOUBLE) AS ts, open, high, low, close, volume FROM candles WHERE symbol = $1 AND tf = '1h' AND ts >= $2 AND ts < $3 ORDER BY ts`,
+      [symbol, BigInt(TINY_FROM), BigInt(TINY_TO)],
+    ),
   );
 }
 
@@ -74,7 +85,14 @@ function aggregate(rows: Row[], bucketMs: number): Row[] {
   }
   for (const [b, g] of groups) {
     if (g.length !== bucketMs / H) continue;
-    out.push({ ts: b, open: g[0].open, high: Math.max(...g.map((r) => r.high)), low: Math.min(...g.map((r) => r.low)), close: g[g.length - 1].close, volume: g.reduce((a, r) => a + r.volume, 0) });
+    out.push({
+      ts: b,
+      open: g[0].open,
+      high: Math.max(...g.map((r) => r.high)),
+      low: Math.min(...g.map((r) => r.low)),
+      close: g[g.length - 1].close,
+      volume: g.reduce((a, r) => a + r.volume, 0),
+    });
   }
   return out;
 }
@@ -84,14 +102,27 @@ const builtDir = (name: string) => readBuilt(path.join(home.datasetsDir, name))!
 
 function snapshot(name: string): Record<string, string> {
   const d = builtDir(name);
-  return Object.fromEntries(fs.readdirSync(d).map((f) => [f, createHash('sha256').update(fs.readFileSync(path.join(d, f))).digest('hex')]));
+  return Object.fromEntries(
+    fs.readdirSync(d).map((f) => [
+      f,
+      createHash('sha256')
+        .update(fs.readFileSync(path.join(d, f)))
+        .digest('hex'),
+    ]),
+  );
 }
 /** Anything but datasets, and anything in a dataset folder but current.json and its current version. */
 const leftovers = () => [
   ...fs.readdirSync(home.datasetsDir).filter((f) => f.startsWith('.')),
-  ...fs.readdirSync(home.datasetsDir).filter((f) => f !== 'catalog.yaml').flatMap((name) =>
-    fs.readdirSync(path.join(home.datasetsDir, name)).filter((f) => f !== 'current.json' && f !== path.basename(builtDir(name))).map((f) => `${name}/${f}`),
-  ),
+  ...fs
+    .readdirSync(home.datasetsDir)
+    .filter((f) => f !== 'catalog.yaml')
+    .flatMap((name) =>
+      fs
+        .readdirSync(path.join(home.datasetsDir, name))
+        .filter((f) => f !== 'current.json' && f !== path.basename(builtDir(name)))
+        .map((f) => `${name}/${f}`),
+    ),
 ];
 
 beforeAll(() => {
@@ -124,16 +155,24 @@ describe('forge datasets build (synthetic stand-in)', () => {
     expect(manifest.seed).toBe('forge');
     expect(warnings.join('\n')).toMatch(/TINY is SYNTHETIC/);
     // 235 hourly bars from 05:00 on Jan 1 to Jan 11; the 04:00 4h bucket and Jan 1 are incomplete.
-    expect(manifest.timeframes.map((t) => [t.tf, t.bars])).toEqual([['1h', 235], ['4h', 58], ['1d', 9]]);
+    expect(manifest.timeframes.map((t) => [t.tf, t.bars])).toEqual([
+      ['1h', 235],
+      ['4h', 58],
+      ['1d', 9],
+    ]);
     expect(manifest.timeframes[1].first).toBe(Date.UTC(2024, 0, 1, 8));
     expect(manifest.timeframes[2].first).toBe(Date.UTC(2024, 0, 2));
     const db = await DuckDBInstance.create(':memory:');
     const c = await db.connect();
     for (const t of manifest.timeframes) {
       const file = path.join(builtDir('TINY'), t.file);
-      const [[n, first, last]] = (await c.runAndReadAll(`SELECT count(*)::DOUBLE, min(ts)::DOUBLE, max(ts)::DOUBLE FROM read_parquet('${file}')`)).getRows();
+      const [[n, first, last]] = (
+        await c.runAndReadAll(`SELECT count(*)::DOUBLE, min(ts)::DOUBLE, max(ts)::DOUBLE FROM read_parquet('${file}')`)
+      ).getRows();
       expect([n, first, last]).toEqual([t.bars, t.first, t.last]);
-      const types = (await c.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${file}')`)).getRows().map((r) => `${r[0]} ${r[1]}`);
+      const types = (await c.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${file}')`))
+        .getRows()
+        .map((r) => `${r[0]} ${r[1]}`);
       expect(types).toEqual(['ts BIGINT', 'open DOUBLE', 'high DOUBLE', 'low DOUBLE', 'close DOUBLE', 'volume DOUBLE']);
     }
     c.closeSync();
@@ -148,9 +187,13 @@ describe('forge datasets build (synthetic stand-in)', () => {
     const base = feeds['1h'];
     expect(base.time).toBeInstanceOf(Float64Array);
     expect([base.tf, base.tfMs, base.length]).toEqual(['1h', H, rows.length]);
-    for (const k of ['open', 'high', 'low', 'close', 'volume'] as const) expect(Array.from(base[k])).toEqual(rows.map((r) => r[k]));
+    for (const k of ['open', 'high', 'low', 'close', 'volume'] as const)
+      expect(Array.from(base[k])).toEqual(rows.map((r) => r[k]));
     expect(Array.from(base.time)).toEqual(rows.map((r) => r.ts));
-    for (const [tf, ms] of [['4h', 4 * H], ['1d', 24 * H]] as const) {
+    for (const [tf, ms] of [
+      ['4h', 4 * H],
+      ['1d', 24 * H],
+    ] as const) {
       const ref = aggregate(rows, ms);
       const f = feeds[tf];
       expect(f.length).toBe(ref.length);
@@ -186,7 +229,16 @@ describe('forge datasets build (synthetic stand-in)', () => {
     const boom = new Error('disk full (simulated)');
     let calls = 0;
     await expect(
-      buildDatasets(home, ['TINY'], opts(true, { seed: 99, progress: () => { if (++calls === 2) throw boom; } })),
+      buildDatasets(
+        home,
+        ['TINY'],
+        opts(true, {
+          seed: 99,
+          progress: () => {
+            if (++calls === 2) throw boom;
+          },
+        }),
+      ),
     ).rejects.toBe(boom);
     expect(snapshot('TINY')).toEqual(before);
     expect(leftovers()).toEqual([]);
@@ -195,7 +247,9 @@ describe('forge datasets build (synthetic stand-in)', () => {
 
   it('a build that fails preflight writes nothing and leaves the previous build intact', async () => {
     const before = snapshot('TINY');
-    await withStore(home.storePath, {}, (s) => s.run(`UPDATE candles SET high = low - 1 WHERE symbol = 'TESTUSDT' AND ts = $1`, [BigInt(TINY_FROM + 10 * H)]));
+    await withStore(home.storePath, {}, (s) =>
+      s.run(`UPDATE candles SET high = low - 1 WHERE symbol = 'TESTUSDT' AND ts = $1`, [BigInt(TINY_FROM + 10 * H)]),
+    );
     const e = await caught(buildDatasets(home, ['TINY'], opts(false)));
     expect(e.code).toBe('E_PREFLIGHT');
     expect(e.message).toContain('ohlc');
@@ -211,9 +265,13 @@ describe('forge datasets build (synthetic stand-in)', () => {
     fs.copyFileSync(file, copy);
     const db = await DuckDBInstance.create(':memory:');
     const c = await db.connect();
-    await c.run(`COPY (SELECT ts, open, high, low, close * 1.0001 AS close, volume FROM read_parquet('${copy}')) TO '${file}' (FORMAT parquet)`);
+    await c.run(
+      `COPY (SELECT ts, open, high, low, close * 1.0001 AS close, volume FROM read_parquet('${copy}')) TO '${file}' (FORMAT parquet)`,
+    );
     const withNull = path.join(dir, 'null.parquet');
-    await c.run(`COPY (SELECT ts, open, high, low, CASE WHEN ts = (SELECT max(ts) FROM read_parquet('${copy}')) THEN NULL ELSE close END AS close, volume FROM read_parquet('${copy}')) TO '${withNull}' (FORMAT parquet)`);
+    await c.run(
+      `COPY (SELECT ts, open, high, low, CASE WHEN ts = (SELECT max(ts) FROM read_parquet('${copy}')) THEN NULL ELSE close END AS close, volume FROM read_parquet('${copy}')) TO '${withNull}' (FORMAT parquet)`,
+    );
     c.closeSync();
     // A null must not quietly become 0 in a Float64Array.
     await expect(readParquetColumns(withNull)).rejects.toThrow(/close row 57 is null/);
@@ -264,7 +322,9 @@ describe('real candles', () => {
   });
 
   it('partial real coverage fails preflight on coverage', async () => {
-    await withStore(home.storePath, {}, (s) => s.run(`DELETE FROM candles WHERE symbol = 'REALUSDT' AND ts < ${REAL_FROM + 5 * H}`));
+    await withStore(home.storePath, {}, (s) =>
+      s.run(`DELETE FROM candles WHERE symbol = 'REALUSDT' AND ts < ${REAL_FROM + 5 * H}`),
+    );
     const e = await caught(buildDatasets(home, ['REAL'], opts(true)));
     expect(e.code).toBe('E_PREFLIGHT');
     expect(e.message).toContain('coverage');
@@ -275,9 +335,18 @@ describe('real candles', () => {
   it('ls lists built datasets and catalog entries not built', () => {
     const rows = listDatasets(home);
     const byName = Object.fromEntries(rows.map((r) => [r.name, r]));
-    expect(byName.REAL).toMatchObject({ status: 'built', source: 'real', window: '2024-01-01..2024-01-04', timeframes: '1h 72 · 4h 18' });
+    expect(byName.REAL).toMatchObject({
+      status: 'built',
+      source: 'real',
+      window: '2024-01-01..2024-01-04',
+      timeframes: '1h 72 · 4h 18',
+    });
     expect(byName.TINY.status).toBe('built');
-    expect(byName.BTCUSDT_FULL_CYCLE).toMatchObject({ status: 'not built', timeframes: '15m 1h 4h 1d', candlesFrom: 'binance-spot' });
+    expect(byName.BTCUSDT_FULL_CYCLE).toMatchObject({
+      status: 'not built',
+      timeframes: '15m 1h 4h 1d',
+      candlesFrom: 'binance-spot',
+    });
     expect(byName.REAL.candlesFrom).toBe('import');
   });
 });
@@ -288,7 +357,16 @@ describe('candles from `forge data synth`', () => {
     const h = forgeHome(d);
     fs.mkdirSync(h.datasetsDir, { recursive: true });
     fs.writeFileSync(h.catalogPath, CATALOG);
-    await withStore(h.storePath, {}, (s) => storeSynthetic(s, { symbol: 'TESTUSDT', tf: '1h', from: TINY_FROM - 24 * H, to: TINY_TO + 24 * H, seed: 3, shape: 'range' }));
+    await withStore(h.storePath, {}, (s) =>
+      storeSynthetic(s, {
+        symbol: 'TESTUSDT',
+        tf: '1h',
+        from: TINY_FROM - 24 * H,
+        to: TINY_TO + 24 * H,
+        seed: 3,
+        shape: 'range',
+      }),
+    );
     const seen: string[] = [];
     const [m] = await buildDatasets(h, ['TINY'], { allowSynthetic: false, warn: (w) => seen.push(w) });
     expect(m.source).toBe('synthetic');
@@ -311,7 +389,9 @@ describe('ensureDataset', () => {
     expect(seen.some((m) => m.includes('SYNTHETIC'))).toBe(true);
     const second = await ensureDataset(h, 'TINY', { allowSynthetic: true, warn: (m) => seen.push(m) });
     expect(second.builtAt).toBe(first.builtAt);
-    expect((await caught(ensureDataset(h, 'REAL', { allowSynthetic: false, warn: () => {} }))).code).toBe('E_NO_CANDLES');
+    expect((await caught(ensureDataset(h, 'REAL', { allowSynthetic: false, warn: () => {} }))).code).toBe(
+      'E_NO_CANDLES',
+    );
     fs.rmSync(d, { recursive: true, force: true });
   });
 });

@@ -35,7 +35,13 @@ const variant = (from: RegExp | string, to: string) => GOOD.replace(from, to);
 describe('shipped catalog', () => {
   it('has the five regime datasets with the brief windows', () => {
     const cat = loadCatalog(forgeHome(path.dirname(path.dirname(SHIPPED_CATALOG))));
-    expect([...cat.keys()]).toEqual(['BTCUSDT_FULL_CYCLE', 'BTCUSDT_BEAR_2022', 'BTCUSDT_BULL_2024', 'SOLUSDT_VOLATILE', 'ETHUSDT_RANGE']);
+    expect([...cat.keys()]).toEqual([
+      'BTCUSDT_FULL_CYCLE',
+      'BTCUSDT_BEAR_2022',
+      'BTCUSDT_BULL_2024',
+      'SOLUSDT_VOLATILE',
+      'ETHUSDT_RANGE',
+    ]);
     const full = cat.get('BTCUSDT_FULL_CYCLE')!;
     expect(full).toMatchObject({ symbol: 'BTCUSDT', baseTf: '15m', derivedTfs: ['1h', '4h', '1d'], regime: 'cycle' });
     expect(full.from).toBe(Date.UTC(2021, 0, 1));
@@ -43,8 +49,17 @@ describe('shipped catalog', () => {
     // 1461 days (2024 is a leap year) x 96 bars: "about 140,000"
     expect((full.to - full.from) / 900_000).toBe(140_256);
     const bear = cat.get('BTCUSDT_BEAR_2022')!;
-    expect([bear.baseTf, bear.from, bear.to, bear.regime]).toEqual(['1h', Date.UTC(2022, 0, 1), Date.UTC(2023, 0, 1), 'bear']);
-    expect(cat.get('SOLUSDT_VOLATILE')).toMatchObject({ from: Date.UTC(2023, 0, 1), to: Date.UTC(2025, 0, 1), regime: 'volatile' });
+    expect([bear.baseTf, bear.from, bear.to, bear.regime]).toEqual([
+      '1h',
+      Date.UTC(2022, 0, 1),
+      Date.UTC(2023, 0, 1),
+      'bear',
+    ]);
+    expect(cat.get('SOLUSDT_VOLATILE')).toMatchObject({
+      from: Date.UTC(2023, 0, 1),
+      to: Date.UTC(2025, 0, 1),
+      regime: 'volatile',
+    });
     expect(cat.get('ETHUSDT_RANGE')!.description).toMatch(/sideways/i);
   });
 });
@@ -52,7 +67,14 @@ describe('shipped catalog', () => {
 describe('parseCatalog', () => {
   it('parses a good entry, dates at midnight UTC and `to` exclusive', () => {
     const [d] = parseCatalog(GOOD, 'cat.yaml');
-    expect(d).toMatchObject({ name: 'TINY', symbol: 'TESTUSDT', baseTf: '1h', derivedTfs: ['4h', '1d'], regime: 'bear', description: 'a test window' });
+    expect(d).toMatchObject({
+      name: 'TINY',
+      symbol: 'TESTUSDT',
+      baseTf: '1h',
+      derivedTfs: ['4h', '1d'],
+      regime: 'bear',
+      description: 'a test window',
+    });
     expect(d.from).toBe(Date.UTC(2024, 0, 1));
     expect(d.to).toBe(Date.UTC(2024, 0, 11));
     expect(d.definedAt).toBe('cat.yaml:2');
@@ -127,13 +149,21 @@ describe('loadCatalog and findDataset', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-catalog-'));
     const home = forgeHome(dir);
     fs.mkdirSync(home.datasetsDir, { recursive: true });
-    fs.writeFileSync(home.catalogPath, GOOD + variant(/^datasets:\n/, '').replace('TINY', 'BTCUSDT_BEAR_2022').replace('TESTUSDT', 'XBTUSDT'));
+    fs.writeFileSync(
+      home.catalogPath,
+      GOOD +
+        variant(/^datasets:\n/, '')
+          .replace('TINY', 'BTCUSDT_BEAR_2022')
+          .replace('TESTUSDT', 'XBTUSDT'),
+    );
     const cat = loadCatalog(home);
     expect(cat.size).toBe(6);
     expect(cat.get('TINY')!.symbol).toBe('TESTUSDT');
     expect(cat.get('BTCUSDT_BEAR_2022')!.symbol).toBe('XBTUSDT');
     expect(cat.get('BTCUSDT_BEAR_2022')!.definedAt).toContain(home.catalogPath);
-    expect(() => findDataset(cat, 'BTCUSDT_BEAR_2023')).toThrow(/unknown dataset 'BTCUSDT_BEAR_2023', did you mean 'BTCUSDT_BEAR_2022'/);
+    expect(() => findDataset(cat, 'BTCUSDT_BEAR_2023')).toThrow(
+      /unknown dataset 'BTCUSDT_BEAR_2023', did you mean 'BTCUSDT_BEAR_2022'/,
+    );
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

@@ -72,7 +72,11 @@ describe('datasets build killed mid-swap', () => {
     let seed = 's0';
     for (const [i, delayMs] of [150, 400, 700, 1000, 1400, 2000].entries()) {
       const next = `s${i + 1}`;
-      const child = spawn(process.execPath, [BIN, 'datasets', 'build', NAME, '--synthetic', '--seed', next, '--home', home, '--quiet'], { stdio: 'ignore' });
+      const child = spawn(
+        process.execPath,
+        [BIN, 'datasets', 'build', NAME, '--synthetic', '--seed', next, '--home', home, '--quiet'],
+        { stdio: 'ignore' },
+      );
       const exited = new Promise<number | null>((r) => child.once('exit', r));
       await new Promise((r) => setTimeout(r, delayMs));
       child.kill('SIGKILL');

@@ -61,7 +61,10 @@ const warn = (m: string) => warnings.push(m);
 const sync = () => ({ baseUrl: server.baseUrl, now: Date.UTC(2024, 5, 1), retries: 0, backoffMs: 1, timeoutMs: 2000 });
 
 async function caught(p: Promise<unknown>): Promise<ForgeError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(ForgeError);
   return err as ForgeError;
 }
@@ -71,7 +74,10 @@ describe('auto-sync', () => {
     publish(server, bars(FROM, TO), { symbol: 'BTCUSDT', tf: '15m', tfMs: M15, now: Date.UTC(2024, 5, 1) });
     const [m] = await buildDatasets(home, ['SYNCED'], { allowSynthetic: false, warn, data: { sync: sync() } });
     expect(m.source).toBe('real');
-    expect(m.timeframes.map((t) => [t.tf, t.bars])).toEqual([['15m', (TO - FROM) / M15], ['1h', (TO - FROM) / (4 * M15)]]);
+    expect(m.timeframes.map((t) => [t.tf, t.bars])).toEqual([
+      ['15m', (TO - FROM) / M15],
+      ['1h', (TO - FROM) / (4 * M15)],
+    ]);
     expect(warnings.filter((w) => /could not|SYNTHETIC/.test(w))).toEqual([]);
     expect(warnings.some((w) => w.includes('dataset SYNCED: fetching BTCUSDT 15m 2023-10-01..2023-12-01'))).toBe(true);
     // A second build has everything: no request at all.
@@ -84,10 +90,18 @@ describe('auto-sync', () => {
     publish(server, bars(FROM, TO), { symbol: 'BTCUSDT', tf: '15m', tfMs: M15, now: Date.UTC(2024, 5, 1) });
     const oct = bars(FROM, Date.UTC(2023, 10, 1));
     const file = path.join(root, `oct${n}.csv`);
-    fs.writeFileSync(file, ['datetime,open,high,low,close,volume', ...oct.map((b) => `${new Date(b.ts).toISOString()},${b.open},${b.high},${b.low},${b.close},${b.volume}`)].join('\n'));
+    fs.writeFileSync(
+      file,
+      [
+        'datetime,open,high,low,close,volume',
+        ...oct.map((b) => `${new Date(b.ts).toISOString()},${b.open},${b.high},${b.low},${b.close},${b.volume}`),
+      ].join('\n'),
+    );
     await importFile(home.storePath, { file, symbol: 'BTCUSDT', tf: '15m' });
     await buildDatasets(home, ['SYNCED'], { allowSynthetic: false, warn, data: { sync: sync() } });
-    expect(server.requests.filter((u) => u.endsWith('.zip'))).toEqual(['/data/spot/monthly/klines/BTCUSDT/15m/BTCUSDT-15m-2023-11.zip']);
+    expect(server.requests.filter((u) => u.endsWith('.zip'))).toEqual([
+      '/data/spot/monthly/klines/BTCUSDT/15m/BTCUSDT-15m-2023-11.zip',
+    ]);
   });
 
   it('without the archive (offline, or unreachable) it builds the labelled stand-in, saying why', async () => {
@@ -100,9 +114,19 @@ describe('auto-sync', () => {
     const closed = server.baseUrl;
     await server.close();
     server = await new ArchiveServer().start();
-    const m = await ensureDataset(other, 'SYNCED', { allowSynthetic: true, warn, data: { sync: { ...sync(), baseUrl: closed } } });
+    const m = await ensureDataset(other, 'SYNCED', {
+      allowSynthetic: true,
+      warn,
+      data: { sync: { ...sync(), baseUrl: closed } },
+    });
     expect(m.source).toBe('synthetic');
-    expect(warnings.some((w) => /dataset SYNCED: could not fetch its candles \(cannot reach the candle archive: GET http:\/\/127\.0\.0\.1/.test(w))).toBe(true);
+    expect(
+      warnings.some((w) =>
+        /dataset SYNCED: could not fetch its candles \(cannot reach the candle archive: GET http:\/\/127\.0\.0\.1/.test(
+          w,
+        ),
+      ),
+    ).toBe(true);
     expect(warnings.some((w) => w.includes('SYNTHETIC'))).toBe(true);
   });
 
@@ -112,14 +136,24 @@ describe('auto-sync', () => {
     publish(server, bars(FROM, TO), { symbol: 'BTCUSDT', tf: '15m', tfMs: M15, now: Date.UTC(2024, 5, 1) });
     const second = await ensureDataset(home, 'SYNCED', { allowSynthetic: true, warn, data: { sync: sync() } });
     expect(second.source).toBe('real');
-    const synth = await withStore(home.storePath, { readOnly: true }, (s) => s.all<{ n: number }>(`SELECT CAST(count(*) AS INTEGER) n FROM candles WHERE source = 'synthetic'`));
+    const synth = await withStore(home.storePath, { readOnly: true }, (s) =>
+      s.all<{ n: number }>(`SELECT CAST(count(*) AS INTEGER) n FROM candles WHERE source = 'synthetic'`),
+    );
     expect(synth[0].n).toBe(0); // the import replaced the stand-in's rows
   });
 
   it('a stand-in built before is replaced by candles imported since (offline)', async () => {
     await ensureDataset(home, 'SYNCED', { allowSynthetic: true, warn, data: {} });
     const file = path.join(root, `all${n}.csv`);
-    fs.writeFileSync(file, ['datetime,open,high,low,close,volume', ...bars(FROM, TO).map((b) => `${new Date(b.ts).toISOString()},${b.open},${b.high},${b.low},${b.close},${b.volume}`)].join('\n'));
+    fs.writeFileSync(
+      file,
+      [
+        'datetime,open,high,low,close,volume',
+        ...bars(FROM, TO).map(
+          (b) => `${new Date(b.ts).toISOString()},${b.open},${b.high},${b.low},${b.close},${b.volume}`,
+        ),
+      ].join('\n'),
+    );
     await importFile(home.storePath, { file, symbol: 'BTCUSDT', tf: '15m' });
     // A run being resumed keeps the build it was made on (its hash is in the run).
     const kept = await ensureDataset(home, 'SYNCED', { allowSynthetic: true, warn, data: {}, keepBuilt: true });
@@ -134,19 +168,39 @@ describe('exchange downtime in real candles', () => {
   const hole = (b: Bar) => b.ts < Date.UTC(2023, 9, 25, 4) || b.ts >= Date.UTC(2023, 9, 25, 4) + 19 * M15;
 
   it('a hole shorter than 30 bars stays a hole: the build passes with a preflight warning', async () => {
-    publish(server, bars(FROM, TO).filter(hole), { symbol: 'BTCUSDT', tf: '15m', tfMs: M15, now: Date.UTC(2024, 5, 1) });
+    publish(server, bars(FROM, TO).filter(hole), {
+      symbol: 'BTCUSDT',
+      tf: '15m',
+      tfMs: M15,
+      now: Date.UTC(2024, 5, 1),
+    });
     const [m] = await buildDatasets(home, ['SYNCED'], { allowSynthetic: false, warn, data: { sync: sync() } });
     expect(m.source).toBe('real');
     expect(m.timeframes[0].bars).toBe((TO - FROM) / M15 - 19);
-    expect(warnings.some((w) => /preflight warning, gaps: 1 gaps, 19 15m bars missing .*each shorter than 30 bars \(exchange downtime\)/.test(w))).toBe(true);
+    expect(
+      warnings.some((w) =>
+        /preflight warning, gaps: 1 gaps, 19 15m bars missing .*each shorter than 30 bars \(exchange downtime\)/.test(
+          w,
+        ),
+      ),
+    ).toBe(true);
   });
 
   it('a hole of 30 bars is refused at the fetch: the store stays without it and the build says so', async () => {
     const long = (b: Bar) => b.ts < Date.UTC(2023, 9, 25, 4) || b.ts >= Date.UTC(2023, 9, 25, 4) + 30 * M15;
-    publish(server, bars(FROM, TO).filter(long), { symbol: 'BTCUSDT', tf: '15m', tfMs: M15, now: Date.UTC(2024, 5, 1) });
+    publish(server, bars(FROM, TO).filter(long), {
+      symbol: 'BTCUSDT',
+      tf: '15m',
+      tfMs: M15,
+      now: Date.UTC(2024, 5, 1),
+    });
     const e = await caught(buildDatasets(home, ['SYNCED'], { allowSynthetic: false, warn, data: { sync: sync() } }));
     expect(e.code).toBe('E_NO_CANDLES');
-    expect(warnings.some((w) => w.includes('could not fetch its candles') && w.includes('30 15m bars missing from 2023-10-25T04:00:00Z'))).toBe(true);
+    expect(
+      warnings.some(
+        (w) => w.includes('could not fetch its candles') && w.includes('30 15m bars missing from 2023-10-25T04:00:00Z'),
+      ),
+    ).toBe(true);
   });
 });
 
@@ -157,7 +211,13 @@ describe('a symbol nobody knows needs --synthetic', () => {
     expect(e.message).toContain("no candles of symbol 'BTCUDST'");
     expect(e.message).toContain("did you mean 'BTCUSDT'?");
     expect(e.fix).toContain('--synthetic');
-    expect(fs.existsSync(home.storePath) ? await withStore(home.storePath, { readOnly: true }, (s) => s.all<{ n: number }>('SELECT CAST(count(*) AS INTEGER) n FROM candles')) : [{ n: 0 }]).toEqual([{ n: 0 }]);
+    expect(
+      fs.existsSync(home.storePath)
+        ? await withStore(home.storePath, { readOnly: true }, (s) =>
+            s.all<{ n: number }>('SELECT CAST(count(*) AS INTEGER) n FROM candles'),
+          )
+        : [{ n: 0 }],
+    ).toEqual([{ n: 0 }]);
     const m = await ensureDataset(home, 'TYPO', { allowSynthetic: true, warn, data: { synthetic: true } });
     expect(m.source).toBe('synthetic');
   });
@@ -178,6 +238,8 @@ describe('plays that fit a dataset', () => {
   });
 
   it('the fix of the error says which to pass', () => {
-    expect(playFitFix('BTCUSDT_BEAR_2022', '15m', ['1h', '4h', '1d'])).toMatch(/^shipped plays that fit BTCUSDT_BEAR_2022 \(1h, 4h, 1d\): --play configs\/plays\//);
+    expect(playFitFix('BTCUSDT_BEAR_2022', '15m', ['1h', '4h', '1d'])).toMatch(
+      /^shipped plays that fit BTCUSDT_BEAR_2022 \(1h, 4h, 1d\): --play configs\/plays\//,
+    );
   });
 });

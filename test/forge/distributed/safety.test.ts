@@ -100,7 +100,19 @@ describe.skipIf(rs.REDIS_SERVER === null)(
     // A fresh seed per run: a finished run with the same id would answer from its folder without Redis.
     let seed = 100;
     const SMALL = '--pop 8 --generations 1 --min-trades 1 --json'.split(' ');
-    const ARGS = () => ['evolve', '--dataset', 'TEST_SMALL', '--play', PLAY, '--seed', String(seed++), '--home', home, ...SMALL, '--synthetic'];
+    const ARGS = () => [
+      'evolve',
+      '--dataset',
+      'TEST_SMALL',
+      '--play',
+      PLAY,
+      '--seed',
+      String(seed++),
+      '--home',
+      home,
+      ...SMALL,
+      '--synthetic',
+    ];
 
     beforeAll(() => {
       home = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-dist-safety-'));

@@ -11,11 +11,24 @@ import { randomFeed } from '../../helpers/random-feed.js';
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const playText = fs.readFileSync(path.join(ROOT, 'configs/plays/default.yaml'), 'utf8');
 const exec = randomFeed(6000, 'evaluator', '15m', 900_000, Date.UTC(2021, 0, 1));
-const feeds = { '15m': exec, '1h': resampleFeed(exec, '1h'), '4h': resampleFeed(exec, '4h'), '1d': resampleFeed(exec, '1d') };
+const feeds = {
+  '15m': exec,
+  '1h': resampleFeed(exec, '1h'),
+  '4h': resampleFeed(exec, '4h'),
+  '1d': resampleFeed(exec, '1d'),
+};
 const split = Math.floor(exec.length * 0.75);
 const cut = exec.time[split];
 const end = exec.time[exec.length - 1] + exec.tfMs;
-const job: EvalJob = { playText, playFile: 'default.yaml', cash: 10_000, inSample: [exec.time[0], cut], outOfSample: [cut, end], fitness: resolveFitness({ minTrades: 1 }), cacheBytes: 64 << 20 };
+const job: EvalJob = {
+  playText,
+  playFile: 'default.yaml',
+  cash: 10_000,
+  inSample: [exec.time[0], cut],
+  outOfSample: [cut, end],
+  fitness: resolveFitness({ minTrades: 1 }),
+  cacheBytes: 64 << 20,
+};
 
 describe('GA evaluator', () => {
   it('in-sample figures equal a separate backtest on the truncated data (signals never look ahead)', () => {
@@ -80,14 +93,24 @@ describe('LRU feature cache', () => {
 describe('fitness across regime datasets', () => {
   it('is the min (or mean) of each dataset’s own in-sample fitness', () => {
     const other = randomFeed(5000, 'regime-b', '15m', 900_000, Date.UTC(2023, 0, 1));
-    const otherFeeds = { '15m': other, '1h': resampleFeed(other, '1h'), '4h': resampleFeed(other, '4h'), '1d': resampleFeed(other, '1d') };
+    const otherFeeds = {
+      '15m': other,
+      '1h': resampleFeed(other, '1h'),
+      '4h': resampleFeed(other, '4h'),
+      '1d': resampleFeed(other, '1d'),
+    };
     const otherEnd = other.time[other.length - 1] + other.tfMs;
     const otherCut = other.time[4000];
-    const regimes = [{ name: 'B', inSample: [other.time[0], otherCut] as const, outOfSample: [otherCut, otherEnd] as const }];
+    const regimes = [
+      { name: 'B', inSample: [other.time[0], otherCut] as const, outOfSample: [otherCut, otherEnd] as const },
+    ];
     const genome = defaultGenome(parsePlay(playText, 'default.yaml').genes);
 
     const alone = createEvaluator(job, feeds).evaluate(genome);
-    const onlyB = createEvaluator({ ...job, inSample: regimes[0].inSample, outOfSample: regimes[0].outOfSample }, otherFeeds).evaluate(genome);
+    const onlyB = createEvaluator(
+      { ...job, inSample: regimes[0].inSample, outOfSample: regimes[0].outOfSample },
+      otherFeeds,
+    ).evaluate(genome);
     const min = createEvaluator({ ...job, regimes, across: 'min' }, feeds, [otherFeeds]).evaluate(genome);
     const mean = createEvaluator({ ...job, regimes, across: 'mean' }, feeds, [otherFeeds]).evaluate(genome);
 

@@ -14,7 +14,14 @@ describe('shared feature store book-keeping', () => {
     expect(new Set(slots).size).toBe(4);
     expect(slots.every((x) => x >= 0 && x < 5)).toBe(true);
     expect(s.admit(need(['a', 1]), 3)).toEqual([]);
-    expect(s.stats()).toMatchObject({ requests: 7, hits: 5, computed: 2, evictions: 0, bytesHeld: 32, budgetBytes: 40 });
+    expect(s.stats()).toMatchObject({
+      requests: 7,
+      hits: 5,
+      computed: 2,
+      evictions: 0,
+      bytesHeld: 32,
+      budgetBytes: 40,
+    });
   });
 
   it('evicts the least recently used features outside the current round, never one it needs', () => {
@@ -33,7 +40,7 @@ describe('shared feature store book-keeping', () => {
   it('never holds more than its capacity over a long random sequence', () => {
     const s = new FeatureStore(10, 8);
     let seed = 7;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let round = 0; round < 500; round++) {
       const m = new Map<string, number>();
       while (FeatureStore.slotsOf(m) < 6) {
@@ -63,10 +70,23 @@ describe('shared feature store book-keeping', () => {
 });
 
 describe('rounds of items that fit the store', () => {
-  const req = (key: string, outputs = 1) => ({ key, def: { outputs: Array.from({ length: outputs }, (_, i) => `o${i}`) } }) as unknown as FeatureRequest;
+  const req = (key: string, outputs = 1) =>
+    ({ key, def: { outputs: Array.from({ length: outputs }, (_, i) => `o${i}`) } }) as unknown as FeatureRequest;
   it('keeps consecutive items together while their features fit, and an oversized item alone', () => {
-    const items = [[req('a'), req('b')], [req('a'), req('c')], [req('d', 3)], null, [req('a', 1), req('e', 9)], [req('a')]];
+    const items = [
+      [req('a'), req('b')],
+      [req('a'), req('c')],
+      [req('d', 3)],
+      null,
+      [req('a', 1), req('e', 9)],
+      [req('a')],
+    ];
     const fits = (m: ReadonlyMap<string, number>) => FeatureStore.slotsOf(m) <= 4;
-    expect(chunkItems(items, fits)).toEqual([[0, 2], [2, 4], [4, 5], [5, 6]]);
+    expect(chunkItems(items, fits)).toEqual([
+      [0, 2],
+      [2, 4],
+      [4, 5],
+      [5, 6],
+    ]);
   });
 });

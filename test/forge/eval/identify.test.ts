@@ -20,20 +20,32 @@ const ROOT = path.resolve(import.meta.dirname, '../../..');
 const playText = fs.readFileSync(path.join(ROOT, 'configs/plays/default.yaml'), 'utf8');
 const exec = randomFeed(2000, 'eval-identify', '15m', 900_000, Date.UTC(2021, 0, 1));
 const cut = exec.time[1500];
-const job: EvalJob = { playText, playFile: 'default.yaml', cash: 10_000, inSample: [exec.time[0], cut], outOfSample: [cut, exec.time[1999] + exec.tfMs], fitness: resolveFitness({ minTrades: 1 }), cacheBytes: 16 << 20 };
+const job: EvalJob = {
+  playText,
+  playFile: 'default.yaml',
+  cash: 10_000,
+  inSample: [exec.time[0], cut],
+  outOfSample: [cut, exec.time[1999] + exec.tfMs],
+  fitness: resolveFitness({ minTrades: 1 }),
+  cacheBytes: 16 << 20,
+};
 const space = parsePlay(playText, 'default.yaml');
 const genomes = Array.from({ length: 16 }, (_, i) => randomGenome(space, seedrandom(`identify-${i}`)));
 
 describe('identify tasks', () => {
   const runtime = new EvalRuntime({ job, datasets: [shareFeeds('test', 'hash', { '15m': exec })], slabs: [null] });
-  const wire = structuredClone(runtime.run({ kind: 'identify', genomes: [...genomes, [1, 2, 3]] }) as IdentifyTaskResult);
+  const wire = structuredClone(
+    runtime.run({ kind: 'identify', genomes: [...genomes, [1, 2, 3]] }) as IdentifyTaskResult,
+  );
 
   it("give playIdentity's identity and playFeatures' list for each genome, null for one that does not resolve", () => {
     const identity = playIdentity(space);
     expect(wire.identities).toEqual([...genomes.map((g) => identity(g)), null]);
     const listed = planFromWire(wire.features);
     expect(listed[16]).toBeNull();
-    genomes.forEach((g, i) => expect(listed[i]?.map((r) => r.key)).toEqual(playFeatures(resolvePlay(space, g)).map((r) => r.key)));
+    genomes.forEach((g, i) =>
+      expect(listed[i]?.map((r) => r.key)).toEqual(playFeatures(resolvePlay(space, g)).map((r) => r.key)),
+    );
   });
 
   it('primed into an EvaluatedSet, they answer as the set computing them itself', () => {

@@ -17,7 +17,15 @@ const ROOT = path.resolve(import.meta.dirname, '../../..');
 const playText = fs.readFileSync(path.join(ROOT, 'configs/plays/default.yaml'), 'utf8');
 const exec = randomFeed(2000, 'eval-plan', '15m', 900_000, Date.UTC(2021, 0, 1));
 const cut = exec.time[1500];
-const job: EvalJob = { playText, playFile: 'default.yaml', cash: 10_000, inSample: [exec.time[0], cut], outOfSample: [cut, exec.time[1999] + exec.tfMs], fitness: resolveFitness({ minTrades: 1 }), cacheBytes: 16 << 20 };
+const job: EvalJob = {
+  playText,
+  playFile: 'default.yaml',
+  cash: 10_000,
+  inSample: [exec.time[0], cut],
+  outOfSample: [cut, exec.time[1999] + exec.tfMs],
+  fitness: resolveFitness({ minTrades: 1 }),
+  cacheBytes: 16 << 20,
+};
 
 describe('plan tasks', () => {
   it("list each genome's features as resolvePlay + playFeatures do, null for a genome that does not resolve", () => {

@@ -17,9 +17,22 @@ import { randomFeed } from '../../helpers/random-feed.js';
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const playText = fs.readFileSync(path.join(ROOT, 'configs/plays/default.yaml'), 'utf8');
 const exec = randomFeed(5000, 'eval-pool', '15m', 900_000, Date.UTC(2021, 0, 1));
-const feeds = { '15m': exec, '1h': resampleFeed(exec, '1h'), '4h': resampleFeed(exec, '4h'), '1d': resampleFeed(exec, '1d') };
+const feeds = {
+  '15m': exec,
+  '1h': resampleFeed(exec, '1h'),
+  '4h': resampleFeed(exec, '4h'),
+  '1d': resampleFeed(exec, '1d'),
+};
 const cut = exec.time[4000];
-const job: EvalJob = { playText, playFile: 'default.yaml', cash: 10_000, inSample: [exec.time[0], cut], outOfSample: [cut, exec.time[4999] + exec.tfMs], fitness: resolveFitness({ minTrades: 1 }), cacheBytes: 64 << 20 };
+const job: EvalJob = {
+  playText,
+  playFile: 'default.yaml',
+  cash: 10_000,
+  inSample: [exec.time[0], cut],
+  outOfSample: [cut, exec.time[4999] + exec.tfMs],
+  fitness: resolveFitness({ minTrades: 1 }),
+  cacheBytes: 64 << 20,
+};
 const shared = shareFeeds('test', 'hash', feeds);
 const space = parsePlay(playText, 'default.yaml');
 const rng = seedrandom('pool-test');
@@ -40,7 +53,10 @@ async function runPool(workers: number, featureMemory?: number) {
       const before = pool.stats();
       records.push((await pool.map(g)).flatMap((b) => b.records));
       const after = pool.stats();
-      perRound.push({ computed: after.features.computed - before.features.computed, local: after.localComputes - before.localComputes });
+      perRound.push({
+        computed: after.features.computed - before.features.computed,
+        local: after.localComputes - before.localComputes,
+      });
     }
     return { records, stats: pool.stats(), perRound };
   } finally {
@@ -48,7 +64,8 @@ async function runPool(workers: number, featureMemory?: number) {
   }
 }
 
-const distinctKeys = (genomes: number[][]) => new Set(genomes.flatMap((g) => playFeatures(resolvePlay(space, g)).map((r) => r.key)));
+const distinctKeys = (genomes: number[][]) =>
+  new Set(genomes.flatMap((g) => playFeatures(resolvePlay(space, g)).map((r) => r.key)));
 
 describe('evaluation pool with the shared feature stage', () => {
   it('on 2 worker threads: the same records as the evaluator alone, each feature computed once across the pool', async () => {
@@ -67,7 +84,11 @@ describe('evaluation pool with the shared feature stage', () => {
   }, 60_000);
 
   it('a store of a few slots gives the same records, never holds more than its budget, and evicts', async () => {
-    const maxColumns = Math.max(...generations.flat().map((g) => playFeatures(resolvePlay(space, g)).reduce((s, f) => s + f.def.outputs.length, 0)));
+    const maxColumns = Math.max(
+      ...generations
+        .flat()
+        .map((g) => playFeatures(resolvePlay(space, g)).reduce((s, f) => s + f.def.outputs.length, 0)),
+    );
     const budget = (maxColumns + 1) * slotBytes;
     for (const workers of [1, 2]) {
       const r = await runPool(workers, budget);

@@ -12,7 +12,8 @@ const ROOT = path.resolve(import.meta.dirname, '../../..');
 const CLI = path.join(ROOT, 'bin/forge.js');
 const run = promisify(execFile);
 
-const CATALOG = 'datasets:\n  - name: T1H\n    symbol: TESTUSDT\n    base: 1h\n    from: 2021-01-04\n    to: 2021-01-09\n    regime: cycle\n';
+const CATALOG =
+  'datasets:\n  - name: T1H\n    symbol: TESTUSDT\n    base: 1h\n    from: 2021-01-04\n    to: 2021-01-09\n    regime: cycle\n';
 const PLAY = `name: tiny
 market: {symbol: TESTUSDT, tf: 1h}
 features:
@@ -46,7 +47,10 @@ describe('forge evolve refuses bad configs up front (CLI)', () => {
   it('a quoted number, Infinity, too many workers, a population that cannot fit: exit 1 naming the key', async () => {
     const dir = home();
     const cases: [string, RegExp][] = [
-      ['cash: "5000"\n', /c\.yaml: cash: got the text "5000"[\s\S]*fix: write it as a number, without quotes: cash: 5000/],
+      [
+        'cash: "5000"\n',
+        /c\.yaml: cash: got the text "5000"[\s\S]*fix: write it as a number, without quotes: cash: 5000/,
+      ],
       ['cash: 1e400\n', /c\.yaml: cash: got Infinity/],
       ['holdout: abc\n', /c\.yaml: holdout: 'abc' is not a share/],
       ['ga:\n  population: 2.5\n', /c\.yaml: ga\.population: got 2\.5, expected an integer >= 2/],
@@ -68,7 +72,24 @@ describe('forge evolve refuses bad configs up front (CLI)', () => {
 
   it('a generation where every evaluation fails stops with exit 1, grouped errors, and stays resumable', async () => {
     const dir = home();
-    const base = ['evolve', '--dataset', 'T1H', '--play', 'play.yaml', '--pop', '8', '--generations', '2', '--workers', '1', '--seed', '3', '--min-trades', '0', '--synthetic'];
+    const base = [
+      'evolve',
+      '--dataset',
+      'T1H',
+      '--play',
+      'play.yaml',
+      '--pop',
+      '8',
+      '--generations',
+      '2',
+      '--workers',
+      '1',
+      '--seed',
+      '3',
+      '--min-trades',
+      '0',
+      '--synthetic',
+    ];
     // --max-wall 0: the run folder and its config exist, no generation ran yet.
     const first = await forge(dir, [...base, '--max-wall', '0', '--json']);
     expect(first.code).toBe(0);
@@ -79,7 +100,9 @@ describe('forge evolve refuses bad configs up front (CLI)', () => {
     fs.writeFileSync(configPath, good.replace('"cash": 10000', '"cash": "5000"'));
     const failed = await forge(dir, ['evolve', '--resume', runId, '--workers', '1']);
     expect(failed.code).toBe(1);
-    expect(failed.stderr).toMatch(/error: generation 0: all \d+ evaluations failed: \d+ x "cash: 5000 is not a positive amount"/);
+    expect(failed.stderr).toMatch(
+      /error: generation 0: all \d+ evaluations failed: \d+ x "cash: 5000 is not a positive amount"/,
+    );
     expect(failed.stderr).toMatch(new RegExp(`fix: .*forge evolve --resume ${runId}`));
     expect(fs.existsSync(path.join(runDir, 'checkpoint.json'))).toBe(false); // the failing generation is not saved
     fs.writeFileSync(configPath, good);
@@ -92,7 +115,18 @@ describe('forge evolve refuses bad configs up front (CLI)', () => {
 describe('forge data synth refuses a synthesis too large to be meant', () => {
   it('1m bars over 130 years: exit 1 with the bar count and a fix, before touching the store', async () => {
     const dir = home();
-    const r = await forge(dir, ['data', 'synth', '--symbol', 'X', '--tf', '1m', '--from', '1900-01-01', '--to', '2030-01-01']);
+    const r = await forge(dir, [
+      'data',
+      'synth',
+      '--symbol',
+      'X',
+      '--tf',
+      '1m',
+      '--from',
+      '1900-01-01',
+      '--to',
+      '2030-01-01',
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/68,374,080 1m bars .* is more than one synthesis makes \(20,000,000\)/);
     expect(r.stderr).toMatch(/fix: shorten the window to at most 38\.0 years of 1m bars, or use a longer --tf/);

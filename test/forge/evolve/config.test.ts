@@ -16,8 +16,15 @@ describe('evolve config', () => {
   const play = tmpFile('play.yaml', 'name: x\n');
 
   it('flags override the file, the file overrides the defaults', () => {
-    const file = tmpFile('c.yaml', `dataset: BTCUSDT_BEAR_2022\nseed: 7\nholdout: 25%\nga:\n  population: 40\n  generations: 9\n  tournament_size: 5\nfitness:\n  objective: sortino\n  min_trades: 3\n`);
-    const { config, operational } = resolveEvolveConfig(readEvolveFile(file), { ga: { population: 60 }, workers: 2 }, play);
+    const file = tmpFile(
+      'c.yaml',
+      `dataset: BTCUSDT_BEAR_2022\nseed: 7\nholdout: 25%\nga:\n  population: 40\n  generations: 9\n  tournament_size: 5\nfitness:\n  objective: sortino\n  min_trades: 3\n`,
+    );
+    const { config, operational } = resolveEvolveConfig(
+      readEvolveFile(file),
+      { ga: { population: 60 }, workers: 2 },
+      play,
+    );
     expect(config.dataset).toBe('BTCUSDT_BEAR_2022');
     expect(config.seed).toBe('7');
     expect(config.holdout).toBe(0.25);
@@ -31,7 +38,9 @@ describe('evolve config', () => {
 
   it('names the file and key of an unknown setting, with a suggestion', () => {
     const file = tmpFile('bad.yaml', 'ga:\n  populaton: 10\n');
-    expect(() => readEvolveFile(file)).toThrow(/bad\.yaml: ga\.populaton: unknown setting, did you mean 'population'\?/);
+    expect(() => readEvolveFile(file)).toThrow(
+      /bad\.yaml: ga\.populaton: unknown setting, did you mean 'population'\?/,
+    );
     const top = tmpFile('bad2.yaml', 'datset: X\n');
     expect(() => readEvolveFile(top)).toThrow(/bad2\.yaml: datset: unknown setting, did you mean 'dataset'\?/);
   });
@@ -47,7 +56,9 @@ describe('evolve config', () => {
   });
 
   it('refuses a missing play file', () => {
-    expect(() => resolveEvolveConfig({}, { play: '/nope/play.yaml' }, play)).toThrow(/play: \/nope\/play\.yaml does not exist/);
+    expect(() => resolveEvolveConfig({}, { play: '/nope/play.yaml' }, play)).toThrow(
+      /play: \/nope\/play\.yaml does not exist/,
+    );
   });
 });
 

@@ -32,10 +32,28 @@ function home(): string {
   return dir;
 }
 
-const ARGS = ['evolve', '--dataset', 'TEST_15M', '--play', PLAY, '--pop', '16', '--generations', '6', '--seed', '7', '--min-trades', '3', '--synthetic'];
+const ARGS = [
+  'evolve',
+  '--dataset',
+  'TEST_15M',
+  '--play',
+  PLAY,
+  '--pop',
+  '16',
+  '--generations',
+  '6',
+  '--seed',
+  '7',
+  '--min-trades',
+  '3',
+  '--synthetic',
+];
 
 async function evolve(dir: string, extra: string[]): Promise<any> {
-  const { stdout } = await run(process.execPath, [CLI, ...ARGS, ...extra, '--home', dir, '--json'], { cwd: dir, maxBuffer: 32 << 20 });
+  const { stdout } = await run(process.execPath, [CLI, ...ARGS, ...extra, '--home', dir, '--json'], {
+    cwd: dir,
+    maxBuffer: 32 << 20,
+  });
   return JSON.parse(stdout);
 }
 
@@ -49,7 +67,8 @@ describe('forge evolve (CLI, end to end)', () => {
   let reference: { out: any; files: ReturnType<typeof artefacts> };
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(ROOT, 'dist/cli/main.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does it)');
+    if (!fs.existsSync(path.join(ROOT, 'dist/cli/main.js')))
+      throw new Error('dist/ is missing: run `npm run build` first (npm test does it)');
     const out = await evolve(home(), ['--workers', '1']);
     reference = { out, files: artefacts(out.runDir) };
   }, 120_000);
@@ -64,11 +83,22 @@ describe('forge evolve (CLI, end to end)', () => {
     const best = out.hallOfFame[0];
     expect(best.inSample.trades).toBeGreaterThanOrEqual(0);
     expect(best.outOfSample).not.toBeNull();
-    expect(reference.files.parquet).toEqual(['gen-00000.parquet', 'gen-00001.parquet', 'gen-00002.parquet', 'gen-00003.parquet', 'gen-00004.parquet', 'gen-00005.parquet']);
+    expect(reference.files.parquet).toEqual([
+      'gen-00000.parquet',
+      'gen-00001.parquet',
+      'gen-00002.parquet',
+      'gen-00003.parquet',
+      'gen-00004.parquet',
+      'gen-00005.parquet',
+    ]);
   });
 
   it('gives byte-identical hall of fame and statistics with 2 workers and other batch sizes', async () => {
-    for (const extra of [['--workers', '2'], ['--workers', '2', '--batches-per-worker', '1'], ['--workers', '3', '--batches-per-worker', '7']]) {
+    for (const extra of [
+      ['--workers', '2'],
+      ['--workers', '2', '--batches-per-worker', '1'],
+      ['--workers', '3', '--batches-per-worker', '7'],
+    ]) {
       const out = await evolve(home(), extra);
       expect(out.runId).toBe(reference.out.runId); // the worker count is not part of the run's identity
       const files = artefacts(out.runDir);
@@ -96,7 +126,10 @@ describe('forge evolve (CLI, end to end)', () => {
 
   it('killed with SIGKILL mid-run and resumed, ends exactly like the uninterrupted run', async () => {
     const dir = home();
-    const child = spawn(process.execPath, [CLI, ...ARGS, '--workers', '2', '--home', dir, '--quiet'], { cwd: dir, stdio: 'ignore' });
+    const child = spawn(process.execPath, [CLI, ...ARGS, '--workers', '2', '--home', dir, '--quiet'], {
+      cwd: dir,
+      stdio: 'ignore',
+    });
     const checkpoint = path.join(dir, 'runs', reference.out.runId, 'checkpoint.json');
     const killedAt = await new Promise<number>((resolve, reject) => {
       const timer = setInterval(() => {
@@ -115,7 +148,11 @@ describe('forge evolve (CLI, end to end)', () => {
     await new Promise((r) => child.once('exit', r));
     expect(killedAt).toBeLessThan(6);
 
-    const { stdout } = await run(process.execPath, [CLI, 'evolve', '--resume', reference.out.runId, '--workers', '2', '--home', dir, '--json'], { cwd: dir });
+    const { stdout } = await run(
+      process.execPath,
+      [CLI, 'evolve', '--resume', reference.out.runId, '--workers', '2', '--home', dir, '--json'],
+      { cwd: dir },
+    );
     const out = JSON.parse(stdout);
     expect(out.status).toBe('finished');
     const files = artefacts(out.runDir);
@@ -124,8 +161,14 @@ describe('forge evolve (CLI, end to end)', () => {
     expect(files.parquet).toEqual(reference.files.parquet);
   }, 120_000);
 
-  async function stopWith(signal: NodeJS.Signals, dir: string): Promise<{ code: number | null; stdout: string; stderr: string; checkpoint: string }> {
-    const child = spawn(process.execPath, [CLI, ...ARGS, '--workers', '2', '--home', dir], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  async function stopWith(
+    signal: NodeJS.Signals,
+    dir: string,
+  ): Promise<{ code: number | null; stdout: string; stderr: string; checkpoint: string }> {
+    const child = spawn(process.execPath, [CLI, ...ARGS, '--workers', '2', '--home', dir], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -161,7 +204,11 @@ describe('forge evolve (CLI, end to end)', () => {
     expect(state.generation).toBeGreaterThan(0);
     expect(state.generation).toBeLessThan(6);
     expect(fs.existsSync(path.join(path.dirname(checkpoint), 'run.lock'))).toBe(false);
-    const { stdout: resumed } = await run(process.execPath, [CLI, 'evolve', '--resume', reference.out.runId, '--workers', '2', '--home', dir, '--json'], { cwd: dir });
+    const { stdout: resumed } = await run(
+      process.execPath,
+      [CLI, 'evolve', '--resume', reference.out.runId, '--workers', '2', '--home', dir, '--json'],
+      { cwd: dir },
+    );
     expect(JSON.parse(resumed).status).toBe('finished');
     expect(artefacts(path.dirname(checkpoint)).hof).toBe(reference.files.hof);
   }, 120_000);

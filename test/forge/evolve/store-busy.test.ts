@@ -18,23 +18,46 @@ const run = promisify(execFile);
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
-
-
 async function builtHome(): Promise<string> {
   const dir = freshHome('forge-busy-');
   dirs.push(dir);
-  await run(process.execPath, [CLI, 'datasets', 'build', 'TEST_SMALL', '--synthetic', '--home', dir, '--quiet'], { cwd: dir });
+  await run(process.execPath, [CLI, 'datasets', 'build', 'TEST_SMALL', '--synthetic', '--home', dir, '--quiet'], {
+    cwd: dir,
+  });
   return dir;
 }
 
-const ARGS = ['evolve', '--dataset', 'TEST_SMALL', '--play', PLAY, '--pop', '12', '--generations', '4', '--seed', '3', '--min-trades', '2', '--workers', '1', '--json'];
+const ARGS = [
+  'evolve',
+  '--dataset',
+  'TEST_SMALL',
+  '--play',
+  PLAY,
+  '--pop',
+  '12',
+  '--generations',
+  '4',
+  '--seed',
+  '3',
+  '--min-trades',
+  '2',
+  '--workers',
+  '1',
+  '--json',
+];
 
 async function storeRows(storePath: string, runId: string) {
   return withStore(storePath, { readOnly: true }, async (s) => {
-    const tables = await s.all<{ n: number }>(`SELECT CAST(count(*) AS INTEGER) AS n FROM information_schema.tables WHERE table_name = 'generations'`);
+    const tables = await s.all<{ n: number }>(
+      `SELECT CAST(count(*) AS INTEGER) AS n FROM information_schema.tables WHERE table_name = 'generations'`,
+    );
     if (tables[0].n === 0) return { generations: 0, evaluations: 0, status: undefined };
-    const g = await s.all<{ n: number }>(`SELECT CAST(count(*) AS INTEGER) AS n FROM generations WHERE run_id = $1`, [runId]);
-    const e = await s.all<{ n: number }>(`SELECT CAST(count(*) AS INTEGER) AS n FROM evaluations WHERE run_id = $1`, [runId]);
+    const g = await s.all<{ n: number }>(`SELECT CAST(count(*) AS INTEGER) AS n FROM generations WHERE run_id = $1`, [
+      runId,
+    ]);
+    const e = await s.all<{ n: number }>(`SELECT CAST(count(*) AS INTEGER) AS n FROM evaluations WHERE run_id = $1`, [
+      runId,
+    ]);
     const r = await s.all<{ status: string }>(`SELECT status FROM runs WHERE run_id = $1`, [runId]);
     return { generations: g[0].n, evaluations: e[0].n, status: r[0]?.status };
   });
@@ -45,13 +68,19 @@ describe('forge evolve while another process holds the store', () => {
     const dir = await builtHome();
     const storePath = path.join(dir, 'data', 'forge.duckdb');
     const holder = await holdStore(storePath);
-    const released = new Promise<void>((resolve) => setTimeout(() => void holder.release().then(() => resolve()), 4_000));
+    const released = new Promise<void>((resolve) =>
+      setTimeout(() => void holder.release().then(() => resolve()), 4_000),
+    );
     try {
       const { stdout } = await run(process.execPath, [CLI, ...ARGS, '--home', dir], { cwd: dir, maxBuffer: 32 << 20 });
       const out = JSON.parse(stdout);
       expect(out.status).toBe('finished');
       await released;
-      expect(await storeRows(storePath, out.runId)).toEqual({ generations: 4, evaluations: out.evaluations, status: 'finished' });
+      expect(await storeRows(storePath, out.runId)).toEqual({
+        generations: 4,
+        evaluations: out.evaluations,
+        status: 'finished',
+      });
     } finally {
       await released;
     }
@@ -63,7 +92,10 @@ describe('forge evolve while another process holds the store', () => {
     const holder = await holdStore(storePath);
     let out: any;
     try {
-      const { stdout, stderr } = await run(process.execPath, [CLI, ...ARGS, '--store-wait', '1s', '--home', dir], { cwd: dir, maxBuffer: 32 << 20 });
+      const { stdout, stderr } = await run(process.execPath, [CLI, ...ARGS, '--store-wait', '1s', '--home', dir], {
+        cwd: dir,
+        maxBuffer: 32 << 20,
+      });
       out = JSON.parse(stdout);
       expect(out.status).toBe('finished');
       expect(stderr).toMatch(/could not take this run's records yet.*forge evolve --resume/s);
@@ -72,8 +104,19 @@ describe('forge evolve while another process holds the store', () => {
     }
     expect(fs.readdirSync(path.join(out.runDir, 'evaluations')).filter((f) => f.endsWith('.parquet'))).toHaveLength(4);
     expect((await storeRows(storePath, out.runId)).generations).toBe(0);
-    const again = JSON.parse((await run(process.execPath, [CLI, 'evolve', '--resume', out.runId, '--home', dir, '--json'], { cwd: dir, maxBuffer: 32 << 20 })).stdout);
+    const again = JSON.parse(
+      (
+        await run(process.execPath, [CLI, 'evolve', '--resume', out.runId, '--home', dir, '--json'], {
+          cwd: dir,
+          maxBuffer: 32 << 20,
+        })
+      ).stdout,
+    );
     expect(again.status).toBe('already-finished');
-    expect(await storeRows(storePath, out.runId)).toEqual({ generations: 4, evaluations: out.evaluations, status: 'finished' });
+    expect(await storeRows(storePath, out.runId)).toEqual({
+      generations: 4,
+      evaluations: out.evaluations,
+      status: 'finished',
+    });
   }, 120_000);
 });

@@ -40,15 +40,24 @@ beforeEach(async () => {
 afterEach(() => server.close());
 
 const opts = (o: Partial<FetchOptions> = {}): Partial<FetchOptions> => ({
-  symbol: 'BTCUSDT', tf: '15m', from: Date.UTC(2023, 9, 1), to: Date.UTC(2024, 1, 10), baseUrl: server.baseUrl, now: NOW,
-  retries: 2, backoffMs: 10, timeoutMs: 2000, ...o,
+  symbol: 'BTCUSDT',
+  tf: '15m',
+  from: Date.UTC(2023, 9, 1),
+  to: Date.UTC(2024, 1, 10),
+  baseUrl: server.baseUrl,
+  now: NOW,
+  retries: 2,
+  backoffMs: 10,
+  timeoutMs: 2000,
+  ...o,
 });
 
 async function storeRows(h: ForgeHome, symbol = 'BTCUSDT', tf = '15m'): Promise<string> {
   if (!fs.existsSync(h.storePath)) return '(no store)';
   return withStore(h.storePath, { readOnly: true }, async (s) => {
     const r = await s.all<{ f: string | null }>(
-      `SELECT string_agg(concat_ws('|', ts, open, high, low, close, volume), ';' ORDER BY ts) f FROM candles WHERE symbol = $1 AND tf = $2`, [symbol, tf],
+      `SELECT string_agg(concat_ws('|', ts, open, high, low, close, volume), ';' ORDER BY ts) f FROM candles WHERE symbol = $1 AND tf = $2`,
+      [symbol, tf],
     );
     return r[0].f ?? '';
   });
@@ -57,12 +66,17 @@ async function storeRows(h: ForgeHome, symbol = 'BTCUSDT', tf = '15m'): Promise<
 async function fingerprint(h: ForgeHome): Promise<string> {
   if (!fs.existsSync(h.storePath)) return '(no store)';
   return withStore(h.storePath, { readOnly: true }, async (s) => {
-    const c = await s.all<{ f: string | null }>(`SELECT string_agg(concat_ws('|', symbol, tf, ts, open, high, low, close, volume, source), ';' ORDER BY symbol, tf, ts) f FROM candles`);
+    const c = await s.all<{ f: string | null }>(
+      `SELECT string_agg(concat_ws('|', symbol, tf, ts, open, high, low, close, volume, source), ';' ORDER BY symbol, tf, ts) f FROM candles`,
+    );
     return c[0].f ?? '';
   });
 }
 async function fails(p: Promise<unknown>, code: string, message?: RegExp): Promise<ForgeError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(ForgeError);
   expect((err as ForgeError).code).toBe(code);
   if (message) expect((err as ForgeError).message).toMatch(message);
@@ -72,11 +86,21 @@ async function fails(p: Promise<unknown>, code: string, message?: RegExp): Promi
 async function seeded(): Promise<string> {
   const bars = synthBars(Date.UTC(2023, 0, 1), Date.UTC(2023, 0, 2), H);
   const file = path.join(root, `seed${n}.csv`);
-  fs.writeFileSync(file, ['datetime,open,high,low,close,volume', ...bars.map((b) => `${new Date(b.ts).toISOString()},${b.open},${b.high},${b.low},${b.close},${b.volume}`)].join('\n'));
+  fs.writeFileSync(
+    file,
+    [
+      'datetime,open,high,low,close,volume',
+      ...bars.map((b) => `${new Date(b.ts).toISOString()},${b.open},${b.high},${b.low},${b.close},${b.volume}`),
+    ].join('\n'),
+  );
   await importFile(home.storePath, { file, symbol: 'ETHUSDT', tf: '1h' });
   return fingerprint(home);
 }
-const csvOf = (bars: readonly Bar[]) => ['datetime,open,high,low,close,volume', ...bars.map((b) => `${new Date(b.ts).toISOString()},${b.open},${b.high},${b.low},${b.close},${b.volume}`)].join('\n') + '\n';
+const csvOf = (bars: readonly Bar[]) =>
+  [
+    'datetime,open,high,low,close,volume',
+    ...bars.map((b) => `${new Date(b.ts).toISOString()},${b.open},${b.high},${b.low},${b.close},${b.volume}`),
+  ].join('\n') + '\n';
 
 describe('a good fetch', () => {
   it('monthly + daily files equal a CSV import of the same candles; a rerun downloads nothing', async () => {
@@ -107,27 +131,34 @@ describe('a good fetch', () => {
     expect(again.import.unchanged).toBe(bars.length);
   });
 
-  it.skipIf(!SHARED)('real BTC hourly candles, with 2025 spot files in microseconds, equal importing ../shared/data/BTCUSD_1h.csv', async () => {
-    const text = fs.readFileSync(path.join(SHARED!, 'BTCUSD_1h.csv'), 'utf8').trim().split('\n').slice(1);
-    const from = Date.UTC(2024, 10, 1);
-    const now = Date.UTC(2025, 1, 20, 6); // Feb 2025 is current: daily files from Feb 1 to 19
-    const bars: Bar[] = [];
-    for (const line of text) {
-      const [t, o, h, l, c, v] = line.split(',');
-      const ts = Date.parse(t.replace(' ', 'T'));
-      if (ts >= from && ts < Date.UTC(2025, 1, 20)) bars.push({ ts, open: +o, high: +h, low: +l, close: +c, volume: +v });
-    }
-    publish(server, bars, { symbol: 'BTCUSDT', tf: '1h', tfMs: H, now });
-    const r = await fetchCandles(home, opts({ tf: '1h', from, to: Date.UTC(2025, 2, 1), now }));
-    expect(r.files).toBe(3 + 19);
-    expect(r.import.inserted).toBe(bars.length);
-    const ref = forgeHome(path.join(root, `ref${n}`));
-    await importFile(ref.storePath, { file: path.join(SHARED!, 'BTCUSD_1h.csv'), symbol: 'BTCUSDT', tf: '1h' });
-    const all = await withStore(ref.storePath, { readOnly: true }, (s) =>
-      s.all<{ f: string }>(`SELECT string_agg(concat_ws('|', ts, open, high, low, close, volume), ';' ORDER BY ts) f FROM candles WHERE ts >= $1 AND ts < $2`, [BigInt(from), BigInt(Date.UTC(2025, 1, 20))]),
-    );
-    expect(await storeRows(home, 'BTCUSDT', '1h')).toBe(all[0].f);
-  });
+  it.skipIf(!SHARED)(
+    'real BTC hourly candles, with 2025 spot files in microseconds, equal importing ../shared/data/BTCUSD_1h.csv',
+    async () => {
+      const text = fs.readFileSync(path.join(SHARED!, 'BTCUSD_1h.csv'), 'utf8').trim().split('\n').slice(1);
+      const from = Date.UTC(2024, 10, 1);
+      const now = Date.UTC(2025, 1, 20, 6); // Feb 2025 is current: daily files from Feb 1 to 19
+      const bars: Bar[] = [];
+      for (const line of text) {
+        const [t, o, h, l, c, v] = line.split(',');
+        const ts = Date.parse(t.replace(' ', 'T'));
+        if (ts >= from && ts < Date.UTC(2025, 1, 20))
+          bars.push({ ts, open: +o, high: +h, low: +l, close: +c, volume: +v });
+      }
+      publish(server, bars, { symbol: 'BTCUSDT', tf: '1h', tfMs: H, now });
+      const r = await fetchCandles(home, opts({ tf: '1h', from, to: Date.UTC(2025, 2, 1), now }));
+      expect(r.files).toBe(3 + 19);
+      expect(r.import.inserted).toBe(bars.length);
+      const ref = forgeHome(path.join(root, `ref${n}`));
+      await importFile(ref.storePath, { file: path.join(SHARED!, 'BTCUSD_1h.csv'), symbol: 'BTCUSDT', tf: '1h' });
+      const all = await withStore(ref.storePath, { readOnly: true }, (s) =>
+        s.all<{ f: string }>(
+          `SELECT string_agg(concat_ws('|', ts, open, high, low, close, volume), ';' ORDER BY ts) f FROM candles WHERE ts >= $1 AND ts < $2`,
+          [BigInt(from), BigInt(Date.UTC(2025, 1, 20))],
+        ),
+      );
+      expect(await storeRows(home, 'BTCUSDT', '1h')).toBe(all[0].f);
+    },
+  );
 
   it('a 404 month (before the listing date) is reported, not fatal', async () => {
     const bars = synthBars(Date.UTC(2023, 11, 1), Date.UTC(2024, 1, 10));
@@ -138,7 +169,12 @@ describe('a good fetch', () => {
   });
 
   it('a 500 is retried, then succeeds', async () => {
-    publish(server, synthBars(Date.UTC(2023, 9, 1), Date.UTC(2024, 1, 10)), { symbol: 'BTCUSDT', tf: '15m', tfMs: M15, now: NOW });
+    publish(server, synthBars(Date.UTC(2023, 9, 1), Date.UTC(2024, 1, 10)), {
+      symbol: 'BTCUSDT',
+      tf: '15m',
+      tfMs: M15,
+      now: NOW,
+    });
     const url = '/data/spot/monthly/klines/BTCUSDT/15m/BTCUSDT-15m-2023-11.zip';
     server.faults.set(url, { kind: 'status', status: 500, times: 1 });
     const retries: string[] = [];
@@ -152,10 +188,21 @@ describe('a good fetch', () => {
   it("last month's monthly file not published yet: its daily files are used", async () => {
     const now = Date.UTC(2024, 1, 3, 12); // Feb 3: January's monthly file is not out yet
     const bars = synthBars(Date.UTC(2023, 11, 1), Date.UTC(2024, 1, 3));
-    publish(server, bars.filter((b) => b.ts < Date.UTC(2024, 0, 1)), { symbol: 'BTCUSDT', tf: '15m', tfMs: M15, now });
+    publish(
+      server,
+      bars.filter((b) => b.ts < Date.UTC(2024, 0, 1)),
+      { symbol: 'BTCUSDT', tf: '15m', tfMs: M15, now },
+    );
     for (let day = Date.UTC(2024, 0, 1); day < Date.UTC(2024, 1, 3); day += 86_400_000) {
       const name = `BTCUSDT-15m-${new Date(day).toISOString().slice(0, 10)}`;
-      server.put(`data/spot/daily/klines/BTCUSDT/15m/${name}`, klineCsv(bars.filter((x) => x.ts >= day && x.ts < day + 86_400_000), M15, false));
+      server.put(
+        `data/spot/daily/klines/BTCUSDT/15m/${name}`,
+        klineCsv(
+          bars.filter((x) => x.ts >= day && x.ts < day + 86_400_000),
+          M15,
+          false,
+        ),
+      );
     }
     const r = await fetchCandles(home, opts({ from: Date.UTC(2023, 11, 1), to: Date.UTC(2024, 1, 3), now }));
     expect(r.missing).toEqual([]);
@@ -189,13 +236,20 @@ describe('failures leave the store exactly as before', () => {
   const window = { from: Date.UTC(2023, 9, 1), to: Date.UTC(2023, 11, 1) };
   const octCsv = () => synthBars(window.from, Date.UTC(2023, 10, 1));
   const novBars = () => synthBars(Date.UTC(2023, 10, 1), window.to);
-  const kline = (bars: Bar[]) => bars.map((b) => [b.ts, b.open, b.high, b.low, b.close, b.volume, b.ts + M15 - 1, 0, 1, 0, 0, 0].join(',')).join('\n');
+  const kline = (bars: Bar[]) =>
+    bars
+      .map((b) => [b.ts, b.open, b.high, b.low, b.close, b.volume, b.ts + M15 - 1, 0, 1, 0, 0, 0].join(','))
+      .join('\n');
 
   it('bad checksum', async () => {
     const before = await seeded();
     server.put(OCT, kline(octCsv()));
     server.put(NOV, kline(novBars()), { checksumOf: Buffer.from('something else') });
-    await fails(fetchCandles(home, opts(window)), 'E_FETCH_CHECKSUM', /BTCUSDT-15m-2023-11\.zip: SHA-256 [0-9a-f]{64} does not match/);
+    await fails(
+      fetchCandles(home, opts(window)),
+      'E_FETCH_CHECKSUM',
+      /BTCUSDT-15m-2023-11\.zip: SHA-256 [0-9a-f]{64} does not match/,
+    );
     expect(await fingerprint(home)).toBe(before);
     const cached = fs.readdirSync(path.join(home.root, 'cache/binance/data/spot/monthly/klines/BTCUSDT/15m'));
     expect(cached.sort()).toEqual(['BTCUSDT-15m-2023-10.zip', 'BTCUSDT-15m-2023-10.zip.CHECKSUM']); // the bad file is not kept
@@ -205,7 +259,11 @@ describe('failures leave the store exactly as before', () => {
     const before = await seeded();
     server.put(OCT, kline(octCsv()));
     server.put(NOV, kline(novBars()), { zip: (z) => z.subarray(0, Math.floor(z.length / 2)) });
-    await fails(fetchCandles(home, opts(window)), 'E_FETCH_ZIP', /BTCUSDT-15m-2023-11\.zip: not a readable zip archive/);
+    await fails(
+      fetchCandles(home, opts(window)),
+      'E_FETCH_ZIP',
+      /BTCUSDT-15m-2023-11\.zip: not a readable zip archive/,
+    );
     expect(await fingerprint(home)).toBe(before);
   });
 
@@ -213,7 +271,11 @@ describe('failures leave the store exactly as before', () => {
     const before = await seeded();
     server.put(OCT, kline(octCsv()));
     server.put(NOV, kline(novBars()), { entryName: 'ETHUSDT-15m-2023-11.csv' });
-    await fails(fetchCandles(home, opts(window)), 'E_FETCH_CONTENT', /holds \["ETHUSDT-15m-2023-11\.csv"\], expected the one file BTCUSDT-15m-2023-11\.csv/);
+    await fails(
+      fetchCandles(home, opts(window)),
+      'E_FETCH_CONTENT',
+      /holds \["ETHUSDT-15m-2023-11\.csv"\], expected the one file BTCUSDT-15m-2023-11\.csv/,
+    );
     server.put(NOV, kline(synthBars(Date.UTC(2023, 10, 1), window.to, H)));
     await fails(fetchCandles(home, opts(window)), 'E_TF_MISMATCH', /--tf 15m but its bars are 1h apart/);
     server.put(NOV, kline(synthBars(Date.UTC(2023, 11, 1), Date.UTC(2023, 11, 5))));
@@ -227,7 +289,11 @@ describe('failures leave the store exactly as before', () => {
     server.put(NOV, kline(novBars()));
     server.faults.set(`/${NOV}.zip`, { kind: 'stall' });
     const t0 = Date.now();
-    await fails(fetchCandles(home, opts({ ...window, timeoutMs: 300, retries: 1 })), 'E_FETCH_RETRIES', /no data for 0\.3 s \(timeout\) after 2 attempts/);
+    await fails(
+      fetchCandles(home, opts({ ...window, timeoutMs: 300, retries: 1 })),
+      'E_FETCH_RETRIES',
+      /no data for 0\.3 s \(timeout\) after 2 attempts/,
+    );
     expect(Date.now() - t0).toBeLessThan(20_000);
     expect(server.requests.filter((u) => u === `/${NOV}.zip`)).toHaveLength(2);
     expect(await fingerprint(home)).toBe(before);
@@ -238,14 +304,22 @@ describe('failures leave the store exactly as before', () => {
     const closed = server.baseUrl;
     await server.close();
     server = await new ArchiveServer().start(); // afterEach closes this one
-    const e = await fails(fetchCandles(home, opts({ ...window, baseUrl: closed })), 'E_NO_NETWORK', /cannot reach the candle archive: GET http:\/\/127\.0\.0\.1:\d+\/data\/spot\/monthly/);
+    const e = await fails(
+      fetchCandles(home, opts({ ...window, baseUrl: closed })),
+      'E_NO_NETWORK',
+      /cannot reach the candle archive: GET http:\/\/127\.0\.0\.1:\d+\/data\/spot\/monthly/,
+    );
     expect(e.fix).toContain('forge data import FILE');
     expect(await fingerprint(home)).toBe(before);
   });
 
   it('every file missing is an error (a mistyped symbol), store unchanged', async () => {
     const before = await seeded();
-    await fails(fetchCandles(home, opts({ ...window, symbol: 'BTCUSTD' })), 'E_FETCH_NOTHING', /none of the 2 spot BTCUSTD 15m files exists/);
+    await fails(
+      fetchCandles(home, opts({ ...window, symbol: 'BTCUSTD' })),
+      'E_FETCH_NOTHING',
+      /none of the 2 spot BTCUSTD 15m files exists/,
+    );
     expect(await fingerprint(home)).toBe(before);
   });
 });

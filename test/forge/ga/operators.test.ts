@@ -49,7 +49,7 @@ describe('selection', () => {
     const draws = 40_000;
     const picks = selTournament(fitness, draws, 3, rng);
     const share = picks.filter((i) => i === 9).length / draws;
-    const expected = 1 - Math.pow(0.9, 3); // 0.271
+    const expected = 1 - 0.9 ** 3; // 0.271
     expect(Math.abs(share - expected)).toBeLessThan(0.01);
     // The worst individual only wins a tournament of three when drawn every time: 0.1^3.
     expect(picks.filter((i) => i === 0).length / draws).toBeLessThan(0.003);
@@ -94,7 +94,8 @@ describe('crossover', () => {
   it('cxSimulatedBinary children stay in bounds and on the grid', () => {
     const rng = seedrandom('sbx');
     for (let t = 0; t < 500; t++) {
-      for (const c of cxSimulatedBinary(a, b, GENES, 2, rng)) c.forEach((v, i) => expect(onGrid(v, GENES[i])).toBe(true));
+      for (const c of cxSimulatedBinary(a, b, GENES, 2, rng))
+        c.forEach((v, i) => expect(onGrid(v, GENES[i])).toBe(true));
     }
   });
 });
@@ -151,8 +152,20 @@ describe('mutation', () => {
 
 describe('genomes', () => {
   it('random genomes are valid and repeatable by seed', () => {
-    const g1 = Array.from({ length: 50 }, ((r) => () => randomGenome(GENES, r))(seedrandom('s')));
-    const g2 = Array.from({ length: 50 }, ((r) => () => randomGenome(GENES, r))(seedrandom('s')));
+    const g1 = Array.from(
+      { length: 50 },
+      (
+        (r) => () =>
+          randomGenome(GENES, r)
+      )(seedrandom('s')),
+    );
+    const g2 = Array.from(
+      { length: 50 },
+      (
+        (r) => () =>
+          randomGenome(GENES, r)
+      )(seedrandom('s')),
+    );
     expect(g1).toEqual(g2);
     for (const g of g1) g.forEach((v, i) => expect(onGrid(v, GENES[i])).toBe(true));
   });
@@ -160,6 +173,14 @@ describe('genomes', () => {
   it('diversity is 0 for clones and 1 for two opposite corners', () => {
     const clone = [20, 2.0, 1, 0, 0];
     expect(diversity([clone, clone, clone], GENES)).toBe(0);
-    expect(diversity([[5, 0.5, 0, 0, -1], [50, 4, 2, 1, 1]], GENES)).toBeCloseTo(1, 9);
+    expect(
+      diversity(
+        [
+          [5, 0.5, 0, 0, -1],
+          [50, 4, 2, 1, 1],
+        ],
+        GENES,
+      ),
+    ).toBeCloseTo(1, 9);
   });
 });

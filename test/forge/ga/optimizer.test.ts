@@ -12,7 +12,8 @@ const GENES: GeneBounds[] = [
 ];
 
 // A landscape with a known optimum: x = 60, y = 2.5, choice 2, rule on. Max fitness 0.
-const landscape = (g: number[]) => -Math.abs(g[0] - 60) / 10 - Math.abs(g[1] - 2.5) - (g[2] === 2 ? 0 : 3) - (g[3] === 1 ? 0 : 2);
+const landscape = (g: number[]) =>
+  -Math.abs(g[0] - 60) / 10 - Math.abs(g[1] - 2.5) - (g[2] === 2 ? 0 : 3) - (g[3] === 1 ? 0 : 2);
 
 type E = { fitness: number; x: number };
 
@@ -37,7 +38,8 @@ describe('GeneticOptimizer', () => {
     expect(best.genome[3]).toBe(1);
     expect(state.stats.length).toBe(40);
     // Elitism: the best fitness never gets worse from one generation to the next.
-    for (let i = 1; i < state.stats.length; i++) expect(state.stats[i].best).toBeGreaterThanOrEqual(state.stats[i - 1].best);
+    for (let i = 1; i < state.stats.length; i++)
+      expect(state.stats[i].best).toBeGreaterThanOrEqual(state.stats[i - 1].best);
   });
 
   it('never evaluates an identical genome twice', async () => {
@@ -95,7 +97,14 @@ describe('GeneticOptimizer', () => {
   });
 
   it('adds random immigrants when diversity collapses', async () => {
-    const o = resolveGAOptions({ population: 20, generations: 6, mutationRate: 0, crossoverRate: 0, diversityThreshold: 1, immigrantShare: 0.25 });
+    const o = resolveGAOptions({
+      population: 20,
+      generations: 6,
+      mutationRate: 0,
+      crossoverRate: 0,
+      diversityThreshold: 1,
+      immigrantShare: 0.25,
+    });
     const state = await evolve(GENES, o, initialState<E>(GENES, o, 'imm'), hooks([]));
     expect(state.stats.every((s) => s.immigrants === 5)).toBe(true);
   });
@@ -103,18 +112,26 @@ describe('GeneticOptimizer', () => {
   it('keeps one hall-of-fame place per strategy identity', async () => {
     const o = resolveGAOptions({ population: 30, generations: 5, hallOfFame: 5 });
     // Pretend only the int gene matters: genomes equal on it are the same strategy.
-    const state = await evolve(GENES, o, initialState<E>(GENES, o, 'id'), { ...hooks([]), identity: (g) => String(g[0]) });
+    const state = await evolve(GENES, o, initialState<E>(GENES, o, 'id'), {
+      ...hooks([]),
+      identity: (g) => String(g[0]),
+    });
     const ids = state.hallOfFame.map((h) => h.genome[0]);
     expect(new Set(ids).size).toBe(ids.length);
     expect(state.hallOfFame.length).toBe(5);
     // Still the best first: no entry beats the one before it.
-    for (let i = 1; i < state.hallOfFame.length; i++) expect(state.hallOfFame[i].evaluation.fitness).toBeLessThanOrEqual(state.hallOfFame[i - 1].evaluation.fitness);
+    for (let i = 1; i < state.hallOfFame.length; i++)
+      expect(state.hallOfFame[i].evaluation.fitness).toBeLessThanOrEqual(state.hallOfFame[i - 1].evaluation.fitness);
   });
 
   it('validates options naming the field', () => {
     expect(() => resolveGAOptions({ population: 1 })).toThrow(/ga\.population/);
     expect(() => resolveGAOptions({ elitism: 200, population: 10 })).toThrow(/ga\.elitism/);
-    expect(() => resolveGAOptions({ crossover: 'one-point' as never })).toThrow(/ga\.crossover.*uniform \| blend \| sbx/);
-    expect(() => resolveGAOptions({ populaton: 5 } as never)).toThrow(/ga\.populaton: unknown setting, did you mean 'population'\?/);
+    expect(() => resolveGAOptions({ crossover: 'one-point' as never })).toThrow(
+      /ga\.crossover.*uniform \| blend \| sbx/,
+    );
+    expect(() => resolveGAOptions({ populaton: 5 } as never)).toThrow(
+      /ga\.populaton: unknown setting, did you mean 'population'\?/,
+    );
   });
 });

@@ -7,13 +7,21 @@ const flat = async <B>(p: Promise<B[][]>) => (await p).flat();
 
 describe('batch pool', () => {
   it('splits into near-equal contiguous batches', () => {
-    expect(splitBatches([1, 2, 3, 4, 5, 6, 7], 3)).toEqual([[1, 2, 3], [4, 5], [6, 7]]);
+    expect(splitBatches([1, 2, 3, 4, 5, 6, 7], 3)).toEqual([
+      [1, 2, 3],
+      [4, 5],
+      [6, 7],
+    ]);
     expect(splitBatches([1, 2], 8)).toEqual([[1], [2]]);
     expect(splitBatches([], 4)).toEqual([]);
   });
 
   it('returns results in input order from real worker threads', async () => {
-    const pool = threadPool<number, any[]>(WORKER, { workers: 2, batchesPerWorker: 3, workerData: { offset: 7 } }, failed);
+    const pool = threadPool<number, any[]>(
+      WORKER,
+      { workers: 2, batchesPerWorker: 3, workerData: { offset: 7 } },
+      failed,
+    );
     try {
       const items = Array.from({ length: 100 }, (_, i) => i);
       const out = await flat(pool.map(items));
@@ -25,7 +33,11 @@ describe('batch pool', () => {
   });
 
   it('replaces a worker that dies and retries its batch once, then reports the batch failed', async () => {
-    const pool = threadPool<number, any[]>(WORKER, { workers: 2, batchesPerWorker: 1, workerData: { offset: 0, crashOnce: new SharedArrayBuffer(4) } }, failed);
+    const pool = threadPool<number, any[]>(
+      WORKER,
+      { workers: 2, batchesPerWorker: 1, workerData: { offset: 0, crashOnce: new SharedArrayBuffer(4) } },
+      failed,
+    );
     try {
       const out = await flat(pool.map([1, 2, -3, 4]));
       expect(out.map((r) => r.y)).toEqual([1, 4, 9, 16]); // the crash was retried on a fresh worker
@@ -38,7 +50,9 @@ describe('batch pool', () => {
   });
 
   it('maps TypeScript sources to their compiled dist/ twins', () => {
-    expect(compiledPath(new URL('file:///x/forge/src/forge/pool/worker.ts'))).toBe('/x/forge/dist/forge/pool/worker.js');
+    expect(compiledPath(new URL('file:///x/forge/src/forge/pool/worker.ts'))).toBe(
+      '/x/forge/dist/forge/pool/worker.js',
+    );
     expect(compiledPath(new URL('file:///x/src/app/src/forge/w.ts'))).toBe('/x/src/app/dist/forge/w.js');
   });
 

@@ -8,7 +8,13 @@ import { geneLabel, labelGenes } from '../../../src/forge/report/labels.js';
 // curve keeps every bucket's extremes, a heatmap cell holds the best fitness of exactly the plays in
 // its ranges, and the per-gene sample keeps the best plays.
 
-const gene = (path: string, kind: GeneDef['kind'], min: number, max: number): GeneDef => ({ path, kind, min, max, step: kind === 'int' ? 1 : 0 });
+const gene = (path: string, kind: GeneDef['kind'], min: number, max: number): GeneDef => ({
+  path,
+  kind,
+  min,
+  max,
+  step: kind === 'int' ? 1 : 0,
+});
 
 describe('downsampleIndices', () => {
   it('keeps a short curve whole', () => {
@@ -59,9 +65,14 @@ describe('heatmaps', () => {
       fitness.push(rng() * 10 - 5);
     }
     const maps = heatmaps(bins, { genomes, fitness });
-    expect(maps.map((m) => [m.x, m.y])).toEqual([[0, 1], [0, 2], [1, 2]]);
+    expect(maps.map((m) => [m.x, m.y])).toEqual([
+      [0, 1],
+      [0, 2],
+      [1, 2],
+    ]);
     // Direct: a's bins are 5 values wide (1-5, 6-10, ...), b's 0.2 wide, c has one bin per value.
-    const inCell = (g: number[], xa: number, yb: number) => Math.min(9, Math.floor((g[0] - 1) / 4.9)) === xa && Math.min(9, Math.floor(g[1] / 0.2)) === yb;
+    const inCell = (g: number[], xa: number, yb: number) =>
+      Math.min(9, Math.floor((g[0] - 1) / 4.9)) === xa && Math.min(9, Math.floor(g[1] / 0.2)) === yb;
     const ab = maps[0];
     for (let x = 0; x < 10; x++) {
       for (let y = 0; y < 10; y++) {
@@ -92,6 +103,9 @@ describe('gene labels', () => {
   it('reads an optional rule gene as enabled, and leaves other paths alone', () => {
     expect(geneLabel('entry.long[1].optional')).toBe('entry.long[1].enabled');
     expect(geneLabel('features.optional_band.params.period')).toBe('features.optional_band.params.period');
-    expect(labelGenes({ 'exit.stop_loss.optional': false, 'exit.stop_loss.pct': 2 })).toEqual({ 'exit.stop_loss.enabled': false, 'exit.stop_loss.pct': 2 });
+    expect(labelGenes({ 'exit.stop_loss.optional': false, 'exit.stop_loss.pct': 2 })).toEqual({
+      'exit.stop_loss.enabled': false,
+      'exit.stop_loss.pct': 2,
+    });
   });
 });

@@ -20,9 +20,15 @@ const EVOLVE_CHARTS = ['equity', 'convergence', 'heatmap', 'genes'];
 const WF_CHARTS = ['wf-windows', 'wf-equity'];
 
 /** Throws naming the chart and series when a chart is empty: what every check below relies on. */
-function assertDrawn(id: string, m: { series: Record<string, number>; paths: number }, needed: readonly string[]): void {
+function assertDrawn(
+  id: string,
+  m: { series: Record<string, number>; paths: number },
+  needed: readonly string[],
+): void {
   if (Object.keys(m.series).length === 0) throw new Error(`chart ${id}: no series`);
-  for (const name of needed) if (!(m.series[name] > 0)) throw new Error(`chart ${id}: series '${name}' has no points (${JSON.stringify(m.series)})`);
+  for (const name of needed)
+    if (!(m.series[name] > 0))
+      throw new Error(`chart ${id}: series '${name}' has no points (${JSON.stringify(m.series)})`);
   if (m.paths <= needed.length) throw new Error(`chart ${id}: only ${m.paths} SVG marks drawn`);
 }
 
@@ -44,14 +50,62 @@ describe.skipIf(CHROMIUM === undefined)('report pages in a real browser', () => 
   beforeAll(async () => {
     home = freshHome('forge-report-browser-');
     shots = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-report-shots-'));
-    const evolve = forgeCli([...EVOLVE_ARGS, '--home', home, '--name', 'browser test', '--report', path.join(home, 'evolve.html'), '--json']);
+    const evolve = forgeCli([
+      ...EVOLVE_ARGS,
+      '--home',
+      home,
+      '--name',
+      'browser test',
+      '--report',
+      path.join(home, 'evolve.html'),
+      '--json',
+    ]);
     expect(evolve.code, evolve.stderr).toBe(0);
     evolveId = JSON.parse(evolve.stdout).runId;
     reports.evolve = path.join(home, 'evolve.html');
-    const wf = forgeCli(['walkforward', '--home', home, '--dataset', 'TEST_SMALL', '--train', '10d', '--test', '5d', '--pop', '8', '--generations', '2', '--seed', '3', '--min-trades', '1', '--workers', '1', '--report', path.join(home, 'walkforward.html'), '--quiet']);
+    const wf = forgeCli([
+      'walkforward',
+      '--home',
+      home,
+      '--dataset',
+      'TEST_SMALL',
+      '--train',
+      '10d',
+      '--test',
+      '5d',
+      '--pop',
+      '8',
+      '--generations',
+      '2',
+      '--seed',
+      '3',
+      '--min-trades',
+      '1',
+      '--workers',
+      '1',
+      '--report',
+      path.join(home, 'walkforward.html'),
+      '--quiet',
+    ]);
     expect(wf.code, wf.stderr).toBe(0);
     reports.walkforward = path.join(home, 'walkforward.html');
-    const v = forgeCli(['validate', evolveId, '--home', home, '--top', '1', '--permutations', '30', '--bootstrap', '50', '--workers', '1', '--report', path.join(home, 'validate.html'), '--quiet']);
+    const v = forgeCli([
+      'validate',
+      evolveId,
+      '--home',
+      home,
+      '--top',
+      '1',
+      '--permutations',
+      '30',
+      '--bootstrap',
+      '50',
+      '--workers',
+      '1',
+      '--report',
+      path.join(home, 'validate.html'),
+      '--quiet',
+    ]);
     expect(v.code, v.stderr).toBe(0);
     reports.validate = path.join(home, 'validate.html');
     browser = await launch();
@@ -81,12 +135,19 @@ describe.skipIf(CHROMIUM === undefined)('report pages in a real browser', () => 
           expect(guards).toBeGreaterThanOrEqual(7); // every guard of the one validated play
           expect(await page.locator('#multiple tbody tr').count()).toBe(1);
         }
-        if (kind === 'walkforward') expect(await page.locator('#verdict').textContent()).toMatch(/^verdict: (ROBUST|MARGINAL|NOT ROBUST|NO RESULT)/);
+        if (kind === 'walkforward')
+          expect(await page.locator('#verdict').textContent()).toMatch(
+            /^verdict: (ROBUST|MARGINAL|NOT ROBUST|NO RESULT)/,
+          );
         // The header: the synthetic banner in large letters (TEST_SMALL is synthetic), the run and its name.
         expect(await page.locator('#synthetic').isVisible()).toBe(true);
-        const size = await inPage<number>(page, `parseFloat(getComputedStyle(document.getElementById('synthetic')).fontSize)`);
+        const size = await inPage<number>(
+          page,
+          `parseFloat(getComputedStyle(document.getElementById('synthetic')).fontSize)`,
+        );
         expect(size).toBeGreaterThanOrEqual(32);
-        if (kind !== 'walkforward') expect(await page.locator('#facts').textContent()).toContain(`${evolveId} "browser test"`);
+        if (kind !== 'walkforward')
+          expect(await page.locator('#facts').textContent()).toContain(`${evolveId} "browser test"`);
         const shot = path.join(shots, `${kind}.png`);
         await page.screenshot({ path: shot, fullPage: true });
         expect(fs.statSync(shot).size).toBeGreaterThan(10_000);
@@ -99,10 +160,14 @@ describe.skipIf(CHROMIUM === undefined)('report pages in a real browser', () => 
   it('switching the heatmap genes redraws it, and choosing another rank redraws the equity curve', async () => {
     const { page, errors } = await openReport(browser, reports.evolve);
     try {
-      const cells = () => inPage<{ data: string; x: string; rects: number }>(page, `(() => {
+      const cells = () =>
+        inPage<{ data: string; x: string; rects: number }>(
+          page,
+          `(() => {
         const o = echarts.getInstanceByDom(document.getElementById('heatmap')).getOption();
         return { data: JSON.stringify(o.series[0].data), x: o.xAxis[0].name, rects: document.querySelectorAll('#heatmap svg path').length };
-      })()`);
+      })()`,
+        );
       const before = await cells();
       const options = await page.locator('#gene-x option').count();
       expect(options).toBeGreaterThanOrEqual(3);
@@ -129,7 +194,13 @@ describe.skipIf(CHROMIUM === undefined)('report pages in a real browser', () => 
     const r = data.evolve!.ranks[0];
     const empty = {
       ...data,
-      evolve: { ...data.evolve!, convergence: [], ranks: [{ ...r, curve: { ...r.curve, time: [], equity: [], drawdown: [], buyHold: [], entries: [], exits: [] } }] },
+      evolve: {
+        ...data.evolve!,
+        convergence: [],
+        ranks: [
+          { ...r, curve: { ...r.curve, time: [], equity: [], drawdown: [], buyHold: [], entries: [], exits: [] } },
+        ],
+      },
     };
     const file = path.join(home, 'empty.html');
     fs.writeFileSync(file, renderReport(empty));

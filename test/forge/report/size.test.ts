@@ -40,11 +40,31 @@ describe('a 100,000-evaluation report', () => {
     for (let f = 0; f < EXTRA / PER_FILE; f++) {
       const fresh = Array.from({ length: PER_FILE }, () => {
         const genome = randomGenome(space, rng);
-        return { key: genomeKey(genome), genome, params: describeGenome(space.genes, genome), evaluation: { fitness: rng() * 4 - 1, inSample: null, outOfSample: null } };
+        return {
+          key: genomeKey(genome),
+          genome,
+          params: describeGenome(space.genes, genome),
+          evaluation: { fitness: rng() * 4 - 1, inSample: null, outOfSample: null },
+        };
       });
-      writeGenerationParquet(path.join(files.evaluationsDir, `gen-${String(100 + f).padStart(5, '0')}.parquet`), 100 + f, fresh);
+      writeGenerationParquet(
+        path.join(files.evaluationsDir, `gen-${String(100 + f).padStart(5, '0')}.parquet`),
+        100 + f,
+        fresh,
+      );
     }
-    const stats: GenerationStats[] = Array.from({ length: 500 }, (_, g) => ({ generation: g, evaluated: 200, reused: 0, best: 1 + g / 500, mean: 0, median: 0, worst: -1, std: 1, diversity: 0.5, immigrants: 0 }));
+    const stats: GenerationStats[] = Array.from({ length: 500 }, (_, g) => ({
+      generation: g,
+      evaluated: 200,
+      reused: 0,
+      best: 1 + g / 500,
+      mean: 0,
+      median: 0,
+      worst: -1,
+      std: 1,
+      diversity: 0.5,
+      immigrants: 0,
+    }));
     fs.writeFileSync(files.statsPath, JSON.stringify(stats));
   }, 300_000);
 
@@ -65,7 +85,9 @@ describe('a 100,000-evaluation report', () => {
     expect(e.convergence.length).toBe(500);
     const html = renderReport(data);
     const bytes = Buffer.byteLength(html);
-    console.log(`100,000-evaluation report: ${(bytes / 1e6).toFixed(2)} MB, ${e.genes.length} numeric genes, ${e.heatmaps.length} heatmaps`);
+    console.log(
+      `100,000-evaluation report: ${(bytes / 1e6).toFixed(2)} MB, ${e.genes.length} numeric genes, ${e.heatmaps.length} heatmaps`,
+    );
     expect(bytes).toBeLessThan(10 * 1024 * 1024);
     if (CHROMIUM !== undefined) {
       const file = path.join(home, 'big.html');
@@ -74,7 +96,9 @@ describe('a 100,000-evaluation report', () => {
       try {
         const { page, errors, requests } = await openReport(browser, file);
         const readyMs = await inPage<number>(page, 'window.forgeReport.readyMs');
-        console.log(`opened and drawn in Chromium in ${readyMs.toFixed(0)} ms from navigation (informative; shared machine)`);
+        console.log(
+          `opened and drawn in Chromium in ${readyMs.toFixed(0)} ms from navigation (informative; shared machine)`,
+        );
         expect(errors).toEqual([]);
         expect(requests).toEqual(['file://' + file]);
         await page.close();

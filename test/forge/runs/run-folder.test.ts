@@ -41,7 +41,9 @@ describe('run folders', () => {
     const dir = tmp();
     const id = 'a1b2c3d4e5f60718';
     const run = await acquireRunFolder(dir, id);
-    await expect(acquireRunFolder(dir, id)).rejects.toThrow(new RegExp(`in use by another forge process \\(PID ${process.pid}\\)`));
+    await expect(acquireRunFolder(dir, id)).rejects.toThrow(
+      new RegExp(`in use by another forge process \\(PID ${process.pid}\\)`),
+    );
     run.release();
     const again = await acquireRunFolder(dir, id);
     again.release();
@@ -50,7 +52,9 @@ describe('run folders', () => {
 
   it('of two processes racing for the same run id, exactly one wins, every time (300 trials)', async () => {
     const dir = tmp();
-    const racers = [0, 1].map(() => spawn(process.execPath, [path.join(FIXTURES, 'lock-racer.mjs')], { stdio: ['pipe', 'pipe', 'inherit'] }));
+    const racers = [0, 1].map(() =>
+      spawn(process.execPath, [path.join(FIXTURES, 'lock-racer.mjs')], { stdio: ['pipe', 'pipe', 'inherit'] }),
+    );
     const answers = racers.map((r) => {
       const lines = readline.createInterface({ input: r.stdout! })[Symbol.asyncIterator]();
       return async () => String((await lines.next()).value);
@@ -75,9 +79,23 @@ describe('run folders', () => {
     const ready = path.join(dir, 'ready');
     // sh starts the holder in the background, then becomes `sleep`, which never waits for children:
     // the killed holder stays a zombie for as long as sleep runs.
-    const parent = spawn('sh', ['-c', `"$0" "$1" "$2" "$3" "$4" & echo $!; exec sleep 300`, process.execPath, path.join(FIXTURES, 'lock-holder.mjs'), dir, id, ready], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const parent = spawn(
+      'sh',
+      [
+        '-c',
+        `"$0" "$1" "$2" "$3" "$4" & echo $!; exec sleep 300`,
+        process.execPath,
+        path.join(FIXTURES, 'lock-holder.mjs'),
+        dir,
+        id,
+        ready,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     try {
-      const holder = Number(await new Promise<string>((resolve) => parent.stdout!.once('data', (d) => resolve(String(d).trim()))));
+      const holder = Number(
+        await new Promise<string>((resolve) => parent.stdout!.once('data', (d) => resolve(String(d).trim()))),
+      );
       await waitFor(() => fs.existsSync(ready), 60_000);
       await expect(acquireRunFolder(dir, id)).rejects.toThrow(new RegExp(`\\(PID ${holder}\\)`));
       process.kill(holder, 'SIGKILL');

@@ -13,7 +13,12 @@ import type { EvalRecord } from '../../../src/forge/eval/evaluator.js';
 
 const record = (fitness: number): EvalRecord => ({ fitness, inSample: null, outOfSample: null });
 const rows = (generation: number) =>
-  [0, 1, 2].map((i) => ({ key: `${generation},${i}`, genome: [generation, i], params: { g: generation }, evaluation: record(generation * 10 + i) }));
+  [0, 1, 2].map((i) => ({
+    key: `${generation},${i}`,
+    genome: [generation, i],
+    params: { g: generation },
+    evaluation: record(generation * 10 + i),
+  }));
 
 describe('RunWriter', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-writer-'));
@@ -26,7 +31,11 @@ describe('RunWriter', () => {
 
   it('writes the first generation at once, batches the next ones until flush, then the evaluated set comes back from Parquet', async () => {
     const writer = new RunWriter(files, 60_000);
-    const snap = (g: number) => () => ({ hallOfFame: [], stats: Array.from({ length: g + 1 }, (_, i) => i), checkpoint: { generation: g + 1 } });
+    const snap = (g: number) => () => ({
+      hallOfFame: [],
+      stats: Array.from({ length: g + 1 }, (_, i) => i),
+      checkpoint: { generation: g + 1 },
+    });
     writer.add(0, rows(0), snap(0));
     // Due, but written on the next turn of the event loop (while the pool evaluates the next generation).
     expect(fs.existsSync(files.parquetOf(0))).toBe(false);
@@ -49,12 +58,20 @@ describe('RunWriter', () => {
     expect(seen.size).toBe(9);
     expect(seen.fitnessOf([2, 1])).toBe(21);
     expect(seen.has([3, 0])).toBe(false);
-    await expect(readEvaluated(files.parquetOf, 4, new EvaluatedSet())).rejects.toThrow(/gen-3\.parquet is missing: the run's checkpoint is at generation 4/);
+    await expect(readEvaluated(files.parquetOf, 4, new EvaluatedSet())).rejects.toThrow(
+      /gen-3\.parquet is missing: the run's checkpoint is at generation 4/,
+    );
   });
 
   it('writes a due generation with the snapshot of its own end, and a failed deferred write surfaces at the next call', async () => {
     const d = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-writer-'));
-    const at = { ...files, parquetOf: (g: number) => path.join(d, `gen-${g}.parquet`), checkpointPath: path.join(d, 'checkpoint.json'), statsPath: path.join(d, 'generations.json'), hallOfFamePath: path.join(d, 'hof.json') };
+    const at = {
+      ...files,
+      parquetOf: (g: number) => path.join(d, `gen-${g}.parquet`),
+      checkpointPath: path.join(d, 'checkpoint.json'),
+      statsPath: path.join(d, 'generations.json'),
+      hallOfFamePath: path.join(d, 'hof.json'),
+    };
     const state = { generation: 1 };
     const writer = new RunWriter(at, 0);
     writer.add(0, rows(0), () => ({ hallOfFame: [], stats: [], checkpoint: { ...state } }));

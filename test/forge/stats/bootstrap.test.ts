@@ -34,7 +34,11 @@ describe('bootstrapSharpeCI: hand cases with a replayed rng', () => {
     //   SR = 0.03 / 0.0173205 = sqrt(3) = 1.7320508
     // draw 2, rng 0 0.5 0.9 -> indices 0 1 2 -> the original: SR = 1.5275252 (numpy)
     // alpha 0.5 -> type-7 quantiles 0.25 / 0.75 of [1.5275252, 1.7320508] = 1.5786566, 1.6809194 (numpy)
-    const ci = bootstrapSharpeCI(returns, { n: 2, alpha: 0.5, periodsPerYear: 1 }, sequence([0.9, 0.9, 0.1, 0, 0.5, 0.9]));
+    const ci = bootstrapSharpeCI(
+      returns,
+      { n: 2, alpha: 0.5, periodsPerYear: 1 },
+      sequence([0.9, 0.9, 0.1, 0, 0.5, 0.9]),
+    );
     expect(ci.estimate).toBeCloseTo(1.5275252316519465, 12);
     expect(Array.from(ci.draws)).toEqual([expect.closeTo(1.5275252316519465, 12), expect.closeTo(Math.sqrt(3), 12)]);
     expect(ci.lower).toBeCloseTo(1.57865663, 8);
@@ -43,7 +47,11 @@ describe('bootstrapSharpeCI: hand cases with a replayed rng', () => {
   it('stationary blocks: continue with probability 1 - 1/blockSize, wrapping at the end', () => {
     // blockSize 2. start: floor(0.9·3) = 2; i=1: 0.2 < 0.5 -> new index floor(0.9·3) = 2;
     // i=2: 0.6 >= 0.5 -> continue 2 -> wraps to 0. Sample [0.04, 0.04, 0.01] -> SR sqrt(3).
-    const ci = bootstrapSharpeCI(returns, { n: 1, alpha: 0.5, blockSize: 2, periodsPerYear: 4 }, sequence([0.9, 0.2, 0.9, 0.6]));
+    const ci = bootstrapSharpeCI(
+      returns,
+      { n: 1, alpha: 0.5, blockSize: 2, periodsPerYear: 4 },
+      sequence([0.9, 0.2, 0.9, 0.6]),
+    );
     expect(ci.draws[0]).toBeCloseTo(Math.sqrt(3) * 2, 12); // annualised with sqrt(4)
   });
   it('is NaN-honest and validates options', () => {
@@ -53,7 +61,9 @@ describe('bootstrapSharpeCI: hand cases with a replayed rng', () => {
     const zeros = bootstrapSharpeCI([0, 0, 0.01], { n: 50, alpha: 0.05, periodsPerYear: 1 }, seeded('z'));
     expect(zeros.invalidDraws).toBeGreaterThan(0);
     expect(zeros.lower).toBeNaN();
-    expect(() => bootstrapSharpeCI([0.1, 0.2], { n: 0, alpha: 0.05, periodsPerYear: 1 }, seeded('a'))).toThrow(RangeError);
+    expect(() => bootstrapSharpeCI([0.1, 0.2], { n: 0, alpha: 0.05, periodsPerYear: 1 }, seeded('a'))).toThrow(
+      RangeError,
+    );
     expect(() => bootstrapSharpeCI([0.1, 0.2], { n: 5, alpha: 1, periodsPerYear: 1 }, seeded('a'))).toThrow(/alpha/);
   });
 });
@@ -80,7 +90,11 @@ describe('bootstrapSharpeCI: statistical behaviour on iid normal returns', () =>
       let w = 0;
       for (let s = 0; s < 10; s++) {
         const rng = seeded(`w-${t}-${s}`);
-        const ci = bootstrapSharpeCI(normalReturns(t, mu, sigma, rng), { n: 500, alpha: 0.05, periodsPerYear: 252 }, rng);
+        const ci = bootstrapSharpeCI(
+          normalReturns(t, mu, sigma, rng),
+          { n: 500, alpha: 0.05, periodsPerYear: 252 },
+          rng,
+        );
         w += ci.upper - ci.lower;
       }
       return w / 10;

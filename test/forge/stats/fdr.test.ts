@@ -4,7 +4,9 @@ import { benjaminiHochberg, bonferroni, holm } from '../../../src/forge/stats/fd
 // Benjamini & Hochberg (1995), J. R. Statist. Soc. B 57(1), 289-300, worked example: 15 p-values
 // from a clinical trial; at q = 0.05 the BH procedure rejects the 4 smallest (the paper's result).
 // Bonferroni (0.05/15 = 0.00333) and Holm reject 3 (our arithmetic below).
-const BH1995 = [0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459, 0.324, 0.4262, 0.5719, 0.6528, 0.759, 1.0];
+const BH1995 = [
+  0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459, 0.324, 0.4262, 0.5719, 0.6528, 0.759, 1.0,
+];
 
 // R p.adjust(p, "BH") by hand: q(i) = min_{j>=i} 15·p(j)/j
 //   15·p/j: 0.0015, 0.003, 0.0095, 0.035625, 0.0603, 0.0695, 0.0638571, 0.0645, 0.0765, 0.486,

@@ -32,7 +32,9 @@ describe('preflight on hand-made defects', () => {
   beforeEach(async () => {
     await store.run('DELETE FROM candles');
     await store.run('DELETE FROM symbols');
-    await store.run(`INSERT INTO candles SELECT 'T', '1h', ts, 100, 101, 99, 100.5, 10, 'test', false FROM range(${T0}, ${T0 + 240 * H}, ${H}) r(ts)`);
+    await store.run(
+      `INSERT INTO candles SELECT 'T', '1h', ts, 100, 101, 99, 100.5, 10, 'test', false FROM range(${T0}, ${T0 + 240 * H}, ${H}) r(ts)`,
+    );
   });
 
   it('passes a clean series, every check pass', async () => {
@@ -41,7 +43,16 @@ describe('preflight on hand-made defects', () => {
     expect(r.bars).toBe(240);
     expect(r.first).toBe(T0);
     expect(r.last).toBe(T0 + 239 * H);
-    expect(r.checks.map((c) => c.name)).toEqual(['monotonic', 'duplicates', 'alignment', 'gaps', 'ohlc', 'repaired', 'prices', 'coverage']);
+    expect(r.checks.map((c) => c.name)).toEqual([
+      'monotonic',
+      'duplicates',
+      'alignment',
+      'gaps',
+      'ohlc',
+      'repaired',
+      'prices',
+      'coverage',
+    ]);
     for (const c of r.checks) expect(c.status, c.name).toBe('pass');
   });
 
@@ -58,7 +69,9 @@ describe('preflight on hand-made defects', () => {
   });
 
   it('names a bar off the timeframe grid', async () => {
-    await store.run(`INSERT INTO candles VALUES ('T', '1h', ${T0 + 5 * H + 30 * 60_000}, 100, 101, 99, 100, 1, 'test', false)`);
+    await store.run(
+      `INSERT INTO candles VALUES ('T', '1h', ${T0 + 5 * H + 30 * 60_000}, 100, 101, 99, 100, 1, 'test', false)`,
+    );
     const r = await preflight(store, { symbol: 'T', tf: '1h' });
     const a = check(r, 'alignment');
     expect(a.status).toBe('fail');
@@ -194,9 +207,17 @@ describe('preflight on hand-made defects', () => {
   it('checks 140,000 bars with a warm-up window', async () => {
     await store.run('DELETE FROM candles');
     const M15 = 15 * 60_000;
-    await store.run(`INSERT INTO candles SELECT 'BIG', '15m', ts, 100, 101, 99, 100.5, 10, 'test', false FROM range(${T0}, ${T0 + 140_000 * M15}, ${M15}) r(ts)`);
+    await store.run(
+      `INSERT INTO candles SELECT 'BIG', '15m', ts, 100, 101, 99, 100.5, 10, 'test', false FROM range(${T0}, ${T0 + 140_000 * M15}, ${M15}) r(ts)`,
+    );
     await preflight(store, { symbol: 'BIG', tf: '15m' }); // warm DuckDB up
-    const r = await preflight(store, { symbol: 'BIG', tf: '15m', from: T0 + 1000 * M15, to: T0 + 140_000 * M15, warmupBars: 500 });
+    const r = await preflight(store, {
+      symbol: 'BIG',
+      tf: '15m',
+      from: T0 + 1000 * M15,
+      to: T0 + 140_000 * M15,
+      warmupBars: 500,
+    });
     expect(r.ok).toBe(true);
     expect(r.bars).toBe(139_500);
   });
@@ -214,38 +235,41 @@ function ethInconsistent(): number[] {
   return out;
 }
 
-describe.skipIf(!fs.existsSync(path.join(DIR, 'ETHUSD_1h.csv')))('preflight on the real ETHUSD_1h.csv (needs ../shared/data)', () => {
-  let dir: string;
-  beforeAll(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-check-eth-'));
-  });
-  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+describe.skipIf(!fs.existsSync(path.join(DIR, 'ETHUSD_1h.csv')))(
+  'preflight on the real ETHUSD_1h.csv (needs ../shared/data)',
+  () => {
+    let dir: string;
+    beforeAll(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-check-eth-'));
+    });
+    afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('names all 35 inconsistent bars: fail when kept as-is, warn when import repaired them', async () => {
-    const expected = ethInconsistent();
-    expect(expected).toHaveLength(35);
-    const { importFile } = await import('../../../src/forge/store/import.js');
-    const storePath = path.join(dir, 'forge.duckdb');
-    const file = path.join(DIR, 'ETHUSD_1h.csv');
-    await importFile(storePath, { file, symbol: 'ETH_KEEP', tf: '1h', ohlc: 'keep' });
-    await importFile(storePath, { file, symbol: 'ETH_REPAIR', tf: '1h' });
-    const store = await CandleStore.open(storePath, { readOnly: true });
-    try {
-      const kept = await preflight(store, { symbol: 'ETH_KEEP', tf: '1h' });
-      expect(kept.ok).toBe(false);
-      expect(kept.bars).toBe(36_577);
-      expect(check(kept, 'ohlc').status).toBe('fail');
-      expect(check(kept, 'ohlc').count).toBe(35);
-      expect(check(kept, 'ohlc').examples.map((e) => e.ts)).toEqual(expected);
-      expect(kept.checks.filter((c) => c.status === 'fail').map((c) => c.name)).toEqual(['ohlc']);
+    it('names all 35 inconsistent bars: fail when kept as-is, warn when import repaired them', async () => {
+      const expected = ethInconsistent();
+      expect(expected).toHaveLength(35);
+      const { importFile } = await import('../../../src/forge/store/import.js');
+      const storePath = path.join(dir, 'forge.duckdb');
+      const file = path.join(DIR, 'ETHUSD_1h.csv');
+      await importFile(storePath, { file, symbol: 'ETH_KEEP', tf: '1h', ohlc: 'keep' });
+      await importFile(storePath, { file, symbol: 'ETH_REPAIR', tf: '1h' });
+      const store = await CandleStore.open(storePath, { readOnly: true });
+      try {
+        const kept = await preflight(store, { symbol: 'ETH_KEEP', tf: '1h' });
+        expect(kept.ok).toBe(false);
+        expect(kept.bars).toBe(36_577);
+        expect(check(kept, 'ohlc').status).toBe('fail');
+        expect(check(kept, 'ohlc').count).toBe(35);
+        expect(check(kept, 'ohlc').examples.map((e) => e.ts)).toEqual(expected);
+        expect(kept.checks.filter((c) => c.status === 'fail').map((c) => c.name)).toEqual(['ohlc']);
 
-      const repaired = await preflight(store, { symbol: 'ETH_REPAIR', tf: '1h' });
-      expect(repaired.ok).toBe(true);
-      expect(check(repaired, 'ohlc').status).toBe('pass');
-      expect(check(repaired, 'repaired').status).toBe('warn');
-      expect(check(repaired, 'repaired').examples.map((e) => e.ts)).toEqual(expected);
-    } finally {
-      store.close();
-    }
-  });
-});
+        const repaired = await preflight(store, { symbol: 'ETH_REPAIR', tf: '1h' });
+        expect(repaired.ok).toBe(true);
+        expect(check(repaired, 'ohlc').status).toBe('pass');
+        expect(check(repaired, 'repaired').status).toBe('warn');
+        expect(check(repaired, 'repaired').examples.map((e) => e.ts)).toEqual(expected);
+      } finally {
+        store.close();
+      }
+    });
+  },
+);

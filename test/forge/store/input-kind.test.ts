@@ -15,17 +15,46 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const bytes = (n: number) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 7919 + 13) % 256));
 
 function importOf(name: string) {
-  return forgeCli(['data', 'import', path.join(dir, name), '--symbol', 'X', '--tf', '1h', '--home', path.join(dir, 'home')], { timeout: 30_000 });
+  return forgeCli(
+    ['data', 'import', path.join(dir, name), '--symbol', 'X', '--tf', '1h', '--home', path.join(dir, 'home')],
+    { timeout: 30_000 },
+  );
 }
 
 describe('import input that is not a data file', () => {
   it.each([
     ['a folder', 'folder.csv', () => fs.mkdirSync(path.join(dir, 'folder.csv')), /folder\.csv is a folder, not a file/],
-    ['a FIFO (no hang)', 'pipe.csv', () => execFileSync('mkfifo', [path.join(dir, 'pipe.csv')]), /pipe\.csv is not a regular file \(a pipe, socket or device\)/],
-    ['gzip', 'data.csv.gz', () => fs.writeFileSync(path.join(dir, 'data.csv.gz'), zlib.gzipSync('timestamp,open\n')), /data\.csv\.gz is gzip-compressed/],
-    ['zip', 'data.zip', () => fs.writeFileSync(path.join(dir, 'data.zip'), Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), bytes(100)])), /data\.zip is a zip archive/],
-    ['random bytes named .parquet', 'bad.parquet', () => fs.writeFileSync(path.join(dir, 'bad.parquet'), bytes(2000)), /bad\.parquet is not a Parquet file/],
-    ['binary named .csv', 'bin.csv', () => fs.writeFileSync(path.join(dir, 'bin.csv'), bytes(2000)), /bin\.csv is a binary file, not CSV text/],
+    [
+      'a FIFO (no hang)',
+      'pipe.csv',
+      () => execFileSync('mkfifo', [path.join(dir, 'pipe.csv')]),
+      /pipe\.csv is not a regular file \(a pipe, socket or device\)/,
+    ],
+    [
+      'gzip',
+      'data.csv.gz',
+      () => fs.writeFileSync(path.join(dir, 'data.csv.gz'), zlib.gzipSync('timestamp,open\n')),
+      /data\.csv\.gz is gzip-compressed/,
+    ],
+    [
+      'zip',
+      'data.zip',
+      () =>
+        fs.writeFileSync(path.join(dir, 'data.zip'), Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), bytes(100)])),
+      /data\.zip is a zip archive/,
+    ],
+    [
+      'random bytes named .parquet',
+      'bad.parquet',
+      () => fs.writeFileSync(path.join(dir, 'bad.parquet'), bytes(2000)),
+      /bad\.parquet is not a Parquet file/,
+    ],
+    [
+      'binary named .csv',
+      'bin.csv',
+      () => fs.writeFileSync(path.join(dir, 'bin.csv'), bytes(2000)),
+      /bin\.csv is a binary file, not CSV text/,
+    ],
   ])('%s', (_what, name, make, message) => {
     make();
     const r = importOf(name);

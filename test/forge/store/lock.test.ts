@@ -26,7 +26,9 @@ process.stdin.resume();
 
 async function count(storePath: string): Promise<string> {
   return withStore(storePath, { readOnly: true }, async (s) => {
-    const r = await s.all<{ f: string }>(`SELECT count(*) || ':' || sum(close) || ':' || string_agg(DISTINCT source, ',') AS f FROM candles`);
+    const r = await s.all<{ f: string }>(
+      `SELECT count(*) || ':' || sum(close) || ':' || string_agg(DISTINCT source, ',') AS f FROM candles`,
+    );
     return r[0].f;
   });
 }
@@ -58,7 +60,9 @@ describe('second writer', () => {
       holder.on('exit', (code) => reject(new Error(`holder exited early (${code}): ${stderr}`)));
     });
     try {
-      const err = await importFile(storePath, { file: csv('second.csv', 10), symbol: 'X', tf: '1h' }).catch((e: unknown) => e);
+      const err = await importFile(storePath, { file: csv('second.csv', 10), symbol: 'X', tf: '1h' }).catch(
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(ForgeError);
       expect((err as ForgeError).code).toBe('E_STORE_LOCKED');
       expect((err as ForgeError).message).toMatch(/store is locked/);

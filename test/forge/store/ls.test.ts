@@ -31,24 +31,66 @@ describe('forge data ls', () => {
     const store = await CandleStore.open(storePath);
     const h = 3_600_000;
     await store.transaction(async (s) => {
-      await upsertCandles(s, { symbol: 'ETHUSDT', tf: '4h', source: 'synthetic', ...bars(Date.UTC(2023, 0, 1), 4 * h, 6) });
+      await upsertCandles(s, {
+        symbol: 'ETHUSDT',
+        tf: '4h',
+        source: 'synthetic',
+        ...bars(Date.UTC(2023, 0, 1), 4 * h, 6),
+      });
       const first = bars(Date.UTC(2022, 0, 1), h, 10);
       const repaired = new Uint8Array(10);
       repaired[2] = 1;
       repaired[7] = 1;
       await upsertCandles(s, { symbol: 'ETHUSDT', tf: '1h', source: 'ETHUSD_1h.csv', ...first, repaired });
-      await upsertCandles(s, { symbol: 'ETHUSDT', tf: '1h', source: 'more.csv', ...bars(Date.UTC(2022, 0, 1, 10), h, 5) });
-      await upsertCandles(s, { symbol: 'BTCUSDT', tf: '1d', source: 'b.csv', ...bars(Date.UTC(2020, 5, 1), 24 * h, 3) });
+      await upsertCandles(s, {
+        symbol: 'ETHUSDT',
+        tf: '1h',
+        source: 'more.csv',
+        ...bars(Date.UTC(2022, 0, 1, 10), h, 5),
+      });
+      await upsertCandles(s, {
+        symbol: 'BTCUSDT',
+        tf: '1d',
+        source: 'b.csv',
+        ...bars(Date.UTC(2020, 5, 1), 24 * h, 3),
+      });
       await s.run(`INSERT INTO symbols VALUES ('BTCUSDT', 'weekdays')`);
     });
     store.close();
     const all = (await listStored(storePath)).series;
     expect(all).toEqual([
-      { symbol: 'BTCUSDT', tf: '1d', bars: 3, first: '2020-06-01T00:00:00Z', last: '2020-06-03T00:00:00Z', sources: ['b.csv'], repaired: 0, calendar: 'weekdays' },
-      { symbol: 'ETHUSDT', tf: '1h', bars: 15, first: '2022-01-01T00:00:00Z', last: '2022-01-01T14:00:00Z', sources: ['ETHUSD_1h.csv', 'more.csv'], repaired: 2, calendar: '24x7' },
-      { symbol: 'ETHUSDT', tf: '4h', bars: 6, first: '2023-01-01T00:00:00Z', last: '2023-01-01T20:00:00Z', sources: ['synthetic'], repaired: 0, calendar: '24x7' },
+      {
+        symbol: 'BTCUSDT',
+        tf: '1d',
+        bars: 3,
+        first: '2020-06-01T00:00:00Z',
+        last: '2020-06-03T00:00:00Z',
+        sources: ['b.csv'],
+        repaired: 0,
+        calendar: 'weekdays',
+      },
+      {
+        symbol: 'ETHUSDT',
+        tf: '1h',
+        bars: 15,
+        first: '2022-01-01T00:00:00Z',
+        last: '2022-01-01T14:00:00Z',
+        sources: ['ETHUSD_1h.csv', 'more.csv'],
+        repaired: 2,
+        calendar: '24x7',
+      },
+      {
+        symbol: 'ETHUSDT',
+        tf: '4h',
+        bars: 6,
+        first: '2023-01-01T00:00:00Z',
+        last: '2023-01-01T20:00:00Z',
+        sources: ['synthetic'],
+        repaired: 0,
+        calendar: '24x7',
+      },
     ]);
-    expect(((await listStored(storePath, 'BTCUSDT')).series).map((r) => r.tf)).toEqual(['1d']);
+    expect((await listStored(storePath, 'BTCUSDT')).series.map((r) => r.tf)).toEqual(['1d']);
     const err = await listStored(storePath, 'ETHUSD').catch((e: unknown) => e);
     expect((err as ForgeError).code).toBe('E_NO_SYMBOL');
     expect((err as ForgeError).message).toMatch(/no candles for 'ETHUSD', did you mean 'ETHUSDT'\?/);

@@ -11,12 +11,32 @@ const D = 86_400_000;
 const T0 = Date.UTC(2024, 0, 1); // a Monday
 const DIR = path.resolve(__dirname, '../../../../shared/data');
 
-interface Bar { ts: number; open: number; high: number; low: number; close: number; volume: number }
+interface Bar {
+  ts: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+}
 
-async function resampled(store: CandleStore, symbol: string, base: string, target: string, window?: { from?: number; to?: number }): Promise<Bar[]> {
+async function resampled(
+  store: CandleStore,
+  symbol: string,
+  base: string,
+  target: string,
+  window?: { from?: number; to?: number },
+): Promise<Bar[]> {
   const { sql, params } = resampleSql(symbol, base, target, window);
   const rows = await store.all<Record<string, number | bigint>>(sql, params);
-  return rows.map((r) => ({ ts: Number(r.ts), open: Number(r.open), high: Number(r.high), low: Number(r.low), close: Number(r.close), volume: Number(r.volume) }));
+  return rows.map((r) => ({
+    ts: Number(r.ts),
+    open: Number(r.open),
+    high: Number(r.high),
+    low: Number(r.low),
+    close: Number(r.close),
+    volume: Number(r.volume),
+  }));
 }
 
 describe('resampleSql on a hand-made series', () => {
@@ -81,9 +101,15 @@ describe('resampleSql on a hand-made series', () => {
     await store.run('DELETE FROM candles');
     // 1d bars from Thursday 2023-12-28 for 25 days: complete weeks are Jan 1 and Jan 8 2024 (Mondays).
     const start = Date.UTC(2023, 11, 28);
-    await store.run(`INSERT INTO candles SELECT 'S', '1d', ${start} + k * ${D}, 10, 12, 8, 11, k, 'test', false FROM range(0, 25) r(k)`);
+    await store.run(
+      `INSERT INTO candles SELECT 'S', '1d', ${start} + k * ${D}, 10, 12, 8, 11, k, 'test', false FROM range(0, 25) r(k)`,
+    );
     const weeks = await resampled(store, 'S', '1d', '1w');
-    expect(weeks.map((w) => new Date(w.ts).toISOString())).toEqual(['2024-01-01T00:00:00.000Z', '2024-01-08T00:00:00.000Z', '2024-01-15T00:00:00.000Z']);
+    expect(weeks.map((w) => new Date(w.ts).toISOString())).toEqual([
+      '2024-01-01T00:00:00.000Z',
+      '2024-01-08T00:00:00.000Z',
+      '2024-01-15T00:00:00.000Z',
+    ]);
     expect(weeks[0].volume).toBe(4 + 5 + 6 + 7 + 8 + 9 + 10);
   });
 
@@ -98,12 +124,16 @@ describe('resampleSql on a hand-made series', () => {
     expect(r).toMatchObject({ bars: 12, inserted: 12, updated: 0 });
     const again = await storeResampled(store, { symbol: 'S', baseTf: '1h', targetTf: '4h' });
     expect(again).toMatchObject({ bars: 12, inserted: 0, updated: 0, unchanged: 12 });
-    const src = await store.all<{ source: string; n: number }>(`SELECT source, CAST(count(*) AS INTEGER) AS n FROM candles WHERE tf = '4h' GROUP BY source`);
+    const src = await store.all<{ source: string; n: number }>(
+      `SELECT source, CAST(count(*) AS INTEGER) AS n FROM candles WHERE tf = '4h' GROUP BY source`,
+    );
     expect(src).toEqual([{ source: 'derived:1h', n: 12 }]);
     // A repaired base bar marks its bucket repaired.
     await store.run(`UPDATE candles SET repaired = true WHERE tf = '1h' AND ts = ${T0 + 5 * H}`);
     await storeResampled(store, { symbol: 'S', baseTf: '1h', targetTf: '4h' });
-    const rep = await store.all<{ ts: number }>(`SELECT CAST(ts AS DOUBLE) AS ts FROM candles WHERE tf = '4h' AND repaired`);
+    const rep = await store.all<{ ts: number }>(
+      `SELECT CAST(ts AS DOUBLE) AS ts FROM candles WHERE tf = '4h' AND repaired`,
+    );
     expect(rep).toEqual([{ ts: T0 + 4 * H }]);
     // Imported 1d bars are never overwritten.
     await store.run(`INSERT INTO candles VALUES ('S', '1d', ${T0 + D}, 1, 2, 0.5, 1, 1, 'S_1d.csv', false)`);
@@ -135,33 +165,47 @@ function referenceBuckets(file: string, bucketMs: number): Bar[] {
   return [...groups.values()].filter((g) => g.n === bucketMs / H).map(({ n: _n, ...b }) => b);
 }
 
-describe.skipIf(!fs.existsSync(path.join(DIR, 'BTCUSD_1h.csv')))('resample the real BTCUSD_1h.csv (needs ../shared/data)', () => {
-  let dir: string;
-  let store: CandleStore;
-  beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-resample-btc-'));
-    const { importFile } = await import('../../../src/forge/store/import.js');
-    const storePath = path.join(dir, 'forge.duckdb');
-    await importFile(storePath, { file: path.join(DIR, 'BTCUSD_1h.csv'), symbol: 'BTCUSDT', tf: '1h' });
-    store = await CandleStore.open(storePath, { readOnly: true });
-  });
-  afterAll(() => {
-    store?.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-
-  for (const [tf, ms] of [['4h', 4 * H], ['1d', D]] as const) {
-    it(`${tf} bars match an independent computation from the CSV`, async () => {
-      const expected = referenceBuckets(path.join(DIR, 'BTCUSD_1h.csv'), ms);
-      const got = await resampled(store, 'BTCUSDT', '1h', tf);
-      expect(got.length).toBe(expected.length);
-      expect(got.length).toBeGreaterThan(tf === '4h' ? 9000 : 1500);
-      for (let i = 0; i < got.length; i++) {
-        const g = got[i], e = expected[i];
-        if (g.ts !== e.ts || g.open !== e.open || g.high !== e.high || g.low !== e.low || g.close !== e.close || Math.abs(g.volume - e.volume) > 1e-9 * e.volume) {
-          expect(g, `bar ${i}`).toEqual(e);
-        }
-      }
+describe.skipIf(!fs.existsSync(path.join(DIR, 'BTCUSD_1h.csv')))(
+  'resample the real BTCUSD_1h.csv (needs ../shared/data)',
+  () => {
+    let dir: string;
+    let store: CandleStore;
+    beforeAll(async () => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-resample-btc-'));
+      const { importFile } = await import('../../../src/forge/store/import.js');
+      const storePath = path.join(dir, 'forge.duckdb');
+      await importFile(storePath, { file: path.join(DIR, 'BTCUSD_1h.csv'), symbol: 'BTCUSDT', tf: '1h' });
+      store = await CandleStore.open(storePath, { readOnly: true });
     });
-  }
-});
+    afterAll(() => {
+      store?.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    for (const [tf, ms] of [
+      ['4h', 4 * H],
+      ['1d', D],
+    ] as const) {
+      it(`${tf} bars match an independent computation from the CSV`, async () => {
+        const expected = referenceBuckets(path.join(DIR, 'BTCUSD_1h.csv'), ms);
+        const got = await resampled(store, 'BTCUSDT', '1h', tf);
+        expect(got.length).toBe(expected.length);
+        expect(got.length).toBeGreaterThan(tf === '4h' ? 9000 : 1500);
+        for (let i = 0; i < got.length; i++) {
+          const g = got[i],
+            e = expected[i];
+          if (
+            g.ts !== e.ts ||
+            g.open !== e.open ||
+            g.high !== e.high ||
+            g.low !== e.low ||
+            g.close !== e.close ||
+            Math.abs(g.volume - e.volume) > 1e-9 * e.volume
+          ) {
+            expect(g, `bar ${i}`).toEqual(e);
+          }
+        }
+      });
+    }
+  },
+);

@@ -27,26 +27,39 @@ function fresh(): { dir: string; storePath: string } {
   return { dir, storePath: path.join(dir, 'data', 'forge.duckdb') };
 }
 function csv(dir: string, name: string, times: readonly number[], price = (i: number) => 100 + (i % 50)): string {
-  const lines = times.map((t, i) => `${new Date(t).toISOString()},${price(i)},${price(i) + 2},${price(i) - 2},${price(i) + 1},${i % 9}`);
+  const lines = times.map(
+    (t, i) => `${new Date(t).toISOString()},${price(i)},${price(i) + 2},${price(i) - 2},${price(i) + 1},${i % 9}`,
+  );
   const file = path.join(dir, name);
   fs.writeFileSync(file, ['datetime,open,high,low,close,volume', ...lines].join('\n') + '\n');
   return file;
 }
 async function rejects(p: Promise<unknown>, code: string): Promise<ForgeError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(ForgeError);
   expect((err as ForgeError).code).toBe(code);
   return err as ForgeError;
 }
 async function count(storePath: string): Promise<number> {
   if (!fs.existsSync(storePath)) return 0;
-  return withStore(storePath, { readOnly: true }, async (s) => (await s.all<{ n: number }>('SELECT CAST(count(*) AS INTEGER) n FROM candles'))[0].n);
+  return withStore(
+    storePath,
+    { readOnly: true },
+    async (s) => (await s.all<{ n: number }>('SELECT CAST(count(*) AS INTEGER) n FROM candles'))[0].n,
+  );
 }
 
 describe('bar spacing against --tf', () => {
   it('refuses daily bars imported as 1h, naming both, and stores nothing', async () => {
     const { dir, storePath } = fresh();
-    const file = csv(dir, 'daily.csv', Array.from({ length: 40 }, (_, i) => Date.UTC(2023, 0, 1) + i * D));
+    const file = csv(
+      dir,
+      'daily.csv',
+      Array.from({ length: 40 }, (_, i) => Date.UTC(2023, 0, 1) + i * D),
+    );
     const e = await rejects(importFile(storePath, { file, symbol: 'X', tf: '1h' }), 'E_TF_MISMATCH');
     expect(e.message).toContain('--tf 1h');
     expect(e.message).toContain('1d apart');
@@ -55,11 +68,19 @@ describe('bar spacing against --tf', () => {
   });
 
   it('--tf auto detects 15m, 1d and 1w', async () => {
-    const cases: [string, number][] = [['15m', 15 * M], ['1d', D], ['1w', 7 * D]];
+    const cases: [string, number][] = [
+      ['15m', 15 * M],
+      ['1d', D],
+      ['1w', 7 * D],
+    ];
     for (const [tf, ms] of cases) {
       const { dir, storePath } = fresh();
       const start = Date.UTC(2024, 0, 1); // a Monday: weekly bars start on Mondays
-      const file = csv(dir, `${tf}.csv`, Array.from({ length: 20 }, (_, i) => start + i * ms));
+      const file = csv(
+        dir,
+        `${tf}.csv`,
+        Array.from({ length: 20 }, (_, i) => start + i * ms),
+      );
       const r = await importFile(storePath, { file, symbol: 'X', tf: 'auto' });
       expect(r.tf).toBe(tf);
       expect(r.tfDetected).toBe(true);
@@ -84,20 +105,32 @@ describe('bar spacing against --tf', () => {
     expect(timeframeMs('1w')).toBe(7 * D);
   });
 
-  it.skipIf(!SHARED)('real files: GOOG daily as 1h is refused, as auto is 1d; BTC monthly is refused as months', async () => {
-    const { storePath } = fresh();
-    const goog = path.join(SHARED!, 'GOOG_1d.csv');
-    const e = await rejects(importFile(storePath, { file: goog, symbol: 'GOOG', tf: '1h', calendar: 'weekdays' }), 'E_TF_MISMATCH');
-    expect(e.message).toMatch(/--tf 1h but its bars are 1d apart/);
-    const r = await importFile(storePath, { file: goog, symbol: 'GOOG', tf: 'auto', calendar: 'weekdays' });
-    expect(r.tf).toBe('1d');
-    expect(r.inserted).toBe(2148);
-    const before = await count(storePath);
-    const m = await rejects(importFile(storePath, { file: path.join(SHARED!, 'BTCUSD_1M.csv'), symbol: 'BTCUSD', tf: 'auto' }), 'E_TIMEFRAME_MONTH');
-    expect(m.message).not.toMatch(/\b1m\b/);
-    await rejects(importFile(storePath, { file: path.join(SHARED!, 'BTCUSD_1M.csv'), symbol: 'BTCUSD', tf: '1d' }), 'E_TIMEFRAME_MONTH');
-    expect(await count(storePath)).toBe(before);
-  });
+  it.skipIf(!SHARED)(
+    'real files: GOOG daily as 1h is refused, as auto is 1d; BTC monthly is refused as months',
+    async () => {
+      const { storePath } = fresh();
+      const goog = path.join(SHARED!, 'GOOG_1d.csv');
+      const e = await rejects(
+        importFile(storePath, { file: goog, symbol: 'GOOG', tf: '1h', calendar: 'weekdays' }),
+        'E_TF_MISMATCH',
+      );
+      expect(e.message).toMatch(/--tf 1h but its bars are 1d apart/);
+      const r = await importFile(storePath, { file: goog, symbol: 'GOOG', tf: 'auto', calendar: 'weekdays' });
+      expect(r.tf).toBe('1d');
+      expect(r.inserted).toBe(2148);
+      const before = await count(storePath);
+      const m = await rejects(
+        importFile(storePath, { file: path.join(SHARED!, 'BTCUSD_1M.csv'), symbol: 'BTCUSD', tf: 'auto' }),
+        'E_TIMEFRAME_MONTH',
+      );
+      expect(m.message).not.toMatch(/\b1m\b/);
+      await rejects(
+        importFile(storePath, { file: path.join(SHARED!, 'BTCUSD_1M.csv'), symbol: 'BTCUSD', tf: '1d' }),
+        'E_TIMEFRAME_MONTH',
+      );
+      expect(await count(storePath)).toBe(before);
+    },
+  );
 });
 
 describe('resample chain 1m -> 15m -> 1h -> 4h -> 1d -> 1w', () => {
@@ -113,8 +146,16 @@ describe('resample chain 1m -> 15m -> 1h -> 4h -> 1d -> 1w', () => {
     const store = await CandleStore.open(storePath);
     try {
       const chain = ['1m', '15m', '1h', '4h', '1d', '1w'];
-      for (let k = 1; k < chain.length; k++) await storeResampled(store, { symbol: 'X', baseTf: chain[k - 1], targetTf: chain[k] });
-      const got = await store.all<{ ts: number; open: number; high: number; low: number; close: number; volume: number }>(
+      for (let k = 1; k < chain.length; k++)
+        await storeResampled(store, { symbol: 'X', baseTf: chain[k - 1], targetTf: chain[k] });
+      const got = await store.all<{
+        ts: number;
+        open: number;
+        high: number;
+        low: number;
+        close: number;
+        volume: number;
+      }>(
         `SELECT CAST(ts AS DOUBLE) ts, open, high, low, close, volume FROM candles WHERE symbol = 'X' AND tf = '1w' ORDER BY ts`,
       );
       const want = [0, 1].map((w) => {
@@ -141,18 +182,30 @@ describe(`a gap of ${MAX_GAP_BARS} bars or more at import`, () => {
 
   it(`refuses ${MAX_GAP_BARS} missing bars, accepts ${MAX_GAP_BARS - 1}; nothing is stored on refusal`, async () => {
     const { dir, storePath } = fresh();
-    const e = await rejects(importFile(storePath, { file: csv(dir, 'gap.csv', hours(50, MAX_GAP_BARS, 100)), symbol: 'X', tf: '1h' }), 'E_IMPORT_GAP');
+    const e = await rejects(
+      importFile(storePath, { file: csv(dir, 'gap.csv', hours(50, MAX_GAP_BARS, 100)), symbol: 'X', tf: '1h' }),
+      'E_IMPORT_GAP',
+    );
     expect(e.message).toContain(`${MAX_GAP_BARS} 1h bars missing from 2024-01-03T02:00:00Z`);
     expect(e.fix).toContain('--skip-bad');
     expect(await count(storePath)).toBe(0);
-    const ok = await importFile(storePath, { file: csv(dir, 'small.csv', hours(50, MAX_GAP_BARS - 1, 100)), symbol: 'X', tf: '1h' });
+    const ok = await importFile(storePath, {
+      file: csv(dir, 'small.csv', hours(50, MAX_GAP_BARS - 1, 100)),
+      symbol: 'X',
+      tf: '1h',
+    });
     expect(ok.inserted).toBe(100);
     expect(ok.gaps).toEqual([]);
   });
 
   it('--skip-bad imports the file and reports the gap', async () => {
     const { dir, storePath } = fresh();
-    const r = await importFile(storePath, { file: csv(dir, 'gap.csv', hours(50, 40, 100)), symbol: 'X', tf: '1h', skipBad: true });
+    const r = await importFile(storePath, {
+      file: csv(dir, 'gap.csv', hours(50, 40, 100)),
+      symbol: 'X',
+      tf: '1h',
+      skipBad: true,
+    });
     expect(r.inserted).toBe(100);
     expect(r.gaps).toEqual(['40 1h bars missing from 2024-01-03T02:00:00Z to the next bar at 2024-01-04T18:00:00Z']);
   });

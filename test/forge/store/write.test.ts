@@ -17,7 +17,11 @@ afterEach(() => {
 
 function series(n: number, start = Date.UTC(2021, 0, 1), stepMs = 900_000, bump = 0) {
   const ts = new Float64Array(n);
-  const open = new Float64Array(n), high = new Float64Array(n), low = new Float64Array(n), close = new Float64Array(n), volume = new Float64Array(n);
+  const open = new Float64Array(n),
+    high = new Float64Array(n),
+    low = new Float64Array(n),
+    close = new Float64Array(n),
+    volume = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     ts[i] = start + i * stepMs;
     open[i] = 100 + i * 0.01 + bump;
@@ -59,10 +63,14 @@ describe('upsertCandles', () => {
       const next = series(10, Date.UTC(2021, 0, 1) + 5 * 900_000);
       for (let i = 0; i < 10; i++) {
         const orig = 100 + (i + 5) * 0.01;
-        next.open[i] = orig; next.close[i] = orig + 0.5; next.high[i] = orig + 1.5; next.low[i] = orig - 1;
+        next.open[i] = orig;
+        next.close[i] = orig + 0.5;
+        next.high[i] = orig + 1.5;
+        next.low[i] = orig - 1;
         next.volume[i] = 10 + ((i + 5) % 7);
       }
-      next.close[0] = 999; next.high[0] = 1000; // row 5 changes
+      next.close[0] = 999;
+      next.high[0] = 1000; // row 5 changes
       const repaired = new Uint8Array(10);
       repaired[1] = 1; // row 6 changes only by its flag
       const r = await store.transaction((s) => upsertCandles(s, { ...next, repaired }));
@@ -70,7 +78,10 @@ describe('upsertCandles', () => {
       const rows = await store.all<{ ts: number; close: number; repaired: boolean }>(
         `SELECT CAST(ts AS DOUBLE) ts, close, repaired FROM candles WHERE ts IN (${Date.UTC(2021, 0, 1) + 5 * 900_000}, ${Date.UTC(2021, 0, 1) + 6 * 900_000}) ORDER BY ts`,
       );
-      expect(rows.map((x) => [x.close, x.repaired])).toEqual([[999, false], [100 + 6 * 0.01 + 0.5, true]]);
+      expect(rows.map((x) => [x.close, x.repaired])).toEqual([
+        [999, false],
+        [100 + 6 * 0.01 + 0.5, true],
+      ]);
     } finally {
       store.close();
     }

@@ -35,6 +35,13 @@ describe('validate settings', () => {
 
   it('per-item seeds depend on seed, guard and play only', () => {
     expect(itemSeed('42', 'bootstrap', '1,2')).toBe(itemSeed('42', 'bootstrap', '1,2'));
-    expect(new Set([itemSeed('42', 'bootstrap', '1,2'), itemSeed('43', 'bootstrap', '1,2'), itemSeed('42', 'permutation', '1,2'), itemSeed('42', 'bootstrap', '1,3')]).size).toBe(4);
+    expect(
+      new Set([
+        itemSeed('42', 'bootstrap', '1,2'),
+        itemSeed('43', 'bootstrap', '1,2'),
+        itemSeed('42', 'permutation', '1,2'),
+        itemSeed('42', 'bootstrap', '1,3'),
+      ]).size,
+    ).toBe(4);
   });
 });

@@ -32,7 +32,12 @@ describe('permutation guard (timing null)', () => {
 
   it('rebuilds exposure from the trades on open-to-open returns', () => {
     const f = feedFromLogPrices([0, 0.1, 0.2, 0.1, 0.3, 0.3].map((x) => Math.log(100) + x));
-    const trades = { count: 2, direction: Int8Array.from([1, -1]), entryBar: Int32Array.from([1, 3]), exitBar: Int32Array.from([3, 5]) } as never;
+    const trades = {
+      count: 2,
+      direction: Int8Array.from([1, -1]),
+      entryBar: Int32Array.from([1, 3]),
+      exitBar: Int32Array.from([3, 5]),
+    } as never;
     const { positions, barReturns, exposedBars } = timingInputs(f, trades);
     expect(Array.from(positions)).toEqual([0, 1, 1, -1, -1]);
     expect(exposedBars).toBe(4);
@@ -83,7 +88,13 @@ entry:
     expect(space.genes.map((g) => g.kind)).toEqual(['choice', 'int', 'float', 'float', 'bool']);
     const got = neighbours(space.genes, [1, 5, 2, 5, 1], 1).map((n) => [n.index, n.value]);
     // period 5 is at its lower bound: only 6; stddev 2 +- 0.25; continuous [0, 10] moves 1 % of 10.
-    expect(got).toEqual([[1, 6], [2, 1.75], [2, 2.25], [3, 4.9], [3, 5.1]]);
+    expect(got).toEqual([
+      [1, 6],
+      [2, 1.75],
+      [2, 2.25],
+      [3, 4.9],
+      [3, 5.1],
+    ]);
   });
 
   it('a plateau passes with 0 %; a spike gives exactly the hand-computed dispersion', () => {
@@ -119,7 +130,10 @@ describe('stress guard', () => {
   it('Sharpe falls monotonically as costs rise, and the break-even fee zeroes the summed trade returns', () => {
     const ctx = edge();
     const g = stressGuard(ctx, { multipliers: [2, 3, 5, 8], at: 2, minSharpe: 1 });
-    const d = g.detail as { scenarios: { multiplier: number; sharpe: number; feeBps: number }[]; breakEvenBpsPerFill: number };
+    const d = g.detail as {
+      scenarios: { multiplier: number; sharpe: number; feeBps: number }[];
+      breakEvenBpsPerFill: number;
+    };
     expect(d.scenarios.map((s) => s.multiplier)).toEqual([1, 2, 3, 5, 8]);
     expect(d.scenarios.map((s) => s.feeBps)).toEqual([5, 10, 15, 25, 40]);
     for (let i = 1; i < d.scenarios.length; i++) expect(d.scenarios[i].sharpe).toBeLessThan(d.scenarios[i - 1].sharpe);
@@ -169,18 +183,35 @@ costs: {fee_bps: 5, slippage_bps: 0}
 `;
   const regime = (name: string, drift: number, tf = '1h'): RegimeData => {
     const f = driftFeed(500, name, drift);
-    return { name, regime: drift > 0 ? 'bull' : 'bear', source: 'synthetic', window: { from: 'a', to: 'b', fromMs: f.time[0], toMs: f.time[f.length - 1] + f.tfMs }, feeds: { [tf]: { ...f, tf } }, cache: new MapFeatureCache() };
+    return {
+      name,
+      regime: drift > 0 ? 'bull' : 'bear',
+      source: 'synthetic',
+      window: { from: 'a', to: 'b', fromMs: f.time[0], toMs: f.time[f.length - 1] + f.tfMs },
+      feeds: { [tf]: { ...f, tf } },
+      cache: new MapFeatureCache(),
+    };
   };
   const ctx = context(ALWAYS_LONG, driftFeed(100, 'x', 0.001), []);
   it('a long-only play is profitable in the two up regimes out of three: 2/3 > 0.5 passes', () => {
-    const g = regimeGuard(ctx, [regime('UP1', 0.001), regime('DOWN', -0.001), regime('UP2', 0.002)], [], DEFAULTS.regime);
+    const g = regimeGuard(
+      ctx,
+      [regime('UP1', 0.001), regime('DOWN', -0.001), regime('UP2', 0.002)],
+      [],
+      DEFAULTS.regime,
+    );
     expect(g.value).toBeCloseTo(2 / 3, 15);
     expect(g.status).toBe('PASS');
     // The regimes start with the 100-bar in-sample range and run past it.
     expect((g.detail as { regimes: { inSample: string }[] }).regimes[0].inSample).toBe('partly');
   });
   it('profitable in one of three fails; a regime without the play timeframe is reported and not counted', () => {
-    const g = regimeGuard(ctx, [regime('UP', 0.001), regime('D1', -0.001), regime('D2', -0.002), regime('OTHER_TF', 0.001, '4h')], [], DEFAULTS.regime);
+    const g = regimeGuard(
+      ctx,
+      [regime('UP', 0.001), regime('D1', -0.001), regime('D2', -0.002), regime('OTHER_TF', 0.001, '4h')],
+      [],
+      DEFAULTS.regime,
+    );
     expect(g.value).toBeCloseTo(1 / 3, 15);
     expect(g.status).toBe('FAIL');
     const rows = (g.detail as { regimes: { dataset: string; error?: string }[] }).regimes;

@@ -14,8 +14,14 @@ const T = 2 * BPY;
 const SHARPES: (number | null)[] = [3.0, 2.5, 1.0, 0.0, -1.0, null, 4.0, 2.0, 0.5, 3.5];
 const ROWS: TrialRow[] = SHARPES.map((s, i) => ({ key: `k${i}`, sharpe: s, error: s === null ? 'boom' : null }));
 
-const P = [1.1104991390617748e-5, 0.0002040399709841928, 0.07866145053838092, 0.5, 0.9213385494616191, 1.0, 7.832719815255015e-9, 0.002341817767129729, 0.23975789850742757, 3.7513698450403286e-7];
-const BH = [3.701663796872583e-5, 0.000510099927460482, 0.1311024175639682, 0.625, 1.0, 1.0, 7.832719815255014e-8, 0.004683635534259458, 0.3425112835820394, 1.8756849225201642e-6];
+const P = [
+  1.1104991390617748e-5, 0.0002040399709841928, 0.07866145053838092, 0.5, 0.9213385494616191, 1.0, 7.832719815255015e-9,
+  0.002341817767129729, 0.23975789850742757, 3.7513698450403286e-7,
+];
+const BH = [
+  3.701663796872583e-5, 0.000510099927460482, 0.1311024175639682, 0.625, 1.0, 1.0, 7.832719815255014e-8,
+  0.004683635534259458, 0.3425112835820394, 1.8756849225201642e-6,
+];
 const REJECTED = [true, true, false, false, false, false, true, true, false, true];
 
 describe('multiple testing over a run table', () => {
@@ -37,7 +43,11 @@ describe('multiple testing over a run table', () => {
     });
     expect(family.significant).toBe(5);
     // alpha 2e-5: adjusted 7.8e-8 (k6) and 1.9e-6 (k9) pass; the next, 3.7e-5 (k0), does not.
-    expect(familyTest(ROWS, BPY, T, 0.00002).rows.filter((r) => r.bhSignificant).map((r) => r.key)).toEqual(['k6', 'k9']);
+    expect(
+      familyTest(ROWS, BPY, T, 0.00002)
+        .rows.filter((r) => r.bhSignificant)
+        .map((r) => r.key),
+    ).toEqual(['k6', 'k9']);
   });
 
   it('N counts every play; V is the variance of the per-bar Sharpe of the plays that have one', () => {

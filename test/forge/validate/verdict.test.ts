@@ -25,27 +25,46 @@ const guard = (name: GuardResult['name'], status: GuardStatus): GuardResult => (
   detail: {},
 });
 
-const ALL_PASS = [guard('permutation', 'PASS'), guard('bootstrap', 'PASS'), guard('regime', 'NOT RUN'), guard('walkforward', 'NOT RUN')];
+const ALL_PASS = [
+  guard('permutation', 'PASS'),
+  guard('bootstrap', 'PASS'),
+  guard('regime', 'NOT RUN'),
+  guard('walkforward', 'NOT RUN'),
+];
 const base = { guards: ALL_PASS, bhAdjusted: 0.01, bhSignificant: true, dsr: 0.99, alpha: 0.05, minDsr: 0.95 };
 
 describe('validate verdict', () => {
   it('ROBUST: survives BH and DSR, every guard that ran passed; the ones not run are named, not counted', () => {
-    expect(verdictOf(base)).toEqual({ verdict: 'ROBUST', why: 'survives BH and the deflated Sharpe; passed all 2 guards that ran; not run: regime, walkforward' });
+    expect(verdictOf(base)).toEqual({
+      verdict: 'ROBUST',
+      why: 'survives BH and the deflated Sharpe; passed all 2 guards that ran; not run: regime, walkforward',
+    });
   });
 
   it('NOT ROBUST names every reason: BH, DSR, failed and errored guards', () => {
-    const guards = [guard('permutation', 'FAIL'), guard('bootstrap', 'ERROR'), guard('stress', 'FAIL'), guard('walkforward', 'NOT RUN')];
+    const guards = [
+      guard('permutation', 'FAIL'),
+      guard('bootstrap', 'ERROR'),
+      guard('stress', 'FAIL'),
+      guard('walkforward', 'NOT RUN'),
+    ];
     expect(verdictOf({ ...base, guards, bhAdjusted: 0.451, bhSignificant: false, dsr: 0.307 })).toEqual({
       verdict: 'NOT ROBUST',
       why: 'not significant after Benjamini-Hochberg (adjusted p 0.451 >= 0.05); deflated Sharpe 0.307 <= 0.95; failed permutation, stress; could not compute bootstrap; not run: walkforward',
     });
     expect(verdictOf({ ...base, dsr: 0.95 }).why).toBe('deflated Sharpe 0.950 <= 0.95; not run: regime, walkforward');
     expect(verdictOf({ ...base, dsr: null }).verdict).toBe('NOT ROBUST');
-    expect(verdictOf({ ...base, bhAdjusted: null, bhSignificant: false }).why).toMatch(/^not among the run's recorded evaluations/);
+    expect(verdictOf({ ...base, bhAdjusted: null, bhSignificant: false }).why).toMatch(
+      /^not among the run's recorded evaluations/,
+    );
   });
 
   it('a NOT RUN walk-forward guard gives the exact command (quoted for the shell)', () => {
-    const g = walkForwardGuard(null, { minEfficiency: 0.6 }, { dataset: 'BTCUSDT_BEAR_2022', play: "/tmp/my plays/it's.yaml" });
+    const g = walkForwardGuard(
+      null,
+      { minEfficiency: 0.6 },
+      { dataset: 'BTCUSDT_BEAR_2022', play: "/tmp/my plays/it's.yaml" },
+    );
     expect(g.status).toBe('NOT RUN');
     expect(g.detail.command).toBe(`forge walkforward --dataset BTCUSDT_BEAR_2022 --play '/tmp/my plays/it'\\''s.yaml'`);
     expect(String(g.detail.note)).toContain(String(g.detail.command));
@@ -56,7 +75,10 @@ describe('validate verdict', () => {
     fs.mkdirSync(path.join(dir, 'datasets'));
     const entry = (name: string, from: string, to: string) =>
       `  - name: ${name}\n    symbol: VERUSDT\n    base: 1h\n    derived: [4h]\n    from: ${from}\n    to: ${to}\n    regime: bull\n`;
-    fs.writeFileSync(path.join(dir, 'datasets', 'catalog.yaml'), `datasets:\n${entry('VER_RUN', '2021-01-01', '2021-02-01')}${entry('VER_BULL', '2021-02-01', '2021-03-01')}`);
+    fs.writeFileSync(
+      path.join(dir, 'datasets', 'catalog.yaml'),
+      `datasets:\n${entry('VER_RUN', '2021-01-01', '2021-02-01')}${entry('VER_BULL', '2021-02-01', '2021-03-01')}`,
+    );
     const home = forgeHome(dir);
     await buildDatasets(home, ['VER_BULL'], { allowSynthetic: true, syntheticRequested: true, warn: () => {} });
     const run = { name: 'VER_RUN', symbol: 'VERUSDT' } as Manifest;

@@ -1,20 +1,51 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricRecord } from '../../../src/forge/eval/evaluator.js';
-import { aggregate, DEFAULT_CRITERIA, meanAnnualRate, performanceDrop, populationStd, verdict, type WindowOutcome } from '../../../src/forge/walkforward/aggregate.js';
+import {
+  aggregate,
+  DEFAULT_CRITERIA,
+  meanAnnualRate,
+  performanceDrop,
+  populationStd,
+  verdict,
+  type WindowOutcome,
+} from '../../../src/forge/walkforward/aggregate.js';
 
 // Hand-made window results, figures worked out by hand (and checked in Python's statistics module):
 // the expected values below are literals, not the code's output.
 
 const metrics = (totalReturn: number, cagr: number): MetricRecord => ({
-  totalReturn, cagr, returnAnn: cagr, sharpe: 1, sortino: 1, calmar: 1, maxDrawdown: -0.1, winRate: 0.5, profitFactor: 1.2,
-  trades: 10, exposure: 0.5, buyHoldReturn: 0, finalEquity: 10_000 * (1 + totalReturn), barsPerYear: 8766, years: 0.25,
+  totalReturn,
+  cagr,
+  returnAnn: cagr,
+  sharpe: 1,
+  sortino: 1,
+  calmar: 1,
+  maxDrawdown: -0.1,
+  winRate: 0.5,
+  profitFactor: 1.2,
+  trades: 10,
+  exposure: 0.5,
+  buyHoldReturn: 0,
+  finalEquity: 10_000 * (1 + totalReturn),
+  barsPerYear: 8766,
+  years: 0.25,
 });
-const ok = (isRet: number, isCagr: number, oosRet: number, oosCagr: number): WindowOutcome => ({ status: 'ok', inSample: metrics(isRet, isCagr), outOfSample: metrics(oosRet, oosCagr) });
+const ok = (isRet: number, isCagr: number, oosRet: number, oosCagr: number): WindowOutcome => ({
+  status: 'ok',
+  inSample: metrics(isRet, isCagr),
+  outOfSample: metrics(oosRet, oosCagr),
+});
 const failed: WindowOutcome = { status: 'failed', inSample: null, outOfSample: null };
 
 describe('walk-forward aggregate', () => {
   // IS CAGR 50 %, 30 %, 100 %, 20 %; OOS CAGR 20 %, 10 %, 40 %, 0 %; OOS returns 4 %, 2 %, 6 %, 0 %.
-  const windows = [ok(0.2, 0.5, 0.04, 0.2), failed, ok(0.1, 0.3, 0.02, 0.1), ok(0.4, 1.0, 0.06, 0.4), ok(0.08, 0.2, 0, 0)];
+  const windows = [
+    ok(0.2, 0.5, 0.04, 0.2),
+    failed,
+    ok(0.1, 0.3, 0.02, 0.1),
+    ok(0.4, 1.0, 0.06, 0.4),
+    ok(0.08, 0.2, 0, 0),
+  ];
   const a = aggregate(windows);
 
   it('counts completed and failed windows; failed ones enter no figure', () => {
@@ -23,7 +54,7 @@ describe('walk-forward aggregate', () => {
     expect(a.failedWindows).toBe(1);
   });
 
-  it('average returns are arithmetic means of the windows\' total returns', () => {
+  it("average returns are arithmetic means of the windows' total returns", () => {
     expect(a.avgInSampleReturn).toBeCloseTo((0.2 + 0.1 + 0.4 + 0.08) / 4, 12); // 0.195
     expect(a.avgOutOfSampleReturn).toBeCloseTo(0.03, 12);
   });
@@ -117,11 +148,20 @@ describe('robustness verdict', () => {
     expect(off.label).toBe('robust');
     const wfe = verdict(a, { ...DEFAULT_CRITERIA, maxDegradation: null, minConsistency: null, minWfe: 0.6 });
     expect(wfe.criteria.at(-1)).toMatchObject({ name: 'minWfe', op: '>=', threshold: 0.6, pass: false });
-    expect(verdict(a, { ...DEFAULT_CRITERIA, maxDegradation: null, minConsistency: null, minWfe: 0.35 }).label).toBe('robust');
+    expect(verdict(a, { ...DEFAULT_CRITERIA, maxDegradation: null, minConsistency: null, minWfe: 0.35 }).label).toBe(
+      'robust',
+    );
   });
 
   it('thresholds are strict where the brief is: exactly 50 % degradation or 50 % profitable fails', () => {
-    const edge = { ...a, avgOutOfSampleReturn: 0, degradation: 0.5, consistencyScore: 40, profitableShare: 0.5, wfe: 0.6 };
+    const edge = {
+      ...a,
+      avgOutOfSampleReturn: 0,
+      degradation: 0.5,
+      consistencyScore: 40,
+      profitableShare: 0.5,
+      wfe: 0.6,
+    };
     const v = verdict(edge, { ...DEFAULT_CRITERIA, minWfe: 0.6 });
     expect(v.criteria.map((c) => c.pass)).toEqual([false, false, false, false, true]); // WFE is >=, the brief's four are strict
     expect(v.label).toBe('not-robust');

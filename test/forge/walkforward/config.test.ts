@@ -17,7 +17,7 @@ const D = 86_400_000;
 describe('walkforward config', () => {
   const play = tmpFile('play.yaml', 'name: x\n');
 
-  it('defaults: rolling 180d / 30d, step = test, pop 40 x 10 generations, the brief\'s four criteria', () => {
+  it("defaults: rolling 180d / 30d, step = test, pop 40 x 10 generations, the brief's four criteria", () => {
     const { config, workers } = resolveWalkforwardConfig({}, {}, play);
     expect(config.mode).toBe('rolling');
     expect(config.train).toEqual({ unit: 'ms', value: 180 * D, text: '180d' });
@@ -25,7 +25,13 @@ describe('walkforward config', () => {
     expect(config.step).toEqual(config.test);
     expect(config.ga.population).toBe(40);
     expect(config.ga.generations).toBe(10);
-    expect(config.criteria).toEqual({ minOosReturn: 0, maxDegradation: 0.5, minConsistency: 40, minProfitableShare: 0.5, minWfe: null });
+    expect(config.criteria).toEqual({
+      minOosReturn: 0,
+      maxDegradation: 0.5,
+      minConsistency: 40,
+      minProfitableShare: 0.5,
+      minWfe: null,
+    });
     expect(workers).toBeUndefined();
   });
 
@@ -35,7 +41,9 @@ describe('walkforward config', () => {
     expect(config.ga.budget).toBe(500);
     expect(config.ga.generations).toBe(10 * Math.ceil(500 / 40));
     expect(resolveWalkforwardConfig({}, { ga: { budget: 500, generations: 4 } }, play).config.ga.generations).toBe(4);
-    expect(() => resolveWalkforwardConfig({}, { ga: { method: 'hill' as never } }, play)).toThrow(/ga\.method.*ga \| grid \| random/);
+    expect(() => resolveWalkforwardConfig({}, { ga: { method: 'hill' as never } }, play)).toThrow(
+      /ga\.method.*ga \| grid \| random/,
+    );
   });
 
   it('flags override the file, the file overrides the defaults', () => {
@@ -43,7 +51,11 @@ describe('walkforward config', () => {
       'wf.yaml',
       'dataset: X\nmode: anchored\ntrain: 4000bars\ntest: 500bars\nseed: 9\nga:\n  population: 30\n  tournament_size: 4\nfitness:\n  min_trades: 3\nverdict:\n  min_wfe: 0.6\n  max_degradation: null\nworkers: 3\n',
     );
-    const { config, workers } = resolveWalkforwardConfig(readWalkforwardFile(file), { test: '600bars', ga: { population: 20 }, workers: 1 }, play);
+    const { config, workers } = resolveWalkforwardConfig(
+      readWalkforwardFile(file),
+      { test: '600bars', ga: { population: 20 }, workers: 1 },
+      play,
+    );
     expect(config.dataset).toBe('X');
     expect(config.mode).toBe('anchored');
     expect(config.train).toEqual({ unit: 'bars', value: 4000, text: '4000bars' });
@@ -70,12 +82,36 @@ describe('walkforward config', () => {
         expect((err as ForgeError).fix).toMatch(fix);
       }
     };
-    expectError(() => resolveWalkforwardConfig({}, { mode: 'rollin' }, play), /mode: 'rollin' is not a window mode.*did you mean/, /--mode rolling/);
+    expectError(
+      () => resolveWalkforwardConfig({}, { mode: 'rollin' }, play),
+      /mode: 'rollin' is not a window mode.*did you mean/,
+      /--mode rolling/,
+    );
     expectError(() => resolveWalkforwardConfig({}, { train: '0d' }, play), /train: '0d'/, /--train/);
-    expectError(() => resolveWalkforwardConfig({}, { test: '30d', step: '10d' }, play), /step 10d is shorter than test 30d/, /--step >= --test/);
-    expectError(() => resolveWalkforwardConfig({}, { train: '100bars' }, play), /mix bars and durations/, /all in bars/);
-    expectError(() => readWalkforwardFile(tmpFile('bad.yaml', 'trian: 10d\n')), /bad\.yaml: trian: unknown setting.*did you mean 'train'/, /known settings/);
-    expectError(() => readWalkforwardFile(tmpFile('bad2.yaml', 'verdict:\n  min_wef: 1\n')), /verdict\.min_wef: unknown setting/, /min_wfe/);
-    expectError(() => resolveWalkforwardConfig({ criteria: { minWfe: 'high' as never } }, {}, play), /verdict\.min_wfe: got "high"/, /min_wfe/);
+    expectError(
+      () => resolveWalkforwardConfig({}, { test: '30d', step: '10d' }, play),
+      /step 10d is shorter than test 30d/,
+      /--step >= --test/,
+    );
+    expectError(
+      () => resolveWalkforwardConfig({}, { train: '100bars' }, play),
+      /mix bars and durations/,
+      /all in bars/,
+    );
+    expectError(
+      () => readWalkforwardFile(tmpFile('bad.yaml', 'trian: 10d\n')),
+      /bad\.yaml: trian: unknown setting.*did you mean 'train'/,
+      /known settings/,
+    );
+    expectError(
+      () => readWalkforwardFile(tmpFile('bad2.yaml', 'verdict:\n  min_wef: 1\n')),
+      /verdict\.min_wef: unknown setting/,
+      /min_wfe/,
+    );
+    expectError(
+      () => resolveWalkforwardConfig({ criteria: { minWfe: 'high' as never } }, {}, play),
+      /verdict\.min_wfe: got "high"/,
+      /min_wfe/,
+    );
   });
 });

@@ -36,14 +36,40 @@ fs.writeFileSync(PLAY_FILE, PLAY);
 
 const home = (): string => wfHome();
 
-const ARGS = ['walkforward', '--dataset', 'TEST_1H', '--play', PLAY_FILE, '--train', '30d', '--test', '15d', '--pop', '8', '--generations', '3', '--seed', '5', '--min-trades', '1', '--synthetic'];
+const ARGS = [
+  'walkforward',
+  '--dataset',
+  'TEST_1H',
+  '--play',
+  PLAY_FILE,
+  '--train',
+  '30d',
+  '--test',
+  '15d',
+  '--pop',
+  '8',
+  '--generations',
+  '3',
+  '--seed',
+  '5',
+  '--min-trades',
+  '1',
+  '--synthetic',
+];
 
 async function walkforward(dir: string, extra: string[]): Promise<any> {
-  const { stdout } = await run(process.execPath, [CLI, ...ARGS, ...extra, '--home', dir, '--json'], { cwd: dir, maxBuffer: 32 << 20 });
+  const { stdout } = await run(process.execPath, [CLI, ...ARGS, ...extra, '--home', dir, '--json'], {
+    cwd: dir,
+    maxBuffer: 32 << 20,
+  });
   return JSON.parse(stdout);
 }
 
-interface EquityRow { time: number; window: number; equity: number }
+interface EquityRow {
+  time: number;
+  window: number;
+  equity: number;
+}
 function readEquity(file: string): EquityRow[] {
   const [header, ...lines] = fs.readFileSync(file, 'utf8').trim().split('\n');
   expect(header).toBe('time,time_ms,window,equity');
@@ -59,7 +85,8 @@ describe('forge walkforward (CLI, end to end)', () => {
   let dir: string;
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(ROOT, 'dist/cli/main.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does it)');
+    if (!fs.existsSync(path.join(ROOT, 'dist/cli/main.js')))
+      throw new Error('dist/ is missing: run `npm run build` first (npm test does it)');
     dir = home();
     out = await walkforward(dir, ['--workers', '1']);
   }, 60_000);
@@ -75,7 +102,11 @@ describe('forge walkforward (CLI, end to end)', () => {
       expect(w.index).toBe(k);
       expect(w.train.fromMs).toBe(t0 + 15 * k * day);
       expect(w.train.toMs).toBe(t0 + (15 * k + 30) * day);
-      expect(w.test).toMatchObject({ fromMs: w.train.toMs, toMs: w.train.toMs + 15 * day, from: new Date(w.train.toMs).toISOString() });
+      expect(w.test).toMatchObject({
+        fromMs: w.train.toMs,
+        toMs: w.train.toMs + 15 * day,
+        from: new Date(w.train.toMs).toISOString(),
+      });
     });
   });
 
@@ -84,7 +115,11 @@ describe('forge walkforward (CLI, end to end)', () => {
     expect(okWindows.length).toBeGreaterThanOrEqual(3);
     for (const w of okWindows) {
       expect(w.error).toBeNull();
-      expect(Object.keys(w.params).sort()).toEqual(['features.daily.params.period', 'features.fast.params.period', 'features.slow.params.period']);
+      expect(Object.keys(w.params).sort()).toEqual([
+        'features.daily.params.period',
+        'features.fast.params.period',
+        'features.slow.params.period',
+      ]);
       expect(w.genome.length).toBe(3);
       expect(w.inSample.trades).toBeGreaterThanOrEqual(1); // min-trades 1: feasible in sample
       expect(w.outOfSample).not.toBeNull();
@@ -109,7 +144,12 @@ describe('forge walkforward (CLI, end to end)', () => {
     const mean = oos.reduce((s: number, x: number) => s + x, 0) / oos.length;
     expect(out.aggregate.avgOutOfSampleReturn).toBeCloseTo(mean, 12);
     expect(out.aggregate.profitableWindows).toBe(oos.filter((x: number) => x > 0).length);
-    expect(out.verdict.criteria.map((c: any) => c.name)).toEqual(['minOosReturn', 'maxDegradation', 'minConsistency', 'minProfitableShare']);
+    expect(out.verdict.criteria.map((c: any) => c.name)).toEqual([
+      'minOosReturn',
+      'maxDegradation',
+      'minConsistency',
+      'minProfitableShare',
+    ]);
   });
 
   it('stitched equity starts at the cash, holds flat over a failed window and chains the windows multiplicatively', () => {
@@ -152,8 +192,12 @@ describe('forge walkforward (CLI, end to end)', () => {
     const c = await db.connect();
     try {
       const rows = async (sql: string) => (await c.runAndReadAll(sql)).getRowObjectsJS() as any[];
-      expect(await rows(`SELECT kind, status FROM runs WHERE run_id = '${out.runId}'`)).toEqual([{ kind: 'walkforward', status: 'finished' }]);
-      const w = await rows(`SELECT window_index, status, oos_total_return FROM walkforward_windows WHERE run_id = '${out.runId}' ORDER BY window_index`);
+      expect(await rows(`SELECT kind, status FROM runs WHERE run_id = '${out.runId}'`)).toEqual([
+        { kind: 'walkforward', status: 'finished' },
+      ]);
+      const w = await rows(
+        `SELECT window_index, status, oos_total_return FROM walkforward_windows WHERE run_id = '${out.runId}' ORDER BY window_index`,
+      );
       expect(w.length).toBe(10);
       expect(w[0].status).toBe('failed');
       w.forEach((r, i) => expect(r.oos_total_return ?? null).toBe(out.windows[i].outOfSample?.totalReturn ?? null));
@@ -171,8 +215,12 @@ describe('forge walkforward (CLI, end to end)', () => {
     expect(stdout).toMatch(/#\s+train\s+test\s+status\s+IS return/);
     expect(stdout).toMatch(/window 1 failed: no feasible play/);
     expect(stdout).toMatch(/verdict: (ROBUST|MARGINAL|NOT ROBUST) \(\d\/4 criteria pass\)/);
-    const bad = await run(process.execPath, [CLI, ...ARGS.map((a) => (a === '30d' ? '200d' : a)), '--home', dir], { cwd: dir }).catch((e) => e);
+    const bad = await run(process.execPath, [CLI, ...ARGS.map((a) => (a === '30d' ? '200d' : a)), '--home', dir], {
+      cwd: dir,
+    }).catch((e) => e);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/no walk-forward window fits: the data holds 181\.0 days, train 200d \+ test 15d need more/);
+    expect(bad.stderr).toMatch(
+      /no walk-forward window fits: the data holds 181\.0 days, train 200d \+ test 15d need more/,
+    );
   }, 60_000);
 });

@@ -26,30 +26,58 @@ const CATALOG = `datasets:
     description: all the real BTC 1h candles
 `;
 
-describe.skipIf(!fs.existsSync(CSV))('forge walkforward on real BTC 1h candles (needs ../shared/data/BTCUSD_1h.csv)', () => {
-  it('runs 12 rolling windows of 365 + 90 days and prints the table and the verdict', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-wf-real-'));
-    fs.mkdirSync(path.join(dir, 'datasets'));
-    fs.writeFileSync(path.join(dir, 'datasets', 'catalog.yaml'), CATALOG);
-    await run(process.execPath, [CLI, 'data', 'import', CSV, '--symbol', 'BTCUSDT', '--tf', '1h', '--home', dir, '--quiet'], { cwd: dir });
-    const args = [CLI, 'walkforward', '--dataset', 'BTCUSDT_1H_ALL', '--play', PLAY, '--train', '365d', '--test', '90d', '--pop', '16', '--generations', '4', '--min-trades', '5', '--workers', '2', '--home', dir];
-    const { stdout } = await run(process.execPath, [...args, '--json'], { cwd: dir, maxBuffer: 32 << 20 });
-    const out = JSON.parse(stdout);
-    expect(out.dataset.source).toBe('real');
-    // 2022-01-01 .. 2026-03-01 is 1520 days: (1520 - 365 - 90) / 90 + 1 = 12 windows.
-    expect(out.windows.length).toBe(12);
-    expect(out.windows[0].train.from).toBe('2022-01-01T00:00:00.000Z');
-    expect(out.windows[0].test.from).toBe('2023-01-01T00:00:00.000Z');
-    expect(out.aggregate.okWindows).toBeGreaterThanOrEqual(8);
-    let product = 1;
-    for (const w of out.windows) if (w.status === 'ok') product *= 1 + w.outOfSample.totalReturn;
-    expect(out.stitched.totalReturn).toBeCloseTo(product - 1, 9);
-    expect(out.verdict.criteria.length).toBe(4);
+describe.skipIf(!fs.existsSync(CSV))(
+  'forge walkforward on real BTC 1h candles (needs ../shared/data/BTCUSD_1h.csv)',
+  () => {
+    it('runs 12 rolling windows of 365 + 90 days and prints the table and the verdict', async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-wf-real-'));
+      fs.mkdirSync(path.join(dir, 'datasets'));
+      fs.writeFileSync(path.join(dir, 'datasets', 'catalog.yaml'), CATALOG);
+      await run(
+        process.execPath,
+        [CLI, 'data', 'import', CSV, '--symbol', 'BTCUSDT', '--tf', '1h', '--home', dir, '--quiet'],
+        { cwd: dir },
+      );
+      const args = [
+        CLI,
+        'walkforward',
+        '--dataset',
+        'BTCUSDT_1H_ALL',
+        '--play',
+        PLAY,
+        '--train',
+        '365d',
+        '--test',
+        '90d',
+        '--pop',
+        '16',
+        '--generations',
+        '4',
+        '--min-trades',
+        '5',
+        '--workers',
+        '2',
+        '--home',
+        dir,
+      ];
+      const { stdout } = await run(process.execPath, [...args, '--json'], { cwd: dir, maxBuffer: 32 << 20 });
+      const out = JSON.parse(stdout);
+      expect(out.dataset.source).toBe('real');
+      // 2022-01-01 .. 2026-03-01 is 1520 days: (1520 - 365 - 90) / 90 + 1 = 12 windows.
+      expect(out.windows.length).toBe(12);
+      expect(out.windows[0].train.from).toBe('2022-01-01T00:00:00.000Z');
+      expect(out.windows[0].test.from).toBe('2023-01-01T00:00:00.000Z');
+      expect(out.aggregate.okWindows).toBeGreaterThanOrEqual(8);
+      let product = 1;
+      for (const w of out.windows) if (w.status === 'ok') product *= 1 + w.outOfSample.totalReturn;
+      expect(out.stitched.totalReturn).toBeCloseTo(product - 1, 9);
+      expect(out.verdict.criteria.length).toBe(4);
 
-    const text = (await run(process.execPath, args, { cwd: dir, maxBuffer: 32 << 20 })).stdout;
-    expect(text).toMatch(/#\s+train\s+test\s+status\s+IS return/);
-    expect(text).toMatch(/12\s+2024-09-17\.\.2025-09-17\s+2025-09-17\.\.2025-12-16/);
-    expect(text).toMatch(/criterion\s+value\s+threshold\s+result/);
-    expect(text).toMatch(/verdict: (ROBUST|MARGINAL|NOT ROBUST)/);
-  }, 120_000);
-});
+      const text = (await run(process.execPath, args, { cwd: dir, maxBuffer: 32 << 20 })).stdout;
+      expect(text).toMatch(/#\s+train\s+test\s+status\s+IS return/);
+      expect(text).toMatch(/12\s+2024-09-17\.\.2025-09-17\s+2025-09-17\.\.2025-12-16/);
+      expect(text).toMatch(/criterion\s+value\s+threshold\s+result/);
+      expect(text).toMatch(/verdict: (ROBUST|MARGINAL|NOT ROBUST)/);
+    }, 120_000);
+  },
+);

@@ -24,14 +24,28 @@ entry:
 
 const PLAY_FILE = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'forge-wf-stop-play-')), 'play.yaml');
 fs.writeFileSync(PLAY_FILE, PLAY);
-const ARGS = ['walkforward', '--dataset', 'TEST_1H', '--play', PLAY_FILE, '--train', '30d', '--test', '15d', '--synthetic'];
+const ARGS = [
+  'walkforward',
+  '--dataset',
+  'TEST_1H',
+  '--play',
+  PLAY_FILE,
+  '--train',
+  '30d',
+  '--test',
+  '15d',
+  '--synthetic',
+];
 const SEARCH = ['--pop', '10', '--generations', '12', '--seed', '3', '--min-trades', '1', '--workers', '2'];
 
 const home = (): string => wfHome('forge-wf-stop-');
 
 /** Starts the walk-forward, sends `signal` once its first generation is reported, waits for the exit. */
 async function stopWith(signal: NodeJS.Signals, dir: string) {
-  const child = spawn(process.execPath, [CLI, ...ARGS, ...SEARCH, '--home', dir], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...ARGS, ...SEARCH, '--home', dir], {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   let sent = false;
@@ -68,12 +82,21 @@ describe('forge walkforward stops gracefully', () => {
     expect(rerun).toBe(['forge', ...ARGS, ...SEARCH, '--home', dir].join(' '));
     // Nothing half-written: the config (written whole, before the search) and no lock, temp file or result.
     const files = runFiles(dir);
-    expect(files.filter((f) => /run\.lock|\.tmp-|walkforward\.json|equity\.csv/.test(f)), files.join(', ')).toEqual([]);
+    expect(
+      files.filter((f) => /run\.lock|\.tmp-|walkforward\.json|equity\.csv/.test(f)),
+      files.join(', '),
+    ).toEqual([]);
 
     // The printed command, run again, ends as a run in a fresh home that was never stopped.
-    const again = await run(process.execPath, [CLI, ...ARGS, ...SEARCH, '--home', dir, '--json'], { cwd: dir, maxBuffer: 32 << 20 });
+    const again = await run(process.execPath, [CLI, ...ARGS, ...SEARCH, '--home', dir, '--json'], {
+      cwd: dir,
+      maxBuffer: 32 << 20,
+    });
     const fresh = home();
-    const reference = await run(process.execPath, [CLI, ...ARGS, ...SEARCH, '--home', fresh, '--json'], { cwd: fresh, maxBuffer: 32 << 20 });
+    const reference = await run(process.execPath, [CLI, ...ARGS, ...SEARCH, '--home', fresh, '--json'], {
+      cwd: fresh,
+      maxBuffer: 32 << 20,
+    });
     const a = JSON.parse(again.stdout);
     const b = JSON.parse(reference.stdout);
     expect(a.status).toBe('finished');

@@ -28,7 +28,12 @@ describe('parseSpan', () => {
   });
 
   it('refuses lengths without a unit, of zero, or with an unknown unit, naming the flag', () => {
-    for (const [v, flag, msg] of [['30', 'test', /test: '30' has no unit/], ['0d', 'train', /train: '0d' must be longer than 0/], ['0bars', 'step', /step: '0bars' must be more than 0 bars/], ['30m', 'test', /test: '30m' is not a length/]] as const) {
+    for (const [v, flag, msg] of [
+      ['30', 'test', /test: '30' has no unit/],
+      ['0d', 'train', /train: '0d' must be longer than 0/],
+      ['0bars', 'step', /step: '0bars' must be more than 0 bars/],
+      ['30m', 'test', /test: '30m' is not a length/],
+    ] as const) {
       try {
         parseSpan(v, flag);
         expect.unreachable();
@@ -48,9 +53,18 @@ describe('generateWindows', () => {
     const w = generateWindows(spec('rolling', '3d', '2d'), time, H);
     // testTo = 5d + 2d k <= 10d  =>  k = 0, 1, 2
     expect(w.map((x) => [x.train.map((t) => (t - T0) / D), x.test.map((t) => (t - T0) / D)])).toEqual([
-      [[0, 3], [3, 5]],
-      [[2, 5], [5, 7]],
-      [[4, 7], [7, 9]],
+      [
+        [0, 3],
+        [3, 5],
+      ],
+      [
+        [2, 5],
+        [5, 7],
+      ],
+      [
+        [4, 7],
+        [7, 9],
+      ],
     ]);
     expect(w.map((x) => x.index)).toEqual([0, 1, 2]);
   });
@@ -58,21 +72,37 @@ describe('generateWindows', () => {
   it('anchored by days: train always starts at the first bar and grows by the step', () => {
     const w = generateWindows(spec('anchored', '3d', '2d'), time, H);
     expect(w.map((x) => [x.train.map((t) => (t - T0) / D), x.test.map((t) => (t - T0) / D)])).toEqual([
-      [[0, 3], [3, 5]],
-      [[0, 5], [5, 7]],
-      [[0, 7], [7, 9]],
+      [
+        [0, 3],
+        [3, 5],
+      ],
+      [
+        [0, 5],
+        [5, 7],
+      ],
+      [
+        [0, 7],
+        [7, 9],
+      ],
     ]);
   });
 
   it('a step longer than the test leaves gaps between test ranges', () => {
     const w = generateWindows(spec('rolling', '2d', '1d', '3d'), time, H);
     // testTo = 3d + 3d k <= 10d  =>  k = 0, 1, 2
-    expect(w.map((x) => x.test.map((t) => (t - T0) / D))).toEqual([[2, 3], [5, 6], [8, 9]]);
+    expect(w.map((x) => x.test.map((t) => (t - T0) / D))).toEqual([
+      [2, 3],
+      [5, 6],
+      [8, 9],
+    ]);
   });
 
   it('a test range may end exactly at the end of the data', () => {
     const w = generateWindows(spec('rolling', '6d', '2d'), time, H);
-    expect(w.map((x) => x.test.map((t) => (t - T0) / D))).toEqual([[6, 8], [8, 10]]);
+    expect(w.map((x) => x.test.map((t) => (t - T0) / D))).toEqual([
+      [6, 8],
+      [8, 10],
+    ]);
   });
 
   it('rolling by bars: boundaries are bar open times, the end is one bar after the last', () => {
@@ -80,12 +110,25 @@ describe('generateWindows', () => {
     const w = generateWindows(spec('rolling', '40bars', '20bars'), t, H);
     // 40 + 20 + 20k <= 100  =>  k = 0, 1, 2
     expect(w.map((x) => [x.train.map((v) => (v - T0) / H), x.test.map((v) => (v - T0) / H)])).toEqual([
-      [[0, 40], [40, 60]],
-      [[20, 60], [60, 80]],
-      [[40, 80], [80, 100]],
+      [
+        [0, 40],
+        [40, 60],
+      ],
+      [
+        [20, 60],
+        [60, 80],
+      ],
+      [
+        [40, 80],
+        [80, 100],
+      ],
     ]);
     const a = generateWindows(spec('anchored', '40bars', '20bars'), t, H);
-    expect(a.map((x) => x.train.map((v) => (v - T0) / H))).toEqual([[0, 40], [0, 60], [0, 80]]);
+    expect(a.map((x) => x.train.map((v) => (v - T0) / H))).toEqual([
+      [0, 40],
+      [0, 60],
+      [0, 80],
+    ]);
   });
 
   it('bars count bars across a gap in the data; days count calendar time', () => {
@@ -102,12 +145,16 @@ describe('generateWindows', () => {
 
   it('refuses mixed units, overlapping test ranges and data too short for one window', () => {
     expect(() => generateWindows(spec('rolling', '100bars', '2d'), time, H)).toThrow(/mix bars and durations/);
-    expect(() => generateWindows(spec('rolling', '3d', '2d', '1d'), time, H)).toThrow(/step 1d is shorter than test 2d/);
+    expect(() => generateWindows(spec('rolling', '3d', '2d', '1d'), time, H)).toThrow(
+      /step 1d is shorter than test 2d/,
+    );
     try {
       generateWindows(spec('rolling', '9d', '2d'), time, H);
       expect.unreachable();
     } catch (err) {
-      expect((err as ForgeError).message).toMatch(/no walk-forward window fits: the data holds 10\.0 days, train 9d \+ test 2d need more/);
+      expect((err as ForgeError).message).toMatch(
+        /no walk-forward window fits: the data holds 10\.0 days, train 9d \+ test 2d need more/,
+      );
       expect((err as ForgeError).fix).toMatch(/--train or --test/);
     }
   });

@@ -21,20 +21,38 @@ export const importCommand: CommandModule<object, ImportArgs> = {
   describe: 'Import candles from a CSV or Parquet file into the store (all or nothing)',
   builder: (y) =>
     y
-      .positional('file', { type: 'string', demandOption: true, describe: 'CSV (header or Binance kline) or Parquet file' })
-      .option('symbol', { type: 'string', demandOption: true, describe: 'Symbol to store the candles under, e.g. BTCUSDT' })
-      .option('tf', { type: 'string', demandOption: true, describe: "The file's bar timeframe, e.g. 1h, 1d, 1w; auto: detect it from the bar spacing" })
-      .option('skip-bad', { type: 'boolean', default: false, describe: 'Import the good lines and report each bad one, instead of rejecting the file' })
+      .positional('file', {
+        type: 'string',
+        demandOption: true,
+        describe: 'CSV (header or Binance kline) or Parquet file',
+      })
+      .option('symbol', {
+        type: 'string',
+        demandOption: true,
+        describe: 'Symbol to store the candles under, e.g. BTCUSDT',
+      })
+      .option('tf', {
+        type: 'string',
+        demandOption: true,
+        describe: "The file's bar timeframe, e.g. 1h, 1d, 1w; auto: detect it from the bar spacing",
+      })
+      .option('skip-bad', {
+        type: 'boolean',
+        default: false,
+        describe: 'Import the good lines and report each bad one, instead of rejecting the file',
+      })
       .option('ohlc', {
         type: 'string',
         choices: OHLC_POLICIES as OhlcPolicy[],
         default: 'repair' as OhlcPolicy,
-        describe: 'Bars whose high/low do not contain open and close: repair (widen, flag, report), reject (fail the file), keep (store as-is)',
+        describe:
+          'Bars whose high/low do not contain open and close: repair (widen, flag, report), reject (fail the file), keep (store as-is)',
       })
       .option('calendar', {
         type: 'string',
         choices: CALENDARS as Calendar[],
-        describe: "The symbol's trading calendar for gap checks (default: keep the recorded one, 24x7 for a new symbol)",
+        describe:
+          "The symbol's trading calendar for gap checks (default: keep the recorded one, 24x7 for a new symbol)",
       }) as any,
   handler: async (argv) => {
     const ctx = makeContext(argv);
@@ -53,7 +71,9 @@ export const importCommand: CommandModule<object, ImportArgs> = {
 
 function render(r: ImportReport): string {
   const out: string[] = [];
-  out.push(`${r.file} -> ${r.symbol} ${r.tf}${r.tfDetected ? ' (detected from the bar spacing)' : ''} (${r.format}, ${r.layout}, ${r.timeFormat})`);
+  out.push(
+    `${r.file} -> ${r.symbol} ${r.tf}${r.tfDetected ? ' (detected from the bar spacing)' : ''} (${r.format}, ${r.layout}, ${r.timeFormat})`,
+  );
   out.push(
     table(
       ['rows read', 'inserted', 'updated', 'unchanged', 'skipped', 'repaired', 'replaced synthetic'],
@@ -70,7 +90,9 @@ function render(r: ImportReport): string {
     for (const g of r.gaps) out.push(`  ${g}`);
   }
   if (r.repaired.length > 0) {
-    out.push(`\nrepaired ${r.repaired.length} inconsistent bar(s) by widening high/low to contain open and close (--ohlc repair; flagged repaired in the store):`);
+    out.push(
+      `\nrepaired ${r.repaired.length} inconsistent bar(s) by widening high/low to contain open and close (--ohlc repair; flagged repaired in the store):`,
+    );
     out.push(
       table(
         ['line', 'bar (UTC)', 'problem', 'high', 'low'],

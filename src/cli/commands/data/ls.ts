@@ -19,10 +19,18 @@ export const lsCommand: CommandModule<object, LsArgs> = {
     const home = forgeHome(ctx.home);
     const listing = await listStored(home.storePath, argv.symbol);
     const series = listing.series;
-    ctx.emit({ ok: true, store: home.storePath, series, ...(listing.snapshotAt ? { snapshotAt: listing.snapshotAt } : {}) });
-    if (listing.snapshotAt) ctx.warn(`note: ${listing.busy}; showing the store as of its last completed write (${listing.snapshotAt})`);
+    ctx.emit({
+      ok: true,
+      store: home.storePath,
+      series,
+      ...(listing.snapshotAt ? { snapshotAt: listing.snapshotAt } : {}),
+    });
+    if (listing.snapshotAt)
+      ctx.warn(`note: ${listing.busy}; showing the store as of its last completed write (${listing.snapshotAt})`);
     if (series.length === 0) {
-      ctx.say(`the store ${home.storePath} holds no candles; import some with \`forge data import FILE --symbol S --tf 1h\``);
+      ctx.say(
+        `the store ${home.storePath} holds no candles; import some with \`forge data import FILE --symbol S --tf 1h\``,
+      );
       return;
     }
     ctx.say(

@@ -24,7 +24,11 @@ export const synthCommand: CommandModule<object, SynthArgs> = {
   describe: 'Generate a regime-switching synthetic series (deterministic by seed) and store it with source synthetic',
   builder: (y) =>
     y
-      .option('symbol', { type: 'string', demandOption: true, describe: 'Symbol to store the series under, e.g. BTCUSDT' })
+      .option('symbol', {
+        type: 'string',
+        demandOption: true,
+        describe: 'Symbol to store the series under, e.g. BTCUSDT',
+      })
       .option('tf', { type: 'string', demandOption: true, describe: 'Bar timeframe, e.g. 15m, 1h, 1d' })
       .option('from', { type: 'string', demandOption: true, describe: 'First bar, ISO date (UTC), e.g. 2021-01-01' })
       .option('to', { type: 'string', demandOption: true, describe: 'End of the window (exclusive), ISO date (UTC)' })
@@ -35,7 +39,10 @@ export const synthCommand: CommandModule<object, SynthArgs> = {
         default: 'mixed' as RegimeShape,
         describe: 'Regime schedule: mixed, mostly bull/bear/range/volatile, or cycle (bull, then bear, then recovery)',
       })
-      .example('$0 data synth --symbol BTCUSDT --tf 15m --from 2021-01-01 --to 2025-01-01 --seed 42 --shape cycle', '') as any,
+      .example(
+        '$0 data synth --symbol BTCUSDT --tf 15m --from 2021-01-01 --to 2025-01-01 --seed 42 --shape cycle',
+        '',
+      ) as any,
   handler: async (argv) => {
     const ctx = makeContext(argv);
     timeframeMs(argv.tf, '--tf');
@@ -48,8 +55,21 @@ export const synthCommand: CommandModule<object, SynthArgs> = {
       storeSynthetic(store, { symbol: argv.symbol, tf: argv.tf, from, to, seed: argv.seed, shape: argv.shape }),
     );
     const ms = Math.round(performance.now() - t0);
-    ctx.emit({ ok: true, symbol: argv.symbol, tf: argv.tf, source: 'synthetic', seed: argv.seed, shape: argv.shape, from: argv.from, to: argv.to, ...r, ms });
-    ctx.say(`${argv.symbol} ${argv.tf}: synthetic '${argv.shape}' series, seed ${argv.seed}, ${argv.from} .. ${argv.to} (${ms} ms)`);
+    ctx.emit({
+      ok: true,
+      symbol: argv.symbol,
+      tf: argv.tf,
+      source: 'synthetic',
+      seed: argv.seed,
+      shape: argv.shape,
+      from: argv.from,
+      to: argv.to,
+      ...r,
+      ms,
+    });
+    ctx.say(
+      `${argv.symbol} ${argv.tf}: synthetic '${argv.shape}' series, seed ${argv.seed}, ${argv.from} .. ${argv.to} (${ms} ms)`,
+    );
     ctx.say(table(['bars', 'inserted', 'updated'], [[r.bars, r.inserted, r.updated]]));
   },
 };

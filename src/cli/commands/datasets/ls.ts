@@ -20,7 +20,15 @@ export const lsCommand: CommandModule<object, LsArgs> = {
     ctx.say(
       table(
         ['name', 'source', 'candles from', 'window', 'timeframes (bars)', 'hash', 'built at'],
-        rows.map((r) => [r.name, r.source ?? '-', r.candlesFrom, r.window, r.timeframes, r.hash ?? '', r.status === 'built' ? r.builtAt : r.status]),
+        rows.map((r) => [
+          r.name,
+          r.source ?? '-',
+          r.candlesFrom,
+          r.window,
+          r.timeframes,
+          r.hash ?? '',
+          r.status === 'built' ? r.builtAt : r.status,
+        ]),
       ),
     );
   },

@@ -12,15 +12,21 @@ import { errored, finiteOrNull, judged, type GuardResult, type PlayContext } fro
 // iid resampling unless bootstrap.blockSize > 1 (stationary bootstrap).
 
 export function bootstrapGuard(ctx: PlayContext, cfg: ValidateConfig['bootstrap'], rng: Rng): GuardResult {
-  const fail = (msg: string, detail = {}) => errored('bootstrap', cfg.minLower, '>', 'annualised Sharpe (CI lower bound)', msg, detail);
+  const fail = (msg: string, detail = {}) =>
+    errored('bootstrap', cfg.minLower, '>', 'annualised Sharpe (CI lower bound)', msg, detail);
   try {
     const run = runInSample(ctx);
     const returns = tradeReturns(run.result);
-    if (returns.length < 2) return fail(`the play makes ${returns.length} trade(s) in sample: a Sharpe interval needs at least 2`);
+    if (returns.length < 2)
+      return fail(`the play makes ${returns.length} trade(s) in sample: a Sharpe interval needs at least 2`);
     const years = run.metrics.years;
     if (!(years > 0)) return fail('the in-sample range spans no time');
     const tradesPerYear = returns.length / years;
-    const ci = bootstrapSharpeCI(returns, { n: cfg.n, alpha: cfg.alpha, blockSize: cfg.blockSize, periodsPerYear: tradesPerYear }, rng);
+    const ci = bootstrapSharpeCI(
+      returns,
+      { n: cfg.n, alpha: cfg.alpha, blockSize: cfg.blockSize, periodsPerYear: tradesPerYear },
+      rng,
+    );
     const detail = {
       data: 'in-sample net trade returns',
       level: 1 - cfg.alpha,
@@ -33,7 +39,8 @@ export function bootstrapGuard(ctx: PlayContext, cfg: ValidateConfig['bootstrap'
       upper: finiteOrNull(ci.upper),
       barSharpe: finiteOrNull(run.metrics.sharpe),
     };
-    if (Number.isNaN(ci.lower)) return fail(`the interval is undefined: ${ci.invalidDraws} resample(s) had no Sharpe (constant returns)`, detail);
+    if (Number.isNaN(ci.lower))
+      return fail(`the interval is undefined: ${ci.invalidDraws} resample(s) had no Sharpe (constant returns)`, detail);
     return judged('bootstrap', ci.lower, cfg.minLower, '>', 'annualised Sharpe (CI lower bound)', detail);
   } catch (err) {
     return fail(errorText(err));

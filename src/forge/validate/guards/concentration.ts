@@ -11,11 +11,19 @@ export function concentrationFromPnl(pnl: ArrayLike<number>, cfg: ValidateConfig
   let total = 0;
   for (let i = 0; i < pnl.length; i++) total += pnl[i];
   const share = topTradeShare(pnl, cfg.topK);
-  const detail: Record<string, unknown> = { data: 'in-sample net trade pnl', trades: pnl.length, topK: cfg.topK, netProfit: total };
-  if (pnl.length === 0) return errored('concentration', cfg.maxPct, '<', '% of net profit', 'the play makes no trades in sample', detail);
+  const detail: Record<string, unknown> = {
+    data: 'in-sample net trade pnl',
+    trades: pnl.length,
+    topK: cfg.topK,
+    netProfit: total,
+  };
+  if (pnl.length === 0)
+    return errored('concentration', cfg.maxPct, '<', '% of net profit', 'the play makes no trades in sample', detail);
   if (Number.isNaN(share)) detail.note = 'net profit <= 0: no profit to attribute, so the guard fails';
-  else if (pnl.length <= cfg.topK) detail.note = `${pnl.length} trades <= ${cfg.topK}: the top trades are all the trades`;
-  else if (share > 1) detail.note = `the other ${pnl.length - cfg.topK} trades lost money in total: the top ${cfg.topK} made more than all the profit`;
+  else if (pnl.length <= cfg.topK)
+    detail.note = `${pnl.length} trades <= ${cfg.topK}: the top trades are all the trades`;
+  else if (share > 1)
+    detail.note = `the other ${pnl.length - cfg.topK} trades lost money in total: the top ${cfg.topK} made more than all the profit`;
   return judged('concentration', share * 100, cfg.maxPct, '<', '% of net profit', detail);
 }
 

@@ -55,7 +55,8 @@ export function permutationGuard(ctx: PlayContext, cfg: ValidateConfig['permutat
       exposedBars: inputs.exposedBars,
       trades: run.result.trades.count,
     };
-    if (Number.isNaN(test.pValue)) return fail('the permutation p-value could not be computed (NaN prices in the range?)', detail);
+    if (Number.isNaN(test.pValue))
+      return fail('the permutation p-value could not be computed (NaN prices in the range?)', detail);
     return judged('permutation', test.pValue, cfg.maxP, '<', 'p-value', detail);
   } catch (err) {
     return fail(errorText(err));

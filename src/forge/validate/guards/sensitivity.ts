@@ -19,7 +19,11 @@ export interface Neighbour {
   readonly genome: number[];
 }
 
-export function neighbours(genes: readonly GeneDef[], genome: readonly number[], continuousStepPct: number): Neighbour[] {
+export function neighbours(
+  genes: readonly GeneDef[],
+  genome: readonly number[],
+  continuousStepPct: number,
+): Neighbour[] {
   const out: Neighbour[] = [];
   genes.forEach((g, i) => {
     if (g.kind !== 'int' && g.kind !== 'float') return;
@@ -40,7 +44,8 @@ export function neighbours(genes: readonly GeneDef[], genome: readonly number[],
 }
 
 export function sensitivityGuard(ctx: PlayContext, cfg: ValidateConfig['sensitivity']): GuardResult {
-  const fail = (msg: string, detail = {}) => errored('sensitivity', cfg.maxDispersionPct, '<', '% relative sd of fitness', msg, detail);
+  const fail = (msg: string, detail = {}) =>
+    errored('sensitivity', cfg.maxDispersionPct, '<', '% relative sd of fitness', msg, detail);
   try {
     const centre = fitnessOf(runInSample(ctx).metrics, ctx.fitness);
     const around = neighbours(ctx.space.genes, ctx.genome, cfg.continuousStepPct);
@@ -67,8 +72,13 @@ export function sensitivityGuard(ctx: PlayContext, cfg: ValidateConfig['sensitiv
       neighbours: rows,
     };
     const failed = rows.filter((r) => r.error !== undefined);
-    if (failed.length > 0) return fail(`${failed.length} neighbour(s) could not run, e.g. ${failed[0].gene} = ${failed[0].value}: ${failed[0].error}`, detail);
-    if (Number.isNaN(s.dispersionPct)) return fail('mean fitness over the neighbourhood is 0: a relative spread is undefined', detail);
+    if (failed.length > 0)
+      return fail(
+        `${failed.length} neighbour(s) could not run, e.g. ${failed[0].gene} = ${failed[0].value}: ${failed[0].error}`,
+        detail,
+      );
+    if (Number.isNaN(s.dispersionPct))
+      return fail('mean fitness over the neighbourhood is 0: a relative spread is undefined', detail);
     return judged('sensitivity', s.dispersionPct, cfg.maxDispersionPct, '<', '% relative sd of fitness', detail);
   } catch (err) {
     return fail(errorText(err));

@@ -43,7 +43,8 @@ const scenario = (multiplier: number, run: RangeRun): StressScenario => ({
 });
 
 export function stressGuard(ctx: PlayContext, cfg: ValidateConfig['stress']): GuardResult {
-  const fail = (msg: string, detail = {}) => errored('stress', cfg.minSharpe, '>', `annualised Sharpe at ${cfg.at}x costs`, msg, detail);
+  const fail = (msg: string, detail = {}) =>
+    errored('stress', cfg.minSharpe, '>', `annualised Sharpe at ${cfg.at}x costs`, msg, detail);
   try {
     const base = runInSample(ctx);
     const multipliers = [...new Set([1, ...cfg.multipliers])].sort((a, b) => a - b);
@@ -53,8 +54,14 @@ export function stressGuard(ctx: PlayContext, cfg: ValidateConfig['stress']): Gu
     const breakEven = breakEvenFeeBps(gross, fills);
     const baseCost = base.config.feeBps + base.config.slippageBps;
     const notes: string[] = [];
-    if (baseCost === 0) notes.push('the play has no fee and no slippage: multiplying zero costs stresses nothing; give the play realistic costs');
-    if (free.result.trades.count !== base.result.trades.count) notes.push(`the cost-free run made ${free.result.trades.count} trades against ${base.result.trades.count} with costs (sizing): the break-even is from the cost-free trades`);
+    if (baseCost === 0)
+      notes.push(
+        'the play has no fee and no slippage: multiplying zero costs stresses nothing; give the play realistic costs',
+      );
+    if (free.result.trades.count !== base.result.trades.count)
+      notes.push(
+        `the cost-free run made ${free.result.trades.count} trades against ${base.result.trades.count} with costs (sizing): the break-even is from the cost-free trades`,
+      );
     const at = scenarios.find((s) => s.multiplier === cfg.at)!;
     const detail = {
       data: 'in-sample',

@@ -21,18 +21,26 @@ export interface WalkForwardMatch {
 }
 
 type Json = Record<string, unknown>;
-const obj = (v: unknown): Json | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined);
+const obj = (v: unknown): Json | undefined =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /** Reads the fields this guard needs, tolerating the layouts a walkforward.json may use. */
-function describe(doc: Json): { dataset?: string; hash?: string; playText?: string; playSha?: string; efficiency?: number | null } {
+function describe(doc: Json): {
+  dataset?: string;
+  hash?: string;
+  playText?: string;
+  playSha?: string;
+  efficiency?: number | null;
+} {
   const ds = doc.dataset;
   const config = obj(doc.config);
   const agg = obj(doc.aggregate) ?? obj(doc.summary) ?? doc;
   const keys = ['wfe', 'walkForwardEfficiency', 'efficiency'].filter((k) => k in agg);
   const eff = keys.length ? (typeof agg[keys[0]] === 'number' ? agg[keys[0]] : null) : undefined;
   return {
-    dataset: typeof ds === 'string' ? ds : (obj(ds)?.name as string | undefined) ?? (config?.dataset as string | undefined),
+    dataset:
+      typeof ds === 'string' ? ds : ((obj(ds)?.name as string | undefined) ?? (config?.dataset as string | undefined)),
     hash: (obj(ds)?.hash as string | undefined) ?? (doc.datasetHash as string | undefined),
     playText: (doc.playText as string | undefined) ?? (config?.playText as string | undefined),
     playSha: (doc.playSha as string | undefined) ?? (config?.playSha as string | undefined),
@@ -41,7 +49,11 @@ function describe(doc: Json): { dataset?: string; hash?: string; playText?: stri
 }
 
 /** The most recent matching walk-forward result under runsDir, or null. */
-export function findWalkForward(runsDir: string, dataset: { name: string; hash: string }, playText: string): WalkForwardMatch | null {
+export function findWalkForward(
+  runsDir: string,
+  dataset: { name: string; hash: string },
+  playText: string,
+): WalkForwardMatch | null {
   if (!fs.existsSync(runsDir)) return null;
   const playSha = sha(playText);
   let best: (WalkForwardMatch & { mtime: number }) | null = null;
@@ -70,7 +82,11 @@ export function walkForwardCommand(run: { dataset: string; play: string }): stri
   return `forge walkforward --dataset ${shellQuote(run.dataset)} --play ${shellQuote(run.play)}`;
 }
 
-export function walkForwardGuard(match: WalkForwardMatch | null, cfg: ValidateConfig['walkforward'], run: { dataset: string; play: string }): GuardResult {
+export function walkForwardGuard(
+  match: WalkForwardMatch | null,
+  cfg: ValidateConfig['walkforward'],
+  run: { dataset: string; play: string },
+): GuardResult {
   if (match === null) {
     const command = walkForwardCommand(run);
     const note = `no walk-forward result for this dataset and play: run \`${command}\` (the play file must still hold the run's play), then validate again`;
@@ -82,7 +98,14 @@ export function walkForwardGuard(match: WalkForwardMatch | null, cfg: ValidateCo
     note: 'efficiency of the play search space, the same for every play of this run',
   };
   if (match.efficiency === null) {
-    return errored('walkforward', cfg.minEfficiency, '>=', UNIT, `walk-forward run ${match.runId} has no efficiency (its mean in-sample CAGR was not positive)`, detail);
+    return errored(
+      'walkforward',
+      cfg.minEfficiency,
+      '>=',
+      UNIT,
+      `walk-forward run ${match.runId} has no efficiency (its mean in-sample CAGR was not positive)`,
+      detail,
+    );
   }
   return judged('walkforward', match.efficiency, cfg.minEfficiency, '>=', UNIT, detail);
 }
