@@ -206,7 +206,11 @@ export function evaluationPool(
     });
   }
 
-  async function featureRound(features: { dataset: number; wire: WireFeature }[]): Promise<void> {
+  /**
+   * Starts the feature tasks of a round and returns, per feature key, the tasks that compute it (one
+   * per dataset that lacks it). Each promise settles after a failed group's features are dropped.
+   */
+  function startFeatures(features: { dataset: number; wire: WireFeature }[]): Map<string, Promise<void>[]> {
     const t0 = performance.now();
     // Slowest kinds first, in guided groups (first groups ~1/16 of the round at 2 workers, the last ones
     // single features): features differ in cost by 50x, so the tail stays about one feature, and a
@@ -216,33 +220,47 @@ export function evaluationPool(
       const mine = ordered.filter((f) => f.dataset === d).map((f) => f.wire);
       return guidedBatches(mine, o.workers, FEATURE_BATCHES_PER_WORKER).map((wires) => ({ dataset: d, wires }));
     });
-    const run = (g: (typeof groups)[number]) => tasks.run({ kind: 'features', dataset: g.dataset, features: g.wires });
-    const results = await Promise.all(groups.map(run));
-    results.forEach((r, i) => {
-      const failed = r.ok ? (r.value as FeatureTaskResult).failed.map((x) => x.key) : groups[i].wires.map((w) => w.key);
+    const done = groups.map(async (g) => {
+      const r = await tasks.run({ kind: 'features', dataset: g.dataset, features: g.wires });
+      const failed = r.ok ? (r.value as FeatureTaskResult).failed.map((x) => x.key) : g.wires.map((w) => w.key);
       // The plays that read a failed feature compute it themselves and record the error as before.
-      for (const key of failed) stores[groups[i].dataset]?.drop(key);
+      for (const key of failed) stores[g.dataset]?.drop(key);
     });
-    featureMs += performance.now() - t0;
+    // Settled here for the stats only; a rejection reaches the map call through the batches that wait.
+    Promise.all(done).then(
+      () => (featureMs += performance.now() - t0),
+      () => {},
+    );
+    const byKey = new Map<string, Promise<void>[]>();
+    groups.forEach((g, i) => {
+      for (const w of g.wires) byKey.set(w.key, [...(byKey.get(w.key) ?? []), done[i]]);
+    });
+    return byKey;
   }
 
   /**
-   * Evaluates a round's plays in guided batches. Each batch carries the slots of its own plays'
-   * features only: the round's whole table (~400 entries in a first generation) cloned into every
-   * batch message was the coordinator's largest cost after play resolution.
+   * Evaluates a round's plays in guided batches while its features are still being computed: a batch
+   * is queued as soon as the feature tasks it reads have finished, so a worker that runs out of feature
+   * tasks evaluates instead of waiting for the slowest one (in a late generation, with a handful of new
+   * features, most plays need none of them). Plays that wait for nothing go first, then by the last
+   * feature task they wait for; records come back in input order. Each batch carries the slots of its
+   * own plays' features only (a first generation's whole table cloned into every message was the
+   * coordinator's largest cost after play resolution).
    */
   async function evalRound(
     items: EvalItem[],
     features: readonly (FeatureRequest[] | null)[],
+    pending: ReadonlyMap<string, Promise<void>[]>,
   ): Promise<EvalTaskResult[]> {
     const t0 = performance.now();
-    const positions = guidedBatches(
-      items.map((_, i) => i),
-      o.workers,
-      o.batchesPerWorker,
-    );
+    const waits = features.map((list) => new Set((list ?? []).flatMap((r) => pending.get(r.key) ?? [])));
+    const rank = new Map([...new Set([...pending.values()].flat())].map((p, i) => [p, i]));
+    const last = waits.map((w) => Math.max(-1, ...[...w].map((p) => rank.get(p) ?? -1)));
+    const order = items.map((_, i) => i).sort((a, b) => last[a] - last[b] || a - b);
+    const batches = guidedBatches(order, o.workers, o.batchesPerWorker);
     const out = await Promise.all(
-      positions.map(async (at) => {
+      batches.map(async (at) => {
+        await Promise.all(new Set(at.flatMap((i) => [...waits[i]])));
         const keys = new Set(at.flatMap((i) => (features[i] ?? []).map((r) => r.key)));
         const tables = stores.map((s) => (s === null ? [] : s.table(keys)));
         const batch = at.map((i) => items[i]);
@@ -252,7 +270,7 @@ export function evaluationPool(
     );
     for (const b of out) localComputes += b.cacheMisses;
     evalMs += performance.now() - t0;
-    return out;
+    return inInputOrder(out, order);
   }
 
   return {
@@ -294,8 +312,8 @@ export function evaluationPool(
           for (const a of store.admit(need, uses))
             missing.push({ dataset: d, wire: toWire(requests.get(a.key)!, a.slots) });
         });
-        if (missing.length > 0) await featureRound(missing);
-        out.push(...(await evalRound(ordered.slice(start, end), features.slice(start, end))));
+        const pending = missing.length > 0 ? startFeatures(missing) : new Map<string, Promise<void>[]>();
+        out.push(...(await evalRound(ordered.slice(start, end), features.slice(start, end), pending)));
       }
       return inInputOrder(out, order);
     },
