@@ -1,4 +1,5 @@
 import { ForgeError, suggestion } from '../../engine/errors.js';
+import { COMMON_TIMEFRAMES } from '../../engine/timeframe.js';
 
 // The file layout of Binance's public data archive (https://data.binance.vision, documented in
 // github.com/binance/binance-public-data): one zip per symbol, interval and month
@@ -10,22 +11,11 @@ export const DEFAULT_ARCHIVE = 'https://data.binance.vision';
 export const MARKETS = ['spot', 'futures-um'] as const;
 export type Market = (typeof MARKETS)[number];
 
-/** Intervals the archive publishes that are also forge timeframes (fixed length, epoch or Monday aligned). */
-export const ARCHIVE_TIMEFRAMES = [
-  '1m',
-  '3m',
-  '5m',
-  '15m',
-  '30m',
-  '1h',
-  '2h',
-  '4h',
-  '6h',
-  '8h',
-  '12h',
-  '1d',
-  '1w',
-] as const;
+/**
+ * Intervals the archive publishes that are also forge timeframes: all of forge's common ones (the
+ * archive also has 3d and 1mo, which are not epoch-aligned bars of fixed length).
+ */
+export const ARCHIVE_TIMEFRAMES = COMMON_TIMEFRAMES;
 
 const DAY = 86_400_000;
 
