@@ -84,10 +84,17 @@ async function duckdbRead(file: string): Promise<Columns> {
   }
 }
 
+/** The part of parquetjs-lite's reader used here (the package ships no types). */
+interface ParquetjsReader {
+  getRowCount(): number | bigint;
+  getCursor(): { next(): Promise<Record<string, unknown> | null> };
+  close(): Promise<void>;
+}
+
 /** parquetjs-lite (the design card's choice): row cursor. */
 async function parquetjsRead(file: string): Promise<Columns> {
   const require = createRequire(import.meta.url);
-  const parquet = require('parquetjs-lite') as { ParquetReader: { openFile(f: string): Promise<any> } };
+  const parquet = require('parquetjs-lite') as { ParquetReader: { openFile(f: string): Promise<ParquetjsReader> } };
   const reader = await parquet.ParquetReader.openFile(file);
   const n = Number(reader.getRowCount());
   const out = NAMES.map(() => new Float64Array(n));

@@ -87,3 +87,16 @@ export function freshHome(prefix: string): string {
   fs.writeFileSync(path.join(dir, 'datasets', 'catalog.yaml'), CATALOG);
   return dir;
 }
+
+/** The fields of `forge evolve --json` the tests read (the CLI's JSON contract, written out here apart from src). */
+export interface EvolveJson {
+  ok: boolean;
+  status: string;
+  runId: string;
+  runDir: string;
+  generationsDone: number;
+  evaluations: number;
+  dataset: { source: string };
+  hallOfFame: { inSample: { trades: number }; outOfSample: object | null }[];
+  features: { evictions: number; peakBytes: number; computed: number };
+}

@@ -70,7 +70,7 @@ export const backtestCommand: CommandModule<object, BacktestArgs> = {
         describe: 'Gene values as JSON: {"features.fast.params.period": 12} or an array in gene order',
       })
       .option('trades-csv', { type: 'string', describe: 'Write the trade list to this CSV file' })
-      .option('equity-csv', { type: 'string', describe: 'Write the equity curve to this CSV file' }) as any,
+      .option('equity-csv', { type: 'string', describe: 'Write the equity curve to this CSV file' }),
   handler: async (argv) => {
     const ctx = makeContext(argv);
     const fromRun = argv.run !== undefined ? runWinner(forgeHome(ctx.home), argv.run, argv.rank) : undefined;

@@ -114,7 +114,7 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
         type: 'string',
         default: BENCH_SEED,
         describe: 'Seed of the synthetic data and the random genomes',
-      }) as any,
+      }),
   handler: async (argv) => {
     const ctx = makeContext(argv);
     const workers = parseWorkers(argv.workers);

@@ -70,7 +70,7 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
       })
       .option('across', {
         type: 'string',
-        choices: ['min', 'mean'],
+        choices: ['min', 'mean'] as const,
         describe: 'How fitness combines the datasets (default min: the worst regime decides)',
       })
       .option('play', {
@@ -89,7 +89,7 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
       })
       .option('method', {
         type: 'string',
-        choices: ['ga', 'grid', 'random'],
+        choices: ['ga', 'grid', 'random'] as const,
         describe: 'Search method: ga (default), grid (every combination in order), random',
       })
       .option('workers', { type: 'number', describe: 'Worker threads; 1 runs in-process (default: one per core)' })
@@ -153,7 +153,7 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
       })
       .example('$0 evolve --dataset BTCUSDT_FULL_CYCLE --pop 150', 'the default search')
       .example('$0 evolve --config configs/overnight.yaml', 'an overnight search from YAML')
-      .example('$0 evolve --resume <run-id>', 'continue after Ctrl-C, a crash or a time budget') as any,
+      .example('$0 evolve --resume <run-id>', 'continue after Ctrl-C, a crash or a time budget'),
   handler: async (argv) => {
     const ctx = makeContext(argv);
     const home = forgeHome(ctx.home);

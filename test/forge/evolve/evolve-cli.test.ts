@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { EvolveJson } from '../../helpers/cli.js';
 
 // End to end through the built CLI, real worker threads, a real DuckDB file and real Parquet:
 // the same config and seed must give byte-identical results whatever the worker count and batch
@@ -49,7 +50,7 @@ const ARGS = [
   '--synthetic',
 ];
 
-async function evolve(dir: string, extra: string[]): Promise<any> {
+async function evolve(dir: string, extra: string[]): Promise<EvolveJson> {
   const { stdout } = await run(process.execPath, [CLI, ...ARGS, ...extra, '--home', dir, '--json'], {
     cwd: dir,
     maxBuffer: 32 << 20,
@@ -64,7 +65,7 @@ const artefacts = (runDir: string) => ({
 });
 
 describe('forge evolve (CLI, end to end)', () => {
-  let reference: { out: any; files: ReturnType<typeof artefacts> };
+  let reference: { out: EvolveJson; files: ReturnType<typeof artefacts> };
 
   beforeAll(async () => {
     if (!fs.existsSync(path.join(ROOT, 'dist/cli/main.js')))

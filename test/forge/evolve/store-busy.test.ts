@@ -4,7 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { withStore } from '../../../src/forge/store/store.js';
-import { freshHome } from '../../helpers/cli.js';
+import { type EvolveJson, freshHome } from '../../helpers/cli.js';
 import { holdStore } from '../../helpers/store-holder.js';
 
 // A search never waits for, or dies of, a store another command holds: it records into its run folder
@@ -90,7 +90,7 @@ describe('forge evolve while another process holds the store', () => {
     const dir = await builtHome();
     const storePath = path.join(dir, 'data', 'forge.duckdb');
     const holder = await holdStore(storePath);
-    let out: any;
+    let out: EvolveJson;
     try {
       const { stdout, stderr } = await run(process.execPath, [CLI, ...ARGS, '--store-wait', '1s', '--home', dir], {
         cwd: dir,

@@ -59,7 +59,7 @@ export const fetchCommand: CommandModule<object, FetchArgs> = {
       .example(
         '$0 data fetch --symbol BTCUSDT --tf 15m --from 2021-01-01 --to 2025-01-01',
         "the main dataset's candles",
-      ) as any,
+      ),
   handler: async (argv) => {
     const ctx = makeContext(argv);
     const view = fetchView(ctx);

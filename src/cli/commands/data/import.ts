@@ -53,7 +53,7 @@ export const importCommand: CommandModule<object, ImportArgs> = {
         choices: CALENDARS as Calendar[],
         describe:
           "The symbol's trading calendar for gap checks (default: keep the recorded one, 24x7 for a new symbol)",
-      }) as any,
+      }),
   handler: async (argv) => {
     const ctx = makeContext(argv);
     const report = await importFile(forgeHome(ctx.home).storePath, {

@@ -39,10 +39,7 @@ export const synthCommand: CommandModule<object, SynthArgs> = {
         default: 'mixed' as RegimeShape,
         describe: 'Regime schedule: mixed, mostly bull/bear/range/volatile, or cycle (bull, then bear, then recovery)',
       })
-      .example(
-        '$0 data synth --symbol BTCUSDT --tf 15m --from 2021-01-01 --to 2025-01-01 --seed 42 --shape cycle',
-        '',
-      ) as any,
+      .example('$0 data synth --symbol BTCUSDT --tf 15m --from 2021-01-01 --to 2025-01-01 --seed 42 --shape cycle', ''),
   handler: async (argv) => {
     const ctx = makeContext(argv);
     timeframeMs(argv.tf, '--tf');

@@ -40,10 +40,7 @@ export const buildCommand: CommandModule<object, BuildArgs> = {
         describe: `Seed of the synthetic stand-in (default: ${DEFAULT_SYNTHETIC_SEED})`,
       })
       .example('$0 datasets build BTCUSDT_BEAR_2022', 'build from imported candles')
-      .example(
-        '$0 datasets build BTCUSDT_FULL_CYCLE --synthetic',
-        'no candles yet: build the synthetic stand-in',
-      ) as any,
+      .example('$0 datasets build BTCUSDT_FULL_CYCLE --synthetic', 'no candles yet: build the synthetic stand-in'),
   handler: async (argv) => {
     const ctx = makeContext(argv);
     const warnings: string[] = [];
