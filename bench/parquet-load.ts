@@ -250,11 +250,11 @@ async function main(): Promise<void> {
     '| reader | cold: fresh process, incl. import (ms) | first in-process run (ms) | median of 5 (ms) | values equal DuckDB |',
   );
   console.log('|---|---:|---:|---:|---|');
-  results.forEach((r, i) =>
+  results.forEach((r, i) => {
     console.log(
       `| ${r.label} | ${colds[i].toFixed(0)} | ${r.first.toFixed(0)} | ${r.median.toFixed(0)} | ${sameColumns(r.cols, ref)} |`,
-    ),
-  );
+    );
+  });
   console.log(`| ${pjs.label} | - | ${pjs.first.toFixed(0)} | - | ${sameColumns(pjs.cols, smallRef)} |`);
   console.log(
     `| ${loaded.label} | ${coldLoad.toFixed(0)} | ${loaded.first.toFixed(0)} | ${loaded.median.toFixed(0)} | ${sameColumns(loaded.cols, ref)} |`,

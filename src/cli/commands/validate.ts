@@ -4,7 +4,7 @@ import { shellQuote } from '../../forge/shell-quote.js';
 import { checkWorkers } from '../../forge/config/bounds.js';
 import { forgeHome } from '../../forge/home.js';
 import { readValidateFile, resolveValidateConfig, type ValidateInput } from '../../forge/validate/config.js';
-import { validateRun, type ValidateOutcome } from '../../forge/validate/run.js';
+import { validateRun } from '../../forge/validate/run.js';
 import type { GuardResult, ValidationDoc } from '../../forge/validate/types.js';
 import { writeReport } from '../../forge/report/write.js';
 import { checkRunName, readRunName, writeRunName } from '../../forge/runs/read.js';

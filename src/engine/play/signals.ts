@@ -135,7 +135,10 @@ function operands(
     if (op.kind === 'const') return op.value;
     if (op.kind === 'price') {
       let p = prices.get(op.source);
-      if (p === undefined) prices.set(op.source, (p = priceSource(feed, op.source)));
+      if (p === undefined) {
+        p = priceSource(feed, op.source);
+        prices.set(op.source, p);
+      }
       return p;
     }
     return featureValues(op.feature, feed, feeds, cache)[op.output];
@@ -152,7 +155,10 @@ const LEAF_BYTES = 16 << 20;
 
 export function leafCacheOf(cache: FeatureCache): LeafCache {
   let leaves = LEAVES.get(cache);
-  if (leaves === undefined) LEAVES.set(cache, (leaves = new LeafCache(LEAF_BYTES)));
+  if (leaves === undefined) {
+    leaves = new LeafCache(LEAF_BYTES);
+    LEAVES.set(cache, leaves);
+  }
   return leaves;
 }
 

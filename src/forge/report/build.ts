@@ -138,15 +138,18 @@ async function evolveSection(home: ForgeHome, id: string, stored: StoredAnyConfi
       noOosTrades: e.outOfSample !== null && e.outOfSample.trades === 0,
       curve: replayCurve(e.rank, space, e.genome, feeds, stored.config.cash),
     })),
-    convergence: stats.map((s) => ({
-      generation: s.generation,
-      best: fin(s.best),
-      median: fin(s.median),
-      worst: fin(s.worst),
-      diversity: fin(s.diversity),
-      evaluated: s.evaluated,
-      evaluations: (evaluated += s.evaluated),
-    })),
+    convergence: stats.map((s) => {
+      evaluated += s.evaluated;
+      return {
+        generation: s.generation,
+        best: fin(s.best),
+        median: fin(s.median),
+        worst: fin(s.worst),
+        diversity: fin(s.diversity),
+        evaluated: s.evaluated,
+        evaluations: evaluated,
+      };
+    }),
     genes: bins.map((b) => ({ path: b.path, label: geneLabel(b.path), labels: b.labels })),
     heatmaps: heatmaps(bins, evals),
     sample: {

@@ -16,7 +16,9 @@ const CLI = path.join(ROOT, 'bin/forge.js');
 const PLAY = path.join(ROOT, 'configs/plays/default.yaml');
 const run = promisify(execFile);
 const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+afterAll(() => {
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+});
 
 async function builtHome(): Promise<string> {
   const dir = freshHome('forge-busy-');

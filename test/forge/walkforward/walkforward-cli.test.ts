@@ -230,7 +230,9 @@ describe('forge walkforward (CLI, end to end)', () => {
       );
       expect(w.length).toBe(10);
       expect(w[0].status).toBe('failed');
-      w.forEach((r, i) => expect(r.oos_total_return ?? null).toBe(out.windows[i].outOfSample?.totalReturn ?? null));
+      w.forEach((r, i) => {
+        expect(r.oos_total_return ?? null).toBe(out.windows[i].outOfSample?.totalReturn ?? null);
+      });
       const s = await rows(`SELECT verdict, ok_windows FROM walkforward_summary WHERE run_id = '${out.runId}'`);
       expect(s).toEqual([{ verdict: out.verdict.label, ok_windows: out.aggregate.okWindows }]);
     } finally {
