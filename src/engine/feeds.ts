@@ -108,7 +108,10 @@ export function alignIndex(exec: Feed, htf: Feed): Int32Array {
   return out;
 }
 
-/** `values` (one per htf bar) mapped onto the execution bars through `index` from `alignIndex`; NaN where the index is -1. */
+/**
+ * `values` (one per htf bar) mapped onto the execution bars
+ * through `index` from `alignIndex`; NaN where the index is -1.
+ */
 export function alignSeries(
   values: Float64Array,
   index: Int32Array,

@@ -126,18 +126,21 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
       .option('feature-memory', {
         type: 'string',
         describe:
-          'Budget of the shared feature store, e.g. 512MB or 2GB (default: a quarter of free memory, 64 MB-1 GB); never changes results',
+          'Budget of the shared feature store, e.g. 512MB or 2GB (default: ' +
+          'a quarter of free memory, 64 MB-1 GB); never changes results',
       })
       .option('cash', { type: 'number', describe: 'Starting cash (default 10000)' })
       .option('max-failed-share', {
         type: 'number',
         describe:
-          'Stop (exit 1, resumable) at a generation where this share of the evaluations failed (default 1: only when all fail)',
+          'Stop (exit 1, resumable) at a generation where this share of ' +
+          'the evaluations failed (default 1: only when all fail)',
       })
       .option('redis', {
         type: 'string',
         describe:
-          'Evaluate on forge worker processes through this Redis (redis://[user:password@]host:6379, rediss:// for TLS)',
+          'Evaluate on forge worker processes through this Redis ' +
+          '(redis://[user:password@]host:6379, rediss:// for TLS)',
       })
       .option('offline', OFFLINE_OPTION)
       .option('synthetic', SYNTHETIC_OPTION)
@@ -205,11 +208,15 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
         const bars = Object.entries(info.dataset.bars)
           .map(([tf, n]) => `${n.toLocaleString('en-US')} ${tf}`)
           .join(', ');
+        const synthetic =
+          info.dataset.source === 'synthetic' ? ' (SYNTHETIC stand-in: no real candles for it in the store)' : '';
         ctx.warn(
-          `${info.resumedAt === null ? 'run' : `resuming run (at generation ${info.resumedAt})`} ${info.runId}: ${info.dataset.name}` +
-            `${info.dataset.source === 'synthetic' ? ' (SYNTHETIC stand-in: no real candles for it in the store)' : ''} [${bars}], ` +
-            `pop ${info.population} x ${info.generations} generations, ${info.genes} genes, ${info.workers} worker${info.workers > 1 ? 's' : ''}; ` +
-            `dataset into shared memory in ${info.dataset.loadMs} ms (${(info.dataset.sharedBytes / 1e6).toFixed(1)} MB)`,
+          `${info.resumedAt === null ? 'run' : `resuming run (at generation ${info.resumedAt})`} ` +
+            `${info.runId}: ${info.dataset.name}${synthetic} [${bars}], ` +
+            `pop ${info.population} x ${info.generations} generations, ${info.genes} genes, ` +
+            `${info.workers} worker${info.workers > 1 ? 's' : ''}; ` +
+            `dataset into shared memory in ${info.dataset.loadMs} ms ` +
+            `(${(info.dataset.sharedBytes / 1e6).toFixed(1)} MB)`,
         );
         view.start(info);
       },

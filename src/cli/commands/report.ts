@@ -45,7 +45,8 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
 export function sayWritten(ctx: CliContext, w: WrittenReport, name: string | null): void {
   const rel = path.relative(process.cwd(), w.file) || w.file;
   ctx.say(
-    `report of ${w.kind} run ${w.runId}${name ? ` "${name}"` : ''}: ${rel} (${(w.bytes / 1e6).toFixed(1)} MB, self-contained, opens offline)`,
+    `report of ${w.kind} run ${w.runId}${name ? ` "${name}"` : ''}: ${rel} ` +
+      `(${(w.bytes / 1e6).toFixed(1)} MB, self-contained, opens offline)`,
   );
 }
 

@@ -93,7 +93,8 @@ async function ls(ctx: CliContext, home: ForgeHome, argv: LsArgs): Promise<void>
   }
   ctx.say(lsTable(runs));
   ctx.say(
-    `\n${runs.length} run${runs.length === 1 ? '' : 's'}; best IS = the best in-sample figure, its OOS = the same play's out-of-sample figure (walk-forward: mean window returns)`,
+    `\n${runs.length} run${runs.length === 1 ? '' : 's'}; best IS = the best in-sample figure, ` +
+      `its OOS = the same play's out-of-sample figure (walk-forward: mean window returns)`,
   );
 }
 

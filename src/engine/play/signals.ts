@@ -59,7 +59,8 @@ export function execFeed(play: Play, feeds: Readonly<Record<string, Feed>>): Fee
   const feed = feeds[play.market.tf];
   if (feed === undefined) {
     throw new ForgeError(
-      `the play runs on ${play.market.tf} (market.tf) but the data has ${Object.keys(feeds).join(', ') || 'no timeframes'}`,
+      `the play runs on ${play.market.tf} (market.tf) but the data ` +
+        `has ${Object.keys(feeds).join(', ') || 'no timeframes'}`,
       `use data with ${play.market.tf} bars, or change market.tf`,
       'E_PLAY_TF',
     );

@@ -109,8 +109,10 @@ async function evolveSection(home: ForgeHome, id: string, stored: StoredAnyConfi
   const { manifest, feeds } = await loadDataset(home, stored.dataset.name);
   if (manifest.hash !== stored.dataset.hash) {
     throw new ForgeError(
-      `run ${id} was made on dataset ${stored.dataset.name} with content hash ${stored.dataset.hash.slice(0, 12)}, which is now ${manifest.hash.slice(0, 12)}`,
-      'the dataset was rebuilt with other candles: its equity curves cannot be replayed; report a run made on the current dataset',
+      `run ${id} was made on dataset ${stored.dataset.name} with content hash ` +
+        `${stored.dataset.hash.slice(0, 12)}, which is now ${manifest.hash.slice(0, 12)}`,
+      'the dataset was rebuilt with other candles: its equity curves ' +
+        'cannot be replayed; report a run made on the current dataset',
       'E_RUN_DATASET',
     );
   }

@@ -53,7 +53,8 @@ export async function readCandleParquet(file: string): Promise<RawCandles> {
     }
     const num = (i: number) => `TRY_CAST(${quoteIdent(names[i])} AS DOUBLE)`;
     const reader = await conn.runAndReadAll(
-      `SELECT ${timeExpr}, ${num(layout.open)}, ${num(layout.high)}, ${num(layout.low)}, ${num(layout.close)}, ${num(layout.volume)}
+      `SELECT ${timeExpr}, ${num(layout.open)}, ${num(layout.high)}, ${num(layout.low)},
+              ${num(layout.close)}, ${num(layout.volume)}
        FROM read_parquet($file)`,
       { file },
     );

@@ -65,7 +65,8 @@ export const synthCommand: CommandModule<object, SynthArgs> = {
       ms,
     });
     ctx.say(
-      `${argv.symbol} ${argv.tf}: synthetic '${argv.shape}' series, seed ${argv.seed}, ${argv.from} .. ${argv.to} (${ms} ms)`,
+      `${argv.symbol} ${argv.tf}: synthetic '${argv.shape}' series, ` +
+        `seed ${argv.seed}, ${argv.from} .. ${argv.to} (${ms} ms)`,
     );
     ctx.say(table(['bars', 'inserted', 'updated'], [[r.bars, r.inserted, r.updated]]));
   },

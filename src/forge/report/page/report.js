@@ -161,7 +161,8 @@
       r.stats.map((s) => [s.label, s.unit, fmt(s.inSample, s.unit), fmt(s.outOfSample, s.unit)]),
     );
     $('winner-note').textContent =
-      `#${r.rank}: in-sample fitness ${num(r.fitness, 4)} (generation ${r.generation}); ${c.trades} trades over ${c.bars} bars` +
+      `#${r.rank}: in-sample fitness ${num(r.fitness, 4)} (generation ` +
+      `${r.generation}); ${c.trades} trades over ${c.bars} bars` +
       (c.entries.length < c.trades ? ` (${c.entries.length} marked)` : '') +
       (r.noOosTrades ? '; no trade in the out-of-sample part' : '');
     table(
@@ -231,7 +232,8 @@
       animation: false,
       tooltip: {
         formatter: (p) =>
-          `${e.genes[gx].label} ${e.genes[gx].labels[p.value[0]]}<br>${e.genes[gy].label} ${e.genes[gy].labels[p.value[1]]}<br>best fitness ${num(p.value[2], 4)} (${p.value[3]} plays)`,
+          `${e.genes[gx].label} ${e.genes[gx].labels[p.value[0]]}<br>${e.genes[gy].label} ` +
+          `${e.genes[gy].labels[p.value[1]]}<br>best fitness ${num(p.value[2], 4)} (${p.value[3]} plays)`,
       },
       grid: { left: 140, right: 90, top: 20, bottom: 110 },
       xAxis: {
@@ -332,7 +334,8 @@
       ]),
     );
     $('validation-note').textContent =
-      `${v.trials} plays in the multiple-testing family; in-sample ${v.inSample.from} .. ${v.inSample.to}; seed ${v.seed}. ` +
+      `${v.trials} plays in the multiple-testing family; in-sample ` +
+      `${v.inSample.from} .. ${v.inSample.to}; seed ${v.seed}. ` +
       v.notes.join(' ');
   }
 
