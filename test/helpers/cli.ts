@@ -80,11 +80,11 @@ export const EVOLVE_ARGS = [
   '--synthetic',
 ];
 
-/** A fresh home with a small catalog. */
-export function freshHome(prefix: string): string {
+/** A fresh home (a temp folder named `prefix`...) holding only a catalog: CATALOG unless one is given. */
+export function freshHome(prefix: string, catalog: string = CATALOG): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   fs.mkdirSync(path.join(dir, 'datasets'));
-  fs.writeFileSync(path.join(dir, 'datasets', 'catalog.yaml'), CATALOG);
+  fs.writeFileSync(path.join(dir, 'datasets', 'catalog.yaml'), catalog);
   return dir;
 }
 
