@@ -19,6 +19,8 @@ export default defineConfig({
       exclude: ['src/**/*.test.ts', 'src/**/*.d.ts'],
       reporter: ['text-summary', 'json-summary'],
       reportsDirectory: 'coverage',
+      // A failing test must not hide the figures (vitest skips the report on failure by default).
+      reportOnFailure: true,
       thresholds: {
         'src/engine/**': { lines: 90 },
         'src/forge/**': { lines: 80 },
