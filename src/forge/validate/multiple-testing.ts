@@ -2,7 +2,7 @@ import { deflatedSharpe, trialSharpeVariance } from '../stats/deflated-sharpe.js
 import { benjaminiHochberg } from '../stats/fdr.js';
 import { normCdf } from '../stats/normal.js';
 import { deannualiseSharpe, sharpeStdError } from '../stats/sharpe.js';
-import { finiteOrNull } from './types.js';
+import { finiteOrNull } from './finite.js';
 
 // Multiple-testing control over EVERY play the run evaluated, not only the winners: the GA's
 // thousands of trials are the family. Per play, a one-sided p-value for "true Sharpe <= 0" from its

@@ -7,7 +7,7 @@ import type { ValidateConfig } from './config.js';
 import type { MetricRecord } from '../eval/evaluator.js';
 import type { StoredRunConfig } from '../runs/types.js';
 import type { FamilyResult } from './multiple-testing.js';
-import type { Verdict } from './verdict.js';
+import { finiteOrNull } from './finite.js';
 
 // What a guard returns and what it is given. Every guard reports the same shape so the table, the
 // JSON and the DuckDB rows need no per-guard code; numbers that could not be computed are null
@@ -96,9 +96,7 @@ export type ItemResult =
   | { readonly kind: 'guard'; readonly guard: GuardResult }
   | { readonly kind: 'profile'; readonly profile: PlayProfile };
 
-/** NaN / ±Infinity become null: JSON-safe and explicit. */
-export const finiteOrNull = (x: number | null | undefined): number | null =>
-  x === null || x === undefined || !Number.isFinite(x) ? null : x;
+export { finiteOrNull } from './finite.js';
 
 /** Builds a GuardResult from a value, deciding pass/fail by the rule; NaN value = FAIL with its reason. */
 export function judged(
@@ -185,4 +183,11 @@ export interface ValidationDoc {
   };
   readonly walkforward: { readonly runId: string } | null;
   readonly notes: string[];
+}
+
+export type VerdictLabel = 'ROBUST' | 'NOT ROBUST';
+
+export interface Verdict {
+  readonly verdict: VerdictLabel;
+  readonly why: string;
 }

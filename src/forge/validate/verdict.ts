@@ -1,10 +1,8 @@
-import type { GuardResult } from './types.js';
+import type { GuardResult, Verdict } from './types.js';
 
 // A play's verdict in words a person can act on: ROBUST only when it survives multiple testing (BH
 // significant and a deflated Sharpe above the bar) and every guard that ran passed; otherwise NOT
 // ROBUST with each reason. Guards that did not run (no data for them) are named, never counted.
-
-export type VerdictLabel = 'ROBUST' | 'NOT ROBUST';
 
 export interface VerdictInput {
   readonly guards: readonly GuardResult[];
@@ -14,11 +12,6 @@ export interface VerdictInput {
   readonly dsr: number | null;
   readonly alpha: number;
   readonly minDsr: number;
-}
-
-export interface Verdict {
-  readonly verdict: VerdictLabel;
-  readonly why: string;
 }
 
 const num = (x: number) => (Math.abs(x) >= 1000 ? x.toFixed(0) : x.toPrecision(3));
