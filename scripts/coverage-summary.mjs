@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const file = path.join(ROOT, process.argv[2] ?? 'coverage/coverage-summary.json');
+const file = path.resolve(ROOT, process.argv[2] ?? 'coverage/coverage-summary.json');
 if (!fs.existsSync(file)) {
   console.error(`coverage: ${path.relative(ROOT, file)} is missing (run the tests with --coverage)`);
   process.exit(1);
