@@ -10,5 +10,21 @@ export default defineConfig({
     // No test may reach the internet: auto-sync stays off unless a test points it at its own
     // 127.0.0.1 archive (FORGE_OFFLINE='' and FORGE_ARCHIVE_URL in that test's environment).
     env: { FORGE_OFFLINE: '1', FORGE_ARCHIVE_URL: 'http://127.0.0.1:9/' },
+    // On with --coverage (CI). V8 counts only code run inside the vitest fork itself: the CLI
+    // processes the tests spawn and the worker threads run dist/ JavaScript that is not measured, so
+    // the figures are those of the code the tests call in-process.
+    coverage: {
+      provider: 'v8',
+      include: ['src/**/*.ts'],
+      exclude: ['src/**/*.test.ts', 'src/**/*.d.ts'],
+      reporter: ['text-summary', 'json-summary'],
+      reportsDirectory: 'coverage',
+      // A failing test must not hide the figures (vitest skips the report on failure by default).
+      reportOnFailure: true,
+      thresholds: {
+        'src/engine/**': { lines: 90 },
+        'src/forge/**': { lines: 80 },
+      },
+    },
   },
 });

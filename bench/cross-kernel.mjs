@@ -14,7 +14,10 @@ const { fillAll, wordsOf } = mods[0];
 const n = 140_256;
 const w = wordsOf(n);
 let s = 1;
-const rnd = () => (s = (s * 16807) % 2147483647) / 2147483647;
+const rnd = () => {
+  s = (s * 16807) % 2147483647;
+  return s / 2147483647;
+};
 const a = new Float64Array(n);
 const b = new Float64Array(n);
 for (let i = 0, x = 100, y = 100; i < n; i++) {

@@ -85,7 +85,8 @@ for (let r = 0; r < runs; r++) {
     cpu(() => {
       for (const q of reqs) {
         const t = cpu(() => P.featureValues(q, exec, feeds, c));
-        (per[q.key] ??= []).push(t);
+        per[q.key] ??= [];
+        per[q.key].push(t);
       }
     }),
   );

@@ -84,10 +84,17 @@ async function duckdbRead(file: string): Promise<Columns> {
   }
 }
 
+/** The part of parquetjs-lite's reader used here (the package ships no types). */
+interface ParquetjsReader {
+  getRowCount(): number | bigint;
+  getCursor(): { next(): Promise<Record<string, unknown> | null> };
+  close(): Promise<void>;
+}
+
 /** parquetjs-lite (the design card's choice): row cursor. */
 async function parquetjsRead(file: string): Promise<Columns> {
   const require = createRequire(import.meta.url);
-  const parquet = require('parquetjs-lite') as { ParquetReader: { openFile(f: string): Promise<any> } };
+  const parquet = require('parquetjs-lite') as { ParquetReader: { openFile(f: string): Promise<ParquetjsReader> } };
   const reader = await parquet.ParquetReader.openFile(file);
   const n = Number(reader.getRowCount());
   const out = NAMES.map(() => new Float64Array(n));
@@ -243,11 +250,11 @@ async function main(): Promise<void> {
     '| reader | cold: fresh process, incl. import (ms) | first in-process run (ms) | median of 5 (ms) | values equal DuckDB |',
   );
   console.log('|---|---:|---:|---:|---|');
-  results.forEach((r, i) =>
+  results.forEach((r, i) => {
     console.log(
       `| ${r.label} | ${colds[i].toFixed(0)} | ${r.first.toFixed(0)} | ${r.median.toFixed(0)} | ${sameColumns(r.cols, ref)} |`,
-    ),
-  );
+    );
+  });
   console.log(`| ${pjs.label} | - | ${pjs.first.toFixed(0)} | - | ${sameColumns(pjs.cols, smallRef)} |`);
   console.log(
     `| ${loaded.label} | ${coldLoad.toFixed(0)} | ${loaded.first.toFixed(0)} | ${loaded.median.toFixed(0)} | ${sameColumns(loaded.cols, ref)} |`,

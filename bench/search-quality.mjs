@@ -24,7 +24,6 @@ import seedrandom from 'seedrandom';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = (p) => import(path.join(root, 'dist', p));
-const { parsePlay } = await dist('engine/play/index.js');
 const { createEvaluator } = await dist('forge/eval/evaluator.js');
 const { csvFeed } = await dist('forge/bench/dataset.js');
 const { resolveFitness } = await dist('forge/fitness.js');
@@ -123,7 +122,7 @@ function deapEaSimple(budget, seed, evaluate, g = genes, pop = 50) {
   const randomInd = () => g.map((x) => randInt(x.min, x.max));
   const cache = new Map();
   let best = -Infinity;
-  const fit = (ind) => {
+  const fitnessOf = (ind) => {
     const key = ind.join(',');
     let f = cache.get(key);
     if (f === undefined) {
@@ -135,7 +134,7 @@ function deapEaSimple(budget, seed, evaluate, g = genes, pop = 50) {
     return f;
   };
   let population = Array.from({ length: pop }, randomInd);
-  let fitness = population.map(fit);
+  let fitness = population.map(fitnessOf);
   for (let gen = 0; cache.size < budget && gen < 10_000; gen++) {
     const chosen = Array.from({ length: pop }, () => {
       let b = randInt(0, pop - 1);
@@ -146,15 +145,17 @@ function deapEaSimple(budget, seed, evaluate, g = genes, pop = 50) {
       return population[b].slice();
     });
     for (let i = 1; i < pop; i += 2) {
-      if (rng() < 0.5)
-        for (let j = 0; j < g.length; j++)
-          if (rng() < 0.5) [chosen[i - 1][j], chosen[i][j]] = [chosen[i][j], chosen[i - 1][j]];
+      if (rng() >= 0.5) continue;
+      for (let j = 0; j < g.length; j++) {
+        const swap = rng() < 0.5;
+        if (swap) [chosen[i - 1][j], chosen[i][j]] = [chosen[i][j], chosen[i - 1][j]];
+      }
     }
     for (const ind of chosen)
       if (rng() < 0.2)
         for (let j = 0; j < g.length; j++) if (rng() < 1 / g.length) ind[j] = randInt(g[j].min, g[j].max);
     population = chosen;
-    fitness = population.map((ind) => fit(ind) ?? -Infinity);
+    fitness = population.map((ind) => fitnessOf(ind) ?? -Infinity);
   }
   return best;
 }

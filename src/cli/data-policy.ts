@@ -8,14 +8,16 @@ export const OFFLINE_OPTION = {
   type: 'boolean',
   default: false,
   describe:
-    "Never fetch missing candles from the archive (also env FORGE_OFFLINE=1); otherwise a catalog dataset's missing window is fetched",
+    'Never fetch missing candles from the archive (also env FORGE_OFFLINE=1); ' +
+    "otherwise a catalog dataset's missing window is fetched",
 } as const;
 
 export const SYNTHETIC_OPTION = {
   type: 'boolean',
   default: false,
   describe:
-    'Allow a labelled synthetic stand-in for a user-catalog symbol that neither the store nor the shipped catalog knows (a typo otherwise)',
+    'Allow a labelled synthetic stand-in for a user-catalog symbol that ' +
+    'neither the store nor the shipped catalog knows (a typo otherwise)',
 } as const;
 
 export function dataPolicy(argv: { offline?: boolean; synthetic?: boolean }): DataPolicy {

@@ -3,11 +3,11 @@ import { hideBin } from 'yargs/helpers';
 import { ForgeError } from '../engine/errors.js';
 import { osErrorToForge } from '../forge/os-error.js';
 import { joinNegativeValues } from './argv.js';
-import { commands } from './commands/index.js';
+import { withCommands } from './commands/index.js';
 
 // The only place that exits: library code throws ForgeError (user error) or anything else (a bug).
 async function main(): Promise<void> {
-  const cli = yargs(joinNegativeValues(hideBin(process.argv)))
+  const withGlobals = yargs(joinNegativeValues(hideBin(process.argv)))
     .scriptName('forge')
     // A repeated flag overrides the earlier one (`... --seed 7 --seed 8` is seed 8), as in most CLIs;
     // yargs' default turns it into a list, which the config schemas now refuse instead of coercing
@@ -20,8 +20,8 @@ async function main(): Promise<void> {
       global: true,
     })
     .option('json', { type: 'boolean', default: false, describe: 'Machine-readable JSON on stdout', global: true })
-    .option('quiet', { type: 'boolean', default: false, describe: 'Print only errors', global: true })
-    .command(commands)
+    .option('quiet', { type: 'boolean', default: false, describe: 'Print only errors', global: true });
+  const cli = withCommands(withGlobals)
     .demandCommand(1, 'Name a command; `forge --help` lists them.')
     .recommendCommands()
     .strict()

@@ -25,7 +25,10 @@ const mb = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(0)} MB`;
 /** The shared feature store in one phrase: hit rate, computed, held of budget, evictions. */
 export function featureLine(f: GenerationProgress['features']): string {
   const rate = f.requests > 0 ? `${((f.hits / f.requests) * 100).toFixed(0)}% hits` : 'no uses';
-  return `${rate}, ${f.computed.toLocaleString('en-US')} computed once each, ${mb(f.bytesHeld)} held of ${mb(f.budgetBytes)} (peak ${mb(f.peakBytes)}), ${f.evictions.toLocaleString('en-US')} evicted`;
+  return (
+    `${rate}, ${f.computed.toLocaleString('en-US')} computed once each, ${mb(f.bytesHeld)} held of ` +
+    `${mb(f.budgetBytes)} (peak ${mb(f.peakBytes)}), ${f.evictions.toLocaleString('en-US')} evicted`
+  );
 }
 
 export function progressView(mode: 'bar' | 'lines' | 'none', write: (line: string) => void): ProgressView {
@@ -35,8 +38,12 @@ export function progressView(mode: 'bar' | 'lines' | 'none', write: (line: strin
       start: () => {},
       generation: (p) =>
         write(
-          `gen ${p.stats.generation + 1}${p.budget > 0 ? '' : `/${p.generations}`}  best ${fmt(p.stats.best)}  mean ${fmt(p.stats.mean)}  ` +
-            `distinct ${p.distinct}${p.budget > 0 ? `/${p.budget}` : ''} (+${p.stats.evaluated})  cache hits ${p.reused}  ${p.evalsPerSec.toFixed(0)} eval/s  features ${(p.cacheHitRate * 100).toFixed(0)}% hit ${mb(p.features.bytesHeld)} ${p.features.evictions} evicted  ` +
+          `gen ${p.stats.generation + 1}${p.budget > 0 ? '' : `/${p.generations}`}  ` +
+            `best ${fmt(p.stats.best)}  mean ${fmt(p.stats.mean)}  ` +
+            `distinct ${p.distinct}${p.budget > 0 ? `/${p.budget}` : ''} (+${p.stats.evaluated})  ` +
+            `cache hits ${p.reused}  ${p.evalsPerSec.toFixed(0)} eval/s  ` +
+            `features ${(p.cacheHitRate * 100).toFixed(0)}% hit ${mb(p.features.bytesHeld)} ` +
+            `${p.features.evictions} evicted  ` +
             `elapsed ${duration(p.elapsedMs)}  eta ${duration(p.etaMs)}`,
         ),
       stop: () => {},
@@ -45,7 +52,8 @@ export function progressView(mode: 'bar' | 'lines' | 'none', write: (line: strin
   const bar = new cliProgress.SingleBar(
     {
       format:
-        '{unit} {bar} {value}/{total} | gen {gen} | cache hits {reused} | best {best} mean {mean} | {rate} eval/s | features {cache} hit {held} {evicted} evicted | eta {eta_h}',
+        '{unit} {bar} {value}/{total} | gen {gen} | cache hits {reused} | best {best} mean {mean} ' +
+        '| {rate} eval/s | features {cache} hit {held} {evicted} evicted | eta {eta_h}',
       barsize: 24,
       hideCursor: true,
       clearOnComplete: false,

@@ -108,7 +108,10 @@ export function alignIndex(exec: Feed, htf: Feed): Int32Array {
   return out;
 }
 
-/** `values` (one per htf bar) mapped onto the execution bars through `index` from `alignIndex`; NaN where the index is -1. */
+/**
+ * `values` (one per htf bar) mapped onto the execution bars
+ * through `index` from `alignIndex`; NaN where the index is -1.
+ */
 export function alignSeries(
   values: Float64Array,
   index: Int32Array,
@@ -132,7 +135,10 @@ const ALIGN = new WeakMap<Float64Array, WeakMap<Float64Array, { execMs: number; 
 
 export function sharedAlignIndex(exec: Feed, htf: Feed): Int32Array {
   let byHtf = ALIGN.get(exec.time);
-  if (byHtf === undefined) ALIGN.set(exec.time, (byHtf = new WeakMap()));
+  if (byHtf === undefined) {
+    byHtf = new WeakMap();
+    ALIGN.set(exec.time, byHtf);
+  }
   let known = byHtf.get(htf.time);
   if (
     known === undefined ||
@@ -140,7 +146,8 @@ export function sharedAlignIndex(exec: Feed, htf: Feed): Int32Array {
     known.htfMs !== htf.tfMs ||
     known.index.length !== exec.length
   ) {
-    byHtf.set(htf.time, (known = { execMs: exec.tfMs, htfMs: htf.tfMs, index: alignIndex(exec, htf) }));
+    known = { execMs: exec.tfMs, htfMs: htf.tfMs, index: alignIndex(exec, htf) };
+    byHtf.set(htf.time, known);
   }
   return known.index;
 }

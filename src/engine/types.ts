@@ -40,7 +40,10 @@ export interface FeatureDef {
   readonly name: string;
   readonly kind: 'indicator' | 'structure';
   readonly description: string;
-  /** Which column a single-input indicator reads when the play gives no `source`; undefined when it reads several columns. */
+  /**
+   * Which column a single-input indicator reads when the play
+   * gives no `source`; undefined when it reads several columns.
+   */
   readonly defaultSource?: PriceSource;
   readonly params: readonly ParamDef[];
   /** Output names; the first is the default when a play refers to the feature without `.output`. */

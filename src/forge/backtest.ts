@@ -63,7 +63,8 @@ export async function datasetFeedsFor(
   const { manifest, feeds } = await loadDataset(home, name);
   if (feeds[play.market.tf] === undefined) {
     throw new ForgeError(
-      `dataset '${name}' has no ${play.market.tf} bars (it has ${Object.keys(feeds).join(', ')}); the play runs on market.tf ${play.market.tf}`,
+      `dataset '${name}' has no ${play.market.tf} bars (it has ` +
+        `${Object.keys(feeds).join(', ')}); the play runs on market.tf ${play.market.tf}`,
       `add ${play.market.tf} to the dataset's timeframes and rebuild, or change the play's market.tf`,
       'E_PLAY_TF',
     );

@@ -34,7 +34,10 @@ export const FITNESS_DEFAULTS: FitnessSpec = Object.freeze({ objective: 'sharpe'
 export const FAILED_FITNESS = -1e6;
 /** Infeasible plays score in [-200, -100): below any feasible value of every objective. */
 const INFEASIBLE = -100;
-/** Objective values are clipped to +-CAP so one degenerate backtest (a single winning trade: infinite profit factor) cannot dominate. */
+/**
+ * Objective values are clipped to +-CAP so one degenerate backtest
+ * (a single winning trade: infinite profit factor) cannot dominate.
+ */
 const CAP = 50;
 
 /** The `fitness:` section as YAML spells it; every command's config embeds this one schema. */

@@ -48,7 +48,8 @@ function checkHome(root: string): string {
     );
   if (Buffer.byteLength(abs) > PATH_MAX - DEEPEST_BELOW) {
     fail(
-      `the path is ${Buffer.byteLength(abs)} bytes long; forge's files below it need at most ${PATH_MAX - DEEPEST_BELOW}`,
+      `the path is ${Buffer.byteLength(abs)} bytes long; forge's ` +
+        `files below it need at most ${PATH_MAX - DEEPEST_BELOW}`,
       'use a shorter path',
     );
   }

@@ -80,10 +80,23 @@ export const EVOLVE_ARGS = [
   '--synthetic',
 ];
 
-/** A fresh home with a small catalog. */
-export function freshHome(prefix: string): string {
+/** A fresh home (a temp folder named `prefix`...) holding only a catalog: CATALOG unless one is given. */
+export function freshHome(prefix: string, catalog: string = CATALOG): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   fs.mkdirSync(path.join(dir, 'datasets'));
-  fs.writeFileSync(path.join(dir, 'datasets', 'catalog.yaml'), CATALOG);
+  fs.writeFileSync(path.join(dir, 'datasets', 'catalog.yaml'), catalog);
   return dir;
+}
+
+/** The fields of `forge evolve --json` the tests read (the CLI's JSON contract, written out here apart from src). */
+export interface EvolveJson {
+  ok: boolean;
+  status: string;
+  runId: string;
+  runDir: string;
+  generationsDone: number;
+  evaluations: number;
+  dataset: { source: string };
+  hallOfFame: { inSample: { trades: number }; outOfSample: object | null }[];
+  features: { evictions: number; peakBytes: number; computed: number };
 }

@@ -70,7 +70,7 @@ export const backtestCommand: CommandModule<object, BacktestArgs> = {
         describe: 'Gene values as JSON: {"features.fast.params.period": 12} or an array in gene order',
       })
       .option('trades-csv', { type: 'string', describe: 'Write the trade list to this CSV file' })
-      .option('equity-csv', { type: 'string', describe: 'Write the equity curve to this CSV file' }) as any,
+      .option('equity-csv', { type: 'string', describe: 'Write the equity curve to this CSV file' }),
   handler: async (argv) => {
     const ctx = makeContext(argv);
     const fromRun = argv.run !== undefined ? runWinner(forgeHome(ctx.home), argv.run, argv.rank) : undefined;
@@ -94,7 +94,8 @@ export const backtestCommand: CommandModule<object, BacktestArgs> = {
     let genome = fromRun?.genome ?? defaultGenome(space.genes);
     if (fromRun !== undefined) {
       ctx.warn(
-        `run ${argv.run} #${argv.rank}: in-sample fitness ${fromRun.fitness.toFixed(4)}; this backtest covers the whole window (in-sample and held-out parts)`,
+        `run ${argv.run} #${argv.rank}: in-sample fitness ${fromRun.fitness.toFixed(4)}; ` +
+          'this backtest covers the whole window (in-sample and held-out parts)',
       );
     } else if (argv.genes !== undefined) {
       let given: unknown;
@@ -110,7 +111,8 @@ export const backtestCommand: CommandModule<object, BacktestArgs> = {
       genome = genomeFromValues(space, given);
     } else if (space.genes.length > 0) {
       ctx.warn(
-        `note: ${argv.play} has ${space.genes.length} genes and no --genes was given; using midpoints, first choices and every optional rule on`,
+        `note: ${argv.play} has ${space.genes.length} genes and no --genes was ` +
+          'given; using midpoints, first choices and every optional rule on',
       );
     }
     const genes = describeGenome(space.genes, genome);
@@ -159,7 +161,8 @@ export const backtestCommand: CommandModule<object, BacktestArgs> = {
       equityCsv: argv['equity-csv'] ?? null,
     });
     ctx.say(
-      `${play.name ?? argv.play} on ${argv.dataset ?? argv.csv}: ${window.bars.toLocaleString('en-US')} ${window.tf} bars, ${window.from} .. ${window.to}`,
+      `${play.name ?? argv.play} on ${argv.dataset ?? argv.csv}: ` +
+        `${window.bars.toLocaleString('en-US')} ${window.tf} bars, ${window.from} .. ${window.to}`,
     );
     if (space.genes.length > 0) ctx.say(`genes: ${JSON.stringify(labelGenes(genes))}`);
     ctx.say(table(['metric', 'value'], metricRows(run.metrics)));

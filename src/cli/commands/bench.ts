@@ -43,7 +43,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
 export const benchCommand: CommandModule<object, BenchArgs> = {
   command: 'bench',
   describe:
-    'Hardware-scaling benchmark: ms per backtest by complexity level, evaluations/s by worker count, memory, the peer workload',
+    'Hardware-scaling benchmark: ms per backtest by complexity level, ' +
+    'evaluations/s by worker count, memory, the peer workload',
   builder: (y) =>
     y
       .option('levels', {
@@ -84,7 +85,8 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
         type: 'number',
         default: 5,
         describe:
-          'One-core cold backtests per level after the first (median reported; the first after start-up is reported apart as "first ms")',
+          'One-core cold backtests per level after the first (median reported; ' +
+          'the first after start-up is reported apart as "first ms")',
       })
       .option('warm-runs', {
         type: 'number',
@@ -103,7 +105,9 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
       .option('peer-passes', { type: 'number', default: 10, describe: 'Timed passes over the 342-backtest grid' })
       .option('anchors', {
         type: 'string',
-        describe: `Folder of the speed anchors run after the peer workload (numba_smacross.py, ts_smacross.mjs; default ${ANCHORS_DIR} from the repository root)`,
+        describe:
+          'Folder of the speed anchors run after the peer workload (numba_smacross.py, ' +
+          `ts_smacross.mjs; default ${ANCHORS_DIR} from the repository root)`,
       })
       .option('parquet', {
         type: 'boolean',
@@ -114,7 +118,7 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
         type: 'string',
         default: BENCH_SEED,
         describe: 'Seed of the synthetic data and the random genomes',
-      }) as any,
+      }),
   handler: async (argv) => {
     const ctx = makeContext(argv);
     const workers = parseWorkers(argv.workers);
@@ -183,7 +187,8 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
     // Every figure is printed first (a long run is not thrown away), but a broken anchor fails the command.
     if (failed.length > 0) {
       ctx.warn(
-        `error: ${failed.length} speed anchor${failed.length > 1 ? 's' : ''} failed (see above); forge's own figures are complete`,
+        `error: ${failed.length} speed anchor${failed.length > 1 ? 's' : ''} ` +
+          `failed (see above); forge's own figures are complete`,
       );
       process.exitCode = 1;
     }
@@ -227,7 +232,9 @@ function duration(s: number): string {
 function print(ctx: CliContext, r: BenchReport): void {
   const m = r.machine;
   ctx.say(
-    `forge bench, ${m.date.slice(0, 10)}: ${m.cores} cores (${m.cpu}), ${m.memoryGiB.toFixed(1)} GiB, Node ${m.node}, ${m.platform}; load average ${m.loadAvgStart.map(r2).join(' ')} at start, ${m.loadAvgEnd.map(r2).join(' ')} at end`,
+    `forge bench, ${m.date.slice(0, 10)}: ${m.cores} cores (${m.cpu}), ` +
+      `${m.memoryGiB.toFixed(1)} GiB, Node ${m.node}, ${m.platform}; load average ` +
+      `${m.loadAvgStart.map(r2).join(' ')} at start, ${m.loadAvgEnd.map(r2).join(' ')} at end`,
   );
   const d = r.dataset;
   ctx.say(
@@ -235,13 +242,18 @@ function print(ctx: CliContext, r: BenchReport): void {
       .map(([tf, n]) => `${n.toLocaleString('en-US')} ${tf}`)
       .join(', ')} bars (synthetic, seeded); ${mb(d.sharedBytes)} MiB in shared memory`,
   );
-  ctx.say(
-    `  into shared memory (shareFeeds): ${r1(d.shareMs)} ms (median of ${d.shareMsRuns.length})${d.parquet ? `; Parquet loadDataset (${d.parquet.bars.toLocaleString('en-US')} base bars, 4 files, hash checked): ${r1(d.parquet.loadMs)} ms (median of 5, warm process)` : ''}`,
-  );
+  const parquet = d.parquet
+    ? `; Parquet loadDataset (${d.parquet.bars.toLocaleString('en-US')} base bars, 4 files, hash checked): ` +
+      `${r1(d.parquet.loadMs)} ms (median of 5, warm process)`
+    : '';
+  ctx.say(`  into shared memory (shareFeeds): ${r1(d.shareMs)} ms (median of ${d.shareMsRuns.length})${parquet}`);
   if (r.levels.length > 0) {
     const ws = r.levels[0].pool.map((p) => p.workers);
     ctx.say(
-      `\nPer level (one backtest = one 140k-bar run of the default genome; first ms = the level's first cold backtest in this process; cold ms = median of the next ${r.levels[0].single.coldRuns}, fresh feature cache each; pool = evolve evaluator, random genomes, 20 % holdout, timed after one untimed warm-up generation):`,
+      `\nPer level (one backtest = one 140k-bar run of the default genome; first ms = the ` +
+        `level's first cold backtest in this process; cold ms = median of the next ` +
+        `${r.levels[0].single.coldRuns}, fresh feature cache each; pool = evolve evaluator, ` +
+        'random genomes, 20 % holdout, timed after one untimed warm-up generation):',
     );
     ctx.say(
       table(
@@ -272,7 +284,8 @@ function print(ctx: CliContext, r: BenchReport): void {
       ),
     );
     ctx.say(
-      '\nShared feature store in the pool runs (each feature computed once across the pool; the stage runs before each generation):',
+      '\nShared feature store in the pool runs (each feature computed ' +
+        'once across the pool; the stage runs before each generation):',
     );
     ctx.say(
       table(
@@ -334,7 +347,8 @@ function print(ctx: CliContext, r: BenchReport): void {
       ),
     );
     ctx.say(
-      `\nPROJECTION (not measured): 10k evaluations at other core counts = 10,000 / (1-worker rate x cores x efficiency at ${Math.max(...ws)} workers):`,
+      `\nPROJECTION (not measured): 10k evaluations at other core counts = 10,000 ` +
+        `/ (1-worker rate x cores x efficiency at ${Math.max(...ws)} workers):`,
     );
     ctx.say(
       table(
@@ -351,13 +365,15 @@ function print(ctx: CliContext, r: BenchReport): void {
       .filter((x) => x.a && x.b);
     if (two.length > 0)
       ctx.say(
-        `\nCores vs cores-1 workers (${m.cores} vs ${m.cores - 1}): ${two.map((x) => `${x.id} ${r1(x.a!.evalsPerSec)} vs ${r1(x.b!.evalsPerSec)} evals/s`).join('; ')}`,
+        `\nCores vs cores-1 workers (${m.cores} vs ${m.cores - 1}): ` +
+          `${two.map((x) => `${x.id} ${r1(x.a!.evalsPerSec)} vs ${r1(x.b!.evalsPerSec)} evals/s`).join('; ')}`,
       );
   }
   if (r.memoryCheck) {
     const c = r.memoryCheck;
     ctx.say(
-      `\nWorker memory vs dataset size (${c.level}, ${c.workers} workers; per worker, this worker's heap + external only, shared candles excluded):`,
+      `\nWorker memory vs dataset size (${c.level}, ${c.workers} workers; per ` +
+        `worker, this worker's heap + external only, shared candles excluded):`,
     );
     ctx.say(
       table(
@@ -368,7 +384,8 @@ function print(ctx: CliContext, r: BenchReport): void {
   }
   if (r.peer) {
     ctx.say(
-      `\nPeer workload: SMA cross grid (342 backtests per pass) on ${r.peer.file}, ${r.peer.results[0]?.bars.toLocaleString('en-US')} bars; target >= 5,000 backtests/s per worker:`,
+      `\nPeer workload: SMA cross grid (342 backtests per pass) on ${r.peer.file}, ` +
+        `${r.peer.results[0]?.bars.toLocaleString('en-US')} bars; target >= 5,000 backtests/s per worker:`,
     );
     ctx.say(
       table(
@@ -392,12 +409,15 @@ const perSec = (x: number): string => `${Math.round(x).toLocaleString('en-US')}/
 
 function printAnchors(ctx: CliContext, a: AnchorReport): void {
   ctx.say(
-    `\nSpeed anchors (${a.dir}), run right after forge's peer passes on the same CSV; ratio = forge per worker / anchor per core (target >= 1.0 against numba):`,
+    `\nSpeed anchors (${a.dir}), run right after forge's peer passes on the same CSV; ` +
+      'ratio = forge per worker / anchor per core (target >= 1.0 against numba):',
   );
   const n = a.numba;
   if (n.status === 'ok') {
     ctx.say(
-      `  numba anchor: ${perSec(n.equityMetrics.perSec)} per core with equity metrics (forge's workload); ${perSec(n.smasCached.perSec)} SMAs cached, trades only; ${perSec(n.smasPerBacktest.perSec)} SMAs per backtest`,
+      `  numba anchor: ${perSec(n.equityMetrics.perSec)} per core with equity ` +
+        `metrics (forge's workload); ${perSec(n.smasCached.perSec)} SMAs cached, ` +
+        `trades only; ${perSec(n.smasPerBacktest.perSec)} SMAs per backtest`,
     );
   } else if (n.status === 'skipped') {
     ctx.say(`  numba anchor skipped: ${n.reason}`);
@@ -407,7 +427,8 @@ function printAnchors(ctx: CliContext, a: AnchorReport): void {
   const t = a.ts;
   if (t.status === 'ok')
     ctx.say(
-      `  ts anchor: ${perSec(t.cached.perSec)} per core SMAs cached (no equity metrics); ${perSec(t.perBacktest.perSec)} SMAs per backtest`,
+      `  ts anchor: ${perSec(t.cached.perSec)} per core SMAs cached (no ` +
+        `equity metrics); ${perSec(t.perBacktest.perSec)} SMAs per backtest`,
     );
   else if (t.status === 'failed') ctx.say(`  ts anchor FAILED (${t.command}): ${t.error}`);
   for (const x of a.ratios) {
@@ -416,7 +437,8 @@ function printAnchors(ctx: CliContext, a: AnchorReport): void {
       x.vsTs !== undefined ? `${r2(x.vsTs)}x ts` : undefined,
     ].filter(Boolean);
     ctx.say(
-      `  forge @${x.workers} worker${x.workers > 1 ? 's' : ''}: ${perSec(x.perWorkerPerSec)} per worker${parts.length ? ` = ${parts.join(', ')}` : ' (no anchor figure to compare)'}`,
+      `  forge @${x.workers} worker${x.workers > 1 ? 's' : ''}: ${perSec(x.perWorkerPerSec)} per ` +
+        `worker${parts.length ? ` = ${parts.join(', ')}` : ' (no anchor figure to compare)'}`,
     );
   }
 }

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CommandModule } from 'yargs';
 import { readEvolveFile, resolveEvolveConfig, type EvolveInput } from '../../forge/evolve/config.js';
@@ -70,7 +69,7 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
       })
       .option('across', {
         type: 'string',
-        choices: ['min', 'mean'],
+        choices: ['min', 'mean'] as const,
         describe: 'How fitness combines the datasets (default min: the worst regime decides)',
       })
       .option('play', {
@@ -89,7 +88,7 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
       })
       .option('method', {
         type: 'string',
-        choices: ['ga', 'grid', 'random'],
+        choices: ['ga', 'grid', 'random'] as const,
         describe: 'Search method: ga (default), grid (every combination in order), random',
       })
       .option('workers', { type: 'number', describe: 'Worker threads; 1 runs in-process (default: one per core)' })
@@ -127,18 +126,21 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
       .option('feature-memory', {
         type: 'string',
         describe:
-          'Budget of the shared feature store, e.g. 512MB or 2GB (default: a quarter of free memory, 64 MB-1 GB); never changes results',
+          'Budget of the shared feature store, e.g. 512MB or 2GB (default: ' +
+          'a quarter of free memory, 64 MB-1 GB); never changes results',
       })
       .option('cash', { type: 'number', describe: 'Starting cash (default 10000)' })
       .option('max-failed-share', {
         type: 'number',
         describe:
-          'Stop (exit 1, resumable) at a generation where this share of the evaluations failed (default 1: only when all fail)',
+          'Stop (exit 1, resumable) at a generation where this share of ' +
+          'the evaluations failed (default 1: only when all fail)',
       })
       .option('redis', {
         type: 'string',
         describe:
-          'Evaluate on forge worker processes through this Redis (redis://[user:password@]host:6379, rediss:// for TLS)',
+          'Evaluate on forge worker processes through this Redis ' +
+          '(redis://[user:password@]host:6379, rediss:// for TLS)',
       })
       .option('offline', OFFLINE_OPTION)
       .option('synthetic', SYNTHETIC_OPTION)
@@ -153,7 +155,7 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
       })
       .example('$0 evolve --dataset BTCUSDT_FULL_CYCLE --pop 150', 'the default search')
       .example('$0 evolve --config configs/overnight.yaml', 'an overnight search from YAML')
-      .example('$0 evolve --resume <run-id>', 'continue after Ctrl-C, a crash or a time budget') as any,
+      .example('$0 evolve --resume <run-id>', 'continue after Ctrl-C, a crash or a time budget'),
   handler: async (argv) => {
     const ctx = makeContext(argv);
     const home = forgeHome(ctx.home);
@@ -206,11 +208,15 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
         const bars = Object.entries(info.dataset.bars)
           .map(([tf, n]) => `${n.toLocaleString('en-US')} ${tf}`)
           .join(', ');
+        const synthetic =
+          info.dataset.source === 'synthetic' ? ' (SYNTHETIC stand-in: no real candles for it in the store)' : '';
         ctx.warn(
-          `${info.resumedAt === null ? 'run' : `resuming run (at generation ${info.resumedAt})`} ${info.runId}: ${info.dataset.name}` +
-            `${info.dataset.source === 'synthetic' ? ' (SYNTHETIC stand-in: no real candles for it in the store)' : ''} [${bars}], ` +
-            `pop ${info.population} x ${info.generations} generations, ${info.genes} genes, ${info.workers} worker${info.workers > 1 ? 's' : ''}; ` +
-            `dataset into shared memory in ${info.dataset.loadMs} ms (${(info.dataset.sharedBytes / 1e6).toFixed(1)} MB)`,
+          `${info.resumedAt === null ? 'run' : `resuming run (at generation ${info.resumedAt})`} ` +
+            `${info.runId}: ${info.dataset.name}${synthetic} [${bars}], ` +
+            `pop ${info.population} x ${info.generations} generations, ${info.genes} genes, ` +
+            `${info.workers} worker${info.workers > 1 ? 's' : ''}; ` +
+            `dataset into shared memory in ${info.dataset.loadMs} ms ` +
+            `(${(info.dataset.sharedBytes / 1e6).toFixed(1)} MB)`,
         );
         view.start(info);
       },

@@ -21,11 +21,15 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
     'Write one self-contained HTML report (charts, tables; works offline) of an evolve, validate or walk-forward run',
   builder: (y) =>
     y
-      .positional('run', { type: 'string', describe: 'Run id, a unique prefix of it, its folder or its --name' })
+      .positional('run', {
+        type: 'string',
+        demandOption: true,
+        describe: 'Run id, a unique prefix of it, its folder or its --name',
+      })
       .option('out', { type: 'string', describe: 'Where to write the HTML file (default <run folder>/report.html)' })
       .option('open', { type: 'boolean', describe: 'Open it in the default browser when written' })
       .example('$0 report 3f2a9c0d1b2e4f56', 'write runs/3f2a9c0d1b2e4f56/report.html')
-      .example('$0 report "btc baseline" --out btc.html --open', 'by name, to a file, and open it') as any,
+      .example('$0 report "btc baseline" --out btc.html --open', 'by name, to a file, and open it'),
   handler: async (argv) => {
     const ctx = makeContext(argv);
     const home = forgeHome(ctx.home);
@@ -41,7 +45,8 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
 export function sayWritten(ctx: CliContext, w: WrittenReport, name: string | null): void {
   const rel = path.relative(process.cwd(), w.file) || w.file;
   ctx.say(
-    `report of ${w.kind} run ${w.runId}${name ? ` "${name}"` : ''}: ${rel} (${(w.bytes / 1e6).toFixed(1)} MB, self-contained, opens offline)`,
+    `report of ${w.kind} run ${w.runId}${name ? ` "${name}"` : ''}: ${rel} ` +
+      `(${(w.bytes / 1e6).toFixed(1)} MB, self-contained, opens offline)`,
   );
 }
 

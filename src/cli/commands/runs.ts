@@ -1,4 +1,4 @@
-import type { Argv, CommandModule } from 'yargs';
+import type { CommandModule } from 'yargs';
 
 import { ForgeError } from '../../engine/errors.js';
 import { forgeHome, type ForgeHome } from '../../forge/home.js';
@@ -20,16 +20,25 @@ import { sayWalkforward } from './walkforward.js';
 // `forge runs ls|show|compare|rm`: find, re-read, compare and remove past runs. The names given with
 // --name appear beside every id, and every argument that takes a run also takes its name.
 
-interface RunsArgs {
+interface GlobalArgs {
   home?: string;
   json?: boolean;
   quiet?: boolean;
+}
+interface LsArgs extends GlobalArgs {
   kind?: ListKind;
   dataset?: string;
-  sort?: 'created' | 'best';
+  sort: 'created' | 'best';
+}
+interface ShowArgs extends GlobalArgs {
   run?: string;
-  ids?: string[];
   top: number;
+}
+interface CompareArgs extends GlobalArgs {
+  ids?: string[];
+}
+interface RmArgs extends GlobalArgs {
+  run?: string;
 }
 
 const figure = (r: RunSummary, x: number | null) => (r.figure === 'mean return' ? pct(x) : num(x));
@@ -70,7 +79,7 @@ function lsTable(runs: readonly RunSummary[]): string {
   );
 }
 
-async function ls(ctx: CliContext, home: ForgeHome, argv: RunsArgs): Promise<void> {
+async function ls(ctx: CliContext, home: ForgeHome, argv: LsArgs): Promise<void> {
   const { runs, note } = await listRuns(home.runsDir, home.storePath, {
     kind: argv.kind,
     dataset: argv.dataset,
@@ -84,7 +93,8 @@ async function ls(ctx: CliContext, home: ForgeHome, argv: RunsArgs): Promise<voi
   }
   ctx.say(lsTable(runs));
   ctx.say(
-    `\n${runs.length} run${runs.length === 1 ? '' : 's'}; best IS = the best in-sample figure, its OOS = the same play's out-of-sample figure (walk-forward: mean window returns)`,
+    `\n${runs.length} run${runs.length === 1 ? '' : 's'}; best IS = the best in-sample figure, ` +
+      `its OOS = the same play's out-of-sample figure (walk-forward: mean window returns)`,
   );
 }
 
@@ -209,64 +219,67 @@ async function rm(ctx: CliContext, home: ForgeHome, ref: string): Promise<void> 
 }
 
 const withHome =
-  <T>(fn: (ctx: CliContext, home: ForgeHome, argv: RunsArgs) => Promise<T>) =>
-  async (argv: RunsArgs) => {
+  <A extends GlobalArgs>(fn: (ctx: CliContext, home: ForgeHome, argv: A) => Promise<void>) =>
+  async (argv: A) => {
     const ctx = makeContext(argv);
     await fn(ctx, forgeHome(ctx.home), argv);
   };
 
-export const runsCommand: CommandModule<object, RunsArgs> = {
+const lsCommand: CommandModule<object, LsArgs> = {
+  command: 'ls',
+  describe:
+    'A table of the runs: id, name, kind, created, dataset, play, seed, status, generations, evaluations, best figures',
+  builder: (b) =>
+    b
+      .option('kind', { type: 'string', choices: LIST_KINDS, describe: 'Only runs of this kind' })
+      .option('dataset', { type: 'string', describe: 'Only runs on this dataset' })
+      .option('sort', {
+        type: 'string',
+        choices: ['created', 'best'] as const,
+        default: 'created' as const,
+        describe: 'Newest first, or best in-sample figure first',
+      }),
+  handler: withHome((ctx, home, argv) => ls(ctx, home, argv)),
+};
+
+const showCommand: CommandModule<object, ShowArgs> = {
+  command: 'show <run>',
+  describe: "A run's end summary again, with its hall of fame",
+  builder: (b) =>
+    b
+      .positional('run', { type: 'string', describe: 'Run id, unique id prefix, folder or --name' })
+      .option('top', { type: 'number', default: 5, describe: 'Hall-of-fame entries to print' }),
+  handler: withHome((ctx, home, argv) => show(ctx, home, argv.run!, argv.top)),
+};
+
+const compareCommand: CommandModule<object, CompareArgs> = {
+  command: 'compare <ids..>',
+  describe: 'Two or more runs side by side',
+  builder: (b) =>
+    b
+      .parserConfiguration({ 'duplicate-arguments-array': true })
+      .positional('ids', { type: 'string', array: true, describe: 'Run ids, prefixes or names' }),
+  handler: withHome((ctx, home, argv) => compare(ctx, home, argv.ids ?? [])),
+};
+
+const rmCommand: CommandModule<object, RmArgs> = {
+  command: 'rm <run>',
+  describe: 'Remove a run: its folder and its store rows in one step (refused while it runs)',
+  builder: (b) => b.positional('run', { type: 'string', describe: 'Run id, unique id prefix, folder or --name' }),
+  handler: withHome((ctx, home, argv) => rm(ctx, home, argv.run!)),
+};
+
+export const runsCommand: CommandModule = {
   command: 'runs',
   describe: 'List, show, compare and remove past runs (evolve, walk-forward, validate)',
-  builder: (y: Argv) =>
+  builder: (y) =>
     y
-      .command(<CommandModule<object, RunsArgs>>{
-        command: 'ls',
-        describe:
-          'A table of the runs: id, name, kind, created, dataset, play, seed, status, generations, evaluations, best figures',
-        builder: (b: Argv): any =>
-          b
-            .option('kind', {
-              type: 'string',
-              choices: LIST_KINDS as unknown as string[],
-              describe: 'Only runs of this kind',
-            })
-            .option('dataset', { type: 'string', describe: 'Only runs on this dataset' })
-            .option('sort', {
-              type: 'string',
-              choices: ['created', 'best'],
-              default: 'created',
-              describe: 'Newest first, or best in-sample figure first',
-            }),
-        handler: withHome((ctx, home, argv) => ls(ctx, home, argv)),
-      })
-      .command(<CommandModule<object, RunsArgs>>{
-        command: 'show <run>',
-        describe: "A run's end summary again, with its hall of fame",
-        builder: (b: Argv): any =>
-          b
-            .positional('run', { type: 'string', describe: 'Run id, unique id prefix, folder or --name' })
-            .option('top', { type: 'number', default: 5, describe: 'Hall-of-fame entries to print' }),
-        handler: withHome((ctx, home, argv) => show(ctx, home, argv.run!, argv.top)),
-      })
-      .command(<CommandModule<object, RunsArgs>>{
-        command: 'compare <ids..>',
-        describe: 'Two or more runs side by side',
-        builder: (b: Argv): any =>
-          b
-            .parserConfiguration({ 'duplicate-arguments-array': true })
-            .positional('ids', { type: 'string', array: true, describe: 'Run ids, prefixes or names' }),
-        handler: withHome((ctx, home, argv) => compare(ctx, home, argv.ids ?? [])),
-      })
-      .command(<CommandModule<object, RunsArgs>>{
-        command: 'rm <run>',
-        describe: 'Remove a run: its folder and its store rows in one step (refused while it runs)',
-        builder: (b: Argv): any =>
-          b.positional('run', { type: 'string', describe: 'Run id, unique id prefix, folder or --name' }),
-        handler: withHome((ctx, home, argv) => rm(ctx, home, argv.run!)),
-      })
+      .command(lsCommand)
+      .command(showCommand)
+      .command(compareCommand)
+      .command(rmCommand)
       .demandCommand(1, 'give a runs command: ls, show, compare or rm')
       .example('$0 runs ls --sort best', 'the best runs first')
-      .example('$0 runs compare 3f2a9c0d 77b1e0aa', 'two runs side by side') as any,
+      .example('$0 runs compare 3f2a9c0d 77b1e0aa', 'two runs side by side'),
   handler: () => undefined,
 };

@@ -4,7 +4,7 @@ import { shellQuote } from '../../forge/shell-quote.js';
 import { checkWorkers } from '../../forge/config/bounds.js';
 import { forgeHome } from '../../forge/home.js';
 import { readValidateFile, resolveValidateConfig, type ValidateInput } from '../../forge/validate/config.js';
-import { validateRun, type ValidateOutcome } from '../../forge/validate/run.js';
+import { validateRun } from '../../forge/validate/run.js';
 import type { GuardResult, ValidationDoc } from '../../forge/validate/types.js';
 import { writeReport } from '../../forge/report/write.js';
 import { checkRunName, readRunName, writeRunName } from '../../forge/runs/read.js';
@@ -96,7 +96,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
           'At the end, write the HTML report of the run with this validation (to this file; bare --report: <run folder>/report.html)',
       })
       .example('$0 validate 3f2a9c0d1b2e4f56 --top 3', 'guard the three best plays of a run')
-      .example('$0 validate 3f2a9c0d1b2e4f56 --workers 1 --json', 'the same result, serially, for a script') as any,
+      .example('$0 validate 3f2a9c0d1b2e4f56 --workers 1 --json', 'the same result, serially, for a script'),
   handler: async (argv) => {
     const ctx = makeContext(argv);
     const home = forgeHome(ctx.home);

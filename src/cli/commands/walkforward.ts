@@ -75,7 +75,7 @@ export const walkforwardCommand: CommandModule<object, WalkforwardArgs> = {
       .option('budget', { type: 'number', describe: 'Distinct evaluations per window; the search stops when spent' })
       .option('method', {
         type: 'string',
-        choices: ['ga', 'grid', 'random'],
+        choices: ['ga', 'grid', 'random'] as const,
         describe: 'Search per window: ga (default), grid, random',
       })
       .option('seed', {
@@ -113,10 +113,7 @@ export const walkforwardCommand: CommandModule<object, WalkforwardArgs> = {
         '$0 walkforward --dataset BTCUSDT_1H_ALL --play configs/plays/wf_trend_1h.yaml --train 180d --test 60d',
         'rolling windows on 1h data',
       )
-      .example(
-        '$0 walkforward --config configs/walkforward.yaml --mode anchored',
-        'from YAML, anchored windows',
-      ) as any,
+      .example('$0 walkforward --config configs/walkforward.yaml --mode anchored', 'from YAML, anchored windows'),
   handler: async (argv) => {
     const ctx = makeContext(argv);
     const home = forgeHome(ctx.home);

@@ -78,7 +78,9 @@ function statusLine(o: EvolveSummary): string {
     case 'budget-spent':
       return `spent the budget of ${count(o.config.ga.budget)} distinct evaluations in ${g} generations`;
     case 'exhausted':
-      return `stopped after ${g} generations: ${o.config.ga.method === 'grid' ? 'every grid point is evaluated' : 'no new play was found for several generations (the space is exhausted)'}`;
+      return o.config.ga.method === 'grid'
+        ? `stopped after ${g} generations: every grid point is evaluated`
+        : `stopped after ${g} generations: no new play was found for several generations (the space is exhausted)`;
     case 'paused-time-budget':
       return `paused after ${g} generations: the time budget is spent`;
     case 'interrupted':
@@ -86,7 +88,10 @@ function statusLine(o: EvolveSummary): string {
     case 'already-finished':
       return `this run had already finished (${g} generations); showing its result`;
     case 'shown':
-      return `run ${runLabel(o.runId, o.name)}: ${o.storedStatus ?? 'stopped'} after ${g} of ${o.config.ga.generations} generations`;
+      return (
+        `run ${runLabel(o.runId, o.name)}: ${o.storedStatus ?? 'stopped'} ` +
+        `after ${g} of ${o.config.ga.generations} generations`
+      );
   }
 }
 
@@ -95,33 +100,40 @@ export function sayEvolveSummary(ctx: CliContext, o: EvolveSummary, top: number)
     o.dataset.source === 'synthetic' ? ` on a SYNTHETIC stand-in dataset ${o.dataset.name}` : ` on ${o.dataset.name}`;
   const s = o.session;
   const ran = s !== undefined && s.evaluations > 0;
-  const speed = ran
-    ? ` in ${duration(s.wallMs)}${s.evalsPerSec > 0 ? `, ${s.evalsPerSec.toFixed(0)} evaluations/s on ${s.workers} worker${s.workers > 1 ? 's' : ''}` : ''}`
-    : '';
+  const rate =
+    ran && s.evalsPerSec > 0
+      ? `, ${s.evalsPerSec.toFixed(0)} evaluations/s on ${s.workers} worker${s.workers > 1 ? 's' : ''}`
+      : '';
+  const speed = ran ? ` in ${duration(s.wallMs)}${rate}` : '';
   if (s !== undefined && s.resumedAt !== null && o.status !== 'already-finished') {
     ctx.say(`\n${statusLine(o)}${synthetic}`);
     ctx.say(
-      `this session: generations ${s.resumedAt + 1}..${o.generationsDone} (${s.generations}), ${count(s.evaluations)} plays evaluated${speed}`,
+      `this session: generations ${s.resumedAt + 1}..${o.generationsDone} ` +
+        `(${s.generations}), ${count(s.evaluations)} plays evaluated${speed}`,
     );
     ctx.say(
-      `run totals:   ${o.generationsDone} generations, ${count(o.evaluations)} distinct plays evaluated${o.cacheHits !== undefined ? `, ${count(o.cacheHits)} cache hits` : ''}`,
+      `run totals:   ${o.generationsDone} generations, ${count(o.evaluations)} distinct plays ` +
+        `evaluated${o.cacheHits !== undefined ? `, ${count(o.cacheHits)} cache hits` : ''}`,
     );
   } else {
-    ctx.say(
-      `\n${statusLine(o)}${synthetic}: ${count(o.evaluations)} distinct plays evaluated` +
-        `${o.cacheHits !== undefined ? `, ${count(o.cacheHits)} cache hits (slots reusing an evaluated play)` : ''}${speed}`,
-    );
+    const hits =
+      o.cacheHits !== undefined ? `, ${count(o.cacheHits)} cache hits (slots reusing an evaluated play)` : '';
+    ctx.say(`\n${statusLine(o)}${synthetic}: ${count(o.evaluations)} distinct plays evaluated${hits}${speed}`);
   }
   if (ran && s.features.requests > 0) ctx.say(`shared features: ${featureLine(s.features)}`);
   const h = o.config.holdout;
   ctx.say(
-    `\nhall of fame (fitness = in-sample ${o.config.fitness.objective}; out-of-sample = the last ${(h * 100).toFixed(0)}% of the window, never used for selection; equivalents = other plays found with the same trades)`,
+    `\nhall of fame (fitness = in-sample ${o.config.fitness.objective}; ` +
+      `out-of-sample = the last ${(h * 100).toFixed(0)}% of the window, never ` +
+      'used for selection; equivalents = other plays found with the same trades)',
   );
   ctx.say(hallOfFameTable(o.hallOfFame.slice(0, top)));
   const best = o.hallOfFame[0];
   if (best?.regimes?.length) {
     ctx.say(
-      `\nfitness = ${o.config.across} over ${[o.dataset.name, ...best.regimes.map((r) => r.dataset)].join(', ')}; the best play on each (in-sample):`,
+      `\nfitness = ${o.config.across} over ` +
+        `${[o.dataset.name, ...best.regimes.map((r) => r.dataset)].join(', ')}; ` +
+        'the best play on each (in-sample):',
     );
     const main = { dataset: o.dataset.name, fitness: NaN, inSample: best.inSample, outOfSample: best.outOfSample };
     ctx.say(
@@ -149,7 +161,8 @@ export function sayEvolveSummary(ctx: CliContext, o: EvolveSummary, top: number)
     ctx.say(`resume: forge evolve --resume ${o.runId}`);
   if (best)
     ctx.say(
-      `backtest the winner: forge backtest --run ${o.runId} --rank 1${o.hallOfFame.length > 1 ? `   (or --rank 2..${o.hallOfFame.length})` : ''}`,
+      `backtest the winner: forge backtest --run ${o.runId} --rank 1` +
+        `${o.hallOfFame.length > 1 ? `   (or --rank 2..${o.hallOfFame.length})` : ''}`,
     );
   if (best) ctx.say(`report with charts: forge report ${o.runId}`);
 }

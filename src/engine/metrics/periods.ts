@@ -33,7 +33,10 @@ export function periodsPerYear(feed: Feed): number {
   // subarray views of the same bytes (a cache keyed by the view object would never hit).
   const t = feed.time;
   let perBuffer = cache.get(t.buffer);
-  if (perBuffer === undefined) cache.set(t.buffer, (perBuffer = new Map()));
+  if (perBuffer === undefined) {
+    perBuffer = new Map();
+    cache.set(t.buffer, perBuffer);
+  }
   const key = `${t.byteOffset}:${feed.length}:${feed.tfMs}`;
   const cached = perBuffer.get(key);
   if (cached !== undefined) return cached;

@@ -152,7 +152,8 @@ export function rejectOptional(ctx: ParseContext, node: Record<string, unknown>,
     throw playError(
       ctx,
       [...path, 'optional'],
-      'optional is only allowed on rules (entry/exit expressions) and on stop_loss, take_profit, trailing_stop, time_stop',
+      'optional is only allowed on rules (entry/exit expressions) ' +
+        'and on stop_loss, take_profit, trailing_stop, time_stop',
       'remove optional here',
     );
 }

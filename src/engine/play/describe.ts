@@ -59,9 +59,15 @@ export function describePlay(play: Play): string[] {
   if (x.long) lines.push(`exit long when ${describeExpr(x.long)}`);
   if (x.short) lines.push(`exit short when ${describeExpr(x.short)}`);
   const s = play.sizing;
+  const size =
+    s.mode === 'all-in'
+      ? 'all-in'
+      : s.mode === 'fraction'
+        ? `${(s.fraction! * 100).toFixed(0)}% of equity`
+        : `risking ${(s.risk! * 100).toFixed(2)}% of equity at the stop`;
   lines.push(
-    `size ${s.mode === 'all-in' ? 'all-in' : s.mode === 'fraction' ? `${(s.fraction! * 100).toFixed(0)}% of equity` : `risking ${(s.risk! * 100).toFixed(2)}% of equity at the stop`}` +
-      `${s.wholeUnits ? ', whole units' : ''}; costs ${play.costs.feeBps} bps fee + ${play.costs.slippageBps} bps slippage per fill`,
+    `size ${size}${s.wholeUnits ? ', whole units' : ''}; ` +
+      `costs ${play.costs.feeBps} bps fee + ${play.costs.slippageBps} bps slippage per fill`,
   );
   return lines;
 }

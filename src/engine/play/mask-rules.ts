@@ -106,7 +106,10 @@ export class LeafCache {
   private id(a: Float64Array | null, k: number): string {
     if (a === null) return `k${k}`;
     let id = this.ids.get(a);
-    if (id === undefined) this.ids.set(a, (id = this.nextId++));
+    if (id === undefined) {
+      id = this.nextId++;
+      this.ids.set(a, id);
+    }
     return `a${id}`;
   }
 

@@ -15,7 +15,8 @@ import type { CompareOp, Expr, FeatureRequest, Operand } from './types.js';
 const OPS: readonly CompareOp[] = ['>', '<', '>=', '<=', '==', '!='];
 const RULE_KEYS = ['all', 'any', 'not', 'left', 'op', 'right', 'cross_above', 'cross_below', 'optional'];
 const RULE_FIX =
-  'a rule is a list (all of), {all: [...]}, {any: [...]}, {not: rule}, {left: a, op: ">", right: b} or {cross_above: [a, b]}';
+  'a rule is a list (all of), {all: [...]}, {any: [...]}, {not: ' +
+  'rule}, {left: a, op: ">", right: b} or {cross_above: [a, b]}';
 const INLINE = /^([A-Za-z_][A-Za-z0-9_]*)\(([^()]*)\)(?:\.([A-Za-z_][A-Za-z0-9_]*))?$/;
 const REF = /^([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*))?$/;
 

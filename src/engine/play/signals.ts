@@ -59,7 +59,8 @@ export function execFeed(play: Play, feeds: Readonly<Record<string, Feed>>): Fee
   const feed = feeds[play.market.tf];
   if (feed === undefined) {
     throw new ForgeError(
-      `the play runs on ${play.market.tf} (market.tf) but the data has ${Object.keys(feeds).join(', ') || 'no timeframes'}`,
+      `the play runs on ${play.market.tf} (market.tf) but the data ` +
+        `has ${Object.keys(feeds).join(', ') || 'no timeframes'}`,
       `use data with ${play.market.tf} bars, or change market.tf`,
       'E_PLAY_TF',
     );
@@ -135,7 +136,10 @@ function operands(
     if (op.kind === 'const') return op.value;
     if (op.kind === 'price') {
       let p = prices.get(op.source);
-      if (p === undefined) prices.set(op.source, (p = priceSource(feed, op.source)));
+      if (p === undefined) {
+        p = priceSource(feed, op.source);
+        prices.set(op.source, p);
+      }
       return p;
     }
     return featureValues(op.feature, feed, feeds, cache)[op.output];
@@ -152,7 +156,10 @@ const LEAF_BYTES = 16 << 20;
 
 export function leafCacheOf(cache: FeatureCache): LeafCache {
   let leaves = LEAVES.get(cache);
-  if (leaves === undefined) LEAVES.set(cache, (leaves = new LeafCache(LEAF_BYTES)));
+  if (leaves === undefined) {
+    leaves = new LeafCache(LEAF_BYTES);
+    LEAVES.set(cache, leaves);
+  }
   return leaves;
 }
 

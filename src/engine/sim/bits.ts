@@ -83,9 +83,15 @@ const FINITE = 2;
 
 function scan(a: Float64Array, n: number): number {
   let perBuffer = SCANNED.get(a.buffer);
-  if (perBuffer === undefined) SCANNED.set(a.buffer, (perBuffer = new Map()));
+  if (perBuffer === undefined) {
+    perBuffer = new Map();
+    SCANNED.set(a.buffer, perBuffer);
+  }
   let perOffset = perBuffer.get(a.byteOffset);
-  if (perOffset === undefined) perBuffer.set(a.byteOffset, (perOffset = new Map()));
+  if (perOffset === undefined) {
+    perOffset = new Map();
+    perBuffer.set(a.byteOffset, perOffset);
+  }
   let v = perOffset.get(n);
   if (v === undefined) {
     let inf = false;

@@ -3,7 +3,7 @@ import { ExitReason, OrderStatus, type SimConfig, type SimResult, type Signals, 
 import { positionUnits, NO_STOP_DISTANCE } from './sizing.js';
 import { TradeBuffer, RejectBuffer, type SimScratch } from './trades.js';
 import { simulatePlain, wouldOpen } from './simulate-plain.js';
-import { sharedEquityAcc, walk, type QuietInput } from './equity-run.js';
+import { sharedEquityAcc, walk } from './equity-run.js';
 import {
   allFinite,
   bitAt,

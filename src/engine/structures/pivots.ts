@@ -109,7 +109,10 @@ function markCandidates(
   return nan !== 0;
 }
 
-/** The candidates of `words` that beat their whole window: high[p] > each of the `left` before, >= each of the `right` after. */
+/**
+ * The candidates of `words` that beat their whole window:
+ * high[p] > each of the `left` before, >= each of the `right` after.
+ */
 function confirmHighs(
   high: Float64Array,
   low: Float64Array,

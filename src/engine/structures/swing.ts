@@ -85,7 +85,8 @@ export const SWING: FeatureDef = {
   kind: 'structure',
   description:
     'Confirmed swing highs/lows (pivots with `left` bars before and `right` after, visible only `right` bars later). ' +
-    'warmup is the earliest possible first value; on real data the first pivot may come later, so NaN may last beyond it.',
+    'warmup is the earliest possible first value; on real data the ' +
+    'first pivot may come later, so NaN may last beyond it.',
   params: PIVOT_PARAMS,
   outputs: ['last_high', 'last_low', 'high_age', 'low_age', 'prev_high', 'prev_low'],
   warmup: (p) => swingWarmup(intParam(p.left), intParam(p.right)),

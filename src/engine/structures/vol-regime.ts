@@ -15,8 +15,8 @@ export interface VolRegimeOutputs {
  * Volatility regime. vol[i] = sample standard deviation of the last `window` log returns of close, in
  * percent per bar. percentile[i] = 100 * (average 1-based rank of vol[i] among the last `lookback` vol
  * values, bar i's included) / lookback, as pandas `rolling(lookback).rank(pct=True)`: 100 for a new high,
- * 100 / lookback for a new low, about 50 when all are equal. regime = 2 (high) when percentile >= `high`, else 0 (low) when
- * percentile <= `low`, else 1 (normal). Any NaN in a window makes that bar NaN.
+ * 100 / lookback for a new low, about 50 when all are equal. regime = 2 (high) when percentile >= `high`,
+ * else 0 (low) when percentile <= `low`, else 1 (normal). Any NaN in a window makes that bar NaN.
  *
  * The rolling rank keeps the window's values as a sorted doubly linked list (one node per window slot,
  * scratch of O(lookback)). Removing the value that leaves is O(1); the new value is placed by walking
@@ -192,7 +192,8 @@ export const VOL_REGIME: FeatureDef = {
   kind: 'structure',
   description:
     'Volatility regime: realised vol (stdev of `window` log returns, % per bar) ranked against its last `lookback` ' +
-    'values; regime 0 low (percentile <= low), 1 normal, 2 high (percentile >= high), plus the percentile and the vol. ' +
+    'values; regime 0 low (percentile <= low), 1 normal, 2 high ' +
+    '(percentile >= high), plus the percentile and the vol. ' +
     'warmup = window + lookback - 1, exact on gap-free input.',
   params: [
     {

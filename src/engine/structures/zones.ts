@@ -69,7 +69,10 @@ interface ZoneSet {
   ranked: number;
 }
 
-/** A confirmed pivot at bar `at` joins the nearest zone within tolerance, else opens one (replacing the stalest when full). */
+/**
+ * A confirmed pivot at bar `at` joins the nearest zone within
+ * tolerance, else opens one (replacing the stalest when full).
+ */
 function addPivot(zs: ZoneSet, price: number, at: number, tol: number, minTouches: number): void {
   const { level, sum, touches, lastAt } = zs;
   let best = -1;
@@ -128,7 +131,8 @@ function rerank(zs: ZoneSet, z: number, minTouches: number): void {
 }
 
 /**
- * zones() into `out` = [support, resistance, support_strength, resistance_strength, support_dist, resistance_dist], every element written.
+ * zones() into `out` = [support, resistance, support_strength,
+ * resistance_strength, support_dist, resistance_dist], every element written.
  *
  * Equivalent to scanning every zone on every bar for the highest level <= close (support) and the lowest
  * level > close (resistance), the lowest zone index winning a tie. The counted zones are kept ranked by
@@ -232,7 +236,8 @@ export const ZONES: FeatureDef = {
   name: 'zones',
   kind: 'structure',
   description:
-    'Support/resistance zones clustered from confirmed pivots (percent tolerance, strength = touches): nearest support ' +
+    'Support/resistance zones clustered from confirmed pivots ' +
+    '(percent tolerance, strength = touches): nearest support ' +
     'below and resistance above the close, their strength and distance in percent. warmup is a lower bound (exact ' +
     'for min_touches 1): the first zone below the close depends on the data, so NaN may last beyond it.',
   params: [

@@ -256,7 +256,9 @@ export function levelPlayText(level: LevelSpec): string {
     filters.length === 0 ? cross : { all: [cross, { any: filters.map(pick) }] };
   const play = {
     name: `bench_${level.id}`,
-    description: `forge bench ${level.id} (${level.name}): ${level.indicators} indicators, ${level.structures} structures, ${level.timeframes} timeframes`,
+    description:
+      `forge bench ${level.id} (${level.name}): ${level.indicators} ` +
+      `indicators, ${level.structures} structures, ${level.timeframes} timeframes`,
     market: { symbol: 'SYNTH', tf: tfs[0] },
     features,
     entry: {

@@ -17,13 +17,15 @@ export function checkWorkers(workers: number | undefined, key = 'workers'): stri
   const n = cores();
   if (workers > WORKERS_PER_CORE_LIMIT * n) {
     throw new ForgeError(
-      `${key}: ${workers} worker threads on ${n} core${n > 1 ? 's' : ''} (at most ${WORKERS_PER_CORE_LIMIT * n}, ${WORKERS_PER_CORE_LIMIT}x the cores)`,
+      `${key}: ${workers} worker threads on ${n} core${n > 1 ? 's' : ''} (at most ` +
+        `${WORKERS_PER_CORE_LIMIT * n}, ${WORKERS_PER_CORE_LIMIT}x the cores)`,
       `use --workers ${n} (one per core) or leave it out for the default`,
       'E_CONFIG',
     );
   }
   return workers > n
-    ? `${workers} workers on ${n} core${n > 1 ? 's' : ''}: more threads than cores only add memory and contention, not speed`
+    ? `${workers} workers on ${n} core${n > 1 ? 's' : ''}: more ` +
+        'threads than cores only add memory and contention, not speed'
     : undefined;
 }
 
@@ -70,8 +72,10 @@ export function checkSearchSize(
     ),
   );
   throw new ForgeError(
-    `${prefix}population: ${s.population.toLocaleString('en-US')} x ${s.generations.toLocaleString('en-US')} generations of ${genes} genes needs about ${gb(need)} of memory; this process may use ${gb(heapLimit)}`,
-    `lower ${prefix}population (at most about ${fit.toLocaleString('en-US')} with ${s.generations} generations) or ${prefix}generations`,
+    `${prefix}population: ${s.population.toLocaleString('en-US')} x ${s.generations.toLocaleString('en-US')} ` +
+      `generations of ${genes} genes needs about ${gb(need)} of memory; this process may use ${gb(heapLimit)}`,
+    `lower ${prefix}population (at most about ${fit.toLocaleString('en-US')} ` +
+      `with ${s.generations} generations) or ${prefix}generations`,
     'E_CONFIG',
   );
 }

@@ -125,10 +125,14 @@ export function nodeAt(
     else if (def.type === 'pipe') node = def.in as z.core.$ZodType;
     else if (i >= path.length)
       return { meta, shape: def.type === 'object' ? (def.shape as Record<string, unknown>) : undefined };
-    else if (def.type === 'object')
-      (node = (def.shape as Record<string, z.core.$ZodType>)[String(path[i++])]), (meta = {});
-    else if (def.type === 'array') (node = def.element as z.core.$ZodType), i++, (meta = {});
-    else return { meta };
+    else if (def.type === 'object') {
+      node = (def.shape as Record<string, z.core.$ZodType>)[String(path[i++])];
+      meta = {};
+    } else if (def.type === 'array') {
+      node = def.element as z.core.$ZodType;
+      i++;
+      meta = {};
+    } else return { meta };
   }
   return { meta };
 }

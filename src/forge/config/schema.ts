@@ -79,7 +79,10 @@ export function choice<const V extends readonly [string, ...string[]]>(
   return leaf(s as unknown as z.ZodType<V[number]>, { want: values.join(' | '), fix: o.fix });
 }
 
-/** Text (or a number) checked by an existing parser ('20%', '8h', '512MB', '1h'); the parser's message and fix are kept. */
+/**
+ * Text (or a number) checked by an existing parser ('20%',
+ * '8h', '512MB', '1h'); the parser's message and fix are kept.
+ */
 export function parsed(want: string, parse: (v: string | number) => unknown): z.ZodOptional<z.ZodType<string | number>>;
 export function parsed(
   want: string,

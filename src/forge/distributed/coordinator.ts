@@ -186,7 +186,10 @@ function makePool(o: RemotePoolOptions, { redis, queue, events, attempt, name }:
         }
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, o.pollMs);
-          wake = () => (clearTimeout(timer), resolve());
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
         });
         wake = undefined;
       }

@@ -87,7 +87,8 @@ export async function obtainDataset(
   const hashParts: { tf: string; columns: Columns }[] = [];
   let at = 0;
   for (const t of meta.timeframes) {
-    const table = tableFromIPC(all.subarray(at, (at += t.bytes)));
+    const table = tableFromIPC(all.subarray(at, at + t.bytes));
+    at += t.bytes;
     const col = (c: (typeof COLUMNS)[number]) => Float64Array.from(table.getChild(c)?.toArray() ?? []);
     const columns = Object.fromEntries(COLUMNS.map((c) => [c, col(c)])) as unknown as Columns;
     hashParts.push({ tf: t.tf, columns });

@@ -115,10 +115,13 @@ function inInputOrder(batches: EvalTaskResult[], order: readonly number[]): Eval
   if (order.every((x, i) => x === i)) return batches;
   const permuted = batches.flatMap((b) => b.records);
   const records = new Array<EvalTaskResult['records'][number]>(permuted.length);
-  order.forEach((original, at) => (records[original] = permuted[at]));
+  order.forEach((original, at) => {
+    records[original] = permuted[at];
+  });
   let start = 0;
   return batches.map((b) => {
-    const part = records.slice(start, (start += b.records.length));
+    const part = records.slice(start, start + b.records.length);
+    start += b.records.length;
     return { ...b, records: part };
   });
 }
@@ -201,7 +204,9 @@ export function evaluationPool(
       const { identities: ids, features } = r.value as IdentifyTaskResult;
       const lists = planFromWire(features);
       if (planned.size + lists.length > PLAN_MEMO_LIMIT) planned.clear();
-      parts[i].forEach((g, k) => planned.set(genomeKey(g), lists[k]));
+      parts[i].forEach((g, k) => {
+        planned.set(genomeKey(g), lists[k]);
+      });
       return ids;
     });
   }

@@ -155,7 +155,9 @@ export class EvalRuntime {
 
   evaluate(items: EvalItem[], tables: readonly FeatureTable[]): EvalTaskResult {
     const t0 = performance.now();
-    this.caches.forEach((c, d) => c.bind(tables[d] ?? []));
+    this.caches.forEach((c, d) => {
+      c.bind(tables[d] ?? []);
+    });
     const r = evaluateBatch(this.evaluator, items);
     for (const c of this.caches) c.bind([]);
     return {

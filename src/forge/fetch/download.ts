@@ -45,7 +45,8 @@ export function parseChecksum(text: string, name: string, where: string): string
   const m = /^([0-9a-fA-F]{64})\s+\*?(\S+)\s*$/.exec(text.trim());
   if (!m || m[2] !== name) {
     throw new ForgeError(
-      `${where}: not a checksum of ${name} (expected "<sha256>  ${name}", got ${JSON.stringify(text.trim().slice(0, 100))})`,
+      `${where}: not a checksum of ${name} (expected "<sha256>  ` +
+        `${name}", got ${JSON.stringify(text.trim().slice(0, 100))})`,
       'check --base-url points at a Binance data archive or a mirror of it',
       'E_FETCH_CHECKSUM',
     );
@@ -70,7 +71,8 @@ export async function downloadFile(f: ArchiveFile, o: DownloadOptions): Promise<
     if (got !== want) {
       throw new ForgeError(
         `${url}: SHA-256 ${got} does not match its .CHECKSUM ${want}; the file was not used and nothing was imported`,
-        'rerun the fetch (the file is downloaded again); if it persists, the archive or mirror (--base-url) serves a damaged file',
+        'rerun the fetch (the file is downloaded again); if it persists, ' +
+          'the archive or mirror (--base-url) serves a damaged file',
         'E_FETCH_CHECKSUM',
       );
     }
@@ -127,7 +129,8 @@ async function get(url: string, dest: string, o: DownloadOptions): Promise<boole
     last = r.kind === 'status' ? `HTTP ${r.status}` : r.why;
   }
   throw new ForgeError(
-    `${url}: ${last} after ${o.retries + 1} attempts; nothing was imported (files fetched so far are cached and are not downloaded again)`,
+    `${url}: ${last} after ${o.retries + 1} attempts; nothing was imported ` +
+      '(files fetched so far are cached and are not downloaded again)',
     'rerun the same command later, or raise --retries / --timeout',
     'E_FETCH_RETRIES',
   );
@@ -136,7 +139,8 @@ async function get(url: string, dest: string, o: DownloadOptions): Promise<boole
 export function noNetwork(url: string, why: string): ForgeError {
   return new ForgeError(
     `cannot reach the candle archive: GET ${url} failed (${why}); nothing was imported`,
-    'check the network or --base-url (env FORGE_ARCHIVE_URL), or import a CSV instead: forge data import FILE --symbol SYMBOL --tf TF',
+    'check the network or --base-url (env FORGE_ARCHIVE_URL), or import ' +
+      'a CSV instead: forge data import FILE --symbol SYMBOL --tf TF',
     'E_NO_NETWORK',
   );
 }

@@ -172,8 +172,11 @@ export async function fetchCandles(
   const missing = got.filter((g) => g.state === 'missing').map((g) => g.file.name);
   if (present.length === 0) {
     throw new ForgeError(
-      `${o.baseUrl}: none of the ${files.length} ${market} ${o.symbol} ${o.tf} files exists (404), e.g. ${files[0].path}.zip; nothing was imported`,
-      `check the symbol as Binance spells it (e.g. BTCUSDT), the market (--market ${market === 'spot' ? 'futures-um' : 'spot'}) and the window (before the listing date there is no data)`,
+      `${o.baseUrl}: none of the ${files.length} ${market} ${o.symbol} ${o.tf} ` +
+        `files exists (404), e.g. ${files[0].path}.zip; nothing was imported`,
+      'check the symbol as Binance spells it (e.g. BTCUSDT), the market ' +
+        `(--market ${market === 'spot' ? 'futures-um' : 'spot'}) and ` +
+        'the window (before the listing date there is no data)',
       'E_FETCH_NOTHING',
     );
   }
@@ -189,7 +192,8 @@ export async function fetchCandles(
   const read = concat(parts, o.tf);
   if (read.checked.n === 0) {
     throw new ForgeError(
-      `the archive files hold no ${o.symbol} ${o.tf} bars inside ${isoUtc(o.from)}..${isoUtc(o.to)}; nothing was imported`,
+      `the archive files hold no ${o.symbol} ${o.tf} bars inside ` +
+        `${isoUtc(o.from)}..${isoUtc(o.to)}; nothing was imported`,
       'widen --from/--to',
       'E_FETCH_NOTHING',
     );
@@ -238,7 +242,8 @@ function readZip(zip: string, f: ArchiveFile, opts: ImportOptions, o: FetchOptio
   for (let i = 0; i < raw.n; i++) {
     if (raw.ts[i] < f.from || raw.ts[i] >= f.to) {
       throw bad(
-        `line ${raw.lines[i]} holds a bar at ${isoUtc(raw.ts[i])}, outside the file's period ${isoUtc(f.from)}..${isoUtc(f.to)}`,
+        `line ${raw.lines[i]} holds a bar at ${isoUtc(raw.ts[i])}, ` +
+          `outside the file's period ${isoUtc(f.from)}..${isoUtc(f.to)}`,
         'E_FETCH_CONTENT',
       );
     }

@@ -50,7 +50,10 @@ export function checkArchiveTimeframe(tf: string): void {
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** A month's files are published in the first days of the next month (by its first Monday): until then, its daily files. */
+/**
+ * A month's files are published in the first days of the next
+ * month (by its first Monday): until then, its daily files.
+ */
 export const MONTHLY_DELAY_MS = 10 * DAY;
 
 /** The daily files standing in for a monthly file that is not published yet. */

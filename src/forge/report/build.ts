@@ -109,8 +109,10 @@ async function evolveSection(home: ForgeHome, id: string, stored: StoredAnyConfi
   const { manifest, feeds } = await loadDataset(home, stored.dataset.name);
   if (manifest.hash !== stored.dataset.hash) {
     throw new ForgeError(
-      `run ${id} was made on dataset ${stored.dataset.name} with content hash ${stored.dataset.hash.slice(0, 12)}, which is now ${manifest.hash.slice(0, 12)}`,
-      'the dataset was rebuilt with other candles: its equity curves cannot be replayed; report a run made on the current dataset',
+      `run ${id} was made on dataset ${stored.dataset.name} with content hash ` +
+        `${stored.dataset.hash.slice(0, 12)}, which is now ${manifest.hash.slice(0, 12)}`,
+      'the dataset was rebuilt with other candles: its equity curves ' +
+        'cannot be replayed; report a run made on the current dataset',
       'E_RUN_DATASET',
     );
   }
@@ -138,15 +140,18 @@ async function evolveSection(home: ForgeHome, id: string, stored: StoredAnyConfi
       noOosTrades: e.outOfSample !== null && e.outOfSample.trades === 0,
       curve: replayCurve(e.rank, space, e.genome, feeds, stored.config.cash),
     })),
-    convergence: stats.map((s) => ({
-      generation: s.generation,
-      best: fin(s.best),
-      median: fin(s.median),
-      worst: fin(s.worst),
-      diversity: fin(s.diversity),
-      evaluated: s.evaluated,
-      evaluations: (evaluated += s.evaluated),
-    })),
+    convergence: stats.map((s) => {
+      evaluated += s.evaluated;
+      return {
+        generation: s.generation,
+        best: fin(s.best),
+        median: fin(s.median),
+        worst: fin(s.worst),
+        diversity: fin(s.diversity),
+        evaluated: s.evaluated,
+        evaluations: evaluated,
+      };
+    }),
     genes: bins.map((b) => ({ path: b.path, label: geneLabel(b.path), labels: b.labels })),
     heatmaps: heatmaps(bins, evals),
     sample: {

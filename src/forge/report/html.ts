@@ -11,6 +11,11 @@ const require = createRequire(import.meta.url);
 const CHART_LIBRARY = require.resolve('echarts/dist/echarts.min.js');
 /** The page's own files, beside this module's source (src/ or, from dist/, the same src/ in the package). */
 const PAGE_DIR = new URL('../../../src/forge/report/page/', import.meta.url);
+// Inline script and style only, no network: the page must open offline from a single file.
+const CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:";
+const STATS_AND_GENES =
+  '<div class="row"><div><h3>Statistics</h3><table id="stats"></table></div>' +
+  '<div><h3>Genes</h3><table id="params"></table></div></div>';
 
 /** JSON safe inside <script>: no `</script>` or `<!--` can close or comment it. */
 export function scriptJson(value: unknown): string {
@@ -34,7 +39,7 @@ export function renderReport(data: ReportData): string {
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
 <title>forge report ${escapeHtml(h.name ?? h.runId)}</title>
 <style>${css}</style>
 </head>
@@ -47,7 +52,7 @@ export function renderReport(data: ReportData): string {
 <label>hall-of-fame entry <select id="rank"></select></label>
 <p id="winner-note" class="note"></p>
 <div id="equity" class="chart"></div>
-<div class="row"><div><h3>Statistics</h3><table id="stats"></table></div><div><h3>Genes</h3><table id="params"></table></div></div>
+${STATS_AND_GENES}
 <h3>Play</h3><pre id="play"></pre>
 <h2>GA convergence</h2>
 <p id="evals-note" class="note"></p>

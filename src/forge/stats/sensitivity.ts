@@ -17,7 +17,10 @@ export interface SensitivityResult {
   readonly dispersionPct: number;
   /** 100 · mean(|f_i - f_centre|) / |f_centre| over the neighbours. */
   readonly meanAbsChangePct: number;
-  /** 100 · (f_centre - min(f_neighbours)) / |f_centre|: the worst drop from the centre (negative if all neighbours are better). */
+  /**
+   * 100 · (f_centre - min(f_neighbours)) / |f_centre|: the worst
+   * drop from the centre (negative if all neighbours are better).
+   */
   readonly worstDropPct: number;
   /** Points used: neighbours + 1. */
   readonly points: number;

@@ -147,7 +147,9 @@ export async function preflight(store: CandleStore, q: PreflightQuery): Promise<
     warmHave = w[0].n;
     if (w[0].first !== null) lo = w[0].first;
   }
-  const where = `symbol = $symbol AND tf = $tf${lo !== undefined ? ' AND ts >= $lo' : ''}${q.to !== undefined ? ' AND ts < $hi' : ''}`;
+  const where =
+    'symbol = $symbol AND tf = ' +
+    `$tf${lo !== undefined ? ' AND ts >= $lo' : ''}${q.to !== undefined ? ' AND ts < $hi' : ''}`;
   const params: Record<string, string | bigint> = { ...key };
   if (lo !== undefined) params.lo = BigInt(Math.ceil(lo));
   if (q.to !== undefined) params.hi = BigInt(Math.ceil(q.to));
@@ -156,12 +158,14 @@ export async function preflight(store: CandleStore, q: PreflightQuery): Promise<
   /** Offending bars of one condition: the first MAX_EXAMPLES in time order, and the total. */
   const offenders = (cond: string, cols = '') =>
     rows(
-      `SELECT CAST(ts AS DOUBLE) AS ts, CAST(count(*) OVER () AS INTEGER) AS total${cols} FROM candles WHERE ${where} AND (${cond}) ORDER BY ts LIMIT ${MAX_EXAMPLES}`,
+      `SELECT CAST(ts AS DOUBLE) AS ts, CAST(count(*) OVER () AS INTEGER) AS total${cols} ` +
+        `FROM candles WHERE ${where} AND (${cond}) ORDER BY ts LIMIT ${MAX_EXAMPLES}`,
     );
   const lagged = `SELECT ts, lag(ts) OVER (ORDER BY ts) AS prev FROM candles WHERE ${where}`;
 
   const [summary] = await rows(
-    `SELECT CAST(count(*) AS INTEGER) AS total, CAST(min(ts) AS DOUBLE) AS first, CAST(max(ts) AS DOUBLE) AS last, 0 AS ts FROM candles WHERE ${where}`,
+    'SELECT CAST(count(*) AS INTEGER) AS total, CAST(min(ts) AS DOUBLE) AS first, ' +
+      `CAST(max(ts) AS DOUBLE) AS last, 0 AS ts FROM candles WHERE ${where}`,
   );
   const bars = summary.total;
   const first = bars > 0 ? (summary.first as number) : null;
@@ -188,7 +192,8 @@ export async function preflight(store: CandleStore, q: PreflightQuery): Promise<
   add(
     'monotonic',
     await rows(
-      `SELECT CAST(ts AS DOUBLE) AS ts, CAST(prev AS DOUBLE) AS prev, CAST(count(*) OVER () AS INTEGER) AS total FROM (${lagged}) WHERE prev >= ts ORDER BY ts LIMIT ${MAX_EXAMPLES}`,
+      'SELECT CAST(ts AS DOUBLE) AS ts, CAST(prev AS DOUBLE) AS prev, CAST(count(*) OVER () AS ' +
+        `INTEGER) AS total FROM (${lagged}) WHERE prev >= ts ORDER BY ts LIMIT ${MAX_EXAMPLES}`,
     ),
     (n) => `${n} bars do not come after the bar before them in time order`,
     'timestamps strictly increase',
@@ -197,7 +202,9 @@ export async function preflight(store: CandleStore, q: PreflightQuery): Promise<
   add(
     'duplicates',
     await rows(
-      `SELECT CAST(ts AS DOUBLE) AS ts, CAST(c AS INTEGER) AS c, CAST(count(*) OVER () AS INTEGER) AS total FROM (SELECT ts, count(*) AS c FROM candles WHERE ${where} GROUP BY ts HAVING count(*) > 1) ORDER BY ts LIMIT ${MAX_EXAMPLES}`,
+      'SELECT CAST(ts AS DOUBLE) AS ts, CAST(c AS INTEGER) AS c, CAST(count(*) OVER () ' +
+        'AS INTEGER) AS total FROM (SELECT ts, count(*) AS c FROM candles WHERE ' +
+        `${where} GROUP BY ts HAVING count(*) > 1) ORDER BY ts LIMIT ${MAX_EXAMPLES}`,
     ),
     (n) => `${n} timestamps are stored more than once`,
     'no timestamp is stored twice',
@@ -214,7 +221,8 @@ export async function preflight(store: CandleStore, q: PreflightQuery): Promise<
 
   // Gaps between consecutive stored bars, judged in JS by the calendar (gaps are few).
   const gapRows = await rows(
-    `SELECT CAST(ts AS DOUBLE) AS ts, CAST(prev AS DOUBLE) AS prev, 0 AS total FROM (${lagged}) WHERE ts - prev > ${tfMs} ORDER BY ts`,
+    'SELECT CAST(ts AS DOUBLE) AS ts, CAST(prev AS DOUBLE) AS prev, 0 AS ' +
+      `total FROM (${lagged}) WHERE ts - prev > ${tfMs} ORDER BY ts`,
   );
   let gapBars = 0;
   let gapCount = 0;
@@ -234,7 +242,9 @@ export async function preflight(store: CandleStore, q: PreflightQuery): Promise<
     if (gapExamples.length < MAX_EXAMPLES) {
       gapExamples.push({
         ts: from,
-        reason: `${d.missing} bars missing from ${isoTime(from)} to ${isoTime(g.ts - tfMs)} (previous bar ${isoTime(g.prev as number)}, next ${isoTime(g.ts)})`,
+        reason:
+          `${d.missing} bars missing from ${isoTime(from)} to ${isoTime(g.ts - tfMs)} ` +
+          `(previous bar ${isoTime(g.prev as number)}, next ${isoTime(g.ts)})`,
       });
     }
   }
@@ -276,7 +286,8 @@ export async function preflight(store: CandleStore, q: PreflightQuery): Promise<
   add(
     'prices',
     await offenders(
-      'NOT (isfinite(open) AND isfinite(high) AND isfinite(low) AND isfinite(close) AND isfinite(volume)) OR least(open, high, low, close) <= 0 OR volume < 0',
+      'NOT (isfinite(open) AND isfinite(high) AND isfinite(low) AND isfinite(close) ' +
+        'AND isfinite(volume)) OR least(open, high, low, close) <= 0 OR volume < 0',
       ', open, high, low, close, volume',
     ),
     (n) => `${n} bars have a non-positive or non-finite price, or a negative or non-finite volume`,
@@ -357,7 +368,9 @@ async function coverage(
     const expect = grid(q.from);
     if (windowFirst === null) {
       const n = q.to !== undefined ? Math.max(1, disallowed(expect, grid(q.to), tfMs, calendar).bad) : 1;
-      const detail = `window ${window} not covered: no bars in the window itself, only ${bars} warm-up bars before ${isoTime(q.from)}`;
+      const detail =
+        `window ${window} not covered: no bars in the window ` +
+        `itself, only ${bars} warm-up bars before ${isoTime(q.from)}`;
       return {
         name: 'coverage',
         status: 'fail',
@@ -370,7 +383,8 @@ async function coverage(
     if (d.bad > 0) {
       missing += d.bad;
       parts.push(
-        `${d.bad} bars missing at the start: the window starts ${isoTime(expect)}, the first stored bar is ${isoTime(windowFirst)}`,
+        `${d.bad} bars missing at the start: the window starts ` +
+          `${isoTime(expect)}, the first stored bar is ${isoTime(windowFirst)}`,
       );
       examples.push({
         ts: expect,
@@ -382,7 +396,8 @@ async function coverage(
       missing += need;
       const before = warmHave > 0 ? first : windowFirst;
       parts.push(
-        `${need} of ${warmup} warm-up bars missing before ${isoTime(before)} (needed from about ${isoTime(grid(q.from) - warmup * tfMs)})`,
+        `${need} of ${warmup} warm-up bars missing before ${isoTime(before)} ` +
+          `(needed from about ${isoTime(grid(q.from) - warmup * tfMs)})`,
       );
       examples.push({ ts: before, reason: `${need} warm-up bars missing before this bar` });
     }
@@ -397,12 +412,15 @@ async function coverage(
     if (d.bad > 0) {
       missing += d.bad;
       parts.push(
-        `${d.bad} bars missing at the end: the last stored bar is ${isoTime(last)}, the window's last bar is ${isoTime(lastExpected)}`,
+        `${d.bad} bars missing at the end: the last stored bar is ` +
+          `${isoTime(last)}, the window's last bar is ${isoTime(lastExpected)}`,
       );
       examples.push({ ts: last + tfMs, reason: `${d.bad} bars missing from here to ${isoTime(lastExpected)}` });
     }
   }
-  const span = `${bars.toLocaleString('en-US')} bars ${isoTime(first)} .. ${isoTime(last)}${warmup > 0 ? ` (with ${Math.min(warmup, warmHave)} warm-up bars)` : ''}`;
+  const span =
+    `${bars.toLocaleString('en-US')} bars ${isoTime(first)} .. ` +
+    `${isoTime(last)}${warmup > 0 ? ` (with ${Math.min(warmup, warmHave)} warm-up bars)` : ''}`;
   return missing > 0
     ? {
         name: 'coverage',
@@ -422,7 +440,8 @@ async function coverage(
 
 async function firstAtOrAfter(store: CandleStore, q: PreflightQuery, ts: number): Promise<number | null> {
   const r = await store.all<{ t: number | null }>(
-    `SELECT CAST(min(ts) AS DOUBLE) AS t FROM candles WHERE symbol = $symbol AND tf = $tf AND ts >= $ts${q.to !== undefined ? ' AND ts < $hi' : ''}`,
+    'SELECT CAST(min(ts) AS DOUBLE) AS t FROM candles WHERE symbol = $symbol ' +
+      `AND tf = $tf AND ts >= $ts${q.to !== undefined ? ' AND ts < $hi' : ''}`,
     {
       symbol: q.symbol,
       tf: q.tf,

@@ -127,8 +127,10 @@ export function layoutFromNames(names: readonly string[], where: string, allowUn
     if (layout[key] < 0) {
       const near = lower.map((h) => didYouMean(key, [h]) && h).find(Boolean);
       throw new ForgeError(
-        `${where}: no '${key}' column (columns: ${names.map((h) => `'${h}'`).join(', ')})${near ? `; is '${near}' meant to be '${key}'?` : ''}`,
-        'candle files need time, open, high, low, close and volume columns (names are case-insensitive; extra columns are ignored)',
+        `${where}: no '${key}' column (columns: ` +
+          `${names.map((h) => `'${h}'`).join(', ')})${near ? `; is '${near}' meant to be '${key}'?` : ''}`,
+        'candle files need time, open, high, low, close and volume columns ' +
+          '(names are case-insensitive; extra columns are ignored)',
         'E_CSV_HEADER',
       );
     }
@@ -169,7 +171,8 @@ export function parseCandleCsv(text: string, file: string): RawCandles {
     if (headCells.length < 6) {
       throw new ForgeError(
         `${file}:${first + 1}: no header and only ${headCells.length} columns`,
-        'add a header line (datetime,open,high,low,close,volume), or use a Binance kline CSV (open_time, open, high, low, close, volume, ...)',
+        'add a header line (datetime,open,high,low,close,volume), or use a ' +
+          'Binance kline CSV (open_time, open, high, low, close, volume, ...)',
         'E_CSV_HEADER',
       );
     }

@@ -118,7 +118,8 @@ export function checkRead(raw: RawCandles, opts: ImportOptions, format: ReadCand
   if (checked.bad.length > 0 && !opts.skipBad) throw badRowsError(file, raw.unit, checked.bad);
   if (checked.n === 0) {
     throw new ForgeError(
-      `${file}: none of its ${raw.rowsRead} data ${raw.unit}s can be imported (first: ${raw.unit} ${checked.bad[0]?.line}: ${checked.bad[0]?.reason})`,
+      `${file}: none of its ${raw.rowsRead} data ${raw.unit}s can be imported ` +
+        `(first: ${raw.unit} ${checked.bad[0]?.line}: ${checked.bad[0]?.reason})`,
       checked.bad[0]?.fix ?? 'check the file',
       'E_EMPTY_FILE',
     );
@@ -162,7 +163,8 @@ export async function storeCandles(store: CandleStore, opts: ImportOptions, read
     });
     if (opts.calendar !== undefined) {
       await s.run(
-        `INSERT INTO symbols (symbol, calendar) VALUES ($symbol, $calendar) ON CONFLICT (symbol) DO UPDATE SET calendar = excluded.calendar`,
+        'INSERT INTO symbols (symbol, calendar) VALUES ($symbol, $calendar) ' +
+          'ON CONFLICT (symbol) DO UPDATE SET calendar = excluded.calendar',
         { symbol: opts.symbol, calendar: opts.calendar },
       );
     } else {

@@ -43,8 +43,10 @@ async function summarise(store: CandleStore): Promise<StoredSeries[]> {
     repaired: number;
     calendar: string | null;
   }>(
-    `SELECT c.symbol, c.tf, CAST(count(*) AS DOUBLE) AS bars, CAST(min(c.ts) AS DOUBLE) AS first, CAST(max(c.ts) AS DOUBLE) AS last,
-            list_sort(list(DISTINCT c.source)) AS sources, CAST(count(*) FILTER (WHERE c.repaired) AS DOUBLE) AS repaired,
+    `SELECT c.symbol, c.tf, CAST(count(*) AS DOUBLE) AS bars,
+            CAST(min(c.ts) AS DOUBLE) AS first, CAST(max(c.ts) AS DOUBLE) AS last,
+            list_sort(list(DISTINCT c.source)) AS sources,
+            CAST(count(*) FILTER (WHERE c.repaired) AS DOUBLE) AS repaired,
             any_value(s.calendar) AS calendar
      FROM candles c LEFT JOIN symbols s ON s.symbol = c.symbol
      GROUP BY c.symbol, c.tf`,

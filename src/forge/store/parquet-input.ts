@@ -1,4 +1,4 @@
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBResultReader } from '@duckdb/node-api';
 import { ForgeError } from '../../engine/errors.js';
 import { allocRaw, checkValues, emptyFile, layoutFromNames, pushRow, type RawCandles } from './csv.js';
 import { readTimeCell, TIME_FIX, type TimeCell } from './timestamps.js';
@@ -14,7 +14,7 @@ export async function readCandleParquet(file: string): Promise<RawCandles> {
   const instance = await DuckDBInstance.create(':memory:');
   const conn = await instance.connect();
   try {
-    let described;
+    let described: DuckDBResultReader;
     try {
       described = await conn.runAndReadAll('DESCRIBE SELECT * FROM read_parquet($file)', { file });
     } catch (err) {
@@ -53,7 +53,8 @@ export async function readCandleParquet(file: string): Promise<RawCandles> {
     }
     const num = (i: number) => `TRY_CAST(${quoteIdent(names[i])} AS DOUBLE)`;
     const reader = await conn.runAndReadAll(
-      `SELECT ${timeExpr}, ${num(layout.open)}, ${num(layout.high)}, ${num(layout.low)}, ${num(layout.close)}, ${num(layout.volume)}
+      `SELECT ${timeExpr}, ${num(layout.open)}, ${num(layout.high)}, ${num(layout.low)},
+              ${num(layout.close)}, ${num(layout.volume)}
        FROM read_parquet($file)`,
       { file },
     );

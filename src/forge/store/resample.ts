@@ -15,7 +15,10 @@ const WEEK_MS = 7 * DAY_MS;
 
 export const derivedSource = (baseTf: string): string => `derived:${baseTf}`;
 
-/** SELECT ts, open, high, low, close, volume of complete targetTf buckets from stored baseTf bars, ordered by ts; window on bucket start [from, to). */
+/**
+ * SELECT ts, open, high, low, close, volume of complete targetTf buckets
+ * from stored baseTf bars, ordered by ts; window on bucket start [from, to).
+ */
 export function resampleSql(
   symbol: string,
   baseTf: string,
@@ -35,9 +38,11 @@ function buildResample(
   const baseMs = timeframeMs(baseTf, 'from-tf');
   const targetMs = timeframeMs(targetTf, 'to-tf');
   if (targetMs < baseMs || targetMs % baseMs !== 0) {
+    const multiples = COMMON_TIMEFRAMES.filter((t) => timeframeMs(t) > baseMs && timeframeMs(t) % baseMs === 0);
     throw new ForgeError(
-      `to-tf: ${targetTf} is not a whole multiple of from-tf ${baseTf}, so its bars cannot be built from ${baseTf} bars`,
-      `pick a --to-tf that is a whole multiple of ${baseTf}: ${COMMON_TIMEFRAMES.filter((t) => timeframeMs(t) > baseMs && timeframeMs(t) % baseMs === 0).join(', ') || 'a longer timeframe'}`,
+      `to-tf: ${targetTf} is not a whole multiple of from-tf ${baseTf}, ` +
+        `so its bars cannot be built from ${baseTf} bars`,
+      `pick a --to-tf that is a whole multiple of ${baseTf}: ${multiples.join(', ') || 'a longer timeframe'}`,
       'E_RESAMPLE_TF',
     );
   }
@@ -66,9 +71,11 @@ function buildResample(
   if (window?.from !== undefined) bucketRange += ` AND bucket >= $3`;
   if (window?.to !== undefined) bucketRange += ` AND bucket < $${params.length}`;
   // Floor division that also holds for times before 1970: ((x % m) + m) % m.
+  const repairedColumn = withRepaired ? ', bool_or(repaired) AS repaired' : '';
   const sql = `
     SELECT CAST(bucket AS BIGINT) AS ts,
-           arg_min(open, ts) AS open, max(high) AS high, min(low) AS low, arg_max(close, ts) AS close, sum(volume) AS volume${withRepaired ? ', bool_or(repaired) AS repaired' : ''}
+           arg_min(open, ts) AS open, max(high) AS high, min(low) AS low, arg_max(close, ts) AS close,
+           sum(volume) AS volume${repairedColumn}
     FROM (
       SELECT ts, open, high, low, close, volume, repaired,
              ts - (((ts - ${shift}) % ${targetMs}) + ${targetMs}) % ${targetMs} AS bucket
@@ -125,7 +132,8 @@ export async function storeResampled(
       );
       if (clash[0].n > 0) {
         throw new ForgeError(
-          `${o.symbol} ${o.targetTf} already holds ${clash[0].n} bars from ${clash[0].source} in that span; derived bars never overwrite imported or synthetic ones`,
+          `${o.symbol} ${o.targetTf} already holds ${clash[0].n} bars from ${clash[0].source} ` +
+            'in that span; derived bars never overwrite imported or synthetic ones',
           `resample into another window (--from/--to), or use the stored ${o.targetTf} bars as they are`,
           'E_RESAMPLE_CLASH',
         );

@@ -66,7 +66,9 @@ export function checkRows(raw: RawCandles, tf: string, policy: OhlcPolicy, nowMs
     if (!Number.isInteger(t) || bucketStart(t, tfMs) !== t) {
       bad.push({
         line,
-        reason: `timestamp ${isoUtc(Math.round(t))} is not on the ${tf} grid (bars of ${tf} start at multiples of ${tf} since 1970-01-01 UTC)`,
+        reason:
+          `timestamp ${isoUtc(Math.round(t))} is not on the ${tf} grid ` +
+          `(bars of ${tf} start at multiples of ${tf} since 1970-01-01 UTC)`,
         fix: `check --tf (is the file really ${tf} bars?) or that the times are bar open times in UTC`,
       });
       continue;
@@ -81,7 +83,9 @@ export function checkRows(raw: RawCandles, tf: string, policy: OhlcPolicy, nowMs
             }
           : {
               line,
-              reason: `timestamp ${isoUtc(t)} is earlier than ${isoUtc(prevTs)} on ${where} ${prevLine}: the file is not sorted`,
+              reason:
+                `timestamp ${isoUtc(t)} is earlier than ${isoUtc(prevTs)} ` +
+                `on ${where} ${prevLine}: the file is not sorted`,
               fix: 'sort the file by time, oldest first',
             },
       );
@@ -103,7 +107,9 @@ export function checkRows(raw: RawCandles, tf: string, policy: OhlcPolicy, nowMs
     if (jump !== null) {
       bad.push({
         line,
-        reason: `${jump} at ${isoUtc(t)}, over ${MAX_BAR_JUMP}x away from the previous close ${close[k - 1]}: a data error (a shifted decimal, a wrong column)`,
+        reason:
+          `${jump} at ${isoUtc(t)}, over ${MAX_BAR_JUMP}x away from the previous ` +
+          `close ${close[k - 1]}: a data error (a shifted decimal, a wrong column)`,
         fix: 'correct or remove the bar',
       });
       continue;
@@ -123,7 +129,9 @@ export function checkRows(raw: RawCandles, tf: string, policy: OhlcPolicy, nowMs
         bad.push({
           line,
           reason: `inconsistent OHLC at ${isoUtc(t)}: ${problem}`,
-          fix: 'correct the bar, or import with --ohlc repair (widen high/low to contain open and close) or --ohlc keep',
+          fix:
+            'correct the bar, or import with --ohlc repair (widen ' +
+            'high/low to contain open and close) or --ohlc keep',
         });
         continue;
       }
@@ -190,7 +198,10 @@ export function badRowsError(file: string, unit: 'line' | 'row', bad: readonly B
   );
 }
 
-/** The first of open/high/low/close more than MAX_BAR_JUMP times above or below `prev`, as "high 1e+308"; null when none is. */
+/**
+ * The first of open/high/low/close more than MAX_BAR_JUMP times
+ * above or below `prev`, as "high 1e+308"; null when none is.
+ */
 function priceJump(prev: number, o: number, h: number, l: number, c: number): string | null {
   const names = ['open', 'high', 'low', 'close'];
   const values = [o, h, l, c];

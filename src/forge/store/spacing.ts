@@ -83,7 +83,8 @@ export function checkSpacing(file: string, tf: string, ts: ArrayLike<number>, n:
   if (looksMonthly(s.modeMs)) throw monthlyError(file);
   const seen = s.modeMs % MINUTE === 0 ? timeframeName(s.modeMs) : `${s.modeMs / 1000} s`;
   throw new ForgeError(
-    `${file}: --tf ${tf} but its bars are ${seen} apart (${Math.round(s.share * 100)}% of them): the file holds ${seen} bars, not ${tf}`,
+    `${file}: --tf ${tf} but its bars are ${seen} apart (${Math.round(s.share * 100)}% ` +
+      `of them): the file holds ${seen} bars, not ${tf}`,
     `import it with --tf ${seen} (or --tf auto to detect it), then derive other timeframes with forge data resample`,
     'E_TF_MISMATCH',
   );
@@ -124,7 +125,8 @@ export function describeGap(g: Gap, tf: string): string {
 export function gapsError(file: string, tf: string, calendar: MarketCalendar, gaps: readonly Gap[]): ForgeError {
   const more = gaps.length > 1 ? ` (and ${gaps.length - 1} more)` : '';
   return new ForgeError(
-    `${file}: ${describeGap(gaps[0], tf)}${more}, a gap of ${MAX_GAP_BARS} bars or more (calendar ${calendar}); nothing was imported`,
+    `${file}: ${describeGap(gaps[0], tf)}${more}, a gap of ${MAX_GAP_BARS} ` +
+      `bars or more (calendar ${calendar}); nothing was imported`,
     `import a file without the hole, or pass --skip-bad to import it anyway with the gap reported` +
       (calendar === '24x7' ? ' (a market closed on weekends: --calendar weekdays)' : ''),
     'E_IMPORT_GAP',

@@ -65,7 +65,10 @@ export class CandleStore {
     return store;
   }
 
-  /** Runs `fn` inside BEGIN/COMMIT; any throw rolls everything back and is rethrown (never the rollback's own error). */
+  /**
+   * Runs `fn` inside BEGIN/COMMIT; any throw rolls everything
+   * back and is rethrown (never the rollback's own error).
+   */
   async transaction<T>(fn: (store: CandleStore) => Promise<T>): Promise<T> {
     this.assertWritable();
     await this.connection.run('BEGIN TRANSACTION');

@@ -26,8 +26,10 @@ export function checkSynthSize(tf: string, from: number, to: number, limit = MAX
   if (!(bars > limit)) return;
   const fitMs = limit * tfMs;
   throw new ForgeError(
-    `from/to: ${bars.toLocaleString('en-US')} ${tf} bars in [${iso(from)}, ${iso(to)}) is more than one synthesis makes (${limit.toLocaleString('en-US')})`,
-    `shorten the window to at most ${(fitMs / 86_400_000 / 365.25).toFixed(1)} years of ${tf} bars, or use a longer --tf`,
+    `from/to: ${bars.toLocaleString('en-US')} ${tf} bars in [${iso(from)}, ${iso(to)}) ` +
+      `is more than one synthesis makes (${limit.toLocaleString('en-US')})`,
+    `shorten the window to at most ${(fitMs / 86_400_000 / 365.25).toFixed(1)} ` +
+      `years of ${tf} bars, or use a longer --tf`,
     'E_SYNTH_SIZE',
   );
 }
@@ -69,8 +71,11 @@ export async function storeSynthetic(
     );
     if (real[0].n > 0) {
       throw new ForgeError(
-        `${o.symbol} ${o.tf} already holds ${real[0].n} real candles in [${iso(from)}, ${iso(o.to)}) (from ${real[0].source}, first at ${iso(real[0].first ?? 0)}); real data always wins, so no synthetic bars were written`,
-        `use the real candles, or generate the synthetic series under another symbol (e.g. --symbol ${o.symbol}_SYNTH) or outside that window`,
+        `${o.symbol} ${o.tf} already holds ${real[0].n} real candles in [${iso(from)}, ` +
+          `${iso(o.to)}) (from ${real[0].source}, first at ${iso(real[0].first ?? 0)}); ` +
+          'real data always wins, so no synthetic bars were written',
+        'use the real candles, or generate the synthetic series under another ' +
+          `symbol (e.g. --symbol ${o.symbol}_SYNTH) or outside that window`,
         'E_SYNTH_REAL_DATA',
       );
     }

@@ -117,7 +117,9 @@ export function readTimeCell(raw: string, format: TimeFormat | undefined, out: T
       return;
     }
     if (format !== undefined && format !== unit) {
-      out.why = `timestamp '${raw}' looks like ${describeFormat(unit)} but the file's earlier rows are ${describeFormat(format)}`;
+      out.why =
+        `timestamp '${raw}' looks like ${describeFormat(unit)} ` +
+        `but the file's earlier rows are ${describeFormat(format)}`;
       return;
     }
     out.format = unit;
@@ -151,4 +153,5 @@ export function describeFormat(f: TimeFormat): string {
 }
 
 export const TIME_FIX =
-  'write times as ISO (2022-01-01 00:00:00, optional Z or +00:00 offset; no offset = UTC) or as unix seconds, milliseconds or microseconds, one kind for the whole file';
+  'write times as ISO (2022-01-01 00:00:00, optional Z or +00:00 offset; no offset = UTC) ' +
+  'or as unix seconds, milliseconds or microseconds, one kind for the whole file';

@@ -48,7 +48,8 @@ export async function upsertCandles(store: CandleStore, c: CandleColumns): Promi
 
   const conn = store.connection;
   await conn.run(
-    `CREATE OR REPLACE TEMP TABLE ${STAGE} (ts DOUBLE, open DOUBLE, high DOUBLE, low DOUBLE, close DOUBLE, volume DOUBLE, repaired DOUBLE)`,
+    `CREATE OR REPLACE TEMP TABLE ${STAGE} (ts DOUBLE, open DOUBLE, high ` +
+      'DOUBLE, low DOUBLE, close DOUBLE, volume DOUBLE, repaired DOUBLE)',
   );
   try {
     await stage(store, c, n);
@@ -76,7 +77,8 @@ export async function upsertCandles(store: CandleStore, c: CandleColumns): Promi
     );
     await store.run(
       `INSERT INTO candles (symbol, tf, ts, open, high, low, close, volume, source, repaired)
-       SELECT $symbol, $tf, CAST(ts AS BIGINT), open, high, low, close, volume, $source, repaired <> 0 FROM temp.main.${STAGE}
+       SELECT $symbol, $tf, CAST(ts AS BIGINT), open, high, low, close, volume, $source, repaired <> 0
+       FROM temp.main.${STAGE}
        ON CONFLICT (symbol, tf, ts) DO UPDATE SET
          open = excluded.open, high = excluded.high, low = excluded.low, close = excluded.close,
          volume = excluded.volume, source = excluded.source, repaired = excluded.repaired

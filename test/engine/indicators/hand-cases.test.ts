@@ -14,9 +14,10 @@ import { wma } from '../../../src/engine/indicators/wma.js';
 const f = (xs: number[]): Float64Array => Float64Array.from(xs);
 const expectSeries = (got: Float64Array, want: number[]): void => {
   expect(got.length).toBe(want.length);
-  want.forEach((w, i) =>
-    Number.isNaN(w) ? expect(got[i], `bar ${i}`).toBeNaN() : expect(got[i], `bar ${i}`).toBeCloseTo(w, 12),
-  );
+  want.forEach((w, i) => {
+    if (Number.isNaN(w)) expect(got[i], `bar ${i}`).toBeNaN();
+    else expect(got[i], `bar ${i}`).toBeCloseTo(w, 12);
+  });
 };
 
 describe('hand-computed cases', () => {

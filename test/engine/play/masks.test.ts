@@ -162,9 +162,6 @@ describe('rule kernels equal evalExpr', () => {
   });
 });
 
-const bytes = (m: Uint32Array | null | undefined, n: number): Uint8Array | undefined =>
-  m ? unpackMask(m, n) : undefined;
-
 function randomConfig(rng: Rng): SimConfig {
   const base = randomPlainConfig(rng);
   if (rng() < 0.4) return base;

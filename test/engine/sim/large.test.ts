@@ -1,6 +1,5 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { computeMetrics } from '../../../src/engine/metrics/metrics.js';
 import { simulate } from '../../../src/engine/sim/simulate.js';
 import type { SimConfig } from '../../../src/engine/sim/types.js';
 import { randomFeed } from '../../helpers/random-feed.js';

@@ -199,7 +199,9 @@ describe('forge datasets build (synthetic stand-in)', () => {
       expect(f.length).toBe(ref.length);
       expect(Array.from(f.time)).toEqual(ref.map((r) => r.ts));
       for (const k of ['open', 'high', 'low', 'close'] as const) expect(Array.from(f[k])).toEqual(ref.map((r) => r[k]));
-      ref.forEach((r, i) => expect(f.volume[i]).toBeCloseTo(r.volume, 6));
+      ref.forEach((r, i) => {
+        expect(f.volume[i]).toBeCloseTo(r.volume, 6);
+      });
     }
     // The content hash, by its documented definition: per timeframe "tf\nbars\n" then the columns as LE float64.
     const h = createHash('sha256');
@@ -208,7 +210,9 @@ describe('forge datasets build (synthetic stand-in)', () => {
       h.update(`${t.tf}\n${f.length}\n`);
       for (const col of [f.time, f.open, f.high, f.low, f.close, f.volume]) {
         const b = Buffer.alloc(col.length * 8);
-        col.forEach((v, i) => b.writeDoubleLE(v, i * 8));
+        col.forEach((v, i) => {
+          b.writeDoubleLE(v, i * 8);
+        });
         h.update(b);
       }
     }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CATALOG, REPO } from '../../helpers/cli.js';
+import { freshHome, REPO } from '../../helpers/cli.js';
 import {
   NO_REDIS_REASON,
   REDIS_SERVER,
@@ -25,14 +25,14 @@ const ARGS = ['evolve', '--dataset', 'TEST_SMALL', '--play', PLAY, ...SMALL, '--
 const homes: string[] = [];
 
 function home(withDatasetsFrom?: string): string {
+  if (withDatasetsFrom === undefined) {
+    const dir = freshHome('forge-dist-');
+    homes.push(dir);
+    return dir;
+  }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-dist-'));
   homes.push(dir);
-  if (withDatasetsFrom !== undefined)
-    fs.cpSync(path.join(withDatasetsFrom, 'datasets'), path.join(dir, 'datasets'), { recursive: true });
-  else {
-    fs.mkdirSync(path.join(dir, 'datasets'));
-    fs.writeFileSync(path.join(dir, 'datasets', 'catalog.yaml'), CATALOG);
-  }
+  fs.cpSync(path.join(withDatasetsFrom, 'datasets'), path.join(dir, 'datasets'), { recursive: true });
   return dir;
 }
 

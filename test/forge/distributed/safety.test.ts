@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRedisUrl } from '../../../src/forge/distributed/connection.js';
 import { decodeRecords, encodeRecords, validateJobData } from '../../../src/forge/distributed/wire.js';
 import type { EvalRecord } from '../../../src/forge/eval/evaluator.js';
-import { CATALOG, REPO } from '../../helpers/cli.js';
+import { freshHome, REPO } from '../../helpers/cli.js';
 import * as rs from '../../helpers/redis.js';
 
 // What crosses Redis and who may connect: passwords and ACL users in the URL, TLS (rediss://), jobs
@@ -115,9 +115,7 @@ describe.skipIf(rs.REDIS_SERVER === null)(
     ];
 
     beforeAll(() => {
-      home = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-dist-safety-'));
-      fs.mkdirSync(path.join(home, 'datasets'));
-      fs.writeFileSync(path.join(home, 'datasets', 'catalog.yaml'), CATALOG);
+      home = freshHome('forge-dist-safety-');
     });
 
     afterAll(async () => {

@@ -40,7 +40,10 @@ describe('shared feature store book-keeping', () => {
   it('never holds more than its capacity over a long random sequence', () => {
     const s = new FeatureStore(10, 8);
     let seed = 7;
-    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
     for (let round = 0; round < 500; round++) {
       const m = new Map<string, number>();
       while (FeatureStore.slotsOf(m) < 6) {

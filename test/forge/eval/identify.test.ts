@@ -43,9 +43,9 @@ describe('identify tasks', () => {
     expect(wire.identities).toEqual([...genomes.map((g) => identity(g)), null]);
     const listed = planFromWire(wire.features);
     expect(listed[16]).toBeNull();
-    genomes.forEach((g, i) =>
-      expect(listed[i]?.map((r) => r.key)).toEqual(playFeatures(resolvePlay(space, g)).map((r) => r.key)),
-    );
+    genomes.forEach((g, i) => {
+      expect(listed[i]?.map((r) => r.key)).toEqual(playFeatures(resolvePlay(space, g)).map((r) => r.key));
+    });
   });
 
   it('primed into an EvaluatedSet, they answer as the set computing them itself', () => {

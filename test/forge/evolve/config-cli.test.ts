@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { freshHome } from '../../helpers/cli.js';
 
 // Bad configs and hopeless runs through the built CLI: each exits 1 with a message naming the key
 // (issue 10 points 5 and 8) instead of running for minutes or "finishing" on failed evaluations.
@@ -26,9 +26,7 @@ exit:
 `;
 
 function home(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-config-cli-'));
-  fs.mkdirSync(path.join(dir, 'datasets'));
-  fs.writeFileSync(path.join(dir, 'datasets', 'catalog.yaml'), CATALOG);
+  const dir = freshHome('forge-config-cli-', CATALOG);
   fs.writeFileSync(path.join(dir, 'play.yaml'), PLAY);
   return dir;
 }

@@ -1,9 +1,9 @@
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { type EvolveJson, freshHome } from '../../helpers/cli.js';
 
 // End to end through the built CLI, real worker threads, a real DuckDB file and real Parquet:
 // the same config and seed must give byte-identical results whatever the worker count and batch
@@ -25,12 +25,7 @@ const CATALOG = `datasets:
     description: three months of synthetic 15m bars for the evolve tests
 `;
 
-function home(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-evolve-'));
-  fs.mkdirSync(path.join(dir, 'datasets'));
-  fs.writeFileSync(path.join(dir, 'datasets', 'catalog.yaml'), CATALOG);
-  return dir;
-}
+const home = () => freshHome('forge-evolve-', CATALOG);
 
 const ARGS = [
   'evolve',
@@ -49,7 +44,7 @@ const ARGS = [
   '--synthetic',
 ];
 
-async function evolve(dir: string, extra: string[]): Promise<any> {
+async function evolve(dir: string, extra: string[]): Promise<EvolveJson> {
   const { stdout } = await run(process.execPath, [CLI, ...ARGS, ...extra, '--home', dir, '--json'], {
     cwd: dir,
     maxBuffer: 32 << 20,
@@ -64,7 +59,7 @@ const artefacts = (runDir: string) => ({
 });
 
 describe('forge evolve (CLI, end to end)', () => {
-  let reference: { out: any; files: ReturnType<typeof artefacts> };
+  let reference: { out: EvolveJson; files: ReturnType<typeof artefacts> };
 
   beforeAll(async () => {
     if (!fs.existsSync(path.join(ROOT, 'dist/cli/main.js')))

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { withStore } from '../../../src/forge/store/store.js';
-import { freshHome } from '../../helpers/cli.js';
+import { type EvolveJson, freshHome } from '../../helpers/cli.js';
 import { holdStore } from '../../helpers/store-holder.js';
 
 // A search never waits for, or dies of, a store another command holds: it records into its run folder
@@ -16,7 +16,9 @@ const CLI = path.join(ROOT, 'bin/forge.js');
 const PLAY = path.join(ROOT, 'configs/plays/default.yaml');
 const run = promisify(execFile);
 const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+afterAll(() => {
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+});
 
 async function builtHome(): Promise<string> {
   const dir = freshHome('forge-busy-');
@@ -90,7 +92,7 @@ describe('forge evolve while another process holds the store', () => {
     const dir = await builtHome();
     const storePath = path.join(dir, 'data', 'forge.duckdb');
     const holder = await holdStore(storePath);
-    let out: any;
+    let out: EvolveJson;
     try {
       const { stdout, stderr } = await run(process.execPath, [CLI, ...ARGS, '--store-wait', '1s', '--home', dir], {
         cwd: dir,

@@ -18,7 +18,11 @@ const landscape = (g: readonly number[]) =>
 
 function recorder(f: (g: readonly number[]) => number = landscape) {
   const calls: number[][][] = [];
-  return { calls, evaluate: async (gs: number[][]) => (calls.push(gs), gs.map((g) => ({ fitness: f(g) }))) };
+  const evaluate = async (gs: number[][]) => {
+    calls.push(gs);
+    return gs.map((g) => ({ fitness: f(g) }));
+  };
+  return { calls, evaluate };
 }
 
 describe('search budget and slots (issue 11)', () => {

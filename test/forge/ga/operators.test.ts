@@ -74,7 +74,9 @@ describe('crossover', () => {
       for (const c of [c1, c2]) {
         expect(c[0]).toBeGreaterThanOrEqual(10);
         expect(c[0]).toBeLessThanOrEqual(40);
-        c.forEach((v, i) => expect(onGrid(v, GENES[i])).toBe(true));
+        c.forEach((v, i) => {
+          expect(onGrid(v, GENES[i])).toBe(true);
+        });
         expect([0, 2]).toContain(c[2]); // a choice is swapped, never blended into 1
       }
     }
@@ -95,7 +97,9 @@ describe('crossover', () => {
     const rng = seedrandom('sbx');
     for (let t = 0; t < 500; t++) {
       for (const c of cxSimulatedBinary(a, b, GENES, 2, rng))
-        c.forEach((v, i) => expect(onGrid(v, GENES[i])).toBe(true));
+        c.forEach((v, i) => {
+          expect(onGrid(v, GENES[i])).toBe(true);
+        });
     }
   });
 });
@@ -145,7 +149,9 @@ describe('mutation', () => {
       const out = mutCreep(ind, GENES, 2, 1, rng);
       expect(Math.abs(out[0] - 20)).toBeGreaterThanOrEqual(1);
       expect(Math.abs(out[0] - 20)).toBeLessThanOrEqual(2);
-      out.forEach((v, i) => expect(onGrid(v, GENES[i])).toBe(true));
+      out.forEach((v, i) => {
+        expect(onGrid(v, GENES[i])).toBe(true);
+      });
     }
   });
 });
@@ -167,7 +173,10 @@ describe('genomes', () => {
       )(seedrandom('s')),
     );
     expect(g1).toEqual(g2);
-    for (const g of g1) g.forEach((v, i) => expect(onGrid(v, GENES[i])).toBe(true));
+    for (const g of g1)
+      g.forEach((v, i) => {
+        expect(onGrid(v, GENES[i])).toBe(true);
+      });
   });
 
   it('diversity is 0 for clones and 1 for two opposite corners', () => {

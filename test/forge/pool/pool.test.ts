@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { compiledPath, inlinePool, splitBatches, threadPool } from '../../../src/forge/pool/pool.js';
 
 const WORKER = new URL('../../fixtures/echo-worker.mjs', import.meta.url);
-const failed = (items: number[], e: Error) => items.map((x) => ({ x, y: NaN, offset: -1, error: e.message }));
+/** What the echo worker returns per item (offset -1 and an error: the batch failed). */
+interface Echo {
+  x: number;
+  y: number;
+  offset: number;
+  error?: string;
+}
+const failed = (items: number[], e: Error): Echo[] => items.map((x) => ({ x, y: NaN, offset: -1, error: e.message }));
 const flat = async <B>(p: Promise<B[][]>) => (await p).flat();
 
 describe('batch pool', () => {
@@ -17,7 +24,7 @@ describe('batch pool', () => {
   });
 
   it('returns results in input order from real worker threads', async () => {
-    const pool = threadPool<number, any[]>(
+    const pool = threadPool<number, Echo[]>(
       WORKER,
       { workers: 2, batchesPerWorker: 3, workerData: { offset: 7 } },
       failed,
@@ -33,7 +40,7 @@ describe('batch pool', () => {
   });
 
   it('replaces a worker that dies and retries its batch once, then reports the batch failed', async () => {
-    const pool = threadPool<number, any[]>(
+    const pool = threadPool<number, Echo[]>(
       WORKER,
       { workers: 2, batchesPerWorker: 1, workerData: { offset: 0, crashOnce: new SharedArrayBuffer(4) } },
       failed,

@@ -14,7 +14,14 @@ parentPort.on('message', (msg) => {
 });
 `;
 
-function ask(worker: Worker, msg: string): Promise<any> {
+/** The worker's answer to 'read' (to 'write' it answers the string 'written'). */
+interface Seen {
+  first: number;
+  last: number;
+  shared: boolean;
+}
+
+function ask(worker: Worker, msg: string): Promise<Seen> {
   return new Promise((resolve) => {
     worker.once('message', resolve);
     worker.postMessage(msg);

@@ -15,19 +15,23 @@ const BH1995 = [
 // Same numbers from scipy.stats.false_discovery_control(p, method='bh').
 const BH_ADJ = [
   0.0015, 0.003, 0.0095, 0.035625, 0.0603, 0.06385714285714286, 0.06385714285714286, 0.0645, 0.0765, 0.486,
-  0.5811818181818182, 0.714875, 0.7532307692307692, 0.8132142857142857, 1,
+  0.5811818181818182, 0.714875, 0.7532307692307691, 0.8132142857142857, 1,
 ];
 
 describe('benjaminiHochberg', () => {
   it('reproduces the BH 1995 worked example: rejects the first 4 at q = 0.05', () => {
     const { adjusted, rejected } = benjaminiHochberg(BH1995, 0.05);
-    adjusted.forEach((q, i) => expect(q).toBeCloseTo(BH_ADJ[i], 12));
+    adjusted.forEach((q, i) => {
+      expect(q).toBeCloseTo(BH_ADJ[i], 12);
+    });
     expect(rejected).toEqual(BH1995.map((_, i) => i < 4));
   });
   it('keeps the caller order for unsorted input', () => {
     // sorted 0.01,0.02,0.03,0.04,0.5 -> 5p/j = 0.05,0.05,0.05,0.05,0.5 (hand; scipy agrees)
     const r = benjaminiHochberg([0.04, 0.01, 0.03, 0.5, 0.02], 0.05);
-    r.adjusted.forEach((q, i) => expect(q).toBeCloseTo([0.05, 0.05, 0.05, 0.5, 0.05][i], 15));
+    r.adjusted.forEach((q, i) => {
+      expect(q).toBeCloseTo([0.05, 0.05, 0.05, 0.5, 0.05][i], 15);
+    });
     expect(r.rejected).toEqual([true, true, true, false, true]);
   });
   it('gives tied p-values the same adjusted value and never exceeds 1', () => {
@@ -62,7 +66,9 @@ describe('family-wise comparisons on the BH 1995 example', () => {
     // 0.114, 0.2211, 0.278; then 9·0.0298 = 0.2682 -> max 0.278, 8·0.0344 -> 0.278, 7·0.0459 = 0.3213
     const r = holm(BH1995, 0.05);
     const expected = [0.0015, 0.0056, 0.0247, 0.114, 0.2211, 0.278, 0.278, 0.278, 0.3213, 1, 1, 1, 1, 1, 1];
-    r.adjusted.forEach((q, i) => expect(q).toBeCloseTo(expected[i], 12));
+    r.adjusted.forEach((q, i) => {
+      expect(q).toBeCloseTo(expected[i], 12);
+    });
     expect(r.rejected.filter(Boolean).length).toBe(3);
   });
 });

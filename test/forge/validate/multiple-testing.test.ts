@@ -28,7 +28,9 @@ describe('multiple testing over a run table', () => {
   const family = familyTest(ROWS, BPY, T, 0.05);
 
   it('p-values per play match scipy; a failed play gets p = 1 with a note', () => {
-    family.rows.forEach((r, i) => expect(r.pValue).toBeCloseTo(P[i], 12));
+    family.rows.forEach((r, i) => {
+      expect(r.pValue).toBeCloseTo(P[i], 12);
+    });
     for (let i = 0; i < P.length; i++) expect(Math.abs(family.rows[i].pValue - P[i]) / P[i]).toBeLessThan(1e-9);
     expect(family.rows[5].note).toMatch(/failed: boom; p = 1/);
     expect(sharpePValue(Number.NaN, BPY, T).p).toBe(1);

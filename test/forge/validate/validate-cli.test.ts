@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CandleStore } from '../../../src/forge/store/store.js';
+import { freshHome } from '../../helpers/cli.js';
 
 // End to end through the built CLI: a small evolve run in a temp home (synthetic dataset from a temp
 // catalog), one regime dataset of the same symbol built beside it and one that cannot be built,
@@ -51,9 +51,7 @@ describe('forge validate (CLI, end to end)', () => {
   beforeAll(async () => {
     if (!fs.existsSync(path.join(ROOT, 'dist/cli/main.js')))
       throw new Error('dist/ is missing: run `npm run build` first (npm test does it)');
-    home = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-validate-'));
-    fs.mkdirSync(path.join(home, 'datasets'));
-    fs.writeFileSync(path.join(home, 'datasets', 'catalog.yaml'), CATALOG);
+    home = freshHome('forge-validate-', CATALOG);
     const evolved = await forge(home, [
       'evolve',
       '--dataset',

@@ -1,6 +1,5 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { freshHome } from '../../helpers/cli.js';
 
 // What the walk-forward CLI tests share: the built CLI and a home whose catalog has six months of
 // synthetic 1h bars (TEST_1H).
@@ -21,8 +20,5 @@ const CATALOG = `datasets:
 
 /** A fresh home with the TEST_1H catalog. */
 export function wfHome(prefix = 'forge-wf-'): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  fs.mkdirSync(path.join(dir, 'datasets'));
-  fs.writeFileSync(path.join(dir, 'datasets', 'catalog.yaml'), CATALOG);
-  return dir;
+  return freshHome(prefix, CATALOG);
 }

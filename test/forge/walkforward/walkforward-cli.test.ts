@@ -57,7 +57,37 @@ const ARGS = [
   '--synthetic',
 ];
 
-async function walkforward(dir: string, extra: string[]): Promise<any> {
+interface WindowMetrics {
+  trades: number;
+  years: number;
+  cagr: number;
+  totalReturn: number;
+}
+interface WindowJson {
+  index: number;
+  status: 'ok' | 'failed';
+  error: string | null;
+  train: { fromMs: number; toMs: number };
+  test: { fromMs: number; toMs: number; from: string };
+  params: Record<string, number>;
+  genome: number[];
+  inSample: WindowMetrics;
+  outOfSample: WindowMetrics | null;
+  drop: number;
+}
+/** The fields of `forge walkforward --json` these tests read. */
+interface WalkforwardJson {
+  ok: boolean;
+  runId: string;
+  runDir: string;
+  dataset: { source: string };
+  windows: WindowJson[];
+  aggregate: { failedWindows: number; okWindows: number; avgOutOfSampleReturn: number; profitableWindows: number };
+  verdict: { label: string; criteria: { name: string }[] };
+  stitched: { finalEquity: number; totalReturn: number };
+}
+
+async function walkforward(dir: string, extra: string[]): Promise<WalkforwardJson> {
   const { stdout } = await run(process.execPath, [CLI, ...ARGS, ...extra, '--home', dir, '--json'], {
     cwd: dir,
     maxBuffer: 32 << 20,
@@ -81,7 +111,7 @@ function readEquity(file: string): EquityRow[] {
 }
 
 describe('forge walkforward (CLI, end to end)', () => {
-  let out: any;
+  let out: WalkforwardJson;
   let dir: string;
 
   beforeAll(async () => {
@@ -98,7 +128,7 @@ describe('forge walkforward (CLI, end to end)', () => {
     expect(out.windows.length).toBe(10);
     const day = 86_400_000;
     const t0 = Date.UTC(2021, 0, 1);
-    out.windows.forEach((w: any, k: number) => {
+    out.windows.forEach((w, k) => {
       expect(w.index).toBe(k);
       expect(w.train.fromMs).toBe(t0 + 15 * k * day);
       expect(w.train.toMs).toBe(t0 + (15 * k + 30) * day);
@@ -111,7 +141,7 @@ describe('forge walkforward (CLI, end to end)', () => {
   });
 
   it('records each window: genes, in- and out-of-sample metrics, the drop, the status', () => {
-    const okWindows = out.windows.filter((w: any) => w.status === 'ok');
+    const okWindows = out.windows.filter((w) => w.status === 'ok');
     expect(okWindows.length).toBeGreaterThanOrEqual(3);
     for (const w of okWindows) {
       expect(w.error).toBeNull();
@@ -124,8 +154,8 @@ describe('forge walkforward (CLI, end to end)', () => {
       expect(w.inSample.trades).toBeGreaterThanOrEqual(1); // min-trades 1: feasible in sample
       expect(w.outOfSample).not.toBeNull();
       // The test range is 15 days of 1h bars: years from the first to the last bar open.
-      expect(w.outOfSample.years).toBeCloseTo((15 * 24 - 1) / (365.25 * 24), 9);
-      expect(w.drop).toBeCloseTo((w.inSample.cagr - w.outOfSample.cagr) / Math.abs(w.inSample.cagr), 12);
+      expect(w.outOfSample!.years).toBeCloseTo((15 * 24 - 1) / (365.25 * 24), 9);
+      expect(w.drop).toBeCloseTo((w.inSample.cagr - w.outOfSample!.cagr) / Math.abs(w.inSample.cagr), 12);
     }
   });
 
@@ -134,17 +164,17 @@ describe('forge walkforward (CLI, end to end)', () => {
     expect(first.status).toBe('failed');
     expect(first.error).toMatch(/no feasible play on the training range: the best made 0 trades \(min-trades 1\)/);
     expect(first.outOfSample).toBeNull(); // a failed window chose no play, so nothing is tested
-    expect(out.aggregate.failedWindows).toBe(out.windows.filter((w: any) => w.status === 'failed').length);
+    expect(out.aggregate.failedWindows).toBe(out.windows.filter((w) => w.status === 'failed').length);
     expect(out.aggregate.okWindows + out.aggregate.failedWindows).toBe(10);
   });
 
   it('the aggregate matches the window records', () => {
-    const ok = out.windows.filter((w: any) => w.status === 'ok');
-    const oos = ok.map((w: any) => w.outOfSample.totalReturn);
-    const mean = oos.reduce((s: number, x: number) => s + x, 0) / oos.length;
+    const ok = out.windows.filter((w) => w.status === 'ok');
+    const oos = ok.map((w) => w.outOfSample!.totalReturn);
+    const mean = oos.reduce((s, x) => s + x, 0) / oos.length;
     expect(out.aggregate.avgOutOfSampleReturn).toBeCloseTo(mean, 12);
-    expect(out.aggregate.profitableWindows).toBe(oos.filter((x: number) => x > 0).length);
-    expect(out.verdict.criteria.map((c: any) => c.name)).toEqual([
+    expect(out.aggregate.profitableWindows).toBe(oos.filter((x) => x > 0).length);
+    expect(out.verdict.criteria.map((c) => c.name)).toEqual([
       'minOosReturn',
       'maxDegradation',
       'minConsistency',
@@ -156,7 +186,7 @@ describe('forge walkforward (CLI, end to end)', () => {
     const rows = readEquity(path.join(out.runDir, 'equity.csv'));
     expect(rows[0].equity).toBe(10_000);
     const windows = [...new Set(rows.map((r) => r.window))];
-    expect(windows).toEqual(out.windows.map((w: any) => w.index));
+    expect(windows).toEqual(out.windows.map((w) => w.index));
     let level = 10_000;
     let product = 1;
     for (const w of out.windows) {
@@ -169,8 +199,8 @@ describe('forge walkforward (CLI, end to end)', () => {
         expect(seg.every((r) => r.equity === seg[0].equity)).toBe(true);
       } else {
         // The re-run of the winner on its test range gives the evaluator's out-of-sample return.
-        expect(last / seg[0].equity - 1).toBeCloseTo(w.outOfSample.totalReturn, 10);
-        product *= 1 + w.outOfSample.totalReturn;
+        expect(last / seg[0].equity - 1).toBeCloseTo(w.outOfSample!.totalReturn, 10);
+        product *= 1 + w.outOfSample!.totalReturn;
       }
       level = last;
     }
@@ -191,7 +221,7 @@ describe('forge walkforward (CLI, end to end)', () => {
     const db = await DuckDBInstance.create(path.join(dir, 'data', 'forge.duckdb'), { access_mode: 'READ_ONLY' });
     const c = await db.connect();
     try {
-      const rows = async (sql: string) => (await c.runAndReadAll(sql)).getRowObjectsJS() as any[];
+      const rows = async (sql: string) => (await c.runAndReadAll(sql)).getRowObjectsJS();
       expect(await rows(`SELECT kind, status FROM runs WHERE run_id = '${out.runId}'`)).toEqual([
         { kind: 'walkforward', status: 'finished' },
       ]);
@@ -200,7 +230,9 @@ describe('forge walkforward (CLI, end to end)', () => {
       );
       expect(w.length).toBe(10);
       expect(w[0].status).toBe('failed');
-      w.forEach((r, i) => expect(r.oos_total_return ?? null).toBe(out.windows[i].outOfSample?.totalReturn ?? null));
+      w.forEach((r, i) => {
+        expect(r.oos_total_return ?? null).toBe(out.windows[i].outOfSample?.totalReturn ?? null);
+      });
       const s = await rows(`SELECT verdict, ok_windows FROM walkforward_summary WHERE run_id = '${out.runId}'`);
       expect(s).toEqual([{ verdict: out.verdict.label, ok_windows: out.aggregate.okWindows }]);
     } finally {

@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { freshHome } from '../../helpers/cli.js';
 
 // The done-when on real candles: BTCUSD_1h.csv imported as BTCUSDT, a catalog entry for the
 // whole 1h range, a walk-forward with at least 8 windows printing the per-window table and the verdict.
@@ -30,9 +30,7 @@ describe.skipIf(!fs.existsSync(CSV))(
   'forge walkforward on real BTC 1h candles (needs ../shared/data/BTCUSD_1h.csv)',
   () => {
     it('runs 12 rolling windows of 365 + 90 days and prints the table and the verdict', async () => {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-wf-real-'));
-      fs.mkdirSync(path.join(dir, 'datasets'));
-      fs.writeFileSync(path.join(dir, 'datasets', 'catalog.yaml'), CATALOG);
+      const dir = freshHome('forge-wf-real-', CATALOG);
       await run(
         process.execPath,
         [CLI, 'data', 'import', CSV, '--symbol', 'BTCUSDT', '--tf', '1h', '--home', dir, '--quiet'],

@@ -44,9 +44,10 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
         type: 'string',
         choices: CALENDARS as MarketCalendar[],
         describe:
-          "Which gaps are allowed: 24x7, or weekdays (weekends and short holidays); default: the symbol's recorded calendar, else 24x7",
+          'Which gaps are allowed: 24x7, or weekdays (weekends and short ' +
+          "holidays); default: the symbol's recorded calendar, else 24x7",
       })
-      .example('$0 data check --symbol BTCUSDT --tf 1h --from 2022-01-01 --to 2023-01-01 --warmup 200', '') as any,
+      .example('$0 data check --symbol BTCUSDT --tf 1h --from 2022-01-01 --to 2023-01-01 --warmup 200', ''),
   handler: async (argv) => {
     const ctx = makeContext(argv);
     timeframeMs(argv.tf, '--tf');

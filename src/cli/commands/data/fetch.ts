@@ -24,7 +24,8 @@ interface FetchArgs {
 export const fetchCommand: CommandModule<object, FetchArgs> = {
   command: 'fetch',
   describe:
-    "Download candles from Binance's public data archive (checksum-verified, cached, resumable) and import them (all or nothing)",
+    "Download candles from Binance's public data archive (checksum-verified, " +
+    'cached, resumable) and import them (all or nothing)',
   builder: (y) =>
     y
       .option('symbol', { type: 'string', demandOption: true, describe: 'Binance symbol, e.g. BTCUSDT' })
@@ -59,7 +60,7 @@ export const fetchCommand: CommandModule<object, FetchArgs> = {
       .example(
         '$0 data fetch --symbol BTCUSDT --tf 15m --from 2021-01-01 --to 2025-01-01',
         "the main dataset's candles",
-      ) as any,
+      ),
   handler: async (argv) => {
     const ctx = makeContext(argv);
     const view = fetchView(ctx);
@@ -128,7 +129,9 @@ function fetchView(ctx: CliContext): FetchEvents & { stop(): void } {
 function render(r: FetchReport): string {
   const i = r.import;
   const out = [
-    `${r.baseUrl} (${r.market}) -> ${i.symbol} ${i.tf}: ${r.files} files, ${r.downloaded} downloaded, ${r.cached} from the cache, ${r.missing.length} not in the archive, ${(r.bytes / 1024 ** 2).toFixed(1)} MB`,
+    `${r.baseUrl} (${r.market}) -> ${i.symbol} ${i.tf}: ${r.files} files, ` +
+      `${r.downloaded} downloaded, ${r.cached} from the cache, ${r.missing.length} ` +
+      `not in the archive, ${(r.bytes / 1024 ** 2).toFixed(1)} MB`,
     table(
       ['rows read', 'inserted', 'updated', 'unchanged', 'replaced synthetic'],
       [[i.rowsRead, i.inserted, i.updated, i.unchanged, i.replacedSynthetic]],

@@ -46,14 +46,15 @@ export const importCommand: CommandModule<object, ImportArgs> = {
         choices: OHLC_POLICIES as OhlcPolicy[],
         default: 'repair' as OhlcPolicy,
         describe:
-          'Bars whose high/low do not contain open and close: repair (widen, flag, report), reject (fail the file), keep (store as-is)',
+          'Bars whose high/low do not contain open and close: repair (widen, ' +
+          'flag, report), reject (fail the file), keep (store as-is)',
       })
       .option('calendar', {
         type: 'string',
         choices: CALENDARS as Calendar[],
         describe:
           "The symbol's trading calendar for gap checks (default: keep the recorded one, 24x7 for a new symbol)",
-      }) as any,
+      }),
   handler: async (argv) => {
     const ctx = makeContext(argv);
     const report = await importFile(forgeHome(ctx.home).storePath, {
@@ -72,7 +73,8 @@ export const importCommand: CommandModule<object, ImportArgs> = {
 function render(r: ImportReport): string {
   const out: string[] = [];
   out.push(
-    `${r.file} -> ${r.symbol} ${r.tf}${r.tfDetected ? ' (detected from the bar spacing)' : ''} (${r.format}, ${r.layout}, ${r.timeFormat})`,
+    `${r.file} -> ${r.symbol} ${r.tf}${r.tfDetected ? ' (detected from the bar spacing)' : ''} ` +
+      `(${r.format}, ${r.layout}, ${r.timeFormat})`,
   );
   out.push(
     table(
@@ -91,7 +93,8 @@ function render(r: ImportReport): string {
   }
   if (r.repaired.length > 0) {
     out.push(
-      `\nrepaired ${r.repaired.length} inconsistent bar(s) by widening high/low to contain open and close (--ohlc repair; flagged repaired in the store):`,
+      `\nrepaired ${r.repaired.length} inconsistent bar(s) by widening high/low to ` +
+        'contain open and close (--ohlc repair; flagged repaired in the store):',
     );
     out.push(
       table(
@@ -102,7 +105,8 @@ function render(r: ImportReport): string {
   }
   if (r.keptInconsistent.length > 0) {
     out.push(
-      `\nkept ${r.keptInconsistent.length} inconsistent bar(s) as they are (--ohlc keep; \`forge data check\` will fail them): lines ${r.keptInconsistent.join(', ')}`,
+      `\nkept ${r.keptInconsistent.length} inconsistent bar(s) as they are (--ohlc keep; ` +
+        `\`forge data check\` will fail them): lines ${r.keptInconsistent.join(', ')}`,
     );
   }
   return out.join('\n');

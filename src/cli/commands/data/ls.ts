@@ -13,7 +13,7 @@ interface LsArgs {
 export const lsCommand: CommandModule<object, LsArgs> = {
   command: 'ls',
   describe: 'List the candles in the store: symbol, timeframe, bars, first and last bar, sources',
-  builder: (y) => y.option('symbol', { type: 'string', describe: 'Only this symbol' }) as any,
+  builder: (y) => y.option('symbol', { type: 'string', describe: 'Only this symbol' }),
   handler: async (argv) => {
     const ctx = makeContext(argv);
     const home = forgeHome(ctx.home);

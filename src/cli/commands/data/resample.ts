@@ -32,7 +32,7 @@ export const resampleCommand: CommandModule<object, ResampleArgs> = {
       })
       .option('from', { type: 'string', describe: 'First target bucket start, ISO date (UTC); default: all' })
       .option('to', { type: 'string', describe: 'End of the target buckets (exclusive), ISO date (UTC)' })
-      .example('$0 data resample --symbol BTCUSDT --from-tf 1h --to-tf 4h', '') as any,
+      .example('$0 data resample --symbol BTCUSDT --from-tf 1h --to-tf 4h', ''),
   handler: async (argv) => {
     const ctx = makeContext(argv);
     timeframeMs(argv['from-tf'], '--from-tf');

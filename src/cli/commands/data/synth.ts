@@ -39,10 +39,7 @@ export const synthCommand: CommandModule<object, SynthArgs> = {
         default: 'mixed' as RegimeShape,
         describe: 'Regime schedule: mixed, mostly bull/bear/range/volatile, or cycle (bull, then bear, then recovery)',
       })
-      .example(
-        '$0 data synth --symbol BTCUSDT --tf 15m --from 2021-01-01 --to 2025-01-01 --seed 42 --shape cycle',
-        '',
-      ) as any,
+      .example('$0 data synth --symbol BTCUSDT --tf 15m --from 2021-01-01 --to 2025-01-01 --seed 42 --shape cycle', ''),
   handler: async (argv) => {
     const ctx = makeContext(argv);
     timeframeMs(argv.tf, '--tf');
@@ -68,7 +65,8 @@ export const synthCommand: CommandModule<object, SynthArgs> = {
       ms,
     });
     ctx.say(
-      `${argv.symbol} ${argv.tf}: synthetic '${argv.shape}' series, seed ${argv.seed}, ${argv.from} .. ${argv.to} (${ms} ms)`,
+      `${argv.symbol} ${argv.tf}: synthetic '${argv.shape}' series, ` +
+        `seed ${argv.seed}, ${argv.from} .. ${argv.to} (${ms} ms)`,
     );
     ctx.say(table(['bars', 'inserted', 'updated'], [[r.bars, r.inserted, r.updated]]));
   },

@@ -19,7 +19,8 @@ interface BuildArgs {
 export const buildCommand: CommandModule<object, BuildArgs> = {
   command: 'build [names..]',
   describe:
-    'Preflight and export catalog datasets from the store to Parquet under <home>/datasets/NAME/ (all when no name is given)',
+    'Preflight and export catalog datasets from the store to Parquet ' +
+    'under <home>/datasets/NAME/ (all when no name is given)',
   builder: (y) =>
     y
       .positional('names', {
@@ -32,7 +33,8 @@ export const buildCommand: CommandModule<object, BuildArgs> = {
         type: 'boolean',
         default: false,
         describe:
-          'When the store has no real candles for a dataset, generate a regime-shaped synthetic stand-in (marked synthetic everywhere)',
+          'When the store has no real candles for a dataset, generate a ' +
+          'regime-shaped synthetic stand-in (marked synthetic everywhere)',
       })
       .option('offline', OFFLINE_OPTION)
       .option('seed', {
@@ -40,10 +42,7 @@ export const buildCommand: CommandModule<object, BuildArgs> = {
         describe: `Seed of the synthetic stand-in (default: ${DEFAULT_SYNTHETIC_SEED})`,
       })
       .example('$0 datasets build BTCUSDT_BEAR_2022', 'build from imported candles')
-      .example(
-        '$0 datasets build BTCUSDT_FULL_CYCLE --synthetic',
-        'no candles yet: build the synthetic stand-in',
-      ) as any,
+      .example('$0 datasets build BTCUSDT_FULL_CYCLE --synthetic', 'no candles yet: build the synthetic stand-in'),
   handler: async (argv) => {
     const ctx = makeContext(argv);
     const warnings: string[] = [];
@@ -66,7 +65,10 @@ export const buildCommand: CommandModule<object, BuildArgs> = {
 };
 
 function render(m: Manifest, dir: string): string {
-  const head = `built ${m.name} (${m.source === 'synthetic' ? 'SYNTHETIC stand-in' : 'real candles'}) ${m.symbol} ${iso(m.window.fromMs)}..${iso(m.window.toMs)}, hash ${m.hash.slice(0, 12)}, in ${dir}/${m.name}`;
+  const head =
+    `built ${m.name} (${m.source === 'synthetic' ? 'SYNTHETIC stand-in' : 'real candles'}) ` +
+    `${m.symbol} ${iso(m.window.fromMs)}..${iso(m.window.toMs)}, hash ${m.hash.slice(0, 12)}, in ` +
+    `${dir}/${m.name}`;
   const rows = m.timeframes.map((t) => [
     t.tf,
     t.bars,

@@ -12,7 +12,7 @@ interface LsArgs {
 export const lsCommand: CommandModule<object, LsArgs> = {
   command: 'ls',
   describe: 'List built datasets (source, window, bars per timeframe, hash) and catalog entries not built yet',
-  builder: (y) => y as any,
+  builder: (y) => y,
   handler: async (argv) => {
     const ctx = makeContext(argv);
     const rows = listDatasets(forgeHome(ctx.home));

@@ -12,7 +12,7 @@
     if (text !== undefined) e.textContent = text;
     return e;
   };
-  const finite = (x) => typeof x === 'number' && isFinite(x);
+  const finite = (x) => typeof x === 'number' && Number.isFinite(x);
   const pct = (x) => (finite(x) ? (x * 100).toFixed(2) + ' %' : 'n/a');
   const num = (x, d) => (finite(x) ? x.toFixed(d === undefined ? 2 : d) : 'n/a');
   const fmt = (x, unit) =>
@@ -37,7 +37,9 @@
     node.textContent = '';
     const thead = el('thead');
     const tr = el('tr');
-    head.forEach((h) => tr.appendChild(el('th', {}, h)));
+    head.forEach((h) => {
+      tr.appendChild(el('th', {}, h));
+    });
     thead.appendChild(tr);
     node.appendChild(thead);
     const tbody = el('tbody');
@@ -159,7 +161,8 @@
       r.stats.map((s) => [s.label, s.unit, fmt(s.inSample, s.unit), fmt(s.outOfSample, s.unit)]),
     );
     $('winner-note').textContent =
-      `#${r.rank}: in-sample fitness ${num(r.fitness, 4)} (generation ${r.generation}); ${c.trades} trades over ${c.bars} bars` +
+      `#${r.rank}: in-sample fitness ${num(r.fitness, 4)} (generation ` +
+      `${r.generation}); ${c.trades} trades over ${c.bars} bars` +
       (c.entries.length < c.trades ? ` (${c.entries.length} marked)` : '') +
       (r.noOosTrades ? '; no trade in the out-of-sample part' : '');
     table(
@@ -212,11 +215,11 @@
     const pair = e.heatmaps.find((p) => p.x === a && p.y === b);
     const cells = [];
     if (pair && gx !== gy) {
-      pair.cells.forEach((col, i) =>
+      pair.cells.forEach((col, i) => {
         col.forEach((v, j) => {
           if (v !== null) cells.push(gx < gy ? [i, j, v, pair.counts[i][j]] : [j, i, v, pair.counts[i][j]]);
-        }),
-      );
+        });
+      });
     }
     const values = cells.map((c) => c[2]).filter((v) => v > -100);
     const lo = values.length ? Math.min.apply(null, values) : -1;
@@ -229,7 +232,8 @@
       animation: false,
       tooltip: {
         formatter: (p) =>
-          `${e.genes[gx].label} ${e.genes[gx].labels[p.value[0]]}<br>${e.genes[gy].label} ${e.genes[gy].labels[p.value[1]]}<br>best fitness ${num(p.value[2], 4)} (${p.value[3]} plays)`,
+          `${e.genes[gx].label} ${e.genes[gx].labels[p.value[0]]}<br>${e.genes[gy].label} ` +
+          `${e.genes[gy].labels[p.value[1]]}<br>best fitness ${num(p.value[2], 4)} (${p.value[3]} plays)`,
       },
       grid: { left: 140, right: 90, top: 20, bottom: 110 },
       xAxis: {
@@ -305,15 +309,15 @@
     $('validation').hidden = false;
     const rows = [];
     v.plays.forEach((p) => {
-      p.guards.forEach((g) =>
+      for (const g of p.guards) {
         rows.push([
           `#${p.rank}`,
           g.name,
           g.value === null ? 'n/a' : `${num(g.value, 3)} ${g.unit}`,
           `${g.rule} ${g.threshold}`,
           { text: g.status, cls: g.status === 'PASS' ? 'pass' : g.status === 'NOT RUN' ? 'note' : 'fail' },
-        ]),
-      );
+        ]);
+      }
     });
     table($('guards'), ['play', 'guard', 'value', 'pass if', 'result'], rows);
     table(
@@ -330,7 +334,8 @@
       ]),
     );
     $('validation-note').textContent =
-      `${v.trials} plays in the multiple-testing family; in-sample ${v.inSample.from} .. ${v.inSample.to}; seed ${v.seed}. ` +
+      `${v.trials} plays in the multiple-testing family; in-sample ` +
+      `${v.inSample.from} .. ${v.inSample.to}; seed ${v.seed}. ` +
       v.notes.join(' ');
   }
 
@@ -400,7 +405,9 @@
   if (data.evolve) evolve();
   if (data.validation) validation();
   if (data.walkforward) walkforward();
-  window.addEventListener('resize', () => Object.values(charts).forEach((c) => c.resize()));
+  window.addEventListener('resize', () => {
+    for (const c of Object.values(charts)) c.resize();
+  });
   // How long the page took from navigation to every chart drawn (bench/RESULTS.md reads it).
   window.forgeReport = { ready: true, charts: Object.keys(charts), readyMs: performance.now() };
 })();

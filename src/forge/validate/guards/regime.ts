@@ -1,4 +1,4 @@
-import { resolvePlay, runPlay } from '../../../engine/play/index.js';
+import { type Play, resolvePlay, runPlay } from '../../../engine/play/index.js';
 import type { ValidateConfig } from '../config.js';
 import { errorText } from '../backtest.js';
 import {
@@ -44,7 +44,7 @@ export function regimeGuard(
       skipped: skips,
     });
   }
-  let play;
+  let play: Play;
   try {
     play = resolvePlay(ctx.space, ctx.genome);
   } catch (err) {
