@@ -68,7 +68,7 @@ function denseAA(a: Float64Array, b: Float64Array, i: number, op: number): numbe
       for (let k = 0; k < 32; k++) r |= +(a[i + k] === b[i + k]) << k;
       break;
     default:
-      for (let k = 0; k < 32; k++) r |= +(holds(a[i + k], b[i + k], op)) << k;
+      for (let k = 0; k < 32; k++) r |= +holds(a[i + k], b[i + k], op) << k;
   }
   return r;
 }
@@ -92,7 +92,7 @@ function denseAC(a: Float64Array, c: number, i: number, op: number): number {
       for (let k = 0; k < 32; k++) r |= +(a[i + k] === c) << k;
       break;
     default:
-      for (let k = 0; k < 32; k++) r |= +(holds(a[i + k], c, op)) << k;
+      for (let k = 0; k < 32; k++) r |= +holds(a[i + k], c, op) << k;
   }
   return r;
 }
