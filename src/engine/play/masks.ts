@@ -53,22 +53,22 @@ function denseAA(a: Float64Array, b: Float64Array, i: number, op: number): numbe
   let r = 0;
   switch (op) {
     case LT:
-      for (let k = 0; k < 32; k++) r |= (a[i + k] < b[i + k] ? 1 : 0) << k;
+      for (let k = 0; k < 32; k++) r |= +(a[i + k] < b[i + k]) << k;
       break;
     case GT:
-      for (let k = 0; k < 32; k++) r |= (a[i + k] > b[i + k] ? 1 : 0) << k;
+      for (let k = 0; k < 32; k++) r |= +(a[i + k] > b[i + k]) << k;
       break;
     case LT | EQ:
-      for (let k = 0; k < 32; k++) r |= (a[i + k] <= b[i + k] ? 1 : 0) << k;
+      for (let k = 0; k < 32; k++) r |= +(a[i + k] <= b[i + k]) << k;
       break;
     case GT | EQ:
-      for (let k = 0; k < 32; k++) r |= (a[i + k] >= b[i + k] ? 1 : 0) << k;
+      for (let k = 0; k < 32; k++) r |= +(a[i + k] >= b[i + k]) << k;
       break;
     case EQ:
-      for (let k = 0; k < 32; k++) r |= (a[i + k] === b[i + k] ? 1 : 0) << k;
+      for (let k = 0; k < 32; k++) r |= +(a[i + k] === b[i + k]) << k;
       break;
     default:
-      for (let k = 0; k < 32; k++) r |= (holds(a[i + k], b[i + k], op) ? 1 : 0) << k;
+      for (let k = 0; k < 32; k++) r |= +holds(a[i + k], b[i + k], op) << k;
   }
   return r;
 }
@@ -77,22 +77,22 @@ function denseAC(a: Float64Array, c: number, i: number, op: number): number {
   let r = 0;
   switch (op) {
     case LT:
-      for (let k = 0; k < 32; k++) r |= (a[i + k] < c ? 1 : 0) << k;
+      for (let k = 0; k < 32; k++) r |= +(a[i + k] < c) << k;
       break;
     case GT:
-      for (let k = 0; k < 32; k++) r |= (a[i + k] > c ? 1 : 0) << k;
+      for (let k = 0; k < 32; k++) r |= +(a[i + k] > c) << k;
       break;
     case LT | EQ:
-      for (let k = 0; k < 32; k++) r |= (a[i + k] <= c ? 1 : 0) << k;
+      for (let k = 0; k < 32; k++) r |= +(a[i + k] <= c) << k;
       break;
     case GT | EQ:
-      for (let k = 0; k < 32; k++) r |= (a[i + k] >= c ? 1 : 0) << k;
+      for (let k = 0; k < 32; k++) r |= +(a[i + k] >= c) << k;
       break;
     case EQ:
-      for (let k = 0; k < 32; k++) r |= (a[i + k] === c ? 1 : 0) << k;
+      for (let k = 0; k < 32; k++) r |= +(a[i + k] === c) << k;
       break;
     default:
-      for (let k = 0; k < 32; k++) r |= (holds(a[i + k], c, op) ? 1 : 0) << k;
+      for (let k = 0; k < 32; k++) r |= +holds(a[i + k], c, op) << k;
   }
   return r;
 }
@@ -238,14 +238,26 @@ function crossArrays(x: Float64Array, y: Float64Array, tie: number, care: Uint32
     }
     let r = 0;
     if (c === -1) {
-      // Dense: each bar compared once per side, the state carried in a register.
+      // Dense: the word's below/above/tie bits first (no dependency between bars), then `below` for
+      // all 32 bars at once: bar i is below when x < y there, or (ties) when it is a tie and bar i-1
+      // was below. A run of ties takes the state of the bar before it: seeding each run's first bit
+      // and adding the seed to the tie bits carries through the run, clearing exactly the seeded runs.
       below = belowBefore(x, y, 0, 1, tie, base, p, below);
+      let lt = 0;
+      let gt = 0;
       for (let b = 0; b < 32; b++) {
         const u = x[base + b];
         const v = y[base + b];
-        r |= (below & (u > v ? 1 : 0)) << b;
-        below = u < v ? 1 : u === v ? below & tie : 0;
+        lt |= +(u < v) << b;
+        gt |= +(u > v) << b;
       }
+      // Ties (or NaN) only where a bar is neither below nor above: most words have none.
+      let eq = 0;
+      if (tie === 1 && (lt | gt) !== -1) for (let b = 0; b < 32; b++) eq |= +(x[base + b] === y[base + b]) << b;
+      const seeds = ((lt << 1) | below) & eq;
+      const belowBits = lt | (eq & ~((eq + seeds) | 0));
+      r = gt & ((belowBits << 1) | below);
+      below = belowBits >>> 31;
       p = base + 31;
     } else {
       // Sparse: only a bar above needs the state before it, read from the bar before unless that is a
