@@ -78,7 +78,9 @@ try {
   const samples = [];
   const timer = setInterval(() => {
     try {
-      samples.push({ s: Math.round((Date.now() - t0) / 1000), rss: rssMB(child.pid), generation: generationsDone() });
+      const rss = rssMB(child.pid); // NaN once the process has ended (no VmRSS line)
+      if (Number.isFinite(rss))
+        samples.push({ s: Math.round((Date.now() - t0) / 1000), rss, generation: generationsDone() });
     } catch {
       /* the process just ended */
     }
@@ -103,7 +105,9 @@ try {
   console.log(`\n| s | RSS MB | generations | ms/generation (last 10 s) |\n|---|---|---|---|\n${rows.join('\n')}`);
   console.log(
     `\n${out.generationsDone} generations, ${out.evaluations} distinct evaluations, ${out.cacheHits} cache hits; ` +
-      `persistence ${out.persistence.msPerGeneration.toFixed(1)} ms/generation (${out.persistence.flushes} flushes); checkpoint.json ${checkpointKB.toFixed(0)} kB`,
+      `persistence ${out.persistence.msPerGeneration.toFixed(1)} ms/generation on the search's thread, ` +
+      `${out.persistence.writerMsPerGeneration.toFixed(1)} ms/generation on the writer thread ` +
+      `(${out.persistence.flushes} writes); checkpoint.json ${checkpointKB.toFixed(0)} kB`,
   );
   console.log(
     `RSS after the first minute: ${base.rss.toFixed(0)} MB at ${base.s} s, peak ${peak.toFixed(0)} MB: ` +
