@@ -78,7 +78,9 @@ try {
   const samples = [];
   const timer = setInterval(() => {
     try {
-      samples.push({ s: Math.round((Date.now() - t0) / 1000), rss: rssMB(child.pid), generation: generationsDone() });
+      const rss = rssMB(child.pid); // NaN once the process has ended (no VmRSS line)
+      if (Number.isFinite(rss))
+        samples.push({ s: Math.round((Date.now() - t0) / 1000), rss, generation: generationsDone() });
     } catch {
       /* the process just ended */
     }
@@ -96,20 +98,31 @@ try {
   const base = after[0];
   const peak = Math.max(...after.map((x) => x.rss));
   const genMs = (a, b) => ((b.s - a.s) * 1000) / Math.max(1, b.generation - a.generation);
-  const firstMin = genMs(samples[0], samples.find((x) => x.s >= 60) ?? samples.at(-1));
-  const lastMin = genMs(samples.find((x) => x.s >= samples.at(-1).s - 60) ?? samples[0], samples.at(-1));
+  // Generation time over the search only: after --max-wall the process still waits for the store's catch-up.
+  const searchEnd = samples.findIndex((x) => x.generation === samples.at(-1).generation);
+  const search = samples.slice(0, searchEnd + 1);
+  const firstMin = genMs(search[0], search.find((x) => x.s >= 60) ?? search.at(-1));
+  const lastMin = genMs(search.find((x) => x.s >= search.at(-1).s - 60) ?? search[0], search.at(-1));
   const checkpointKB = fs.statSync(path.join(out.runDir, 'checkpoint.json')).size / 1024;
   console.log(`forge ${args.join(' ').replace(home, '<tmp>')}`);
   console.log(`\n| s | RSS MB | generations | ms/generation (last 10 s) |\n|---|---|---|---|\n${rows.join('\n')}`);
   console.log(
     `\n${out.generationsDone} generations, ${out.evaluations} distinct evaluations, ${out.cacheHits} cache hits; ` +
-      `persistence ${out.persistence.msPerGeneration.toFixed(1)} ms/generation (${out.persistence.flushes} flushes); checkpoint.json ${checkpointKB.toFixed(0)} kB`,
+      `persistence ${out.persistence.msPerGeneration.toFixed(1)} ms/generation on the search's thread, ` +
+      `${out.persistence.writerMsPerGeneration.toFixed(1)} ms/generation on the writer thread ` +
+      `(${out.persistence.flushes} writes); checkpoint.json ${checkpointKB.toFixed(0)} kB`,
   );
   console.log(
     `RSS after the first minute: ${base.rss.toFixed(0)} MB at ${base.s} s, peak ${peak.toFixed(0)} MB: ` +
       `growth ${(((peak - base.rss) / base.rss) * 100).toFixed(1)} % (target <= 10 %)`,
   );
   console.log(`generation time: first minute ${firstMin.toFixed(0)} ms, last minute ${lastMin.toFixed(0)} ms`);
+  const during = search.filter((x) => x.s >= 60);
+  console.log(
+    `during the search (${search.at(-1).s} s): RSS peak ${Math.max(...during.map((x) => x.rss)).toFixed(0)} MB; ` +
+      `after it (the store's final catch-up, ${samples.at(-1).s - search.at(-1).s} s): peak ` +
+      `${Math.max(0, ...samples.slice(searchEnd + 1).map((x) => x.rss)).toFixed(0)} MB`,
+  );
 } finally {
   fs.rmSync(home, { recursive: true, force: true });
 }

@@ -8,20 +8,24 @@
 //             bars (and the store opens); the next import holds them all;
 //   datasets  `datasets build`: the dataset pointer always names a complete version (loadDataset
 //             checks its content hash): the previous build's or the killed one's, never neither;
+//   fetch     `data fetch` from a local archive (scripts/local-archive.mjs on 127.0.0.1): the store holds
+//             none or all of the fetched bars, every zip in the cache matches its .CHECKSUM (a partial
+//             download is never one a rerun would trust), and the rerun completes the import;
 //   and after the next uninterrupted run, no leftovers: no lock, temp file or half-built version.
-// `data fetch` has a slot in TARGETS (see `fetch` below) to fill in once it exists.
 //
-//   node scripts/fault-inject.mjs [--runs N] [--seed S] [--targets evolve,import,datasets] [--json]
+//   node scripts/fault-inject.mjs [--runs N] [--seed S] [--targets evolve,import,datasets,fetch] [--json]
 //
 // Run from a built checkout (npm run build): the CLI and the checks run from dist/. Exit 0 when every
 // invariant held, 1 with the violations listed otherwise. Kill moments are uniform over the measured
 // length of an uninterrupted run of the same target, drawn from seedrandom(seed/target).
 
 import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import seedrandom from 'seedrandom';
+import { monthlyKlines, serveArchive } from './local-archive.mjs';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const BIN = path.join(ROOT, 'bin', 'forge.js');
@@ -99,7 +103,7 @@ function leftovers(dir) {
   if (!fs.existsSync(dir)) return [];
   return fs
     .readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => /(^|\/)(run\.lock|build\.lock)$|\.tmp-\d+|\.old-\d+/.test(f));
+    .filter((f) => /(^|\/)(run\.lock|build\.lock)$|\.tmp-\d+|\.old-\d+|\.part-\d+$/.test(f));
 }
 
 // ---- evolve ---------------------------------------------------------------------------------------
@@ -208,13 +212,13 @@ function writeCsv(file, bars, rng) {
 
 const IMPORT_BARS = 8_000;
 
-async function storedBars(home) {
+async function storedBars(home, symbol = 'FAULTUSDT') {
   const { listStored } = await import(path.join(DIST, 'forge/store/ls.js'));
   const { forgeHome } = await import(path.join(DIST, 'forge/home.js'));
   const storePath = forgeHome(home).storePath;
   if (!fs.existsSync(storePath)) return 0;
   const listing = await listStored(storePath);
-  return listing.series.filter((s) => s.symbol === 'FAULTUSDT' && s.tf === '1h').reduce((n, s) => n + s.bars, 0);
+  return listing.series.filter((s) => s.symbol === symbol && s.tf === '1h').reduce((n, s) => n + s.bars, 0);
 }
 
 const importTarget = {
@@ -304,18 +308,95 @@ const datasetsTarget = {
   },
 };
 
-// ---- data fetch (hook) ----------------------------------------------------------------------------
+// ---- data fetch ----------------------------------------------------------------------------------
 
-// `forge data fetch` is being built (src/forge/fetch). Once it exists, give this target a reference()
-// that fetches from a local fixture server and a run() that kills fetches and checks that the store
-// holds only whole fetched ranges and that the next fetch completes them; until then it says so.
+const FETCH_SYMBOL = 'FETCHUSDT';
+const FETCH_FROM = Date.UTC(2023, 0, 1);
+const FETCH_TO = Date.UTC(2023, 3, 1); // three monthly files
+const fetchArgs = (baseUrl) => [
+  'data',
+  'fetch',
+  '--symbol',
+  FETCH_SYMBOL,
+  '--tf',
+  '1h',
+  '--from',
+  '2023-01-01',
+  '--to',
+  '2023-04-01',
+  '--base-url',
+  baseUrl,
+];
+
+/** Zips in the cache that do not match their .CHECKSUM: files a rerun would trust but must not. */
+function untrustworthyZips(home) {
+  const dir = path.join(home, 'cache', 'binance', 'data', 'spot', 'monthly', 'klines', FETCH_SYMBOL, '1h');
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.zip') && fs.existsSync(path.join(dir, `${f}.CHECKSUM`)))
+    .filter((f) => {
+      const want = fs.readFileSync(path.join(dir, `${f}.CHECKSUM`), 'utf8').split(/\s+/)[0];
+      return (
+        crypto
+          .createHash('sha256')
+          .update(fs.readFileSync(path.join(dir, f)))
+          .digest('hex') !== want
+      );
+    });
+}
+
 const fetchTarget = {
   name: 'fetch',
-  // forge data fetch exists now; its kill -9 mid-fetch + rerun check lives in test/cli/data-fetch.test.ts
-  // (a local archive on 127.0.0.1). Until this target gets its own reference()/run(), it stays skipped.
-  available: () => false,
-  unavailable:
-    'no fetch fault runs in this script yet: kill -9 mid-fetch and the rerun are checked by test/cli/data-fetch.test.ts',
+  async reference() {
+    const archive = monthlyKlines({
+      symbol: FETCH_SYMBOL,
+      tf: '1h',
+      tfMs: 3_600_000,
+      from: FETCH_FROM,
+      to: FETCH_TO,
+      price: (t, i) => 20000 + 3000 * Math.sin(t / 5e9) + 30 * Math.sin(i / 5),
+    });
+    const server = await serveArchive(archive.files);
+    const home = freshHome('fetch-ref');
+    try {
+      const r = ok(await forge(fetchArgs(server.baseUrl), home), 'the uninterrupted fetch');
+      const bars = await storedBars(home, FETCH_SYMBOL);
+      if (bars !== archive.bars) fail(`fetch: an uninterrupted fetch stored ${bars} bars of ${archive.bars}`);
+      return { ms: r.ms, home, server, bars: archive.bars };
+    } catch (e) {
+      await server.close();
+      throw e;
+    }
+  },
+  async run(ref, rng, runs, log) {
+    const args = fetchArgs(ref.server.baseUrl);
+    try {
+      for (let k = 0; k < runs; k++) {
+        // A fresh home each time: "unchanged" is an empty store, "fully imported" every bar.
+        const home = freshHome('fetch');
+        const ms = Math.round(rng() * ref.ms);
+        const { killed } = await forgeKilledAfter(args, home, ms);
+        const bars = await storedBars(home, FETCH_SYMBOL);
+        if (bars !== 0 && bars !== ref.bars)
+          fail(`fetch trial ${k}: a kill at ${ms} ms left ${bars} of ${ref.bars} bars (not all or nothing)`);
+        const bad = untrustworthyZips(home);
+        if (bad.length)
+          fail(`fetch trial ${k}: after a kill at ${ms} ms the cache holds damaged zips: ${bad.join(', ')}`);
+        log(
+          `fetch    trial ${k}: ${killed ? 'killed' : 'ended before the kill'} at ${ms} ms, ${bars === 0 ? 'nothing' : 'everything'} stored`,
+        );
+        ok(await forge(args, home), `fetch trial ${k}: the fetch after the kill`);
+        const after = await storedBars(home, FETCH_SYMBOL);
+        if (after !== ref.bars) fail(`fetch trial ${k}: the fetch after the kill stored ${after} of ${ref.bars} bars`);
+        const left = leftovers(home);
+        if (left.length) fail(`fetch trial ${k}: leftovers after the next fetch: ${left.join(', ')}`);
+        fs.rmSync(home, { recursive: true, force: true });
+      }
+    } finally {
+      await ref.server.close();
+    }
+  },
 };
 
 const TARGETS = { evolve: evolveTarget, import: importTarget, datasets: datasetsTarget, fetch: fetchTarget };
@@ -351,11 +432,6 @@ async function main() {
   const results = [];
   for (const name of opts.targets) {
     const target = TARGETS[name];
-    if (target.available && !target.available()) {
-      log(`${name}: skipped, ${target.unavailable}`);
-      results.push({ target: name, status: 'skipped', reason: target.unavailable });
-      continue;
-    }
     const t0 = Date.now();
     let ref;
     try {

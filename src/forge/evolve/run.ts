@@ -8,12 +8,13 @@ import { ensureDataset } from '../datasets/build.js';
 import { playFitFix } from '../datasets/plays-fit.js';
 import { loadSharedDataset } from '../datasets/load-shared.js';
 import { EvaluatedSet } from '../ga/evaluated.js';
-import { genomeKey, toBounds } from '../ga/genome.js';
+import { toBounds } from '../ga/genome.js';
 import { checkGrid } from '../ga/grid.js';
 import { playIdentity } from '../ga/play-identity.js';
 import { evolve, initialState, type GAState, type GenerationStats } from '../ga/optimizer.js';
 import type { GAOptions } from '../ga/options.js';
 import { readEvaluated } from '../runs/evaluated-files.js';
+import { generationParquet } from '../runs/generation-file.js';
 import { RunWriter } from '../runs/run-writer.js';
 import { upgradeState } from './checkpoint.js';
 import type { ForgeHome } from '../home.js';
@@ -101,7 +102,14 @@ export interface EvolveOutcome {
   /** Population slots that reused an evaluated play instead of evaluating again. */
   readonly cacheHits: number;
   /** Run-folder writes (Parquet, JSON, checkpoint) over this invocation, per generation. */
-  readonly persistence: { readonly generations: number; readonly flushes: number; readonly msPerGeneration: number };
+  readonly persistence: {
+    readonly generations: number;
+    readonly flushes: number;
+    /** The search's own time (snapshots and hand-overs), per generation. */
+    readonly msPerGeneration: number;
+    /** The writer thread's time (Parquet encoding, JSON, fsyncs), per generation: off the search's path. */
+    readonly writerMsPerGeneration: number;
+  };
   readonly dataset: StoredRunConfig['dataset'];
   readonly config: EvolveConfig;
   readonly hallOfFame: HallOfFameEntry[];
@@ -227,6 +235,7 @@ async function execute(
   const folder = await acquireRunFolder(home.runsDir, stored.runId);
   let pool: EvaluationPool | undefined;
   let sync: StoreSync | undefined;
+  let openWriter: RunWriter | undefined;
   try {
     const loadStart = Date.now();
     const space = parsePlay(stored.playText, config.play);
@@ -279,8 +288,7 @@ async function execute(
     let resumedAt: number | null = null;
     let runStatus = 'running';
     let generationsAtStart = 0;
-    const parquetOf = (generation: number) =>
-      path.join(folder.evaluationsDir, `gen-${String(generation).padStart(5, '0')}.parquet`);
+    const parquetOf = (generation: number) => generationParquet(folder.evaluationsDir, generation);
     const runRow = {
       runId: stored.runId,
       kind: 'evolve' as const,
@@ -297,16 +305,17 @@ async function execute(
       progress: { generationsDone: state.generation, status: runStatus, bestFitness: state.bestFitness },
     }));
     // After each write the store may catch up on it (never awaited: see store-sync.ts).
-    const writer = new RunWriter(
+    const writer = (openWriter = new RunWriter(
       {
-        parquetOf,
+        evaluationsDir: folder.evaluationsDir,
         hallOfFamePath: folder.hallOfFamePath,
         statsPath: folder.statsPath,
         checkpointPath: folder.checkpointPath,
       },
-      undefined,
-      () => sync!.poke(),
-    );
+      space.genes,
+      { written: () => sync!.poke() },
+    ));
+    let described = new Map<string, Pick<HallOfFameEntry, 'params' | 'play'>>();
     // The checkpoint leaves the statistics to generations.json (written just before it), so it stays
     // O(population) however many generations a run has.
     const snapshot = () => ({
@@ -404,13 +413,7 @@ async function execute(
     ) => {
       // The run folder is the source of truth, written in batches (run-writer.ts); the store catches up
       // in the background from what has been written.
-      const rows = fresh.map((f) => ({
-        key: genomeKey(f.genome),
-        genome: f.genome,
-        params: describeGenome(space.genes, f.genome),
-        evaluation: f.evaluation,
-      }));
-      writer.add(stats.generation, rows, snapshot);
+      writer.add(stats.generation, fresh, snapshot);
       const elapsed = Date.now() - runStart;
       const done = s.generation - generationsAtStart;
       const features = pool!.stats().features;
@@ -453,7 +456,7 @@ async function execute(
       );
     } finally {
       // Every finished generation reaches the run folder, also when a later one failed.
-      writer.flush(snapshot);
+      await writer.flush(snapshot);
     }
     const status: EvolveOutcome['status'] =
       state.stopped !== null ? statusOf(state.stopped) : pausedForTime ? 'paused-time-budget' : 'interrupted';
@@ -470,18 +473,37 @@ async function execute(
     }
 
     function hallOfFame(s: GAState<EvalRecord>): HallOfFameEntry[] {
-      return s.hallOfFame.map((h, i) => ({
+      // Each write describes the hall of fame (resolving a play: ~0.3-1 ms an entry); entries stay for
+      // many generations, so their descriptions are kept while they do.
+      const kept = described;
+      described = new Map();
+      return s.hallOfFame.map((h, i) => {
+        const d = kept.get(h.key) ?? {
+          params: describeGenome(space.genes, h.genome),
+          play: describePlay(resolvePlay(space, h.genome)),
+        };
+        described.set(h.key, d);
+        return entry(h, i, d);
+      });
+    }
+
+    function entry(
+      h: GAState<EvalRecord>['hallOfFame'][number],
+      i: number,
+      d: Pick<HallOfFameEntry, 'params' | 'play'>,
+    ): HallOfFameEntry {
+      return {
         rank: i + 1,
         fitness: h.evaluation.fitness,
         generation: h.generation,
         genome: h.genome,
-        params: describeGenome(space.genes, h.genome),
-        play: describePlay(resolvePlay(space, h.genome)),
+        params: d.params,
+        play: d.play,
         equivalents: h.equivalents ?? 0,
         inSample: h.evaluation.inSample,
         outOfSample: h.evaluation.outOfSample,
         ...(h.evaluation.regimes ? { regimes: h.evaluation.regimes } : {}),
-      }));
+      };
     }
 
     function outcome(status: EvolveOutcome['status']): EvolveOutcome {
@@ -497,6 +519,7 @@ async function execute(
           generations: writer.generations,
           flushes: writer.flushes,
           msPerGeneration: writer.generations > 0 ? writer.persistMs / writer.generations : 0,
+          writerMsPerGeneration: writer.generations > 0 ? writer.writerMs / writer.generations : 0,
         },
         dataset: stored.dataset,
         config,
@@ -512,6 +535,7 @@ async function execute(
       };
     }
   } finally {
+    await openWriter?.close();
     await pool?.close();
     folder.release();
   }

@@ -18,7 +18,11 @@ const MEMO_LIMIT = 20_000;
 const digestOf = (id: string): string => createHash('sha1').update(id).digest('base64').slice(0, 22);
 
 export class EvaluatedSet {
-  private readonly byKey = new Map<string, number>();
+  /**
+   * Fitness by identity, only: the search evaluates one genome per identity (has() is asked first), and
+   * plays with one identity cannot differ, so a second map by genome key held the same fitness again
+   * (~140 of ~250 bytes per evaluation, the largest share of a long run's heap growth).
+   */
   private readonly byIdentity = new Map<string, number>();
 
   private memo = new Map<string, string>();
@@ -72,26 +76,23 @@ export class EvaluatedSet {
     return [...out.values()];
   }
 
+  /** Distinct identities evaluated (genomes, with the default identity). */
   get size(): number {
-    return this.byKey.size;
+    return this.byIdentity.size;
   }
 
   add(genome: readonly number[], fitness: number, id = this.identity(genome)): void {
-    this.byKey.set(genomeKey(genome), fitness);
-    if (this.identity === genomeKey) return; // the genome is its own identity: byKey says it all
-    if (!this.byIdentity.has(id)) this.byIdentity.set(id, fitness);
+    // The first play of an identity keeps it; a genome as its own identity is simply set again.
+    if (this.identity === genomeKey || !this.byIdentity.has(id)) this.byIdentity.set(id, fitness);
   }
 
   /** The fitness of this genome or of an evaluated play with the same identity; undefined when neither was evaluated. */
   fitnessOf(genome: readonly number[], id?: string): number | undefined {
-    const own = this.byKey.get(genomeKey(genome));
-    if (own !== undefined || this.identity === genomeKey) return own;
     return this.byIdentity.get(id ?? this.identity(genome));
   }
 
   /** True when evaluating `genome` would buy nothing new: it, or a play it cannot differ from, was evaluated. */
   has(genome: readonly number[], id?: string): boolean {
-    if (this.byKey.has(genomeKey(genome))) return true;
-    return this.identity !== genomeKey && this.byIdentity.has(id ?? this.identity(genome));
+    return this.byIdentity.has(id ?? this.identity(genome));
   }
 }

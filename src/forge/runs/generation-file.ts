@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import type { MetricRecord } from '../eval/evaluator.js';
 import { writeFileAtomic } from '../atomic.js';
@@ -24,6 +25,10 @@ const SNAKE: Readonly<Record<string, string>> = {
   winRate: 'win_rate',
   profitFactor: 'profit_factor',
 };
+
+/** Generation `g`'s file in a run's evaluations folder (gen-00042.parquet). */
+export const generationParquet = (evaluationsDir: string, g: number): string =>
+  path.join(evaluationsDir, `gen-${String(g).padStart(5, '0')}.parquet`);
 
 const finite = (v: number | undefined | null): number | null =>
   v === undefined || v === null || !Number.isFinite(v) ? null : v;

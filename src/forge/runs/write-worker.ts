@@ -1,0 +1,108 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { ForgeError } from '../../engine/errors.js';
+import { describeGenome } from '../../engine/play/index.js';
+import type { GeneDef } from '../../engine/play/types.js';
+import { genomeKey } from '../ga/genome.js';
+import { writeFileAtomic } from '../atomic.js';
+import { generationParquet, writeGenerationParquet } from './generation-file.js';
+import type { EvalRecord } from '../eval/evaluator.js';
+import type { RunFiles } from './run-writer.js';
+
+// The run folder's writer thread (see run-writer.ts): Parquet encoding, JSON text and fsyncs happen
+// here, and so do each row's genome key and parameters (from the genes in workerData), so the
+// search's coordinator only hands over a snapshot. Jobs arrive one at a time and are
+// written in order: the generations' Parquet files, then hall of fame, statistics and, last, the
+// checkpoint, so a kill at any point leaves a checkpoint whose generations are all on disk.
+
+/** A generation's new evaluation as the search has it. */
+export interface FreshRow {
+  readonly genome: number[];
+  readonly evaluation: EvalRecord;
+}
+
+/** What the writer thread needs besides jobs: the play's genes, to describe each genome's parameters. */
+export interface WriterData {
+  readonly genes: readonly GeneDef[];
+}
+
+export interface WriteJob {
+  readonly files: RunFiles;
+  readonly generations: readonly { generation: number; rows: readonly FreshRow[] }[];
+  /** The statistics entries from index `statsFrom` on (the thread keeps the earlier ones' text). */
+  readonly statsFrom: number;
+  readonly newStats: readonly unknown[];
+  readonly hallOfFame: unknown;
+  readonly checkpoint: unknown;
+}
+
+/** A failed write's error as plain fields: a ForgeError (a named path and cause) must reach the CLI as one. */
+export interface WriteFailure {
+  readonly message: string;
+  readonly fix?: string;
+  readonly code?: string;
+  readonly stack?: string;
+}
+
+export type WriteAck =
+  | { readonly ok: true; readonly busyMs: number }
+  | { readonly ok: false; readonly error: WriteFailure };
+
+/**
+ * JSON.stringify(entries, null, 2) built from each entry's text once: generations.json grows by one
+ * entry a generation and is rewritten at each write, so stringifying all of it again made every
+ * write O(generations) in CPU.
+ */
+export class IndentedJsonArray {
+  private readonly parts: string[] = [];
+
+  /** Sets entries [from, from + entries.length); the ones after are dropped (a write that failed is sent again). */
+  set(from: number, entries: readonly unknown[]): void {
+    if (from > this.parts.length) throw new Error(`internal: statistics from ${from}, ${this.parts.length} held`);
+    this.parts.length = from;
+    for (const e of entries) this.parts.push(`  ${JSON.stringify(e, null, 2).replace(/\n/g, '\n  ')}`);
+  }
+
+  text(): string {
+    return this.parts.length === 0 ? '[]' : `[\n${this.parts.join(',\n')}\n]`;
+  }
+}
+
+const stats = new IndentedJsonArray();
+const { genes } = (workerData ?? { genes: [] }) as WriterData;
+
+function write(job: WriteJob): void {
+  for (const { generation, rows } of job.generations)
+    writeGenerationParquet(
+      generationParquet(job.files.evaluationsDir, generation),
+      generation,
+      rows.map((r) => ({
+        key: genomeKey(r.genome),
+        genome: r.genome,
+        params: describeGenome(genes, r.genome),
+        evaluation: r.evaluation,
+      })),
+    );
+  stats.set(job.statsFrom, job.newStats);
+  writeFileAtomic(job.files.hallOfFamePath, `${JSON.stringify(job.hallOfFame, null, 2)}\n`);
+  writeFileAtomic(job.files.statsPath, `${stats.text()}\n`);
+  writeFileAtomic(job.files.checkpointPath, JSON.stringify(job.checkpoint));
+}
+
+parentPort?.on('message', (job: WriteJob) => {
+  const t0 = performance.now();
+  let ack: WriteAck;
+  try {
+    write(job);
+    ack = { ok: true, busyMs: performance.now() - t0 };
+  } catch (err) {
+    const e = err instanceof Error ? err : new Error(String(err));
+    ack = {
+      ok: false,
+      error:
+        e instanceof ForgeError
+          ? { message: e.message, fix: e.fix, code: e.code }
+          : { message: e.message, stack: e.stack },
+    };
+  }
+  parentPort?.postMessage(ack);
+});
