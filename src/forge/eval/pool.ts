@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { ForgeError } from '../../engine/errors.js';
-import { defaultGenome, parsePlay, resolvePlay, type FeatureRequest } from '../../engine/play/index.js';
+import { defaultGenome, parsePlay, resolvePlay, type FeatureUse } from '../../engine/play/index.js';
 import { FAILED_FITNESS } from '../fitness.js';
 import {
   inlineTaskPool,
@@ -18,9 +18,11 @@ import {
   chunkItems,
   itemFeatures,
   needOf,
+  outputKey,
   planFromWire,
+  tableOf,
   taskOrder,
-  toWire,
+  wiresOf,
   type WireFeature,
 } from './feature-stage.js';
 import { FeatureStore, type FeatureStoreStats } from './feature-store.js';
@@ -66,6 +68,13 @@ export interface EvalPoolStats {
   readonly featureMs: number;
   readonly evalMs: number;
 }
+
+/**
+ * Young generation of each worker's V8 heap. V8's default lets it grow to ~48 MiB per isolate, most of
+ * it resident for the whole run; a worker's garbage is short-lived feature-task and evaluation
+ * scratch, so 8 MiB costs no measurable CPU and ~30 MiB of RSS less at 2 workers (bench/RESULTS.md).
+ */
+const WORKER_YOUNG_GENERATION_MB = 8;
 
 /** Feature groups per worker and round (guided sizes, see batches.ts). */
 const FEATURE_BATCHES_PER_WORKER = 16;
@@ -161,7 +170,11 @@ export function evaluationPool(
               rt.run(task)
           )(new EvalRuntime(data)),
         )
-      : taskPool(new URL('./worker.ts', import.meta.url), { workers: o.workers, workerData: data });
+      : taskPool(new URL('./worker.ts', import.meta.url), {
+          workers: o.workers,
+          workerData: data,
+          resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+        });
   const fitsAll = (need: ReadonlyMap<string, number>) => stores.every((s) => s === null || s.fits(need));
   let localComputes = 0;
   let featureMs = 0;
@@ -219,9 +232,16 @@ export function evaluationPool(
     const run = (g: (typeof groups)[number]) => tasks.run({ kind: 'features', dataset: g.dataset, features: g.wires });
     const results = await Promise.all(groups.map(run));
     results.forEach((r, i) => {
-      const failed = r.ok ? (r.value as FeatureTaskResult).failed.map((x) => x.key) : groups[i].wires.map((w) => w.key);
+      const failed = new Set(
+        r.ok ? (r.value as FeatureTaskResult).failed.map((x) => x.key) : groups[i].wires.map((w) => w.key),
+      );
       // The plays that read a failed feature compute it themselves and record the error as before.
-      for (const key of failed) stores[groups[i].dataset]?.drop(key);
+      const store = stores[groups[i].dataset];
+      for (const w of groups[i].wires) {
+        if (!failed.has(w.key) || store === null) continue;
+        w.slots.forEach((slot, o) => slot >= 0 && store.drop(outputKey(w.key, o)));
+        store.recordComputed(-1);
+      }
     });
     featureMs += performance.now() - t0;
   }
@@ -231,10 +251,7 @@ export function evaluationPool(
    * features only: the round's whole table (~400 entries in a first generation) cloned into every
    * batch message was the coordinator's largest cost after play resolution.
    */
-  async function evalRound(
-    items: EvalItem[],
-    features: readonly (FeatureRequest[] | null)[],
-  ): Promise<EvalTaskResult[]> {
+  async function evalRound(items: EvalItem[], features: readonly (FeatureUse[] | null)[]): Promise<EvalTaskResult[]> {
     const t0 = performance.now();
     const positions = guidedBatches(
       items.map((_, i) => i),
@@ -243,8 +260,8 @@ export function evaluationPool(
     );
     const out = await Promise.all(
       positions.map(async (at) => {
-        const keys = new Set(at.flatMap((i) => (features[i] ?? []).map((r) => r.key)));
-        const tables = stores.map((s) => (s === null ? [] : s.table(keys)));
+        const lists = at.map((i) => features[i]);
+        const tables = stores.map((s) => (s === null ? [] : tableOf(lists, (k) => s.held(k)?.[0])));
         const batch = at.map((i) => items[i]);
         const r = await tasks.run({ kind: 'eval', items: batch, tables });
         return r.ok ? (r.value as EvalTaskResult) : failedBatch(batch, `worker failed twice: ${r.error.message}`);
@@ -268,7 +285,7 @@ export function evaluationPool(
         const main = stores.find((x) => x !== null);
         const fresh = all.map((f) =>
           (f ?? [])
-            .map((r) => r.key)
+            .flatMap((r) => r.outputs.map((o) => outputKey(r.key, o)))
             .filter((k) => !main?.has(k))
             .sort(),
         );
@@ -279,11 +296,11 @@ export function evaluationPool(
       const ordered = order.map((i) => items[i]);
       const out: EvalTaskResult[] = [];
       for (const [start, end] of chunkItems(features, fitsAll)) {
-        const { need, uses, requests } = needOf(features.slice(start, end));
+        const { need, uses, owners } = needOf(features.slice(start, end));
         if (!fitsAll(need)) {
           const mib = (FeatureStore.slotsOf(need) * Math.max(...stores.map((s) => s?.slotBytes ?? 0))) / 1024 ** 2;
           throw new ForgeError(
-            `feature memory ${(o.featureMemory / 1024 ** 2).toFixed(0)} MiB cannot hold the ${need.size} features of one play (~${mib.toFixed(0)} MiB per dataset)`,
+            `feature memory ${(o.featureMemory / 1024 ** 2).toFixed(0)} MiB cannot hold the ${need.size} feature columns of one play (~${mib.toFixed(0)} MiB per dataset)`,
             `raise --feature-memory (e.g. --feature-memory ${Math.ceil((mib * datasets.length * 2) / 64) * 64}MB)`,
             'E_FEATURE_MEMORY',
           );
@@ -291,8 +308,9 @@ export function evaluationPool(
         const missing: { dataset: number; wire: WireFeature }[] = [];
         stores.forEach((store, d) => {
           if (store === null) return;
-          for (const a of store.admit(need, uses))
-            missing.push({ dataset: d, wire: toWire(requests.get(a.key)!, a.slots) });
+          const wires = wiresOf(store.admit(need, uses), owners);
+          store.recordComputed(wires.length);
+          for (const wire of wires) missing.push({ dataset: d, wire });
         });
         if (missing.length > 0) await featureRound(missing);
         out.push(...(await evalRound(ordered.slice(start, end), features.slice(start, end))));
