@@ -51,9 +51,15 @@ export interface EvalPoolOptions {
   readonly featureMemory: number;
 }
 
-/** Shared features up to a quarter of free memory, between 64 MiB and 1 GiB. */
+/**
+ * Shared features up to a quarter of free memory, between 64 MiB and 512 MiB. A store never evicts
+ * before it is full, so whatever the budget, a run keeps it all resident; 512 MiB holds the first
+ * generation of the main job (~420 columns of 140k bars), which costs no measurable CPU over 1 GiB
+ * (23.3 vs 23.2 s user, 1 worker) for ~530 MiB less RSS; 256 MiB costs +24 % CPU, 128 MiB +59 %
+ * (bench/RESULTS.md, "Memory of forge evolve").
+ */
 export function defaultFeatureMemory(): number {
-  return Math.min(1024 ** 3, Math.max(64 * 1024 ** 2, Math.floor(os.freemem() / 4)));
+  return Math.min(512 * 1024 ** 2, Math.max(64 * 1024 ** 2, Math.floor(os.freemem() / 4)));
 }
 
 export const EVAL_POOL_DEFAULTS: Omit<EvalPoolOptions, 'workers' | 'featureMemory'> = Object.freeze({
