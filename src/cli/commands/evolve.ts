@@ -127,7 +127,7 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
         type: 'string',
         describe:
           'Budget of the shared feature store, e.g. 512MB or 2GB (default: ' +
-          'a quarter of free memory, 64 MB-1 GB); never changes results',
+          'a quarter of free memory, 64-512 MB); never changes results',
       })
       .option('cash', { type: 'number', describe: 'Starting cash (default 10000)' })
       .option('max-failed-share', {

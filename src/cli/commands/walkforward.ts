@@ -88,7 +88,7 @@ export const walkforwardCommand: CommandModule<object, WalkforwardArgs> = {
       .option('feature-memory', {
         type: 'string',
         describe:
-          'Budget of the shared feature store, e.g. 512MB (default: a quarter of free memory, 64 MB-1 GB); never changes results',
+          'Budget of the shared feature store, e.g. 512MB (default: a quarter of free memory, 64-512 MB); never changes results',
       })
       .option('fitness', {
         type: 'string',

@@ -63,6 +63,7 @@ export {
   execFeed,
   atrRequest,
   type CompiledPlay,
+  type FeatureUse,
 } from './signals.js';
 export { runPlay, simConfigOf, playWarmup, type PlayRun, type RunOptions } from './run.js';
 export { describePlay, describeExpr } from './describe.js';

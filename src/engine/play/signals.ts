@@ -27,7 +27,22 @@ export function atrRequest(play: Play): FeatureRequest | undefined {
   return { key: featureKey(tf, def.name, params, def.defaultSource), def, params, source: def.defaultSource, tf };
 }
 
-function exprFeatures(e: Expr | undefined, out: Map<string, FeatureRequest>): void {
+/** A feature a play computes, with the outputs it reads (ascending): a store may keep only those. */
+export interface FeatureUse extends FeatureRequest {
+  readonly outputs: readonly number[];
+}
+
+function use(
+  out: Map<string, { req: FeatureRequest; outputs: Set<number> }>,
+  req: FeatureRequest,
+  output: number,
+): void {
+  let u = out.get(req.key);
+  if (u === undefined) out.set(req.key, (u = { req, outputs: new Set() }));
+  u.outputs.add(output);
+}
+
+function exprFeatures(e: Expr | undefined, out: Map<string, { req: FeatureRequest; outputs: Set<number> }>): void {
   if (e === undefined) return;
   switch (e.kind) {
     case 'all':
@@ -39,20 +54,20 @@ function exprFeatures(e: Expr | undefined, out: Map<string, FeatureRequest>): vo
     case 'compare':
     case 'cross':
       for (const op of e.kind === 'compare' ? [e.left, e.right] : [e.a, e.b])
-        if (op.kind === 'feature') out.set(op.feature.key, op.feature);
+        if (op.kind === 'feature') use(out, op.feature, op.output);
   }
 }
 
 /**
- * The distinct features a play computes (used by its rules, plus the ATR for ATR stops), by cache key.
- * Named features no rule refers to are not computed.
+ * The distinct features a play computes (used by its rules, plus the ATR for ATR stops), by cache key,
+ * each with the outputs the play reads. Named features no rule refers to are not computed.
  */
-export function playFeatures(play: Play): FeatureRequest[] {
-  const out = new Map<string, FeatureRequest>();
+export function playFeatures(play: Play): FeatureUse[] {
+  const out = new Map<string, { req: FeatureRequest; outputs: Set<number> }>();
   for (const e of [play.entry.long, play.entry.short, play.exit.long, play.exit.short]) exprFeatures(e, out);
   const atr = atrRequest(play);
-  if (atr) out.set(atr.key, atr);
-  return [...out.values()];
+  if (atr) use(out, atr, 0);
+  return [...out.values()].map(({ req, outputs }) => ({ ...req, outputs: [...outputs].sort((a, b) => a - b) }));
 }
 
 export function execFeed(play: Play, feeds: Readonly<Record<string, Feed>>): Feed {

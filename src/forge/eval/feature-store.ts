@@ -7,7 +7,7 @@ export interface FeatureStoreStats {
   readonly requests: number;
   /** Uses served by a feature already in the store. */
   readonly hits: number;
-  /** Features computed (each once across the pool). */
+  /** Features computed (each once across the pool), as the caller counted them (recordComputed). */
   readonly computed: number;
   readonly evictions: number;
   readonly bytesHeld: number;
@@ -86,7 +86,6 @@ export class FeatureStore {
       this.entries.set(key, slots);
       return { key, slots };
     });
-    this.computed += missing.length;
     this.peakSlots = Math.max(this.peakSlots, this.used);
     return out;
   }
@@ -97,10 +96,23 @@ export class FeatureStore {
     if (slots === undefined) return;
     this.entries.delete(key);
     this.free.push(...slots);
-    this.computed--;
   }
 
-  /** Key and slots of each resident feature of `keys`. */
+  /**
+   * Counts feature computations: the caller knows how the admitted entries group into computations
+   * (the pool keeps one entry per feature output, and computes a feature once for all of them), and
+   * takes back (n < 0) the computations that failed.
+   */
+  recordComputed(n: number): void {
+    this.computed += n;
+  }
+
+  /** The slots of a resident entry. */
+  held(key: string): readonly number[] | undefined {
+    return this.entries.get(key);
+  }
+
+  /** Key and slots of each resident entry of `keys`. */
   table(keys: Iterable<string>): [string, number[]][] {
     const out: [string, number[]][] = [];
     for (const k of keys) {

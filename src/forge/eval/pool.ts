@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { ForgeError } from '../../engine/errors.js';
-import { defaultGenome, parsePlay, resolvePlay, type FeatureRequest } from '../../engine/play/index.js';
+import { defaultGenome, parsePlay, resolvePlay, type FeatureUse } from '../../engine/play/index.js';
 import { FAILED_FITNESS } from '../fitness.js';
 import {
   inlineTaskPool,
@@ -18,9 +18,11 @@ import {
   chunkItems,
   itemFeatures,
   needOf,
+  outputKey,
   planFromWire,
+  tableOf,
   taskOrder,
-  toWire,
+  wiresOf,
   type WireFeature,
 } from './feature-stage.js';
 import { FeatureStore, type FeatureStoreStats } from './feature-store.js';
@@ -49,9 +51,15 @@ export interface EvalPoolOptions {
   readonly featureMemory: number;
 }
 
-/** Shared features up to a quarter of free memory, between 64 MiB and 1 GiB. */
+/**
+ * Shared features up to a quarter of free memory, between 64 MiB and 512 MiB. A store never evicts
+ * before it is full, so whatever the budget, a run keeps it all resident; 512 MiB holds the first
+ * generation of the main job (~420 columns of 140k bars), which costs no measurable CPU over 1 GiB
+ * (23.3 vs 23.2 s user, 1 worker) for ~530 MiB less RSS; 256 MiB costs +24 % CPU, 128 MiB +59 %
+ * (bench/RESULTS.md, "Memory of forge evolve").
+ */
 export function defaultFeatureMemory(): number {
-  return Math.min(1024 ** 3, Math.max(64 * 1024 ** 2, Math.floor(os.freemem() / 4)));
+  return Math.min(512 * 1024 ** 2, Math.max(64 * 1024 ** 2, Math.floor(os.freemem() / 4)));
 }
 
 export const EVAL_POOL_DEFAULTS: Omit<EvalPoolOptions, 'workers' | 'featureMemory'> = Object.freeze({
@@ -66,6 +74,13 @@ export interface EvalPoolStats {
   readonly featureMs: number;
   readonly evalMs: number;
 }
+
+/**
+ * Young generation of each worker's V8 heap. V8's default lets it grow to ~48 MiB per isolate, most of
+ * it resident for the whole run; a worker's garbage is short-lived feature-task and evaluation
+ * scratch, so 8 MiB costs no measurable CPU and ~30 MiB of RSS less at 2 workers (bench/RESULTS.md).
+ */
+const WORKER_YOUNG_GENERATION_MB = 8;
 
 /** Feature groups per worker and round (guided sizes, see batches.ts). */
 const FEATURE_BATCHES_PER_WORKER = 16;
@@ -164,7 +179,11 @@ export function evaluationPool(
               rt.run(task)
           )(new EvalRuntime(data)),
         )
-      : taskPool(new URL('./worker.ts', import.meta.url), { workers: o.workers, workerData: data });
+      : taskPool(new URL('./worker.ts', import.meta.url), {
+          workers: o.workers,
+          workerData: data,
+          resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+        });
   const fitsAll = (need: ReadonlyMap<string, number>) => stores.every((s) => s === null || s.fits(need));
   let localComputes = 0;
   let featureMs = 0;
@@ -227,9 +246,16 @@ export function evaluationPool(
     });
     const done = groups.map(async (g) => {
       const r = await tasks.run({ kind: 'features', dataset: g.dataset, features: g.wires });
-      const failed = r.ok ? (r.value as FeatureTaskResult).failed.map((x) => x.key) : g.wires.map((w) => w.key);
+      const failed = new Set(
+        r.ok ? (r.value as FeatureTaskResult).failed.map((x) => x.key) : g.wires.map((w) => w.key),
+      );
       // The plays that read a failed feature compute it themselves and record the error as before.
-      for (const key of failed) stores[g.dataset]?.drop(key);
+      const store = stores[g.dataset];
+      for (const w of g.wires) {
+        if (!failed.has(w.key) || store === null) continue;
+        w.slots.forEach((slot, o) => slot >= 0 && store.drop(outputKey(w.key, o)));
+        store.recordComputed(-1);
+      }
     });
     // Settled here for the stats only; a rejection reaches the map call through the batches that wait.
     Promise.all(done).then(
@@ -254,7 +280,7 @@ export function evaluationPool(
    */
   async function evalRound(
     items: EvalItem[],
-    features: readonly (FeatureRequest[] | null)[],
+    features: readonly (FeatureUse[] | null)[],
     pending: ReadonlyMap<string, Promise<void>[]>,
   ): Promise<EvalTaskResult[]> {
     const t0 = performance.now();
@@ -266,8 +292,8 @@ export function evaluationPool(
     const out = await Promise.all(
       batches.map(async (at) => {
         await Promise.all(new Set(at.flatMap((i) => [...waits[i]])));
-        const keys = new Set(at.flatMap((i) => (features[i] ?? []).map((r) => r.key)));
-        const tables = stores.map((s) => (s === null ? [] : s.table(keys)));
+        const lists = at.map((i) => features[i]);
+        const tables = stores.map((s) => (s === null ? [] : tableOf(lists, (k) => s.held(k)?.[0])));
         const batch = at.map((i) => items[i]);
         const r = await tasks.run({ kind: 'eval', items: batch, tables });
         return r.ok ? (r.value as EvalTaskResult) : failedBatch(batch, `worker failed twice: ${r.error.message}`);
@@ -291,7 +317,7 @@ export function evaluationPool(
         const main = stores.find((x) => x !== null);
         const fresh = all.map((f) =>
           (f ?? [])
-            .map((r) => r.key)
+            .flatMap((r) => r.outputs.map((o) => outputKey(r.key, o)))
             .filter((k) => !main?.has(k))
             .sort(),
         );
@@ -302,11 +328,11 @@ export function evaluationPool(
       const ordered = order.map((i) => items[i]);
       const out: EvalTaskResult[] = [];
       for (const [start, end] of chunkItems(features, fitsAll)) {
-        const { need, uses, requests } = needOf(features.slice(start, end));
+        const { need, uses, owners } = needOf(features.slice(start, end));
         if (!fitsAll(need)) {
           const mib = (FeatureStore.slotsOf(need) * Math.max(...stores.map((s) => s?.slotBytes ?? 0))) / 1024 ** 2;
           throw new ForgeError(
-            `feature memory ${(o.featureMemory / 1024 ** 2).toFixed(0)} MiB cannot hold the ${need.size} features of one play (~${mib.toFixed(0)} MiB per dataset)`,
+            `feature memory ${(o.featureMemory / 1024 ** 2).toFixed(0)} MiB cannot hold the ${need.size} feature columns of one play (~${mib.toFixed(0)} MiB per dataset)`,
             `raise --feature-memory (e.g. --feature-memory ${Math.ceil((mib * datasets.length * 2) / 64) * 64}MB)`,
             'E_FEATURE_MEMORY',
           );
@@ -314,8 +340,9 @@ export function evaluationPool(
         const missing: { dataset: number; wire: WireFeature }[] = [];
         stores.forEach((store, d) => {
           if (store === null) return;
-          for (const a of store.admit(need, uses))
-            missing.push({ dataset: d, wire: toWire(requests.get(a.key)!, a.slots) });
+          const wires = wiresOf(store.admit(need, uses), owners);
+          store.recordComputed(wires.length);
+          for (const wire of wires) missing.push({ dataset: d, wire });
         });
         const pending = missing.length > 0 ? startFeatures(missing) : new Map<string, Promise<void>[]>();
         out.push(...(await evalRound(ordered.slice(start, end), features.slice(start, end), pending)));

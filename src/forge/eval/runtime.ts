@@ -83,6 +83,8 @@ export class EvalRuntime {
   private readonly evaluator: Evaluator;
   /** Resampled higher-timeframe feeds the feature tasks need (datasets normally hold them). */
   private readonly feedCaches: LruFeatureCache[];
+  /** Per dataset, a column per output index for the outputs of a feature that no play reads. */
+  private readonly scratch: Float64Array[][];
 
   readonly baseline: ThreadMemory;
   /** The play's search space, to list the features of genomes (plan tasks). */
@@ -98,6 +100,7 @@ export class EvalRuntime {
     // job.cacheBytes bounds each dataset's private caches: resampled feeds, features the stage lacks.
     this.caches = this.views.map((v) => new SlabFeatureCache(v, data.job.cacheBytes));
     this.feedCaches = data.datasets.map(() => new LruFeatureCache(data.job.cacheBytes));
+    this.scratch = data.datasets.map(() => []);
     this.evaluator = createEvaluator(data.job, this.feeds[0], this.feeds.slice(1), this.caches);
     this.baseline = this.memory();
   }
@@ -141,11 +144,13 @@ export class EvalRuntime {
     if (views === null) throw new Error(`internal: feature task for dataset ${dataset}, which has no slab`);
     const feeds = this.feeds[dataset];
     const failed: { key: string; error: string }[] = [];
+    const scratch = this.scratch[dataset];
+    const column = (o: number) => (scratch[o] ??= new Float64Array(views.slab.slotLength));
     for (const w of features) {
       try {
         const exec = feeds[views.slab.tf];
         if (exec === undefined) throw new Error(`internal: the dataset has no ${views.slab.tf} bars for its slab`);
-        computeInto(w, exec, feeds, this.feedCaches[dataset], views);
+        computeInto(w, exec, feeds, this.feedCaches[dataset], views, column);
       } catch (err) {
         failed.push({ key: w.key, error: err instanceof Error ? err.message : String(err) });
       }

@@ -28,18 +28,33 @@ export class SlabFeatureCache implements CountingCache {
     this.local = new LruFeatureCache(localBytes);
   }
 
-  /** The features of the next task; the previous task's list is forgotten (its slots may be reused). */
+  /**
+   * The features of the next task (key -> a slot per output, -1 where none of its plays reads the
+   * output); the previous task's list is forgotten (its slots may be reused).
+   */
   bind(entries: readonly (readonly [string, readonly number[]])[]): void {
     this.table.clear();
     if (this.views === null) return;
     for (const [key, slots] of entries) {
       let k = this.known.get(key);
       if (k === undefined || k.slots.length !== slots.length || k.slots.some((s, i) => s !== slots[i])) {
-        k = { slots: [...slots], cols: this.views.columns(slots) };
+        k = { slots: [...slots], cols: this.columns(slots) };
         this.known.set(key, k);
       }
       this.table.set(key, k.cols);
     }
+  }
+
+  /**
+   * Views of a feature's slots; an output without a slot (-1: no play of the task reads it) is a hole,
+   * so that a read of it fails loudly instead of seeing another feature's values.
+   */
+  private columns(slots: readonly number[]): Float64Array[] {
+    const cols: Float64Array[] = [];
+    slots.forEach((slot, o) => {
+      if (slot >= 0) cols[o] = this.views!.columns([slot])[0];
+    });
+    return cols;
   }
 
   get(key: string): Float64Array[] | undefined {

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import type { ResourceLimits } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { ForgeError } from '../../engine/errors.js';
 
@@ -15,6 +16,8 @@ export interface PoolOptions {
   readonly batchesPerWorker: number;
   /** Data every worker receives once at start (SharedArrayBuffers are shared, not copied). */
   readonly workerData: unknown;
+  /** V8 heap limits of each worker thread (node:worker_threads ResourceLimits); none by default. */
+  readonly resourceLimits?: ResourceLimits;
 }
 
 export const POOL_DEFAULTS: Omit<PoolOptions, 'workerData'> = Object.freeze({
@@ -98,6 +101,7 @@ export function taskPool<In, Out>(workerFile: URL, options: Partial<PoolOptions>
     maxThreads: o.workers,
     idleTimeout: 60_000,
     workerData: options.workerData,
+    ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
   });
   const asError = (err: unknown) => (err instanceof Error ? err : new Error(String(err)));
   return {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FeatureStore } from '../../../src/forge/eval/feature-store.js';
 import { chunkItems } from '../../../src/forge/eval/feature-stage.js';
-import type { FeatureRequest } from '../../../src/engine/play/index.js';
+import type { FeatureUse } from '../../../src/engine/play/index.js';
 
 const need = (...keys: [string, number][]) => new Map(keys);
 
@@ -14,6 +14,7 @@ describe('shared feature store book-keeping', () => {
     expect(new Set(slots).size).toBe(4);
     expect(slots.every((x) => x >= 0 && x < 5)).toBe(true);
     expect(s.admit(need(['a', 1]), 3)).toEqual([]);
+    s.recordComputed(2); // the caller counts computations: here one per admitted entry
     expect(s.stats()).toMatchObject({
       requests: 7,
       hits: 5,
@@ -65,7 +66,9 @@ describe('shared feature store book-keeping', () => {
   it('forgets a feature whose computation failed', () => {
     const s = new FeatureStore(3, 8);
     s.admit(need(['a', 2]), 1);
+    s.recordComputed(1);
     s.drop('a');
+    s.recordComputed(-1);
     expect(s.has('a')).toBe(false);
     expect(s.used).toBe(0);
     expect(s.stats().computed).toBe(0);
@@ -73,8 +76,13 @@ describe('shared feature store book-keeping', () => {
 });
 
 describe('rounds of items that fit the store', () => {
-  const req = (key: string, outputs = 1) =>
-    ({ key, def: { outputs: Array.from({ length: outputs }, (_, i) => `o${i}`) } }) as unknown as FeatureRequest;
+  // A feature of `outputs` outputs of which the play reads `read` (all by default): a slot per output read.
+  const req = (key: string, outputs = 1, read = outputs) =>
+    ({
+      key,
+      def: { outputs: Array.from({ length: outputs }, (_, i) => `o${i}`) },
+      outputs: Array.from({ length: read }, (_, i) => i),
+    }) as unknown as FeatureUse;
   it('keeps consecutive items together while their features fit, and an oversized item alone', () => {
     const items = [
       [req('a'), req('b')],
@@ -90,6 +98,16 @@ describe('rounds of items that fit the store', () => {
       [2, 4],
       [4, 5],
       [5, 6],
+    ]);
+  });
+
+  it('counts a slot per output read, not per output computed', () => {
+    const items = [[req('a', 3, 1)], [req('b', 5, 1)], [req('a', 3, 2)], [req('c', 2, 1)], [req('a', 3, 3)]];
+    const fits = (m: ReadonlyMap<string, number>) => FeatureStore.slotsOf(m) <= 4;
+    // a#0 + b#0 + a#1 + c#0 = 4 slots; a#2 is a fifth.
+    expect(chunkItems(items, fits)).toEqual([
+      [0, 4],
+      [4, 5],
     ]);
   });
 });

@@ -41,8 +41,8 @@ describe('plan tasks', () => {
     genomes.forEach((g, i) => {
       const expected = playFeatures(resolvePlay(space, g));
       const got = listed[i];
-      expect(got?.map((r) => [r.key, r.def.name, r.def.outputs.length, r.tf, r.source, r.params])).toEqual(
-        expected.map((r) => [r.key, r.def.name, r.def.outputs.length, r.tf, r.source, r.params]),
+      expect(got?.map((r) => [r.key, r.def.name, r.def.outputs.length, r.outputs, r.tf, r.source, r.params])).toEqual(
+        expected.map((r) => [r.key, r.def.name, r.def.outputs.length, r.outputs, r.tf, r.source, r.params]),
       );
     });
   });

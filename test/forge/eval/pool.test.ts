@@ -64,23 +64,38 @@ async function runPool(workers: number, featureMemory?: number) {
   }
 }
 
-const distinctKeys = (genomes: number[][]) =>
-  new Set(genomes.flatMap((g) => playFeatures(resolvePlay(space, g)).map((r) => r.key)));
+/** The feature outputs the genomes' plays read, as `key#output`. */
+const outputsRead = (genomes: number[][]) =>
+  new Set(
+    genomes.flatMap((g) => playFeatures(resolvePlay(space, g)).flatMap((r) => r.outputs.map((o) => `${r.key}#${o}`))),
+  );
+const featureOf = (outputKey: string) => outputKey.slice(0, outputKey.lastIndexOf('#'));
 
 describe('evaluation pool with the shared feature stage', () => {
   it('on 2 worker threads: the same records as the evaluator alone, each feature computed once across the pool', async () => {
     const r = await runPool(2, 256 * 1024 ** 2);
     expect(r.records).toEqual(reference);
-    // A large store: round 1 computes every distinct feature of generation 1 exactly once, later rounds only the new ones.
+    // A large store: round 1 computes every distinct feature of generation 1 exactly once, later rounds
+    // only those with an output no earlier round read (the store keeps the outputs plays read).
     const seen = new Set<string>();
     generations.forEach((g, i) => {
-      const keys = distinctKeys(g);
-      const fresh = [...keys].filter((k) => !seen.has(k));
-      for (const k of keys) seen.add(k);
-      expect(r.perRound[i].computed).toBe(fresh.length);
+      const read = outputsRead(g);
+      const fresh = [...read].filter((k) => !seen.has(k));
+      for (const k of read) seen.add(k);
+      expect(r.perRound[i].computed).toBe(new Set(fresh.map(featureOf)).size);
       expect(r.perRound[i].local).toBe(0); // no worker computed a feature outside the stage
     });
     expect(r.stats.features.evictions).toBe(0);
+    // One slot per output read, fewer than the outputs the features have.
+    const allOutputs = new Set(
+      generations
+        .flat()
+        .flatMap((g) =>
+          playFeatures(resolvePlay(space, g)).flatMap((f) => f.def.outputs.map((_, o) => `${f.key}#${o}`)),
+        ),
+    );
+    expect(r.stats.features.peakBytes).toBe(seen.size * slotBytes);
+    expect(seen.size).toBeLessThan(allOutputs.size);
   }, 60_000);
 
   it('a store of a few slots gives the same records, never holds more than its budget, and evicts', async () => {

@@ -1,0 +1,29 @@
+// Preloaded by bench/rss-breakdown.mjs (`node --import`): every 200 ms the main thread appends one
+// JSON line to $FORGE_RSS_SAMPLES with the process's resident memory from /proc/self/status (whole
+// process: every thread) and the main isolate's heap. Worker threads load it too and do nothing.
+import fs from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
+
+const out = process.env.FORGE_RSS_SAMPLES;
+if (isMainThread && out) {
+  const t0 = performance.now();
+  const mib = (bytes) => Math.round((bytes / 1024 ** 2) * 10) / 10;
+  const sample = () => {
+    const status = fs.readFileSync('/proc/self/status', 'utf8');
+    const kib = (field) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? Number.NaN);
+    const m = process.memoryUsage();
+    const line = {
+      s: Math.round(performance.now() - t0) / 1000,
+      rss: mib(kib('VmRSS') * 1024),
+      hwm: mib(kib('VmHWM') * 1024),
+      anon: mib(kib('RssAnon') * 1024),
+      file: mib(kib('RssFile') * 1024),
+      heapTotal: mib(m.heapTotal),
+      heapUsed: mib(m.heapUsed),
+      arrayBuffers: mib(m.arrayBuffers),
+    };
+    fs.appendFileSync(out, `${JSON.stringify(line)}\n`);
+  };
+  setInterval(sample, 200).unref();
+  process.on('exit', sample);
+}
