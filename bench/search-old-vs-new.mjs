@@ -13,11 +13,15 @@ const { toBounds } = await d('forge/ga/genome.js');
 const { evolve, initialState } = await d('forge/ga/optimizer.js');
 const { resolveGAOptions } = await d('forge/ga/options.js');
 const { createEvaluator } = await d('forge/eval/evaluator.js');
-const { csvFeed } = await d('forge/bench/dataset.js');
+const { csvFeed } = await d('forge/csv-feed.js');
 const { resolveFitness } = await d('forge/fitness.js');
 const { playIdentity } = await d('forge/ga/play-identity.js');
 const { EvaluatedSet } = await d('forge/ga/evaluated.js');
-const feed = csvFeed(path.resolve(root, process.env.FORGE_SHARED_DATA ?? '../shared/data', 'BTCUSD_1h.csv'), '1h');
+const feed = csvFeed(
+  path.resolve(root, process.env.FORGE_SHARED_DATA ?? '../shared/data', 'BTCUSD_1h.csv'),
+  '1h',
+  'FORGE_SHARED_DATA',
+);
 const playFile = root + '/configs/plays/wf_trend_1h.yaml';
 const ev = createEvaluator(
   {

@@ -147,12 +147,17 @@ const NO_FEATURES: FeatureStoreStats = {
 };
 
 /** What ga options a run stored before they existed meant: none of the newer behaviours. */
-const LEGACY_GA: Pick<GAOptions, 'method' | 'budget' | 'restartAfter' | 'restartShare' | 'retries'> = {
+const LEGACY_GA: Pick<
+  GAOptions,
+  'method' | 'budget' | 'restartAfter' | 'restartShare' | 'retries' | 'init' | 'localShare'
+> = {
   method: 'ga',
   budget: 0,
   restartAfter: 0,
   restartShare: 0.5,
   retries: 0,
+  init: 'uniform',
+  localShare: 0,
 };
 
 function statusOf(stopped: NonNullable<GAState<EvalRecord>['stopped']>): EvolveOutcome['status'] {

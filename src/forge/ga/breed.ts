@@ -1,7 +1,8 @@
 import { cxBlend, cxSimulatedBinary, cxUniform } from './crossover.js';
 import { EvaluatedSet } from './evaluated.js';
 import { randomGenome, type GeneBounds } from './genome.js';
-import { mutCreep, mutGaussian, mutReset } from './mutation.js';
+import { mutCreep, mutGaussian, mutReset, mutStep } from './mutation.js';
+import type { Niche } from './niches.js';
 import type { GAOptions } from './options.js';
 import type { SeededRng } from './rng.js';
 import { selBest, selTournament } from './selection.js';
@@ -43,6 +44,8 @@ export function breed(
 /** The first part of breed: elites and the children of selection, crossover and mutation (not yet checked). */
 export interface Brood {
   readonly elites: number[][];
+  /** Steps from the best plays (their parents alongside): a retry steps again from the parent. */
+  readonly local: { readonly parent: number[]; readonly child: number[] }[];
   readonly children: number[][];
 }
 
@@ -57,9 +60,12 @@ export function breedChildren(
   o: GAOptions,
   immigrants: number,
   rng: SeededRng,
+  niches: readonly Niche[] = [],
 ): Brood {
   const elites: number[][] = selBest(fitness, o.elitism).map((i) => population[i].slice());
-  const childCount = o.population - elites.length - immigrants;
+  const room = o.population - elites.length - immigrants;
+  const local = localSteps(niches, Math.min(room, Math.round(o.localShare * room)), genes, o, rng);
+  const childCount = room - local.length;
   const parents = selTournament(fitness, childCount + (childCount % 2), o.tournamentSize, rng);
   const children: number[][] = [];
   for (let p = 0; p < parents.length; p += 2) {
@@ -69,7 +75,37 @@ export function breedChildren(
     children.push(rng() < o.mutationRate ? mutate(a, genes, o, rng) : a.slice());
     children.push(rng() < o.mutationRate ? mutate(b, genes, o, rng) : b.slice());
   }
-  return { elites, children: children.slice(0, childCount) };
+  return { elites, local, children: children.slice(0, childCount) };
+}
+
+/** Share of the local steps taken from the best niche; the rest go round all niches, the best included. */
+const LOCAL_FOCUS = 0.5;
+/**
+ * Chance that a local step also moves each gene besides the one it picks: diagonals are neighbours too,
+ * but one more gene on average, so a step in a play of many genes stays a step.
+ */
+const alsoMoved = (genes: readonly GeneBounds[]) => Math.min(0.5, 1 / Math.max(1, genes.length - 1));
+
+/**
+ * `count` children one step (mutStep) from the niches' best plays: late in a search the optimum is
+ * usually a neighbour of a play already found, which crossover and gaussian mutation rarely hit on a
+ * rugged integer grid. On bench/search-quality.mjs's space (seeds 1-100) a 1,500-evaluation search
+ * reached the optimum in 87 seeds without local steps and 100 with them; at 300, 23 and 58.
+ * None before a niche exists.
+ */
+function localSteps(
+  niches: readonly Niche[],
+  count: number,
+  genes: readonly GeneBounds[],
+  o: GAOptions,
+  rng: SeededRng,
+): { parent: number[]; child: number[] }[] {
+  if (niches.length === 0) return [];
+  const focus = Math.round(LOCAL_FOCUS * count);
+  return Array.from({ length: count }, (_, i) => {
+    const parent = niches[i < focus ? 0 : (i - focus) % niches.length].genome;
+    return { parent, child: mutStep(parent, genes, o.localSteps, alsoMoved(genes), rng) };
+  });
 }
 
 /** breed's second part: each child altered until it is new (see above), then the immigrants. */
@@ -95,6 +131,13 @@ export function finishBreed(
       : t * 4 < 3 * o.retries
         ? mutReset(c, genes, 0.5, rng)
         : randomGenome(genes, rng);
+  // A local step that was evaluated already steps again from its parent, a step further every third
+  // try (its close neighbours are used up); past half the tries it is altered like any child.
+  for (const { parent, child } of brood.local) {
+    const step = (c: number[], t: number) =>
+      t * 2 < o.retries ? mutStep(parent, genes, o.localSteps + Math.floor(t / 3), alsoMoved(genes), rng) : alter(c, t);
+    keep(retry(child, fresh, step, o.retries));
+  }
   for (const child of brood.children) keep(retry(child, fresh, alter, o.retries));
   for (let i = 0; i < immigrants; i++)
     keep(retry(randomGenome(genes, rng), fresh, () => randomGenome(genes, rng), o.retries));

@@ -63,3 +63,37 @@ export function mutReset(ind: readonly number[], genes: readonly GeneBounds[], i
   }
   return out;
 }
+
+/**
+ * Step mutation: one gene chosen at random, and each other gene with probability `also`, moves to a
+ * neighbouring value: an ordered gene by 1..`maxSteps` grid steps up or down (the other way when a
+ * bound stops it), a categorical gene to another option. Unlike the operators above it always changes
+ * the genome (unless its genes are fixed), so repeated steps walk the neighbourhood of a good play,
+ * diagonals included, without wasting a draw.
+ */
+export function mutStep(
+  ind: readonly number[],
+  genes: readonly GeneBounds[],
+  maxSteps: number,
+  also: number,
+  rng: Rng,
+): number[] {
+  const out = ind.slice();
+  const first = Math.floor(rng() * out.length);
+  for (let i = 0; i < out.length; i++) {
+    if (i !== first && rng() >= also) continue;
+    const g = genes[i];
+    if (!(g.max > g.min)) continue;
+    if (!isOrdered(g)) {
+      const options = Math.round(g.max - g.min);
+      out[i] = g.min + ((Math.round(out[i] - g.min) + 1 + Math.floor(rng() * options)) % (options + 1));
+      continue;
+    }
+    const step = g.step ?? (g.kind === 'int' ? 1 : (g.max - g.min) / 100);
+    const n = (1 + Math.floor(rng() * maxSteps)) * step;
+    const up = rng() < 0.5;
+    const moved = repairGene(out[i] + (up ? n : -n), g);
+    out[i] = moved !== out[i] ? moved : repairGene(out[i] + (up ? -n : n), g);
+  }
+  return out;
+}

@@ -1,8 +1,10 @@
 import { breedChildren, finishBreed, freshFilter, retry } from './breed.js';
+import { latinHypercube } from './design.js';
 import { EvaluatedSet, type Identity } from './evaluated.js';
 import { diversity, randomGenome, type GeneBounds } from './genome.js';
 import { gridPoint, gridSize } from './grid.js';
 import { updateHallOfFame, type Fresh, type HallEntry } from './hall-of-fame.js';
+import { updateNiches, type Niche } from './niches.js';
 import type { GAOptions } from './options.js';
 import { createRng, type RngState, type SeededRng } from './rng.js';
 
@@ -55,6 +57,8 @@ export interface GAState<E extends Evaluated> {
   /** method grid: index of the next grid point. */
   cursor: number;
   hallOfFame: HallEntry<E>[];
+  /** The best play of each of a few separate regions found so far: local steps start there. */
+  niches?: Niche[];
   stats: GenerationStats[];
   stopped: null | StopReason;
 }
@@ -91,9 +95,12 @@ export function initialState<E extends Evaluated>(
 ): GAState<E> {
   const rng = createRng(seed);
   const first = options.method === 'grid' ? Math.min(options.population, gridSize(genes)) : options.population;
-  const population = Array.from({ length: first }, (_, i) =>
-    options.method === 'grid' ? gridPoint(genes, i) : randomGenome(genes, rng),
-  );
+  const population =
+    options.method === 'ga' && options.init === 'lhs'
+      ? latinHypercube(genes, first, rng)
+      : Array.from({ length: first }, (_, i) =>
+          options.method === 'grid' ? gridPoint(genes, i) : randomGenome(genes, rng),
+        );
   return {
     version: 2,
     generation: 0,
@@ -144,6 +151,14 @@ export async function evolve<E extends Evaluated>(
       seen.identity,
       hooks.fingerprint,
     );
+    if (options.method === 'ga' && options.localShare > 0)
+      state.niches = updateNiches(
+        state.niches ?? [],
+        fresh.map((f) => ({ genome: f.genome, fitness: f.evaluation.fitness })),
+        genes,
+        options.niches,
+        options.nicheRadius,
+      );
     const immigrants = options.method === 'ga' ? immigrantCount(state, spread, options) : 0;
     const stats: GenerationStats = {
       generation: state.generation,
@@ -209,8 +224,8 @@ async function nextPopulation<E extends Evaluated>(
   hooks: GeneticOptimizerHooks<E>,
 ): Promise<number[][]> {
   if (o.method === 'ga') {
-    const brood = breedChildren(state.population, fitness, genes, o, immigrants, rng);
-    await primeIdentities(seen, [...brood.elites, ...brood.children], hooks);
+    const brood = breedChildren(state.population, fitness, genes, o, immigrants, rng, state.niches ?? []);
+    await primeIdentities(seen, [...brood.elites, ...brood.local.map((l) => l.child), ...brood.children], hooks);
     return finishBreed(brood, genes, o, immigrants, rng, seen);
   }
   if (o.method === 'grid') {

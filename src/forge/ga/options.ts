@@ -38,6 +38,16 @@ export interface GAOptions {
    */
   readonly restartAfter: number;
   readonly restartShare: number;
+  /** The first population: a Latin hypercube (every gene's range covered evenly) or uniform draws. */
+  readonly init: 'uniform' | 'lhs';
+  /** Share of the children (after elites and immigrants) made by one step from a niche's best play; 0 = off. */
+  readonly localShare: number;
+  /** Largest move of a local step, in grid steps per gene (retries go further). */
+  readonly localSteps: number;
+  /** How many separate regions (niches) local steps start from: the best play of each. */
+  readonly niches: number;
+  /** Plays closer than this (largest gene gap, as a share of its range) are one niche. */
+  readonly nicheRadius: number;
   /** A child that was evaluated already (or cannot differ from one that was) is mutated again up to this many times. */
   readonly retries: number;
   readonly hallOfFame: number;
@@ -64,6 +74,11 @@ export const DEFAULTS: GAOptions = Object.freeze({
   patience: 0,
   restartAfter: 5,
   restartShare: 0.5,
+  init: 'lhs',
+  localShare: 0.25,
+  localSteps: 1,
+  niches: 3,
+  nicheRadius: 0.1,
   retries: 12,
   hallOfFame: 10,
 });
@@ -72,6 +87,7 @@ const CHOICES = {
   method: ['ga', 'grid', 'random'],
   crossover: ['uniform', 'blend', 'sbx'],
   mutation: ['gaussian', 'creep', 'reset'],
+  init: ['uniform', 'lhs'],
 } as const;
 
 /** The `ga:` section as YAML spells it (snake_case); every command's config embeds this one schema. */
@@ -96,6 +112,11 @@ export const GA_SCHEMA = z.strictObject({
   patience: int(0, { want: 'an integer >= 0 (0 = off)' }),
   restart_after: int(0, { want: 'an integer >= 0 (generations without improvement; 0 = off)' }),
   restart_share: share(),
+  init: choice(CHOICES.init),
+  local_share: share(),
+  local_steps: int(1),
+  niches: int(1),
+  niche_radius: share(),
   retries: int(0),
   hall_of_fame: int(1),
 });

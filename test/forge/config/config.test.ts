@@ -115,11 +115,13 @@ describe('values of the wrong kind are refused when the config is read (issue 10
   });
 });
 
-// Re-keyed once on purpose by issue 11 (ga.method, budget, retries, restart_after, restart_share: the same
+// Re-keyed on purpose by issue 11 (ga.method, budget, retries, restart_after, restart_share: the same
 // flags now run a different search, so they must not resume a run made before; --resume <old id> still
-// reads it with those options off). Before: 557806de3c29a077 and 3d14e5e7b48631f7.
-const PINNED_OVERNIGHT_ID = '76b95c73de0ac06b';
-const PINNED_DEFAULT_ID = '744aae7fc1fb0e47';
+// reads it with those options off). Before: 557806de3c29a077 and 3d14e5e7b48631f7. Again by issue 11
+// point 6 (ga.init, local_share, local_steps, niches, niche_radius; old runs resume with init uniform and
+// local_share 0). Before: 76b95c73de0ac06b and 744aae7fc1fb0e47.
+const PINNED_OVERNIGHT_ID = '8aa22566ddf7da7d';
+const PINNED_DEFAULT_ID = 'bf1ba1092386a184';
 
 describe('upper bounds (issue 10 point 8)', () => {
   it('workers: refused above 4x the cores, a warning above the cores', () => {
