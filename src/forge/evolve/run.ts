@@ -8,7 +8,7 @@ import { ensureDataset } from '../datasets/build.js';
 import { playFitFix } from '../datasets/plays-fit.js';
 import { loadSharedDataset } from '../datasets/load-shared.js';
 import { EvaluatedSet } from '../ga/evaluated.js';
-import { genomeKey, toBounds } from '../ga/genome.js';
+import { genomeKey } from '../ga/genome.js';
 import { checkGrid } from '../ga/grid.js';
 import { playIdentity } from '../ga/play-identity.js';
 import { evolve, initialState, type GAState, type GenerationStats } from '../ga/optimizer.js';
@@ -257,7 +257,7 @@ async function execute(
     const regimeShared = regimeLoads.map((l) => l.shared);
     const loadMs = Date.now() - loadStart;
 
-    const genes = toBounds(space.genes);
+    const genes = space.genes;
     if (genes.length === 0)
       throw new ForgeError(
         `${config.play} has no genes: there is nothing to evolve`,
@@ -265,12 +265,7 @@ async function execute(
         'E_NO_GENES',
       );
     const ga: GAOptions = { ...LEGACY_GA, ...config.ga };
-    if (ga.method === 'grid')
-      checkGrid(
-        genes,
-        ga.budget,
-        space.genes.map((g) => g.path),
-      );
+    if (ga.method === 'grid') checkGrid(genes, ga.budget);
     const identity = playIdentity(space);
     const seen = new EvaluatedSet(identity);
 

@@ -1,6 +1,6 @@
+import { type GeneDef, randomGenome } from '../../engine/play/index.js';
 import { cxBlend, cxSimulatedBinary, cxUniform } from './crossover.js';
 import { EvaluatedSet } from './evaluated.js';
-import { randomGenome, type GeneBounds } from './genome.js';
 import { mutCreep, mutGaussian, mutReset } from './mutation.js';
 import type { GAOptions } from './options.js';
 import type { SeededRng } from './rng.js';
@@ -31,7 +31,7 @@ export function freshFilter(seen: Seen, start: readonly number[][] = []) {
 export function breed(
   population: readonly number[][],
   fitness: readonly number[],
-  genes: readonly GeneBounds[],
+  genes: readonly GeneDef[],
   o: GAOptions,
   immigrants: number,
   rng: SeededRng,
@@ -53,7 +53,7 @@ export interface Brood {
 export function breedChildren(
   population: readonly number[][],
   fitness: readonly number[],
-  genes: readonly GeneBounds[],
+  genes: readonly GeneDef[],
   o: GAOptions,
   immigrants: number,
   rng: SeededRng,
@@ -75,7 +75,7 @@ export function breedChildren(
 /** breed's second part: each child altered until it is new (see above), then the immigrants. */
 export function finishBreed(
   brood: Brood,
-  genes: readonly GeneBounds[],
+  genes: readonly GeneDef[],
   o: GAOptions,
   immigrants: number,
   rng: SeededRng,
@@ -113,13 +113,7 @@ export function retry(
   return g;
 }
 
-function mate(
-  a: number[],
-  b: number[],
-  genes: readonly GeneBounds[],
-  o: GAOptions,
-  rng: SeededRng,
-): [number[], number[]] {
+function mate(a: number[], b: number[], genes: readonly GeneDef[], o: GAOptions, rng: SeededRng): [number[], number[]] {
   switch (o.crossover) {
     case 'uniform':
       return cxUniform(a, b, 0.5, rng);
@@ -130,7 +124,7 @@ function mate(
   }
 }
 
-function mutate(ind: number[], genes: readonly GeneBounds[], o: GAOptions, rng: SeededRng): number[] {
+function mutate(ind: number[], genes: readonly GeneDef[], o: GAOptions, rng: SeededRng): number[] {
   switch (o.mutation) {
     case 'gaussian':
       return mutGaussian(ind, genes, o.sigma, o.geneRate, rng);

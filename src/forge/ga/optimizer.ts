@@ -1,6 +1,7 @@
+import { type GeneDef, randomGenome } from '../../engine/play/index.js';
 import { breedChildren, finishBreed, freshFilter, retry } from './breed.js';
 import { EvaluatedSet, type Identity } from './evaluated.js';
-import { diversity, randomGenome, type GeneBounds } from './genome.js';
+import { diversity } from './genome.js';
 import { gridPoint, gridSize } from './grid.js';
 import { updateHallOfFame, type Fresh, type HallEntry } from './hall-of-fame.js';
 import type { GAOptions } from './options.js';
@@ -85,7 +86,7 @@ export interface GeneticOptimizerHooks<E extends Evaluated> {
 export const IDLE_LIMIT = 10;
 
 export function initialState<E extends Evaluated>(
-  genes: readonly GeneBounds[],
+  genes: readonly GeneDef[],
   options: GAOptions,
   seed: string | number,
 ): GAState<E> {
@@ -116,7 +117,7 @@ export function initialState<E extends Evaluated>(
  * returns `state`. `seen` holds what was evaluated before (rebuilt by the caller when resuming).
  */
 export async function evolve<E extends Evaluated>(
-  genes: readonly GeneBounds[],
+  genes: readonly GeneDef[],
   options: GAOptions,
   state: GAState<E>,
   hooks: GeneticOptimizerHooks<E>,
@@ -169,7 +170,7 @@ export async function evolve<E extends Evaluated>(
 function stopReason<E extends Evaluated>(
   state: GAState<E>,
   o: GAOptions,
-  genes: readonly GeneBounds[],
+  genes: readonly GeneDef[],
 ): StopReason | null {
   if (o.budget > 0 && state.evaluated >= o.budget) return 'budget';
   if (o.patience > 0 && state.stale >= o.patience) return 'patience';
@@ -201,7 +202,7 @@ async function primeIdentities<E extends Evaluated>(
 async function nextPopulation<E extends Evaluated>(
   state: GAState<E>,
   fitness: readonly number[],
-  genes: readonly GeneBounds[],
+  genes: readonly GeneDef[],
   o: GAOptions,
   immigrants: number,
   rng: SeededRng,

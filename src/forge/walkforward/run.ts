@@ -10,7 +10,6 @@ import { playFitFix } from '../datasets/plays-fit.js';
 import { loadSharedDataset } from '../datasets/load-shared.js';
 import { evaluationPool } from '../eval/pool.js';
 import type { EvalBatchResult, EvalItem, EvalJob } from '../eval/evaluator.js';
-import { toBounds } from '../ga/genome.js';
 import { checkGrid } from '../ga/grid.js';
 import { playIdentity } from '../ga/play-identity.js';
 import type { ForgeHome } from '../home.js';
@@ -182,19 +181,12 @@ export async function runWalkforward(
       const etaMs = p.generation > 0 ? (elapsed / p.generation) * (p.generations - p.generation) : NaN;
       events.generation({ ...p, elapsedMs: elapsed, etaMs, windows: windows.length });
     };
-    const bounds = toBounds(space.genes);
-    if (config.ga.method === 'grid')
-      checkGrid(
-        bounds,
-        config.ga.budget,
-        space.genes.map((g) => g.path),
-      );
+    if (config.ga.method === 'grid') checkGrid(space.genes, config.ga.budget);
     let found: Awaited<ReturnType<typeof searchWindows>>;
     try {
       found = await searchWindows(
         windows,
         space.genes,
-        bounds,
         config.ga,
         config.fitness,
         config.seed,

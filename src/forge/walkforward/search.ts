@@ -1,7 +1,6 @@
 import { describeGenome, type GeneDef } from '../../engine/play/index.js';
 import type { EvalBatchResult, EvalItem, EvalRecord } from '../eval/evaluator.js';
 import type { FitnessSpec } from '../fitness.js';
-import type { GeneBounds } from '../ga/genome.js';
 import type { Identity } from '../ga/evaluated.js';
 import { evolve, initialState } from '../ga/optimizer.js';
 import type { GAOptions } from '../ga/options.js';
@@ -105,7 +104,6 @@ function infeasibleReason(r: EvalRecord, f: FitnessSpec): string {
 export async function searchWindows(
   windows: readonly WalkWindow[],
   genes: readonly GeneDef[],
-  bounds: readonly GeneBounds[],
   ga: GAOptions,
   fitness: FitnessSpec,
   seed: string,
@@ -142,9 +140,9 @@ export async function searchWindows(
   const one = async (w: WalkWindow): Promise<Found> => {
     const ranges = { inSample: w.train, outOfSample: null };
     // A window's seed depends only on the run seed and its index.
-    const state = initialState<EvalRecord>(bounds, ga, `${seed}/window-${w.index}`);
+    const state = initialState<EvalRecord>(genes, ga, `${seed}/window-${w.index}`);
     try {
-      await evolve(bounds, ga, state, {
+      await evolve(genes, ga, state, {
         evaluate: (genomes) => batcher.submit(genomes.map((genome) => ({ genome, ranges }))),
         onGeneration: (s) => void generationOf.set(w.index, s.generation),
         identity,
