@@ -4,7 +4,6 @@ import path from 'node:path';
 import { ForgeError } from '../../engine/errors.js';
 import { defaultGenome, parsePlay, resolvePlay } from '../../engine/play/index.js';
 import { writeFileAtomic } from '../atomic.js';
-import { ensureDataset } from '../datasets/build.js';
 import type { DataPolicy } from '../datasets/sync.js';
 import { playFitFix } from '../datasets/plays-fit.js';
 import { loadSharedDataset } from '../datasets/load-shared.js';
@@ -110,11 +109,11 @@ export async function runWalkforward(
       'make numbers genes, e.g. period: {int: [5, 50]}',
       'E_NO_GENES',
     );
-  const manifest = await ensureDataset(home, config.dataset, {
-    allowSynthetic: true,
-    warn: events.warn,
-    data: op.data,
+  // Loaded before the run id is made: the id names the hash of the very bytes the windows are searched on.
+  const loaded = await loadSharedDataset(home, config.dataset, {
+    ensure: { allowSynthetic: true, warn: events.warn, data: op.data },
   });
+  const { manifest } = loaded;
   const playSha = createHash('sha256').update(playText).digest('hex');
   const id = computeRunId({ ...config, play: playSha }, manifest.hash, config.seed);
   const folder = await acquireRunFolder(home.runsDir, id);
@@ -135,9 +134,8 @@ export async function runWalkforward(
         evaluationsPerSec: 0,
       };
     }
-    const loaded = await loadSharedDataset(home, manifest.name);
     const feeds = sharedFeeds(loaded.shared);
-    const dataset = { name: manifest.name, hash: loaded.manifest.hash, source: loaded.manifest.source };
+    const dataset = { name: manifest.name, hash: manifest.hash, source: manifest.source };
     const tf = resolvePlay(space, defaultGenome(space.genes)).market.tf;
     const feed = feeds[tf];
     if (feed === undefined) {
