@@ -21,7 +21,7 @@ import { equityCsv, stitchEquity, summarise } from './equity.js';
 import { recordWalkforward } from './record.js';
 import type { RangeInfo, WalkforwardReport, WindowRecord } from './types.js';
 import { SearchStopped, searchWindows, type SearchProgress } from './search.js';
-import { generateWindows, type Range, type WalkWindow } from './windows.js';
+import { generateWindows, rangeInfo, type Range, type WalkWindow } from './windows.js';
 
 // `forge walkforward` without the printing: load the dataset once into shared memory, compute every
 // window up front, search all windows on one pool, test each winner on its unseen range, aggregate,
@@ -77,13 +77,6 @@ export type WindowRecordRanges = Pick<WindowRecord, 'index' | 'train' | 'test'>;
 
 // Each worker's private fallback cache: the shared feature store holds the features.
 const CACHE_BYTES = 32 * 1024 * 1024;
-
-const rangeInfo = ([fromMs, toMs]: Range): RangeInfo => ({
-  from: new Date(fromMs).toISOString(),
-  to: new Date(toMs).toISOString(),
-  fromMs,
-  toMs,
-});
 
 export function walkforwardPaths(runDir: string) {
   return {
@@ -180,9 +173,9 @@ export async function runWalkforward(
       events.generation({ ...p, elapsedMs: elapsed, etaMs, windows: windows.length });
     };
     if (config.ga.method === 'grid') checkGrid(space.genes, config.ga.budget);
-    let found: Awaited<ReturnType<typeof searchWindows>>;
+    let records: WindowRecord[];
     try {
-      found = await searchWindows(
+      records = await searchWindows(
         windows,
         space.genes,
         config.ga,
@@ -204,23 +197,7 @@ export async function runWalkforward(
       };
     }
     const searchMs = Date.now() - searchStart;
-    const evaluations = found.reduce((s, f) => s + f.evaluations, 0);
-
-    const records: WindowRecord[] = found.map((f, i) => ({
-      index: f.index,
-      train: rangeInfo(windows[i].train),
-      test: rangeInfo(windows[i].test),
-      status: f.status,
-      error: f.error,
-      genome: f.genome,
-      params: f.params,
-      fitness: f.fitness,
-      evaluations: f.evaluations,
-      generations: f.generations,
-      inSample: f.record?.inSample ?? null,
-      outOfSample: f.record?.outOfSample ?? null,
-      drop: f.drop,
-    }));
+    const evaluations = records.reduce((s, r) => s + r.evaluations, 0);
     for (const r of records) events.window(r, records.length);
 
     const agg = aggregate(records);

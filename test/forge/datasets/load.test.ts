@@ -1,27 +1,18 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ForgeError } from '../../../src/engine/errors.js';
 import { datasetDir, readBuilt } from '../../../src/forge/datasets/folder.js';
 import { listDatasets } from '../../../src/forge/datasets/list.js';
 import { loadDataset } from '../../../src/forge/datasets/load.js';
 import { loadSharedDataset } from '../../../src/forge/datasets/load-shared.js';
-import { forgeHome, type ForgeHome } from '../../../src/forge/home.js';
+import type { ForgeHome } from '../../../src/forge/home.js';
 import { sharedFeeds } from '../../../src/forge/shared/columns.js';
+import { catalogHome, caught, TINY_ENTRY } from '../../helpers/datasets.js';
 
 // The one path from a dataset name to hash-checked candles (issue 15 point 3), on a real DuckDB store,
 // real Parquet files and the real loader thread.
 
-const CATALOG = `datasets:
-  - name: TINY
-    symbol: TESTUSDT
-    base: 1h
-    derived: [4h, 1d]
-    from: 2024-01-01T05:00:00Z
-    to: 2024-01-11
-    regime: bear
-`;
+const CATALOG = `datasets:\n${TINY_ENTRY}\n`;
 // [2024-01-01 05:00, 2024-01-11 00:00) in whole hours: 19 on the first day, then 9 days of 24.
 const BASE_BARS = 19 + 9 * 24;
 
@@ -29,21 +20,8 @@ let dir: string;
 let home: ForgeHome;
 const ensure = { allowSynthetic: true, warn: () => {} };
 
-async function caught(p: Promise<unknown>): Promise<ForgeError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(ForgeError);
-    return err as ForgeError;
-  }
-  throw new Error('expected a ForgeError');
-}
-
 beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-load-'));
-  home = forgeHome(dir);
-  fs.mkdirSync(home.datasetsDir, { recursive: true });
-  fs.writeFileSync(home.catalogPath, CATALOG);
+  ({ dir, home } = catalogHome('forge-load-', CATALOG));
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 

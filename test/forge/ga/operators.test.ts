@@ -178,7 +178,10 @@ describe('genomes', () => {
     // choice 3 cells: 0.34 -> 1; bool 2 cells: 0.49 -> 0; continuous [-1, 1]: 0.25 -> -0.5.
     let draws = 0;
     const replay = fixed(0.5, 0.99, 0.34, 0.49, 0.25);
-    const counted = () => (draws++, replay());
+    const counted = () => {
+      draws++;
+      return replay();
+    };
     expect(randomGenome(GENES, counted)).toEqual([28, 4, 1, 0, -0.5]);
     expect(draws).toBe(GENES.length); // the order of seeded draws a saved run replays
   });
