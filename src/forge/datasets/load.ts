@@ -34,7 +34,7 @@ export interface LoadOptions {
   readonly pin?: DatasetPin;
 }
 
-/** Loads a built dataset. Missing, incomplete, altered or (pinned) rebuilt datasets are ForgeErrors saying what to do. */
+/** Loads a built dataset. Missing, incomplete, altered or (pinned) rebuilt ones are ForgeErrors saying what to do. */
 export function loadDataset(home: ForgeHome, name: string, o: LoadOptions = {}): Promise<LoadedDataset> {
   return withCurrentBuild(home, name, o, (built) => loadBuilt(name, built));
 }
@@ -76,8 +76,9 @@ function builtOrThrow(top: string, name: string): BuiltDataset {
 
 function checkPin(name: string, manifest: Manifest, pin: DatasetPin | undefined): void {
   if (pin === undefined || manifest.hash === pin.hash) return;
+  const was = `run ${pin.runId} was made on dataset ${name} with content hash ${pin.hash.slice(0, 12)}`;
   throw new ForgeError(
-    `run ${pin.runId} was made on dataset ${name} with content hash ${pin.hash.slice(0, 12)}, which is now ${manifest.hash.slice(0, 12)}`,
+    `${was}, which is now ${manifest.hash.slice(0, 12)}`,
     `the dataset was rebuilt with other candles; ${pin.fix}`,
     'E_RUN_DATASET',
   );

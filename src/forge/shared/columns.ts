@@ -46,7 +46,7 @@ export function arrowTable(st: SharedTimeframe): Table {
   return new Table(vectors);
 }
 
-/** Feeds over the shared memory, by timeframe. The arrays alias the shared buffers: the engine treats feeds as read-only. */
+/** Feeds over the shared memory, by timeframe; the arrays alias the shared buffers (the engine only reads feeds). */
 export function sharedFeeds(shared: SharedDataset): Record<string, Feed> {
   const feeds: Record<string, Feed> = {};
   for (const { tf, tfMs, length, buffers } of shared.timeframes) {
