@@ -17,7 +17,7 @@ import type { Columns } from '../src/forge/datasets/manifest.js';
 // Libraries are imported inside each reader so that a cold run (a fresh process, as `forge evolve`
 // is) pays for loading its own reader and nothing else.
 const readParquetColumns = async (file: string) =>
-  (await import('../src/forge/datasets/load.js')).readParquetColumns(file);
+  (await import('../src/forge/datasets/parquet.js')).readParquetColumns(file);
 
 const BARS = 140_000;
 const PJS_BARS = 14_000; // parquetjs-lite is two orders of magnitude slower on DuckDB files: time a tenth, scale up

@@ -24,11 +24,12 @@ const NAME_MAX = 255;
 
 export function forgeHome(root: string): ForgeHome {
   const abs = checkHome(root);
+  const datasetsDir = path.join(abs, 'datasets');
   return {
     root: abs,
     storePath: path.join(abs, 'data', 'forge.duckdb'),
-    datasetsDir: path.join(abs, 'datasets'),
-    catalogPath: path.join(abs, 'datasets', 'catalog.yaml'),
+    datasetsDir,
+    catalogPath: path.join(datasetsDir, 'catalog.yaml'),
     runsDir: path.join(abs, 'runs'),
   };
 }

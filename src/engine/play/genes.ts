@@ -146,7 +146,11 @@ export function markGenes(tree: unknown, locate: Locate): { tree: unknown; genes
   return { tree: walk(tree, []), genes };
 }
 
-/** A genome value brought onto the gene's grid and inside its bounds (the GA may blend or overshoot). */
+/**
+ * The one snap of a genome value: inside the gene's bounds and on its grid. The GA's operators call it
+ * on every child (a blend or a gaussian step may overshoot), the play language on every value it reads.
+ * NaN is refused, not mapped to a bound: it means a bug upstream, never a point of the space.
+ */
 export function normalizeGene(def: GeneDef, v: number): number {
   if (v !== v) throw new ForgeError(`gene ${def.path}: value is NaN`, 'give every gene a number', 'E_GENOME');
   if (def.kind === 'bool') return v >= 0.5 ? 1 : 0;
@@ -155,9 +159,33 @@ export function normalizeGene(def: GeneDef, v: number): number {
     const k = Math.round((x - def.min) / def.step);
     x = def.min + k * def.step;
     if (x > def.max + 1e-12) x -= def.step;
+    // Keep decimal grids printable: 0.1 * 3 should be 0.3, not 0.30000000000000004.
     if (def.kind === 'float') x = Number(x.toFixed(Math.max(decimals(def.min), decimals(def.step))));
   }
   return x;
+}
+
+/** True for genes whose values have an order (so blending and gaussian steps make sense). */
+export function isOrdered(def: GeneDef): boolean {
+  return def.kind === 'int' || def.kind === 'float';
+}
+
+/** How many values the gene's grid holds; Infinity for a float without a step. */
+export function geneCells(def: GeneDef): number {
+  if (!(def.step > 0)) return Infinity;
+  return Math.floor((def.max - def.min) / def.step + 1e-9) + 1;
+}
+
+/** A uniformly random valid value of the gene: one draw of the seeded rng passed in. */
+export function randomGene(def: GeneDef, rng: () => number): number {
+  const cells = geneCells(def);
+  if (cells === Infinity) return def.min + rng() * (def.max - def.min);
+  return normalizeGene(def, def.min + Math.min(cells - 1, Math.floor(rng() * cells)) * def.step);
+}
+
+/** A uniformly random genome on each gene's grid, one draw per gene in gene order. */
+export function randomGenome(genes: readonly GeneDef[], rng: () => number): number[] {
+  return genes.map((g) => randomGene(g, rng));
 }
 
 export function checkGenome(genes: readonly GeneDef[], values: readonly number[]): void {
@@ -192,16 +220,6 @@ export function substitute(tree: unknown, genes: readonly GeneDef[], values: rea
   };
   const out = walk(tree);
   return out === ABSENT ? {} : out;
-}
-
-/** A uniformly random genome on each gene's grid, from the seeded rng passed in. */
-export function randomGenome(genes: readonly GeneDef[], rng: () => number): number[] {
-  return genes.map((g) => {
-    if (g.kind === 'bool') return rng() < 0.5 ? 0 : 1;
-    if (g.step === 0) return g.min + rng() * (g.max - g.min);
-    const slots = Math.floor((g.max - g.min) / g.step + 1e-9) + 1;
-    return normalizeGene(g, g.min + Math.min(slots - 1, Math.floor(rng() * slots)) * g.step);
-  });
 }
 
 /** The genome the CLI uses when none is given: numeric midpoints, first choices, optional rules on. */

@@ -52,8 +52,16 @@ export type {
   PlaySizing,
   PlayStop,
 } from './types.js';
-export { parsePlay, genesOf, resolvePlay, randomGenome, genomeFromValues } from './space.js';
-export { defaultGenome, describeGenome, normalizeGene } from './genes.js';
+export { parsePlay, genesOf, resolvePlay, genomeFromValues } from './space.js';
+export {
+  defaultGenome,
+  describeGenome,
+  geneCells,
+  isOrdered,
+  normalizeGene,
+  randomGene,
+  randomGenome,
+} from './genes.js';
 export { featureKey, MapFeatureCache, type FeatureCache } from './features.js';
 export {
   compileSignals,

@@ -3,7 +3,7 @@
 import { LineCounter, parseDocument } from 'yaml';
 import { ForgeError, suggestion } from '../errors.js';
 import type { ParseContext } from './context.js';
-import { defaultGenome, markGenes, normalizeGene, randomGenome as randomValues, substitute } from './genes.js';
+import { defaultGenome, markGenes, normalizeGene, substitute } from './genes.js';
 import { parseTree } from './parse.js';
 import type { Locate, Path } from './path.js';
 import type { GeneDef, Play, PlaySpace } from './types.js';
@@ -57,11 +57,6 @@ export function resolvePlay(space: PlaySpace, values: readonly number[]): Play {
     context('concrete', () => `${space.fileName}: `),
     tree,
   );
-}
-
-/** A random genome from the seeded rng passed in (e.g. `seedrandom(seed)`). */
-export function randomGenome(space: PlaySpace, rng: () => number): number[] {
-  return randomValues(space.genes, rng);
 }
 
 /**

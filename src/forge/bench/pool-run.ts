@@ -63,7 +63,7 @@ export function evalJob(playText: string, playFile: string, exec: Feed, holdout:
 export function randomGenomes(playText: string, count: number, seed: string): number[][] {
   const space = parsePlay(playText, 'bench');
   const rng = seedrandom(seed);
-  return Array.from({ length: count }, () => randomGenome(space, rng));
+  return Array.from({ length: count }, () => randomGenome(space.genes, rng));
 }
 
 /**

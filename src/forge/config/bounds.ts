@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import v8 from 'node:v8';
 import { ForgeError } from '../../engine/errors.js';
 import { parsePlay } from '../../engine/play/index.js';
-import { toBounds } from '../ga/genome.js';
 import { defaultWorkers as cores } from '../pool/pool.js';
 
 // Upper bounds checked when a config is read, so a typo (--workers 1000, population: 1e9) fails in
@@ -83,7 +82,7 @@ export function checkSearchSize(
 /** Genes of a play, for the memory estimate; a play that does not parse reports itself when the run starts. */
 export function genesIn(playFile: string): number {
   try {
-    return toBounds(parsePlay(fs.readFileSync(playFile, 'utf8'), playFile).genes).length;
+    return parsePlay(fs.readFileSync(playFile, 'utf8'), playFile).genes.length;
   } catch {
     return 0;
   }

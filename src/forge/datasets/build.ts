@@ -10,12 +10,13 @@ import { CandleStore, withStore } from '../store/store.js';
 import { syncDataset, type DataPolicy } from './sync.js';
 import { storeSynthetic, SYNTHETIC_SOURCE } from '../store/synth.js';
 import { findDataset, iso, isShipped, loadCatalog, shippedSymbols, type DatasetDef } from './catalog.js';
-import { readParquetColumns } from './load.js';
+import { readParquetColumns } from './parquet.js';
 import { makeDir } from '../atomic.js';
 import { crashPoint } from '../crash-point.js';
 import { acquireLock } from '../lock.js';
 import {
   BUILD_LOCK,
+  type BuiltDataset,
   datasetDir,
   nextVersion,
   publishVersion,
@@ -71,30 +72,35 @@ export async function buildDatasets(home: ForgeHome, names: readonly string[], o
   return out;
 }
 
-/** The GA's entry point: the dataset's manifest, building it first when it is absent or its catalog entry changed. */
+/** The dataset's manifest, building it first when it is absent or its catalog entry changed. */
 export async function ensureDataset(home: ForgeHome, name: string, o: EnsureOptions): Promise<Manifest> {
+  return (await ensureBuilt(home, name, o)).manifest;
+}
+
+/** ensureDataset with the folder of the build it names (what a load reads, see load.ts). */
+export async function ensureBuilt(home: ForgeHome, name: string, o: EnsureOptions): Promise<BuiltDataset> {
   const def = findDataset(loadCatalog(home), name);
-  let built: Manifest | null = null;
+  let built: BuiltDataset | null = null;
   try {
-    built = readBuilt(datasetDir(home, name))?.manifest ?? null;
+    built = readBuilt(datasetDir(home, name));
   } catch (err) {
     if (!(err instanceof ForgeError)) throw err;
     o.warn(`dataset ${name}: ${err.message}; rebuilding it`);
   }
   const build = { allowSynthetic: o.allowSynthetic, warn: o.warn, progress: o.progress, data: o.data };
   if (built !== null) {
-    if (!matchesDef(built, def)) {
+    if (!matchesDef(built.manifest, def)) {
       o.warn(`dataset ${name}: its catalog entry changed since it was built; rebuilding it`);
-    } else if (built.source === 'synthetic' && !o.keepBuilt && (await realCandlesArrived(home, def, o))) {
+    } else if (built.manifest.source === 'synthetic' && !o.keepBuilt && (await realCandlesArrived(home, def, o))) {
       o.warn(
         `dataset ${name}: the store now holds real ${def.symbol} ${def.baseTf} candles; rebuilding it from them instead of the synthetic stand-in`,
       );
-      return buildDataset(home, def, { ...build, data: { ...o.data, sync: undefined } });
+      return buildVersion(home, def, { ...build, data: { ...o.data, sync: undefined } });
     } else {
       return built;
     }
   }
-  return buildDataset(home, def, build);
+  return buildVersion(home, def, build);
 }
 
 /** A stand-in was built before: have real candles been imported since, or can they be fetched now? */
@@ -124,6 +130,11 @@ function matchesDef(m: Manifest, def: DatasetDef): boolean {
 }
 
 export async function buildDataset(home: ForgeHome, def: DatasetDef, o: BuildOptions): Promise<Manifest> {
+  return (await buildVersion(home, def, o)).manifest;
+}
+
+/** buildDataset with the folder of the new version. */
+async function buildVersion(home: ForgeHome, def: DatasetDef, o: BuildOptions): Promise<BuiltDataset> {
   // Before the store is opened here: the fetch writes to it through its own connection.
   if (o.data?.sync !== undefined) await syncDataset(home, def, o.data.sync, o.warn, o.progress ?? o.warn);
   const store = await CandleStore.open(home.storePath);
@@ -279,9 +290,9 @@ async function exportAtomically(
   source: 'real' | 'synthetic',
   seed: string | undefined,
   o: BuildOptions,
-): Promise<Manifest> {
+): Promise<BuiltDataset> {
   const top = datasetDir(home, def.name);
-  recoverLegacySwap(home.datasetsDir, def.name);
+  recoverLegacySwap(top);
   makeDir(top);
   const lock = await acquireLock(
     path.join(top, BUILD_LOCK),
@@ -308,7 +319,7 @@ async function exportAtomically(
     publishVersion(top, version); // the one atomic step: before it the old build is current, after it the new
     crashPoint('dataset-after-publish');
     removeLeftovers(top);
-    return manifest;
+    return { manifest, dir };
   } finally {
     lock.release();
   }

@@ -108,11 +108,12 @@ export function removeLeftovers(dir: string): void {
 
 /**
  * Pre-versioning builds swapped <NAME> by two renames through .<NAME>.tmp-PID and .<NAME>.old-PID;
- * a kill between them left only .old-PID. Put such a build back, and remove the rest.
+ * a kill between them left only .old-PID. Put such a build back, and remove the rest. `dir` is datasetDir's.
  */
-export function recoverLegacySwap(datasetsDir: string, name: string): void {
+export function recoverLegacySwap(dir: string): void {
+  const datasetsDir = path.dirname(dir);
+  const name = path.basename(dir);
   if (!fs.existsSync(datasetsDir)) return;
-  const dir = path.join(datasetsDir, name);
   const prefix = `.${name}.`;
   for (const entry of fs.readdirSync(datasetsDir)) {
     if (!entry.startsWith(prefix)) continue;

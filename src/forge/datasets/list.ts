@@ -1,8 +1,7 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import type { ForgeHome } from '../home.js';
 import { iso, loadCatalog } from './catalog.js';
-import { readBuilt } from './folder.js';
+import { datasetDir, readBuilt } from './folder.js';
 import type { Manifest } from './manifest.js';
 
 // `forge datasets ls`: what is built under <home>/datasets, and which catalog entries are not yet.
@@ -39,7 +38,7 @@ export function listDatasets(home: ForgeHome): DatasetListing[] {
   for (const name of dirs) {
     let m: Manifest | null;
     try {
-      m = readBuilt(path.join(home.datasetsDir, name))?.manifest ?? null;
+      m = readBuilt(datasetDir(home, name))?.manifest ?? null;
     } catch (err) {
       out.push({
         name,

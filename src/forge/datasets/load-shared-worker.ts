@@ -1,15 +1,15 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ForgeError } from '../../engine/errors.js';
 import { shareFeeds } from '../shared/columns.js';
-import { loadDataset } from './load.js';
+import { loadBuilt } from './load.js';
 import type { LoadReply, LoadRequest } from './load-shared.js';
 
 // The thread behind loadSharedDataset: decode, hash-check, copy into shared memory, answer, end.
 
-const { home, name } = workerData as LoadRequest;
+const { name, built } = workerData as LoadRequest;
 let reply: LoadReply;
 try {
-  const d = await loadDataset(home, name);
+  const d = await loadBuilt(name, built);
   reply = { ok: true, value: { manifest: d.manifest, shared: shareFeeds(d.manifest.name, d.manifest.hash, d.feeds) } };
 } catch (err) {
   reply =

@@ -3,6 +3,8 @@ import { ForgeError } from '../../engine/errors.js';
 import type { ForgeHome } from '../home.js';
 import { compiledPath } from '../pool/pool.js';
 import type { SharedDataset } from '../shared/columns.js';
+import type { BuiltDataset } from './folder.js';
+import { withCurrentBuild, type LoadOptions } from './load.js';
 import type { Manifest } from './manifest.js';
 
 // A built dataset straight into shared memory, decoded on a short-lived thread. Decoding Parquet
@@ -15,9 +17,10 @@ export interface SharedLoad {
   readonly shared: SharedDataset;
 }
 
+/** What the thread decodes: the build whose manifest this process already read and checked. */
 export interface LoadRequest {
-  readonly home: ForgeHome;
   readonly name: string;
+  readonly built: BuiltDataset;
 }
 
 export type LoadReply =
@@ -30,10 +33,15 @@ export type LoadReply =
       readonly forge: boolean;
     };
 
-/** loadDataset (hash-checked) then shareFeeds, on a thread of its own; errors arrive as they were thrown. */
-export async function loadSharedDataset(home: ForgeHome, name: string): Promise<SharedLoad> {
+/** loadDataset's path (manifest once, pin, content hash) with the decoding and shareFeeds on a thread of its own. */
+export function loadSharedDataset(home: ForgeHome, name: string, o: LoadOptions = {}): Promise<SharedLoad> {
+  return withCurrentBuild(home, name, o, (built) => decodeOnThread({ name, built }));
+}
+
+/** Errors arrive as they were thrown. */
+async function decodeOnThread(request: LoadRequest): Promise<SharedLoad> {
   const worker = new Worker(compiledPath(new URL('./load-shared-worker.ts', import.meta.url)), {
-    workerData: { home, name } satisfies LoadRequest,
+    workerData: request,
   });
   try {
     const reply = await new Promise<LoadReply>((resolve, reject) => {

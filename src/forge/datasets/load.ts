@@ -1,18 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parquetMetadata, parquetRead } from 'hyparquet';
 import { ForgeError } from '../../engine/errors.js';
 import { timeframeMs } from '../../engine/timeframe.js';
 import type { Feed } from '../../engine/types.js';
 import type { ForgeHome } from '../home.js';
+import { ensureBuilt, type EnsureOptions } from './build.js';
 import { readBuilt, datasetDir, POINTER_FILE, type BuiltDataset } from './folder.js';
-import { COLUMN_ORDER, contentHash, type Columns, type Manifest } from './manifest.js';
+import { contentHash, type Columns, type Manifest } from './manifest.js';
+import { readParquetColumns } from './parquet.js';
 
-// Loading a built dataset: Parquet -> one Float64Array per column, verified against the manifest's
-// content hash. hyparquet is the reader (pure JS, no native instance to start; see bench/RESULTS.md).
-
-// The dataset's columns (COLUMN_ORDER) as the Parquet files name them: time is 'ts', the store's name.
-const PARQUET_COLUMNS: readonly string[] = COLUMN_ORDER.map((c) => (c === 'time' ? 'ts' : c));
+// The one way from a dataset name to its candles: the current build's manifest is read once (built
+// first when the caller allows it), a stored run's hash is checked against it once, then the Parquet
+// files are decoded and checked against the manifest's content hash. loadDataset decodes in this
+// process; loadSharedDataset (load-shared.ts) takes the same path on a thread into shared memory.
 
 export interface LoadedDataset {
   readonly manifest: Manifest;
@@ -20,69 +20,68 @@ export interface LoadedDataset {
   readonly feeds: Record<string, Feed>;
 }
 
-/** Reads a dataset Parquet file (ts BIGINT epoch ms + 5 DOUBLE columns) into typed arrays. */
-export async function readParquetColumns(file: string): Promise<Columns> {
-  const buf = fs.readFileSync(file);
-  const ab = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
-  const meta = parquetMetadata(ab);
-  const n = Number(meta.num_rows);
-  const names = meta.schema.slice(1).map((s) => s.name);
-  for (const c of PARQUET_COLUMNS) {
-    if (!names.includes(c)) {
-      throw new ForgeError(
-        `${file}: column '${c}' is missing (has ${names.join(', ')})`,
-        'rebuild the dataset with `forge datasets build NAME`',
-        'E_DATASET_FILE',
-      );
-    }
-  }
-  const out = PARQUET_COLUMNS.map(() => new Float64Array(n));
-  // A null never belongs in a dataset, and a typed array would silently turn it into 0. When the
-  // writer's statistics promise no nulls (DuckDB records null_count), copy without looking.
-  const noNulls = meta.row_groups.every((g) => g.columns.every((c) => c.meta_data?.statistics?.null_count === 0n));
-  let bad: string | undefined;
-  await parquetRead({
-    file: ab,
-    columns: [...PARQUET_COLUMNS],
-    metadata: meta,
-    onChunk: ({ columnName, columnData, rowStart }) => {
-      const dst = out[PARQUET_COLUMNS.indexOf(columnName)];
-      const len = columnData.length;
-      if (noNulls && typeof columnData[0] === 'number') {
-        dst.set(columnData as ArrayLike<number>, rowStart);
-        return;
-      }
-      for (let i = 0; i < len; i++) {
-        const v = columnData[i] as number | bigint | null;
-        if (v === null || v === undefined) bad ??= `${columnName} row ${rowStart + i} is null`;
-        dst[rowStart + i] = typeof v === 'bigint' ? Number(v) : (v as number);
-      }
-    },
-  });
-  if (bad !== undefined)
-    throw new ForgeError(`${file}: ${bad}`, 'rebuild the dataset with `forge datasets build NAME`', 'E_DATASET_FILE');
-  return { time: out[0], open: out[1], high: out[2], low: out[3], close: out[4], volume: out[5] };
+/** The content hash a stored run was made on: a dataset rebuilt since is refused before it is decoded. */
+export interface DatasetPin {
+  readonly hash: string;
+  readonly runId: string;
+  /** What to do instead, e.g. 'start a new run (same flags) instead of resuming'. */
+  readonly fix: string;
 }
 
-/** Loads a built dataset. Missing, incomplete or altered builds are ForgeErrors that say how to rebuild. */
-export async function loadDataset(home: ForgeHome, name: string): Promise<LoadedDataset> {
+export interface LoadOptions {
+  /** Build the dataset first when it is absent or its catalog entry changed; without it, it must be built. */
+  readonly ensure?: EnsureOptions;
+  readonly pin?: DatasetPin;
+}
+
+/** Loads a built dataset. Missing, incomplete, altered or (pinned) rebuilt ones are ForgeErrors saying what to do. */
+export function loadDataset(home: ForgeHome, name: string, o: LoadOptions = {}): Promise<LoadedDataset> {
+  return withCurrentBuild(home, name, o, (built) => loadBuilt(name, built));
+}
+
+/**
+ * `decode(build)` of the dataset's current build. A build finishing meanwhile switches current.json and
+ * removes the version being read: then the new build is read once more (pin still checked).
+ */
+export async function withCurrentBuild<T>(
+  home: ForgeHome,
+  name: string,
+  o: LoadOptions,
+  decode: (built: BuiltDataset) => Promise<T>,
+): Promise<T> {
   const top = datasetDir(home, name);
-  // A build finishing meanwhile switches current.json and removes the version being read: read again.
-  for (let attempt = 0; ; attempt++) {
-    const built = readBuilt(top);
-    if (built === null) {
-      throw new ForgeError(
-        `dataset '${name}' is not built (no ${path.join(top, POINTER_FILE)})`,
-        `build it first: forge datasets build ${name}`,
-        'E_DATASET_NOT_BUILT',
-      );
-    }
-    try {
-      return await loadBuilt(name, built);
-    } catch (err) {
-      if (attempt > 0 || !switchedFrom(top, built.dir)) throw err;
-    }
+  const built = o.ensure === undefined ? builtOrThrow(top, name) : await ensureBuilt(home, name, o.ensure);
+  checkPin(name, built.manifest, o.pin);
+  try {
+    return await decode(built);
+  } catch (err) {
+    if (!switchedFrom(top, built.dir)) throw err;
   }
+  const again = builtOrThrow(top, name);
+  checkPin(name, again.manifest, o.pin);
+  return decode(again);
+}
+
+function builtOrThrow(top: string, name: string): BuiltDataset {
+  const built = readBuilt(top);
+  if (built === null) {
+    throw new ForgeError(
+      `dataset '${name}' is not built (no ${path.join(top, POINTER_FILE)})`,
+      `build it first: forge datasets build ${name}`,
+      'E_DATASET_NOT_BUILT',
+    );
+  }
+  return built;
+}
+
+function checkPin(name: string, manifest: Manifest, pin: DatasetPin | undefined): void {
+  if (pin === undefined || manifest.hash === pin.hash) return;
+  const was = `run ${pin.runId} was made on dataset ${name} with content hash ${pin.hash.slice(0, 12)}`;
+  throw new ForgeError(
+    `${was}, which is now ${manifest.hash.slice(0, 12)}`,
+    `the dataset was rebuilt with other candles; ${pin.fix}`,
+    'E_RUN_DATASET',
+  );
 }
 
 function switchedFrom(top: string, dir: string): boolean {
@@ -93,7 +92,8 @@ function switchedFrom(top: string, dir: string): boolean {
   }
 }
 
-async function loadBuilt(name: string, { manifest, dir }: BuiltDataset): Promise<LoadedDataset> {
+/** Decodes one build's Parquet files and checks them against its manifest (bar counts, content hash). */
+export async function loadBuilt(name: string, { manifest, dir }: BuiltDataset): Promise<LoadedDataset> {
   const rebuild = `rebuild it: forge datasets build ${name}`;
   const feeds: Record<string, Feed> = {};
   const parts: { tf: string; columns: Columns }[] = [];

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ForgeError } from '../../engine/errors.js';
+import type { Feed } from '../../engine/types.js';
 import { writeFileAtomic } from '../atomic.js';
 // Type-only: loading a dataset must not pay for the YAML parser (about 30 ms cold).
 import type { Regime } from './catalog.js';
@@ -45,16 +46,19 @@ export interface Manifest {
   readonly forgeVersion: string;
 }
 
-export interface Columns {
-  readonly time: Float64Array;
-  readonly open: Float64Array;
-  readonly high: Float64Array;
-  readonly low: Float64Array;
-  readonly close: Float64Array;
-  readonly volume: Float64Array;
-}
+/** The candle columns of the engine's Feed, in the order the content hash reads them: declared once, here. */
+export const COLUMN_ORDER = [
+  'time',
+  'open',
+  'high',
+  'low',
+  'close',
+  'volume',
+] as const satisfies readonly (keyof Feed)[];
+export type ColumnName = (typeof COLUMN_ORDER)[number];
 
-export const COLUMN_ORDER = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
+/** What a dataset stores per timeframe: the Feed's columns without its tf and length. */
+export type Columns = Pick<Feed, ColumnName>;
 
 /**
  * sha256 over, for each timeframe in manifest order: the line "<tf>\n<bars>\n", then the columns

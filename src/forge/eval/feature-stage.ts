@@ -6,6 +6,7 @@ import {
   type FeatureCache,
   type FeatureRequest,
   type FeatureUse,
+  type Play,
   type PlaySpace,
 } from '../../engine/play/index.js';
 import type { Feed, Params, PriceSource } from '../../engine/types.js';
@@ -92,9 +93,18 @@ export function planFromWire(features: readonly (readonly WirePlanFeature[] | nu
 
 /** The distinct features of each item's play (null when the genome does not resolve: its evaluation reports why). */
 export function itemFeatures(space: PlaySpace, genomes: readonly (readonly number[])[]): (FeatureUse[] | null)[] {
+  return eachPlay(space, genomes, playFeatures);
+}
+
+/** `read` of each genome's play; null where the genome does not resolve or `read` throws. */
+export function eachPlay<T>(
+  space: PlaySpace,
+  genomes: readonly (readonly number[])[],
+  read: (play: Play) => T,
+): (T | null)[] {
   return genomes.map((g) => {
     try {
-      return playFeatures(resolvePlay(space, g));
+      return read(resolvePlay(space, g));
     } catch {
       return null;
     }

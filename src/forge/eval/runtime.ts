@@ -10,9 +10,16 @@ import {
   type Evaluator,
 } from './evaluator.js';
 import { SlabViews, type SlabLayout } from './feature-slab.js';
-import { parsePlay, playFeatures, resolvePlay, type PlaySpace } from '../../engine/play/index.js';
+import { parsePlay, playFeatures, type PlaySpace } from '../../engine/play/index.js';
 import { identityOf } from '../ga/play-identity.js';
-import { computeInto, itemFeatures, planToWire, type WireFeature, type WirePlanFeature } from './feature-stage.js';
+import {
+  computeInto,
+  eachPlay,
+  itemFeatures,
+  planToWire,
+  type WireFeature,
+  type WirePlanFeature,
+} from './feature-stage.js';
 import { SlabFeatureCache } from './slab-cache.js';
 
 // What runs inside each worker of the evaluation pool (and in the main thread with --workers 1):
@@ -124,19 +131,14 @@ export class EvalRuntime {
   }
 
   identify(genomes: readonly (readonly number[])[]): IdentifyTaskResult {
-    const identities: (string | null)[] = [];
-    const features: ReturnType<typeof itemFeatures> = [];
-    for (const g of genomes) {
-      try {
-        const play = resolvePlay(this.space, g);
-        identities.push(identityOf(play));
-        features.push(playFeatures(play));
-      } catch {
-        identities.push(null);
-        features.push(null);
-      }
-    }
-    return { identities, features: planToWire(features) };
+    const read = eachPlay(this.space, genomes, (play) => ({
+      identity: identityOf(play),
+      features: playFeatures(play),
+    }));
+    return {
+      identities: read.map((r) => r?.identity ?? null),
+      features: planToWire(read.map((r) => r?.features ?? null)),
+    };
   }
 
   features(dataset: number, features: readonly WireFeature[]): FeatureTaskResult {

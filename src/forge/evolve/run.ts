@@ -4,11 +4,10 @@ import path from 'node:path';
 import { ForgeError } from '../../engine/errors.js';
 import { defaultGenome, describeGenome, describePlay, parsePlay, resolvePlay } from '../../engine/play/index.js';
 import { writeFileAtomic } from '../atomic.js';
-import { ensureDataset } from '../datasets/build.js';
 import { playFitFix } from '../datasets/plays-fit.js';
-import { loadSharedDataset } from '../datasets/load-shared.js';
+import { loadSharedDataset, type SharedLoad } from '../datasets/load-shared.js';
 import { EvaluatedSet } from '../ga/evaluated.js';
-import { toBounds } from '../ga/genome.js';
+import { genomeKey } from '../ga/genome.js';
 import { checkGrid } from '../ga/grid.js';
 import { playIdentity } from '../ga/play-identity.js';
 import { evolve, initialState, type GAState, type GenerationStats } from '../ga/optimizer.js';
@@ -182,25 +181,16 @@ export async function startEvolve(
 ): Promise<EvolveOutcome> {
   const playText = fs.readFileSync(config.play, 'utf8');
   parsePlay(playText, config.play); // a bad play fails here, before any dataset work
-  const manifest = await ensureDataset(home, config.dataset, {
-    allowSynthetic: true,
-    warn: events.warn,
-    data: op.data,
-  });
-  const regimes: DatasetRef[] = [];
-  for (const name of config.regimes) {
-    const m = await ensureDataset(home, name, { allowSynthetic: true, warn: events.warn, data: op.data });
-    regimes.push({ name: m.name, hash: m.hash, source: m.source });
-  }
-  const id = idFor(config, playText, [manifest.hash, ...regimes.map((r) => r.hash)].join('+'));
-  const stored: StoredRunConfig = {
-    runId: id,
-    config,
-    playText,
-    dataset: { name: manifest.name, hash: manifest.hash, source: manifest.source },
-    regimes,
-  };
-  return execute(home, stored, op, events, control);
+  const loadStart = Date.now();
+  const ensure = { allowSynthetic: true, warn: events.warn, data: op.data };
+  const loads: SharedLoad[] = [];
+  for (const name of [config.dataset, ...config.regimes]) loads.push(await loadSharedDataset(home, name, { ensure }));
+  const [dataset, ...regimes] = loads.map(
+    ({ manifest: m }): DatasetRef => ({ name: m.name, hash: m.hash, source: m.source }),
+  );
+  const id = idFor(config, playText, [dataset, ...regimes].map((r) => r.hash).join('+'));
+  const stored: StoredRunConfig = { runId: id, config, playText, dataset, regimes };
+  return execute(home, stored, { loads, loadMs: Date.now() - loadStart }, op, events, control);
 }
 
 /** `forge evolve --resume <run>`: the stored config, the stored play text, the current dataset (hash-checked). */
@@ -223,14 +213,25 @@ export async function resumeEvolve(
   }
   const stored = JSON.parse(fs.readFileSync(p.configPath, 'utf8')) as StoredRunConfig;
   assertStoredRunId(stored.runId, p.configPath, id);
-  for (const d of [stored.dataset, ...(stored.regimes ?? [])])
-    await ensureDataset(home, d.name, { allowSynthetic: true, warn: events.warn, data: op.data, keepBuilt: true });
-  return execute(home, stored, op, events, control);
+  const loadStart = Date.now();
+  const ensure = { allowSynthetic: true, warn: events.warn, data: op.data, keepBuilt: true };
+  const fix = 'start a new run (same flags) instead of resuming';
+  const loads: SharedLoad[] = [];
+  for (const ref of [stored.dataset, ...(stored.regimes ?? [])])
+    loads.push(await loadSharedDataset(home, ref.name, { ensure, pin: { hash: ref.hash, runId: stored.runId, fix } }));
+  return execute(home, stored, { loads, loadMs: Date.now() - loadStart }, op, events, control);
+}
+
+/** The run's datasets in shared memory (the run's own first, then its regimes) and the time they took. */
+interface RunData {
+  readonly loads: readonly SharedLoad[];
+  readonly loadMs: number;
 }
 
 async function execute(
   home: ForgeHome,
   stored: StoredRunConfig,
+  data: RunData,
   op: EvolveOperational,
   events: EvolveEvents,
   control: EvolveControl,
@@ -242,36 +243,24 @@ async function execute(
   let sync: StoreSync | undefined;
   let openWriter: RunWriter | undefined;
   try {
-    const loadStart = Date.now();
     const space = parsePlay(stored.playText, config.play);
     const execTf = resolvePlay(space, defaultGenome(space.genes)).market.tf;
-    const load = async (ref: DatasetRef) => {
-      const loaded = await loadSharedDataset(home, ref.name);
-      const tfs = loaded.shared.timeframes.map((t) => t.tf);
-      if (loaded.manifest.hash !== ref.hash) {
-        throw new ForgeError(
-          `run ${stored.runId} was made on dataset ${ref.name} with content hash ${ref.hash.slice(0, 12)}, which is now ${loaded.manifest.hash.slice(0, 12)}`,
-          'the dataset was rebuilt with other candles; start a new run (same flags) instead of resuming',
-          'E_RUN_DATASET',
-        );
-      }
+    for (const { manifest, shared } of data.loads) {
+      const tfs = shared.timeframes.map((t) => t.tf);
       if (!tfs.includes(execTf)) {
         throw new ForgeError(
-          `dataset ${ref.name} has no ${execTf} bars (it has ${tfs.join(', ')}), and ${config.play} trades ${execTf}`,
-          playFitFix(ref.name, execTf, tfs),
+          `dataset ${manifest.name} has no ${execTf} bars (it has ${tfs.join(', ')}), and ${config.play} trades ${execTf}`,
+          playFitFix(manifest.name, execTf, tfs),
           'E_PLAY_TF',
         );
       }
-      return loaded;
-    };
-    const loaded = await load(stored.dataset);
+    }
+    const [loaded, ...regimeLoads] = data.loads;
     const shared = loaded.shared;
-    const regimeLoads = [];
-    for (const ref of stored.regimes ?? []) regimeLoads.push(await load(ref));
     const regimeShared = regimeLoads.map((l) => l.shared);
-    const loadMs = Date.now() - loadStart;
+    const { loadMs } = data;
 
-    const genes = toBounds(space.genes);
+    const genes = space.genes;
     if (genes.length === 0)
       throw new ForgeError(
         `${config.play} has no genes: there is nothing to evolve`,
@@ -279,12 +268,7 @@ async function execute(
         'E_NO_GENES',
       );
     const ga: GAOptions = { ...LEGACY_GA, ...config.ga };
-    if (ga.method === 'grid')
-      checkGrid(
-        genes,
-        ga.budget,
-        space.genes.map((g) => g.path),
-      );
+    if (ga.method === 'grid') checkGrid(genes, ga.budget);
     const identity = playIdentity(space);
     const seen = new EvaluatedSet(identity);
 

@@ -1,6 +1,6 @@
+import { type GeneDef, randomGenome } from '../../engine/play/index.js';
 import { cxBlend, cxSimulatedBinary, cxUniform } from './crossover.js';
 import { EvaluatedSet } from './evaluated.js';
-import { randomGenome, type GeneBounds } from './genome.js';
 import { mutCreep, mutGaussian, mutReset, mutStep } from './mutation.js';
 import type { Niche } from './niches.js';
 import type { GAOptions } from './options.js';
@@ -32,7 +32,7 @@ export function freshFilter(seen: Seen, start: readonly number[][] = []) {
 export function breed(
   population: readonly number[][],
   fitness: readonly number[],
-  genes: readonly GeneBounds[],
+  genes: readonly GeneDef[],
   o: GAOptions,
   immigrants: number,
   rng: SeededRng,
@@ -56,7 +56,7 @@ export interface Brood {
 export function breedChildren(
   population: readonly number[][],
   fitness: readonly number[],
-  genes: readonly GeneBounds[],
+  genes: readonly GeneDef[],
   o: GAOptions,
   immigrants: number,
   rng: SeededRng,
@@ -84,7 +84,7 @@ const LOCAL_FOCUS = 0.5;
  * Chance that a local step also moves each gene besides the one it picks: diagonals are neighbours too,
  * but one more gene on average, so a step in a play of many genes stays a step.
  */
-const alsoMoved = (genes: readonly GeneBounds[]) => Math.min(0.5, 1 / Math.max(1, genes.length - 1));
+const alsoMoved = (genes: readonly GeneDef[]) => Math.min(0.5, 1 / Math.max(1, genes.length - 1));
 
 /**
  * `count` children one step (mutStep) from the niches' best plays: late in a search the optimum is
@@ -96,7 +96,7 @@ const alsoMoved = (genes: readonly GeneBounds[]) => Math.min(0.5, 1 / Math.max(1
 function localSteps(
   niches: readonly Niche[],
   count: number,
-  genes: readonly GeneBounds[],
+  genes: readonly GeneDef[],
   o: GAOptions,
   rng: SeededRng,
 ): { parent: number[]; child: number[] }[] {
@@ -111,7 +111,7 @@ function localSteps(
 /** breed's second part: each child altered until it is new (see above), then the immigrants. */
 export function finishBreed(
   brood: Brood,
-  genes: readonly GeneBounds[],
+  genes: readonly GeneDef[],
   o: GAOptions,
   immigrants: number,
   rng: SeededRng,
@@ -156,13 +156,7 @@ export function retry(
   return g;
 }
 
-function mate(
-  a: number[],
-  b: number[],
-  genes: readonly GeneBounds[],
-  o: GAOptions,
-  rng: SeededRng,
-): [number[], number[]] {
+function mate(a: number[], b: number[], genes: readonly GeneDef[], o: GAOptions, rng: SeededRng): [number[], number[]] {
   switch (o.crossover) {
     case 'uniform':
       return cxUniform(a, b, 0.5, rng);
@@ -173,7 +167,7 @@ function mate(
   }
 }
 
-function mutate(ind: number[], genes: readonly GeneBounds[], o: GAOptions, rng: SeededRng): number[] {
+function mutate(ind: number[], genes: readonly GeneDef[], o: GAOptions, rng: SeededRng): number[] {
   switch (o.mutation) {
     case 'gaussian':
       return mutGaussian(ind, genes, o.sigma, o.geneRate, rng);

@@ -1,4 +1,5 @@
-import { isOrdered, repairGene, type GeneBounds, type Rng } from './genome.js';
+import { type GeneDef, isOrdered, normalizeGene } from '../../engine/play/index.js';
+import type { Rng } from './genome.js';
 
 // Crossover operators take two parents and return two new children (parents are never modified).
 // Categorical genes (choices, optional rules) are always swapped whole: blending indices is meaningless.
@@ -23,7 +24,7 @@ export function cxUniform(a: readonly number[], b: readonly number[], indpb: num
 export function cxBlend(
   a: readonly number[],
   b: readonly number[],
-  genes: readonly GeneBounds[],
+  genes: readonly GeneDef[],
   alpha: number,
   rng: Rng,
 ): [number[], number[]] {
@@ -39,8 +40,8 @@ export function cxBlend(
       continue;
     }
     const gamma = (1 + 2 * alpha) * rng() - alpha;
-    c1[i] = repairGene((1 - gamma) * a[i] + gamma * b[i], g);
-    c2[i] = repairGene(gamma * a[i] + (1 - gamma) * b[i], g);
+    c1[i] = normalizeGene(g, (1 - gamma) * a[i] + gamma * b[i]);
+    c2[i] = normalizeGene(g, gamma * a[i] + (1 - gamma) * b[i]);
   }
   return [c1, c2];
 }
@@ -53,7 +54,7 @@ export function cxBlend(
 export function cxSimulatedBinary(
   a: readonly number[],
   b: readonly number[],
-  genes: readonly GeneBounds[],
+  genes: readonly GeneDef[],
   eta: number,
   rng: Rng,
 ): [number[], number[]] {
@@ -85,8 +86,8 @@ export function cxSimulatedBinary(
     const y2 = 0.5 * (x1 + x2 + betaq * (x2 - x1));
 
     const swap = rng() <= 0.5;
-    c1[i] = repairGene(swap ? y2 : y1, g);
-    c2[i] = repairGene(swap ? y1 : y2, g);
+    c1[i] = normalizeGene(g, swap ? y2 : y1);
+    c2[i] = normalizeGene(g, swap ? y1 : y2);
   }
   return [c1, c2];
 }

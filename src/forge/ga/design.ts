@@ -1,12 +1,12 @@
-import { repairGene, type GeneBounds, type Rng } from './genome.js';
-import { cellsOf } from './grid.js';
+import { type GeneDef, geneCells, normalizeGene } from '../../engine/play/index.js';
+import type { Rng } from './genome.js';
 
 // Initial designs. A Latin hypercube (McKay, Beckman and Conover 1979) cuts every gene's range into n
 // equal strata and uses each stratum exactly once, so n plays cover every gene's whole range evenly
 // where n uniform draws leave gaps and clumps.
 
 /** `n` plays of a Latin hypercube over `genes` (grids and categorical genes stratified over their values). */
-export function latinHypercube(genes: readonly GeneBounds[], n: number, rng: Rng): number[][] {
+export function latinHypercube(genes: readonly GeneDef[], n: number, rng: Rng): number[][] {
   const out = Array.from({ length: n }, () => new Array<number>(genes.length));
   genes.forEach((g, j) => {
     const strata = Array.from({ length: n }, (_, i) => i);
@@ -24,11 +24,11 @@ export function latinHypercube(genes: readonly GeneBounds[], n: number, rng: Rng
  * the strata as evenly as whole cells allow (stratum i gets cells floor(i c / n) .. floor((i+1) c / n) - 1),
  * so with at least as many plays as cells every cell is used.
  */
-function inStratum(g: GeneBounds, i: number, n: number, u: number): number {
-  const step = g.step ?? (g.kind === 'float' ? 0 : 1);
+function inStratum(g: GeneDef, i: number, n: number, u: number): number {
+  const step = g.step;
   if (!(step > 0)) return g.min + ((i + u) / n) * (g.max - g.min);
-  const cells = cellsOf(g);
+  const cells = geneCells(g);
   const first = Math.floor((i * cells) / n);
   const width = Math.max(1, Math.floor(((i + 1) * cells) / n) - first);
-  return repairGene(g.min + (first + Math.floor(u * width)) * step, g);
+  return normalizeGene(g, g.min + (first + Math.floor(u * width)) * step);
 }

@@ -1,4 +1,5 @@
-import { gaussian, isOrdered, randomGene, repairGene, type GeneBounds, type Rng } from './genome.js';
+import { type GeneDef, isOrdered, normalizeGene, randomGene } from '../../engine/play/index.js';
+import { gaussian, type Rng } from './genome.js';
 
 // Mutation operators return a new genome (the input is never modified). `indpb` is the per-gene
 // mutation probability: one number for all genes, or one per gene so a play can mutate its
@@ -15,7 +16,7 @@ const rateOf = (indpb: GeneRates, i: number): number => (typeof indpb === 'numbe
  */
 export function mutGaussian(
   ind: readonly number[],
-  genes: readonly GeneBounds[],
+  genes: readonly GeneDef[],
   sigmaFrac: number,
   indpb: GeneRates,
   rng: Rng,
@@ -24,7 +25,7 @@ export function mutGaussian(
   for (let i = 0; i < out.length; i++) {
     if (rng() >= rateOf(indpb, i)) continue;
     const g = genes[i];
-    out[i] = isOrdered(g) ? repairGene(out[i] + gaussian(rng) * sigmaFrac * (g.max - g.min), g) : randomGene(g, rng);
+    out[i] = isOrdered(g) ? normalizeGene(g, out[i] + gaussian(rng) * sigmaFrac * (g.max - g.min)) : randomGene(g, rng);
   }
   return out;
 }
@@ -35,7 +36,7 @@ export function mutGaussian(
  */
 export function mutCreep(
   ind: readonly number[],
-  genes: readonly GeneBounds[],
+  genes: readonly GeneDef[],
   maxSteps: number,
   indpb: GeneRates,
   rng: Rng,
@@ -48,15 +49,15 @@ export function mutCreep(
       out[i] = randomGene(g, rng);
       continue;
     }
-    const step = g.step ?? (g.kind === 'int' ? 1 : (g.max - g.min) / 100);
+    const step = g.step > 0 ? g.step : (g.max - g.min) / 100;
     const n = 1 + Math.floor(rng() * maxSteps);
-    out[i] = repairGene(out[i] + (rng() < 0.5 ? -n : n) * step, g);
+    out[i] = normalizeGene(g, out[i] + (rng() < 0.5 ? -n : n) * step);
   }
   return out;
 }
 
 /** Random-reset mutation (DEAP mutUniformInt generalised): the gene gets a fresh uniform value. */
-export function mutReset(ind: readonly number[], genes: readonly GeneBounds[], indpb: GeneRates, rng: Rng): number[] {
+export function mutReset(ind: readonly number[], genes: readonly GeneDef[], indpb: GeneRates, rng: Rng): number[] {
   const out = ind.slice();
   for (let i = 0; i < out.length; i++) {
     if (rng() < rateOf(indpb, i)) out[i] = randomGene(genes[i], rng);
@@ -73,7 +74,7 @@ export function mutReset(ind: readonly number[], genes: readonly GeneBounds[], i
  */
 export function mutStep(
   ind: readonly number[],
-  genes: readonly GeneBounds[],
+  genes: readonly GeneDef[],
   maxSteps: number,
   also: number,
   rng: Rng,
@@ -89,11 +90,11 @@ export function mutStep(
       out[i] = g.min + ((Math.round(out[i] - g.min) + 1 + Math.floor(rng() * options)) % (options + 1));
       continue;
     }
-    const step = g.step ?? (g.kind === 'int' ? 1 : (g.max - g.min) / 100);
+    const step = g.step > 0 ? g.step : (g.max - g.min) / 100;
     const n = (1 + Math.floor(rng() * maxSteps)) * step;
     const up = rng() < 0.5;
-    const moved = repairGene(out[i] + (up ? n : -n), g);
-    out[i] = moved !== out[i] ? moved : repairGene(out[i] + (up ? -n : n), g);
+    const moved = normalizeGene(g, out[i] + (up ? n : -n));
+    out[i] = moved !== out[i] ? moved : normalizeGene(g, out[i] + (up ? -n : n));
   }
   return out;
 }

@@ -1,4 +1,4 @@
-import { isOrdered, type GeneBounds } from './genome.js';
+import { type GeneDef, isOrdered } from '../../engine/play/index.js';
 
 // The best play of each of a few separate regions of the space found so far (clearing, Petrowski
 // 1996): local steps start from these, so a search does not pour its last evaluations into one peak
@@ -13,7 +13,7 @@ export interface Niche {
  * Distance between two plays as the largest per-gene gap, each ordered gene as a share of its range;
  * plays that differ in a categorical gene are a whole range apart.
  */
-export function nicheDistance(a: readonly number[], b: readonly number[], genes: readonly GeneBounds[]): number {
+export function nicheDistance(a: readonly number[], b: readonly number[], genes: readonly GeneDef[]): number {
   let d = 0;
   for (let i = 0; i < genes.length; i++) {
     const g = genes[i];
@@ -30,7 +30,7 @@ export function nicheDistance(a: readonly number[], b: readonly number[], genes:
 export function updateNiches(
   niches: readonly Niche[],
   fresh: readonly Niche[],
-  genes: readonly GeneBounds[],
+  genes: readonly GeneDef[],
   count: number,
   radius: number,
 ): Niche[] {

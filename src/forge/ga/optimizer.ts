@@ -1,7 +1,8 @@
+import { type GeneDef, randomGenome } from '../../engine/play/index.js';
 import { breedChildren, finishBreed, freshFilter, retry } from './breed.js';
 import { latinHypercube } from './design.js';
 import { EvaluatedSet, type Identity } from './evaluated.js';
-import { diversity, randomGenome, type GeneBounds } from './genome.js';
+import { diversity } from './genome.js';
 import { gridPoint, gridSize } from './grid.js';
 import { updateHallOfFame, type Fresh, type HallEntry } from './hall-of-fame.js';
 import { updateNiches, type Niche } from './niches.js';
@@ -89,7 +90,7 @@ export interface GeneticOptimizerHooks<E extends Evaluated> {
 export const IDLE_LIMIT = 10;
 
 export function initialState<E extends Evaluated>(
-  genes: readonly GeneBounds[],
+  genes: readonly GeneDef[],
   options: GAOptions,
   seed: string | number,
 ): GAState<E> {
@@ -123,7 +124,7 @@ export function initialState<E extends Evaluated>(
  * returns `state`. `seen` holds what was evaluated before (rebuilt by the caller when resuming).
  */
 export async function evolve<E extends Evaluated>(
-  genes: readonly GeneBounds[],
+  genes: readonly GeneDef[],
   options: GAOptions,
   state: GAState<E>,
   hooks: GeneticOptimizerHooks<E>,
@@ -184,7 +185,7 @@ export async function evolve<E extends Evaluated>(
 function stopReason<E extends Evaluated>(
   state: GAState<E>,
   o: GAOptions,
-  genes: readonly GeneBounds[],
+  genes: readonly GeneDef[],
 ): StopReason | null {
   if (o.budget > 0 && state.evaluated >= o.budget) return 'budget';
   if (o.patience > 0 && state.stale >= o.patience) return 'patience';
@@ -216,7 +217,7 @@ async function primeIdentities<E extends Evaluated>(
 async function nextPopulation<E extends Evaluated>(
   state: GAState<E>,
   fitness: readonly number[],
-  genes: readonly GeneBounds[],
+  genes: readonly GeneDef[],
   o: GAOptions,
   immigrants: number,
   rng: SeededRng,

@@ -106,16 +106,10 @@ async function evolveSection(home: ForgeHome, id: string, stored: StoredAnyConfi
       'E_RUN_EMPTY',
     );
   const space = parsePlay(stored.playText, stored.config.play);
-  const { manifest, feeds } = await loadDataset(home, stored.dataset.name);
-  if (manifest.hash !== stored.dataset.hash) {
-    throw new ForgeError(
-      `run ${id} was made on dataset ${stored.dataset.name} with content hash ` +
-        `${stored.dataset.hash.slice(0, 12)}, which is now ${manifest.hash.slice(0, 12)}`,
-      'the dataset was rebuilt with other candles: its equity curves ' +
-        'cannot be replayed; report a run made on the current dataset',
-      'E_RUN_DATASET',
-    );
-  }
+  const fix = 'its equity curves cannot be replayed; report a run made on the current dataset';
+  const { manifest, feeds } = await loadDataset(home, stored.dataset.name, {
+    pin: { hash: stored.dataset.hash, runId: id, fix },
+  });
   const ranges = holdoutRanges(manifest.window, stored.config.holdout);
   const stats = readGenerationStats(home.runsDir, id);
   const evals = await readEvaluations(runFiles(home.runsDir, id).evaluationsDir);

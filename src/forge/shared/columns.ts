@@ -1,14 +1,14 @@
 import { makeVector, Table } from 'apache-arrow';
 import type { Feed } from '../../engine/types.js';
-import { COLUMN_ORDER } from '../datasets/manifest.js';
+import { COLUMN_ORDER, type ColumnName } from '../datasets/manifest.js';
 
-// A dataset placed once in shared memory: one Arrow table per timeframe whose Float64 columns live
-// in SharedArrayBuffers. Posting a SharedArrayBuffer to a worker shares it (no copy), so every
-// worker builds zero-copy Feed views over the same bytes and tasks never carry candles.
+// A dataset placed once in shared memory: per timeframe, one SharedArrayBuffer per Feed column.
+// Posting a SharedArrayBuffer to a worker shares it (no copy), so every worker builds zero-copy Feed
+// views over the same bytes and tasks never carry candles. Arrow is the wire format only: the bytes
+// shipped to remote workers are Arrow IPC streams of arrowTable (distributed/dataset-transfer.ts).
 
-// The dataset's columns, declared once (manifest.ts: the content hash's order).
+/** The dataset's columns, as manifest.ts declares them (the content hash's order). */
 export const COLUMNS = COLUMN_ORDER;
-export type ColumnName = (typeof COLUMNS)[number];
 
 /** What crosses the thread boundary once per worker: buffers plus the few numbers needed to view them. */
 export interface SharedTimeframe {
@@ -38,7 +38,7 @@ export function shareFeeds(name: string, contentHash: string, feeds: Readonly<Re
   return { name, contentHash, timeframes };
 }
 
-/** Arrow view of one shared timeframe; the vectors' values are the shared memory itself. */
+/** Arrow view of one shared timeframe, for the IPC stream to remote workers; its values are the shared memory. */
 export function arrowTable(st: SharedTimeframe): Table {
   const vectors = Object.fromEntries(
     COLUMNS.map((c) => [c, makeVector(new Float64Array(st.buffers[c], 0, st.length))]),
@@ -46,19 +46,15 @@ export function arrowTable(st: SharedTimeframe): Table {
   return new Table(vectors);
 }
 
-/**
- * Feeds over the shared memory, by timeframe, read through Arrow (so any Arrow consumer sees the same
- * columns). The arrays alias the shared buffers: the engine treats feeds as read-only.
- */
+/** Feeds over the shared memory, by timeframe; the arrays alias the shared buffers (the engine only reads feeds). */
 export function sharedFeeds(shared: SharedDataset): Record<string, Feed> {
   const feeds: Record<string, Feed> = {};
-  for (const st of shared.timeframes) {
-    const table = arrowTable(st);
-    const col = (c: ColumnName) => table.getChild(c)!.data[0].values as Float64Array;
-    feeds[st.tf] = {
-      tf: st.tf,
-      tfMs: st.tfMs,
-      length: st.length,
+  for (const { tf, tfMs, length, buffers } of shared.timeframes) {
+    const col = (c: ColumnName) => new Float64Array(buffers[c], 0, length);
+    feeds[tf] = {
+      tf,
+      tfMs,
+      length,
       time: col('time'),
       open: col('open'),
       high: col('high'),

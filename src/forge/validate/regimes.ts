@@ -1,6 +1,5 @@
 import { ForgeError } from '../../engine/errors.js';
 import { loadCatalog } from '../datasets/catalog.js';
-import { ensureDataset } from '../datasets/build.js';
 import { loadDataset } from '../datasets/load.js';
 import type { Manifest } from '../datasets/manifest.js';
 import type { ForgeHome } from '../home.js';
@@ -25,8 +24,7 @@ export async function loadRegimes(
     .sort((a, b) => a.name.localeCompare(b.name));
   for (const def of defs) {
     try {
-      await ensureDataset(home, def.name, { allowSynthetic: false, warn });
-      const loaded = await loadDataset(home, def.name);
+      const loaded = await loadDataset(home, def.name, { ensure: { allowSynthetic: false, warn } });
       const m = loaded.manifest;
       if (run.source === 'real' && m.source === 'synthetic') {
         const reason = `a SYNTHETIC stand-in (made-up bars): a run on real candles is checked on real regimes only; rebuild it from real candles (forge data import, then forge datasets build ${m.name})`;

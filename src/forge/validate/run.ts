@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ForgeError, suggestion } from '../../engine/errors.js';
 import { iso } from '../datasets/catalog.js';
-import { ensureDataset } from '../datasets/build.js';
 import { loadSharedDataset } from '../datasets/load-shared.js';
 import { holdoutRanges } from '../eval/ranges.js';
 import type { HallOfFameEntry, StoredRunConfig } from '../runs/types.js';
@@ -116,20 +115,12 @@ export async function validateRun(
   const folder = await acquireRunFolder(home.runsDir, stored.runId);
   let pool: BatchPool<ValidateItem, ItemResult[]> | undefined;
   try {
-    await ensureDataset(home, stored.dataset.name, {
-      allowSynthetic: stored.dataset.source === 'synthetic',
-      warn: events.warn,
-    });
     // Hash-checked and decoded on a short-lived thread, straight into the shared memory the workers read.
-    const loaded = await loadSharedDataset(home, stored.dataset.name);
+    const loaded = await loadSharedDataset(home, stored.dataset.name, {
+      ensure: { allowSynthetic: stored.dataset.source === 'synthetic', warn: events.warn },
+      pin: { hash: stored.dataset.hash, runId: stored.runId, fix: 'validate a run made on the current dataset' },
+    });
     const feeds = sharedFeeds(loaded.shared);
-    if (loaded.manifest.hash !== stored.dataset.hash) {
-      throw new ForgeError(
-        `run ${stored.runId} was made on dataset ${stored.dataset.name} with content hash ${stored.dataset.hash.slice(0, 12)}, which is now ${loaded.manifest.hash.slice(0, 12)}`,
-        'the dataset was rebuilt with other candles; validate a run made on the current dataset',
-        'E_RUN_DATASET',
-      );
-    }
     const inSample = holdoutRanges(loaded.manifest.window, stored.config.holdout).inSample;
     const regimes = await loadRegimes(home, loaded.manifest, events.warn);
     const job: ValidateJob = {

@@ -4,13 +4,11 @@ import path from 'node:path';
 import { ForgeError } from '../../engine/errors.js';
 import { defaultGenome, parsePlay, resolvePlay } from '../../engine/play/index.js';
 import { writeFileAtomic } from '../atomic.js';
-import { ensureDataset } from '../datasets/build.js';
 import type { DataPolicy } from '../datasets/sync.js';
 import { playFitFix } from '../datasets/plays-fit.js';
 import { loadSharedDataset } from '../datasets/load-shared.js';
 import { evaluationPool } from '../eval/pool.js';
 import type { EvalBatchResult, EvalItem, EvalJob } from '../eval/evaluator.js';
-import { toBounds } from '../ga/genome.js';
 import { checkGrid } from '../ga/grid.js';
 import { playIdentity } from '../ga/play-identity.js';
 import type { ForgeHome } from '../home.js';
@@ -23,7 +21,7 @@ import { equityCsv, stitchEquity, summarise } from './equity.js';
 import { recordWalkforward } from './record.js';
 import type { RangeInfo, WalkforwardReport, WindowRecord } from './types.js';
 import { SearchStopped, searchWindows, type SearchProgress } from './search.js';
-import { generateWindows, type Range, type WalkWindow } from './windows.js';
+import { generateWindows, rangeInfo, type Range, type WalkWindow } from './windows.js';
 
 // `forge walkforward` without the printing: load the dataset once into shared memory, compute every
 // window up front, search all windows on one pool, test each winner on its unseen range, aggregate,
@@ -80,13 +78,6 @@ export type WindowRecordRanges = Pick<WindowRecord, 'index' | 'train' | 'test'>;
 // Each worker's private fallback cache: the shared feature store holds the features.
 const CACHE_BYTES = 32 * 1024 * 1024;
 
-const rangeInfo = ([fromMs, toMs]: Range): RangeInfo => ({
-  from: new Date(fromMs).toISOString(),
-  to: new Date(toMs).toISOString(),
-  fromMs,
-  toMs,
-});
-
 export function walkforwardPaths(runDir: string) {
   return {
     config: path.join(runDir, 'config.json'),
@@ -111,11 +102,11 @@ export async function runWalkforward(
       'make numbers genes, e.g. period: {int: [5, 50]}',
       'E_NO_GENES',
     );
-  const manifest = await ensureDataset(home, config.dataset, {
-    allowSynthetic: true,
-    warn: events.warn,
-    data: op.data,
+  // Loaded before the run id is made: the id names the hash of the very bytes the windows are searched on.
+  const loaded = await loadSharedDataset(home, config.dataset, {
+    ensure: { allowSynthetic: true, warn: events.warn, data: op.data },
   });
+  const { manifest } = loaded;
   const playSha = createHash('sha256').update(playText).digest('hex');
   const id = computeRunId({ ...config, play: playSha }, manifest.hash, config.seed);
   const folder = await acquireRunFolder(home.runsDir, id);
@@ -136,9 +127,8 @@ export async function runWalkforward(
         evaluationsPerSec: 0,
       };
     }
-    const loaded = await loadSharedDataset(home, manifest.name);
     const feeds = sharedFeeds(loaded.shared);
-    const dataset = { name: manifest.name, hash: loaded.manifest.hash, source: loaded.manifest.source };
+    const dataset = { name: manifest.name, hash: manifest.hash, source: manifest.source };
     const tf = resolvePlay(space, defaultGenome(space.genes)).market.tf;
     const feed = feeds[tf];
     if (feed === undefined) {
@@ -182,19 +172,12 @@ export async function runWalkforward(
       const etaMs = p.generation > 0 ? (elapsed / p.generation) * (p.generations - p.generation) : NaN;
       events.generation({ ...p, elapsedMs: elapsed, etaMs, windows: windows.length });
     };
-    const bounds = toBounds(space.genes);
-    if (config.ga.method === 'grid')
-      checkGrid(
-        bounds,
-        config.ga.budget,
-        space.genes.map((g) => g.path),
-      );
-    let found: Awaited<ReturnType<typeof searchWindows>>;
+    if (config.ga.method === 'grid') checkGrid(space.genes, config.ga.budget);
+    let records: WindowRecord[];
     try {
-      found = await searchWindows(
+      records = await searchWindows(
         windows,
         space.genes,
-        bounds,
         config.ga,
         config.fitness,
         config.seed,
@@ -214,23 +197,7 @@ export async function runWalkforward(
       };
     }
     const searchMs = Date.now() - searchStart;
-    const evaluations = found.reduce((s, f) => s + f.evaluations, 0);
-
-    const records: WindowRecord[] = found.map((f, i) => ({
-      index: f.index,
-      train: rangeInfo(windows[i].train),
-      test: rangeInfo(windows[i].test),
-      status: f.status,
-      error: f.error,
-      genome: f.genome,
-      params: f.params,
-      fitness: f.fitness,
-      evaluations: f.evaluations,
-      generations: f.generations,
-      inSample: f.record?.inSample ?? null,
-      outOfSample: f.record?.outOfSample ?? null,
-      drop: f.drop,
-    }));
+    const evaluations = records.reduce((s, r) => s + r.evaluations, 0);
     for (const r of records) events.window(r, records.length);
 
     const agg = aggregate(records);

@@ -1,32 +1,19 @@
 import { describeGenome, type GeneDef } from '../../engine/play/index.js';
 import type { EvalBatchResult, EvalItem, EvalRecord } from '../eval/evaluator.js';
 import type { FitnessSpec } from '../fitness.js';
-import type { GeneBounds } from '../ga/genome.js';
 import type { Identity } from '../ga/evaluated.js';
 import { evolve, initialState } from '../ga/optimizer.js';
 import type { GAOptions } from '../ga/options.js';
 import type { BatchPool } from '../pool/pool.js';
 import { performanceDrop } from './aggregate.js';
-import type { Range, WalkWindow } from './windows.js';
+import type { WindowRecord } from './types.js';
+import { rangeInfo, type Range, type WalkWindow } from './windows.js';
 
 // Every window's GA runs at once over one pool: each generation's genomes of all windows go out in a
 // single map (a window's items carry its own training range), so a small population still fills every
 // worker, and the workers' feature caches (features span all the data) serve all windows. Evaluations
 // are pure, so results do not depend on how items are batched or on the worker count. The search sees
 // only the training range; the winner is then evaluated once with its test range as out-of-sample.
-
-export interface WindowSearch {
-  readonly index: number;
-  readonly genome: number[] | null;
-  readonly params: Record<string, string | number | boolean> | null;
-  readonly fitness: number | null;
-  readonly evaluations: number;
-  readonly generations: number;
-  readonly record: EvalRecord | null;
-  readonly drop: number | null;
-  readonly status: 'ok' | 'failed';
-  readonly error: string | null;
-}
 
 export interface SearchProgress {
   /** Generations every window has completed. */
@@ -105,7 +92,6 @@ function infeasibleReason(r: EvalRecord, f: FitnessSpec): string {
 export async function searchWindows(
   windows: readonly WalkWindow[],
   genes: readonly GeneDef[],
-  bounds: readonly GeneBounds[],
   ga: GAOptions,
   fitness: FitnessSpec,
   seed: string,
@@ -113,7 +99,7 @@ export async function searchWindows(
   onProgress: (p: SearchProgress) => void,
   identity?: Identity,
   stopRequested: () => boolean = () => false,
-): Promise<WindowSearch[]> {
+): Promise<WindowRecord[]> {
   const generationOf = new Map<number, number>(windows.map((w) => [w.index, 0]));
   const progress = () => {
     const done = Math.min(...generationOf.values());
@@ -142,9 +128,9 @@ export async function searchWindows(
   const one = async (w: WalkWindow): Promise<Found> => {
     const ranges = { inSample: w.train, outOfSample: null };
     // A window's seed depends only on the run seed and its index.
-    const state = initialState<EvalRecord>(bounds, ga, `${seed}/window-${w.index}`);
+    const state = initialState<EvalRecord>(genes, ga, `${seed}/window-${w.index}`);
     try {
-      await evolve(bounds, ga, state, {
+      await evolve(genes, ga, state, {
         evaluate: (genomes) => batcher.submit(genomes.map((genome) => ({ genome, ranges }))),
         onGeneration: (s) => void generationOf.set(w.index, s.generation),
         identity,
@@ -205,15 +191,18 @@ export async function searchWindows(
       error = 'the test range holds fewer than 2 bars of the play timeframe';
     return {
       index: f.w.index,
+      train: rangeInfo(f.w.train),
+      test: rangeInfo(f.w.test),
+      status: error === null ? 'ok' : 'failed',
+      error,
       genome: f.genome,
       params: f.genome === null ? null : describeGenome(genes, f.genome),
       fitness: f.fitness,
       evaluations: f.evaluations,
       generations: f.generations,
-      record,
+      inSample: record?.inSample ?? null,
+      outOfSample: record?.outOfSample ?? null,
       drop: error === null && record ? performanceDrop(record.inSample, record.outOfSample) : null,
-      status: error === null ? 'ok' : 'failed',
-      error,
     };
   });
 }

@@ -1,4 +1,5 @@
 import { ForgeError } from '../../engine/errors.js';
+import type { RangeInfo } from './types.js';
 
 // Walk-forward windows, all computed up front: each is a training range the GA may see and the test
 // range right after it that only the winner is run on. Rolling windows slide the training range by
@@ -32,6 +33,14 @@ export interface WalkWindow {
   readonly train: Range;
   readonly test: Range;
 }
+
+/** A range as run files show it: ISO dates beside the epoch ms. */
+export const rangeInfo = ([fromMs, toMs]: Range): RangeInfo => ({
+  from: new Date(fromMs).toISOString(),
+  to: new Date(toMs).toISOString(),
+  fromMs,
+  toMs,
+});
 
 const UNIT_MS: Record<string, number> = { h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
 

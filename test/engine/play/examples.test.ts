@@ -36,7 +36,7 @@ describe('every example play in configs/plays runs on a random feed', () => {
       const rng = seedrandom(file);
       const genomes = [
         defaultGenome(genesOf(space)),
-        ...Array.from({ length: space.genes.length ? 5 : 0 }, () => randomGenome(space, rng)),
+        ...Array.from({ length: space.genes.length ? 5 : 0 }, () => randomGenome(space.genes, rng)),
       ];
       let trades = 0;
       for (const g of genomes) {

@@ -84,8 +84,8 @@ describe('genes', () => {
     const r1 = seedrandom('s');
     const r2 = seedrandom('s');
     for (let k = 0; k < 200; k++) {
-      const g = randomGenome(space, r1);
-      expect(g).toEqual(randomGenome(space, r2));
+      const g = randomGenome(space.genes, r1);
+      expect(g).toEqual(randomGenome(space.genes, r2));
       genes.forEach((d, i) => {
         expect(g[i]).toBeGreaterThanOrEqual(d.min);
         expect(g[i]).toBeLessThanOrEqual(d.max);

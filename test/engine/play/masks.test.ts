@@ -276,7 +276,7 @@ describe('plays of configs/plays/default.yaml', () => {
     };
     const rng = rngOf('masks-genomes');
     for (let k = 0; k < 60; k++) {
-      const play = resolvePlay(space, randomGenome(space, rng));
+      const play = resolvePlay(space, randomGenome(space.genes, rng));
       const want = referenceRun(play, feeds, 10_000);
       const got = runPlay(play, feeds, { cash: 10_000 });
       expect(resultDiff(got.result, want.result), `genome ${k}`).toBeNull();

@@ -4,26 +4,21 @@ import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ForgeError } from '../../../src/engine/errors.js';
 import { buildDatasets, ensureDataset } from '../../../src/forge/datasets/build.js';
 import { readBuilt } from '../../../src/forge/datasets/folder.js';
-import { loadDataset, readParquetColumns } from '../../../src/forge/datasets/load.js';
+import { loadDataset } from '../../../src/forge/datasets/load.js';
+import { readParquetColumns } from '../../../src/forge/datasets/parquet.js';
 import { listDatasets } from '../../../src/forge/datasets/list.js';
 import type { Manifest } from '../../../src/forge/datasets/manifest.js';
 import { forgeHome, type ForgeHome } from '../../../src/forge/home.js';
 import { withStore } from '../../../src/forge/store/store.js';
+import { catalogHome, caught, TINY_ENTRY } from '../../helpers/datasets.js';
 import { storeSynthetic } from '../../../src/forge/store/synth.js';
 
 // A tiny catalog in a temp home: TINY starts at 05:00, so its first 4h and 1d buckets are partial
 // and must be dropped; REAL is filled with hand-made "real" candles by the test.
 const CATALOG = `datasets:
-  - name: TINY
-    symbol: TESTUSDT
-    base: 1h
-    derived: [4h, 1d]
-    from: 2024-01-01T05:00:00Z
-    to: 2024-01-11
-    regime: bear
+${TINY_ENTRY}
   - name: REAL
     symbol: REALUSDT
     base: 1h
@@ -46,16 +41,6 @@ const opts = (allowSynthetic: boolean, extra: object = {}) => ({
   warn: (m: string) => warnings.push(m),
   ...extra,
 });
-
-async function caught(p: Promise<unknown>): Promise<ForgeError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(ForgeError);
-    return err as ForgeError;
-  }
-  throw new Error('expected a ForgeError');
-}
 
 interface Row {
   ts: number;
@@ -126,10 +111,7 @@ const leftovers = () => [
 ];
 
 beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-datasets-'));
-  home = forgeHome(dir);
-  fs.mkdirSync(home.datasetsDir, { recursive: true });
-  fs.writeFileSync(home.catalogPath, CATALOG);
+  ({ dir, home } = catalogHome('forge-datasets-', CATALOG));
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 

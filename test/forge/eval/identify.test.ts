@@ -30,7 +30,7 @@ const job: EvalJob = {
   cacheBytes: 16 << 20,
 };
 const space = parsePlay(playText, 'default.yaml');
-const genomes = Array.from({ length: 16 }, (_, i) => randomGenome(space, seedrandom(`identify-${i}`)));
+const genomes = Array.from({ length: 16 }, (_, i) => randomGenome(space.genes, seedrandom(`identify-${i}`)));
 
 describe('identify tasks', () => {
   const runtime = new EvalRuntime({ job, datasets: [shareFeeds('test', 'hash', { '15m': exec })], slabs: [null] });

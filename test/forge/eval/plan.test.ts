@@ -31,7 +31,7 @@ describe('plan tasks', () => {
   it("list each genome's features as resolvePlay + playFeatures do, null for a genome that does not resolve", () => {
     const space = parsePlay(playText, 'default.yaml');
     const rng = seedrandom('plan-test');
-    const genomes = Array.from({ length: 12 }, () => randomGenome(space, rng));
+    const genomes = Array.from({ length: 12 }, () => randomGenome(space.genes, rng));
     const runtime = new EvalRuntime({ job, datasets: [shareFeeds('test', 'hash', { '15m': exec })], slabs: [null] });
     const wire = runtime.run({ kind: 'plan', genomes: [...genomes, [1, 2, 3]] }) as PlanTaskResult;
     // Through structuredClone, as a worker's reply travels.

@@ -36,7 +36,7 @@ const job: EvalJob = {
 const shared = shareFeeds('test', 'hash', feeds);
 const space = parsePlay(playText, 'default.yaml');
 const rng = seedrandom('pool-test');
-const generations = [0, 1, 2].map(() => Array.from({ length: 24 }, () => randomGenome(space, rng)));
+const generations = [0, 1, 2].map(() => Array.from({ length: 24 }, () => randomGenome(space.genes, rng)));
 const slotBytes = exec.length * 8;
 
 const reference: EvalRecord[][] = (() => {

@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { genomeKey, type GeneBounds } from '../../../src/forge/ga/genome.js';
+import type { GeneDef } from '../../../src/engine/play/index.js';
+import { genomeKey } from '../../../src/forge/ga/genome.js';
 import { checkGrid } from '../../../src/forge/ga/grid.js';
 import { evolve, initialState } from '../../../src/forge/ga/optimizer.js';
 import { resolveGAOptions } from '../../../src/forge/ga/options.js';
 
 // Issue 11 points 1, 2, 4, 5 and 7 on hand-made landscapes whose answers are counted by hand.
 
-const GENES: GeneBounds[] = [
-  { kind: 'int', min: 5, max: 200 },
-  { kind: 'float', min: 0.5, max: 4, step: 0.1 },
-  { kind: 'choice', min: 0, max: 3 },
-  { kind: 'bool', min: 0, max: 1 },
+const GENES: GeneDef[] = [
+  { path: 'int', kind: 'int', min: 5, max: 200, step: 1 },
+  { path: 'float', kind: 'float', min: 0.5, max: 4, step: 0.1 },
+  { path: 'choice', kind: 'choice', min: 0, max: 3, step: 1 },
+  { path: 'bool', kind: 'bool', min: 0, max: 1, step: 1 },
 ];
 type E = { fitness: number };
 const landscape = (g: readonly number[]) =>
@@ -95,9 +96,9 @@ describe('search budget and slots (issue 11)', () => {
   });
 
   it('method grid enumerates the space in nested-loop order and stops when it is exhausted', async () => {
-    const genes: GeneBounds[] = [
-      { kind: 'int', min: 1, max: 3 },
-      { kind: 'float', min: 0, max: 0.3, step: 0.1 },
+    const genes: GeneDef[] = [
+      { path: 'int', kind: 'int', min: 1, max: 3, step: 1 },
+      { path: 'float', kind: 'float', min: 0, max: 0.3, step: 0.1 },
     ];
     const o = resolveGAOptions({ method: 'grid', population: 5, generations: 100 });
     const r = recorder((g) => g[0] + g[1]);
@@ -105,12 +106,14 @@ describe('search budget and slots (issue 11)', () => {
     expect(r.calls.flat()).toEqual([1, 2, 3].flatMap((a) => [0, 0.1, 0.2, 0.3].map((b) => [a, b])));
     expect(state.stopped).toBe('exhausted');
     expect(state.hallOfFame[0].genome).toEqual([3, 0.3]);
-    expect(() => checkGrid([{ kind: 'float', min: 0, max: 1 }], 0, ['x'])).toThrow(/gene x is a float without a step/);
+    expect(() => checkGrid([{ path: 'x', kind: 'float', min: 0, max: 1, step: 0 }], 0)).toThrow(
+      /gene x is a float without a step/,
+    );
     expect(() =>
       checkGrid(
         [
-          { kind: 'int', min: 1, max: 2000 },
-          { kind: 'int', min: 1, max: 2000 },
+          { path: 'int', kind: 'int', min: 1, max: 2000, step: 1 },
+          { path: 'int', kind: 'int', min: 1, max: 2000, step: 1 },
         ],
         0,
       ),
@@ -118,8 +121,8 @@ describe('search budget and slots (issue 11)', () => {
     expect(
       checkGrid(
         [
-          { kind: 'int', min: 1, max: 2000 },
-          { kind: 'int', min: 1, max: 2000 },
+          { path: 'int', kind: 'int', min: 1, max: 2000, step: 1 },
+          { path: 'int', kind: 'int', min: 1, max: 2000, step: 1 },
         ],
         500,
       ),
@@ -139,7 +142,7 @@ describe('search budget and slots (issue 11)', () => {
   });
 
   it('a small space ends as exhausted instead of looping on cache hits', async () => {
-    const genes: GeneBounds[] = [{ kind: 'int', min: 0, max: 3 }];
+    const genes: GeneDef[] = [{ path: 'int', kind: 'int', min: 0, max: 3, step: 1 }];
     const o = resolveGAOptions({ population: 6, budget: 100 });
     const r = recorder((g) => g[0]);
     const state = await evolve(genes, o, initialState<E>(genes, o, 'x'), r);

@@ -2,7 +2,7 @@ import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { breedChildren } from '../../../src/forge/ga/breed.js';
 import { latinHypercube } from '../../../src/forge/ga/design.js';
-import type { GeneBounds } from '../../../src/forge/ga/genome.js';
+import type { GeneDef } from '../../../src/engine/play/index.js';
 import { mutStep } from '../../../src/forge/ga/mutation.js';
 import { nicheDistance, updateNiches } from '../../../src/forge/ga/niches.js';
 import { evolve, initialState } from '../../../src/forge/ga/optimizer.js';
@@ -12,11 +12,11 @@ import { createRng } from '../../../src/forge/ga/rng.js';
 // Issue 11 point 6: the Latin-hypercube start, local steps from niches, and what they buy on a
 // landscape whose optimum is known by construction.
 
-const GENES: GeneBounds[] = [
-  { kind: 'int', min: 0, max: 99 },
-  { kind: 'float', min: 0.5, max: 4, step: 0.5 },
-  { kind: 'choice', min: 0, max: 3 },
-  { kind: 'bool', min: 0, max: 1 },
+const GENES: GeneDef[] = [
+  { path: 'a', kind: 'int', min: 0, max: 99, step: 1 },
+  { path: 'b', kind: 'float', min: 0.5, max: 4, step: 0.5 },
+  { path: 'c', kind: 'choice', min: 0, max: 3, step: 1 },
+  { path: 'd', kind: 'bool', min: 0, max: 1, step: 1 },
 ];
 
 /** A generator that replays fixed draws, so an operator's result can be worked out by hand. */
@@ -117,9 +117,9 @@ describe('local steps in the search', () => {
   // A rugged 2-D integer landscape with one needle: a smooth hill towards (70, 30) whose top cell
   // (70, 30) is worth 100 and whose 8 neighbours are worth less than a far decoy at (15, 85) (95), with
   // deterministic ripples elsewhere. The optimum is (70, 30) by construction.
-  const genes: GeneBounds[] = [
-    { kind: 'int', min: 0, max: 99 },
-    { kind: 'int', min: 0, max: 99 },
+  const genes: GeneDef[] = [
+    { path: 'x', kind: 'int', min: 0, max: 99, step: 1 },
+    { path: 'y', kind: 'int', min: 0, max: 99, step: 1 },
   ];
   const ripple = (x: number, y: number) => ((x * 7919 + y * 104_729) % 13) / 13;
   const f = (g: readonly number[]) => {

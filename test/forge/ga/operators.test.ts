@@ -1,23 +1,23 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { cxBlend, cxSimulatedBinary, cxUniform } from '../../../src/forge/ga/crossover.js';
-import { diversity, randomGenome, repairGene, type GeneBounds } from '../../../src/forge/ga/genome.js';
+import { type GeneDef, normalizeGene, randomGenome } from '../../../src/engine/play/index.js';
+import { diversity } from '../../../src/forge/ga/genome.js';
 import { mutCreep, mutGaussian, mutReset } from '../../../src/forge/ga/mutation.js';
 import { selBest, selTournament } from '../../../src/forge/ga/selection.js';
 
-const GENES: GeneBounds[] = [
-  { kind: 'int', min: 5, max: 50 },
-  { kind: 'float', min: 0.5, max: 4, step: 0.1 },
-  { kind: 'choice', min: 0, max: 2 },
-  { kind: 'bool', min: 0, max: 1 },
-  { kind: 'float', min: -1, max: 1 },
+const GENES: GeneDef[] = [
+  { path: 'int', kind: 'int', min: 5, max: 50, step: 1 },
+  { path: 'float', kind: 'float', min: 0.5, max: 4, step: 0.1 },
+  { path: 'choice', kind: 'choice', min: 0, max: 2, step: 1 },
+  { path: 'bool', kind: 'bool', min: 0, max: 1, step: 1 },
+  { path: 'float', kind: 'float', min: -1, max: 1, step: 0 },
 ];
 
-function onGrid(v: number, g: GeneBounds): boolean {
+function onGrid(v: number, g: GeneDef): boolean {
   if (v < g.min - 1e-9 || v > g.max + 1e-9) return false;
-  const step = g.step ?? (g.kind === 'float' ? 0 : 1);
-  if (step === 0) return true;
-  const k = (v - g.min) / step;
+  if (g.step === 0) return true;
+  const k = (v - g.min) / g.step;
   return Math.abs(k - Math.round(k)) < 1e-9;
 }
 
@@ -27,14 +27,17 @@ const fixed = (...draws: number[]) => {
   return () => draws[i++ % draws.length];
 };
 
-describe('repairGene', () => {
+describe('normalizeGene, the repair every operator applies', () => {
   it('clamps and snaps to the grid (hand cases)', () => {
-    expect(repairGene(51.2, GENES[0])).toBe(50);
-    expect(repairGene(7.6, GENES[0])).toBe(8);
-    expect(repairGene(1.26, GENES[1])).toBe(1.3);
-    expect(repairGene(0.1, GENES[1])).toBe(0.5);
-    expect(repairGene(NaN, GENES[0])).toBe(5);
-    expect(repairGene(0.123456, GENES[4])).toBe(0.123456); // no step: left continuous
+    expect(normalizeGene(GENES[0], 51.2)).toBe(50);
+    expect(normalizeGene(GENES[0], 7.6)).toBe(8);
+    expect(normalizeGene(GENES[1], 1.26)).toBe(1.3);
+    expect(normalizeGene(GENES[1], 0.1)).toBe(0.5);
+    expect(normalizeGene(GENES[4], 0.123456)).toBe(0.123456); // no step: left continuous
+  });
+
+  it('refuses NaN instead of mapping it to a bound, naming the gene', () => {
+    expect(() => normalizeGene(GENES[0], NaN)).toThrow(/gene int: value is NaN/);
   });
 });
 
@@ -86,7 +89,7 @@ describe('crossover', () => {
     // x1=2, x2=4 in [0,10], eta=1, u=0.5:
     //   beta=1+2*(2-0)/2=3, alpha=2-3^-2=1.888889, betaq=sqrt(0.5*alpha)=0.971825, y1=0.5*(6-2*0.971825)=2.028175
     //   beta=1+2*(10-4)/2=7, alpha=2-7^-2=1.979592, betaq=sqrt(0.5*alpha)=0.994885, y2=0.5*(6+2*0.994885)=3.994885
-    const g: GeneBounds[] = [{ kind: 'float', min: 0, max: 10 }];
+    const g: GeneDef[] = [{ path: 'float', kind: 'float', min: 0, max: 10, step: 0 }];
     // draws: 0.3 (do crossover: <= 0.5), 0.5 (u), 0.9 (no swap)
     const [c1, c2] = cxSimulatedBinary([2], [4], g, 1, fixed(0.3, 0.5, 0.9));
     expect(c1[0]).toBeCloseTo(2.028175, 6);
@@ -117,7 +120,7 @@ describe('mutation', () => {
   });
 
   it('mutGaussian steps have the requested spread (sigma as a share of the range)', () => {
-    const g: GeneBounds[] = [{ kind: 'float', min: -100, max: 100 }];
+    const g: GeneDef[] = [{ path: 'float', kind: 'float', min: -100, max: 100, step: 0 }];
     const rng = seedrandom('gauss');
     const n = 20_000;
     let sum = 0;
@@ -177,6 +180,19 @@ describe('genomes', () => {
       g.forEach((v, i) => {
         expect(onGrid(v, GENES[i])).toBe(true);
       });
+  });
+
+  it('a random genome takes one draw per gene, mapped by hand: a draw u picks cell floor(u * cells)', () => {
+    // int [5, 50] 46 cells: 0.5 -> cell 23 = 28; float [0.5, 4] step 0.1 36 cells: 0.99 -> cell 35 = 4;
+    // choice 3 cells: 0.34 -> 1; bool 2 cells: 0.49 -> 0; continuous [-1, 1]: 0.25 -> -0.5.
+    let draws = 0;
+    const replay = fixed(0.5, 0.99, 0.34, 0.49, 0.25);
+    const counted = () => {
+      draws++;
+      return replay();
+    };
+    expect(randomGenome(GENES, counted)).toEqual([28, 4, 1, 0, -0.5]);
+    expect(draws).toBe(GENES.length); // the order of seeded draws a saved run replays
   });
 
   it('diversity is 0 for clones and 1 for two opposite corners', () => {

@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { genomeKey, type GeneBounds } from '../../../src/forge/ga/genome.js';
+import type { GeneDef } from '../../../src/engine/play/index.js';
+import { genomeKey } from '../../../src/forge/ga/genome.js';
 import { EvaluatedSet } from '../../../src/forge/ga/evaluated.js';
 import { evolve, initialState, type GAState } from '../../../src/forge/ga/optimizer.js';
 import { resolveGAOptions } from '../../../src/forge/ga/options.js';
 
-const GENES: GeneBounds[] = [
-  { kind: 'int', min: 5, max: 200 },
-  { kind: 'float', min: 0.5, max: 4, step: 0.1 },
-  { kind: 'choice', min: 0, max: 3 },
-  { kind: 'bool', min: 0, max: 1 },
+const GENES: GeneDef[] = [
+  { path: 'int', kind: 'int', min: 5, max: 200, step: 1 },
+  { path: 'float', kind: 'float', min: 0.5, max: 4, step: 0.1 },
+  { path: 'choice', kind: 'choice', min: 0, max: 3, step: 1 },
+  { path: 'bool', kind: 'bool', min: 0, max: 1, step: 1 },
 ];
 
 // A landscape with a known optimum: x = 60, y = 2.5, choice 2, rule on. Max fitness 0.

@@ -39,7 +39,7 @@ describe('a 100,000-evaluation report', () => {
     const files = runFiles(runs, id);
     for (let f = 0; f < EXTRA / PER_FILE; f++) {
       const fresh = Array.from({ length: PER_FILE }, () => {
-        const genome = randomGenome(space, rng);
+        const genome = randomGenome(space.genes, rng);
         return {
           key: genomeKey(genome),
           genome,

@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { iso } from '../../../forge/datasets/catalog.js';
 import { buildDatasets, DEFAULT_SYNTHETIC_SEED } from '../../../forge/datasets/build.js';
+import { datasetDir } from '../../../forge/datasets/folder.js';
 import type { Manifest } from '../../../forge/datasets/manifest.js';
 import { forgeHome } from '../../../forge/home.js';
 import { makeContext, table } from '../../output.js';
@@ -60,15 +61,15 @@ export const buildCommand: CommandModule<object, BuildArgs> = {
       },
     });
     ctx.emit({ ok: true, datasets: manifests, warnings });
-    for (const m of manifests) ctx.say(render(m, forgeHome(ctx.home).datasetsDir));
+    for (const m of manifests) ctx.say(render(m, datasetDir(forgeHome(ctx.home), m.name)));
   },
 };
 
+/** `dir`: the dataset's folder (datasetDir). */
 function render(m: Manifest, dir: string): string {
   const head =
     `built ${m.name} (${m.source === 'synthetic' ? 'SYNTHETIC stand-in' : 'real candles'}) ` +
-    `${m.symbol} ${iso(m.window.fromMs)}..${iso(m.window.toMs)}, hash ${m.hash.slice(0, 12)}, in ` +
-    `${dir}/${m.name}`;
+    `${m.symbol} ${iso(m.window.fromMs)}..${iso(m.window.toMs)}, hash ${m.hash.slice(0, 12)}, in ${dir}`;
   const rows = m.timeframes.map((t) => [
     t.tf,
     t.bars,
