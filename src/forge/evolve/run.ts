@@ -29,9 +29,8 @@ import { StoreSync } from '../runs/store-sync.js';
 import { sharedBytes } from '../shared/columns.js';
 import type { EvolveConfig, EvolveOperational } from './config.js';
 import { checkFailures } from './failures.js';
-import { evaluationPool, type EvaluationPool } from '../eval/pool.js';
-import { parseRedisUrl } from '../distributed/connection.js';
-import { remoteEvaluationPool } from '../distributed/coordinator.js';
+import type { EvaluationPool } from '../eval/pool.js';
+import { openEvaluationPool } from '../distributed/open-pool.js';
 import type { EvalJob, EvalRecord } from '../eval/evaluator.js';
 import type { FeatureStoreStats } from '../eval/feature-store.js';
 import { holdoutRanges } from '../eval/ranges.js';
@@ -348,21 +347,17 @@ async function execute(
       across: config.across,
     };
     const workers = op.workers ?? defaultWorkers();
-    pool =
-      op.redis === undefined
-        ? evaluationPool(job, shared, regimeShared, {
-            workers,
-            batchesPerWorker: op.batchesPerWorker,
-            featureMemory: op.featureMemory,
-          })
-        : await remoteEvaluationPool({
-            target: parseRedisUrl(op.redis),
-            runId: stored.runId,
-            job,
-            datasets: [shared, ...regimeShared],
-            deadline: op.maxWallMs === undefined ? undefined : t0 + op.maxWallMs,
-            log: events.warn,
-          });
+    pool = await openEvaluationPool(
+      job,
+      [shared, ...regimeShared],
+      { workers, batchesPerWorker: op.batchesPerWorker, featureMemory: op.featureMemory, redis: op.redis },
+      {
+        runId: stored.runId,
+        deadline: op.maxWallMs === undefined ? undefined : t0 + op.maxWallMs,
+        resume: (redis) => `forge evolve --resume ${stored.runId} --redis ${redis}`,
+        log: events.warn,
+      },
+    );
 
     events.start({
       runId: stored.runId,
