@@ -2,7 +2,7 @@ import type { EvalJob, EvalRecord } from '../eval/evaluator.js';
 import type { EvaluationPool } from '../eval/pool.js';
 import type { EvalTaskResult } from '../eval/runtime.js';
 import { FAILED_FITNESS } from '../fitness.js';
-import { remoteJobs, type RemoteInput } from './remote-jobs.js';
+import { remoteJobs, type RemoteInput, type RemoteStats } from './remote-jobs.js';
 import type { EvalJobData } from './wire.js';
 
 // The coordinator's EvaluationPool for evolve and walk-forward: map puts the plays on the run's
@@ -23,8 +23,8 @@ const asResult = (records: EvalRecord[], busyMs: number): EvalTaskResult => ({
 });
 
 export interface RemotePool extends EvaluationPool {
-  /** Jobs and wall time spent waiting for them, for the bench. */
-  remoteStats(): { jobs: number; calls: number; waitMs: number };
+  /** Jobs and where their time went, for the bench. */
+  remoteStats(): RemoteStats;
 }
 
 export async function remoteEvaluationPool(options: RemoteInput & { readonly job: EvalJob }): Promise<RemotePool> {

@@ -1,5 +1,6 @@
 import { Queue, QueueEvents, type Job } from 'bullmq';
 import { ForgeError } from '../../engine/errors.js';
+import { guidedBatches } from '../eval/batches.js';
 import { splitBatches } from '../pool/pool.js';
 import type { SharedDataset } from '../shared/columns.js';
 import { checkReachable, redisClient, type RedisTarget } from './connection.js';
@@ -31,8 +32,15 @@ export interface RemoteOptions {
   readonly deadline?: number;
   /** The command that continues the run after the wait gave up (said in the error). */
   readonly resumeHint: string;
-  /** Jobs per live worker process and call: 1 keeps each generation's features on one machine each. */
+  /**
+   * Guided job sizes per call (eval/batches.ts): the first round of jobs covers about half the items,
+   * one per live worker process, then sizes shrink, so workers of any speed run out of work within one
+   * small job of each other. A worker spreads each job over its threads and keeps its features between
+   * jobs, so fewer, larger jobs cost fewer queue round trips and no extra feature work.
+   */
   readonly jobsPerWorker: number;
+  /** Smallest job as a share of a worker's part of a call (1/8: at most ~8 jobs per worker and call). */
+  readonly minJobShare: number;
   /** Items per job at most (a bound on a job's size in Redis and on the work a lost worker takes with it). */
   readonly maxBatch: number;
   /** Status lines: workers joining and leaving with their rates, nobody connected. */
@@ -46,7 +54,8 @@ export interface RemoteOptions {
 
 export const REMOTE_DEFAULTS = Object.freeze({
   maxBatch: 2000,
-  jobsPerWorker: 1,
+  jobsPerWorker: 2,
+  minJobShare: 1 / 8,
   attempts: 3,
   pollMs: 500,
   statusEveryMs: 30_000,
@@ -59,10 +68,25 @@ const ATTEMPT_KEY = (runId: string) => `${PREFIX}:attempt:${runId}`;
 type Payload<D extends RemoteJobData> = Omit<D, 'runId' | 'attempt' | 'call' | 'batch' | 'datasets' | 'items'>;
 type ItemOf<D extends RemoteJobData> = D['items'][number];
 
+export interface RemoteStats {
+  readonly jobs: number;
+  readonly calls: number;
+  /** Wall time of map calls, from the first job added to the last answer read. */
+  readonly waitMs: number;
+  /**
+   * Summed over completed jobs, from BullMQ's timestamps (the coordinator's and the workers' clocks:
+   * only meaningful when they agree, as on one machine): added -> taken by a worker, taken -> answered,
+   * answered -> read by the coordinator.
+   */
+  readonly queuedMs: number;
+  readonly workMs: number;
+  readonly noticeMs: number;
+}
+
 export interface RemoteJobs<I, R> {
   /** One answer array per job, jobs in input order (their items concatenated = the input order). */
   map(items: readonly I[]): Promise<{ batches: I[][]; answers: R[][]; ms: number }>;
-  stats(): { jobs: number; calls: number; waitMs: number };
+  stats(): RemoteStats;
   close(): Promise<void>;
 }
 
@@ -126,6 +150,7 @@ function makeJobs<D extends EvalJobData | ValidateJobData, R>(
   let calls = 0;
   let jobs = 0;
   let waitMs = 0;
+  const spans = { queuedMs: 0, workMs: 0, noticeMs: 0 };
   let known: readonly WorkerBeat[] = [];
   let lastLine = 0;
   let saidNobody = false;
@@ -156,13 +181,18 @@ function makeJobs<D extends EvalJobData | ValidateJobData, R>(
   }
 
   async function settle(id: string, items: ItemOf<D>[], add: () => Promise<unknown>): Promise<R[] | null> {
-    const job: Job | undefined = await queue.getJob(id);
+    // The state first: a job read before it finished would lack its answer and timestamps.
+    const state = await queue.getJobState(id);
     // Redis lost the job (restarted without its data): put it back under the same id.
-    if (job === undefined) return add().then(() => null);
-    const state = await job.getState();
-    if (state === 'completed') return decodeRecords<R>(job.returnvalue as string);
+    if (state === 'unknown') return add().then(() => null);
+    if (state !== 'completed' && state !== 'failed') return null;
+    const job: Job | undefined = await queue.getJob(id);
+    if (job === undefined) return null; // removed in between (Redis restarted): the next round adds it
     if (state === 'failed') return failed(items, `worker failed ${job.attemptsMade} times: ${job.failedReason}`);
-    return null;
+    spans.queuedMs += (job.processedOn ?? job.timestamp) - job.timestamp;
+    spans.workMs += (job.finishedOn ?? job.timestamp) - (job.processedOn ?? job.timestamp);
+    spans.noticeMs += Date.now() - (job.finishedOn ?? Date.now());
+    return decodeRecords<R>(job.returnvalue as string);
   }
 
   return {
@@ -171,7 +201,10 @@ function makeJobs<D extends EvalJobData | ValidateJobData, R>(
       const call = calls++;
       const t0 = performance.now();
       const live = Math.max(1, await watchWorkers());
-      const batches = splitBatches(items, Math.max(live * o.jobsPerWorker, Math.ceil(items.length / o.maxBatch)));
+      const minSize = Math.max(1, Math.ceil((items.length / live) * o.minJobShare));
+      const batches = guidedBatches(items, live, o.jobsPerWorker, minSize).flatMap((b) =>
+        splitBatches(b, Math.ceil(b.length / o.maxBatch)),
+      );
       const specs = batches.map((b, batch) => {
         const data = { ...payload, ...base, call, batch, items: b } as unknown as D;
         return {
@@ -209,7 +242,7 @@ function makeJobs<D extends EvalJobData | ValidateJobData, R>(
       waitMs += ms;
       return { batches, answers: out as R[][], ms };
     },
-    stats: () => ({ jobs, calls, waitMs }),
+    stats: () => ({ jobs, calls, waitMs, ...spans }),
     async close() {
       await redis.srem(QUEUES_KEY, name).catch(() => undefined);
       // The answers are in the run folder; the queue's jobs have no further use.
