@@ -92,8 +92,8 @@ describe.skipIf(REDIS_SERVER === null)(
         expect(finished.stalledCounter).toBe(0);
         expect(finished.attemptsMade).toBe(1);
         expect(b.log()).not.toMatch(/dataset LOCK_L5/); // B never started on it
-        // The premise: the job outlived its lock several times over (else this test proves nothing).
-        expect(finished.finishedOn! - finished.processedOn!).toBeGreaterThan(3 * LOCK_MS);
+        // The premise: the job outlived its lock at least twice over (else this test proves nothing).
+        expect(finished.finishedOn! - finished.processedOn!).toBeGreaterThan(2 * LOCK_MS);
       } finally {
         await remote.close();
         await Promise.allSettled([events.close(), queue.close()]);
