@@ -21,6 +21,14 @@ const arg = (name, dflt) => {
 };
 const GENS = arg('generations', 6);
 const POP = arg('pop', 150);
+// Job sizing (remote-jobs.ts REMOTE_DEFAULTS unless given): to compare the old split with the new.
+const sizing = Object.fromEntries(
+  [
+    ['jobsPerWorker', arg('jobs-per-worker', undefined)],
+    ['maxBatch', arg('max-batch', undefined)],
+    ['minJobShare', arg('min-job-share', undefined)],
+  ].filter(([, v]) => v !== undefined),
+);
 const REDIS = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => fs.existsSync(p));
 if (!REDIS) {
   process.stderr.write('bench distributed: redis-server is missing (apt-get install redis-server)\n');
@@ -44,8 +52,9 @@ const job = evalJob(play, 'L5.yaml', feeds['15m'], 0.2, 32 * 1024 * 1024);
 const genomes = randomGenomes(play, POP * (GENS + 1), 'bench-distributed');
 const generations = Array.from({ length: GENS + 1 }, (_, g) => genomes.slice(g * POP, (g + 1) * POP));
 
-async function timed(pool) {
+async function timed(pool, afterWarmup = () => {}) {
   await pool.map(generations[0]); // warm-up, untimed
+  afterWarmup();
   const records = [];
   const t0 = performance.now();
   for (const g of generations.slice(1)) records.push(...(await pool.map(g)).flatMap((b) => b.records));
@@ -77,6 +86,7 @@ const children = [
 const url = `redis://127.0.0.1:${port}`;
 let R;
 let jobs = 0;
+let spans = {};
 try {
   await new Promise((r) => setTimeout(r, 300));
   for (const name of ['w1', 'w2']) {
@@ -107,24 +117,42 @@ try {
     job,
     datasets: [shared],
     log: () => {},
+    ...sizing,
   });
-  // Both workers connected before timing, as in a steady run.
-  for (let i = 0; i < 100 && (await remote.map([])).length === 0 && i < 20; i++)
+  // Both workers connected (heartbeats in Redis) before timing, as in a steady run.
+  const probe = new (await import('ioredis')).Redis(port, '127.0.0.1');
+  for (let i = 0; i < 100 && (await probe.keys('forge:worker:*')).length < 2; i++)
     await new Promise((r) => setTimeout(r, 100));
+  probe.disconnect();
   phase('distributed');
-  R = await timed(remote);
+  let before;
+  R = await timed(remote, () => (before = remote.remoteStats()));
   phase('done');
-  jobs = remote.remoteStats().jobs;
+  const after = remote.remoteStats();
+  jobs = after.jobs - before.jobs;
+  spans = Object.fromEntries(
+    ['queuedMs', 'workMs', 'noticeMs'].map((k) => [k, Math.round((after[k] - before[k]) / jobs)]),
+  );
   await remote.close();
 } finally {
-  for (const c of children) c.kill('SIGTERM');
-  await new Promise((r) => setTimeout(r, 500));
+  // Workers first, while Redis still answers: a worker asked to stop closes its queue connections,
+  // which waits for a Redis that is gone; then Redis.
+  const exited = (c) => new Promise((r) => (c.exitCode !== null ? r() : c.once('exit', r)));
+  const [server, ...workers] = children;
+  for (const w of workers) w.kill('SIGTERM');
+  const late = setTimeout(() => {
+    for (const w of workers) w.kill('SIGKILL');
+  }, 10_000);
+  await Promise.all(workers.map(exited));
+  clearTimeout(late);
+  server.kill('SIGTERM');
+  await exited(server);
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
 const same = JSON.stringify(L.records) === JSON.stringify(R.records);
 const evals = POP * GENS;
-const jobsPerGen = jobs / (GENS + 1);
+const jobsPerGen = jobs / GENS;
 const overheadGen = (R.ms - L.ms) / GENS;
 const out = {
   machine: `${os.cpus()[0].model}, ${os.cpus().length} cores, node ${process.version}`,
@@ -137,6 +165,8 @@ const out = {
     wallMs: Math.round(R.ms),
     evalsPerSec: +((evals * 1000) / R.ms).toFixed(1),
     jobsPerGeneration: jobsPerGen,
+    sizing: { ...{ jobsPerWorker: 'default', maxBatch: 'default', minJobShare: 'default' }, ...sizing },
+    perJobFromBullMQTimestamps: spans,
   },
   overheadPerGenerationMs: +overheadGen.toFixed(1),
   overheadPerJobMs: +(overheadGen / jobsPerGen).toFixed(2),
@@ -144,13 +174,17 @@ const out = {
   efficiency: +(L.ms / R.ms).toFixed(3),
   sameRecords: same,
 };
-// Projection, labelled as such: N machines of 2 threads share the compute; a generation is split
-// into 2 jobs per thread (4N jobs over 2N threads), so each thread pays the measured per-job overhead twice.
+// Projection, labelled as such: N machines of 2 threads share the compute; each machine takes
+// jobsPerWorker jobs of a generation (one by default) and pays their overhead in parallel with the
+// others, so the measured overhead per job is paid jobsPerWorker times per generation whatever N.
+// Optimistic: each machine computes the features its own plays need, and that duplicated work
+// grows with N (it is inside the measured overhead at N = 2 only).
 const computePerGen = L.ms / GENS;
 const perJob = Math.max(0, overheadGen / jobsPerGen);
+const jobsPerWorker = jobsPerGen / 2;
 out.projection = Object.fromEntries(
   [1, 2, 4, 8].map((n) => {
-    const perGen = computePerGen / n + 2 * perJob;
+    const perGen = computePerGen / n + jobsPerWorker * perJob;
     return [
       `${n} machines (projected)`,
       { msPerGeneration: Math.round(perGen), speedup: +(computePerGen / perGen).toFixed(2) },

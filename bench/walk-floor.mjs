@@ -9,7 +9,10 @@ const build = path.resolve(process.argv[2] ?? path.join(root, 'dist'));
 const { EquityAcc, walk } = await import(path.join(build, 'engine/sim/equity-run.js'));
 const n = 140_000;
 let s = 1;
-const rnd = () => (s = (s * 16807) % 2147483647) / 2147483647;
+const rnd = () => {
+  s = (s * 16807) % 2147483647;
+  return s / 2147483647;
+};
 const close = new Float64Array(n);
 for (let i = 0, x = 100; i < n; i++) close[i] = x *= 1 + (rnd() - 0.5) * 0.01;
 const x = { close, open: close, high: close, low: close, equity: null, num: Float64Array.of(5000, 50) };

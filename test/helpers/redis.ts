@@ -172,3 +172,18 @@ export function runCli(
   );
   return { child, done };
 }
+
+/**
+ * A temporary home (its path is added to `made`, for the test to remove): the datasets folder of
+ * `from` copied (same content hashes, nothing to build), or a fresh datasets folder with `catalog`.
+ */
+export function tempHome(made: string[], catalog: string, from?: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-dist-'));
+  made.push(dir);
+  if (from !== undefined) fs.cpSync(path.join(from, 'datasets'), path.join(dir, 'datasets'), { recursive: true });
+  else {
+    fs.mkdirSync(path.join(dir, 'datasets'));
+    fs.writeFileSync(path.join(dir, 'datasets', 'catalog.yaml'), catalog);
+  }
+  return dir;
+}

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
+import { parseRedisUrl } from '../../forge/distributed/connection.js';
 import { shellQuote } from '../../forge/shell-quote.js';
 import { checkWorkers } from '../../forge/config/bounds.js';
 import { forgeHome } from '../../forge/home.js';
@@ -17,6 +18,7 @@ interface ValidateArgs {
   top?: number;
   seed?: string;
   workers?: number;
+  redis?: string;
   permutations?: number;
   bootstrap?: number;
   alpha?: number;
@@ -52,6 +54,11 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       .option('workers', {
         type: 'number',
         describe: 'Worker threads; 1 runs in-process (default: one per core). Results do not depend on it',
+      })
+      .option('redis', {
+        type: 'string',
+        describe:
+          'Run the guards as jobs on forge worker processes through this Redis (redis://[user:password@]host:6379, rediss:// for TLS)',
       })
       .option('permutations', { type: 'number', describe: 'Monte Carlo permutations (default 1000)' })
       .option('bootstrap', { type: 'number', describe: 'Bootstrap resamples (default 2000)' })
@@ -116,11 +123,12 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
     const workersWarning = checkWorkers(argv.workers);
     if (workersWarning) ctx.warn(`warning: ${workersWarning}`);
     const config = resolveValidateConfig(argv.config !== undefined ? readValidateFile(argv.config) : {}, flags);
+    if (argv.redis !== undefined) parseRedisUrl(argv.redis); // a bad URL is refused before any work
     const outcome = await validateRun(
       home,
       argv.run,
       config,
-      { workers: argv.workers },
+      { workers: argv.workers, redis: argv.redis },
       { warn: (m) => ctx.warn(`warning: ${m}`) },
     );
     if (name !== undefined) writeRunName(home.runsDir, outcome.doc.runId, name);

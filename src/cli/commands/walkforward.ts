@@ -39,6 +39,7 @@ interface WalkforwardArgs {
   seed?: string;
   workers?: number;
   'feature-memory'?: string;
+  redis?: string;
   fitness?: string;
   'min-trades'?: number;
   'max-drawdown'?: number;
@@ -90,6 +91,11 @@ export const walkforwardCommand: CommandModule<object, WalkforwardArgs> = {
         describe:
           'Budget of the shared feature store, e.g. 512MB (default: a quarter of free memory, 64-512 MB); never changes results',
       })
+      .option('redis', {
+        type: 'string',
+        describe:
+          "Evaluate the windows' plays on forge worker processes through this Redis (redis://[user:password@]host:6379, rediss:// for TLS)",
+      })
       .option('fitness', {
         type: 'string',
         choices: OBJECTIVES as unknown as string[],
@@ -130,9 +136,10 @@ export const walkforwardCommand: CommandModule<object, WalkforwardArgs> = {
       fitness: { objective: argv.fitness as never, minTrades: argv['min-trades'], maxDrawdown: argv['max-drawdown'] },
       ga: { population: argv.pop, generations: argv.generations, budget: argv.budget, method: argv.method },
       workers: argv.workers,
+      redis: argv.redis,
     };
     const file = argv.config !== undefined ? readWalkforwardFile(argv.config) : {};
-    const { config, workers, warnings } = resolveWalkforwardConfig(file, flags, DEFAULT_PLAY);
+    const { config, workers, redis, warnings } = resolveWalkforwardConfig(file, flags, DEFAULT_PLAY);
     for (const w of warnings) ctx.warn(`warning: ${w}`);
     const progress = !ctx.json && !ctx.quiet;
     const line = (s: string) => {
@@ -175,7 +182,7 @@ export const walkforwardCommand: CommandModule<object, WalkforwardArgs> = {
       const outcome = await runWalkforward(
         home,
         config,
-        { workers, featureMemory, data: dataPolicy(argv) },
+        { workers, featureMemory, redis, data: dataPolicy(argv) },
         events,
         stop,
       );

@@ -38,7 +38,10 @@ function use(
   output: number,
 ): void {
   let u = out.get(req.key);
-  if (u === undefined) out.set(req.key, (u = { req, outputs: new Set() }));
+  if (u === undefined) {
+    u = { req, outputs: new Set() };
+    out.set(req.key, u);
+  }
   u.outputs.add(output);
 }
 

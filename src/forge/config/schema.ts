@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ForgeError, suggestion } from '../../engine/errors.js';
+import { parseRedisUrl } from '../distributed/connection.js';
 
 // The building blocks every config schema is made of. Each leaf carries `want` (what a good value
 // looks like, for "got X, expected Y") and optionally `fix`, so one formatter (issues.ts) can turn any
@@ -113,6 +114,10 @@ export const workers = () =>
     want: "an integer >= 1 or 'auto'",
     fix: 'e.g. workers: 2, or auto for one per core',
   });
+
+/** Where `forge worker` processes take their jobs (evolve, walk-forward, validate). */
+export const redisUrl = () =>
+  parsed('a Redis URL like redis://user:password@host:6379', (v) => parseRedisUrl(v, 'redis'), { textOnly: true });
 
 /** A mapping of settings where every key is known (unknown keys are reported with "did you mean"). */
 export const section = <S extends z.core.$ZodLooseShape>(shape: S) => z.strictObject(shape).optional();

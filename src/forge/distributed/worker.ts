@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { Worker, type Job } from 'bullmq';
 import { ForgeError } from '../../engine/errors.js';
-import { evaluationPool, type EvaluationPool } from '../eval/pool.js';
 import type { ForgeHome } from '../home.js';
 import { checkReachable, redisClient, type RedisTarget } from './connection.js';
 import { obtainDataset } from './dataset-transfer.js';
 import { beat } from './heartbeat.js';
+import { jobRunner, type JobRunner } from './runners.js';
 import {
   encodeRecords,
   HEARTBEAT_MS,
@@ -40,7 +40,7 @@ const POLL_MS = 500;
 
 interface RunPool {
   readonly key: string;
-  readonly pool: EvaluationPool;
+  readonly pool: JobRunner;
 }
 
 /** Runs until stopRequested() turns true, then finishes the jobs in hand and closes. */
@@ -62,9 +62,9 @@ export async function runWorker(
   const counts = { jobs: 0, evaluations: 0, busyMs: 0 };
   o.log(`worker ${o.name}: ${o.workers} thread${o.workers > 1 ? 's' : ''}, waiting for runs on ${o.target.display}`);
 
-  async function poolFor(queue: string, d: RemoteJobData): Promise<EvaluationPool> {
+  async function poolFor(queue: string, d: RemoteJobData): Promise<JobRunner> {
     const key = createHash('sha256')
-      .update(JSON.stringify([d.job, d.datasets]))
+      .update(JSON.stringify([d.kind, d.job, d.datasets, d.kind === 'validate' ? d.regimes : null]))
       .digest('hex');
     const held = pools.get(queue);
     if (held?.key === key) return held.pool;
@@ -78,11 +78,7 @@ export async function runWorker(
       );
       shared.push(got.shared);
     }
-    // evaluationPool parses and validates the play text like any play file (a bad one throws here).
-    const pool = evaluationPool(d.job, shared[0], shared.slice(1), {
-      workers: o.workers,
-      featureMemory: o.featureMemory,
-    });
+    const pool = jobRunner(d, shared, { workers: o.workers, featureMemory: o.featureMemory });
     pools.set(queue, { key, pool });
     return pool;
   }
@@ -94,11 +90,11 @@ export async function runWorker(
         const d = validateJobData(job.data);
         const t0 = performance.now();
         const pool = await poolFor(queue, d);
-        const batches = await pool.map(d.items);
+        const answers = await pool.run(d.items);
         counts.busyMs += performance.now() - t0;
         counts.jobs++;
         counts.evaluations += d.items.length;
-        return encodeRecords(batches.flatMap((b) => b.records));
+        return encodeRecords(answers);
       } catch (err) {
         const e = err as Error & { fix?: string };
         o.log(`job ${job.id} of ${queue} failed: ${e.message}${e.fix ? ` (${e.fix})` : ''}`);

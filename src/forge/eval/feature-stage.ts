@@ -175,7 +175,10 @@ export function wiresOf(
   for (const a of admitted) {
     const { req, output } = owners.get(a.key)!;
     let f = byFeature.get(req.key);
-    if (f === undefined) byFeature.set(req.key, (f = { req, slots: req.def.outputs.map(() => -1) }));
+    if (f === undefined) {
+      f = { req, slots: req.def.outputs.map(() => -1) };
+      byFeature.set(req.key, f);
+    }
     f.slots[output] = a.slots[0];
   }
   return [...byFeature.values()].map((f) => toWire(f.req, f.slots));
@@ -194,7 +197,10 @@ export function tableOf(
   for (const list of lists)
     for (const r of list ?? []) {
       let w = wanted.get(r.key);
-      if (w === undefined) wanted.set(r.key, (w = { outputs: r.def.outputs.length, read: new Set() }));
+      if (w === undefined) {
+        w = { outputs: r.def.outputs.length, read: new Set() };
+        wanted.set(r.key, w);
+      }
       for (const o of r.outputs) w.read.add(o);
     }
   const out: [string, number[]][] = [];

@@ -49,6 +49,11 @@ export interface EvalPoolOptions {
   readonly batchesPerWorker: number;
   /** Byte budget of the shared feature store over all datasets. */
   readonly featureMemory: number;
+  /**
+   * Evaluate on a thread even with one worker. `forge worker` needs it: BullMQ renews a job's lock
+   * from the event loop, and a batch evaluated on the main thread would block it past the lock.
+   */
+  readonly keepEventLoopFree: boolean;
 }
 
 /**
@@ -64,6 +69,7 @@ export function defaultFeatureMemory(): number {
 
 export const EVAL_POOL_DEFAULTS: Omit<EvalPoolOptions, 'workers' | 'featureMemory'> = Object.freeze({
   batchesPerWorker: 4,
+  keepEventLoopFree: false,
 });
 
 export interface EvalPoolStats {
@@ -171,19 +177,19 @@ export function evaluationPool(
   );
   const stores = slabs.map((s) => (s === null ? null : new FeatureStore(s.capacity, slotBytes(s))));
   const data: EvalWorkerData = { job, datasets, slabs };
-  const tasks: TaskPool<EvalTask, EvalTaskOutput> =
-    o.workers === 1
-      ? inlineTaskPool(
-          (
-            (rt: EvalRuntime) => (task: EvalTask) =>
-              rt.run(task)
-          )(new EvalRuntime(data)),
-        )
-      : taskPool(new URL('./worker.ts', import.meta.url), {
-          workers: o.workers,
-          workerData: data,
-          resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
-        });
+  const inline = o.workers === 1 && !o.keepEventLoopFree;
+  const tasks: TaskPool<EvalTask, EvalTaskOutput> = inline
+    ? inlineTaskPool(
+        (
+          (rt: EvalRuntime) => (task: EvalTask) =>
+            rt.run(task)
+        )(new EvalRuntime(data)),
+      )
+    : taskPool(new URL('./worker.ts', import.meta.url), {
+        workers: o.workers,
+        workerData: data,
+        resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+      });
   const fitsAll = (need: ReadonlyMap<string, number>) => stores.every((s) => s === null || s.fits(need));
   let localComputes = 0;
   let featureMs = 0;
@@ -198,7 +204,7 @@ export function evaluationPool(
    * shares in parallel (the same function, so the same lists), inline with one worker.
    */
   async function listFeatures(genomes: (readonly number[])[]): Promise<ReturnType<typeof itemFeatures>> {
-    if (o.workers === 1) return itemFeatures(space, genomes);
+    if (inline) return itemFeatures(space, genomes);
     // Genomes the identify tasks resolved already (a bred generation: all of them) are not resolved again.
     const known = genomes.map((g) => planned.get(genomeKey(g)));
     const todo = genomes.filter((_, i) => known[i] === undefined);
@@ -253,7 +259,9 @@ export function evaluationPool(
       const store = stores[g.dataset];
       for (const w of g.wires) {
         if (!failed.has(w.key) || store === null) continue;
-        w.slots.forEach((slot, o) => slot >= 0 && store.drop(outputKey(w.key, o)));
+        w.slots.forEach((slot, o) => {
+          if (slot >= 0) store.drop(outputKey(w.key, o));
+        });
         store.recordComputed(-1);
       }
     });
@@ -306,7 +314,7 @@ export function evaluationPool(
 
   return {
     workers: o.workers,
-    ...(o.workers > 1 ? { identities } : {}),
+    ...(inline ? {} : { identities }),
     async map(items) {
       const all = await listFeatures(items.map((it) => (Array.isArray(it) ? it : it.genome)));
       // When the round does not fit the store, plays that need what it holds go first and plays that

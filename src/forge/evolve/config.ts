@@ -5,12 +5,11 @@ import { checkSearchSize, checkWorkers, genesIn } from '../config/bounds.js';
 import { checkLayer } from '../config/issues.js';
 import { camel, defined, mergeLayers, renameKeys, snake } from '../config/merge.js';
 import { readSettingsFile } from '../config/read.js';
-import { choice, names, num, parsed, seed, share, text, workers, z } from '../config/schema.js';
+import { choice, names, num, parsed, redisUrl, seed, share, text, workers, z } from '../config/schema.js';
 import { FITNESS_DEFAULTS, FITNESS_SCHEMA, resolveFitness, type FitnessSpec } from '../fitness.js';
 import { GA_EXAMPLES, GA_SCHEMA, resolveGAOptions, type GAOptions } from '../ga/options.js';
 import { RUN_DEFAULTS, type EvolveConfig } from '../runs/types.js';
 import { parseBytes, parseDuration } from '../units.js';
-import { parseRedisUrl } from '../distributed/connection.js';
 import type { DataPolicy } from '../datasets/sync.js';
 
 export type { EvolveConfig };
@@ -76,9 +75,7 @@ export const EVOLVE_SCHEMA = z.strictObject({
   max_wall: parsed('a duration like 8h', (v) => parseDuration(v)),
   feature_memory: parsed('a memory size like 512MB', (v) => parseBytes(v, 'feature_memory')),
   max_failed_share: share('e.g. max_failed_share: 0.5 stops the run at a generation where half the evaluations fail'),
-  redis: parsed('a Redis URL like redis://user:password@host:6379', (v) => parseRedisUrl(v, 'redis'), {
-    textOnly: true,
-  }),
+  redis: redisUrl(),
 });
 
 const EXAMPLES = {

@@ -1,13 +1,11 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
 import { ForgeError } from '../../engine/errors.js';
 import { defaultGenome, describeGenome, describePlay, parsePlay, resolvePlay } from '../../engine/play/index.js';
 import { writeFileAtomic } from '../atomic.js';
 import { playFitFix } from '../datasets/plays-fit.js';
 import { loadSharedDataset, type SharedLoad } from '../datasets/load-shared.js';
 import { EvaluatedSet } from '../ga/evaluated.js';
-import { genomeKey } from '../ga/genome.js';
 import { checkGrid } from '../ga/grid.js';
 import { playIdentity } from '../ga/play-identity.js';
 import { evolve, initialState, type GAState, type GenerationStats } from '../ga/optimizer.js';
@@ -29,9 +27,8 @@ import { StoreSync } from '../runs/store-sync.js';
 import { sharedBytes } from '../shared/columns.js';
 import type { EvolveConfig, EvolveOperational } from './config.js';
 import { checkFailures } from './failures.js';
-import { evaluationPool, type EvaluationPool } from '../eval/pool.js';
-import { parseRedisUrl } from '../distributed/connection.js';
-import { remoteEvaluationPool } from '../distributed/coordinator.js';
+import type { EvaluationPool } from '../eval/pool.js';
+import { openEvaluationPool } from '../distributed/open-pool.js';
 import type { EvalJob, EvalRecord } from '../eval/evaluator.js';
 import type { FeatureStoreStats } from '../eval/feature-store.js';
 import { holdoutRanges } from '../eval/ranges.js';
@@ -294,7 +291,7 @@ async function execute(
       progress: { generationsDone: state.generation, status: runStatus, bestFitness: state.bestFitness },
     }));
     // After each write the store may catch up on it (never awaited: see store-sync.ts).
-    const writer = (openWriter = new RunWriter(
+    const writer = new RunWriter(
       {
         evaluationsDir: folder.evaluationsDir,
         hallOfFamePath: folder.hallOfFamePath,
@@ -303,7 +300,8 @@ async function execute(
       },
       space.genes,
       { written: () => sync!.poke() },
-    ));
+    );
+    openWriter = writer;
     let described = new Map<string, Pick<HallOfFameEntry, 'params' | 'play'>>();
     // The checkpoint leaves the statistics to generations.json (written just before it), so it stays
     // O(population) however many generations a run has.
@@ -346,21 +344,17 @@ async function execute(
       across: config.across,
     };
     const workers = op.workers ?? defaultWorkers();
-    pool =
-      op.redis === undefined
-        ? evaluationPool(job, shared, regimeShared, {
-            workers,
-            batchesPerWorker: op.batchesPerWorker,
-            featureMemory: op.featureMemory,
-          })
-        : await remoteEvaluationPool({
-            target: parseRedisUrl(op.redis),
-            runId: stored.runId,
-            job,
-            datasets: [shared, ...regimeShared],
-            deadline: op.maxWallMs === undefined ? undefined : t0 + op.maxWallMs,
-            log: events.warn,
-          });
+    pool = await openEvaluationPool(
+      job,
+      [shared, ...regimeShared],
+      { workers, batchesPerWorker: op.batchesPerWorker, featureMemory: op.featureMemory, redis: op.redis },
+      {
+        runId: stored.runId,
+        deadline: op.maxWallMs === undefined ? undefined : t0 + op.maxWallMs,
+        resume: (redis) => `forge evolve --resume ${stored.runId} --redis ${redis}`,
+        log: events.warn,
+      },
+    );
 
     events.start({
       runId: stored.runId,

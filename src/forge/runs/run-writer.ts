@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { ForgeError } from '../../engine/errors.js';
 import { compiledPath } from '../pool/pool.js';
 import type { GeneDef } from '../../engine/play/types.js';
-import type { FreshRow, WriteAck, WriteFailure, WriteJob, WriterData } from './write-worker.js';
+import type { FreshRow, RunFiles, WriteAck, WriteFailure, WriteJob, WriterData } from './write-worker.js';
 
 // A run folder's writes, batched and off the search's thread. Each generation used to write four
 // files with an fsync each (its evaluations Parquet, hall_of_fame.json, generations.json,
@@ -14,13 +14,7 @@ import type { FreshRow, WriteAck, WriteFailure, WriteJob, WriterData } from './w
 // generations since the last completed job; the resume repeats them from the checkpoint and, being
 // deterministic, writes the same files.
 
-export interface RunFiles {
-  /** The per-generation Parquet files' folder (names: generation-file.ts generationParquet). */
-  readonly evaluationsDir: string;
-  readonly hallOfFamePath: string;
-  readonly statsPath: string;
-  readonly checkpointPath: string;
-}
+export type { RunFiles } from './write-worker.js';
 
 /** What a write holds besides the pending Parquet rows, taken when it is handed over (consistent with them). */
 export interface RunSnapshot {

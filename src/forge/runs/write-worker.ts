@@ -6,7 +6,6 @@ import { genomeKey } from '../ga/genome.js';
 import { writeFileAtomic } from '../atomic.js';
 import { generationParquet, writeGenerationParquet } from './generation-file.js';
 import type { EvalRecord } from '../eval/evaluator.js';
-import type { RunFiles } from './run-writer.js';
 
 // The run folder's writer thread (see run-writer.ts): Parquet encoding, JSON text and fsyncs happen
 // here, and so do each row's genome key and parameters (from the genes in workerData), so the
@@ -15,6 +14,14 @@ import type { RunFiles } from './run-writer.js';
 // checkpoint, so a kill at any point leaves a checkpoint whose generations are all on disk.
 
 /** A generation's new evaluation as the search has it. */
+export interface RunFiles {
+  /** The per-generation Parquet files' folder (names: generation-file.ts generationParquet). */
+  readonly evaluationsDir: string;
+  readonly hallOfFamePath: string;
+  readonly statsPath: string;
+  readonly checkpointPath: string;
+}
+
 export interface FreshRow {
   readonly genome: number[];
   readonly evaluation: EvalRecord;

@@ -12,12 +12,15 @@ import type { RegimeData, RegimeSkip } from './types.js';
 // listed as skipped with the reason. A regime dataset built earlier as a synthetic stand-in (by an
 // evolve without candles) is skipped for a run on real candles: made-up bars would pass for evidence.
 
+/** A regime dataset as loaded, with its content hash (how `forge worker` processes find or verify it). */
+export type LoadedRegime = Omit<RegimeData, 'cache'> & { readonly hash: string };
+
 export async function loadRegimes(
   home: ForgeHome,
   run: Manifest,
   warn: (m: string) => void,
-): Promise<{ used: Omit<RegimeData, 'cache'>[]; skipped: RegimeSkip[] }> {
-  const used: Omit<RegimeData, 'cache'>[] = [];
+): Promise<{ used: LoadedRegime[]; skipped: RegimeSkip[] }> {
+  const used: LoadedRegime[] = [];
   const skipped: RegimeSkip[] = [];
   const defs = [...loadCatalog(home).values()]
     .filter((d) => d.symbol === run.symbol && d.name !== run.name)
@@ -31,7 +34,14 @@ export async function loadRegimes(
         skipped.push({ name: m.name, reason });
         continue;
       }
-      used.push({ name: m.name, regime: m.regime, source: m.source, window: { ...m.window }, feeds: loaded.feeds });
+      used.push({
+        name: m.name,
+        regime: m.regime,
+        source: m.source,
+        window: { ...m.window },
+        feeds: loaded.feeds,
+        hash: m.hash,
+      });
     } catch (err) {
       if (!(err instanceof ForgeError)) throw err;
       skipped.push({ name: def.name, reason: err.message });

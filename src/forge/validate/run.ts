@@ -9,13 +9,15 @@ import { genomeKey } from '../ga/genome.js';
 import type { ForgeHome } from '../home.js';
 import { defaultWorkers, inlinePool, threadPool, type BatchPool } from '../pool/pool.js';
 import { acquireRunFolder, assertStoredRunId, isRunId, runIdArgument, runPaths } from '../runs/run-folder.js';
-import { shareFeeds, sharedFeeds } from '../shared/columns.js';
+import { shareFeeds, sharedFeeds, type SharedDataset } from '../shared/columns.js';
 import { writeFileAtomic } from '../atomic.js';
 import type { ValidateConfig } from './config.js';
 import type { PlayValidation, ValidationDoc } from './types.js';
 import { findWalkForward, walkForwardGuard } from './guards/walkforward.js';
 import { APPROXIMATION, deflated, familyTest, sharpePValue } from './multiple-testing.js';
-import { loadRegimes } from './regimes.js';
+import { loadRegimes, type LoadedRegime } from './regimes.js';
+import { parseRedisUrl } from '../distributed/connection.js';
+import { remoteValidatePool } from '../distributed/remote-validate.js';
 import { verdictOf } from './verdict.js';
 import { readTrials, recordValidation } from './record.js';
 import { crashedItem, createTaskEnv, itemSeed, runItem } from './tasks.js';
@@ -107,7 +109,7 @@ export async function validateRun(
   home: ForgeHome,
   runIdOrDir: string,
   config: ValidateConfig,
-  op: { workers?: number },
+  op: { workers?: number; redis?: string },
   events: ValidateEvents,
 ): Promise<ValidateOutcome> {
   const t0 = Date.now();
@@ -120,7 +122,6 @@ export async function validateRun(
       ensure: { allowSynthetic: stored.dataset.source === 'synthetic', warn: events.warn },
       pin: { hash: stored.dataset.hash, runId: stored.runId, fix: 'validate a run made on the current dataset' },
     });
-    const feeds = sharedFeeds(loaded.shared);
     const inSample = holdoutRanges(loaded.manifest.window, stored.config.holdout).inSample;
     const regimes = await loadRegimes(home, loaded.manifest, events.warn);
     const job: ValidateJob = {
@@ -142,23 +143,11 @@ export async function validateRun(
       }
     }
     const workers = Math.min(op.workers ?? defaultWorkers(), items.length);
-    if (workers === 1) {
-      const env = createTaskEnv(job, feeds, regimes.used);
-      pool = inlinePool((batch: ValidateItem[]) => batch.map((it) => runItem(env, it)));
-    } else {
-      const workerData: ValidateWorkerData = {
-        job,
-        dataset: loaded.shared,
-        regimes: regimes.used.map(({ feeds, ...r }) => ({ ...r, dataset: shareFeeds(r.name, r.name, feeds) })),
-      };
-      // One item per batch: items differ a lot in cost (a permutation test against a ratio), so the
-      // pool hands them out one at a time.
-      pool = threadPool<ValidateItem, ItemResult[]>(
-        new URL('./worker.ts', import.meta.url),
-        { workers, workerData, batchesPerWorker: Math.ceil(items.length / workers) },
-        (batch, err) => batch.map((it) => crashedItem(it, job, `worker failed twice: ${err.message}`)),
-      );
-    }
+    pool = await guardPool(job, loaded.shared, regimes.used, workers, items.length, {
+      redis: op.redis,
+      runId: stored.runId,
+      log: events.warn,
+    });
     const results = (await pool.map(items)).flat();
 
     const wf = findWalkForward(home.runsDir, stored.dataset, stored.playText);
@@ -277,6 +266,48 @@ export async function validateRun(
     await pool?.close();
     folder.release();
   }
+}
+
+/**
+ * Where the (play, guard) items run: in this thread (--workers 1), on local threads, or as jobs for
+ * `forge worker` processes through Redis. Each item is seeded on its own, so all three give the same bytes.
+ */
+async function guardPool(
+  job: ValidateJob,
+  dataset: SharedDataset,
+  regimes: readonly LoadedRegime[],
+  workers: number,
+  items: number,
+  remote: { redis?: string; runId: string; log: (m: string) => void },
+): Promise<BatchPool<ValidateItem, ItemResult[]>> {
+  if (remote.redis !== undefined) {
+    const target = parseRedisUrl(remote.redis);
+    return remoteValidatePool({
+      target,
+      runId: remote.runId,
+      job,
+      regimes: regimes.map(({ feeds: _feeds, hash: _hash, ...meta }) => meta),
+      datasets: [dataset, ...regimes.map((r) => shareFeeds(r.name, r.hash, r.feeds))],
+      resumeHint: `forge validate ${remote.runId} --redis ${target.display} (with the same settings)`,
+      log: remote.log,
+    });
+  }
+  if (workers === 1) {
+    const env = createTaskEnv(job, sharedFeeds(dataset), regimes);
+    return inlinePool((batch: ValidateItem[]) => batch.map((it) => runItem(env, it)));
+  }
+  const workerData: ValidateWorkerData = {
+    job,
+    dataset,
+    regimes: regimes.map(({ feeds, hash, ...r }) => ({ ...r, dataset: shareFeeds(r.name, hash, feeds) })),
+  };
+  // One item per batch: items differ a lot in cost (a permutation test against a ratio), so the
+  // pool hands them out one at a time.
+  return threadPool<ValidateItem, ItemResult[]>(
+    new URL('./worker.ts', import.meta.url),
+    { workers, workerData, batchesPerWorker: Math.ceil(items / workers) },
+    (batch, err) => batch.map((it) => crashedItem(it, job, `worker failed twice: ${err.message}`)),
+  );
 }
 
 export type { PlayValidation, ValidationDoc };

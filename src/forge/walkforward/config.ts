@@ -5,7 +5,7 @@ import { checkSearchSize, checkWorkers, genesIn } from '../config/bounds.js';
 import { checkLayer } from '../config/issues.js';
 import { camel, defined, mergeLayers, renameKeys, snake } from '../config/merge.js';
 import { readSettingsFile } from '../config/read.js';
-import { choice, numOrOff, num, parsed, seed, section, text, workers, z } from '../config/schema.js';
+import { choice, numOrOff, num, parsed, redisUrl, seed, section, text, workers, z } from '../config/schema.js';
 import { FITNESS_DEFAULTS, FITNESS_SCHEMA, resolveFitness, type FitnessSpec } from '../fitness.js';
 import { GA_EXAMPLES, GA_SCHEMA, resolveGAOptions, type GAOptions } from '../ga/options.js';
 import { RUN_DEFAULTS as EVOLVE_DEFAULTS } from '../runs/types.js';
@@ -44,6 +44,8 @@ export interface WalkforwardInput {
   ga?: Partial<GAOptions>;
   criteria?: Partial<Criteria>;
   workers?: number | 'auto';
+  /** Operational like workers: where `forge worker` processes take the windows' evaluations. */
+  redis?: string;
 }
 
 /** A smaller budget than evolve's: it runs once per window. */
@@ -80,6 +82,7 @@ export const WALKFORWARD_SCHEMA = z.strictObject({
     min_wfe: numOrOff(),
   }),
   workers: workers(),
+  redis: redisUrl(),
 });
 
 const YAML_NAMES = { criteria: 'verdict' };
@@ -109,7 +112,7 @@ export function resolveWalkforwardConfig(
   file: WalkforwardInput,
   flags: WalkforwardInput,
   defaultPlay: string,
-): { config: WalkforwardConfig; workers: number | undefined; warnings: string[] } {
+): { config: WalkforwardConfig; workers: number | undefined; redis: string | undefined; warnings: string[] } {
   for (const layer of [file, flags]) checkLayer(WALKFORWARD_SCHEMA, toYaml(layer), { examples: EXAMPLES });
   const base: WalkforwardInput = {
     ...EVOLVE_DEFAULTS,
@@ -147,7 +150,7 @@ export function resolveWalkforwardConfig(
   checkSearchSize(config.ga, genesIn(config.play));
   const workers = m.workers === 'auto' ? undefined : m.workers;
   const warning = checkWorkers(workers);
-  return { config, workers, warnings: warning ? [warning] : [] };
+  return { config, workers, redis: m.redis, warnings: warning ? [warning] : [] };
 }
 
 /** With a budget and no generations given in the file or flags, the budget alone stops each window's search. */

@@ -7,7 +7,7 @@ import { writeFileAtomic } from '../atomic.js';
 import type { DataPolicy } from '../datasets/sync.js';
 import { playFitFix } from '../datasets/plays-fit.js';
 import { loadSharedDataset } from '../datasets/load-shared.js';
-import { evaluationPool } from '../eval/pool.js';
+import { openEvaluationPool } from '../distributed/open-pool.js';
 import type { EvalBatchResult, EvalItem, EvalJob } from '../eval/evaluator.js';
 import { checkGrid } from '../ga/grid.js';
 import { playIdentity } from '../ga/play-identity.js';
@@ -89,7 +89,7 @@ export function walkforwardPaths(runDir: string) {
 export async function runWalkforward(
   home: ForgeHome,
   config: WalkforwardConfig,
-  op: { workers?: number; featureMemory?: number; data?: DataPolicy },
+  op: { workers?: number; featureMemory?: number; redis?: string; data?: DataPolicy },
   events: WalkforwardEvents,
   control: WalkforwardControl = { stopRequested: () => false },
 ): Promise<WalkforwardOutcome | WalkforwardStopped> {
@@ -162,7 +162,17 @@ export async function runWalkforward(
       fitness: config.fitness,
       cacheBytes: CACHE_BYTES,
     };
-    pool = evaluationPool(job, shared, [], { workers, featureMemory: op.featureMemory });
+    pool = await openEvaluationPool(
+      job,
+      [shared],
+      { workers, featureMemory: op.featureMemory, redis: op.redis },
+      {
+        runId: id,
+        // No checkpoint: the same command starts it over (the run id is the same).
+        resume: (redis) => `the same forge walkforward command again (with --redis ${redis})`,
+        log: events.warn,
+      },
+    );
 
     const searchStart = Date.now();
     let generationsDone = 0;

@@ -1,3 +1,4 @@
+import type { RangeInfo } from './windows.js';
 import type { MetricRecord } from '../eval/evaluator.js';
 import type { Aggregate, Verdict } from './aggregate.js';
 import type { WalkforwardConfig } from './config.js';
@@ -5,13 +6,6 @@ import type { StitchedSummary } from './equity.js';
 
 // What a walk-forward run writes (walkforward.json, the store's rows): read by the recorder and the
 // CLI, produced by run.ts.
-
-export interface RangeInfo {
-  readonly from: string;
-  readonly to: string;
-  readonly fromMs: number;
-  readonly toMs: number;
-}
 
 export interface WindowRecord {
   readonly index: number;
@@ -44,3 +38,5 @@ export interface WalkforwardReport {
   readonly verdict: Verdict;
   readonly stitched: StitchedSummary;
 }
+
+export type { RangeInfo };

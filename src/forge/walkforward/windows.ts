@@ -1,5 +1,4 @@
 import { ForgeError } from '../../engine/errors.js';
-import type { RangeInfo } from './types.js';
 
 // Walk-forward windows, all computed up front: each is a training range the GA may see and the test
 // range right after it that only the winner is run on. Rolling windows slide the training range by
@@ -35,6 +34,13 @@ export interface WalkWindow {
 }
 
 /** A range as run files show it: ISO dates beside the epoch ms. */
+export interface RangeInfo {
+  readonly from: string;
+  readonly to: string;
+  readonly fromMs: number;
+  readonly toMs: number;
+}
+
 export const rangeInfo = ([fromMs, toMs]: Range): RangeInfo => ({
   from: new Date(fromMs).toISOString(),
   to: new Date(toMs).toISOString(),

@@ -1,15 +1,15 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { freshHome, REPO } from '../../helpers/cli.js';
+import { CATALOG, REPO } from '../../helpers/cli.js';
 import {
   NO_REDIS_REASON,
   REDIS_SERVER,
   runCli,
   startRedis,
   startWorker,
+  tempHome,
   type RedisServer,
   type WorkerProcess,
 } from '../../helpers/redis.js';
@@ -24,17 +24,7 @@ const SMALL = '--pop 12 --generations 5 --seed 7 --min-trades 1'.split(' ');
 const ARGS = ['evolve', '--dataset', 'TEST_SMALL', '--play', PLAY, ...SMALL, '--synthetic'];
 const homes: string[] = [];
 
-function home(withDatasetsFrom?: string): string {
-  if (withDatasetsFrom === undefined) {
-    const dir = freshHome('forge-dist-');
-    homes.push(dir);
-    return dir;
-  }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-dist-'));
-  homes.push(dir);
-  fs.cpSync(path.join(withDatasetsFrom, 'datasets'), path.join(dir, 'datasets'), { recursive: true });
-  return dir;
-}
+const home = (withDatasetsFrom?: string): string => tempHome(homes, CATALOG, withDatasetsFrom);
 
 const artefacts = (runDir: string) => ({
   hof: fs.readFileSync(path.join(runDir, 'hall_of_fame.json'), 'utf8'),
@@ -154,8 +144,8 @@ describe.skipIf(REDIS_SERVER === null)(
         client.disconnect();
       }
       const t0 = Date.now();
-      const r = await distributed(home(refHome), ['--max-wall', '3s']);
-      expect(r.code).not.toBe(0);
+      const r = await distributed(home(refHome), ['--max-wall', '10s']);
+      expect(r.code, r.stderr).not.toBe(0);
       expect(r.stderr).toMatch(
         /no worker is connected to redis:\/\/127\.0\.0\.1:\d+ \(queue run-[0-9a-f]{16}\); waiting/,
       );

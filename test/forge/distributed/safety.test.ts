@@ -14,6 +14,7 @@ import * as rs from '../../helpers/redis.js';
 
 const PLAY = path.join(REPO, 'configs/plays/default.yaml');
 const GOOD_JOB = {
+  kind: 'eval',
   runId: '0123456789abcdef',
   attempt: 1,
   call: 0,
@@ -71,6 +72,24 @@ describe('job data', () => {
     );
     expect(bad({ datasets: [{ name: '../../etc', hash: 'zz' }] })).toThrow(/field datasets\.0\.hash/);
     expect(bad({ runId: 'x; rm -rf /' })).toThrow(/field runId/);
+    expect(bad({ kind: 'exec' })).toThrow(/field kind/);
+  });
+
+  it("checks a validate job's guard settings as `forge validate --config` does, naming the setting", async () => {
+    const { DEFAULTS } = await import('../../../src/forge/validate/config.js');
+    const job = {
+      ...GOOD_JOB,
+      kind: 'validate',
+      job: { ...GOOD_JOB.job, config: DEFAULTS, regimeSkips: [] },
+      regimes: [],
+      items: [{ rank: 1, key: 'k', genome: [1, 2], task: 'permutation', seed: 's' }],
+    };
+    expect(validateJobData(job).items).toHaveLength(1);
+    const config = { ...DEFAULTS, permutation: { n: 100, maxP: 2 } };
+    expect(() => validateJobData({ ...job, job: { ...job.job, config } })).toThrow(/permutation\.maxP/);
+    expect(() => validateJobData({ ...job, items: [{ ...job.items[0], task: 'shell' }] })).toThrow(
+      /field items\.0\.task/,
+    );
   });
 
   it('records cross as JSON bit for bit, NaN, infinities and -0 included', () => {

@@ -1,0 +1,257 @@
+import { Queue, QueueEvents, type Job } from 'bullmq';
+import { ForgeError } from '../../engine/errors.js';
+import { guidedBatches } from '../eval/batches.js';
+import { splitBatches } from '../pool/pool.js';
+import type { SharedDataset } from '../shared/columns.js';
+import { checkReachable, redisClient, type RedisTarget } from './connection.js';
+import { publishDataset } from './dataset-transfer.js';
+import { liveWorkers, workersLine, type WorkerBeat } from './heartbeat.js';
+import {
+  decodeRecords,
+  jobId,
+  PREFIX,
+  QUEUES_KEY,
+  queueName,
+  type EvalJobData,
+  type RemoteJobData,
+  type ValidateJobData,
+} from './wire.js';
+
+// The coordinator's side of distributed work, whatever the job kind: a map that puts a call's items
+// on the run's BullMQ queue as jobs and waits for the workers' answers, returned per job in input
+// order. Each answer is a pure function of the job's data (play, genomes or guards, dataset hashes),
+// so the result is the same whatever the number, speed or churn of workers.
+
+export interface RemoteOptions {
+  readonly target: RedisTarget;
+  /** 16 hex digits: names the queue (one per run, so two searches on one Redis never mix). */
+  readonly runId: string;
+  /** The main dataset, then the regime datasets (published to Redis for workers that lack them). */
+  readonly datasets: readonly SharedDataset[];
+  /** Epoch ms after which waiting for workers gives up (the run's --max-wall). */
+  readonly deadline?: number;
+  /** The command that continues the run after the wait gave up (said in the error). */
+  readonly resumeHint: string;
+  /**
+   * Guided job sizes per call (eval/batches.ts): the first round of jobs covers about half the items,
+   * one per live worker process, then sizes shrink, so workers of any speed run out of work within one
+   * small job of each other. A worker spreads each job over its threads and keeps its features between
+   * jobs, so fewer, larger jobs cost fewer queue round trips and no extra feature work.
+   */
+  readonly jobsPerWorker: number;
+  /** Smallest job as a share of a worker's part of a call (1/8: at most ~8 jobs per worker and call). */
+  readonly minJobShare: number;
+  /** Items per job at most (a bound on a job's size in Redis and on the work a lost worker takes with it). */
+  readonly maxBatch: number;
+  /** Status lines: workers joining and leaving with their rates, nobody connected. */
+  readonly log: (message: string) => void;
+  /** How often the workers line is repeated with fresh rates while the set of workers stays the same. */
+  readonly statusEveryMs: number;
+  /** Attempts per job before its items are recorded as failed (a throw in the worker, a lost lock). */
+  readonly attempts: number;
+  readonly pollMs: number;
+}
+
+export const REMOTE_DEFAULTS = Object.freeze({
+  maxBatch: 2000,
+  jobsPerWorker: 2,
+  minJobShare: 1 / 8,
+  attempts: 3,
+  pollMs: 500,
+  statusEveryMs: 30_000,
+  resumeHint: 'start workers and run the same command again',
+});
+export type RemoteInput = Partial<RemoteOptions> & Omit<RemoteOptions, keyof typeof REMOTE_DEFAULTS>;
+
+const ATTEMPT_KEY = (runId: string) => `${PREFIX}:attempt:${runId}`;
+
+type Payload<D extends RemoteJobData> = Omit<D, 'runId' | 'attempt' | 'call' | 'batch' | 'datasets' | 'items'>;
+type ItemOf<D extends RemoteJobData> = D['items'][number];
+
+export interface RemoteStats {
+  readonly jobs: number;
+  readonly calls: number;
+  /** Wall time of map calls, from the first job added to the last answer read. */
+  readonly waitMs: number;
+  /**
+   * Summed over completed jobs, from BullMQ's timestamps (the coordinator's and the workers' clocks:
+   * only meaningful when they agree, as on one machine): added -> taken by a worker, taken -> answered,
+   * answered -> read by the coordinator.
+   */
+  readonly queuedMs: number;
+  readonly workMs: number;
+  readonly noticeMs: number;
+}
+
+export interface RemoteJobs<I, R> {
+  /** One answer array per job, jobs in input order (their items concatenated = the input order). */
+  map(items: readonly I[]): Promise<{ batches: I[][]; answers: R[][]; ms: number }>;
+  stats(): RemoteStats;
+  close(): Promise<void>;
+}
+
+export async function remoteJobs<D extends EvalJobData | ValidateJobData, R>(
+  input: RemoteInput,
+  payload: Payload<D>,
+  failed: (items: ItemOf<D>[], error: string) => R[],
+): Promise<RemoteJobs<ItemOf<D>, R>> {
+  const o: RemoteOptions = { ...REMOTE_DEFAULTS, ...input };
+  const redis = redisClient(o.target);
+  try {
+    await checkReachable(redis, o.target);
+  } catch (err) {
+    redis.disconnect(); // a wrong password or an untrusted certificate would otherwise retry forever
+    throw err;
+  }
+  const name = queueName(o.runId);
+  const connection = o.target.options;
+  const queue = new Queue(name, { connection, prefix: PREFIX });
+  const events = new QueueEvents(name, { connection, prefix: PREFIX });
+  try {
+    // A new attempt: jobs an earlier, killed coordinator of this run left are removed, and ids carry
+    // the attempt, so a late answer to an old job is never read as an answer to a new one.
+    const attempt = await redis.incr(ATTEMPT_KEY(o.runId));
+    await queue.obliterate({ force: true });
+    await queue.resume();
+    await events.waitUntilReady();
+    await announce(redis, o, name);
+    return makeJobs<D, R>(o, { redis, queue, events, attempt, name }, payload, failed);
+  } catch (err) {
+    await Promise.allSettled([events.close(), queue.close()]);
+    redis.disconnect();
+    throw err;
+  }
+}
+
+/**
+ * Datasets first, then the queue name workers look for. Checked again while waiting: a Redis that
+ * restarted without its data forgets both, and workers would neither find the run nor its data.
+ */
+async function announce(redis: Parts['redis'], o: RemoteOptions, name: string): Promise<void> {
+  if ((await redis.sismember(QUEUES_KEY, name)) === 1) return;
+  for (const d of o.datasets) await publishDataset(redis, d);
+  await redis.sadd(QUEUES_KEY, name);
+}
+
+interface Parts {
+  readonly redis: ReturnType<typeof redisClient>;
+  readonly queue: Queue;
+  readonly events: QueueEvents;
+  readonly attempt: number;
+  readonly name: string;
+}
+
+function makeJobs<D extends EvalJobData | ValidateJobData, R>(
+  o: RemoteOptions,
+  { redis, queue, events, attempt, name }: Parts,
+  payload: Payload<D>,
+  failed: (items: ItemOf<D>[], error: string) => R[],
+): RemoteJobs<ItemOf<D>, R> {
+  let calls = 0;
+  let jobs = 0;
+  let waitMs = 0;
+  const spans = { queuedMs: 0, workMs: 0, noticeMs: 0 };
+  let known: readonly WorkerBeat[] = [];
+  let lastLine = 0;
+  let saidNobody = false;
+  let wake: (() => void) | undefined;
+  const nudge = () => wake?.();
+  events.on('completed', nudge);
+  events.on('failed', nudge);
+  const base = { runId: o.runId, attempt, datasets: o.datasets.map((d) => ({ name: d.name, hash: d.contentHash })) };
+
+  async function watchWorkers(): Promise<number> {
+    await announce(redis, o, name);
+    const live = await liveWorkers(redis);
+    const names = (ws: readonly WorkerBeat[]) => ws.map((w) => w.name).join(',');
+    const changed = names(live) !== names(known);
+    if (live.length > 0 && (changed || Date.now() - lastLine >= o.statusEveryMs)) {
+      o.log(`workers: ${workersLine(live)}`);
+      lastLine = Date.now();
+    }
+    if (changed) saidNobody = false;
+    if (live.length === 0 && !saidNobody) {
+      o.log(
+        `no worker is connected to ${o.target.display} (queue ${name}); waiting. Start one: forge worker --redis ${o.target.display}`,
+      );
+      saidNobody = true;
+    }
+    known = live;
+    return live.length;
+  }
+
+  async function settle(id: string, items: ItemOf<D>[], add: () => Promise<unknown>): Promise<R[] | null> {
+    // The state first: a job read before it finished would lack its answer and timestamps.
+    const state = await queue.getJobState(id);
+    // Redis lost the job (restarted without its data): put it back under the same id.
+    if (state === 'unknown') return add().then(() => null);
+    if (state !== 'completed' && state !== 'failed') return null;
+    const job: Job | undefined = await queue.getJob(id);
+    if (job === undefined) return null; // removed in between (Redis restarted): the next round adds it
+    if (state === 'failed') return failed(items, `worker failed ${job.attemptsMade} times: ${job.failedReason}`);
+    spans.queuedMs += (job.processedOn ?? job.timestamp) - job.timestamp;
+    spans.workMs += (job.finishedOn ?? job.timestamp) - (job.processedOn ?? job.timestamp);
+    spans.noticeMs += Date.now() - (job.finishedOn ?? Date.now());
+    return decodeRecords<R>(job.returnvalue as string);
+  }
+
+  return {
+    async map(items) {
+      if (items.length === 0) return { batches: [], answers: [], ms: 0 };
+      const call = calls++;
+      const t0 = performance.now();
+      const live = Math.max(1, await watchWorkers());
+      const minSize = Math.max(1, Math.ceil((items.length / live) * o.minJobShare));
+      const batches = guidedBatches(items, live, o.jobsPerWorker, minSize).flatMap((b) =>
+        splitBatches(b, Math.ceil(b.length / o.maxBatch)),
+      );
+      const specs = batches.map((b, batch) => {
+        const data = { ...payload, ...base, call, batch, items: b } as unknown as D;
+        return {
+          name: data.kind,
+          data,
+          opts: { jobId: jobId(data), attempts: o.attempts, removeOnComplete: false, removeOnFail: false },
+        };
+      });
+      await queue.addBulk(specs);
+      jobs += specs.length;
+      const out: (R[] | null)[] = batches.map(() => null);
+      while (out.some((r) => r === null)) {
+        await Promise.all(
+          specs.map(async (s, i) => {
+            if (out[i] === null)
+              out[i] = await settle(s.opts.jobId, batches[i], () => queue.add(s.name, s.data, s.opts));
+          }),
+        );
+        if (out.every((r) => r !== null)) break;
+        await watchWorkers();
+        if (o.deadline !== undefined && Date.now() >= o.deadline) {
+          throw new ForgeError(
+            `the time budget (--max-wall) ran out while ${out.filter((r) => r === null).length} of ${specs.length} jobs waited for workers on ${o.target.display}`,
+            `start workers (forge worker --redis ${o.target.display}) and continue: ${o.resumeHint}`,
+            'E_MAX_WALL',
+          );
+        }
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, o.pollMs);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = undefined;
+      }
+      const ms = performance.now() - t0;
+      waitMs += ms;
+      return { batches, answers: out as R[][], ms };
+    },
+    stats: () => ({ jobs, calls, waitMs, ...spans }),
+    async close() {
+      await redis.srem(QUEUES_KEY, name).catch(() => undefined);
+      // The answers are in the run folder; the queue's jobs have no further use.
+      await queue.obliterate({ force: true }).catch(() => undefined);
+      await Promise.allSettled([events.close(), queue.close()]);
+      redis.disconnect();
+    },
+  };
+}
