@@ -16,7 +16,17 @@ export default defineConfig({
     coverage: {
       provider: 'v8',
       include: ['src/**/*.ts'],
-      exclude: ['src/**/*.test.ts', 'src/**/*.d.ts'],
+      // Entry files of worker threads and of the `forge worker` process run only there, where V8 coverage
+      // of this fork cannot see them (their code is exercised by the thread, CLI and Redis tests).
+      exclude: [
+        'src/**/*.test.ts',
+        'src/**/*.d.ts',
+        'src/forge/eval/worker.ts',
+        'src/forge/validate/worker.ts',
+        'src/forge/datasets/load-shared-worker.ts',
+        'src/forge/runs/write-worker.ts',
+        'src/forge/distributed/worker.ts',
+      ],
       reporter: ['text-summary', 'json-summary'],
       reportsDirectory: 'coverage',
       // A failing test must not hide the figures (vitest skips the report on failure by default).

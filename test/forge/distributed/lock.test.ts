@@ -13,9 +13,13 @@ import { NO_REDIS_REASON, REDIS_SERVER, startRedis, startWorker, type WorkerProc
 
 // Long enough that a busy machine's scheduling hiccups (seconds under load 13 on 2 cores) do not
 // lapse it; the old main-thread evaluation blocked the loop for the whole batch, 3-10x longer.
-const LOCK_MS = 4000;
-/** L5 plays in the one job: ~15 s on a quiet core, far longer than the lock. */
-const N = 150;
+const LOCK_MS = 3000;
+/**
+ * L5 plays in the one job: 150 took 2.6 s on a quiet core (CI) and 600 took 4.5 s (features are shared
+ * after the first plays, ~4 ms per play after that), both short of twice the lock; 2,000 take ~10 s
+ * there and minutes under load, so the job outlives its lock on any machine.
+ */
+const N = 2000;
 const dirs: string[] = [];
 
 describe.skipIf(REDIS_SERVER === null)(
