@@ -24,7 +24,6 @@ const PENDING = [
   'src/forge/ga/',
   'src/forge/runs/',
   'src/forge/validate/',
-  'src/forge/walkforward/',
 ];
 
 function* sources(dir) {

@@ -46,7 +46,8 @@ export async function recordWalkforward(storePath: string, r: WalkforwardReport)
     await store.transaction(async (s) => {
       const id = r.runId;
       await s.run(
-        `INSERT INTO runs VALUES ($id, 'walkforward', $dataset, $hash, $source, $seed, $config, now(), now(), $done, $status, NULL)
+        `INSERT INTO runs VALUES ($id, 'walkforward', $dataset, $hash, $source, $seed, $config, now(), now(),
+           $done, $status, NULL)
          ON CONFLICT (run_id) DO UPDATE SET updated_at = now(), generations_done = $done, status = $status`,
         {
           id,
@@ -89,7 +90,8 @@ export async function recordWalkforward(storePath: string, r: WalkforwardReport)
       }
       const a = r.aggregate;
       await s.run(
-        `INSERT OR REPLACE INTO walkforward_summary VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+        `INSERT OR REPLACE INTO walkforward_summary VALUES
+           ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
         [
           id,
           r.config.mode,

@@ -85,8 +85,14 @@ function infeasibleReason(r: EvalRecord, f: FitnessSpec): string {
   const m = r.inSample;
   if (m === null) return 'no play could be evaluated on the training range';
   if (m.trades < f.minTrades)
-    return `no feasible play on the training range: the best made ${m.trades} trade${m.trades === 1 ? '' : 's'} (min-trades ${f.minTrades})`;
-  return `no feasible play on the training range: the best drew down ${(Math.abs(m.maxDrawdown) * 100).toFixed(1)}% (max-drawdown ${(f.maxDrawdown * 100).toFixed(0)}%)`;
+    return (
+      `no feasible play on the training range: the best made ${m.trades} ` +
+      `trade${m.trades === 1 ? '' : 's'} (min-trades ${f.minTrades})`
+    );
+  return (
+    `no feasible play on the training range: the best drew down ${(Math.abs(m.maxDrawdown) * 100).toFixed(1)}% ` +
+    `(max-drawdown ${(f.maxDrawdown * 100).toFixed(0)}%)`
+  );
 }
 
 export async function searchWindows(
@@ -147,7 +153,8 @@ export async function searchWindows(
         error: err instanceof Error ? err.message : String(err),
       };
     } finally {
-      generationOf.set(w.index, ga.generations); // finished (patience or budget): no longer holds the others' progress back
+      // Finished (patience or budget): no longer holds the others' progress back.
+      generationOf.set(w.index, ga.generations);
     }
     const best = state.hallOfFame[0];
     const evaluations = state.evaluated;

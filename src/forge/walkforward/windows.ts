@@ -84,7 +84,8 @@ export function checkSpec(spec: WindowSpec): void {
   }
   if (step.value < test.value) {
     throw new ForgeError(
-      `step ${describeSpan(step)} is shorter than test ${describeSpan(test)}: test ranges would overlap and the stitched out-of-sample curve would count bars twice`,
+      `step ${describeSpan(step)} is shorter than test ${describeSpan(test)}: test ranges would overlap ` +
+        'and the stitched out-of-sample curve would count bars twice',
       `use --step >= --test (by default --step equals --test)`,
       'E_WF_SPAN',
     );
@@ -129,7 +130,8 @@ export function generateWindows(spec: WindowSpec, time: Float64Array, tfMs: numb
   if (out.length === 0) {
     const have = train.unit === 'ms' ? `${((time[n - 1] + tfMs - time[0]) / 86_400_000).toFixed(1)} days` : `${n} bars`;
     throw new ForgeError(
-      `no walk-forward window fits: the data holds ${have}, train ${describeSpan(train)} + test ${describeSpan(test)} need more`,
+      `no walk-forward window fits: the data holds ${have}, ` +
+        `train ${describeSpan(train)} + test ${describeSpan(test)} need more`,
       'shorten --train or --test, or use a longer dataset',
       'E_WF_WINDOWS',
     );
