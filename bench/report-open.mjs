@@ -65,7 +65,7 @@ try {
   const rng = seedrandom('bench');
   for (let f = 0; f * PER_FILE < N; f++) {
     const fresh = Array.from({ length: Math.min(PER_FILE, N - f * PER_FILE) }, () => {
-      const genome = randomGenome(space, rng);
+      const genome = randomGenome(space.genes, rng);
       return {
         key: genomeKey(genome),
         genome,

@@ -57,7 +57,7 @@ if (process.argv.includes('--child')) {
   const t0 = performance.now();
   let failed = 0;
   for (let k = 0; k < n; k++) {
-    const genome = randomGenome(evaluator.space, rng);
+    const genome = randomGenome(evaluator.space.genes, rng);
     // Which optional rules and stops are on: the play's shape, as the old rule compiler saw it.
     shapes.add(evaluator.space.genes.map((g, i) => (g.kind === 'bool' ? genome[i] : '')).join(''));
     if (evaluator.evaluate(genome).error !== undefined) failed++;

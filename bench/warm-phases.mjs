@@ -54,7 +54,7 @@ console.log(`${level} runPlay warm CPU ms: ${whole.toFixed(3)} (rules / simulate
 
 // The GA evaluator's path.
 const rng = seedrandom('warm-phases');
-const plays = Array.from({ length: 40 }, () => P.resolvePlay(space, P.randomGenome(space, rng)));
+const plays = Array.from({ length: 40 }, () => P.resolvePlay(space, P.randomGenome(space.genes, rng)));
 const bufs = new MaskBuffers();
 const scratch = new SimScratch();
 scratch.keepEquity = false;
