@@ -14,7 +14,6 @@ const PENDING = [
   'src/engine/play/mask-rules.ts',
   'src/engine/play/masks.ts',
   'src/engine/play/space.ts',
-  'src/engine/sim/',
   'src/cli/commands/validate.ts',
   'src/cli/commands/walkforward.ts',
   'src/forge/datasets/',

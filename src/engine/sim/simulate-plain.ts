@@ -243,7 +243,10 @@ function stopReason(pos: number, o: number, h: number, l: number): number {
   return hitStop ? ExitReason.StopLoss : ExitReason.TakeProfit;
 }
 
-/** Whether the last bar's signals (bitsAt bits) ask to open a position (entry or reversal), which has no next open to fill at. */
+/**
+ * Whether the last bar's signals (bitsAt bits) ask to open a position (entry or reversal), which has no
+ * next open to fill at.
+ */
 export function wouldOpen(bits: number, pos: number, config: SimConfig): boolean {
   const le = (bits & 1) !== 0;
   const se = (bits & 2) !== 0;

@@ -129,7 +129,10 @@ function copyInto<T extends Int8Array | Uint8Array | Int32Array | Float64Array>(
  * valid only until the next simulate() with the same scratch: read its figures, do not keep it.
  */
 export class SimScratch {
-  /** false: the equity curve is not stored (result.equity is empty; result.equityStats holds its sums, for leanMetrics). */
+  /**
+   * false: the equity curve is not stored (result.equity is empty; result.equityStats holds its sums, for
+   * leanMetrics).
+   */
   keepEquity = true;
   readonly trades = new TradeBuffer(256);
   readonly rejects = new RejectBuffer(16);

@@ -30,7 +30,8 @@ export interface ExitConfig {
 export type Sizing =
   | { readonly mode: 'all-in'; readonly wholeUnits: boolean } // as many units as equity buys after fees
   | { readonly mode: 'fraction'; readonly fraction: number; readonly wholeUnits: boolean } // fraction of equity
-  | { readonly mode: 'risk'; readonly riskFraction: number; readonly wholeUnits: boolean }; // lose `riskFraction` of equity at the stop
+  // lose `riskFraction` of equity at the stop
+  | { readonly mode: 'risk'; readonly riskFraction: number; readonly wholeUnits: boolean };
 
 export interface SimConfig {
   readonly cash: number;
