@@ -102,6 +102,13 @@ export interface EvaluationPool extends BatchPool<EvalItem, EvalTaskResult> {
   identities?(genomes: readonly (readonly number[])[]): Promise<(string | null)[]>;
 }
 
+/** A round's feature tasks (see startFeatures). */
+interface FeatureRound {
+  readonly done: readonly Promise<void>[];
+  readonly groupsOf: ReadonlyMap<string, readonly number[]>;
+}
+const NO_FEATURE_ROUND: FeatureRound = { done: [], groupsOf: new Map() };
+
 /** Feature lists the identify tasks brought back, kept for the genomes' evaluation; bounded. */
 const PLAN_MEMO_LIMIT = 4096;
 
@@ -237,10 +244,11 @@ export function evaluationPool(
   }
 
   /**
-   * Starts the feature tasks of a round and returns, per feature key, the tasks that compute it (one
-   * per dataset that lacks it). Each promise settles after a failed group's features are dropped.
+   * Starts the feature tasks of a round: `done[g]` settles when group g has finished (a failed group's
+   * features dropped first); `groupsOf` lists, per feature key, the groups that compute it (one per
+   * dataset that lacks it). Groups are numbered in the order they were queued.
    */
-  function startFeatures(features: { dataset: number; wire: WireFeature }[]): Map<string, Promise<void>[]> {
+  function startFeatures(features: { dataset: number; wire: WireFeature }[]): FeatureRound {
     const t0 = performance.now();
     // Slowest kinds first, in guided groups (first groups ~1/16 of the round at 2 workers, the last ones
     // single features): features differ in cost by 50x, so the tail stays about one feature, and a
@@ -270,11 +278,11 @@ export function evaluationPool(
       () => (featureMs += performance.now() - t0),
       () => {},
     );
-    const byKey = new Map<string, Promise<void>[]>();
+    const groupsOf = new Map<string, number[]>();
     groups.forEach((g, i) => {
-      for (const w of g.wires) byKey.set(w.key, [...(byKey.get(w.key) ?? []), done[i]]);
+      for (const w of g.wires) groupsOf.set(w.key, [...(groupsOf.get(w.key) ?? []), i]);
     });
-    return byKey;
+    return { done, groupsOf };
   }
 
   /**
@@ -289,17 +297,16 @@ export function evaluationPool(
   async function evalRound(
     items: EvalItem[],
     features: readonly (FeatureUse[] | null)[],
-    pending: ReadonlyMap<string, Promise<void>[]>,
+    round: FeatureRound,
   ): Promise<EvalTaskResult[]> {
     const t0 = performance.now();
-    const waits = features.map((list) => new Set((list ?? []).flatMap((r) => pending.get(r.key) ?? [])));
-    const rank = new Map([...new Set([...pending.values()].flat())].map((p, i) => [p, i]));
-    const last = waits.map((w) => Math.max(-1, ...[...w].map((p) => rank.get(p) ?? -1)));
+    const waits = features.map((list) => new Set((list ?? []).flatMap((r) => round.groupsOf.get(r.key) ?? [])));
+    const last = waits.map((w) => Math.max(-1, ...w));
     const order = items.map((_, i) => i).sort((a, b) => last[a] - last[b] || a - b);
     const batches = guidedBatches(order, o.workers, o.batchesPerWorker);
     const out = await Promise.all(
       batches.map(async (at) => {
-        await Promise.all(new Set(at.flatMap((i) => [...waits[i]])));
+        await Promise.all([...new Set(at.flatMap((i) => [...waits[i]]))].map((g) => round.done[g]));
         const lists = at.map((i) => features[i]);
         const tables = stores.map((s) => (s === null ? [] : tableOf(lists, (k) => s.held(k)?.[0])));
         const batch = at.map((i) => items[i]);
@@ -352,8 +359,8 @@ export function evaluationPool(
           store.recordComputed(wires.length);
           for (const wire of wires) missing.push({ dataset: d, wire });
         });
-        const pending = missing.length > 0 ? startFeatures(missing) : new Map<string, Promise<void>[]>();
-        out.push(...(await evalRound(ordered.slice(start, end), features.slice(start, end), pending)));
+        const round = missing.length > 0 ? startFeatures(missing) : NO_FEATURE_ROUND;
+        out.push(...(await evalRound(ordered.slice(start, end), features.slice(start, end), round)));
       }
       return inInputOrder(out, order);
     },
