@@ -54,7 +54,8 @@ interface WalkforwardArgs {
 export const walkforwardCommand: CommandModule<object, WalkforwardArgs> = {
   command: 'walkforward',
   describe:
-    'Walk-forward optimisation: a GA search per training window, its winner tested on the unseen range after it, and a robustness verdict',
+    'Walk-forward optimisation: a GA search per training window, ' +
+    'its winner tested on the unseen range after it, and a robustness verdict',
   builder: (y) =>
     y
       .option('config', { type: 'string', describe: 'YAML config (e.g. configs/walkforward.yaml); flags override it' })
@@ -89,12 +90,14 @@ export const walkforwardCommand: CommandModule<object, WalkforwardArgs> = {
       .option('feature-memory', {
         type: 'string',
         describe:
-          'Budget of the shared feature store, e.g. 512MB (default: a quarter of free memory, 64-512 MB); never changes results',
+          'Budget of the shared feature store, e.g. 512MB ' +
+          '(default: a quarter of free memory, 64-512 MB); never changes results',
       })
       .option('redis', {
         type: 'string',
         describe:
-          "Evaluate the windows' plays on forge worker processes through this Redis (redis://[user:password@]host:6379, rediss:// for TLS)",
+          "Evaluate the windows' plays on forge worker processes through this Redis " +
+          '(redis://[user:password@]host:6379, rediss:// for TLS)',
       })
       .option('fitness', {
         type: 'string',
@@ -156,25 +159,36 @@ export const walkforwardCommand: CommandModule<object, WalkforwardArgs> = {
       warn: (m) => ctx.warn(`warning: ${m}`),
       start: (info) => {
         if (name !== undefined) writeRunName(home.runsDir, info.runId, name);
+        const synthetic =
+          info.dataset.source === 'synthetic' ? ' (SYNTHETIC stand-in: no real candles for it in the store)' : '';
         line(
-          `walk-forward ${info.runId}: ${info.dataset.name}${info.dataset.source === 'synthetic' ? ' (SYNTHETIC stand-in: no real candles for it in the store)' : ''}, ` +
-            `${info.bars.toLocaleString('en-US')} ${info.timeframe} bars, ${info.windows.length} ${config.mode} windows (train ${config.train.text}, test ${config.test.text}, step ${config.step.text}), ` +
-            `pop ${config.ga.population} x ${config.ga.generations} generations per window, ${info.genes} genes, ${info.workers} worker${info.workers > 1 ? 's' : ''}`,
+          `walk-forward ${info.runId}: ${info.dataset.name}${synthetic}, ` +
+            `${info.bars.toLocaleString('en-US')} ${info.timeframe} bars, ` +
+            `${info.windows.length} ${config.mode} windows ` +
+            `(train ${config.train.text}, test ${config.test.text}, step ${config.step.text}), ` +
+            `pop ${config.ga.population} x ${config.ga.generations} generations per window, ${info.genes} genes, ` +
+            `${info.workers} worker${info.workers > 1 ? 's' : ''}`,
         );
         for (const w of info.windows)
           line(
-            `  window ${w.index + 1}: train ${day(w.train.from)} .. ${day(w.train.to)}  test ${day(w.test.from)} .. ${day(w.test.to)}`,
+            `  window ${w.index + 1}: train ${day(w.train.from)} .. ${day(w.train.to)}  ` +
+              `test ${day(w.test.from)} .. ${day(w.test.to)}`,
           );
       },
-      generation: (p) =>
+      generation: (p) => {
+        const rate = p.evalMs > 0 ? ((p.evaluations * 1000) / p.evalMs).toFixed(0) : '0';
         line(
-          `gen ${p.generation}/${p.generations} (all ${p.windows} windows)  ${p.evaluations.toLocaleString('en-US')} evaluations  ${p.evalMs > 0 ? ((p.evaluations * 1000) / p.evalMs).toFixed(0) : '0'} eval/s  elapsed ${duration(p.elapsedMs)}  eta ${duration(p.etaMs)}`,
-        ),
+          `gen ${p.generation}/${p.generations} (all ${p.windows} windows)  ` +
+            `${p.evaluations.toLocaleString('en-US')} evaluations  ${rate} eval/s  ` +
+            `elapsed ${duration(p.elapsedMs)}  eta ${duration(p.etaMs)}`,
+        );
+      },
       window: (w, total) =>
         line(
           `window ${w.index + 1}/${total} ${w.status}` +
             (w.status === 'ok'
-              ? `: IS return ${pct(w.inSample?.totalReturn)}, OOS return ${pct(w.outOfSample?.totalReturn)}, drop ${pct(w.drop ?? undefined)}`
+              ? `: IS return ${pct(w.inSample?.totalReturn)}, OOS return ${pct(w.outOfSample?.totalReturn)}, ` +
+                `drop ${pct(w.drop ?? undefined)}`
               : `: ${w.error}`),
         ),
     };
@@ -210,7 +224,8 @@ export const walkforwardCommand: CommandModule<object, WalkforwardArgs> = {
 function reportStopped(ctx: CliContext, o: WalkforwardStopped): void {
   ctx.emit({ ok: false, ...o, rerun: commandLine() });
   ctx.say(
-    `\nwalk-forward ${o.runId} stopped after ${o.generationsDone} of ${o.generations} generations; nothing of it was kept ` +
+    `\nwalk-forward ${o.runId} stopped after ${o.generationsDone} of ${o.generations} generations; ` +
+      `nothing of it was kept ` +
       `(a walk-forward has no checkpoint; its results are written only when every window is done).`,
   );
   ctx.say(`to run it again: ${commandLine()}`);
@@ -227,10 +242,12 @@ export function sayWalkforward(ctx: CliContext, o: WalkforwardOutcome): void {
   const synthetic = o.dataset.source === 'synthetic' ? ' on a SYNTHETIC stand-in dataset' : '';
   if (o.reused) ctx.say(`this walk-forward had already run (same config, play, dataset and seed); showing its result`);
   ctx.say(
-    `\nwalk-forward${synthetic}: ${o.windows.length} windows on ${o.dataset.name} (${o.timeframe}), fitness = in-sample ${o.config.fitness.objective}` +
+    `\nwalk-forward${synthetic}: ${o.windows.length} windows on ${o.dataset.name} (${o.timeframe}), ` +
+      `fitness = in-sample ${o.config.fitness.objective}` +
       (o.reused
         ? ''
-        : `, ${duration(o.wallMs)}, ${o.evaluationsPerSec.toFixed(0)} evaluations/s on ${o.workers} worker${o.workers > 1 ? 's' : ''}`),
+        : `, ${duration(o.wallMs)}, ${o.evaluationsPerSec.toFixed(0)} evaluations/s ` +
+          `on ${o.workers} worker${o.workers > 1 ? 's' : ''}`),
   );
   const rows = o.windows.map((w) => [
     w.index + 1,
@@ -277,7 +294,8 @@ export function sayWalkforward(ctx: CliContext, o: WalkforwardOutcome): void {
 
   const a = o.aggregate;
   ctx.say(
-    `\naggregate over ${a.okWindows} completed window${a.okWindows === 1 ? '' : 's'}${a.failedWindows ? ` (${a.failedWindows} failed)` : ''}:`,
+    `\naggregate over ${a.okWindows} completed window${a.okWindows === 1 ? '' : 's'}` +
+      `${a.failedWindows ? ` (${a.failedWindows} failed)` : ''}:`,
   );
   ctx.say(
     `  average return         in-sample ${pct(a.avgInSampleReturn)}, out-of-sample ${pct(a.avgOutOfSampleReturn)}`,
@@ -291,7 +309,8 @@ export function sayWalkforward(ctx: CliContext, o: WalkforwardOutcome): void {
   ctx.say(`  profitable windows     ${a.profitableWindows}/${a.okWindows} (${pct(a.profitableShare)})`);
   const s = o.stitched;
   ctx.say(
-    `  stitched OOS equity    ${num(s.startEquity)} -> ${num(s.finalEquity)} (${pct(s.totalReturn)}, CAGR ${pct(s.cagr)}, max drawdown ${pct(s.maxDrawdown)}, ${s.bars} bars)`,
+    `  stitched OOS equity    ${num(s.startEquity)} -> ${num(s.finalEquity)} ` +
+      `(${pct(s.totalReturn)}, CAGR ${pct(s.cagr)}, max drawdown ${pct(s.maxDrawdown)}, ${s.bars} bars)`,
   );
 
   const v = o.verdict;

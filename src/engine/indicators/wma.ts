@@ -48,7 +48,10 @@ export function wmaInto(values: Float64Array, period: number, start: number, out
   }
 }
 
-/** Weighted moving average into `out` (every element written). Equivalent to technicalindicators' WMA and TA-Lib's WMA. */
+/**
+ * Weighted moving average into `out` (every element written). Equivalent to technicalindicators' WMA and
+ * TA-Lib's WMA.
+ */
 export function wma(
   values: Float64Array,
   period: number,

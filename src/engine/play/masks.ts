@@ -129,7 +129,10 @@ export function compareArrays(
   }
 }
 
-/** out = (a op k) on the care bits; a an array, k a constant. Equivalent to evalExpr's compare(a, op, k) (k op a: pass flipMask(op)). */
+/**
+ * out = (a op k) on the care bits; a an array, k a constant. Equivalent to evalExpr's compare(a, op, k)
+ * (k op a: pass flipMask(op)).
+ */
 export function compareConst(
   a: Float64Array,
   k: number,
