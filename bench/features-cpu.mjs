@@ -7,6 +7,7 @@
 // Between processes the medians still vary up to 2-3x on a loaded machine (V8 tiering, the other core's
 // load): run before and after builds alternately several times and compare the lowest per-process medians.
 import path from 'node:path';
+import { KERNEL_SPECS, median } from './kernel-specs.mjs';
 const build = path.resolve(process.argv[2] ?? 'dist');
 const runs = Number(process.argv[3] ?? 15);
 const { INDICATORS } = await import(path.join(build, 'engine/indicators/index.js'));
@@ -23,40 +24,8 @@ const cpu = (f) => {
   const b = process.cpuUsage(a);
   return (b.user + b.system) / 1000;
 };
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1];
-};
-const specs = [
-  ['ema', { period: 20 }],
-  ['sma', { period: 100 }],
-  ['wma', { period: 30 }],
-  ['dema', { period: 30 }],
-  ['tema', { period: 30 }],
-  ['hma', { period: 30 }],
-  ['rsi', { period: 14 }],
-  ['macd', { fast: 12, slow: 26, signal: 9 }],
-  ['bbands', { period: 20, stddev: 2 }],
-  ['atr', { period: 14 }],
-  ['supertrend', { period: 10, multiplier: 3 }],
-  ['stoch', { period: 14, smoothK: 3, dPeriod: 3 }],
-  ['adx', { period: 14 }],
-  ['donchian', { period: 20 }],
-  ['keltner', { period: 20, atrPeriod: 10, multiplier: 2 }],
-  ['cci', { period: 20 }],
-  ['roc', { period: 12 }],
-  ['obv', {}],
-  ['vwap', { window: 96 }],
-  ['willr', { period: 14 }],
-  ['mfi', { period: 14 }],
-  ['market_structure', { left: 5, right: 5 }],
-  ['vol_regime', { window: 96, lookback: 960, low: 25, high: 75 }],
-  ['vol_regime', { window: 20, lookback: 100, low: 25, high: 75 }],
-  ['swing', { left: 3, right: 3 }],
-  ['zones', { left: 5, right: 5, tolerance: 0.5, max_zones: 12, min_touches: 1 }],
-];
 const res = {};
-for (const [name, params] of specs) {
+for (const [name, params] of KERNEL_SPECS) {
   const def = INDICATORS[name] ?? STRUCTURES[name];
   const label = `${name}(${Object.values(params).join(',')})`;
   for (let r = 0; r < 40; r++) def.compute(feed, params);

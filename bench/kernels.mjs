@@ -4,6 +4,7 @@
 // (seed forge-bench), median of `runs` after 5 untimed runs; allocating (compute without `out`) and into
 // caller-owned, already-touched arrays (compute with `out`).
 import path from 'node:path';
+import { KERNEL_SPECS, median } from './kernel-specs.mjs';
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const build = path.resolve(process.argv[2] ?? path.join(root, 'dist'));
 const runs = Number(process.argv[3] ?? 21);
@@ -14,41 +15,9 @@ const { benchFeeds } = await import(path.join(build, 'forge/bench/dataset.js'));
 const feeds = benchFeeds();
 const feed = feeds['15m'];
 
-const specs = [
-  ['ema', { period: 20 }],
-  ['sma', { period: 100 }],
-  ['wma', { period: 30 }],
-  ['dema', { period: 30 }],
-  ['tema', { period: 30 }],
-  ['hma', { period: 30 }],
-  ['rsi', { period: 14 }],
-  ['macd', { fast: 12, slow: 26, signal: 9 }],
-  ['bbands', { period: 20, stddev: 2 }],
-  ['atr', { period: 14 }],
-  ['supertrend', { period: 10, multiplier: 3 }],
-  ['stoch', { period: 14, smoothK: 3, dPeriod: 3 }],
-  ['adx', { period: 14 }],
-  ['donchian', { period: 20 }],
-  ['keltner', { period: 20, atrPeriod: 10, multiplier: 2 }],
-  ['cci', { period: 20 }],
-  ['roc', { period: 12 }],
-  ['obv', {}],
-  ['vwap', { window: 96 }],
-  ['willr', { period: 14 }],
-  ['mfi', { period: 14 }],
-  ['market_structure', { left: 5, right: 5 }],
-  ['vol_regime', { window: 96, lookback: 960, low: 25, high: 75 }],
-  ['vol_regime', { window: 20, lookback: 100, low: 25, high: 75 }],
-  ['swing', { left: 3, right: 3 }],
-  ['zones', { left: 5, right: 5, tolerance: 0.5, max_zones: 12, min_touches: 1 }],
-];
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1];
-};
 let total = 0;
 let totalOut = 0;
-for (const [name, params] of specs) {
+for (const [name, params] of KERNEL_SPECS) {
   const label = `${name}(${Object.values(params).join(',')})`;
   if (filter && !filter.test(label)) continue;
   const def = INDICATORS[name] ?? STRUCTURES[name];

@@ -9,20 +9,10 @@ import path from 'node:path';
 const WIDTH = 120;
 const ROOT = path.resolve(import.meta.dirname, '..');
 const PENDING = [
-  'src/engine/indicators/',
-  'src/engine/play/genes.ts',
-  'src/engine/play/mask-rules.ts',
-  'src/engine/play/masks.ts',
-  'src/engine/play/space.ts',
-  'src/cli/commands/validate.ts',
-  'src/cli/commands/walkforward.ts',
-  'src/forge/datasets/',
   'src/forge/distributed/',
   'src/forge/eval/',
   'src/forge/evolve/',
-  'src/forge/ga/',
   'src/forge/runs/',
-  'src/forge/validate/',
 ];
 
 function* sources(dir) {

@@ -3,11 +3,11 @@ import type { CommandModule } from 'yargs';
 import { readEvolveFile, resolveEvolveConfig, type EvolveInput } from '../../forge/evolve/config.js';
 import { parseDuration } from '../../forge/units.js';
 import { resumeEvolve, startEvolve, type EvolveOutcome } from '../../forge/evolve/run.js';
-import { OBJECTIVES } from '../../forge/fitness.js';
 import { forgeHome } from '../../forge/home.js';
 import { progressView } from '../progress.js';
 import { makeContext } from '../output.js';
-import { dataPolicy, OFFLINE_OPTION, SYNTHETIC_OPTION } from '../data-policy.js';
+import { dataPolicy } from '../data-policy.js';
+import { searchFlags, searchOptions, type SearchArgs, type SearchTexts } from '../search-options.js';
 import { listenForStop } from '../stop-signals.js';
 import { checkRunName, readRunName, writeRunName } from '../../forge/runs/read.js';
 import { writeReport } from '../../forge/report/write.js';
@@ -17,52 +17,38 @@ import { sayWritten } from './report.js';
 /** The template play shipped with forge, so the bare README command has a search space. */
 const DEFAULT_PLAY = fileURLToPath(new URL('../../../configs/plays/default.yaml', import.meta.url));
 
-interface EvolveArgs {
-  config?: string;
+interface EvolveArgs extends SearchArgs {
   resume?: string;
-  dataset?: string;
   regimes?: string;
   across?: 'min' | 'mean';
-  play?: string;
-  pop?: number;
-  generations?: number;
-  budget?: number;
-  method?: 'ga' | 'grid' | 'random';
-  workers?: number;
   'batches-per-worker'?: number;
   'store-wait'?: string;
-  seed?: string;
-  fitness?: string;
   holdout?: string;
-  'min-trades'?: number;
-  'max-drawdown'?: number;
   patience?: number;
   'max-wall'?: string;
-  'feature-memory'?: string;
-  cash?: number;
   'max-failed-share'?: number;
-  redis?: string;
   top: number;
-  name?: string;
-  report?: boolean | string;
-  offline: boolean;
-  synthetic: boolean;
-  home?: string;
-  json?: boolean;
-  quiet?: boolean;
 }
+
+/** What evolve says about the flags it shares with walkforward. */
+const TEXTS: SearchTexts = {
+  config: 'YAML run config (e.g. configs/overnight.yaml); flags override it',
+  pop: 'Population size (default 150)',
+  generations: 'Generations (default 30; with --budget only a cap when given)',
+  budget: 'Stop after this many distinct plays are evaluated (cache hits are free)',
+  method: 'Search method: ga (default), grid (every combination in order), random',
+  seed: 'Seed: same config + seed = same result (default 42)',
+  fitness: 'Objective (default sharpe)',
+  redis:
+    'Evaluate on forge worker processes through this Redis ' + '(redis://[user:password@]host:6379, rediss:// for TLS)',
+};
 
 export const evolveCommand: CommandModule<object, EvolveArgs> = {
   command: 'evolve',
   describe: 'Evolve a play (a search space of genes) with a genetic algorithm on a named dataset',
   builder: (y) =>
-    y
-      .option('config', {
-        type: 'string',
-        describe: 'YAML run config (e.g. configs/overnight.yaml); flags override it',
-      })
+    searchOptions(y, TEXTS)
       .option('resume', { type: 'string', describe: 'Continue the run with this id (or run folder)' })
-      .option('dataset', { type: 'string', describe: 'Dataset name from the catalog (default BTCUSDT_FULL_CYCLE)' })
       .option('regimes', {
         type: 'string',
         describe: 'More datasets the fitness must hold on, comma-separated (e.g. BTCUSDT_BEAR_2022,BTCUSDT_BULL_2024)',
@@ -72,26 +58,6 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
         choices: ['min', 'mean'] as const,
         describe: 'How fitness combines the datasets (default min: the worst regime decides)',
       })
-      .option('play', {
-        type: 'string',
-        describe: 'Play file whose genes are searched (default configs/plays/default.yaml)',
-      })
-      .option('pop', { type: 'number', alias: 'population', describe: 'Population size (default 150)' })
-      .option('generations', {
-        type: 'number',
-        alias: 'g',
-        describe: 'Generations (default 30; with --budget only a cap when given)',
-      })
-      .option('budget', {
-        type: 'number',
-        describe: 'Stop after this many distinct plays are evaluated (cache hits are free)',
-      })
-      .option('method', {
-        type: 'string',
-        choices: ['ga', 'grid', 'random'] as const,
-        describe: 'Search method: ga (default), grid (every combination in order), random',
-      })
-      .option('workers', { type: 'number', describe: 'Worker threads; 1 runs in-process (default: one per core)' })
       .option('batches-per-worker', {
         type: 'number',
         hidden: true,
@@ -103,18 +69,7 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
         describe:
           'How long a finished search waits for a busy store, e.g. 30s (its records stay in the run folder either way)',
       })
-      .option('seed', { type: 'string', describe: 'Seed: same config + seed = same result (default 42)' })
-      .option('fitness', {
-        type: 'string',
-        choices: OBJECTIVES as unknown as string[],
-        describe: 'Objective (default sharpe)',
-      })
       .option('holdout', { type: 'string', describe: 'Share at the end kept out of sample, e.g. 20% (default 20%)' })
-      .option('min-trades', { type: 'number', describe: 'Fewer in-sample trades is infeasible (default 10)' })
-      .option('max-drawdown', {
-        type: 'number',
-        describe: 'Deeper in-sample drawdown (fraction) is infeasible (default 0.6)',
-      })
       .option('patience', {
         type: 'number',
         describe: 'Stop after this many generations without improvement (0 = off)',
@@ -123,36 +78,13 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
         type: 'string',
         describe: 'Time budget, e.g. 8h; the run pauses resumable when it is spent',
       })
-      .option('feature-memory', {
-        type: 'string',
-        describe:
-          'Budget of the shared feature store, e.g. 512MB or 2GB (default: ' +
-          'a quarter of free memory, 64-512 MB); never changes results',
-      })
-      .option('cash', { type: 'number', describe: 'Starting cash (default 10000)' })
       .option('max-failed-share', {
         type: 'number',
         describe:
           'Stop (exit 1, resumable) at a generation where this share of ' +
           'the evaluations failed (default 1: only when all fail)',
       })
-      .option('redis', {
-        type: 'string',
-        describe:
-          'Evaluate on forge worker processes through this Redis ' +
-          '(redis://[user:password@]host:6379, rediss:// for TLS)',
-      })
-      .option('offline', OFFLINE_OPTION)
-      .option('synthetic', SYNTHETIC_OPTION)
       .option('top', { type: 'number', default: 5, describe: 'Hall-of-fame entries to print' })
-      .option('name', {
-        type: 'string',
-        describe: 'A label for the run, shown beside its id everywhere (forge runs ls, reports)',
-      })
-      .option('report', {
-        type: 'string',
-        describe: 'At the end, write the HTML report (to this file; bare --report: <run folder>/report.html)',
-      })
       .example('$0 evolve --dataset BTCUSDT_FULL_CYCLE --pop 150', 'the default search')
       .example('$0 evolve --config configs/overnight.yaml', 'an overnight search from YAML')
       .example('$0 evolve --resume <run-id>', 'continue after Ctrl-C, a crash or a time budget'),
@@ -160,8 +92,9 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
     const ctx = makeContext(argv);
     const home = forgeHome(ctx.home);
     const name = argv.name === undefined ? undefined : checkRunName(argv.name);
+    const shared = searchFlags(argv);
     const flags: EvolveInput = {
-      dataset: argv.dataset,
+      ...shared,
       regimes:
         argv.regimes === undefined
           ? undefined
@@ -170,23 +103,11 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
               .map((x) => x.trim())
               .filter(Boolean),
       across: argv.across,
-      play: argv.play,
-      seed: argv.seed,
       holdout: argv.holdout,
-      cash: argv.cash,
-      fitness: { objective: argv.fitness as never, minTrades: argv['min-trades'], maxDrawdown: argv['max-drawdown'] },
-      ga: {
-        population: argv.pop,
-        generations: argv.generations,
-        patience: argv.patience,
-        budget: argv.budget,
-        method: argv.method,
-      },
-      workers: argv.workers,
+      ga: { ...shared.ga, patience: argv.patience },
       maxWall: argv['max-wall'],
       featureMemory: argv['feature-memory'],
       maxFailedShare: argv['max-failed-share'],
-      redis: argv.redis,
     };
     const view = progressView(ctx.json || ctx.quiet ? 'none' : process.stderr.isTTY ? 'bar' : 'lines', (line) =>
       process.stderr.write(line + '\n'),

@@ -58,7 +58,8 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       .option('redis', {
         type: 'string',
         describe:
-          'Run the guards as jobs on forge worker processes through this Redis (redis://[user:password@]host:6379, rediss:// for TLS)',
+          'Run the guards as jobs on forge worker processes through this Redis ' +
+          '(redis://[user:password@]host:6379, rediss:// for TLS)',
       })
       .option('permutations', { type: 'number', describe: 'Monte Carlo permutations (default 1000)' })
       .option('bootstrap', { type: 'number', describe: 'Bootstrap resamples (default 2000)' })
@@ -100,7 +101,8 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       .option('report', {
         type: 'string',
         describe:
-          'At the end, write the HTML report of the run with this validation (to this file; bare --report: <run folder>/report.html)',
+          'At the end, write the HTML report of the run with this validation ' +
+          '(to this file; bare --report: <run folder>/report.html)',
       })
       .example('$0 validate 3f2a9c0d1b2e4f56 --top 3', 'guard the three best plays of a run')
       .example('$0 validate 3f2a9c0d1b2e4f56 --workers 1 --json', 'the same result, serially, for a script'),
@@ -145,7 +147,8 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
     });
     sayValidation(ctx, outcome.doc, home.root);
     ctx.say(
-      `\nwritten: ${outcome.validationPath} and the store's validations, multiple_testing and validated_plays tables (${duration(outcome.wallMs)}, ${outcome.workers} worker${outcome.workers > 1 ? 's' : ''})`,
+      `\nwritten: ${outcome.validationPath} and the store's validations, multiple_testing and validated_plays tables ` +
+        `(${duration(outcome.wallMs)}, ${outcome.workers} worker${outcome.workers > 1 ? 's' : ''})`,
     );
     if (written) sayWritten(ctx, written, readRunName(home.runsDir, outcome.doc.runId));
   },
@@ -165,7 +168,8 @@ function note(g: GuardResult): string {
     case 'bootstrap':
       return d.lower === undefined
         ? ''
-        : `${((d.level as number) * 100).toFixed(0)}% CI [${fmt(d.lower as number)}, ${fmt(d.upper as number)}], ${d.trades} trades`;
+        : `${((d.level as number) * 100).toFixed(0)}% CI ` +
+            `[${fmt(d.lower as number)}, ${fmt(d.upper as number)}], ${d.trades} trades`;
     case 'stress':
       return `break-even ${fmt(d.breakEvenBpsPerFill as number)} bps/fill vs ${d.baseCostBpsPerFill} now`;
     case 'regime':
@@ -204,8 +208,10 @@ function valueText(g: GuardResult): string {
 /** A validation's tables: printed by validate, and again by `forge runs show`. */
 export function sayValidation(ctx: CliContext, doc: ValidationDoc, home: string): void {
   const mt = doc.multipleTesting;
+  const synthetic = doc.dataset.source === 'synthetic' ? ' (SYNTHETIC stand-in)' : '';
   ctx.say(
-    `validated ${doc.plays.length} play(s) of run ${doc.runId} on ${doc.dataset.name}${doc.dataset.source === 'synthetic' ? ' (SYNTHETIC stand-in)' : ''}, in-sample ${doc.inSample.from} .. ${doc.inSample.to}, seed ${doc.seed}`,
+    `validated ${doc.plays.length} play(s) of run ${doc.runId} on ${doc.dataset.name}${synthetic}, ` +
+      `in-sample ${doc.inSample.from} .. ${doc.inSample.to}, seed ${doc.seed}`,
   );
   for (const n of doc.notes) ctx.say(`note: ${n}`);
   const homeFlag = path.resolve(home) === process.cwd() ? '' : ` --home ${shellQuote(home)}`;
@@ -223,9 +229,12 @@ export function sayValidation(ctx: CliContext, doc: ValidationDoc, home: string)
 
   const here = doc.plays.filter((p) => p.multipleTesting.bhSignificant).length;
   ctx.say(
-    `\nmultiple testing over ${mt.trials.toLocaleString('en-US')} distinct plays the run evaluated (from ${mt.source}): ` +
-      `Benjamini-Hochberg at FDR ${mt.alpha} finds ${mt.significant} significant, ${here} of them among the ${doc.plays.length} validated here; ` +
-      `deflated Sharpe with N = ${mt.trials}, V(per-bar Sharpe) = ${fmt(mt.trialSharpeVariance)}, T = ${fmt(mt.observations, 6)} bars`,
+    `\nmultiple testing over ${mt.trials.toLocaleString('en-US')} distinct plays the run evaluated ` +
+      `(from ${mt.source}): ` +
+      `Benjamini-Hochberg at FDR ${mt.alpha} finds ${mt.significant} significant, ` +
+      `${here} of them among the ${doc.plays.length} validated here; ` +
+      `deflated Sharpe with N = ${mt.trials}, V(per-bar Sharpe) = ${fmt(mt.trialSharpeVariance)}, ` +
+      `T = ${fmt(mt.observations, 6)} bars`,
   );
   ctx.say(`approximation: ${mt.approximation}`);
   const hof = doc.plays.map((p) => {

@@ -2,7 +2,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CommandModule } from 'yargs';
 import { parseBytes } from '../../forge/units.js';
-import { OBJECTIVES } from '../../forge/fitness.js';
 import { forgeHome } from '../../forge/home.js';
 import {
   readWalkforwardFile,
@@ -12,7 +11,8 @@ import {
 import { runWalkforward, type WalkforwardOutcome, type WalkforwardStopped } from '../../forge/walkforward/run.js';
 import { makeContext, table, type CliContext } from '../output.js';
 import { duration } from '../progress.js';
-import { dataPolicy, OFFLINE_OPTION, SYNTHETIC_OPTION } from '../data-policy.js';
+import { dataPolicy } from '../data-policy.js';
+import { searchFlags, searchOptions, type SearchArgs, type SearchTexts } from '../search-options.js';
 import { commandLine, listenForStop } from '../stop-signals.js';
 import { writeReport } from '../../forge/report/write.js';
 import { labelGenes } from '../../forge/report/labels.js';
@@ -22,47 +22,34 @@ import { sayWritten } from './report.js';
 
 const DEFAULT_PLAY = fileURLToPath(new URL('../../../configs/plays/default.yaml', import.meta.url));
 
-interface WalkforwardArgs {
-  offline: boolean;
-  synthetic: boolean;
-  config?: string;
-  dataset?: string;
-  play?: string;
+interface WalkforwardArgs extends SearchArgs {
   mode?: string;
   train?: string;
   test?: string;
   step?: string;
-  pop?: number;
-  generations?: number;
-  budget?: number;
-  method?: 'ga' | 'grid' | 'random';
-  seed?: string;
-  workers?: number;
-  'feature-memory'?: string;
-  redis?: string;
-  fitness?: string;
-  'min-trades'?: number;
-  'max-drawdown'?: number;
-  cash?: number;
-  name?: string;
-  report?: string;
-  home?: string;
-  json?: boolean;
-  quiet?: boolean;
 }
+
+/** What walkforward says about the flags it shares with evolve. */
+const TEXTS: SearchTexts = {
+  config: 'YAML config (e.g. configs/walkforward.yaml); flags override it',
+  pop: 'Population per window (default 40)',
+  generations: 'Generations per window (default 10)',
+  budget: 'Distinct evaluations per window; the search stops when spent',
+  method: 'Search per window: ga (default), grid, random',
+  seed: 'Run seed; each window derives its own from it and its index (default 42)',
+  fitness: 'In-sample objective (default sharpe)',
+  redis:
+    "Evaluate the windows' plays on forge worker processes through this Redis " +
+    '(redis://[user:password@]host:6379, rediss:// for TLS)',
+};
 
 export const walkforwardCommand: CommandModule<object, WalkforwardArgs> = {
   command: 'walkforward',
   describe:
-    'Walk-forward optimisation: a GA search per training window, its winner tested on the unseen range after it, and a robustness verdict',
+    'Walk-forward optimisation: a GA search per training window, ' +
+    'its winner tested on the unseen range after it, and a robustness verdict',
   builder: (y) =>
-    y
-      .option('config', { type: 'string', describe: 'YAML config (e.g. configs/walkforward.yaml); flags override it' })
-      .option('dataset', { type: 'string', describe: 'Dataset name from the catalog (default BTCUSDT_FULL_CYCLE)' })
-      .option('play', {
-        type: 'string',
-        describe: 'Play file whose genes are searched (default configs/plays/default.yaml)',
-      })
+    searchOptions(y, TEXTS)
       .option('mode', {
         type: 'string',
         choices: ['rolling', 'anchored'],
@@ -71,50 +58,6 @@ export const walkforwardCommand: CommandModule<object, WalkforwardArgs> = {
       .option('train', { type: 'string', describe: 'Training length: 180d, 36h, 4w or 4000bars (default 180d)' })
       .option('test', { type: 'string', describe: 'Test length after each training range (default 30d)' })
       .option('step', { type: 'string', describe: 'Shift between windows, >= test (default: = test)' })
-      .option('pop', { type: 'number', alias: 'population', describe: 'Population per window (default 40)' })
-      .option('generations', { type: 'number', alias: 'g', describe: 'Generations per window (default 10)' })
-      .option('budget', { type: 'number', describe: 'Distinct evaluations per window; the search stops when spent' })
-      .option('method', {
-        type: 'string',
-        choices: ['ga', 'grid', 'random'] as const,
-        describe: 'Search per window: ga (default), grid, random',
-      })
-      .option('seed', {
-        type: 'string',
-        describe: 'Run seed; each window derives its own from it and its index (default 42)',
-      })
-      .option('offline', OFFLINE_OPTION)
-      .option('synthetic', SYNTHETIC_OPTION)
-      .option('workers', { type: 'number', describe: 'Worker threads; 1 runs in-process (default: one per core)' })
-      .option('feature-memory', {
-        type: 'string',
-        describe:
-          'Budget of the shared feature store, e.g. 512MB (default: a quarter of free memory, 64-512 MB); never changes results',
-      })
-      .option('redis', {
-        type: 'string',
-        describe:
-          "Evaluate the windows' plays on forge worker processes through this Redis (redis://[user:password@]host:6379, rediss:// for TLS)",
-      })
-      .option('fitness', {
-        type: 'string',
-        choices: OBJECTIVES as unknown as string[],
-        describe: 'In-sample objective (default sharpe)',
-      })
-      .option('min-trades', { type: 'number', describe: 'Fewer in-sample trades is infeasible (default 10)' })
-      .option('max-drawdown', {
-        type: 'number',
-        describe: 'Deeper in-sample drawdown (fraction) is infeasible (default 0.6)',
-      })
-      .option('cash', { type: 'number', describe: 'Starting cash (default 10000)' })
-      .option('name', {
-        type: 'string',
-        describe: 'A label for the run, shown beside its id everywhere (forge runs ls, reports)',
-      })
-      .option('report', {
-        type: 'string',
-        describe: 'At the end, write the HTML report (to this file; bare --report: <run folder>/report.html)',
-      })
       .example(
         '$0 walkforward --dataset BTCUSDT_1H_ALL --play configs/plays/wf_trend_1h.yaml --train 180d --test 60d',
         'rolling windows on 1h data',
@@ -125,18 +68,11 @@ export const walkforwardCommand: CommandModule<object, WalkforwardArgs> = {
     const home = forgeHome(ctx.home);
     const name = argv.name === undefined ? undefined : checkRunName(argv.name);
     const flags: WalkforwardInput = {
-      dataset: argv.dataset,
-      play: argv.play,
+      ...searchFlags(argv),
       mode: argv.mode,
       train: argv.train,
       test: argv.test,
       step: argv.step,
-      seed: argv.seed,
-      cash: argv.cash,
-      fitness: { objective: argv.fitness as never, minTrades: argv['min-trades'], maxDrawdown: argv['max-drawdown'] },
-      ga: { population: argv.pop, generations: argv.generations, budget: argv.budget, method: argv.method },
-      workers: argv.workers,
-      redis: argv.redis,
     };
     const file = argv.config !== undefined ? readWalkforwardFile(argv.config) : {};
     const { config, workers, redis, warnings } = resolveWalkforwardConfig(file, flags, DEFAULT_PLAY);
@@ -156,25 +92,36 @@ export const walkforwardCommand: CommandModule<object, WalkforwardArgs> = {
       warn: (m) => ctx.warn(`warning: ${m}`),
       start: (info) => {
         if (name !== undefined) writeRunName(home.runsDir, info.runId, name);
+        const synthetic =
+          info.dataset.source === 'synthetic' ? ' (SYNTHETIC stand-in: no real candles for it in the store)' : '';
         line(
-          `walk-forward ${info.runId}: ${info.dataset.name}${info.dataset.source === 'synthetic' ? ' (SYNTHETIC stand-in: no real candles for it in the store)' : ''}, ` +
-            `${info.bars.toLocaleString('en-US')} ${info.timeframe} bars, ${info.windows.length} ${config.mode} windows (train ${config.train.text}, test ${config.test.text}, step ${config.step.text}), ` +
-            `pop ${config.ga.population} x ${config.ga.generations} generations per window, ${info.genes} genes, ${info.workers} worker${info.workers > 1 ? 's' : ''}`,
+          `walk-forward ${info.runId}: ${info.dataset.name}${synthetic}, ` +
+            `${info.bars.toLocaleString('en-US')} ${info.timeframe} bars, ` +
+            `${info.windows.length} ${config.mode} windows ` +
+            `(train ${config.train.text}, test ${config.test.text}, step ${config.step.text}), ` +
+            `pop ${config.ga.population} x ${config.ga.generations} generations per window, ${info.genes} genes, ` +
+            `${info.workers} worker${info.workers > 1 ? 's' : ''}`,
         );
         for (const w of info.windows)
           line(
-            `  window ${w.index + 1}: train ${day(w.train.from)} .. ${day(w.train.to)}  test ${day(w.test.from)} .. ${day(w.test.to)}`,
+            `  window ${w.index + 1}: train ${day(w.train.from)} .. ${day(w.train.to)}  ` +
+              `test ${day(w.test.from)} .. ${day(w.test.to)}`,
           );
       },
-      generation: (p) =>
+      generation: (p) => {
+        const rate = p.evalMs > 0 ? ((p.evaluations * 1000) / p.evalMs).toFixed(0) : '0';
         line(
-          `gen ${p.generation}/${p.generations} (all ${p.windows} windows)  ${p.evaluations.toLocaleString('en-US')} evaluations  ${p.evalMs > 0 ? ((p.evaluations * 1000) / p.evalMs).toFixed(0) : '0'} eval/s  elapsed ${duration(p.elapsedMs)}  eta ${duration(p.etaMs)}`,
-        ),
+          `gen ${p.generation}/${p.generations} (all ${p.windows} windows)  ` +
+            `${p.evaluations.toLocaleString('en-US')} evaluations  ${rate} eval/s  ` +
+            `elapsed ${duration(p.elapsedMs)}  eta ${duration(p.etaMs)}`,
+        );
+      },
       window: (w, total) =>
         line(
           `window ${w.index + 1}/${total} ${w.status}` +
             (w.status === 'ok'
-              ? `: IS return ${pct(w.inSample?.totalReturn)}, OOS return ${pct(w.outOfSample?.totalReturn)}, drop ${pct(w.drop ?? undefined)}`
+              ? `: IS return ${pct(w.inSample?.totalReturn)}, OOS return ${pct(w.outOfSample?.totalReturn)}, ` +
+                `drop ${pct(w.drop ?? undefined)}`
               : `: ${w.error}`),
         ),
     };
@@ -210,7 +157,8 @@ export const walkforwardCommand: CommandModule<object, WalkforwardArgs> = {
 function reportStopped(ctx: CliContext, o: WalkforwardStopped): void {
   ctx.emit({ ok: false, ...o, rerun: commandLine() });
   ctx.say(
-    `\nwalk-forward ${o.runId} stopped after ${o.generationsDone} of ${o.generations} generations; nothing of it was kept ` +
+    `\nwalk-forward ${o.runId} stopped after ${o.generationsDone} of ${o.generations} generations; ` +
+      `nothing of it was kept ` +
       `(a walk-forward has no checkpoint; its results are written only when every window is done).`,
   );
   ctx.say(`to run it again: ${commandLine()}`);
@@ -227,10 +175,12 @@ export function sayWalkforward(ctx: CliContext, o: WalkforwardOutcome): void {
   const synthetic = o.dataset.source === 'synthetic' ? ' on a SYNTHETIC stand-in dataset' : '';
   if (o.reused) ctx.say(`this walk-forward had already run (same config, play, dataset and seed); showing its result`);
   ctx.say(
-    `\nwalk-forward${synthetic}: ${o.windows.length} windows on ${o.dataset.name} (${o.timeframe}), fitness = in-sample ${o.config.fitness.objective}` +
+    `\nwalk-forward${synthetic}: ${o.windows.length} windows on ${o.dataset.name} (${o.timeframe}), ` +
+      `fitness = in-sample ${o.config.fitness.objective}` +
       (o.reused
         ? ''
-        : `, ${duration(o.wallMs)}, ${o.evaluationsPerSec.toFixed(0)} evaluations/s on ${o.workers} worker${o.workers > 1 ? 's' : ''}`),
+        : `, ${duration(o.wallMs)}, ${o.evaluationsPerSec.toFixed(0)} evaluations/s ` +
+          `on ${o.workers} worker${o.workers > 1 ? 's' : ''}`),
   );
   const rows = o.windows.map((w) => [
     w.index + 1,
@@ -277,7 +227,8 @@ export function sayWalkforward(ctx: CliContext, o: WalkforwardOutcome): void {
 
   const a = o.aggregate;
   ctx.say(
-    `\naggregate over ${a.okWindows} completed window${a.okWindows === 1 ? '' : 's'}${a.failedWindows ? ` (${a.failedWindows} failed)` : ''}:`,
+    `\naggregate over ${a.okWindows} completed window${a.okWindows === 1 ? '' : 's'}` +
+      `${a.failedWindows ? ` (${a.failedWindows} failed)` : ''}:`,
   );
   ctx.say(
     `  average return         in-sample ${pct(a.avgInSampleReturn)}, out-of-sample ${pct(a.avgOutOfSampleReturn)}`,
@@ -291,7 +242,8 @@ export function sayWalkforward(ctx: CliContext, o: WalkforwardOutcome): void {
   ctx.say(`  profitable windows     ${a.profitableWindows}/${a.okWindows} (${pct(a.profitableShare)})`);
   const s = o.stitched;
   ctx.say(
-    `  stitched OOS equity    ${num(s.startEquity)} -> ${num(s.finalEquity)} (${pct(s.totalReturn)}, CAGR ${pct(s.cagr)}, max drawdown ${pct(s.maxDrawdown)}, ${s.bars} bars)`,
+    `  stitched OOS equity    ${num(s.startEquity)} -> ${num(s.finalEquity)} ` +
+      `(${pct(s.totalReturn)}, CAGR ${pct(s.cagr)}, max drawdown ${pct(s.maxDrawdown)}, ${s.bars} bars)`,
   );
 
   const v = o.verdict;

@@ -1,5 +1,6 @@
 import type { FeatureDef } from '../types.js';
-import { nanFill, outputArrays } from './outputs.js';
+import { hlcIndicator } from './define.js';
+import { nanFill } from './outputs.js';
 import { trueRangeAt } from './rolling.js';
 
 export const atrWarmup = (period: number): number => period;
@@ -32,16 +33,10 @@ export function atr(
   return out;
 }
 
-export const ATR: FeatureDef = {
+export const ATR: FeatureDef = hlcIndicator({
   name: 'atr',
-  kind: 'indicator',
   description: "Average true range (Wilder's smoothing)",
-  params: [{ name: 'period', kind: 'int', default: 14, min: 1, max: 200 }],
-  outputs: ['value'],
-  warmup: (p) => atrWarmup(p.period),
-  compute: (feed, p, _source, out) => {
-    const o = outputArrays(out, 1, feed.length);
-    atr(feed.high, feed.low, feed.close, p.period, o[0]);
-    return o;
-  },
-};
+  period: { default: 14, min: 1, max: 200 },
+  warmup: atrWarmup,
+  kernel: atr,
+});

@@ -1,5 +1,6 @@
 import type { FeatureDef } from '../types.js';
-import { nanFill, outputArrays } from './outputs.js';
+import { hlcIndicator } from './define.js';
+import { nanFill } from './outputs.js';
 import { rollingSumInto } from './rolling.js';
 
 export const cciWarmup = (period: number): number => period - 1;
@@ -69,16 +70,10 @@ export function cci(
 /** A NaN mean (a window with a NaN) makes dev NaN and so the result NaN. */
 const cciOf = (x: number, mean: number, dev: number): number => (dev === 0 ? 0 : (x - mean) / (0.015 * dev));
 
-export const CCI: FeatureDef = {
+export const CCI: FeatureDef = hlcIndicator({
   name: 'cci',
-  kind: 'indicator',
   description: 'Commodity channel index (typical price)',
-  params: [{ name: 'period', kind: 'int', default: 20, min: 2, max: 200 }],
-  outputs: ['value'],
-  warmup: (p) => cciWarmup(p.period),
-  compute: (feed, p, _source, out) => {
-    const o = outputArrays(out, 1, feed.length);
-    cci(feed.high, feed.low, feed.close, p.period, o[0]);
-    return o;
-  },
-};
+  period: { default: 20, min: 2, max: 200 },
+  warmup: cciWarmup,
+  kernel: cci,
+});

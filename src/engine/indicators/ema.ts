@@ -1,6 +1,6 @@
 import type { FeatureDef } from '../types.js';
-import { nanFill, outputArrays } from './outputs.js';
-import { priceSource } from './source.js';
+import { sourceIndicator } from './define.js';
+import { nanFill } from './outputs.js';
 
 export const emaWarmup = (period: number): number => period - 1;
 
@@ -40,17 +40,10 @@ export function ema(
   return out;
 }
 
-export const EMA: FeatureDef = {
+export const EMA: FeatureDef = sourceIndicator({
   name: 'ema',
-  kind: 'indicator',
   description: 'Exponential moving average (SMA-seeded)',
-  defaultSource: 'close',
-  params: [{ name: 'period', kind: 'int', default: 20, min: 1, max: 1000 }],
-  outputs: ['value'],
-  warmup: (p) => emaWarmup(p.period),
-  compute: (feed, p, source = 'close', out) => {
-    const o = outputArrays(out, 1, feed.length);
-    ema(priceSource(feed, source), p.period, o[0]);
-    return o;
-  },
-};
+  period: { default: 20, min: 1, max: 1000 },
+  warmup: emaWarmup,
+  kernel: ema,
+});

@@ -1,6 +1,6 @@
 import type { FeatureDef } from '../types.js';
-import { nanFill, outputArrays } from './outputs.js';
-import { priceSource } from './source.js';
+import { sourceIndicator } from './define.js';
+import { nanFill } from './outputs.js';
 import { wmaInto } from './wma.js';
 
 const halfOf = (period: number): number => Math.max(1, Math.floor(period / 2));
@@ -31,17 +31,10 @@ export function hma(
   return out;
 }
 
-export const HMA: FeatureDef = {
+export const HMA: FeatureDef = sourceIndicator({
   name: 'hma',
-  kind: 'indicator',
   description: 'Hull moving average',
-  defaultSource: 'close',
-  params: [{ name: 'period', kind: 'int', default: 20, min: 2, max: 500 }],
-  outputs: ['value'],
-  warmup: (p) => hmaWarmup(p.period),
-  compute: (feed, p, source = 'close', out) => {
-    const o = outputArrays(out, 1, feed.length);
-    hma(priceSource(feed, source), p.period, o[0]);
-    return o;
-  },
-};
+  period: { default: 20, min: 2, max: 500 },
+  warmup: hmaWarmup,
+  kernel: hma,
+});

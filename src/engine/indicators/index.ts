@@ -47,5 +47,6 @@ export const INDICATORS: Readonly<Record<string, FeatureDef>> = Object.freeze({
   mfi: MFI,
 });
 
-// Complete type feedback before the first long call (see prime.ts: without it V8 can leave kernels boxing doubles per bar).
+// Complete type feedback before the first long call (see prime.ts: without it V8 can leave kernels
+// boxing doubles per bar).
 primeKernels(Object.values(INDICATORS));

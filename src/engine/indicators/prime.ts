@@ -17,7 +17,8 @@ import type { FeatureDef, Feed, Params } from '../types.js';
 // select: a `NaN` literal is a global load, and one without feedback made V8 keep the merged value tagged).
 // Priming only runs kernels on its own arrays: no state is kept and no output changes.
 
-const BARS = 130; // past every default warm-up (vol_regime 20 + 100), so each main loop runs; ~20 ms of start-up for all
+// Past every default warm-up (vol_regime 20 + 100), so each main loop runs; ~20 ms of start-up for all.
+const BARS = 130;
 
 /** A deterministic OHLCV feed of doubles: waves of several periods (pivots, trends, crossings). */
 function primeFeed(): Feed {

@@ -1,6 +1,6 @@
 import type { FeatureDef } from '../types.js';
-import { nanFill, outputArrays } from './outputs.js';
-import { priceSource } from './source.js';
+import { sourceIndicator } from './define.js';
+import { nanFill } from './outputs.js';
 
 export const rocWarmup = (period: number): number => period;
 
@@ -24,17 +24,10 @@ export function roc(
   return out;
 }
 
-export const ROC: FeatureDef = {
+export const ROC: FeatureDef = sourceIndicator({
   name: 'roc',
-  kind: 'indicator',
   description: 'Rate of change (percent)',
-  defaultSource: 'close',
-  params: [{ name: 'period', kind: 'int', default: 10, min: 1, max: 200 }],
-  outputs: ['value'],
-  warmup: (p) => rocWarmup(p.period),
-  compute: (feed, p, source = 'close', out) => {
-    const o = outputArrays(out, 1, feed.length);
-    roc(priceSource(feed, source), p.period, o[0]);
-    return o;
-  },
-};
+  period: { default: 10, min: 1, max: 200 },
+  warmup: rocWarmup,
+  kernel: roc,
+});

@@ -1,6 +1,6 @@
 import type { FeatureDef } from '../types.js';
-import { nanFill, outputArrays } from './outputs.js';
-import { priceSource } from './source.js';
+import { sourceIndicator } from './define.js';
+import { nanFill } from './outputs.js';
 
 export const rsiWarmup = (period: number): number => period;
 
@@ -48,17 +48,10 @@ function rsiOf(gain: number, loss: number): number {
   return total === 0 ? 0 : (100 * gain) / total;
 }
 
-export const RSI: FeatureDef = {
+export const RSI: FeatureDef = sourceIndicator({
   name: 'rsi',
-  kind: 'indicator',
   description: "Relative strength index (Wilder's smoothing)",
-  defaultSource: 'close',
-  params: [{ name: 'period', kind: 'int', default: 14, min: 2, max: 100 }],
-  outputs: ['value'],
-  warmup: (p) => rsiWarmup(p.period),
-  compute: (feed, p, source = 'close', out) => {
-    const o = outputArrays(out, 1, feed.length);
-    rsi(priceSource(feed, source), p.period, o[0]);
-    return o;
-  },
-};
+  period: { default: 14, min: 2, max: 100 },
+  warmup: rsiWarmup,
+  kernel: rsi,
+});

@@ -1,6 +1,5 @@
 import type { FeatureDef } from '../types.js';
-import { outputArrays } from './outputs.js';
-import { priceSource } from './source.js';
+import { sourceIndicator } from './define.js';
 
 export const smaWarmup = (period: number): number => period - 1;
 
@@ -31,17 +30,10 @@ export function sma(
   return out;
 }
 
-export const SMA: FeatureDef = {
+export const SMA: FeatureDef = sourceIndicator({
   name: 'sma',
-  kind: 'indicator',
   description: 'Simple moving average',
-  defaultSource: 'close',
-  params: [{ name: 'period', kind: 'int', default: 20, min: 1, max: 1000 }],
-  outputs: ['value'],
-  warmup: (p) => smaWarmup(p.period),
-  compute: (feed, p, source = 'close', out) => {
-    const o = outputArrays(out, 1, feed.length);
-    sma(priceSource(feed, source), p.period, o[0]);
-    return o;
-  },
-};
+  period: { default: 20, min: 1, max: 1000 },
+  warmup: smaWarmup,
+  kernel: sma,
+});

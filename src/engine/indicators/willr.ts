@@ -1,5 +1,6 @@
 import type { FeatureDef } from '../types.js';
-import { nanFill, outputArrays } from './outputs.js';
+import { hlcIndicator } from './define.js';
+import { nanFill } from './outputs.js';
 import { rangePositionInto } from './rolling.js';
 
 export const willrWarmup = (period: number): number => period - 1;
@@ -22,16 +23,10 @@ export function willr(
   return out;
 }
 
-export const WILLR: FeatureDef = {
+export const WILLR: FeatureDef = hlcIndicator({
   name: 'willr',
-  kind: 'indicator',
   description: 'Williams %R',
-  params: [{ name: 'period', kind: 'int', default: 14, min: 2, max: 200 }],
-  outputs: ['value'],
-  warmup: (p) => willrWarmup(p.period),
-  compute: (feed, p, _source, out) => {
-    const o = outputArrays(out, 1, feed.length);
-    willr(feed.high, feed.low, feed.close, p.period, o[0]);
-    return o;
-  },
-};
+  period: { default: 14, min: 2, max: 200 },
+  warmup: willrWarmup,
+  kernel: willr,
+});

@@ -1,6 +1,6 @@
 import type { FeatureDef } from '../types.js';
-import { nanFill, outputArrays } from './outputs.js';
-import { priceSource } from './source.js';
+import { sourceIndicator } from './define.js';
+import { nanFill } from './outputs.js';
 
 export const wmaWarmup = (period: number): number => period - 1;
 
@@ -48,7 +48,10 @@ export function wmaInto(values: Float64Array, period: number, start: number, out
   }
 }
 
-/** Weighted moving average into `out` (every element written). Equivalent to technicalindicators' WMA and TA-Lib's WMA. */
+/**
+ * Weighted moving average into `out` (every element written). Equivalent to technicalindicators' WMA and
+ * TA-Lib's WMA.
+ */
 export function wma(
   values: Float64Array,
   period: number,
@@ -59,17 +62,10 @@ export function wma(
   return out;
 }
 
-export const WMA: FeatureDef = {
+export const WMA: FeatureDef = sourceIndicator({
   name: 'wma',
-  kind: 'indicator',
   description: 'Linearly weighted moving average',
-  defaultSource: 'close',
-  params: [{ name: 'period', kind: 'int', default: 20, min: 1, max: 1000 }],
-  outputs: ['value'],
-  warmup: (p) => wmaWarmup(p.period),
-  compute: (feed, p, source = 'close', out) => {
-    const o = outputArrays(out, 1, feed.length);
-    wma(priceSource(feed, source), p.period, o[0]);
-    return o;
-  },
-};
+  period: { default: 20, min: 1, max: 1000 },
+  warmup: wmaWarmup,
+  kernel: wma,
+});

@@ -129,7 +129,12 @@ export function compareArrays(
   }
 }
 
-/** out = (a op k) on the care bits; a an array, k a constant. Equivalent to evalExpr's compare(a, op, k) (k op a: pass flipMask(op)). */
+/**
+ * out = (a op k) on the care bits; a an array, k a constant. Equivalent to evalExpr's compare(a, op, k)
+ * (k op a: pass flipMask(op)). A deliberate twin of compareArrays: reading b[i] or k is the only
+ * difference, kept as two loops rather than one with a callback or a per-bit branch on the operand's
+ * kind so that each hot loop stays monomorphic; change both together.
+ */
 export function compareConst(
   a: Float64Array,
   k: number,

@@ -59,7 +59,10 @@ export interface EnsureOptions {
   readonly warn: (msg: string) => void;
   readonly progress?: (msg: string) => void;
   readonly data?: DataPolicy;
-  /** Resuming a run: a build that matches the catalog is kept even if real candles arrived since (the run's hash is of it). */
+  /**
+   * Resuming a run: a build that matches the catalog is kept even if real candles arrived since
+   * (the run's hash is of it).
+   */
   readonly keepBuilt?: boolean;
 }
 
@@ -93,7 +96,8 @@ export async function ensureBuilt(home: ForgeHome, name: string, o: EnsureOption
       o.warn(`dataset ${name}: its catalog entry changed since it was built; rebuilding it`);
     } else if (built.manifest.source === 'synthetic' && !o.keepBuilt && (await realCandlesArrived(home, def, o))) {
       o.warn(
-        `dataset ${name}: the store now holds real ${def.symbol} ${def.baseTf} candles; rebuilding it from them instead of the synthetic stand-in`,
+        `dataset ${name}: the store now holds real ${def.symbol} ${def.baseTf} candles; ` +
+          'rebuilding it from them instead of the synthetic stand-in',
       );
       return buildVersion(home, def, { ...build, data: { ...o.data, sync: undefined } });
     } else {
@@ -144,7 +148,8 @@ async function buildVersion(home: ForgeHome, def: DatasetDef, o: BuildOptions): 
     assertPreflight(def, source === 'real' ? await tolerateOutages(store, def, report) : report, o.warn);
     if (source === 'synthetic' && seed === undefined) {
       o.warn(
-        `dataset ${def.name} is SYNTHETIC: the store's ${def.symbol} ${def.baseTf} candles in its window are synthetic (forge data synth), not market data`,
+        `dataset ${def.name} is SYNTHETIC: the store's ${def.symbol} ${def.baseTf} candles in its window ` +
+          'are synthetic (forge data synth), not market data',
       );
     }
     return await exportAtomically(home, store, def, source, seed, o);
@@ -182,7 +187,8 @@ async function prepareCandles(
   if (c.realAll > 0) {
     if (o.syntheticRequested)
       o.warn(
-        `dataset ${def.name}: the store holds real ${what} candles, so they are used and --synthetic is ignored (real data always wins)`,
+        `dataset ${def.name}: the store holds real ${what} candles, ` +
+          'so they are used and --synthetic is ignored (real data always wins)',
       );
   } else if (o.allowSynthetic) {
     if (o.data !== undefined && !o.data.synthetic && !o.syntheticRequested) await assertKnownSymbol(store, def);
@@ -196,20 +202,25 @@ async function prepareCandles(
       shape: def.regime,
     });
     o.warn(
-      `dataset ${def.name} is SYNTHETIC: the store has no real ${what} candles, so forge generated a regime-shaped (${def.regime}) stand-in of ${made.bars} bars (seed ${seed}); it is not market data`,
+      `dataset ${def.name} is SYNTHETIC: the store has no real ${what} candles, ` +
+        `so forge generated a regime-shaped (${def.regime}) stand-in of ${made.bars} bars (seed ${seed}); ` +
+        'it is not market data',
     );
     c = await countCandles(store, def);
   } else if (c.synthetic === 0) {
     throw new ForgeError(
       `dataset ${def.name}: the store ${store.path} has no ${what} candles`,
-      `import real candles (forge data import FILE --symbol ${def.symbol} --tf ${def.baseTf}), or build a synthetic stand-in: forge datasets build ${def.name} --synthetic`,
+      `import real candles (forge data import FILE --symbol ${def.symbol} --tf ${def.baseTf}), ` +
+        `or build a synthetic stand-in: forge datasets build ${def.name} --synthetic`,
       'E_NO_CANDLES',
     );
   }
   if (c.real > 0 && c.synthetic > 0) {
     throw new ForgeError(
-      `dataset ${def.name}: the window ${iso(def.from)}..${iso(def.to)} mixes ${c.real} real and ${c.synthetic} synthetic ${what} candles`,
-      'a dataset is either real or synthetic: re-import the real file so that it covers the whole window, or build from a fresh store',
+      `dataset ${def.name}: the window ${iso(def.from)}..${iso(def.to)} ` +
+        `mixes ${c.real} real and ${c.synthetic} synthetic ${what} candles`,
+      'a dataset is either real or synthetic: ' +
+        're-import the real file so that it covers the whole window, or build from a fresh store',
       'E_MIXED_SOURCES',
     );
   }
@@ -229,8 +240,10 @@ async function assertKnownSymbol(store: CandleStore, def: DatasetDef): Promise<v
     known.add(r.symbol);
   if (known.has(def.symbol)) return;
   throw new ForgeError(
-    `dataset ${def.name} (${def.definedAt}): no candles of symbol '${def.symbol}' in the store, and no shipped dataset uses it${suggestion(def.symbol, known)}`,
-    `fix the symbol in the catalog, get its candles (forge data fetch --symbol ${def.symbol} --tf ${def.baseTf} --from ${iso(def.from)} --to ${iso(def.to)}, ` +
+    `dataset ${def.name} (${def.definedAt}): no candles of symbol '${def.symbol}' in the store, ` +
+      `and no shipped dataset uses it${suggestion(def.symbol, known)}`,
+    'fix the symbol in the catalog, get its candles ' +
+      `(forge data fetch --symbol ${def.symbol} --tf ${def.baseTf} --from ${iso(def.from)} --to ${iso(def.to)}, ` +
       `or forge data import), or pass --synthetic to run on a labelled synthetic stand-in`,
     'E_UNKNOWN_SYMBOL',
   );
@@ -253,7 +266,8 @@ async function tolerateOutages(store: CandleStore, def: DatasetDef, r: Preflight
   ]);
   const ts = Float64Array.from(rows, (x) => x.ts);
   if (longGaps(ts, ts.length, def.baseTf, cal[0]?.calendar ?? '24x7').length > 0) return r;
-  const detail = `${gaps.detail}; each shorter than ${MAX_GAP_BARS} bars (exchange downtime), kept as gaps, no bars invented`;
+  const detail =
+    `${gaps.detail}; each shorter than ${MAX_GAP_BARS} bars (exchange downtime), ` + 'kept as gaps, no bars invented';
   return { ...r, ok: true, checks: r.checks.map((c) => (c === gaps ? { ...c, status: 'warn' as const, detail } : c)) };
 }
 
@@ -271,7 +285,8 @@ function assertPreflight(def: DatasetDef, r: PreflightReport, warn: (msg: string
   if (r.ok) return;
   const failed = r.checks.filter((c) => c.status === 'fail');
   throw new ForgeError(
-    `dataset ${def.name}: preflight of ${def.symbol} ${def.baseTf} over ${iso(def.from)}..${iso(def.to)} failed, nothing was written:\n` +
+    `dataset ${def.name}: preflight of ${def.symbol} ${def.baseTf} over ${iso(def.from)}..${iso(def.to)} failed, ` +
+      'nothing was written:\n' +
       failed.map((c) => `  - ${detail(c)}`).join('\n'),
     `see \`forge data check --symbol ${def.symbol} --tf ${def.baseTf} --from ${iso(def.from)} --to ${iso(def.to)}\`; ` +
       (failed.some((c) => c.name === 'coverage')
@@ -340,13 +355,16 @@ async function exportVersion(
     const q =
       tf === def.baseTf
         ? {
-            sql: 'SELECT ts, open, high, low, close, volume FROM candles WHERE symbol = $1 AND tf = $2 AND ts >= $3 AND ts < $4',
+            sql:
+              'SELECT ts, open, high, low, close, volume FROM candles ' +
+              'WHERE symbol = $1 AND tf = $2 AND ts >= $3 AND ts < $4',
             params: [def.symbol, def.baseTf, BigInt(def.from), BigInt(def.to)] as (string | number | bigint)[],
           }
         : resampleSql(def.symbol, def.baseTf, tf, { from: def.from, to: def.to });
     const file = `${tf}.parquet`;
     await store.run(
-      `COPY (SELECT CAST(ts AS BIGINT) AS ts, CAST(open AS DOUBLE) AS open, CAST(high AS DOUBLE) AS high, CAST(low AS DOUBLE) AS low,
+      `COPY (SELECT CAST(ts AS BIGINT) AS ts, CAST(open AS DOUBLE) AS open, CAST(high AS DOUBLE) AS high,
+                    CAST(low AS DOUBLE) AS low,
                     CAST(close AS DOUBLE) AS close, CAST(volume AS DOUBLE) AS volume
              FROM (${q.sql}) ORDER BY ts) TO ${quote(path.join(dir, file))} (FORMAT parquet)`,
       q.params,

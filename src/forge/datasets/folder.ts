@@ -21,7 +21,10 @@ const VERSION_RE = /^v[1-9][0-9]{0,8}$/;
 /** A catalog name (see catalog.ts) that is also one safe folder name: no separators, no leading dot, bounded. */
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
-/** <datasets>/<NAME>, refusing a name that could leave the datasets folder (names also come from run configs on disk). */
+/**
+ * <datasets>/<NAME>, refusing a name that could leave the datasets folder (names also come from run
+ * configs on disk).
+ */
 export function datasetDir(home: ForgeHome, name: string): string {
   if (typeof name !== 'string' || !NAME_RE.test(name)) {
     throw new ForgeError(
@@ -52,7 +55,8 @@ export function currentVersion(dir: string): string | null {
   }
   if (typeof version !== 'string' || !VERSION_RE.test(version)) {
     throw new ForgeError(
-      `${file}: field version must name a version folder like "v3", got ${JSON.stringify(version ?? text.slice(0, 40))}`,
+      `${file}: field version must name a version folder like "v3", ` +
+        `got ${JSON.stringify(version ?? text.slice(0, 40))}`,
       `rebuild it: forge datasets build ${path.basename(dir)}`,
       'E_MANIFEST',
     );

@@ -11,7 +11,10 @@ export interface DatasetListing {
   /** built; not built (a catalog entry); damaged (a folder whose manifest cannot be read). */
   readonly status: 'built' | 'not built' | 'damaged';
   readonly source: 'real' | 'synthetic' | null;
-  /** Where missing candles are fetched from (the catalog entry's `source:`), or 'import' when only imported ones count. */
+  /**
+   * Where missing candles are fetched from (the catalog entry's `source:`), or 'import' when only
+   * imported ones count.
+   */
   readonly candlesFrom: string;
   readonly window: string;
   /** "15m 140,256 · 1h 35,064" for built datasets, the catalog's timeframes otherwise. */

@@ -120,7 +120,8 @@ export async function loadBuilt(name: string, { manifest, dir }: BuiltDataset): 
   const hash = contentHash(parts);
   if (hash !== manifest.hash) {
     throw new ForgeError(
-      `dataset '${name}': the Parquet data does not match the manifest's content hash (${hash.slice(0, 12)} != ${manifest.hash.slice(0, 12)}); a file was changed after the build`,
+      `dataset '${name}': the Parquet data does not match the manifest's content hash ` +
+        `(${hash.slice(0, 12)} != ${manifest.hash.slice(0, 12)}); a file was changed after the build`,
       rebuild,
       'E_DATASET_HASH',
     );

@@ -120,7 +120,8 @@ export function readManifest(dir: string): Manifest | null {
   m.timeframes.forEach((t, i) => {
     if (typeof t?.file !== 'string' || !FILE_RE.test(t.file)) {
       throw new ForgeError(
-        `${file}: field timeframes[${i}].file is ${JSON.stringify(t?.file)}, not a plain file name inside the dataset folder`,
+        `${file}: field timeframes[${i}].file is ${JSON.stringify(t?.file)}, ` +
+          'not a plain file name inside the dataset folder',
         `the manifest was altered; rebuild the dataset: forge datasets build ${nameOf(dir)}`,
         'E_MANIFEST',
       );

@@ -38,7 +38,8 @@ async function realCoverage(home: ForgeHome, def: DatasetDef): Promise<Coverage>
   if (!fs.existsSync(home.storePath)) return { n: 0, first: null, last: null };
   return withStore(home.storePath, { readOnly: true }, async (s) => {
     const r = await s.all<Coverage>(
-      `SELECT CAST(count(*) AS DOUBLE) AS n, CAST(min(ts) AS DOUBLE) AS first, CAST(max(ts) AS DOUBLE) AS last FROM candles
+      `SELECT CAST(count(*) AS DOUBLE) AS n, CAST(min(ts) AS DOUBLE) AS first, CAST(max(ts) AS DOUBLE) AS last
+       FROM candles
        WHERE symbol = $1 AND tf = $2 AND source <> $3 AND ts >= $4 AND ts < $5`,
       [def.symbol, def.baseTf, SYNTHETIC_SOURCE, BigInt(def.from), BigInt(def.to)],
     );
@@ -70,7 +71,8 @@ export async function syncDataset(
     const ranges = missingRanges(def, await realCoverage(home, def));
     for (const [from, to] of ranges) {
       progress?.(
-        `dataset ${def.name}: fetching ${def.symbol} ${def.baseTf} ${iso(from)}..${iso(to)} from ${sync.baseUrl} (--offline to skip)`,
+        `dataset ${def.name}: fetching ${def.symbol} ${def.baseTf} ${iso(from)}..${iso(to)} ` +
+          `from ${sync.baseUrl} (--offline to skip)`,
       );
       const events: FetchEvents = { retry: (m) => progress?.(m) };
       const r = await fetchCandles(
@@ -86,14 +88,17 @@ export async function syncDataset(
         events,
       );
       progress?.(
-        `dataset ${def.name}: ${r.import.inserted} bars stored (${r.downloaded} files downloaded, ${r.cached} cached${r.missing.length > 0 ? `, ${r.missing.length} not in the archive` : ''})`,
+        `dataset ${def.name}: ${r.import.inserted} bars stored ` +
+          `(${r.downloaded} files downloaded, ${r.cached} cached` +
+          `${r.missing.length > 0 ? `, ${r.missing.length} not in the archive` : ''})`,
       );
       stored = true;
     }
   } catch (err) {
     if (!(err instanceof ForgeError)) throw err;
     warn(
-      `dataset ${def.name}: could not fetch its candles (${err.message.split('\n')[0]}); going on with the store as it is`,
+      `dataset ${def.name}: could not fetch its candles (${err.message.split('\n')[0]}); ` +
+        'going on with the store as it is',
     );
   }
   return stored;

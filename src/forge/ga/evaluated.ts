@@ -86,7 +86,10 @@ export class EvaluatedSet {
     if (this.identity === genomeKey || !this.byIdentity.has(id)) this.byIdentity.set(id, fitness);
   }
 
-  /** The fitness of this genome or of an evaluated play with the same identity; undefined when neither was evaluated. */
+  /**
+   * The fitness of this genome or of an evaluated play with the same identity; undefined when neither
+   * was evaluated.
+   */
   fitnessOf(genome: readonly number[], id?: string): number | undefined {
     return this.byIdentity.get(id ?? this.identity(genome));
   }

@@ -38,7 +38,8 @@ export function checkGrid(genes: readonly GeneDef[], budget: number): number {
   const size = gridSize(genes);
   if (size > GRID_LIMIT && budget === 0) {
     throw new ForgeError(
-      `method grid: the play's genes make ${size.toLocaleString('en-US')} combinations (limit ${GRID_LIMIT.toLocaleString('en-US')})`,
+      `method grid: the play's genes make ${size.toLocaleString('en-US')} combinations ` +
+        `(limit ${GRID_LIMIT.toLocaleString('en-US')})`,
       'cap it with --budget N (the first N points in order), narrow the genes, or use --method ga or random',
       'E_GA_OPTION',
     );

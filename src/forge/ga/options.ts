@@ -124,7 +124,10 @@ export const GA_SCHEMA = z.strictObject({
 /** DEFAULTS as YAML spells them, quoted in fixes ("e.g. population: 150"). */
 export const GA_EXAMPLES = renameKeys(DEFAULTS, snake);
 
-/** Merges `partial` (code names) over DEFAULTS and validates every field, naming it as YAML does (ga.tournament_size). */
+/**
+ * Merges `partial` (code names) over DEFAULTS and validates every field, naming it as YAML does
+ * (ga.tournament_size).
+ */
 export function resolveGAOptions(partial: Partial<GAOptions> = {}): GAOptions {
   const layer = checkLayer(GA_SCHEMA, renameKeys(defined(partial), snake), {
     examples: GA_EXAMPLES,

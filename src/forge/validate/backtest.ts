@@ -29,7 +29,10 @@ export interface RunOverrides {
   readonly costs?: { readonly feeBps: number; readonly slippageBps: number };
 }
 
-/** Runs the play on the context's in-sample range. Throws (a guard turns that into its error) when the play cannot run. */
+/**
+ * Runs the play on the context's in-sample range. Throws (a guard turns that into its error) when the
+ * play cannot run.
+ */
 export function runInSample(ctx: PlayContext, o: RunOverrides = {}): RangeRun {
   const play = resolvePlay(ctx.space, o.genome ?? ctx.genome);
   const { feed, masks, atr } = compileSignals(play, ctx.feeds, ctx.cache);

@@ -19,7 +19,8 @@ import { finiteOrNull } from './finite.js';
 // of its own in-sample bar returns when they are available.
 
 export const APPROXIMATION =
-  'p = 1 - PSR(0) from the stored annualised in-sample Sharpe: SR per bar = SR_ann / sqrt(barsPerYear), T = years x barsPerYear, normal returns (skew 0, kurtosis 3); failed or undefined Sharpe: p = 1';
+  'p = 1 - PSR(0) from the stored annualised in-sample Sharpe: SR per bar = SR_ann / sqrt(barsPerYear), ' +
+  'T = years x barsPerYear, normal returns (skew 0, kurtosis 3); failed or undefined Sharpe: p = 1';
 
 export interface TrialRow {
   readonly key: string;

@@ -53,7 +53,8 @@ export async function readTrials(
     if (fs.existsSync(evaluationsDir) && fs.readdirSync(evaluationsDir).some((f) => f.endsWith('.parquet'))) {
       const glob = path.join(evaluationsDir, 'gen-*.parquet');
       rows = await store.all<Row>(
-        `SELECT genome_key, first(is_sharpe) AS is_sharpe, first(error) AS error FROM read_parquet(${sql(glob)}) GROUP BY genome_key ORDER BY genome_key`,
+        'SELECT genome_key, first(is_sharpe) AS is_sharpe, first(error) AS error ' +
+          `FROM read_parquet(${sql(glob)}) GROUP BY genome_key ORDER BY genome_key`,
       );
       source = `the run's Parquet files (${evaluationsDir})`;
     } else {

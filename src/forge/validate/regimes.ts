@@ -30,7 +30,9 @@ export async function loadRegimes(
       const loaded = await loadDataset(home, def.name, { ensure: { allowSynthetic: false, warn } });
       const m = loaded.manifest;
       if (run.source === 'real' && m.source === 'synthetic') {
-        const reason = `a SYNTHETIC stand-in (made-up bars): a run on real candles is checked on real regimes only; rebuild it from real candles (forge data import, then forge datasets build ${m.name})`;
+        const reason =
+          'a SYNTHETIC stand-in (made-up bars): a run on real candles is checked on real regimes only; ' +
+          `rebuild it from real candles (forge data import, then forge datasets build ${m.name})`;
         skipped.push({ name: m.name, reason });
         continue;
       }

@@ -1,34 +1,15 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resampleFeed, sliceFeed } from '../../../src/engine/feeds.js';
 import { defaultGenome, parsePlay, resolvePlay, runPlay } from '../../../src/engine/play/index.js';
 import { LruFeatureCache } from '../../../src/forge/eval/cache.js';
-import { createEvaluator, type EvalJob } from '../../../src/forge/eval/evaluator.js';
-import { FAILED_FITNESS, fitnessOf, resolveFitness } from '../../../src/forge/fitness.js';
+import { createEvaluator } from '../../../src/forge/eval/evaluator.js';
+import { FAILED_FITNESS, fitnessOf } from '../../../src/forge/fitness.js';
+import { defaultPlayJob, defaultPlayText as playText } from '../../helpers/eval-job.js';
 import { randomFeed } from '../../helpers/random-feed.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../../..');
-const playText = fs.readFileSync(path.join(ROOT, 'configs/plays/default.yaml'), 'utf8');
-const exec = randomFeed(6000, 'evaluator', '15m', 900_000, Date.UTC(2021, 0, 1));
-const feeds = {
-  '15m': exec,
-  '1h': resampleFeed(exec, '1h'),
-  '4h': resampleFeed(exec, '4h'),
-  '1d': resampleFeed(exec, '1d'),
-};
-const split = Math.floor(exec.length * 0.75);
+const split = Math.floor(6000 * 0.75);
+const { exec, feeds, job } = defaultPlayJob('evaluator', 6000, split, 64 << 20);
 const cut = exec.time[split];
-const end = exec.time[exec.length - 1] + exec.tfMs;
-const job: EvalJob = {
-  playText,
-  playFile: 'default.yaml',
-  cash: 10_000,
-  inSample: [exec.time[0], cut],
-  outOfSample: [cut, end],
-  fitness: resolveFitness({ minTrades: 1 }),
-  cacheBytes: 64 << 20,
-};
 
 describe('GA evaluator', () => {
   it('in-sample figures equal a separate backtest on the truncated data (signals never look ahead)', () => {

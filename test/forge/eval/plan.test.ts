@@ -1,31 +1,15 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { parsePlay, playFeatures, randomGenome, resolvePlay } from '../../../src/engine/play/index.js';
-import type { EvalJob } from '../../../src/forge/eval/evaluator.js';
 import { planFromWire } from '../../../src/forge/eval/feature-stage.js';
 import { EvalRuntime, type PlanTaskResult } from '../../../src/forge/eval/runtime.js';
-import { resolveFitness } from '../../../src/forge/fitness.js';
 import { shareFeeds } from '../../../src/forge/shared/columns.js';
-import { randomFeed } from '../../helpers/random-feed.js';
+import { defaultPlayJob, defaultPlayText as playText } from '../../helpers/eval-job.js';
 
 // Plan tasks: a worker lists the features of genomes' plays for the coordinator. The lists must be the
 // ones the coordinator would have built itself (the feature stage's "computed once" depends on them).
 
-const ROOT = path.resolve(import.meta.dirname, '../../..');
-const playText = fs.readFileSync(path.join(ROOT, 'configs/plays/default.yaml'), 'utf8');
-const exec = randomFeed(2000, 'eval-plan', '15m', 900_000, Date.UTC(2021, 0, 1));
-const cut = exec.time[1500];
-const job: EvalJob = {
-  playText,
-  playFile: 'default.yaml',
-  cash: 10_000,
-  inSample: [exec.time[0], cut],
-  outOfSample: [cut, exec.time[1999] + exec.tfMs],
-  fitness: resolveFitness({ minTrades: 1 }),
-  cacheBytes: 16 << 20,
-};
+const { exec, job } = defaultPlayJob('eval-plan', 2000, 1500, 16 << 20);
 
 describe('plan tasks', () => {
   it("list each genome's features as resolvePlay + playFeatures do, null for a genome that does not resolve", () => {

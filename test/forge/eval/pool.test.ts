@@ -1,38 +1,16 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { resampleFeed } from '../../../src/engine/feeds.js';
 import { parsePlay, playFeatures, randomGenome, resolvePlay } from '../../../src/engine/play/index.js';
-import { createEvaluator, type EvalJob, type EvalRecord } from '../../../src/forge/eval/evaluator.js';
+import { createEvaluator, type EvalRecord } from '../../../src/forge/eval/evaluator.js';
 import { evaluationPool } from '../../../src/forge/eval/pool.js';
-import { resolveFitness } from '../../../src/forge/fitness.js';
 import { shareFeeds } from '../../../src/forge/shared/columns.js';
-import { randomFeed } from '../../helpers/random-feed.js';
+import { defaultPlayJob, defaultPlayText as playText } from '../../helpers/eval-job.js';
 
 // The evaluation pool against the evaluator run alone in this thread with its own private caches
 // (the path every feature is computed on demand): same records, whatever the worker count or the
 // feature store's budget; each feature of a round computed once across the pool.
 
-const ROOT = path.resolve(import.meta.dirname, '../../..');
-const playText = fs.readFileSync(path.join(ROOT, 'configs/plays/default.yaml'), 'utf8');
-const exec = randomFeed(5000, 'eval-pool', '15m', 900_000, Date.UTC(2021, 0, 1));
-const feeds = {
-  '15m': exec,
-  '1h': resampleFeed(exec, '1h'),
-  '4h': resampleFeed(exec, '4h'),
-  '1d': resampleFeed(exec, '1d'),
-};
-const cut = exec.time[4000];
-const job: EvalJob = {
-  playText,
-  playFile: 'default.yaml',
-  cash: 10_000,
-  inSample: [exec.time[0], cut],
-  outOfSample: [cut, exec.time[4999] + exec.tfMs],
-  fitness: resolveFitness({ minTrades: 1 }),
-  cacheBytes: 64 << 20,
-};
+const { exec, feeds, job } = defaultPlayJob('eval-pool', 5000, 4000, 64 << 20);
 const shared = shareFeeds('test', 'hash', feeds);
 const space = parsePlay(playText, 'default.yaml');
 const rng = seedrandom('pool-test');

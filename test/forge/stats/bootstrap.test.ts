@@ -1,19 +1,8 @@
-import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { bootstrapSharpeCI, quantileSorted } from '../../../src/forge/stats/bootstrap.js';
 import { loSharpeStdError } from '../../../src/forge/stats/sharpe.js';
+import { gaussian, seeded, sequence } from '../../helpers/rng.js';
 
-function sequence(values: number[]): () => number {
-  let i = 0;
-  return () => {
-    if (i >= values.length) throw new Error(`rng drawn ${i + 1} times, only ${values.length} planned`);
-    return values[i++];
-  };
-}
-const seeded = (seed: string) => seedrandom.alea(seed) as unknown as () => number;
-function gaussian(rng: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
-}
 function normalReturns(t: number, mu: number, sigma: number, rng: () => number): Float64Array {
   return Float64Array.from({ length: t }, () => mu + sigma * gaussian(rng));
 }

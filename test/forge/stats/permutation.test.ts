@@ -1,21 +1,6 @@
-import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { permutationPValue, shuffleInPlace, timingPermutationTest } from '../../../src/forge/stats/permutation.js';
-
-/** A deterministic rng replaying fixed values, failing loudly if the code draws more than planned. */
-function sequence(values: number[]): () => number {
-  let i = 0;
-  return () => {
-    if (i >= values.length) throw new Error(`rng drawn ${i + 1} times, only ${values.length} planned`);
-    return values[i++];
-  };
-}
-const seeded = (seed: string) => seedrandom.alea(seed) as unknown as () => number;
-
-function gaussian(rng: () => number): number {
-  // Box–Muller; 1 - u keeps log away from 0.
-  return Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
-}
+import { gaussian, seeded, sequence } from '../../helpers/rng.js';
 
 describe('permutationPValue (generic)', () => {
   it('hand case: nulls 0.4, 2.4, 1.2, 3.6 vs observed 2 -> (1 + 2) / (1 + 4) = 0.6', () => {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { preflight, type PreflightReport } from '../../../src/forge/store/check.js';
 import { CandleStore } from '../../../src/forge/store/store.js';
+import { tempStore } from '../../helpers/temp-store.js';
 
 const H = 3_600_000;
 const D = 86_400_000;
@@ -18,15 +19,9 @@ const check = (r: PreflightReport, name: string) => {
 const iso = (ts: number) => new Date(ts).toISOString();
 
 describe('preflight on hand-made defects', () => {
-  let dir: string;
   let store: CandleStore;
-  beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-check-'));
-    store = await CandleStore.open(path.join(dir, 'forge.duckdb'));
-  });
-  afterAll(() => {
-    store.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+  tempStore('forge-check-', (s) => {
+    store = s;
   });
   // 240 clean hourly bars (10 days) from T0, inserted straight with SQL.
   beforeEach(async () => {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ForgeError } from '../../../src/engine/errors.js';
 import { resampleSql, storeResampled } from '../../../src/forge/store/resample.js';
 import { CandleStore } from '../../../src/forge/store/store.js';
+import { tempStore } from '../../helpers/temp-store.js';
 
 const H = 3_600_000;
 const D = 86_400_000;
@@ -40,15 +41,9 @@ async function resampled(
 }
 
 describe('resampleSql on a hand-made series', () => {
-  let dir: string;
   let store: CandleStore;
-  beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-resample-'));
-    store = await CandleStore.open(path.join(dir, 'forge.duckdb'));
-  });
-  afterAll(() => {
-    store.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+  tempStore('forge-resample-', (s) => {
+    store = s;
   });
   // 48 hourly bars, bar k: open k+100, high k+110, low k+90, close k+101, volume k+1.
   beforeEach(async () => {

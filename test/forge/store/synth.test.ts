@@ -1,11 +1,9 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ForgeError } from '../../../src/engine/errors.js';
 import { generateCandles } from '../../../src/engine/synthetic.js';
 import { preflight } from '../../../src/forge/store/check.js';
-import { CandleStore } from '../../../src/forge/store/store.js';
+import type { CandleStore } from '../../../src/forge/store/store.js';
+import { tempStore } from '../../helpers/temp-store.js';
 import { storeSynthetic } from '../../../src/forge/store/synth.js';
 
 const FROM = Date.UTC(2021, 0, 1);
@@ -14,15 +12,9 @@ const M15 = 15 * 60_000;
 const H = 3_600_000;
 
 describe('storeSynthetic', () => {
-  let dir: string;
   let store: CandleStore;
-  beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-synth-'));
-    store = await CandleStore.open(path.join(dir, 'forge.duckdb'));
-  });
-  afterAll(() => {
-    store.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+  tempStore('forge-synth-', (s) => {
+    store = s;
   });
   beforeEach(async () => {
     await store.run('DELETE FROM candles');

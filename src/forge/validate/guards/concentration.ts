@@ -23,7 +23,9 @@ export function concentrationFromPnl(pnl: ArrayLike<number>, cfg: ValidateConfig
   else if (pnl.length <= cfg.topK)
     detail.note = `${pnl.length} trades <= ${cfg.topK}: the top trades are all the trades`;
   else if (share > 1)
-    detail.note = `the other ${pnl.length - cfg.topK} trades lost money in total: the top ${cfg.topK} made more than all the profit`;
+    detail.note =
+      `the other ${pnl.length - cfg.topK} trades lost money in total: ` +
+      `the top ${cfg.topK} made more than all the profit`;
   return judged('concentration', share * 100, cfg.maxPct, '<', '% of net profit', detail);
 }
 

@@ -23,7 +23,10 @@ import {
 
 const UNIT = 'share of regimes profitable';
 
-/** How a regime window sits against the run's in-sample range: said in the report, so a reader knows which regimes are fresh data. */
+/**
+ * How a regime window sits against the run's in-sample range: said in the report, so a reader knows
+ * which regimes are fresh data.
+ */
 function overlap(
   w: { fromMs: number; toMs: number },
   [from, to]: readonly [number, number],

@@ -60,7 +60,8 @@ export function stressGuard(ctx: PlayContext, cfg: ValidateConfig['stress']): Gu
       );
     if (free.result.trades.count !== base.result.trades.count)
       notes.push(
-        `the cost-free run made ${free.result.trades.count} trades against ${base.result.trades.count} with costs (sizing): the break-even is from the cost-free trades`,
+        `the cost-free run made ${free.result.trades.count} trades against ${base.result.trades.count} ` +
+          'with costs (sizing): the break-even is from the cost-free trades',
       );
     const at = scenarios.find((s) => s.multiplier === cfg.at)!;
     const detail = {

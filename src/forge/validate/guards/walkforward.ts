@@ -89,7 +89,9 @@ export function walkForwardGuard(
 ): GuardResult {
   if (match === null) {
     const command = walkForwardCommand(run);
-    const note = `no walk-forward result for this dataset and play: run \`${command}\` (the play file must still hold the run's play), then validate again`;
+    const note =
+      `no walk-forward result for this dataset and play: run \`${command}\` ` +
+      "(the play file must still hold the run's play), then validate again";
     return notRun('walkforward', cfg.minEfficiency, '>=', UNIT, note, { command });
   }
   const detail = {
