@@ -11,7 +11,6 @@ import { playIdentity } from '../ga/play-identity.js';
 import { evolve, initialState, type GAState, type GenerationStats } from '../ga/optimizer.js';
 import type { GAOptions } from '../ga/options.js';
 import { readEvaluated } from '../runs/evaluated-files.js';
-import { generationParquet } from '../runs/generation-file.js';
 import { RunWriter } from '../runs/run-writer.js';
 import { upgradeState } from './checkpoint.js';
 import type { ForgeHome } from '../home.js';
@@ -19,6 +18,7 @@ import { defaultWorkers } from '../pool/pool.js';
 import {
   acquireRunFolder,
   assertStoredRunId,
+  generationParquet,
   runId as computeRunId,
   runIdArgument,
   runPaths,
@@ -106,6 +106,8 @@ export interface EvolveOutcome {
     /** The writer thread's time (Parquet encoding, JSON, fsyncs), per generation: off the search's path. */
     readonly writerMsPerGeneration: number;
   };
+  /** Where this invocation's time went, ms (bench/small-search.mjs reads it). */
+  readonly phases: EvolvePhases;
   readonly dataset: StoredRunConfig['dataset'];
   readonly config: EvolveConfig;
   readonly hallOfFame: HallOfFameEntry[];
@@ -119,6 +121,26 @@ export interface EvolveOutcome {
   /** The generation this invocation resumed at (null: a fresh run), and what this invocation itself did. */
   readonly resumedAt: number | null;
   readonly session: { readonly generations: number; readonly evaluations: number };
+}
+
+export interface EvolvePhases {
+  /** Datasets into shared memory (before the run folder is opened). */
+  readonly loadMs: number;
+  /** Run folder, checkpoint read, evaluated set rebuilt (resume), evaluation pool started. */
+  readonly setupMs: number;
+  readonly poolStartMs: number;
+  /** The generations' loop: breeding (the rest), evaluation, records. */
+  readonly searchMs: number;
+  /** The pool's map over the generations (plan, features, backtests), and inside it the feature rounds
+   * and the evaluation rounds (the pool's wall view; they overlap with several workers). */
+  readonly evaluateMs: number;
+  readonly featureMs: number;
+  readonly roundsMs: number;
+  /** Handing generations to the run writer and progress events (the search's own share of records). */
+  readonly recordsMs: number;
+  /** Waiting, at the end, for the last run-folder write; then for the store sync. */
+  readonly finalWriteMs: number;
+  readonly storeSyncMs: number;
 }
 
 export interface EvolveControl {
@@ -269,7 +291,8 @@ async function execute(
     const identity = playIdentity(space);
     const seen = new EvaluatedSet(identity);
 
-    const counters = { peakHeap: 0, evaluations: 0, evalMs: 0 };
+    const counters = { peakHeap: 0, evaluations: 0, evalMs: 0, recordsMs: 0, poolStartMs: 0 };
+    const phase = { search: 0, finalWrite: 0, storeSync: 0, setup: 0 };
     let state: GAState<EvalRecord>;
     let resumedAt: number | null = null;
     let runStatus = 'running';
@@ -344,6 +367,7 @@ async function execute(
       across: config.across,
     };
     const workers = op.workers ?? defaultWorkers();
+    const poolStart = Date.now();
     pool = await openEvaluationPool(
       job,
       [shared, ...regimeShared],
@@ -356,6 +380,8 @@ async function execute(
       },
     );
 
+    counters.poolStartMs = Date.now() - poolStart;
+    phase.setup = Date.now() - t0;
     events.start({
       runId: stored.runId,
       runDir: folder.dir,
@@ -379,9 +405,9 @@ async function execute(
     generationsAtStart = state.generation;
     const evaluatedAtStart = state.evaluated;
     const evaluate = async (genomes: number[][]): Promise<EvalRecord[]> => {
-      const started = Date.now();
+      const started = performance.now();
       const batches = await pool!.map(genomes);
-      counters.evalMs += Date.now() - started;
+      counters.evalMs += performance.now() - started;
       counters.evaluations += genomes.length;
       for (const b of batches) counters.peakHeap = Math.max(counters.peakHeap, b.memory.heapUsed);
       const records = batches.flatMap((b) => b.records);
@@ -394,6 +420,7 @@ async function execute(
       stats: GenerationStats,
       fresh: { genome: number[]; evaluation: EvalRecord }[],
     ) => {
+      const recordStart = performance.now();
       // The run folder is the source of truth, written in batches (run-writer.ts); the store catches up
       // in the background from what has been written.
       writer.add(stats.generation, fresh, snapshot);
@@ -417,9 +444,11 @@ async function execute(
         cacheHitRate: hitRate(features),
         features,
       });
+      counters.recordsMs += performance.now() - recordStart;
     };
 
     let pausedForTime = false;
+    const searchStart = Date.now();
     try {
       state = await evolve(
         genes,
@@ -438,8 +467,11 @@ async function execute(
         seen,
       );
     } finally {
+      phase.search = Date.now() - searchStart;
       // Every finished generation reaches the run folder, also when a later one failed.
+      const writeStart = Date.now();
       await writer.flush(snapshot);
+      phase.finalWrite = Date.now() - writeStart;
     }
     const status: EvolveOutcome['status'] =
       state.stopped !== null ? statusOf(state.stopped) : pausedForTime ? 'paused-time-budget' : 'interrupted';
@@ -448,7 +480,9 @@ async function execute(
     return outcome(status);
 
     async function flushStore(): Promise<void> {
+      const syncStart = Date.now();
       const r = await sync!.flush(op.storeWaitMs ?? STORE_WAIT_MS);
+      phase.storeSync = Date.now() - syncStart;
       if (!r.ok)
         events.warn(
           `the store could not take this run's records yet (${r.reason}); they are safe in ${folder.dir} and are added when the run is next opened (forge evolve --resume ${stored.runId})`,
@@ -503,6 +537,18 @@ async function execute(
           flushes: writer.flushes,
           msPerGeneration: writer.generations > 0 ? writer.persistMs / writer.generations : 0,
           writerMsPerGeneration: writer.generations > 0 ? writer.writerMs / writer.generations : 0,
+        },
+        phases: {
+          loadMs: data.loadMs,
+          setupMs: phase.setup,
+          poolStartMs: counters.poolStartMs,
+          searchMs: phase.search,
+          evaluateMs: counters.evalMs,
+          featureMs: pool?.stats().featureMs ?? 0,
+          roundsMs: pool?.stats().evalMs ?? 0,
+          recordsMs: counters.recordsMs,
+          finalWriteMs: phase.finalWrite,
+          storeSyncMs: phase.storeSync,
         },
         dataset: stored.dataset,
         config,

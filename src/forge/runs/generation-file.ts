@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import type { MetricRecord } from '../eval/evaluator.js';
 import { writeFileAtomic } from '../atomic.js';
@@ -26,9 +25,7 @@ const SNAKE: Readonly<Record<string, string>> = {
   profitFactor: 'profit_factor',
 };
 
-/** Generation `g`'s file in a run's evaluations folder (gen-00042.parquet). */
-export const generationParquet = (evaluationsDir: string, g: number): string =>
-  path.join(evaluationsDir, `gen-${String(g).padStart(5, '0')}.parquet`);
+export { generationParquet } from './run-folder.js';
 
 const finite = (v: number | undefined | null): number | null =>
   v === undefined || v === null || !Number.isFinite(v) ? null : v;

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ForgeError } from '../../engine/errors.js';
-import { describeGenome } from '../../engine/play/index.js';
+import { describeGenome } from '../../engine/play/genes.js';
 import type { GeneDef } from '../../engine/play/types.js';
 import { genomeKey } from '../ga/genome.js';
 import { writeFileAtomic } from '../atomic.js';
