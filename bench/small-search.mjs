@@ -126,7 +126,9 @@ try {
   for (const build of BASE ? ['this', 'base'] : ['this'])
     for (const b of BUDGETS) {
       const mine = rows.filter((r) => r.budget === b && r.build === build);
-      const cells = cols.map(([k]) => median(mine.map((r) => r[k])).toFixed(k === 'perGeneration' ? 1 : 0));
+      const cells = cols.map(([k]) =>
+        median(mine.map((r) => r[k] ?? Number.NaN)).toFixed(k === 'perGeneration' ? 1 : 0),
+      );
       console.log(
         `| ${build} | ${b} | ${median(mine.map((r) => r.generations))} | ${cells.join(' | ')} | ${mine[0].best.toFixed(4)} |`,
       );

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { ForgeError } from '../../engine/errors.js';
 import { defaultGenome, describeGenome, describePlay, parsePlay, resolvePlay } from '../../engine/play/index.js';
 import { writeFileAtomic } from '../atomic.js';
+import { sharedPlaySpace } from '../eval/resolved-plays.js';
 import { playFitFix } from '../datasets/plays-fit.js';
 import { loadSharedDataset, type SharedLoad } from '../datasets/load-shared.js';
 import { EvaluatedSet } from '../ga/evaluated.js';
@@ -262,7 +263,7 @@ async function execute(
   let sync: StoreSync | undefined;
   let openWriter: RunWriter | undefined;
   try {
-    const space = parsePlay(stored.playText, config.play);
+    const space = sharedPlaySpace(stored.playText, config.play);
     const execTf = resolvePlay(space, defaultGenome(space.genes)).market.tf;
     for (const { manifest, shared } of data.loads) {
       const tfs = shared.timeframes.map((t) => t.tf);
