@@ -11,7 +11,6 @@ import { checkGrid } from '../ga/grid.js';
 import { playIdentity } from '../ga/play-identity.js';
 import { evolve, initialState, type GAState, type GenerationStats } from '../ga/optimizer.js';
 import type { GAOptions } from '../ga/options.js';
-import { readEvaluated } from '../runs/evaluated-files.js';
 import { RunWriter } from '../runs/run-writer.js';
 import { upgradeState } from './checkpoint.js';
 import type { ForgeHome } from '../home.js';
@@ -351,6 +350,8 @@ async function execute(
         await flushStore();
         return outcome('already-finished');
       }
+      // Loaded on resume only (hyparquet's reader).
+      const { readEvaluated } = await import('../runs/evaluated-files.js');
       await readEvaluated(parquetOf, state.generation, seen);
     } else {
       state = initialState<EvalRecord>(genes, ga, config.seed);

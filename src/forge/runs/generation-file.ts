@@ -32,6 +32,11 @@ const finite = (v: number | undefined | null): number | null =>
 
 /** Writes `fresh` (sorted by genome key) atomically to `file`. */
 export function writeGenerationParquet(file: string, generation: number, fresh: readonly FreshEvaluation[]): void {
+  writeFileAtomic(file, generationParquetBytes(generation, fresh));
+}
+
+/** The Parquet file of `fresh` (sorted by genome key), for writeFileAtomic or writeFilesAtomic. */
+export function generationParquetBytes(generation: number, fresh: readonly FreshEvaluation[]): Uint8Array {
   const rows = [...fresh].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const metric = (side: 'inSample' | 'outOfSample', k: keyof MetricRecord) => {
     const data = rows.map((f) => {
@@ -60,5 +65,5 @@ export function writeGenerationParquet(file: string, generation: number, fresh: 
     // (2.7 vs 4.7 ms for 50 rows, measured), which is paid every generation.
     codec: 'UNCOMPRESSED',
   });
-  writeFileAtomic(file, new Uint8Array(buffer));
+  return new Uint8Array(buffer);
 }
