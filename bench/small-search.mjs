@@ -76,6 +76,15 @@ function run(budget, build = root) {
     ...p,
     breedMs: p.searchMs - p.evaluateMs - p.recordsMs,
     perGeneration: (p.searchMs - p.evaluateMs) / g,
+    // CPU (all threads): start-up + exit is the process's CPU less the phases'.
+    cpuStartExit: p.cpuMs ? cpu - Object.values(p.cpuMs).reduce((a, b) => a + b, 0) + p.cpuMs.evaluate : NaN,
+    cpuLoad: p.cpuMs?.load,
+    cpuSetup: p.cpuMs?.setup,
+    cpuSearch: p.cpuMs?.search,
+    cpuEvaluate: p.cpuMs?.evaluate,
+    cpuPerGeneration: p.cpuMs ? (p.cpuMs.search - p.cpuMs.evaluate) / g : NaN,
+    cpuFinalWrite: p.cpuMs?.finalWrite,
+    cpuStoreSync: p.cpuMs?.storeSync,
   };
 }
 
@@ -132,6 +141,28 @@ try {
       console.log(
         `| ${build} | ${b} | ${median(mine.map((r) => r.generations))} | ${cells.join(' | ')} | ${mine[0].best.toFixed(4)} |`,
       );
+    }
+  const cpuCols = [
+    ['cpu', 'CPU total'],
+    ['cpuStartExit', 'start-up + exit'],
+    ['cpuLoad', 'dataset load'],
+    ['cpuSetup', 'setup'],
+    ['cpuSearch', 'search'],
+    ['cpuEvaluate', 'evaluation'],
+    ['cpuPerGeneration', 'search less evaluation, per generation'],
+    ['cpuFinalWrite', 'final write'],
+    ['cpuStoreSync', 'store sync'],
+  ];
+  console.log('\nCPU time (user + sys, all threads of the process), medians, ms');
+  console.log(`| build | budget | ${cpuCols.map((c) => c[1]).join(' | ')} |`);
+  console.log(`| --- | --- | ${cpuCols.map(() => '---').join(' | ')} |`);
+  for (const build of BASE ? ['this', 'base'] : ['this'])
+    for (const b of BUDGETS) {
+      const mine = rows.filter((r) => r.budget === b && r.build === build);
+      const cells = cpuCols.map(([k]) =>
+        median(mine.map((r) => r[k] ?? Number.NaN)).toFixed(k === 'cpuPerGeneration' ? 1 : 0),
+      );
+      console.log(`| ${build} | ${b} | ${cells.join(' | ')} |`);
     }
 } finally {
   fs.rmSync(home, { recursive: true, force: true });

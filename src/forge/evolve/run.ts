@@ -141,6 +141,22 @@ export interface EvolvePhases {
   /** Waiting, at the end, for the last run-folder write; then for the store sync. */
   readonly finalWriteMs: number;
   readonly storeSyncMs: number;
+  /** The process's CPU time (user + system, all threads) in the same phases: on a shared machine the
+   * wall figures above stretch with the load, these much less. */
+  readonly cpuMs: {
+    readonly load: number;
+    readonly setup: number;
+    readonly search: number;
+    readonly evaluate: number;
+    readonly finalWrite: number;
+    readonly storeSync: number;
+  };
+}
+
+/** CPU time of this process so far (all threads), ms. */
+function cpuNow(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
 }
 
 export interface EvolveControl {
@@ -201,6 +217,7 @@ export async function startEvolve(
   const playText = fs.readFileSync(config.play, 'utf8');
   parsePlay(playText, config.play); // a bad play fails here, before any dataset work
   const loadStart = Date.now();
+  const loadCpu = cpuNow();
   const ensure = { allowSynthetic: true, warn: events.warn, data: op.data };
   const loads: SharedLoad[] = [];
   for (const name of [config.dataset, ...config.regimes]) loads.push(await loadSharedDataset(home, name, { ensure }));
@@ -209,7 +226,14 @@ export async function startEvolve(
   );
   const id = idFor(config, playText, [dataset, ...regimes].map((r) => r.hash).join('+'));
   const stored: StoredRunConfig = { runId: id, config, playText, dataset, regimes };
-  return execute(home, stored, { loads, loadMs: Date.now() - loadStart }, op, events, control);
+  return execute(
+    home,
+    stored,
+    { loads, loadMs: Date.now() - loadStart, loadCpuMs: cpuNow() - loadCpu },
+    op,
+    events,
+    control,
+  );
 }
 
 /** `forge evolve --resume <run>`: the stored config, the stored play text, the current dataset (hash-checked). */
@@ -233,18 +257,27 @@ export async function resumeEvolve(
   const stored = JSON.parse(fs.readFileSync(p.configPath, 'utf8')) as StoredRunConfig;
   assertStoredRunId(stored.runId, p.configPath, id);
   const loadStart = Date.now();
+  const loadCpu = cpuNow();
   const ensure = { allowSynthetic: true, warn: events.warn, data: op.data, keepBuilt: true };
   const fix = 'start a new run (same flags) instead of resuming';
   const loads: SharedLoad[] = [];
   for (const ref of [stored.dataset, ...(stored.regimes ?? [])])
     loads.push(await loadSharedDataset(home, ref.name, { ensure, pin: { hash: ref.hash, runId: stored.runId, fix } }));
-  return execute(home, stored, { loads, loadMs: Date.now() - loadStart }, op, events, control);
+  return execute(
+    home,
+    stored,
+    { loads, loadMs: Date.now() - loadStart, loadCpuMs: cpuNow() - loadCpu },
+    op,
+    events,
+    control,
+  );
 }
 
 /** The run's datasets in shared memory (the run's own first, then its regimes) and the time they took. */
 interface RunData {
   readonly loads: readonly SharedLoad[];
   readonly loadMs: number;
+  readonly loadCpuMs: number;
 }
 
 async function execute(
@@ -293,6 +326,7 @@ async function execute(
 
     const counters = { peakHeap: 0, evaluations: 0, evalMs: 0, recordsMs: 0, poolStartMs: 0 };
     const phase = { search: 0, finalWrite: 0, storeSync: 0, setup: 0 };
+    const cpu = { setup: 0, search: 0, evaluate: 0, finalWrite: 0, storeSync: 0, start: cpuNow() };
     let state: GAState<EvalRecord>;
     let resumedAt: number | null = null;
     let runStatus = 'running';
@@ -384,6 +418,7 @@ async function execute(
 
     counters.poolStartMs = Date.now() - poolStart;
     phase.setup = Date.now() - t0;
+    cpu.setup = cpuNow() - cpu.start;
     events.start({
       runId: stored.runId,
       runDir: folder.dir,
@@ -408,8 +443,10 @@ async function execute(
     const evaluatedAtStart = state.evaluated;
     const evaluate = async (genomes: number[][]): Promise<EvalRecord[]> => {
       const started = performance.now();
+      const startedCpu = cpuNow();
       const batches = await pool!.map(genomes);
       counters.evalMs += performance.now() - started;
+      cpu.evaluate += cpuNow() - startedCpu;
       counters.evaluations += genomes.length;
       for (const b of batches) counters.peakHeap = Math.max(counters.peakHeap, b.memory.heapUsed);
       const records = batches.flatMap((b) => b.records);
@@ -451,6 +488,7 @@ async function execute(
 
     let pausedForTime = false;
     const searchStart = Date.now();
+    const searchCpu = cpuNow();
     try {
       state = await evolve(
         genes,
@@ -470,10 +508,13 @@ async function execute(
       );
     } finally {
       phase.search = Date.now() - searchStart;
+      cpu.search = cpuNow() - searchCpu;
       // Every finished generation reaches the run folder, also when a later one failed.
       const writeStart = Date.now();
+      const writeCpu = cpuNow();
       await writer.flush(snapshot);
       phase.finalWrite = Date.now() - writeStart;
+      cpu.finalWrite = cpuNow() - writeCpu;
     }
     const status: EvolveOutcome['status'] =
       state.stopped !== null ? statusOf(state.stopped) : pausedForTime ? 'paused-time-budget' : 'interrupted';
@@ -483,8 +524,10 @@ async function execute(
 
     async function flushStore(): Promise<void> {
       const syncStart = Date.now();
+      const syncCpu = cpuNow();
       const r = await sync!.flush(op.storeWaitMs ?? STORE_WAIT_MS);
       phase.storeSync = Date.now() - syncStart;
+      cpu.storeSync = cpuNow() - syncCpu;
       if (!r.ok)
         events.warn(
           `the store could not take this run's records yet (${r.reason}); they are safe in ${folder.dir} and are added when the run is next opened (forge evolve --resume ${stored.runId})`,
@@ -551,6 +594,14 @@ async function execute(
           recordsMs: counters.recordsMs,
           finalWriteMs: phase.finalWrite,
           storeSyncMs: phase.storeSync,
+          cpuMs: {
+            load: data.loadCpuMs,
+            setup: cpu.setup,
+            search: cpu.search,
+            evaluate: cpu.evaluate,
+            finalWrite: cpu.finalWrite,
+            storeSync: cpu.storeSync,
+          },
         },
         dataset: stored.dataset,
         config,
