@@ -9,7 +9,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const d = (p) => import(root + '/dist/' + p);
-const { toBounds } = await d('forge/ga/genome.js');
 const { evolve, initialState } = await d('forge/ga/optimizer.js');
 const { resolveGAOptions } = await d('forge/ga/options.js');
 const { createEvaluator } = await d('forge/eval/evaluator.js');
@@ -35,7 +34,7 @@ const ev = createEvaluator(
   },
   { '1h': feed },
 );
-const genes = toBounds(ev.space.genes);
+const genes = ev.space.genes;
 const identity = new EvaluatedSet(playIdentity(ev.space)).identity;
 for (const c of JSON.parse(process.argv[2])) {
   const bests = [];

@@ -28,7 +28,6 @@ const dist = (p) => import(path.join(root, 'dist', p));
 const { createEvaluator } = await dist('forge/eval/evaluator.js');
 const { csvFeed } = await dist('forge/csv-feed.js');
 const { resolveFitness } = await dist('forge/fitness.js');
-const { toBounds } = await dist('forge/ga/genome.js');
 const { evolve, initialState } = await dist('forge/ga/optimizer.js');
 const { resolveGAOptions } = await dist('forge/ga/options.js');
 const { gridPoint, gridSize } = await dist('forge/ga/grid.js');
@@ -66,7 +65,7 @@ function evaluatorFor(playFile) {
 // ---- 1. the enumerable space, exhaustively ----
 const smallPlay = path.join(root, 'bench/plays/search-quality.yaml');
 const small = evaluatorFor(smallPlay);
-const genes = toBounds(small.evaluator.space.genes);
+const genes = small.evaluator.space.genes;
 const size = gridSize(genes);
 const hash = createHash('sha256')
   .update(small.playText)
@@ -204,7 +203,7 @@ for (const budget of BUDGETS) {
 if (LARGE_SEEDS > 0) {
   const largePlay = path.join(root, 'configs/plays/wf_trend_1h.yaml');
   const large = evaluatorFor(largePlay);
-  const lgenes = toBounds(large.evaluator.space.genes);
+  const lgenes = large.evaluator.space.genes;
   const identity = new EvaluatedSet(playIdentity(large.evaluator.space)).identity;
   const evaluate = (g) => large.evaluator.evaluate(g).fitness;
   console.log(

@@ -17,10 +17,11 @@ if (!tableFile || !variantsJson)
   throw new Error('usage: search-tune.mjs TABLE.json VARIANTS-JSON [first] [seeds] [budgets]');
 const table = new Float64Array(JSON.parse(fs.readFileSync(tableFile, 'utf8')));
 // The genes of bench/plays/search-quality.yaml, in the table's order (the last gene fastest).
+// (The GA takes the play language's GeneDef since issue 15: ordered genes need their grid step.)
 const genes = [
-  { kind: 'int', min: 2, max: 101 },
-  { kind: 'int', min: 20, max: 119 },
-  { kind: 'bool', min: 0, max: 1 },
+  { path: 'features.fast.params.period', kind: 'int', min: 2, max: 101, step: 1 },
+  { path: 'features.slow.params.period', kind: 'int', min: 20, max: 119, step: 1 },
+  { path: 'entry.short.optional', kind: 'bool', min: 0, max: 1, step: 1 },
 ];
 if (table.length !== 20_000) throw new Error(`${tableFile}: ${table.length} entries, expected 20,000`);
 const lookup = (g) => table[(g[0] - 2) * 200 + (g[1] - 20) * 2 + g[2]];

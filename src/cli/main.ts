@@ -7,7 +7,8 @@ import { withCommands } from './commands/index.js';
 
 // The only place that exits: library code throws ForgeError (user error) or anything else (a bug).
 async function main(): Promise<void> {
-  const withGlobals = yargs(joinNegativeValues(hideBin(process.argv)))
+  const args = joinNegativeValues(hideBin(process.argv));
+  const withGlobals = yargs(args)
     .scriptName('forge')
     // A repeated flag overrides the earlier one (`... --seed 7 --seed 8` is seed 8), as in most CLIs;
     // yargs' default turns it into a list, which the config schemas now refuse instead of coercing
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
     })
     .option('json', { type: 'boolean', default: false, describe: 'Machine-readable JSON on stdout', global: true })
     .option('quiet', { type: 'boolean', default: false, describe: 'Print only errors', global: true });
-  const cli = withCommands(withGlobals)
+  const cli = (await withCommands(withGlobals, args))
     .demandCommand(1, 'Name a command; `forge --help` lists them.')
     .recommendCommands()
     .strict()

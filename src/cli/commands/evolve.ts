@@ -10,9 +10,7 @@ import { dataPolicy } from '../data-policy.js';
 import { searchFlags, searchOptions, type SearchArgs, type SearchTexts } from '../search-options.js';
 import { listenForStop } from '../stop-signals.js';
 import { checkRunName, readRunName, writeRunName } from '../../forge/runs/read.js';
-import { writeReport } from '../../forge/report/write.js';
 import { sayEvolveSummary, type EvolveSummary } from '../summaries/evolve.js';
-import { sayWritten } from './report.js';
 
 /** The template play shipped with forge, so the bare README command has a search space. */
 const DEFAULT_PLAY = fileURLToPath(new URL('../../../configs/plays/default.yaml', import.meta.url));
@@ -185,7 +183,12 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
       const runName = readRunName(home.runsDir, outcome.runId);
       const written =
         argv.report !== undefined && outcome.hallOfFame.length > 0
-          ? await writeReport(home, outcome.runId, argv.report === '' ? undefined : String(argv.report))
+          ? // Loaded only for --report: the report's modules are most of what a search would load otherwise.
+            await (await import('../../forge/report/write.js')).writeReport(
+              home,
+              outcome.runId,
+              argv.report === '' ? undefined : String(argv.report),
+            )
           : undefined;
       ctx.emit({
         ok: true,
@@ -195,7 +198,7 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
         report: written?.file ?? null,
       });
       sayEvolveSummary(ctx, summary(outcome, runName), argv.top);
-      if (written) sayWritten(ctx, written, runName);
+      if (written) (await import('./report.js')).sayWritten(ctx, written, runName);
       // A user stop is not a failure, but scripts should be able to tell it from a finished run.
       if (outcome.status === 'interrupted') process.exitCode = stop.exitCode();
     } finally {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
-import { parseRedisUrl } from '../../forge/distributed/connection.js';
+import { parseRedisUrl } from '../../forge/distributed/redis-url.js';
 import { shellQuote } from '../../forge/shell-quote.js';
 import { checkWorkers } from '../../forge/config/bounds.js';
 import { forgeHome } from '../../forge/home.js';

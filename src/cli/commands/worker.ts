@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { CommandModule } from 'yargs';
-import { parseRedisUrl } from '../../forge/distributed/connection.js';
+import { parseRedisUrl } from '../../forge/distributed/redis-url.js';
 import { runWorker } from '../../forge/distributed/worker.js';
 import { forgeHome } from '../../forge/home.js';
 import { defaultWorkers } from '../../forge/pool/pool.js';

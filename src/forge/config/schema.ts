@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ForgeError, suggestion } from '../../engine/errors.js';
-import { parseRedisUrl } from '../distributed/connection.js';
+import { parseRedisUrl } from '../distributed/redis-url.js';
 
 // The building blocks every config schema is made of. Each leaf carries `want` (what a good value
 // looks like, for "got X, expected Y") and optionally `fix`, so one formatter (issues.ts) can turn any

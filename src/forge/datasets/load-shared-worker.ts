@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ForgeError } from '../../engine/errors.js';
 import { shareFeeds } from '../shared/columns.js';
-import { loadBuilt } from './load.js';
+import { loadBuilt } from './load-built.js';
 import type { LoadReply, LoadRequest } from './load-shared.js';
 
 // The thread behind loadSharedDataset: decode, hash-check, copy into shared memory, answer, end.

@@ -5,7 +5,8 @@ import { datasetDir, readBuilt } from '../datasets/folder.js';
 import { loadSharedDataset } from '../datasets/load-shared.js';
 import { contentHash, type Columns } from '../datasets/manifest.js';
 import type { ForgeHome } from '../home.js';
-import { arrowTable, COLUMNS, shareFeeds, type SharedDataset } from '../shared/columns.js';
+import { COLUMNS, shareFeeds, type SharedDataset } from '../shared/columns.js';
+import { arrowTable } from './arrow-table.js';
 import { PREFIX, type DatasetKey } from './wire.js';
 
 // A worker gets a job's dataset by content hash: from its own home when it holds a build with that

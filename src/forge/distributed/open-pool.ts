@@ -1,8 +1,6 @@
 import type { EvalJob } from '../eval/evaluator.js';
 import { evaluationPool, type EvaluationPool } from '../eval/pool.js';
 import type { SharedDataset } from '../shared/columns.js';
-import { parseRedisUrl } from './connection.js';
-import { remoteEvaluationPool } from './coordinator.js';
 
 // The one place a search (evolve, walk-forward) chooses its evaluation pool: local threads, or,
 // given a Redis URL, `forge worker` processes through the run's BullMQ queue. Both answer map()
@@ -39,6 +37,11 @@ export async function openEvaluationPool(
       batchesPerWorker: choice.batchesPerWorker,
       featureMemory: choice.featureMemory,
     });
+  // Loaded only here: BullMQ and ioredis cost a local search ~0.15 s of start-up (issue 11 point 3).
+  const [{ parseRedisUrl }, { remoteEvaluationPool }] = await Promise.all([
+    import('./redis-url.js'),
+    import('./coordinator.js'),
+  ]);
   const target = parseRedisUrl(choice.redis);
   const { resume, ...rest } = run;
   return remoteEvaluationPool({ ...rest, resumeHint: resume(target.display), target, job, datasets });

@@ -1,15 +1,8 @@
 import { sliceFeed } from '../../engine/feeds.js';
 import { leanMetrics, type MetricRecord } from '../../engine/metrics/lean.js';
 import { MaskBuffers } from '../../engine/play/mask-rules.js';
-import {
-  compileSignals,
-  parsePlay,
-  playWarmup,
-  resolvePlay,
-  simConfigOf,
-  type Play,
-  type PlaySpace,
-} from '../../engine/play/index.js';
+import { compileSignals, playWarmup, simConfigOf, type Play, type PlaySpace } from '../../engine/play/index.js';
+import { resolveKept, sharedPlaySpace } from './resolved-plays.js';
 import type { FeatureCache } from '../../engine/play/features.js';
 import { shiftMasks } from '../../engine/sim/bits.js';
 import { simulate } from '../../engine/sim/simulate.js';
@@ -163,7 +156,7 @@ export function createEvaluator(
   regimeFeeds: readonly Readonly<Record<string, Feed>>[] = [],
   caches?: readonly CountingCache[],
 ): Evaluator {
-  const space = parsePlay(job.playText, job.playFile);
+  const space = sharedPlaySpace(job.playText, job.playFile);
   const regimes = job.regimes ?? [];
   if (regimeFeeds.length !== regimes.length)
     throw new Error(`internal: ${regimes.length} regimes but ${regimeFeeds.length} feed sets`);
@@ -183,7 +176,7 @@ export function createEvaluator(
       let play: Play;
       let main: ReturnType<typeof backtestRanges>;
       try {
-        play = resolvePlay(space, genome);
+        play = resolveKept(space, genome);
         main = backtestRanges(play, feeds, cache, job.cash, ranges, scratch);
       } catch (err) {
         return { fitness: FAILED_FITNESS, inSample: null, outOfSample: null, error: message(err) };

@@ -2,7 +2,6 @@ import { registryOf } from '../../engine/play/features.js';
 import {
   computeFeature,
   playFeatures,
-  resolvePlay,
   type FeatureCache,
   type FeatureRequest,
   type FeatureUse,
@@ -11,6 +10,7 @@ import {
 } from '../../engine/play/index.js';
 import type { Feed, Params, PriceSource } from '../../engine/types.js';
 import type { SlabViews } from './feature-slab.js';
+import { resolveKept } from './resolved-plays.js';
 
 // The feature stage of an evaluation round: before a round's plays run, the coordinator lists the
 // distinct features they read, the store says which it lacks, and the pool computes each of those
@@ -104,7 +104,7 @@ export function eachPlay<T>(
 ): (T | null)[] {
   return genomes.map((g) => {
     try {
-      return read(resolvePlay(space, g));
+      return read(resolveKept(space, g));
     } catch {
       return null;
     }

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { ForgeError } from '../../engine/errors.js';
-import { defaultGenome, parsePlay, resolvePlay, type FeatureUse } from '../../engine/play/index.js';
+import { defaultGenome, resolvePlay, type FeatureUse } from '../../engine/play/index.js';
+import { sharedPlaySpace } from './resolved-plays.js';
 import { FAILED_FITNESS } from '../fitness.js';
 import {
   inlineTaskPool,
@@ -173,7 +174,7 @@ export function evaluationPool(
       'E_POOL',
     );
   }
-  const space = parsePlay(job.playText, job.playFile);
+  const space = sharedPlaySpace(job.playText, job.playFile);
   const execTf = resolvePlay(space, defaultGenome(space.genes)).market.tf;
   const datasets = [dataset, ...regimes];
   // The budget is split in proportion to each dataset's bars: every play reads the same features on each.

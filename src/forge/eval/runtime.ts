@@ -10,7 +10,8 @@ import {
   type Evaluator,
 } from './evaluator.js';
 import { SlabViews, type SlabLayout } from './feature-slab.js';
-import { parsePlay, playFeatures, type PlaySpace } from '../../engine/play/index.js';
+import { playFeatures, type PlaySpace } from '../../engine/play/index.js';
+import { sharedPlaySpace } from './resolved-plays.js';
 import { identityOf } from '../ga/play-identity.js';
 import {
   computeInto,
@@ -101,7 +102,7 @@ export class EvalRuntime {
     data: EvalWorkerData,
     private readonly threadId = 0,
   ) {
-    this.space = parsePlay(data.job.playText, data.job.playFile);
+    this.space = sharedPlaySpace(data.job.playText, data.job.playFile);
     this.feeds = data.datasets.map(sharedFeeds);
     this.views = data.slabs.map((s) => (s === null ? null : new SlabViews(s)));
     // job.cacheBytes bounds each dataset's private caches: resampled feeds, features the stage lacks.

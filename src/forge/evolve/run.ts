@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { ForgeError } from '../../engine/errors.js';
 import { defaultGenome, describeGenome, describePlay, parsePlay, resolvePlay } from '../../engine/play/index.js';
 import { writeFileAtomic } from '../atomic.js';
+import { sharedPlaySpace } from '../eval/resolved-plays.js';
 import { playFitFix } from '../datasets/plays-fit.js';
 import { loadSharedDataset, type SharedLoad } from '../datasets/load-shared.js';
 import { EvaluatedSet } from '../ga/evaluated.js';
@@ -10,8 +11,6 @@ import { checkGrid } from '../ga/grid.js';
 import { playIdentity } from '../ga/play-identity.js';
 import { evolve, initialState, type GAState, type GenerationStats } from '../ga/optimizer.js';
 import type { GAOptions } from '../ga/options.js';
-import { readEvaluated } from '../runs/evaluated-files.js';
-import { generationParquet } from '../runs/generation-file.js';
 import { RunWriter } from '../runs/run-writer.js';
 import { upgradeState } from './checkpoint.js';
 import type { ForgeHome } from '../home.js';
@@ -19,6 +18,7 @@ import { defaultWorkers } from '../pool/pool.js';
 import {
   acquireRunFolder,
   assertStoredRunId,
+  generationParquet,
   runId as computeRunId,
   runIdArgument,
   runPaths,
@@ -106,6 +106,8 @@ export interface EvolveOutcome {
     /** The writer thread's time (Parquet encoding, JSON, fsyncs), per generation: off the search's path. */
     readonly writerMsPerGeneration: number;
   };
+  /** Where this invocation's time went, ms (bench/small-search.mjs reads it). */
+  readonly phases: EvolvePhases;
   readonly dataset: StoredRunConfig['dataset'];
   readonly config: EvolveConfig;
   readonly hallOfFame: HallOfFameEntry[];
@@ -119,6 +121,42 @@ export interface EvolveOutcome {
   /** The generation this invocation resumed at (null: a fresh run), and what this invocation itself did. */
   readonly resumedAt: number | null;
   readonly session: { readonly generations: number; readonly evaluations: number };
+}
+
+export interface EvolvePhases {
+  /** Datasets into shared memory (before the run folder is opened). */
+  readonly loadMs: number;
+  /** Run folder, checkpoint read, evaluated set rebuilt (resume), evaluation pool started. */
+  readonly setupMs: number;
+  readonly poolStartMs: number;
+  /** The generations' loop: breeding (the rest), evaluation, records. */
+  readonly searchMs: number;
+  /** The pool's map over the generations (plan, features, backtests), and inside it the feature rounds
+   * and the evaluation rounds (the pool's wall view; they overlap with several workers). */
+  readonly evaluateMs: number;
+  readonly featureMs: number;
+  readonly roundsMs: number;
+  /** Handing generations to the run writer and progress events (the search's own share of records). */
+  readonly recordsMs: number;
+  /** Waiting, at the end, for the last run-folder write; then for the store sync. */
+  readonly finalWriteMs: number;
+  readonly storeSyncMs: number;
+  /** The process's CPU time (user + system, all threads) in the same phases: on a shared machine the
+   * wall figures above stretch with the load, these much less. */
+  readonly cpuMs: {
+    readonly load: number;
+    readonly setup: number;
+    readonly search: number;
+    readonly evaluate: number;
+    readonly finalWrite: number;
+    readonly storeSync: number;
+  };
+}
+
+/** CPU time of this process so far (all threads), ms. */
+function cpuNow(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
 }
 
 export interface EvolveControl {
@@ -179,6 +217,7 @@ export async function startEvolve(
   const playText = fs.readFileSync(config.play, 'utf8');
   parsePlay(playText, config.play); // a bad play fails here, before any dataset work
   const loadStart = Date.now();
+  const loadCpu = cpuNow();
   const ensure = { allowSynthetic: true, warn: events.warn, data: op.data };
   const loads: SharedLoad[] = [];
   for (const name of [config.dataset, ...config.regimes]) loads.push(await loadSharedDataset(home, name, { ensure }));
@@ -187,7 +226,14 @@ export async function startEvolve(
   );
   const id = idFor(config, playText, [dataset, ...regimes].map((r) => r.hash).join('+'));
   const stored: StoredRunConfig = { runId: id, config, playText, dataset, regimes };
-  return execute(home, stored, { loads, loadMs: Date.now() - loadStart }, op, events, control);
+  return execute(
+    home,
+    stored,
+    { loads, loadMs: Date.now() - loadStart, loadCpuMs: cpuNow() - loadCpu },
+    op,
+    events,
+    control,
+  );
 }
 
 /** `forge evolve --resume <run>`: the stored config, the stored play text, the current dataset (hash-checked). */
@@ -211,18 +257,27 @@ export async function resumeEvolve(
   const stored = JSON.parse(fs.readFileSync(p.configPath, 'utf8')) as StoredRunConfig;
   assertStoredRunId(stored.runId, p.configPath, id);
   const loadStart = Date.now();
+  const loadCpu = cpuNow();
   const ensure = { allowSynthetic: true, warn: events.warn, data: op.data, keepBuilt: true };
   const fix = 'start a new run (same flags) instead of resuming';
   const loads: SharedLoad[] = [];
   for (const ref of [stored.dataset, ...(stored.regimes ?? [])])
     loads.push(await loadSharedDataset(home, ref.name, { ensure, pin: { hash: ref.hash, runId: stored.runId, fix } }));
-  return execute(home, stored, { loads, loadMs: Date.now() - loadStart }, op, events, control);
+  return execute(
+    home,
+    stored,
+    { loads, loadMs: Date.now() - loadStart, loadCpuMs: cpuNow() - loadCpu },
+    op,
+    events,
+    control,
+  );
 }
 
 /** The run's datasets in shared memory (the run's own first, then its regimes) and the time they took. */
 interface RunData {
   readonly loads: readonly SharedLoad[];
   readonly loadMs: number;
+  readonly loadCpuMs: number;
 }
 
 async function execute(
@@ -240,7 +295,7 @@ async function execute(
   let sync: StoreSync | undefined;
   let openWriter: RunWriter | undefined;
   try {
-    const space = parsePlay(stored.playText, config.play);
+    const space = sharedPlaySpace(stored.playText, config.play);
     const execTf = resolvePlay(space, defaultGenome(space.genes)).market.tf;
     for (const { manifest, shared } of data.loads) {
       const tfs = shared.timeframes.map((t) => t.tf);
@@ -269,7 +324,9 @@ async function execute(
     const identity = playIdentity(space);
     const seen = new EvaluatedSet(identity);
 
-    const counters = { peakHeap: 0, evaluations: 0, evalMs: 0 };
+    const counters = { peakHeap: 0, evaluations: 0, evalMs: 0, recordsMs: 0, poolStartMs: 0 };
+    const phase = { search: 0, finalWrite: 0, storeSync: 0, setup: 0 };
+    const cpu = { setup: 0, search: 0, evaluate: 0, finalWrite: 0, storeSync: 0, start: cpuNow() };
     let state: GAState<EvalRecord>;
     let resumedAt: number | null = null;
     let runStatus = 'running';
@@ -327,6 +384,8 @@ async function execute(
         await flushStore();
         return outcome('already-finished');
       }
+      // Loaded on resume only (hyparquet's reader).
+      const { readEvaluated } = await import('../runs/evaluated-files.js');
       await readEvaluated(parquetOf, state.generation, seen);
     } else {
       state = initialState<EvalRecord>(genes, ga, config.seed);
@@ -344,6 +403,7 @@ async function execute(
       across: config.across,
     };
     const workers = op.workers ?? defaultWorkers();
+    const poolStart = Date.now();
     pool = await openEvaluationPool(
       job,
       [shared, ...regimeShared],
@@ -356,6 +416,9 @@ async function execute(
       },
     );
 
+    counters.poolStartMs = Date.now() - poolStart;
+    phase.setup = Date.now() - t0;
+    cpu.setup = cpuNow() - cpu.start;
     events.start({
       runId: stored.runId,
       runDir: folder.dir,
@@ -379,9 +442,11 @@ async function execute(
     generationsAtStart = state.generation;
     const evaluatedAtStart = state.evaluated;
     const evaluate = async (genomes: number[][]): Promise<EvalRecord[]> => {
-      const started = Date.now();
+      const started = performance.now();
+      const startedCpu = cpuNow();
       const batches = await pool!.map(genomes);
-      counters.evalMs += Date.now() - started;
+      counters.evalMs += performance.now() - started;
+      cpu.evaluate += cpuNow() - startedCpu;
       counters.evaluations += genomes.length;
       for (const b of batches) counters.peakHeap = Math.max(counters.peakHeap, b.memory.heapUsed);
       const records = batches.flatMap((b) => b.records);
@@ -394,6 +459,7 @@ async function execute(
       stats: GenerationStats,
       fresh: { genome: number[]; evaluation: EvalRecord }[],
     ) => {
+      const recordStart = performance.now();
       // The run folder is the source of truth, written in batches (run-writer.ts); the store catches up
       // in the background from what has been written.
       writer.add(stats.generation, fresh, snapshot);
@@ -417,9 +483,17 @@ async function execute(
         cacheHitRate: hitRate(features),
         features,
       });
+      counters.recordsMs += performance.now() - recordStart;
+      // One turn of the event loop per generation: with --workers 1 the search runs on promises that are
+      // already settled, so without it the writer thread's acknowledgements (and so the next hand-over)
+      // waited for the end of the search, which then waited for all its generations' writes (~0.2 s
+      // of a 1,500-evaluation search, bench/small-search.mjs). Results do not depend on it.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     };
 
     let pausedForTime = false;
+    const searchStart = Date.now();
+    const searchCpu = cpuNow();
     try {
       state = await evolve(
         genes,
@@ -438,8 +512,14 @@ async function execute(
         seen,
       );
     } finally {
+      phase.search = Date.now() - searchStart;
+      cpu.search = cpuNow() - searchCpu;
       // Every finished generation reaches the run folder, also when a later one failed.
+      const writeStart = Date.now();
+      const writeCpu = cpuNow();
       await writer.flush(snapshot);
+      phase.finalWrite = Date.now() - writeStart;
+      cpu.finalWrite = cpuNow() - writeCpu;
     }
     const status: EvolveOutcome['status'] =
       state.stopped !== null ? statusOf(state.stopped) : pausedForTime ? 'paused-time-budget' : 'interrupted';
@@ -448,7 +528,11 @@ async function execute(
     return outcome(status);
 
     async function flushStore(): Promise<void> {
+      const syncStart = Date.now();
+      const syncCpu = cpuNow();
       const r = await sync!.flush(op.storeWaitMs ?? STORE_WAIT_MS);
+      phase.storeSync = Date.now() - syncStart;
+      cpu.storeSync = cpuNow() - syncCpu;
       if (!r.ok)
         events.warn(
           `the store could not take this run's records yet (${r.reason}); they are safe in ${folder.dir} and are added when the run is next opened (forge evolve --resume ${stored.runId})`,
@@ -503,6 +587,26 @@ async function execute(
           flushes: writer.flushes,
           msPerGeneration: writer.generations > 0 ? writer.persistMs / writer.generations : 0,
           writerMsPerGeneration: writer.generations > 0 ? writer.writerMs / writer.generations : 0,
+        },
+        phases: {
+          loadMs: data.loadMs,
+          setupMs: phase.setup,
+          poolStartMs: counters.poolStartMs,
+          searchMs: phase.search,
+          evaluateMs: counters.evalMs,
+          featureMs: pool?.stats().featureMs ?? 0,
+          roundsMs: pool?.stats().evalMs ?? 0,
+          recordsMs: counters.recordsMs,
+          finalWriteMs: phase.finalWrite,
+          storeSyncMs: phase.storeSync,
+          cpuMs: {
+            load: data.loadCpuMs,
+            setup: cpu.setup,
+            search: cpu.search,
+            evaluate: cpu.evaluate,
+            finalWrite: cpu.finalWrite,
+            storeSync: cpu.storeSync,
+          },
         },
         dataset: stored.dataset,
         config,

@@ -1,4 +1,6 @@
-import { type GeneDef, isOrdered } from '../../engine/play/index.js';
+// genes.js, not the play package's index: the run writer thread imports this without the YAML parser.
+import { isOrdered } from '../../engine/play/genes.js';
+import type { GeneDef } from '../../engine/play/types.js';
 
 // A genome is a plain number[]: one value per gene of a play's search space. Numeric genes hold their
 // value, a choice holds the index of the chosen option, an optional rule holds 0 or 1. The genes are the

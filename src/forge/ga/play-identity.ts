@@ -1,4 +1,5 @@
-import { describePlay, resolvePlay, type Play, type PlaySpace } from '../../engine/play/index.js';
+import { describePlay, type Play, type PlaySpace } from '../../engine/play/index.js';
+import { resolveKept } from '../eval/resolved-plays.js';
 import type { Identity } from './evaluated.js';
 
 /**
@@ -7,7 +8,7 @@ import type { Identity } from './evaluated.js';
  * parameters, an optional rule or stop that is off) have one identity: evaluated once, one hall-of-fame place.
  */
 export function playIdentity(space: PlaySpace): Identity {
-  return (genome) => identityOf(resolvePlay(space, genome));
+  return (genome) => identityOf(resolveKept(space, genome));
 }
 
 /** The identity of a resolved play (what playIdentity returns for its genome). */

@@ -112,3 +112,7 @@ function removeTempFiles(dir: string): void {
   for (const name of fs.readdirSync(dir))
     if (/\.tmp-\d+/.test(name)) fs.rmSync(path.join(dir, name), { force: true, recursive: true });
 }
+
+/** Generation `g`'s file in a run's evaluations folder (gen-00042.parquet); written by generation-file.ts. */
+export const generationParquet = (evaluationsDir: string, g: number): string =>
+  path.join(evaluationsDir, `gen-${String(g).padStart(5, '0')}.parquet`);

@@ -10,7 +10,10 @@ import type { FreshRow, RunFiles, WriteAck, WriteFailure, WriteJob, WriterData }
 // statistic so far: 17-50 ms a generation. Now a generation's rows are kept in memory and handed, at
 // most every `intervalMs` (always for the first generation of a process and at the end), to a writer
 // thread (write-worker.ts) as one job: the Parquet files first and the checkpoint last. One job at a
-// time is in flight; generations finished meanwhile wait for the next. A kill loses at most the
+// time is in flight; generations finished meanwhile wait for the next. The interval is short (200 ms):
+// the thread's time is off the search's path, and a search of a second or two must not leave all its
+// generations for the final write, which it waits for (1 s left 20 of 21 generations to the end: a
+// 0.2-0.3 s wait, bench/small-search.mjs); a busy thread still batches, as one job is in flight. A kill loses at most the
 // generations since the last completed job; the resume repeats them from the checkpoint and, being
 // deterministic, writes the same files.
 
@@ -31,7 +34,7 @@ export interface RunWriterOptions {
   readonly written: () => void;
 }
 
-const DEFAULTS: RunWriterOptions = { intervalMs: 1_000, written: () => {} };
+const DEFAULTS: RunWriterOptions = { intervalMs: 200, written: () => {} };
 
 const asError = (f: WriteFailure): Error =>
   f.code !== undefined

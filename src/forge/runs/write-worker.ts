@@ -1,10 +1,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ForgeError } from '../../engine/errors.js';
-import { describeGenome } from '../../engine/play/index.js';
+import { describeGenome } from '../../engine/play/genes.js';
 import type { GeneDef } from '../../engine/play/types.js';
 import { genomeKey } from '../ga/genome.js';
-import { writeFileAtomic } from '../atomic.js';
-import { generationParquet, writeGenerationParquet } from './generation-file.js';
+import { writeFilesAtomic } from '../atomic.js';
+import { generationParquet, generationParquetBytes } from './generation-file.js';
 import type { EvalRecord } from '../eval/evaluator.js';
 
 // The run folder's writer thread (see run-writer.ts): Parquet encoding, JSON text and fsyncs happen
@@ -77,10 +77,11 @@ export class IndentedJsonArray {
 const stats = new IndentedJsonArray();
 const { genes } = (workerData ?? { genes: [] }) as WriterData;
 
-function write(job: WriteJob): void {
-  for (const { generation, rows } of job.generations)
-    writeGenerationParquet(
-      generationParquet(job.files.evaluationsDir, generation),
+/** One job's files, fsynced together and renamed in this order: the checkpoint last. */
+async function write(job: WriteJob): Promise<void> {
+  const files: [string, string | Uint8Array][] = job.generations.map(({ generation, rows }) => [
+    generationParquet(job.files.evaluationsDir, generation),
+    generationParquetBytes(
       generation,
       rows.map((r) => ({
         key: genomeKey(r.genome),
@@ -88,18 +89,20 @@ function write(job: WriteJob): void {
         params: describeGenome(genes, r.genome),
         evaluation: r.evaluation,
       })),
-    );
+    ),
+  ]);
   stats.set(job.statsFrom, job.newStats);
-  writeFileAtomic(job.files.hallOfFamePath, `${JSON.stringify(job.hallOfFame, null, 2)}\n`);
-  writeFileAtomic(job.files.statsPath, `${stats.text()}\n`);
-  writeFileAtomic(job.files.checkpointPath, JSON.stringify(job.checkpoint));
+  files.push([job.files.hallOfFamePath, `${JSON.stringify(job.hallOfFame, null, 2)}\n`]);
+  files.push([job.files.statsPath, `${stats.text()}\n`]);
+  files.push([job.files.checkpointPath, JSON.stringify(job.checkpoint)]);
+  await writeFilesAtomic(files);
 }
 
-parentPort?.on('message', (job: WriteJob) => {
+parentPort?.on('message', async (job: WriteJob) => {
   const t0 = performance.now();
   let ack: WriteAck;
   try {
-    write(job);
+    await write(job);
     ack = { ok: true, busyMs: performance.now() - t0 };
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));

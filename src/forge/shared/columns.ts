@@ -1,11 +1,11 @@
-import { makeVector, Table } from 'apache-arrow';
 import type { Feed } from '../../engine/types.js';
 import { COLUMN_ORDER, type ColumnName } from '../datasets/manifest.js';
 
 // A dataset placed once in shared memory: per timeframe, one SharedArrayBuffer per Feed column.
 // Posting a SharedArrayBuffer to a worker shares it (no copy), so every worker builds zero-copy Feed
 // views over the same bytes and tasks never carry candles. Arrow is the wire format only: the bytes
-// shipped to remote workers are Arrow IPC streams of arrowTable (distributed/dataset-transfer.ts).
+// shipped to remote workers are Arrow IPC streams of arrowTable (distributed/arrow-table.ts); Arrow is
+// loaded there only (146 modules, ~0.1 s in every thread that imported this file).
 
 /** The dataset's columns, as manifest.ts declares them (the content hash's order). */
 export const COLUMNS = COLUMN_ORDER;
@@ -36,14 +36,6 @@ export function shareFeeds(name: string, contentHash: string, feeds: Readonly<Re
     return { tf: feed.tf, tfMs: feed.tfMs, length: feed.length, buffers };
   });
   return { name, contentHash, timeframes };
-}
-
-/** Arrow view of one shared timeframe, for the IPC stream to remote workers; its values are the shared memory. */
-export function arrowTable(st: SharedTimeframe): Table {
-  const vectors = Object.fromEntries(
-    COLUMNS.map((c) => [c, makeVector(new Float64Array(st.buffers[c], 0, st.length))]),
-  );
-  return new Table(vectors);
 }
 
 /** Feeds over the shared memory, by timeframe; the arrays alias the shared buffers (the engine only reads feeds). */

@@ -16,7 +16,7 @@ import type { PlayValidation, ValidationDoc } from './types.js';
 import { findWalkForward, walkForwardGuard } from './guards/walkforward.js';
 import { APPROXIMATION, deflated, familyTest, sharpePValue } from './multiple-testing.js';
 import { loadRegimes, type LoadedRegime } from './regimes.js';
-import { parseRedisUrl } from '../distributed/connection.js';
+import { parseRedisUrl } from '../distributed/redis-url.js';
 import { remoteValidatePool } from '../distributed/remote-validate.js';
 import { verdictOf } from './verdict.js';
 import { readTrials, recordValidation } from './record.js';

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { arrowTable, shareFeeds, sharedFeeds } from '../../../src/forge/shared/columns.js';
+import { arrowTable } from '../../../src/forge/distributed/arrow-table.js';
+import { shareFeeds, sharedFeeds } from '../../../src/forge/shared/columns.js';
 import { randomFeed } from '../../helpers/random-feed.js';
 
 // The worker is plain JavaScript so this test needs no build step; it does what the pool's workers
