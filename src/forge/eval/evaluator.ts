@@ -73,7 +73,10 @@ export interface EvalRecord {
 
 export interface EvalBatchResult {
   readonly records: EvalRecord[];
-  /** Feature-cache counters for this batch (in the evaluation pool, misses are features computed outside the shared stage). */
+  /**
+   * Feature-cache counters for this batch (in the evaluation pool, misses are features computed outside
+   * the shared stage).
+   */
   readonly cacheHits: number;
   readonly cacheMisses: number;
 }

@@ -348,7 +348,8 @@ export function evaluationPool(
         if (!fitsAll(need)) {
           const mib = (FeatureStore.slotsOf(need) * Math.max(...stores.map((s) => s?.slotBytes ?? 0))) / 1024 ** 2;
           throw new ForgeError(
-            `feature memory ${(o.featureMemory / 1024 ** 2).toFixed(0)} MiB cannot hold the ${need.size} feature columns of one play (~${mib.toFixed(0)} MiB per dataset)`,
+            `feature memory ${(o.featureMemory / 1024 ** 2).toFixed(0)} MiB cannot hold the ${need.size} ` +
+              `feature columns of one play (~${mib.toFixed(0)} MiB per dataset)`,
             `raise --feature-memory (e.g. --feature-memory ${Math.ceil((mib * datasets.length * 2) / 64) * 64}MB)`,
             'E_FEATURE_MEMORY',
           );

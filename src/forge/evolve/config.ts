@@ -60,7 +60,10 @@ export interface EvolveInput {
 
 export const EVOLVE_DEFAULTS = RUN_DEFAULTS;
 
-/** An evolve config as YAML spells it; flags are checked against it too, so a value is refused the same way from either. */
+/**
+ * An evolve config as YAML spells it; flags are checked against it too, so a value is refused the same
+ * way from either.
+ */
 export const EVOLVE_SCHEMA = z.strictObject({
   dataset: text('a dataset name, e.g. BTCUSDT_FULL_CYCLE'),
   regimes: names('a dataset name or a list of them'),

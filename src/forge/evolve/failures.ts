@@ -39,7 +39,8 @@ export function checkFailures(
       : `${failed} of ${records.length} evaluations failed (max_failed_share ${maxShare})`;
   throw new ForgeError(
     `generation ${generation}: ${what}: ${shown.join('; ')}`,
-    `fix the play or the config behind the error above, then ${runId ? `forge evolve --resume ${runId}` : 'resume the run'} (this generation was not saved)`,
+    `fix the play or the config behind the error above, then ` +
+      `${runId ? `forge evolve --resume ${runId}` : 'resume the run'} (this generation was not saved)`,
     'E_EVALUATIONS_FAILED',
   );
 }

@@ -301,7 +301,8 @@ async function execute(
       const tfs = shared.timeframes.map((t) => t.tf);
       if (!tfs.includes(execTf)) {
         throw new ForgeError(
-          `dataset ${manifest.name} has no ${execTf} bars (it has ${tfs.join(', ')}), and ${config.play} trades ${execTf}`,
+          `dataset ${manifest.name} has no ${execTf} bars (it has ${tfs.join(', ')}), ` +
+            `and ${config.play} trades ${execTf}`,
           playFitFix(manifest.name, execTf, tfs),
           'E_PLAY_TF',
         );
@@ -535,7 +536,8 @@ async function execute(
       cpu.storeSync = cpuNow() - syncCpu;
       if (!r.ok)
         events.warn(
-          `the store could not take this run's records yet (${r.reason}); they are safe in ${folder.dir} and are added when the run is next opened (forge evolve --resume ${stored.runId})`,
+          `the store could not take this run's records yet (${r.reason}); they are safe in ${folder.dir} ` +
+            `and are added when the run is next opened (forge evolve --resume ${stored.runId})`,
         );
     }
 
