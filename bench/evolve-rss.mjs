@@ -61,6 +61,7 @@ function evolve(workers) {
   const r = spawnSync(TIME, args, { env, cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   // time -v appends its report to the child's stderr; evolve's own stderr is its progress.
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr);
+  const user = /User time \(seconds\): ([\d.]+)/.exec(r.stderr);
   const wall = /Elapsed \(wall clock\) time.*?: (\d[\d:.]*)\s*$/m.exec(r.stderr);
   if (r.status !== 0 || !rss || !wall)
     fail(`evolve at ${workers} workers failed (exit ${r.status}):\n${r.stderr.split('\n').slice(-25).join('\n')}`);
@@ -74,6 +75,8 @@ function evolve(workers) {
   return {
     workers,
     maxRssMiB: Number(rss[1]) / 1024,
+    // CPU of evolve and every child it waited for (worker threads, the store's sync processes).
+    userS: Number(user?.[1] ?? NaN),
     timeWallS: clockSeconds(wall[1]),
     wallMs: doc.wallMs,
     evalsPerSec: doc.evalsPerSec,
@@ -98,11 +101,11 @@ try {
       ` (${os.cpus().length} cores, Node ${process.version}; load average ${load[0].toFixed(2)} at start, ${end[0].toFixed(2)} at end)`,
   );
   console.log(
-    `${cell('workers', 7)}  ${cell('max RSS MiB', 11)}  ${cell('wall s', 7)}  ${cell('evolve wallMs', 13)}  ${cell('evals/s', 8)}  ${cell('evaluations', 11)}`,
+    `${cell('workers', 7)}  ${cell('max RSS MiB', 11)}  ${cell('user s', 7)}  ${cell('wall s', 7)}  ${cell('evolve wallMs', 13)}  ${cell('evals/s', 8)}  ${cell('evaluations', 11)}`,
   );
   for (const r of runs)
     console.log(
-      `${cell(r.workers, 7)}  ${cell(r.maxRssMiB.toFixed(0), 11)}  ${cell(r.timeWallS.toFixed(1), 7)}  ${cell(r.wallMs, 13)}  ${cell(r.evalsPerSec.toFixed(1), 8)}  ${cell(r.evaluations, 11)}`,
+      `${cell(r.workers, 7)}  ${cell(r.maxRssMiB.toFixed(0), 11)}  ${cell(r.userS.toFixed(1), 7)}  ${cell(r.timeWallS.toFixed(1), 7)}  ${cell(r.wallMs, 13)}  ${cell(r.evalsPerSec.toFixed(1), 8)}  ${cell(r.evaluations, 11)}`,
     );
   const [one, two] = runs;
   // evals/s is evolve's own figure (time in the pool's map); the wall ratio includes start-up, data load and persistence.
