@@ -11,7 +11,9 @@ import type { RunProgress, RunRow } from './record.js';
 //
 // Each sync runs in a short-lived child process (store/child.ts): the search's process never maps
 // DuckDB, so neither libduckdb's code nor the arenas of an instance opened every 5 s stay in its RSS,
-// and a long run's catch-up is bounded by the child's DuckDB memory limit.
+// and a long run's catch-up is bounded by the child's DuckDB memory limit. A child costs ~0.4 s of
+// CPU (loading libduckdb alone is 0.36 s), so it runs at most every 20 s, the first 20 s after the
+// start: a search of a few seconds pays only its final flush.
 
 export interface SyncSnapshot {
   readonly run: RunRow;
@@ -27,14 +29,14 @@ export type FlushResult =
 
 export class StoreSync {
   private inFlight: Promise<void> | null = null;
-  private lastStart = -Infinity;
+  private lastStart = performance.now();
   private lastError: Error | null = null;
   added = 0;
 
   constructor(
     private readonly storePath: string,
     private readonly snapshot: () => SyncSnapshot,
-    private readonly intervalMs = 5_000,
+    private readonly intervalMs = 20_000,
   ) {}
 
   /** Starts a background sync when none runs and the last started long enough ago. Never throws. */
