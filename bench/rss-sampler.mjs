@@ -2,7 +2,8 @@
 // JSON line to $FORGE_RSS_SAMPLES with the process's resident memory from /proc/self/status (whole
 // process: every thread) and the main isolate's heap. Worker threads load it too and, every second,
 // append their own isolate's heap as {w: threadId, role, heapTotal, heapUsed} (role: the run writer,
-// whose workerData is the play's genes, or an evaluation worker).
+// whose workerData is the play's genes, or 'other', e.g. the dataset loader; the evaluation pool's
+// workers are started without the preload, so their heaps come from the run's peakWorkerHeapBytes).
 import fs from 'node:fs';
 import { isMainThread, threadId, workerData } from 'node:worker_threads';
 
@@ -30,7 +31,7 @@ if (isMainThread && out) {
   process.on('exit', sample);
 }
 if (!isMainThread && out) {
-  const role = workerData !== null && typeof workerData === 'object' && 'genes' in workerData ? 'writer' : 'worker';
+  const role = workerData !== null && typeof workerData === 'object' && 'genes' in workerData ? 'writer' : 'other';
   const mib = (bytes) => Math.round((bytes / 1024 ** 2) * 10) / 10;
   const sample = () => {
     const m = process.memoryUsage();
