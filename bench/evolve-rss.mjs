@@ -77,7 +77,8 @@ function evolve(workers) {
     workers,
     maxRssMiB: Number(rss[1]) / 1024,
     timeWallS: clockSeconds(wall[1]),
-    // All threads of the process: the workers, the coordinator, V8's compiler and GC helpers, the writer.
+    // All threads of the process (the workers, the coordinator, V8's compiler and GC helpers, the writer)
+    // and the children it waited for (the store's sync processes).
     cpuS: Number(user?.[1] ?? NaN) + Number(sys?.[1] ?? NaN),
     wallMs: doc.wallMs,
     evalsPerSec: doc.evalsPerSec,

@@ -35,6 +35,27 @@ const rssMB = (pid) => {
   const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
 };
+// Processes evolve started (the store's sync runs in a short-lived child since branch rss): their RSS
+// is memory the run costs too, so it is sampled and reported beside the evolve process's own.
+const descendants = (pid) => {
+  const out = [];
+  try {
+    for (const t of fs.readdirSync(`/proc/${pid}/task`))
+      for (const c of fs.readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').trim().split(/\s+/).filter(Boolean))
+        out.push(Number(c), ...descendants(Number(c)));
+  } catch {
+    /* ended meanwhile */
+  }
+  return out;
+};
+const childrenMB = (pid) =>
+  descendants(pid).reduce((sum, c) => {
+    try {
+      return sum + (rssMB(c) || 0);
+    } catch {
+      return sum;
+    }
+  }, 0);
 
 try {
   fs.mkdirSync(path.join(home, 'datasets'));
@@ -76,23 +97,34 @@ try {
     return file && fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')).length : 0;
   };
   const samples = [];
+  // A sync child lives ~1 s: its peak is sampled every 250 ms, apart from the 10-second table.
+  let kidsPeak = 0;
+  const kidTimer = setInterval(() => {
+    kidsPeak = Math.max(kidsPeak, childrenMB(child.pid));
+  }, 250);
   const timer = setInterval(() => {
     try {
       const rss = rssMB(child.pid); // NaN once the process has ended (no VmRSS line)
       if (Number.isFinite(rss))
-        samples.push({ s: Math.round((Date.now() - t0) / 1000), rss, generation: generationsDone() });
+        samples.push({
+          s: Math.round((Date.now() - t0) / 1000),
+          rss,
+          kids: childrenMB(child.pid),
+          generation: generationsDone(),
+        });
     } catch {
       /* the process just ended */
     }
   }, SAMPLE_MS);
   const code = await new Promise((r) => child.once('exit', r));
   clearInterval(timer);
+  clearInterval(kidTimer);
   if (code !== 0) throw new Error(`evolve exited ${code}: ${tail}`);
   const out = JSON.parse(stdout);
   const rows = samples.map((x, i) => {
     const prev = samples[i - 1];
     const gens = prev ? x.generation - prev.generation : x.generation;
-    return `| ${x.s} | ${x.rss.toFixed(0)} | ${x.generation} | ${gens > 0 ? (SAMPLE_MS / gens) | 0 : '-'} |`;
+    return `| ${x.s} | ${x.rss.toFixed(0)} | ${x.kids.toFixed(0)} | ${x.generation} | ${gens > 0 ? (SAMPLE_MS / gens) | 0 : '-'} |`;
   });
   const after = samples.filter((x) => x.s >= 60);
   const base = after[0];
@@ -105,7 +137,9 @@ try {
   const lastMin = genMs(search.find((x) => x.s >= search.at(-1).s - 60) ?? search[0], search.at(-1));
   const checkpointKB = fs.statSync(path.join(out.runDir, 'checkpoint.json')).size / 1024;
   console.log(`forge ${args.join(' ').replace(home, '<tmp>')}`);
-  console.log(`\n| s | RSS MB | generations | ms/generation (last 10 s) |\n|---|---|---|---|\n${rows.join('\n')}`);
+  console.log(
+    `\n| s | RSS MB | child processes MB | generations | ms/generation (last 10 s) |\n|---|---|---|---|---|\n${rows.join('\n')}`,
+  );
   console.log(
     `\n${out.generationsDone} generations, ${out.evaluations} distinct evaluations, ${out.cacheHits} cache hits; ` +
       `persistence ${out.persistence.msPerGeneration.toFixed(1)} ms/generation on the search's thread, ` +
@@ -116,6 +150,7 @@ try {
     `RSS after the first minute: ${base.rss.toFixed(0)} MB at ${base.s} s, peak ${peak.toFixed(0)} MB: ` +
       `growth ${(((peak - base.rss) / base.rss) * 100).toFixed(1)} % (target <= 10 %)`,
   );
+  console.log(`child processes (the store's sync): peak ${kidsPeak.toFixed(0)} MB (sampled every 250 ms)`);
   console.log(`generation time: first minute ${firstMin.toFixed(0)} ms, last minute ${lastMin.toFixed(0)} ms`);
   const during = search.filter((x) => x.s >= 60);
   console.log(

@@ -34,11 +34,21 @@ try {
   const r = spawnSync(process.execPath, ['--import', sampler, forge, ...args], { env, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`evolve failed (exit ${r.status}):\n${r.stderr.slice(-3000)}`);
   const doc = JSON.parse(r.stdout);
-  const rows = fs
+  let rows = fs
     .readFileSync(samples, 'utf8')
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l));
+  const threads = new Map();
+  for (const x of rows.filter((r) => r.w !== undefined)) {
+    const t = threads.get(x.w) ?? { role: x.role, heapTotal: 0, heapUsed: 0 };
+    threads.set(x.w, {
+      ...t,
+      heapTotal: Math.max(t.heapTotal, x.heapTotal),
+      heapUsed: Math.max(t.heapUsed, x.heapUsed),
+    });
+  }
+  rows = rows.filter((r) => r.w === undefined);
   const peak = rows.reduce((a, x) => (x.rss > a.rss ? x : a));
   const last = rows.at(-1);
   const store = doc.features ?? {};
@@ -55,6 +65,10 @@ try {
     `    feature store columns (run's peak)            ${mib(store.peakBytes ?? 0)} MiB of a ${mib(store.budgetBytes ?? 0)} MiB budget`,
   );
   console.log(`    largest worker heap used (pool's report)      ${mib(doc.peakWorkerHeapBytes ?? 0)} MiB per worker`);
+  for (const [id, t] of threads)
+    console.log(
+      `  thread ${id} (${t.role}): heap committed / used, highest over the run: ${t.heapTotal.toFixed(0)} / ${t.heapUsed.toFixed(0)} MiB`,
+    );
   console.log(
     `  features computed ${store.computed}, evictions ${store.evictions}; ${doc.evaluations} evaluations, ${doc.wallMs} ms`,
   );

@@ -6,7 +6,8 @@ import type { ForgeHome } from '../home.js';
 import { preflight, type MarketCalendar, type PreflightReport } from '../store/check.js';
 import { longGaps, MAX_GAP_BARS } from '../store/spacing.js';
 import { resampleSql } from '../store/resample.js';
-import { CandleStore, withStore } from '../store/store.js';
+import { CandleStore } from '../store/store.js';
+import { countCandles, type Counts } from './counts.js';
 import { syncDataset, type DataPolicy } from './sync.js';
 import { storeSynthetic, SYNTHETIC_SOURCE } from '../store/synth.js';
 import { findDataset, iso, isShipped, loadCatalog, shippedSymbols, type DatasetDef } from './catalog.js';
@@ -14,6 +15,7 @@ import { readParquetColumns } from './parquet.js';
 import { makeDir } from '../atomic.js';
 import { crashPoint } from '../crash-point.js';
 import { acquireLock } from '../lock.js';
+import { inStoreChild } from '../store/child.js';
 import {
   BUILD_LOCK,
   type BuiltDataset,
@@ -113,7 +115,8 @@ async function realCandlesArrived(home: ForgeHome, def: DatasetDef, o: EnsureOpt
     return true;
   if (!fs.existsSync(home.storePath)) return false;
   try {
-    return await withStore(home.storePath, { readOnly: true }, async (s) => (await countCandles(s, def)).real > 0);
+    // In a child process: a search that checks its stand-in dataset here must not map DuckDB for it.
+    return (await inStoreChild<Counts>({ op: 'count-candles', storePath: home.storePath, def })).real > 0;
   } catch (err) {
     // A store another command holds (a long import) must not stop a run that has its dataset built.
     if (err instanceof ForgeError) return false;
@@ -156,23 +159,6 @@ async function buildVersion(home: ForgeHome, def: DatasetDef, o: BuildOptions): 
   } finally {
     store.close();
   }
-}
-
-interface Counts {
-  realAll: number;
-  real: number;
-  synthetic: number;
-}
-
-async function countCandles(store: CandleStore, def: DatasetDef): Promise<Counts> {
-  const rows = await store.all<Counts>(
-    `SELECT CAST(count(*) FILTER (WHERE source <> $synth) AS DOUBLE) AS "realAll",
-            CAST(count(*) FILTER (WHERE source <> $synth AND ts >= $from AND ts < $to) AS DOUBLE) AS real,
-            CAST(count(*) FILTER (WHERE source = $synth AND ts >= $from AND ts < $to) AS DOUBLE) AS synthetic
-     FROM candles WHERE symbol = $symbol AND tf = $tf`,
-    { symbol: def.symbol, tf: def.baseTf, from: BigInt(def.from), to: BigInt(def.to), synth: SYNTHETIC_SOURCE },
-  );
-  return rows[0];
 }
 
 /** Decides real or synthetic, generating the stand-in when allowed and needed. Real data always wins. */

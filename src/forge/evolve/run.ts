@@ -345,7 +345,7 @@ async function execute(
     sync = new StoreSync(home.storePath, () => ({
       run: runRow,
       stats: state.stats,
-      parquetOf,
+      evaluationsDir: folder.evaluationsDir,
       progress: { generationsDone: state.generation, status: runStatus, bestFitness: state.bestFitness },
     }));
     // After each write the store may catch up on it (never awaited: see store-sync.ts).

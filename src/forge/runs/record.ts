@@ -73,6 +73,7 @@ export async function syncGenerations(
   stats: readonly GenerationStats[],
   parquetOf: (generation: number) => string,
   progress: RunProgress,
+  batch = 32,
 ): Promise<number> {
   await store.run(SCHEMA);
   const have = new Set(
@@ -81,42 +82,51 @@ export async function syncGenerations(
     ),
   );
   const todo = stats.filter((st) => !have.has(st.generation) && fs.existsSync(parquetOf(st.generation)));
-  await store.transaction(async (s) => {
-    await s.run(
-      `INSERT INTO runs VALUES ($id, $kind, $dataset, $hash, $source, $seed, $config, now(), now(), $done, $status, $best)
-       ON CONFLICT (run_id) DO UPDATE SET updated_at = now(), generations_done = $done, status = $status, best_fitness = $best`,
-      {
-        id: run.runId,
-        kind: run.kind,
-        dataset: run.dataset,
-        hash: run.datasetHash,
-        source: run.datasetSource,
-        seed: run.seed,
-        config: JSON.stringify(run.config),
-        done: progress.generationsDone,
-        status: progress.status,
-        best: finite(progress.bestFitness),
-      },
-    );
-    for (const st of todo) {
-      await s.run(`INSERT OR REPLACE INTO generations VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, [
-        run.runId,
-        st.generation,
-        st.evaluated,
-        st.reused,
-        finite(st.best),
-        finite(st.mean),
-        finite(st.median),
-        finite(st.worst),
-        finite(st.std),
-        finite(st.diversity),
-        st.immigrants,
-      ]);
-      await s.run(
-        `INSERT OR REPLACE INTO evaluations SELECT $1 AS run_id, * FROM read_parquet(${sql(parquetOf(st.generation))})`,
-        [run.runId],
-      );
-    }
-  });
+  // One transaction per batch of generations, not per catch-up: a long run's final catch-up took
+  // thousands of generations in one transaction, whose memory grows with it. Each batch is complete
+  // (statistics and evaluations together), and a repeated sync skips the batches already in.
+  for (let from = 0; from === 0 || from < todo.length; from += batch) {
+    const part = todo.slice(from, from + batch);
+    await store.transaction(async (s) => {
+      await upsertRun(s, run, progress);
+      for (const st of part) await addGeneration(s, run.runId, st, parquetOf(st.generation));
+    });
+  }
   return todo.length;
+}
+
+async function upsertRun(s: CandleStore, run: RunRow, progress: RunProgress): Promise<void> {
+  await s.run(
+    `INSERT INTO runs VALUES ($id, $kind, $dataset, $hash, $source, $seed, $config, now(), now(), $done, $status, $best)
+     ON CONFLICT (run_id) DO UPDATE SET updated_at = now(), generations_done = $done, status = $status, best_fitness = $best`,
+    {
+      id: run.runId,
+      kind: run.kind,
+      dataset: run.dataset,
+      hash: run.datasetHash,
+      source: run.datasetSource,
+      seed: run.seed,
+      config: JSON.stringify(run.config),
+      done: progress.generationsDone,
+      status: progress.status,
+      best: finite(progress.bestFitness),
+    },
+  );
+}
+
+async function addGeneration(s: CandleStore, runId: string, st: GenerationStats, parquet: string): Promise<void> {
+  await s.run(`INSERT OR REPLACE INTO generations VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, [
+    runId,
+    st.generation,
+    st.evaluated,
+    st.reused,
+    finite(st.best),
+    finite(st.mean),
+    finite(st.median),
+    finite(st.worst),
+    finite(st.std),
+    finite(st.diversity),
+    st.immigrants,
+  ]);
+  await s.run(`INSERT OR REPLACE INTO evaluations SELECT $1 AS run_id, * FROM read_parquet(${sql(parquet)})`, [runId]);
 }

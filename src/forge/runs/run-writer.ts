@@ -34,6 +34,8 @@ export interface RunWriterOptions {
   readonly written: () => void;
 }
 
+const WRITER_YOUNG_GENERATION_MB = 4;
+
 const DEFAULTS: RunWriterOptions = { intervalMs: 200, written: () => {} };
 
 const asError = (f: WriteFailure): Error =>
@@ -64,7 +66,12 @@ export class RunWriter {
   ) {
     this.o = { ...DEFAULTS, ...options };
     const workerData: WriterData = { genes };
-    this.thread = new Worker(compiledPath(new URL('./write-worker.ts', import.meta.url)), { workerData });
+    this.thread = new Worker(compiledPath(new URL('./write-worker.ts', import.meta.url)), {
+      workerData,
+      // Its garbage (a write's rows, Parquet pages, JSON text) dies with the write; V8's default young
+      // generation let the thread commit 26-46 MiB for ~10 MiB live over a long run (bench/RESULTS.md).
+      resourceLimits: { maxYoungGenerationSizeMb: WRITER_YOUNG_GENERATION_MB },
+    });
     this.thread.on('error', (err) => {
       this.failure ??= err;
     });

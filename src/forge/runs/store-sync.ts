@@ -1,18 +1,25 @@
 import { ForgeError } from '../../engine/errors.js';
-import { CandleStore, openStoreWaiting } from '../store/store.js';
 import type { GenerationStats } from '../ga/optimizer.js';
-import { syncGenerations, type RunProgress, type RunRow } from './record.js';
+import { inStoreChild } from '../store/child.js';
+import type { RunProgress, RunRow } from './record.js';
 
 // A search records into its run folder as it goes and the store catches up in the background:
 // at most one sync at a time, at most one every `intervalMs`, never awaited by the search, and a
 // store held by another command (an import) is simply tried again later. The search's speed and
 // survival never depend on the store; its final flush waits a while for the store and, if it is
 // still busy, leaves the rest for the next command that syncs this run.
+//
+// Each sync runs in a short-lived child process (store/child.ts): the search's process never maps
+// DuckDB, so neither libduckdb's code nor the arenas of an instance opened every 5 s stay in its RSS,
+// and a long run's catch-up is bounded by the child's DuckDB memory limit. A child costs ~0.4 s of
+// CPU (loading libduckdb alone is 0.36 s), so it runs at most every 20 s, the first 20 s after the
+// start: a search of a few seconds pays only its final flush.
 
 export interface SyncSnapshot {
   readonly run: RunRow;
   readonly stats: readonly GenerationStats[];
-  readonly parquetOf: (generation: number) => string;
+  /** The run folder's per-generation Parquet files (runs/generation-file.ts generationParquet). */
+  readonly evaluationsDir: string;
   readonly progress: RunProgress;
 }
 
@@ -22,8 +29,6 @@ export type FlushResult =
 
 export class StoreSync {
   private inFlight: Promise<void> | null = null;
-  /** From construction: a search shorter than `intervalMs` syncs once, at its end (opening DuckDB
-   * mid-search as well cost a small search ~0.1 s of its main thread, issue 11 point 3). */
   private lastStart = performance.now();
   private lastError: Error | null = null;
   added = 0;
@@ -31,7 +36,7 @@ export class StoreSync {
   constructor(
     private readonly storePath: string,
     private readonly snapshot: () => SyncSnapshot,
-    private readonly intervalMs = 5_000,
+    private readonly intervalMs = 20_000,
   ) {}
 
   /** Starts a background sync when none runs and the last started long enough ago. Never throws. */
@@ -66,12 +71,7 @@ export class StoreSync {
     }
   }
 
-  private async once(snap: SyncSnapshot, waitMs: number): Promise<number> {
-    const store = waitMs > 0 ? await openStoreWaiting(this.storePath, waitMs) : await CandleStore.open(this.storePath);
-    try {
-      return await syncGenerations(store, snap.run, snap.stats, snap.parquetOf, snap.progress);
-    } finally {
-      store.close();
-    }
+  private once(snap: SyncSnapshot, waitMs: number): Promise<number> {
+    return inStoreChild<number>({ op: 'sync-run', storePath: this.storePath, waitMs, ...snap });
   }
 }

@@ -1,4 +1,4 @@
-import { DuckDBInstance, type DuckDBResultReader } from '@duckdb/node-api';
+import type { DuckDBResultReader } from '@duckdb/node-api';
 import { ForgeError } from '../../engine/errors.js';
 import { allocRaw, checkValues, emptyFile, layoutFromNames, pushRow, type RawCandles } from './csv.js';
 import { readTimeCell, TIME_FIX, type TimeCell } from './timestamps.js';
@@ -11,6 +11,8 @@ function quoteIdent(name: string): string {
 }
 
 export async function readCandleParquet(file: string): Promise<RawCandles> {
+  // Loaded here, not at module load: see store.ts.
+  const { DuckDBInstance } = await import('@duckdb/node-api');
   const instance = await DuckDBInstance.create(':memory:');
   const conn = await instance.connect();
   try {

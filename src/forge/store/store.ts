@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import { ForgeError } from '../../engine/errors.js';
 import { makeDir } from '../atomic.js';
 
@@ -11,6 +11,8 @@ import { makeDir } from '../atomic.js';
 export interface OpenStoreOptions {
   /** Open for reading only: never creates the file, never takes the write lock. */
   readonly readOnly?: boolean;
+  /** DuckDB settings for this instance, e.g. { memory_limit: '128MB', threads: '1' } (default: DuckDB's). */
+  readonly settings?: Readonly<Record<string, string>>;
 }
 
 const SCHEMA = `
@@ -53,9 +55,13 @@ export class CandleStore {
       );
     }
     if (!readOnly) makeDir(path.dirname(storePath));
+    // libduckdb (~33 MiB of code, plus its allocator's arenas) is mapped on the first open, not when
+    // this module loads: a search's process imports store code but never opens a store (store-child.ts).
+    const { DuckDBInstance } = await import('@duckdb/node-api');
     let instance: DuckDBInstance;
     try {
-      instance = await DuckDBInstance.create(storePath, readOnly ? { access_mode: 'READ_ONLY' } : {});
+      const settings = { ...options.settings, ...(readOnly ? { access_mode: 'READ_ONLY' } : {}) };
+      instance = await DuckDBInstance.create(storePath, settings);
     } catch (err) {
       throw translateOpenError(storePath, err);
     }
@@ -152,11 +158,15 @@ export async function withStore<T>(
  * Opens the store for writing, waiting up to `waitMs` while another forge process holds the lock:
  * runs record results between generations and must not fail because an import is finishing.
  */
-export async function openStoreWaiting(storePath: string, waitMs = 15_000): Promise<CandleStore> {
+export async function openStoreWaiting(
+  storePath: string,
+  waitMs = 15_000,
+  options: OpenStoreOptions = {},
+): Promise<CandleStore> {
   const deadline = Date.now() + waitMs;
   for (;;) {
     try {
-      return await CandleStore.open(storePath);
+      return await CandleStore.open(storePath, options);
     } catch (err) {
       if (!(err instanceof ForgeError && err.code === 'E_STORE_LOCKED') || Date.now() > deadline) throw err;
       await new Promise((r) => setTimeout(r, 250));

@@ -1,4 +1,4 @@
-import { DOUBLE, DuckDBDataChunk, type DuckDBDoubleVector } from '@duckdb/node-api';
+import type { DuckDBDoubleVector } from '@duckdb/node-api';
 import type { CandleStore } from './store.js';
 
 // The one bulk write path into `candles`, shared by import and synth. Rows go through DuckDB data
@@ -94,6 +94,8 @@ export async function upsertCandles(store: CandleStore, c: CandleColumns): Promi
 }
 
 async function stage(store: CandleStore, c: CandleColumns, n: number): Promise<void> {
+  // Loaded here, not at module load: see store.ts (a search's process never maps libduckdb).
+  const { DOUBLE, DuckDBDataChunk } = await import('@duckdb/node-api');
   const appender = await store.connection.createAppender(STAGE, 'main', 'temp');
   try {
     const cols: ArrayLike<number>[] = [c.ts, c.open, c.high, c.low, c.close, c.volume, c.repaired ?? new Uint8Array(n)];

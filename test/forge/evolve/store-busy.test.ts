@@ -121,4 +121,35 @@ describe('forge evolve while another process holds the store', () => {
       status: 'finished',
     });
   }, 120_000);
+
+  it("never maps libduckdb into the search's process: the store catches up from a child process", async () => {
+    const dir = await builtHome();
+    const storePath = path.join(dir, 'data', 'forge.duckdb');
+    // Preloaded into the evolve process: at exit, whether any mapping of this process is DuckDB's library.
+    const probe = path.join(dir, 'maps-probe.mjs');
+    const report = path.join(dir, 'maps.txt');
+    fs.writeFileSync(
+      probe,
+      `import fs from 'node:fs';
+process.on('exit', () => {
+  const libs = fs.readFileSync('/proc/self/maps', 'utf8').split('\\n').filter((l) => /duckdb/i.test(l));
+  fs.writeFileSync(${JSON.stringify(report)}, libs.length + ' ' + process.pid);
+});
+`,
+    );
+    const { stdout } = await run(process.execPath, ['--import', probe, CLI, ...ARGS, '--home', dir], {
+      cwd: dir,
+      maxBuffer: 32 << 20,
+    });
+    const out = JSON.parse(stdout);
+    expect(out.status).toBe('finished');
+    const [mapped] = fs.readFileSync(report, 'utf8').split(' ');
+    expect(Number(mapped)).toBe(0);
+    // ... and the records did reach the store.
+    expect(await storeRows(storePath, out.runId)).toEqual({
+      generations: 4,
+      evaluations: out.evaluations,
+      status: 'finished',
+    });
+  }, 120_000);
 });

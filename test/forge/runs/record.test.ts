@@ -1,0 +1,99 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { GenerationStats } from '../../../src/forge/ga/optimizer.js';
+import { generationParquet, writeGenerationParquet } from '../../../src/forge/runs/generation-file.js';
+import { syncGenerations, type RunRow } from '../../../src/forge/runs/record.js';
+import { inStoreChild } from '../../../src/forge/store/child.js';
+import { withStore } from '../../../src/forge/store/store.js';
+
+// The store's catch-up from a run folder, in batches of generations (one transaction each) and from
+// the child process a search uses: every generation's statistics row and evaluations arrive once,
+// a repeated sync adds nothing, and a child's failure reaches the caller with its cause.
+
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-record-'));
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+const run: RunRow = {
+  runId: '0123456789abcdef',
+  kind: 'evolve',
+  dataset: 'D',
+  datasetHash: 'h',
+  datasetSource: 'synthetic',
+  seed: '1',
+  config: { pop: 3 },
+};
+const stat = (g: number): GenerationStats => ({
+  generation: g,
+  evaluated: 3,
+  reused: 0,
+  best: g,
+  mean: g / 2,
+  median: g / 2,
+  worst: 0,
+  std: 1,
+  diversity: 0.5,
+  immigrants: 0,
+});
+
+function runFolder(name: string, generations: number): { dir: string; stats: GenerationStats[] } {
+  const dir = path.join(root, name);
+  fs.mkdirSync(dir);
+  const stats = [];
+  for (let g = 0; g < generations; g++) {
+    writeGenerationParquet(
+      generationParquet(dir, g),
+      g,
+      [0, 1, 2].map((i) => ({
+        key: `g${g}-${i}`,
+        genome: [g, i],
+        params: { g, i },
+        evaluation: { fitness: g + i / 10, inSample: null, outOfSample: null },
+      })) as never,
+    );
+    stats.push(stat(g));
+  }
+  return { dir, stats };
+}
+
+const counts = (storePath: string) =>
+  withStore(storePath, { readOnly: true }, async (s) => ({
+    generations: (await s.all<{ n: number }>('SELECT CAST(count(*) AS INTEGER) AS n FROM generations'))[0].n,
+    evaluations: (await s.all<{ n: number }>('SELECT CAST(count(*) AS INTEGER) AS n FROM evaluations'))[0].n,
+    fitness: (await s.all<{ f: number }>('SELECT sum(fitness) AS f FROM evaluations'))[0].f,
+  }));
+
+describe('syncGenerations', () => {
+  it('adds 7 generations in batches of 2, each once; a repeated sync adds none', async () => {
+    const { dir, stats } = runFolder('batched', 7);
+    const storePath = path.join(root, 'batched.duckdb');
+    const progress = { generationsDone: 7, status: 'finished', bestFitness: 6 };
+    const parquetOf = (g: number) => generationParquet(dir, g);
+    expect(await withStore(storePath, {}, (s) => syncGenerations(s, run, stats, parquetOf, progress, 2))).toBe(7);
+    expect(await withStore(storePath, {}, (s) => syncGenerations(s, run, stats, parquetOf, progress, 2))).toBe(0);
+    // sum over g < 7, i < 3 of g + i/10 = 3 * 21 + 7 * 0.3
+    expect(await counts(storePath)).toEqual({ generations: 7, evaluations: 21, fitness: expect.closeTo(65.1, 9) });
+  });
+
+  it('runs in a child process with the same result, and a child error keeps its code', async () => {
+    const { dir, stats } = runFolder('child', 3);
+    const storePath = path.join(root, 'child.duckdb');
+    const request = {
+      op: 'sync-run' as const,
+      storePath,
+      waitMs: 0,
+      run,
+      stats,
+      evaluationsDir: dir,
+      progress: { generationsDone: 3, status: 'running', bestFitness: 2 },
+    };
+    expect(await inStoreChild<number>(request)).toBe(3);
+    expect(await counts(storePath)).toEqual({ generations: 3, evaluations: 9, fitness: expect.closeTo(9.9, 9) });
+    fs.writeFileSync(path.join(root, 'not-a-store.duckdb'), 'this is not a DuckDB file, it is text long enough');
+    await expect(inStoreChild({ ...request, storePath: path.join(root, 'not-a-store.duckdb') })).rejects.toMatchObject({
+      code: 'E_STORE_CORRUPT',
+      message: expect.stringContaining('not-a-store.duckdb'),
+    });
+  });
+});
