@@ -8,7 +8,7 @@ import path from 'node:path';
 
 const WIDTH = 120;
 const ROOT = path.resolve(import.meta.dirname, '..');
-const PENDING = ['src/forge/distributed/', 'src/forge/runs/'];
+const PENDING = ['src/forge/distributed/'];
 
 function* sources(dir) {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {

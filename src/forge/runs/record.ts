@@ -97,8 +97,10 @@ export async function syncGenerations(
 
 async function upsertRun(s: CandleStore, run: RunRow, progress: RunProgress): Promise<void> {
   await s.run(
-    `INSERT INTO runs VALUES ($id, $kind, $dataset, $hash, $source, $seed, $config, now(), now(), $done, $status, $best)
-     ON CONFLICT (run_id) DO UPDATE SET updated_at = now(), generations_done = $done, status = $status, best_fitness = $best`,
+    `INSERT INTO runs VALUES
+       ($id, $kind, $dataset, $hash, $source, $seed, $config, now(), now(), $done, $status, $best)
+     ON CONFLICT (run_id) DO UPDATE SET
+       updated_at = now(), generations_done = $done, status = $status, best_fitness = $best`,
     {
       id: run.runId,
       kind: run.kind,

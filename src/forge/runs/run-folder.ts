@@ -42,7 +42,8 @@ export function assertRunId(id: unknown, where: string): string {
   if (typeof id === 'string' && isRunId(id)) return id;
   throw new ForgeError(
     `${where}: ${JSON.stringify(id)} is not a run id (16 lower-case hex characters, e.g. 3f2a9c0d1b2e4f56)`,
-    'give the id forge printed (the name of a folder under <home>/runs); a config.json with another runId was altered: restore it or start the run again',
+    'give the id forge printed (the name of a folder under <home>/runs); ' +
+      'a config.json with another runId was altered: restore it or start the run again',
     'E_RUN_ID',
   );
 }

@@ -13,9 +13,9 @@ import type { FreshRow, RunFiles, WriteAck, WriteFailure, WriteJob, WriterData }
 // time is in flight; generations finished meanwhile wait for the next. The interval is short (200 ms):
 // the thread's time is off the search's path, and a search of a second or two must not leave all its
 // generations for the final write, which it waits for (1 s left 20 of 21 generations to the end: a
-// 0.2-0.3 s wait, bench/small-search.mjs); a busy thread still batches, as one job is in flight. A kill loses at most the
-// generations since the last completed job; the resume repeats them from the checkpoint and, being
-// deterministic, writes the same files.
+// 0.2-0.3 s wait, bench/small-search.mjs); a busy thread still batches, as one job is in flight. A kill
+// loses at most the generations since the last completed job; the resume repeats them from the
+// checkpoint and, being deterministic, writes the same files.
 
 export type { RunFiles } from './write-worker.js';
 
