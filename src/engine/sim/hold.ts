@@ -59,6 +59,10 @@ function firstLongExit(x: HoldInput, j: number, end: number, trailing: boolean):
   return j;
 }
 
+/**
+ * Mirror of firstLongExit for a short (stop above, target below, trailing from the lowest low): a
+ * deliberate twin, as one loop testing the side per bar was slower; change both together.
+ */
 function firstShortExit(x: HoldInput, j: number, end: number, trailing: boolean): number {
   const { open, high, low, close, num } = x;
   const cash = num[H_CASH];
