@@ -52,13 +52,32 @@ const job = evalJob(play, 'L5.yaml', feeds['15m'], 0.2, 32 * 1024 * 1024);
 const genomes = randomGenomes(play, POP * (GENS + 1), 'bench-distributed');
 const generations = Array.from({ length: GENS + 1 }, (_, g) => genomes.slice(g * POP, (g + 1) * POP));
 
-async function timed(pool, afterWarmup = () => {}) {
+// CPU seconds (user + sys, all threads) of this process and of the given child processes, from
+// /proc: on a shared 2-core machine the wall clock measures the other tenants as much as forge, while
+// the CPU time each side spends on the same generations does not depend on them.
+const clockTicks = 100; // USER_HZ on Linux
+function cpuMs(pids = []) {
+  const own = process.cpuUsage();
+  let ms = (own.user + own.system) / 1000;
+  for (const pid of pids) {
+    try {
+      const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      ms += ((Number(f[11]) + Number(f[12])) * 1000) / clockTicks; // utime, stime (fields 14, 15)
+    } catch {
+      // not Linux, or the process is gone: its CPU is not counted
+    }
+  }
+  return ms;
+}
+
+async function timed(pool, afterWarmup = () => {}, pids = () => []) {
   await pool.map(generations[0]); // warm-up, untimed
   afterWarmup();
   const records = [];
+  const c0 = cpuMs(pids());
   const t0 = performance.now();
   for (const g of generations.slice(1)) records.push(...(await pool.map(g)).flatMap((b) => b.records));
-  return { ms: performance.now() - t0, records };
+  return { ms: performance.now() - t0, cpuMs: cpuMs(pids()) - c0, records };
 }
 
 const freePort = () =>
@@ -71,10 +90,19 @@ const freePort = () =>
 
 const T0 = performance.now();
 const phase = (what) => process.stderr.write(`[${((performance.now() - T0) / 1000).toFixed(1)} s] ${what}\n`);
-phase('local pool');
-const local = evaluationPool(job, shared, [], { workers: 2 });
-const L = await timed(local);
-await local.close();
+// --remote-first: the distributed side first, to alternate the order between runs (the load of a
+// shared machine drifts within a run).
+const REMOTE_FIRST = process.argv.includes('--remote-first');
+const loads = {};
+async function runLocal() {
+  phase('local pool');
+  loads.local = os.loadavg()[0];
+  const local = evaluationPool(job, shared, [], { workers: 2 });
+  const r = await timed(local);
+  await local.close();
+  return r;
+}
+let L = REMOTE_FIRST ? undefined : await runLocal();
 
 const port = await freePort();
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-bench-redis-'));
@@ -125,8 +153,13 @@ try {
     await new Promise((r) => setTimeout(r, 100));
   probe.disconnect();
   phase('distributed');
+  loads.distributed = os.loadavg()[0];
   let before;
-  R = await timed(remote, () => (before = remote.remoteStats()));
+  R = await timed(
+    remote,
+    () => (before = remote.remoteStats()),
+    () => children.map((c) => c.pid),
+  );
   phase('done');
   const after = remote.remoteStats();
   jobs = after.jobs - before.jobs;
@@ -149,6 +182,7 @@ try {
   await exited(server);
   fs.rmSync(dir, { recursive: true, force: true });
 }
+L ??= await runLocal();
 
 const same = JSON.stringify(L.records) === JSON.stringify(R.records);
 const evals = POP * GENS;
@@ -160,9 +194,18 @@ const out = {
   level: 'L5',
   population: POP,
   generations: GENS,
-  local2Threads: { wallMs: Math.round(L.ms), evalsPerSec: +((evals * 1000) / L.ms).toFixed(1) },
+  order: REMOTE_FIRST ? 'distributed, then local' : 'local, then distributed',
+  load1AtStart: Object.fromEntries(Object.entries(loads).map(([k, v]) => [k, +v.toFixed(1)])),
+  loadAverage: os.loadavg().map((x) => +x.toFixed(1)),
+  local2Threads: {
+    wallMs: Math.round(L.ms),
+    cpuMs: Math.round(L.cpuMs),
+    evalsPerSec: +((evals * 1000) / L.ms).toFixed(1),
+  },
   redis2Workers: {
     wallMs: Math.round(R.ms),
+    // coordinator + 2 workers + redis-server
+    cpuMs: Math.round(R.cpuMs),
     evalsPerSec: +((evals * 1000) / R.ms).toFixed(1),
     jobsPerGeneration: jobsPerGen,
     sizing: { ...{ jobsPerWorker: 'default', maxBatch: 'default', minJobShare: 'default' }, ...sizing },
@@ -171,6 +214,7 @@ const out = {
   overheadPerGenerationMs: +overheadGen.toFixed(1),
   overheadPerJobMs: +(overheadGen / jobsPerGen).toFixed(2),
   overheadShare: +((R.ms - L.ms) / L.ms).toFixed(3),
+  cpuOverheadShare: +((R.cpuMs - L.cpuMs) / L.cpuMs).toFixed(3),
   efficiency: +(L.ms / R.ms).toFixed(3),
   sameRecords: same,
 };
