@@ -56,19 +56,27 @@ const generations = Array.from({ length: GENS + 1 }, (_, g) => genomes.slice(g *
 // /proc: on a shared 2-core machine the wall clock measures the other tenants as much as forge, while
 // the CPU time each side spends on the same generations does not depend on them.
 const clockTicks = 100; // USER_HZ on Linux
-function cpuMs(pids = []) {
-  const own = process.cpuUsage();
-  let ms = (own.user + own.system) / 1000;
-  for (const pid of pids) {
-    try {
-      const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      ms += ((Number(f[11]) + Number(f[12])) * 1000) / clockTicks; // utime, stime (fields 14, 15)
-    } catch {
-      // not Linux, or the process is gone: its CPU is not counted
+/** CPU ms of a process's main thread and of its other threads (workers, V8's helpers), from /proc. */
+function threadsCpu(pid) {
+  const ms = (stat) => {
+    const f = stat.split(') ')[1].split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / clockTicks; // utime, stime (fields 14, 15)
+  };
+  const out = { main: 0, others: 0 };
+  try {
+    for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+      const c = ms(fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8'));
+      if (Number(tid) === pid) out.main += c;
+      else out.others += c;
     }
+  } catch {
+    // not Linux, or the process is gone: its CPU is not counted
   }
-  return ms;
+  return out;
 }
+
+/** CPU ms of this process, then of each pid: { main, others } each. */
+const cpuMs = (pids = []) => [process.pid, ...pids].map(threadsCpu);
 
 async function timed(pool, afterWarmup = () => {}, pids = () => []) {
   await pool.map(generations[0]); // warm-up, untimed
@@ -77,7 +85,12 @@ async function timed(pool, afterWarmup = () => {}, pids = () => []) {
   const c0 = cpuMs(pids());
   const t0 = performance.now();
   for (const g of generations.slice(1)) records.push(...(await pool.map(g)).flatMap((b) => b.records));
-  return { ms: performance.now() - t0, cpuMs: cpuMs(pids()) - c0, records };
+  const ms = performance.now() - t0;
+  const byProcess = cpuMs(pids()).map((c, i) => ({
+    main: Math.round(c.main - c0[i].main),
+    others: Math.round(c.others - c0[i].others),
+  }));
+  return { ms, cpuMs: byProcess.reduce((a, b) => a + b.main + b.others, 0), byProcess, records };
 }
 
 const freePort = () =>
@@ -200,12 +213,14 @@ const out = {
   local2Threads: {
     wallMs: Math.round(L.ms),
     cpuMs: Math.round(L.cpuMs),
+    cpuMsByThread: L.byProcess[0],
     evalsPerSec: +((evals * 1000) / L.ms).toFixed(1),
   },
   redis2Workers: {
     wallMs: Math.round(R.ms),
     // coordinator + 2 workers + redis-server
     cpuMs: Math.round(R.cpuMs),
+    cpuMsByProcess: Object.fromEntries(['coordinator', 'redis-server', 'w1', 'w2'].map((k, i) => [k, R.byProcess[i]])),
     evalsPerSec: +((evals * 1000) / R.ms).toFixed(1),
     jobsPerGeneration: jobsPerGen,
     sizing: { ...{ jobsPerWorker: 'default', maxBatch: 'default', minJobShare: 'default' }, ...sizing },
