@@ -169,7 +169,14 @@ function makeJobs<D extends EvalJobData | ValidateJobData, R>(
   let lastLine = 0;
   let saidNobody = false;
   let wake: (() => void) | undefined;
-  const nudge = () => wake?.();
+  // Jobs the queue's events said finished and not yet read: a round reads just those (two Redis calls
+  // each) instead of every open job of the call plus the workers' heartbeats, and an answer that
+  // arrives during a round is read next, not after the next poll interval.
+  const finished = new Set<string>();
+  const nudge = ({ jobId }: { jobId: string }) => {
+    finished.add(jobId);
+    wake?.();
+  };
   events.on('completed', nudge);
   events.on('failed', nudge);
   const base = { runId: o.runId, attempt, datasets: o.datasets.map((d) => ({ name: d.name, hash: d.contentHash })) };
@@ -296,17 +303,25 @@ function makeJobs<D extends EvalJobData | ValidateJobData, R>(
       return { batches, answers: out as R[][], ms };
 
       async function waitAll(): Promise<void> {
+        // Full rounds (the first, then at least every poll interval: events can be missed while Redis
+        // restarts) read every open job, put back jobs Redis lost, and check the workers.
+        let lastFull = 0;
         while (out.some((r) => r === null)) {
+          const full = Date.now() - lastFull >= o.pollMs;
+          const told = new Set(finished);
+          finished.clear();
+          if (full) lastFull = Date.now();
           await Promise.all(
             specs.map(async (s, i) => {
-              if (out[i] === null)
+              if (out[i] === null && (full || told.has(s.opts.jobId)))
                 out[i] ??= await settle(s.opts.jobId, batches[i], () => queue.add(s.name, s.data, s.opts));
             }),
           );
           if (out.every((r) => r !== null)) break;
-          await watchWorkers();
+          if (full) await watchWorkers();
+          if (finished.size > 0) continue;
           await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, o.pollMs);
+            const timer = setTimeout(resolve, Math.max(0, lastFull + o.pollMs - Date.now()));
             wake = () => {
               clearTimeout(timer);
               resolve();
