@@ -5,7 +5,11 @@
 // queue overhead per generation and per job, efficiency (local wall / distributed wall), a check
 // that both gave the same records, and a labelled projection for N machines from the measured
 // per-job overhead. One untimed warm-up generation each (threads and workers started, dataset sent).
-// Options: --generations G (default 6), --pop P (150). Build first (`npm run build`).
+// Also the CPU ms (user + sys) of each side, per process and per thread (main vs the others), from
+// /proc: on a shared machine wall time measures the other tenants; CPU time much less so.
+// Options: --generations G (default 6), --pop P (150), --remote-first (the distributed side first, to
+// alternate the order between runs), --jobs-per-worker, --max-batch, --min-job-share (job sizing).
+// Build first (`npm run build`).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -181,8 +185,8 @@ try {
   );
   await remote.close();
 } finally {
-  // Workers first, while Redis still answers: a worker asked to stop closes its queue connections,
-  // which waits for a Redis that is gone; then Redis.
+  // Workers first, while Redis still answers: a worker asked to stop records its last answers there
+  // (without Redis it would give up only after its grace of a few seconds); then Redis.
   const exited = (c) => new Promise((r) => (c.exitCode !== null ? r() : c.once('exit', r)));
   const [server, ...workers] = children;
   for (const w of workers) w.kill('SIGTERM');
