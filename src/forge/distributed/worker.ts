@@ -75,9 +75,12 @@ export async function runWorker(
   const reach = watchReachability(redis);
   const consumers = new Map<string, Worker>();
   const pools = new Map<string, RunPool>();
-  const counts = { jobs: 0, evaluations: 0, busyMs: 0 };
+  /** Work done, for the rate in the heartbeat. */
+  const counts = { evaluations: 0, busyMs: 0 };
   /** Jobs taken and not yet recorded in Redis as completed or failed, by queue/id. */
-  const inHand = new Map<string, string>();
+  const inHand = new Map<string, { readonly label: string; items: number }>();
+  /** Jobs whose answers Redis recorded: what the worker reports when it stops. */
+  const answered = { jobs: 0, evaluations: 0 };
   const held = (queue: string, id: string | undefined) => `${queue}/${id}`;
   let stopping = false;
   let abandoned = false;
@@ -107,15 +110,16 @@ export async function runWorker(
   const processor =
     (queue: string) =>
     async (job: Job): Promise<string> => {
-      inHand.set(held(queue, job.id), `job ${job.id} of ${queue}`);
+      const hand = { label: `job ${job.id} of ${queue}`, items: 0 };
+      inHand.set(held(queue, job.id), hand);
       try {
         const d = validateJobData(job.data);
         const t0 = performance.now();
         const pool = await poolFor(queue, d);
         const answers = await pool.run(d.items);
         counts.busyMs += performance.now() - t0;
-        counts.jobs++;
         counts.evaluations += d.items.length;
+        hand.items = d.items.length;
         return encodeRecords(answers);
       } catch (err) {
         const e = err as Error & { fix?: string };
@@ -145,7 +149,11 @@ export async function runWorker(
         if (err.message !== said && !abandoned) o.log(`queue ${q}: ${err.message}`);
         said = err.message;
       });
-      w.on('completed', (job) => inHand.delete(held(q, job.id)));
+      w.on('completed', (job) => {
+        answered.jobs++;
+        answered.evaluations += inHand.get(held(q, job.id))?.items ?? 0;
+        inHand.delete(held(q, job.id));
+      });
       w.on('failed', (job) => job && inHand.delete(held(q, job.id)));
       w.on('ready', () => (said = ''));
       consumers.set(q, w);
@@ -201,7 +209,7 @@ export async function runWorker(
     reach.dispose();
     redis.disconnect();
   }
-  return { jobs: counts.jobs, evaluations: counts.evaluations, ...outcome };
+  return { ...answered, ...outcome };
 
   /**
    * Closing a consumer finishes its job in hand and records the answer, which needs Redis. Given up
@@ -219,7 +227,7 @@ export async function runWorker(
       if (how === 'up') return { redisUnreachable: false, left: [] };
     }
     abandoned = true;
-    const left = [...inHand.values()];
+    const left = [...inHand.values()].map((h) => h.label);
     const since = reach.downSince();
     const why = reach.lastError();
     const gone = since === null ? '' : ` for ${((Date.now() - since) / 1000).toFixed(1)} s`;
