@@ -5,7 +5,11 @@
 // queue overhead per generation and per job, efficiency (local wall / distributed wall), a check
 // that both gave the same records, and a labelled projection for N machines from the measured
 // per-job overhead. One untimed warm-up generation each (threads and workers started, dataset sent).
-// Options: --generations G (default 6), --pop P (150). Build first (`npm run build`).
+// Also the CPU ms (user + sys) of each side, per process and per thread (main vs the others), from
+// /proc: on a shared machine wall time measures the other tenants; CPU time much less so.
+// Options: --generations G (default 6), --pop P (150), --remote-first (the distributed side first, to
+// alternate the order between runs), --jobs-per-worker, --max-batch, --min-job-share (job sizing).
+// Build first (`npm run build`).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -52,13 +56,45 @@ const job = evalJob(play, 'L5.yaml', feeds['15m'], 0.2, 32 * 1024 * 1024);
 const genomes = randomGenomes(play, POP * (GENS + 1), 'bench-distributed');
 const generations = Array.from({ length: GENS + 1 }, (_, g) => genomes.slice(g * POP, (g + 1) * POP));
 
-async function timed(pool, afterWarmup = () => {}) {
+// CPU seconds (user + sys, all threads) of this process and of the given child processes, from
+// /proc: on a shared 2-core machine the wall clock measures the other tenants as much as forge, while
+// the CPU time each side spends on the same generations does not depend on them.
+const clockTicks = 100; // USER_HZ on Linux
+/** CPU ms of a process's main thread and of its other threads (workers, V8's helpers), from /proc. */
+function threadsCpu(pid) {
+  const ms = (stat) => {
+    const f = stat.split(') ')[1].split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / clockTicks; // utime, stime (fields 14, 15)
+  };
+  const out = { main: 0, others: 0 };
+  try {
+    for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+      const c = ms(fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8'));
+      if (Number(tid) === pid) out.main += c;
+      else out.others += c;
+    }
+  } catch {
+    // not Linux, or the process is gone: its CPU is not counted
+  }
+  return out;
+}
+
+/** CPU ms of this process, then of each pid: { main, others } each. */
+const cpuMs = (pids = []) => [process.pid, ...pids].map(threadsCpu);
+
+async function timed(pool, afterWarmup = () => {}, pids = () => []) {
   await pool.map(generations[0]); // warm-up, untimed
   afterWarmup();
   const records = [];
+  const c0 = cpuMs(pids());
   const t0 = performance.now();
   for (const g of generations.slice(1)) records.push(...(await pool.map(g)).flatMap((b) => b.records));
-  return { ms: performance.now() - t0, records };
+  const ms = performance.now() - t0;
+  const byProcess = cpuMs(pids()).map((c, i) => ({
+    main: Math.round(c.main - c0[i].main),
+    others: Math.round(c.others - c0[i].others),
+  }));
+  return { ms, cpuMs: byProcess.reduce((a, b) => a + b.main + b.others, 0), byProcess, records };
 }
 
 const freePort = () =>
@@ -71,10 +107,19 @@ const freePort = () =>
 
 const T0 = performance.now();
 const phase = (what) => process.stderr.write(`[${((performance.now() - T0) / 1000).toFixed(1)} s] ${what}\n`);
-phase('local pool');
-const local = evaluationPool(job, shared, [], { workers: 2 });
-const L = await timed(local);
-await local.close();
+// --remote-first: the distributed side first, to alternate the order between runs (the load of a
+// shared machine drifts within a run).
+const REMOTE_FIRST = process.argv.includes('--remote-first');
+const loads = {};
+async function runLocal() {
+  phase('local pool');
+  loads.local = os.loadavg()[0];
+  const local = evaluationPool(job, shared, [], { workers: 2 });
+  const r = await timed(local);
+  await local.close();
+  return r;
+}
+let L = REMOTE_FIRST ? undefined : await runLocal();
 
 const port = await freePort();
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-bench-redis-'));
@@ -125,8 +170,13 @@ try {
     await new Promise((r) => setTimeout(r, 100));
   probe.disconnect();
   phase('distributed');
+  loads.distributed = os.loadavg()[0];
   let before;
-  R = await timed(remote, () => (before = remote.remoteStats()));
+  R = await timed(
+    remote,
+    () => (before = remote.remoteStats()),
+    () => children.map((c) => c.pid),
+  );
   phase('done');
   const after = remote.remoteStats();
   jobs = after.jobs - before.jobs;
@@ -135,8 +185,8 @@ try {
   );
   await remote.close();
 } finally {
-  // Workers first, while Redis still answers: a worker asked to stop closes its queue connections,
-  // which waits for a Redis that is gone; then Redis.
+  // Workers first, while Redis still answers: a worker asked to stop records its last answers there
+  // (without Redis it would give up only after its grace of a few seconds); then Redis.
   const exited = (c) => new Promise((r) => (c.exitCode !== null ? r() : c.once('exit', r)));
   const [server, ...workers] = children;
   for (const w of workers) w.kill('SIGTERM');
@@ -149,6 +199,7 @@ try {
   await exited(server);
   fs.rmSync(dir, { recursive: true, force: true });
 }
+L ??= await runLocal();
 
 const same = JSON.stringify(L.records) === JSON.stringify(R.records);
 const evals = POP * GENS;
@@ -160,9 +211,20 @@ const out = {
   level: 'L5',
   population: POP,
   generations: GENS,
-  local2Threads: { wallMs: Math.round(L.ms), evalsPerSec: +((evals * 1000) / L.ms).toFixed(1) },
+  order: REMOTE_FIRST ? 'distributed, then local' : 'local, then distributed',
+  load1AtStart: Object.fromEntries(Object.entries(loads).map(([k, v]) => [k, +v.toFixed(1)])),
+  loadAverage: os.loadavg().map((x) => +x.toFixed(1)),
+  local2Threads: {
+    wallMs: Math.round(L.ms),
+    cpuMs: Math.round(L.cpuMs),
+    cpuMsByThread: L.byProcess[0],
+    evalsPerSec: +((evals * 1000) / L.ms).toFixed(1),
+  },
   redis2Workers: {
     wallMs: Math.round(R.ms),
+    // coordinator + 2 workers + redis-server
+    cpuMs: Math.round(R.cpuMs),
+    cpuMsByProcess: Object.fromEntries(['coordinator', 'redis-server', 'w1', 'w2'].map((k, i) => [k, R.byProcess[i]])),
     evalsPerSec: +((evals * 1000) / R.ms).toFixed(1),
     jobsPerGeneration: jobsPerGen,
     sizing: { ...{ jobsPerWorker: 'default', maxBatch: 'default', minJobShare: 'default' }, ...sizing },
@@ -171,6 +233,7 @@ const out = {
   overheadPerGenerationMs: +overheadGen.toFixed(1),
   overheadPerJobMs: +(overheadGen / jobsPerGen).toFixed(2),
   overheadShare: +((R.ms - L.ms) / L.ms).toFixed(3),
+  cpuOverheadShare: +((R.cpuMs - L.cpuMs) / L.cpuMs).toFixed(3),
   efficiency: +(L.ms / R.ms).toFixed(3),
   sameRecords: same,
 };

@@ -30,6 +30,8 @@ export interface RedisServer {
   readonly url: string;
   readonly dir: string;
   stop(): Promise<void>;
+  /** Kills the server (SIGKILL: nothing saved), keeping its folder for restart(). */
+  kill(): Promise<void>;
   /** Stops the server (SIGKILL: nothing saved) and starts a fresh one on the same port. */
   restart(): Promise<void>;
 }
@@ -72,7 +74,8 @@ export async function startRedis({ extra = [], auth = '', tls }: RedisSetup = {}
   };
   const kill = async () => {
     const c = child;
-    if (c === undefined || c.exitCode !== null) return;
+    // Killed already (stop after restart's kill, or a test that stopped it): 'exit' has fired.
+    if (c === undefined || c.exitCode !== null || c.signalCode !== null) return;
     await new Promise<void>((resolve) => {
       c.once('exit', () => resolve());
       c.kill('SIGKILL');
@@ -83,6 +86,7 @@ export async function startRedis({ extra = [], auth = '', tls }: RedisSetup = {}
     port,
     url: `${tls ? 'rediss' : 'redis'}://${auth}127.0.0.1:${port}`,
     dir,
+    kill,
     stop: async () => {
       await kill();
       fs.rmSync(dir, { recursive: true, force: true });

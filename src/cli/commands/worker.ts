@@ -66,7 +66,14 @@ export const workerCommand: CommandModule<object, WorkerArgs> = {
         log: (m) => ctx.warn(m),
         stopRequested: () => stop,
       });
-      ctx.say(`worker stopped: ${done.jobs} jobs, ${done.evaluations} evaluations`);
+      // A stop without Redis is still the stop that was asked for: same exit code, said why.
+      ctx.say(
+        `worker stopped: ${done.jobs} jobs, ${done.evaluations} evaluations` +
+          (done.redisUnreachable
+            ? `; Redis was unreachable, ${done.left.length} job${done.left.length === 1 ? '' : 's'} ` +
+              'left for stalled-job recovery'
+            : ''),
+      );
       ctx.emit({ ok: true, ...done });
     } finally {
       process.off('SIGINT', onSignal);

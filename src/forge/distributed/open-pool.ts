@@ -23,6 +23,8 @@ export interface RemoteRun {
   readonly resume: (redis: string) => string;
   /** Workers joining and leaving, with their rates; nobody connected. */
   readonly log: (message: string) => void;
+  /** A stop was asked for: with Redis unreachable, the wait for a generation ends with `resume`. */
+  readonly stopRequested?: () => boolean;
 }
 
 export async function openEvaluationPool(

@@ -6,6 +6,7 @@ import type { SharedDataset } from '../shared/columns.js';
 import { checkReachable, redisClient, type RedisTarget } from './connection.js';
 import { publishDataset } from './dataset-transfer.js';
 import { liveWorkers, workersLine, type WorkerBeat } from './heartbeat.js';
+import { watchReachability, within, type Reachability } from './reachability.js';
 import {
   decodeRecords,
   jobId,
@@ -50,6 +51,12 @@ export interface RemoteOptions {
   /** Attempts per job before its items are recorded as failed (a throw in the worker, a lost lock). */
   readonly attempts: number;
   readonly pollMs: number;
+  /**
+   * The user asked the run to stop: a generation in flight still finishes (its answers are on the
+   * way), unless Redis has not answered for unreachableMs, when the wait ends with the resume command.
+   */
+  readonly stopRequested: () => boolean;
+  readonly unreachableMs: number;
 }
 
 export const REMOTE_DEFAULTS = Object.freeze({
@@ -60,6 +67,8 @@ export const REMOTE_DEFAULTS = Object.freeze({
   pollMs: 500,
   statusEveryMs: 30_000,
   resumeHint: 'start workers and run the same command again',
+  stopRequested: () => false,
+  unreachableMs: 3000,
 });
 export type RemoteInput = Partial<RemoteOptions> & Omit<RemoteOptions, keyof typeof REMOTE_DEFAULTS>;
 
@@ -107,6 +116,9 @@ export async function remoteJobs<D extends EvalJobData | ValidateJobData, R>(
   const connection = o.target.options;
   const queue = new Queue(name, { connection, prefix: PREFIX });
   const events = new QueueEvents(name, { connection, prefix: PREFIX });
+  // Connection errors: said once, as Redis being unreachable (guardWait), not once per retry.
+  queue.on('error', () => undefined);
+  events.on('error', () => undefined);
   try {
     // A new attempt: jobs an earlier, killed coordinator of this run left are removed, and ids carry
     // the attempt, so a late answer to an old job is never read as an answer to a new one.
@@ -115,7 +127,8 @@ export async function remoteJobs<D extends EvalJobData | ValidateJobData, R>(
     await queue.resume();
     await events.waitUntilReady();
     await announce(redis, o, name);
-    return makeJobs<D, R>(o, { redis, queue, events, attempt, name }, payload, failed);
+    const reach = watchReachability(redis);
+    return makeJobs<D, R>(o, { redis, reach, queue, events, attempt, name }, payload, failed);
   } catch (err) {
     await Promise.allSettled([events.close(), queue.close()]);
     redis.disconnect();
@@ -135,6 +148,7 @@ async function announce(redis: Parts['redis'], o: RemoteOptions, name: string): 
 
 interface Parts {
   readonly redis: ReturnType<typeof redisClient>;
+  readonly reach: Reachability;
   readonly queue: Queue;
   readonly events: QueueEvents;
   readonly attempt: number;
@@ -143,7 +157,7 @@ interface Parts {
 
 function makeJobs<D extends EvalJobData | ValidateJobData, R>(
   o: RemoteOptions,
-  { redis, queue, events, attempt, name }: Parts,
+  { redis, reach, queue, events, attempt, name }: Parts,
   payload: Payload<D>,
   failed: (items: ItemOf<D>[], error: string) => R[],
 ): RemoteJobs<ItemOf<D>, R> {
@@ -155,7 +169,14 @@ function makeJobs<D extends EvalJobData | ValidateJobData, R>(
   let lastLine = 0;
   let saidNobody = false;
   let wake: (() => void) | undefined;
-  const nudge = () => wake?.();
+  // Jobs the queue's events said finished and not yet read: a round reads just those (two Redis calls
+  // each) instead of every open job of the call plus the workers' heartbeats, and an answer that
+  // arrives during a round is read next, not after the next poll interval.
+  const finished = new Set<string>();
+  const nudge = ({ jobId }: { jobId: string }) => {
+    finished.add(jobId);
+    wake?.();
+  };
   events.on('completed', nudge);
   events.on('failed', nudge);
   const base = { runId: o.runId, attempt, datasets: o.datasets.map((d) => ({ name: d.name, hash: d.contentHash })) };
@@ -195,6 +216,57 @@ function makeJobs<D extends EvalJobData | ValidateJobData, R>(
     return decodeRecords<R>(job.returnvalue as string);
   }
 
+  /** Fails the wait at the deadline, or on a stop while Redis is unreachable; says when Redis went away. */
+  function guardWait(open: () => number, total: number): { failed: Promise<never>; stop(): void } {
+    let timer: NodeJS.Timeout | undefined;
+    let saidDown = false;
+    const failed = new Promise<never>((_, reject) => {
+      const tick = async () => {
+        const since = reach.downSince();
+        const down = since !== null && Date.now() - since >= o.unreachableMs;
+        const why = reach.lastError() ? ` (${reach.lastError()})` : '';
+        if (down && !saidDown) {
+          saidDown = true;
+          o.log(
+            `Redis at ${o.target.display} has not answered for ${((Date.now() - since) / 1000).toFixed(0)} s${why}; ` +
+              `waiting for it (a stop now ends the run: ${o.resumeHint})`,
+          );
+        }
+        if (since === null && saidDown) {
+          saidDown = false;
+          o.log(`Redis at ${o.target.display} answers again`);
+        }
+        if (o.deadline !== undefined && Date.now() >= o.deadline) {
+          reject(
+            new ForgeError(
+              `the time budget (--max-wall) ran out while ${open()} of ${total} jobs waited for ` +
+                `${down ? 'Redis' : 'workers'} on ${o.target.display}`,
+              `${down ? 'start Redis' : `start workers (forge worker --redis ${o.target.display})`} ` +
+                `and continue: ${o.resumeHint}`,
+              'E_MAX_WALL',
+            ),
+          );
+          return;
+        }
+        if (o.stopRequested() && (await reach.settle(o.unreachableMs)) === 'gone') {
+          reject(
+            new ForgeError(
+              `stopped with Redis at ${o.target.display} unreachable${why}: ${open()} of ${total} jobs ` +
+                'of this generation unanswered; the checkpoint of the last finished generation stands',
+              `start Redis, then continue: ${o.resumeHint}`,
+              'E_REDIS_UNREACHABLE',
+            ),
+          );
+          return;
+        }
+        timer = setTimeout(tick, 250);
+      };
+      timer = setTimeout(tick, 250);
+    });
+    failed.catch(() => undefined);
+    return { failed, stop: () => clearTimeout(timer) };
+  }
+
   return {
     async map(items) {
       if (items.length === 0) return { batches: [], answers: [], ms: 0 };
@@ -216,41 +288,63 @@ function makeJobs<D extends EvalJobData | ValidateJobData, R>(
       await queue.addBulk(specs);
       jobs += specs.length;
       const out: (R[] | null)[] = batches.map(() => null);
-      while (out.some((r) => r === null)) {
-        await Promise.all(
-          specs.map(async (s, i) => {
-            if (out[i] === null)
-              out[i] = await settle(s.opts.jobId, batches[i], () => queue.add(s.name, s.data, s.opts));
-          }),
-        );
-        if (out.every((r) => r !== null)) break;
-        await watchWorkers();
-        if (o.deadline !== undefined && Date.now() >= o.deadline) {
-          throw new ForgeError(
-            `the time budget (--max-wall) ran out while ${out.filter((r) => r === null).length} of ${specs.length} jobs waited for workers on ${o.target.display}`,
-            `start workers (forge worker --redis ${o.target.display}) and continue: ${o.resumeHint}`,
-            'E_MAX_WALL',
-          );
-        }
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, o.pollMs);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        wake = undefined;
+      // Every Redis command waits while Redis is down; the guard keeps the time budget and a stop
+      // bounded meanwhile (the wait left behind fails when close() drops its connections).
+      const waiting = waitAll();
+      waiting.catch(() => undefined);
+      const guard = guardWait(() => out.filter((r) => r === null).length, specs.length);
+      try {
+        await Promise.race([waiting, guard.failed]);
+      } finally {
+        guard.stop();
       }
       const ms = performance.now() - t0;
       waitMs += ms;
       return { batches, answers: out as R[][], ms };
+
+      async function waitAll(): Promise<void> {
+        // Full rounds (the first, then at least every poll interval: events can be missed while Redis
+        // restarts) read every open job, put back jobs Redis lost, and check the workers.
+        let lastFull = 0;
+        while (out.some((r) => r === null)) {
+          const full = Date.now() - lastFull >= o.pollMs;
+          const told = new Set(finished);
+          finished.clear();
+          if (full) lastFull = Date.now();
+          await Promise.all(
+            specs.map(async (s, i) => {
+              if (out[i] === null && (full || told.has(s.opts.jobId)))
+                out[i] ??= await settle(s.opts.jobId, batches[i], () => queue.add(s.name, s.data, s.opts));
+            }),
+          );
+          if (out.every((r) => r !== null)) break;
+          if (full) await watchWorkers();
+          if (finished.size > 0) continue;
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, Math.max(0, lastFull + o.pollMs - Date.now()));
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+          wake = undefined;
+        }
+      }
     },
     stats: () => ({ jobs, calls, waitMs, ...spans }),
     async close() {
-      await redis.srem(QUEUES_KEY, name).catch(() => undefined);
-      // The answers are in the run folder; the queue's jobs have no further use.
-      await queue.obliterate({ force: true }).catch(() => undefined);
-      await Promise.allSettled([events.close(), queue.close()]);
+      reach.dispose();
+      // Tidying needs Redis: bounded, so a run stopping without Redis still ends.
+      const tidy = async () => {
+        await redis.srem(QUEUES_KEY, name);
+        // The answers are in the run folder; the queue's jobs have no further use.
+        await queue.obliterate({ force: true });
+        await Promise.allSettled([events.close(), queue.close()]);
+        return true;
+      };
+      const up = redis.status === 'ready' && (await within(redis.ping(), 1000, 'late')) !== 'late';
+      if (!up || (await within(tidy(), 10_000, false)) === false)
+        await within(Promise.allSettled([events.disconnect(), queue.disconnect()]), 2000, undefined);
       redis.disconnect();
     },
   };

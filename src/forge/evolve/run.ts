@@ -414,6 +414,7 @@ async function execute(
         deadline: op.maxWallMs === undefined ? undefined : t0 + op.maxWallMs,
         resume: (redis) => `forge evolve --resume ${stored.runId} --redis ${redis}`,
         log: events.warn,
+        stopRequested: () => control.stopRequested(),
       },
     );
 

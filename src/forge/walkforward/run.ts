@@ -171,6 +171,7 @@ export async function runWalkforward(
         // No checkpoint: the same command starts it over (the run id is the same).
         resume: (redis) => `the same forge walkforward command again (with --redis ${redis})`,
         log: events.warn,
+        stopRequested: () => control.stopRequested(),
       },
     );
 

@@ -1,0 +1,96 @@
+import type { Redis } from 'ioredis';
+
+// With maxRetriesPerRequest: null (connection.ts) a command sent while Redis is down waits until it
+// comes back, however long that takes: right for a run that should ride out a Redis restart, wrong
+// for a process asked to stop. This tells how long a client has gone without Redis, so the stop
+// paths of the worker and the coordinator can give up after a bound instead of waiting forever.
+
+export interface Reachability {
+  /** Epoch ms since which Redis has not answered (null while it does). */
+  downSince(): number | null;
+  /** The last connection error, for messages ('' if none). */
+  lastError(): string;
+  /** 'up' at Redis' first answer, 'gone' once it has not answered for `graceMs` (PINGing it meanwhile). */
+  settle(graceMs: number): Promise<'up' | 'gone'>;
+  /** Resolves once Redis has not answered for `graceMs`; never if it answers or `stopped()` turns true. */
+  goneFor(graceMs: number, stopped: () => boolean): Promise<void>;
+  dispose(): void;
+}
+
+const PING_MS = 1000;
+const POLL_MS = 250;
+
+export function watchReachability(client: Redis): Reachability {
+  let since: number | null = client.status === 'ready' ? null : Date.now();
+  let error = '';
+  const up = () => (since = null);
+  const down = () => (since ??= Date.now());
+  const onError = (err: Error) => {
+    error = err.message;
+    down();
+  };
+  client.on('ready', up);
+  client.on('close', down);
+  client.on('reconnecting', down);
+  client.on('error', onError);
+
+  /** A PING answered within PING_MS: a half-open connection (a machine gone, no RST) counts as down. */
+  async function answers(): Promise<boolean> {
+    if (client.status !== 'ready') return false;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), PING_MS)));
+    const ping = client.ping().then(
+      () => true,
+      () => false,
+    );
+    try {
+      return await Promise.race([ping, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  return {
+    downSince: () => since,
+    lastError: () => error,
+    async settle(graceMs) {
+      for (;;) {
+        const asked = Date.now();
+        if (await answers()) {
+          since = null;
+          return 'up';
+        }
+        since ??= asked;
+        if (Date.now() - since >= graceMs) return 'gone';
+        await new Promise((r) => setTimeout(r, POLL_MS));
+      }
+    },
+    async goneFor(graceMs, stopped) {
+      while (!stopped()) {
+        const asked = Date.now();
+        if (await answers()) since = null;
+        else since ??= asked;
+        if (since !== null && Date.now() - since >= graceMs) return;
+        await new Promise((r) => setTimeout(r, POLL_MS));
+      }
+      await new Promise<void>(() => undefined);
+    },
+    dispose() {
+      client.off('ready', up);
+      client.off('close', down);
+      client.off('reconnecting', down);
+      client.off('error', onError);
+    },
+  };
+}
+
+/** `p`, or `fallback` after `ms` (p keeps running; its rejection is swallowed). */
+export async function within<T, F>(p: Promise<T>, ms: number, fallback: F): Promise<T | F> {
+  let timer: NodeJS.Timeout | undefined;
+  p.catch(() => undefined);
+  try {
+    return await Promise.race([p, new Promise<F>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
