@@ -20,7 +20,8 @@ export async function checkReachable(client: Redis, target: RedisTarget, timeout
       () =>
         reject(
           new ForgeError(
-            `Redis at ${target.display} did not answer within ${timeoutMs / 1000} s${lastError ? ` (${lastError})` : ''}`,
+            `Redis at ${target.display} did not answer within ${timeoutMs / 1000} s` +
+              (lastError ? ` (${lastError})` : ''),
             'start redis-server there, open its port, and check the password in the URL',
             'E_REDIS_UNREACHABLE',
           ),

@@ -67,7 +67,8 @@ export async function obtainDataset(
   if (metaText === null) {
     throw new ForgeError(
       `dataset ${key.name} (${key.hash.slice(0, 12)}) is neither in this worker's home nor in Redis`,
-      'the coordinator publishes it when a run starts; restart the coordinator with --resume, or build the dataset on this machine',
+      'the coordinator publishes it when a run starts; ' +
+        'restart the coordinator with --resume, or build the dataset on this machine',
       'E_DATASET_MISSING',
     );
   }
@@ -98,7 +99,8 @@ export async function obtainDataset(
   const got = contentHash(hashParts);
   if (got !== key.hash) {
     throw new ForgeError(
-      `REFUSED dataset ${key.name}: the bytes from Redis hash to ${got.slice(0, 12)}, the job expects ${key.hash.slice(0, 12)}; not evaluating on unverified data`,
+      `REFUSED dataset ${key.name}: the bytes from Redis hash to ${got.slice(0, 12)}, ` +
+        `the job expects ${key.hash.slice(0, 12)}; not evaluating on unverified data`,
       `delete the damaged copy (redis-cli DEL ${metaKey(key.hash)}) and restart the coordinator with --resume`,
       'E_DATASET_HASH',
     );

@@ -193,7 +193,8 @@ function makeJobs<D extends EvalJobData | ValidateJobData, R>(
     if (changed) saidNobody = false;
     if (live.length === 0 && !saidNobody) {
       o.log(
-        `no worker is connected to ${o.target.display} (queue ${name}); waiting. Start one: forge worker --redis ${o.target.display}`,
+        `no worker is connected to ${o.target.display} (queue ${name}); waiting. ` +
+          `Start one: forge worker --redis ${o.target.display}`,
       );
       saidNobody = true;
     }

@@ -98,7 +98,8 @@ export async function runWorker(
     for (const k of d.datasets) {
       const got = await obtainDataset(redis, o.home, k);
       o.log(
-        `run ${d.runId}: dataset ${k.name} (${k.hash.slice(0, 12)}) from ${got.source === 'home' ? 'this home' : 'Redis'}, hash verified`,
+        `run ${d.runId}: dataset ${k.name} (${k.hash.slice(0, 12)}) ` +
+          `from ${got.source === 'home' ? 'this home' : 'Redis'}, hash verified`,
       );
       shared.push(got.shared);
     }
