@@ -16,8 +16,9 @@ export default defineConfig({
     coverage: {
       provider: 'v8',
       include: ['src/**/*.ts'],
-      // Entry files of worker threads and of the `forge worker` process run only there, where V8 coverage
-      // of this fork cannot see them (their code is exercised by the thread, CLI and Redis tests).
+      // Entry files of worker threads, of the `forge worker` process and of the store's child process run
+      // only there, where V8 coverage of this fork cannot see them (their code is exercised by the
+      // thread, CLI, store-sync and Redis tests).
       exclude: [
         'src/**/*.test.ts',
         'src/**/*.d.ts',
@@ -26,6 +27,7 @@ export default defineConfig({
         'src/forge/datasets/load-shared-worker.ts',
         'src/forge/runs/write-worker.ts',
         'src/forge/distributed/worker.ts',
+        'src/forge/store/child-entry.ts',
       ],
       reporter: ['text-summary', 'json-summary'],
       reportsDirectory: 'coverage',
