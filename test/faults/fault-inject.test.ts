@@ -15,10 +15,13 @@ const SCRIPT = path.join(ROOT, 'scripts', 'fault-inject.mjs');
 
 describe('fault injection (kill -9 at seeded moments)', () => {
   it('every invariant holds for evolve, import, datasets build and data fetch', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, [SCRIPT, '--runs', '2', '--seed', 'ci', '--json'], {
-      cwd: ROOT,
-      maxBuffer: 8 << 20,
-    }).catch((e) => e);
+    const { stdout, stderr, code } = await promisify(execFile)(
+      process.execPath,
+      [SCRIPT, '--runs', '2', '--seed', 'ci', '--json'],
+      { cwd: ROOT, maxBuffer: 8 << 20 },
+    ).catch((e) => e);
+    // Exit 2 with no report: the script itself failed (not an invariant); say what it printed.
+    expect(stdout.trim(), `fault-inject.mjs printed no report (exit ${code}); stderr:\n${stderr}`).not.toBe('');
     const report = JSON.parse(stdout);
     const byTarget = Object.fromEntries(report.results.map((r: { target: string }) => [r.target, r]));
     for (const t of ['evolve', 'import', 'datasets', 'fetch'])

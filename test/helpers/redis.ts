@@ -191,3 +191,30 @@ export function tempHome(made: string[], catalog: string, from?: string): string
   }
   return dir;
 }
+
+/**
+ * What the Redis tests give a coordinator run in the test's own process: the L5 bench play on the
+ * bench's 140k-bar feeds (multi-timeframe features: a job of a few hundred plays takes seconds, so a
+ * worker still holds it when the test acts), shared as dataset `name`, and the functions to drive it.
+ * Imported when called: the suites skip without redis-server.
+ */
+export async function l5RemoteFixture(name: string) {
+  const { LEVELS, levelPlayText } = await import('../../src/forge/bench/levels.js');
+  const { benchFeeds } = await import('../../src/forge/bench/dataset.js');
+  const { evalJob, randomGenomes } = await import('../../src/forge/bench/pool-run.js');
+  const { contentHash } = await import('../../src/forge/datasets/manifest.js');
+  const { shareFeeds } = await import('../../src/forge/shared/columns.js');
+  const { remoteEvaluationPool } = await import('../../src/forge/distributed/coordinator.js');
+  const { parseRedisUrl } = await import('../../src/forge/distributed/connection.js');
+  const play = levelPlayText(LEVELS.find((l) => l.id === 'L5')!);
+  const feeds = benchFeeds();
+  const hash = contentHash(Object.values(feeds).map((f) => ({ tf: f.tf, columns: f })));
+  return {
+    play,
+    shared: shareFeeds(name, hash, feeds),
+    job: evalJob(play, 'L5.yaml', feeds['15m'], 0.2, 32 * 1024 * 1024),
+    randomGenomes,
+    remoteEvaluationPool,
+    parseRedisUrl,
+  };
+}

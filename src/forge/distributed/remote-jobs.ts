@@ -218,7 +218,7 @@ function makeJobs<D extends EvalJobData | ValidateJobData, R>(
   }
 
   /** Fails the wait at the deadline, or on a stop while Redis is unreachable; says when Redis went away. */
-  function guardWait(open: () => number, total: number): { failed: Promise<never>; stop(): void } {
+  function guardWait(open: () => number, total: () => number): { failed: Promise<never>; stop(): void } {
     let timer: NodeJS.Timeout | undefined;
     let saidDown = false;
     const failed = new Promise<never>((_, reject) => {
@@ -240,7 +240,7 @@ function makeJobs<D extends EvalJobData | ValidateJobData, R>(
         if (o.deadline !== undefined && Date.now() >= o.deadline) {
           reject(
             new ForgeError(
-              `the time budget (--max-wall) ran out while ${open()} of ${total} jobs waited for ` +
+              `the time budget (--max-wall) ran out while ${open()} of ${total()} jobs waited for ` +
                 `${down ? 'Redis' : 'workers'} on ${o.target.display}`,
               `${down ? 'start Redis' : `start workers (forge worker --redis ${o.target.display})`} ` +
                 `and continue: ${o.resumeHint}`,
@@ -252,7 +252,7 @@ function makeJobs<D extends EvalJobData | ValidateJobData, R>(
         if (o.stopRequested() && (await reach.settle(o.unreachableMs)) === 'gone') {
           reject(
             new ForgeError(
-              `stopped with Redis at ${o.target.display} unreachable${why}: ${open()} of ${total} jobs ` +
+              `stopped with Redis at ${o.target.display} unreachable${why}: ${open()} of ${total()} jobs ` +
                 'of this generation unanswered; the checkpoint of the last finished generation stands',
               `start Redis, then continue: ${o.resumeHint}`,
               'E_REDIS_UNREACHABLE',
@@ -273,29 +273,38 @@ function makeJobs<D extends EvalJobData | ValidateJobData, R>(
       if (items.length === 0) return { batches: [], answers: [], ms: 0 };
       const call = calls++;
       const t0 = performance.now();
-      const live = Math.max(1, await watchWorkers());
-      const minSize = Math.max(1, Math.ceil((items.length / live) * o.minJobShare));
-      const batches = guidedBatches(items, live, o.jobsPerWorker, minSize).flatMap((b) =>
-        splitBatches(b, Math.ceil(b.length / o.maxBatch)),
+      let batches: ItemOf<D>[][] = [];
+      let specs: { name: string; data: D; opts: { jobId: string } & Record<string, unknown> }[] = [];
+      let out: (R[] | null)[] = [];
+      // Every Redis command waits while Redis is down (watching the workers, queueing the jobs, reading
+      // the answers); the guard keeps the time budget and a stop bounded from the first of them (the
+      // work left behind fails when close() drops its connections).
+      const guard = guardWait(
+        () => out.filter((r) => r === null).length,
+        () => out.length,
       );
-      const specs = batches.map((b, batch) => {
-        const data = { ...payload, ...base, call, batch, items: b } as unknown as D;
-        return {
-          name: data.kind,
-          data,
-          opts: { jobId: jobId(data), attempts: o.attempts, removeOnComplete: false, removeOnFail: false },
-        };
-      });
-      await queue.addBulk(specs);
-      jobs += specs.length;
-      const out: (R[] | null)[] = batches.map(() => null);
-      // Every Redis command waits while Redis is down; the guard keeps the time budget and a stop
-      // bounded meanwhile (the wait left behind fails when close() drops its connections).
-      const waiting = waitAll();
-      waiting.catch(() => undefined);
-      const guard = guardWait(() => out.filter((r) => r === null).length, specs.length);
+      const work = (async () => {
+        const live = Math.max(1, await watchWorkers());
+        const minSize = Math.max(1, Math.ceil((items.length / live) * o.minJobShare));
+        batches = guidedBatches(items, live, o.jobsPerWorker, minSize).flatMap((b) =>
+          splitBatches(b, Math.ceil(b.length / o.maxBatch)),
+        );
+        specs = batches.map((b, batch) => {
+          const data = { ...payload, ...base, call, batch, items: b } as unknown as D;
+          return {
+            name: data.kind,
+            data,
+            opts: { jobId: jobId(data), attempts: o.attempts, removeOnComplete: false, removeOnFail: false },
+          };
+        });
+        out = batches.map(() => null);
+        await queue.addBulk(specs);
+        jobs += specs.length;
+        await waitAll();
+      })();
+      work.catch(() => undefined);
       try {
-        await Promise.race([waiting, guard.failed]);
+        await Promise.race([work, guard.failed]);
       } finally {
         guard.stop();
       }

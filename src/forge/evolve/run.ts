@@ -226,14 +226,12 @@ export async function startEvolve(
   );
   const id = idFor(config, playText, [dataset, ...regimes].map((r) => r.hash).join('+'));
   const stored: StoredRunConfig = { runId: id, config, playText, dataset, regimes };
-  return execute(
-    home,
-    stored,
-    { loads, loadMs: Date.now() - loadStart, loadCpuMs: cpuNow() - loadCpu },
-    op,
-    events,
-    control,
-  );
+  return execute(home, stored, timedLoads(loads, loadStart, loadCpu), op, events, control);
+}
+
+/** The datasets a run loaded, with the wall and CPU time the loading took (evolve --json's phases). */
+function timedLoads(loads: SharedLoad[], loadStart: number, loadCpu: number) {
+  return { loads, loadMs: Date.now() - loadStart, loadCpuMs: cpuNow() - loadCpu };
 }
 
 /** `forge evolve --resume <run>`: the stored config, the stored play text, the current dataset (hash-checked). */
@@ -263,14 +261,7 @@ export async function resumeEvolve(
   const loads: SharedLoad[] = [];
   for (const ref of [stored.dataset, ...(stored.regimes ?? [])])
     loads.push(await loadSharedDataset(home, ref.name, { ensure, pin: { hash: ref.hash, runId: stored.runId, fix } }));
-  return execute(
-    home,
-    stored,
-    { loads, loadMs: Date.now() - loadStart, loadCpuMs: cpuNow() - loadCpu },
-    op,
-    events,
-    control,
-  );
+  return execute(home, stored, timedLoads(loads, loadStart, loadCpu), op, events, control);
 }
 
 /** The run's datasets in shared memory (the run's own first, then its regimes) and the time they took. */

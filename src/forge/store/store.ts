@@ -35,6 +35,25 @@ CREATE TABLE IF NOT EXISTS symbols (
 );
 `;
 
+/**
+ * A writer killed between creating the store file and committing its tables (kill -9 early in a first
+ * import) leaves a file without them; a reader cannot create them in a read-only file, so each missing
+ * table is stood in for by an empty temporary one (this connection only): `data ls`, `data check` and
+ * the stand-in check then see an empty store instead of a DuckDB catalog error. Existing tables are
+ * never shadowed: only the missing ones get a stand-in.
+ */
+async function emptyTablesForMissing(connection: DuckDBConnection): Promise<void> {
+  const reader = await connection.runAndReadAll(
+    "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main'",
+  );
+  const have = new Set(reader.getRows().map((r) => String(r[0])));
+  for (const ddl of SCHEMA.split(';')) {
+    const name = /CREATE TABLE IF NOT EXISTS (\w+)/.exec(ddl)?.[1];
+    if (name !== undefined && !have.has(name))
+      await connection.run(ddl.replace('CREATE TABLE IF NOT EXISTS', 'CREATE TEMP TABLE'));
+  }
+}
+
 export class CandleStore {
   private closed = false;
 
@@ -68,6 +87,7 @@ export class CandleStore {
     const connection = await instance.connect();
     const store = new CandleStore(storePath, readOnly, instance, connection);
     if (!readOnly) await connection.run(SCHEMA);
+    else await emptyTablesForMissing(connection);
     return store;
   }
 

@@ -4,7 +4,14 @@ import path from 'node:path';
 import { Queue, QueueEvents } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO } from '../../helpers/cli.js';
-import { NO_REDIS_REASON, REDIS_SERVER, startRedis, startWorker, type WorkerProcess } from '../../helpers/redis.js';
+import {
+  l5RemoteFixture,
+  NO_REDIS_REASON,
+  REDIS_SERVER,
+  startRedis,
+  startWorker,
+  type WorkerProcess,
+} from '../../helpers/redis.js';
 
 // A job longer than its BullMQ lock must not be taken for stalled: the worker renews the lock from
 // its event loop, so it evaluates on a thread even with --workers 1. The setup makes a stall visible
@@ -35,13 +42,9 @@ describe.skipIf(REDIS_SERVER === null)(
     it('is neither stalled nor handed to another worker, and is evaluated once', async () => {
       if (!fs.existsSync(path.join(REPO, 'dist/cli/main.js')))
         throw new Error('dist/ is missing: run `npm run build` first (npm test does it)');
-      const { LEVELS, levelPlayText } = await import('../../../src/forge/bench/levels.js');
-      const { benchFeeds } = await import('../../../src/forge/bench/dataset.js');
-      const { evalJob, randomGenomes } = await import('../../../src/forge/bench/pool-run.js');
-      const { contentHash } = await import('../../../src/forge/datasets/manifest.js');
-      const { shareFeeds } = await import('../../../src/forge/shared/columns.js');
-      const { remoteEvaluationPool } = await import('../../../src/forge/distributed/coordinator.js');
-      const { parseRedisUrl } = await import('../../../src/forge/distributed/connection.js');
+      // L5: multi-timeframe features on 140k 15m bars, ~0.1 s per cold evaluation on a quiet core.
+      const { play, shared, job, randomGenomes, remoteEvaluationPool, parseRedisUrl } =
+        await l5RemoteFixture('LOCK_L5');
       const { PREFIX, queueName } = await import('../../../src/forge/distributed/wire.js');
 
       const redis = await startRedis();
@@ -51,15 +54,6 @@ describe.skipIf(REDIS_SERVER === null)(
         dirs.push(d);
         return d;
       };
-      // L5: multi-timeframe features on 140k 15m bars, ~0.1 s per cold evaluation on a quiet core.
-      const play = levelPlayText(LEVELS.find((l) => l.id === 'L5')!);
-      const feeds = benchFeeds();
-      const shared = shareFeeds(
-        'LOCK_L5',
-        contentHash(Object.values(feeds).map((f) => ({ tf: f.tf, columns: f }))),
-        feeds,
-      );
-      const job = evalJob(play, 'L5.yaml', feeds['15m'], 0.2, 32 * 1024 * 1024);
       const runId = '10c410c410c410c4';
       const name = queueName(runId);
       const connection = parseRedisUrl(redis.url).options;

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CATALOG, REPO } from '../../helpers/cli.js';
 import {
+  l5RemoteFixture,
   NO_REDIS_REASON,
   REDIS_SERVER,
   runCli,
@@ -63,21 +64,12 @@ describe.skipIf(REDIS_SERVER === null)(
     it('a worker holding a job stops within the bound on SIGTERM, naming the job left for stalled-job recovery; so does the coordinator', async () => {
       if (!fs.existsSync(path.join(REPO, 'dist/cli/main.js')))
         throw new Error('dist/ is missing: run `npm run build` first (npm test does it)');
-      const { LEVELS, levelPlayText } = await import('../../../src/forge/bench/levels.js');
-      const { benchFeeds } = await import('../../../src/forge/bench/dataset.js');
-      const { evalJob, randomGenomes } = await import('../../../src/forge/bench/pool-run.js');
-      const { contentHash } = await import('../../../src/forge/datasets/manifest.js');
-      const { shareFeeds } = await import('../../../src/forge/shared/columns.js');
-      const { remoteEvaluationPool } = await import('../../../src/forge/distributed/coordinator.js');
-      const { parseRedisUrl } = await import('../../../src/forge/distributed/connection.js');
-      const redis = await startRedis();
-      servers.push(redis);
       // L5 plays (multi-timeframe features on 140k bars): one job of 400 takes seconds even on a quiet
       // core, so the worker still holds it when Redis is killed.
-      const play = levelPlayText(LEVELS.find((l) => l.id === 'L5')!);
-      const feeds = benchFeeds();
-      const hash = contentHash(Object.values(feeds).map((f) => ({ tf: f.tf, columns: f })));
-      const job = evalJob(play, 'L5.yaml', feeds['15m'], 0.2, 32 * 1024 * 1024);
+      const { play, shared, job, randomGenomes, remoteEvaluationPool, parseRedisUrl } =
+        await l5RemoteFixture('DOWN_L5');
+      const redis = await startRedis();
+      servers.push(redis);
       const w = startWorker(redis.url, ['--home', tempHome(homes, CATALOG), '--name', 'holder', '--lock', '5s']);
       workers.push(w);
       let stop = false;
@@ -86,7 +78,7 @@ describe.skipIf(REDIS_SERVER === null)(
         target: parseRedisUrl(redis.url),
         runId: 'dead0000000000d1',
         job,
-        datasets: [shareFeeds('DOWN_L5', hash, feeds)],
+        datasets: [shared],
         log: (m) => logged.push(m),
         resumeHint: 'forge evolve --resume dead0000000000d1 --redis URL',
         stopRequested: () => stop,

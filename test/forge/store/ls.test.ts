@@ -26,6 +26,25 @@ describe('forge data ls', () => {
     expect(fs.existsSync(storePath)).toBe(false);
   });
 
+  it('a store file whose writer was killed before creating its tables reads as empty, not a DuckDB error', async () => {
+    // What a kill -9 early in a first import leaves (scripts/fault-inject.mjs hit it under load): the
+    // file DuckDB created, without the schema. Readers cannot create tables in a read-only file.
+    const storePath = path.join(root, 'bare', 'forge.duckdb');
+    fs.mkdirSync(path.dirname(storePath), { recursive: true });
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const instance = await DuckDBInstance.create(storePath);
+    (await instance.connect()).closeSync();
+    instance.closeSync();
+    expect((await listStored(storePath)).series).toEqual([]);
+    // The writer's next open creates the real tables; the reader's stand-ins never shadow them.
+    const store = await CandleStore.open(storePath);
+    await store.transaction((s) =>
+      upsertCandles(s, { symbol: 'BARE', tf: '1h', source: 'bare.csv', ...bars(0, 3_600_000, 3) }),
+    );
+    store.close();
+    expect((await listStored(storePath)).series.map((r) => [r.symbol, r.bars])).toEqual([['BARE', 3]]);
+  });
+
   it('lists symbol, timeframe, bars, first/last, sources and repaired count, sorted', async () => {
     const storePath = path.join(root, 'a', 'forge.duckdb');
     const store = await CandleStore.open(storePath);
