@@ -150,6 +150,7 @@ describe.skipIf(REDIS_SERVER === null)(
       const t0 = Date.now();
       c.child.kill('SIGTERM');
       const r = await Promise.race([c.done, new Promise<null>((res) => setTimeout(() => res(null), STOP_BOUND_MS))]);
+      if (r === null) c.child.kill('SIGKILL'); // a failed run must not leave the process behind
       expect(r, `the coordinator did not stop within the bound; it said:\n${said}`).not.toBeNull();
       expect(r!.code, r!.stderr).toBe(143);
       expect(r!.stderr).toMatch(/stopped with Redis at redis:\/\/127\.0\.0\.1:\d+ unreachable/);
