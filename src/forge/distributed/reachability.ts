@@ -37,17 +37,7 @@ export function watchReachability(client: Redis): Reachability {
   /** A PING answered within PING_MS: a half-open connection (a machine gone, no RST) counts as down. */
   async function answers(): Promise<boolean> {
     if (client.status !== 'ready') return false;
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), PING_MS)));
-    const ping = client.ping().then(
-      () => true,
-      () => false,
-    );
-    try {
-      return await Promise.race([ping, late]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return (await within(client.ping(), PING_MS, 'late').catch(() => 'failed')) === 'PONG';
   }
 
   return {
