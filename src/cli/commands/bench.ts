@@ -252,7 +252,8 @@ function print(ctx: CliContext, r: BenchReport): void {
     ctx.say(
       `\nPer level (one backtest = one 140k-bar run of the default genome; first ms = the ` +
         `level's first cold backtest in this process; cold ms = median of the next ` +
-        `${r.levels[0].single.coldRuns}, fresh feature cache each; pool = evolve evaluator, ` +
+        `${r.levels[0].single.coldRuns}, every feature computed again into reused feature memory as the pool's ` +
+        'feature stage does (new-mem: into newly allocated arrays instead); pool = evolve evaluator, ' +
         'random genomes, 20 % holdout, timed after one untimed warm-up generation):',
     );
     ctx.say(
@@ -262,6 +263,7 @@ function print(ctx: CliContext, r: BenchReport): void {
           'ind/str/tf',
           'first ms',
           'cold ms',
+          'cold new-mem ms',
           'warm ms',
           'brief s/run',
           ...ws.map((w) => `evals/s @${w}`),
@@ -274,6 +276,7 @@ function print(ctx: CliContext, r: BenchReport): void {
           `${l.level.indicators}/${l.level.structures}/${l.level.timeframes}`,
           r2(l.single.firstMs),
           r2(l.single.coldMs),
+          r2(l.single.coldNewMemoryMs),
           r2(l.single.warmMs),
           l.level.briefCpuS,
           ...l.pool.map((p) => r1(p.evalsPerSec)),

@@ -62,6 +62,7 @@ describe('forge bench smoke run', () => {
     expect(r.dataset.sharedBytes).toBe(6 * 8 * Object.values(r.dataset.bars).reduce((a, b) => a + b, 0));
     const l = r.levels[0];
     expect(l.single.coldMs).toBeGreaterThan(0);
+    expect(l.single.coldNewMemoryMs).toBeGreaterThan(0);
     // The first cold backtest after start-up is kept out of the median and reported apart.
     expect(l.single.firstMs).toBeGreaterThan(0);
     expect(l.single.coldRunsMs.length).toBe(1);
