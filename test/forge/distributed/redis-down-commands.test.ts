@@ -4,6 +4,9 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO } from '../../helpers/cli.js';
 import {
+  DIST_CATALOG,
+  DIST_VALIDATE,
+  DIST_WALKFORWARD,
   freePort,
   NO_REDIS_REASON,
   REDIS_SERVER,
@@ -11,6 +14,7 @@ import {
   startRedis,
   startWorker,
   tempHome,
+  waitUntil,
   type RedisServer,
   type WorkerProcess,
 } from '../../helpers/redis.js';
@@ -25,24 +29,9 @@ import {
 const BOUND_MS = 60_000;
 
 const PLAY = path.join(REPO, 'configs/plays/default.yaml');
-const CATALOG = `datasets:
-  - name: DOWN_15M
-    symbol: DOWNUSDT
-    base: 15m
-    derived: [1h, 4h, 1d]
-    from: 2021-01-01
-    to: 2021-04-01
-    regime: cycle
-`;
-const WALKFORWARD = [
-  'walkforward',
-  '--dataset',
-  'DOWN_15M',
-  '--play',
-  PLAY,
-  ...'--train 30d --test 15d --pop 8 --generations 3 --seed 5 --min-trades 1 --synthetic'.split(' '),
-];
-const VALIDATE = '--top 2 --permutations 100 --bootstrap 200 --seed 11'.split(' ');
+const CATALOG = DIST_CATALOG;
+const WALKFORWARD = DIST_WALKFORWARD;
+const VALIDATE = DIST_VALIDATE;
 const homes: string[] = [];
 const servers: RedisServer[] = [];
 const workers: WorkerProcess[] = [];
@@ -73,14 +62,6 @@ function bounded(args: readonly string[]) {
   };
 }
 
-async function waitUntil(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 120_000): Promise<void> {
-  const t0 = Date.now();
-  while (!(await cond())) {
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 /** Waits until the command has put jobs on its queue (named in its "no worker is connected" line). */
 async function jobsQueued(redis: RedisServer, said: () => string): Promise<void> {
   const client = new Redis(redis.port, '127.0.0.1');
@@ -92,6 +73,18 @@ async function jobsQueued(redis: RedisServer, said: () => string): Promise<void>
   } finally {
     client.disconnect();
   }
+}
+
+/** Runs the command until its jobs are queued, kills Redis (SIGKILL), and expects exit 1 within the bound. */
+async function killedMidRun(redis: RedisServer, args: readonly string[]): Promise<Ended> {
+  const c = bounded(args);
+  await jobsQueued(redis, c.said);
+  await redis.kill();
+  c.startClock();
+  const r = await c.ended();
+  expect(r.code, r.stderr).toBe(1);
+  expect(r.stderr).not.toMatch(/internal error/);
+  return r;
 }
 
 /** The command line as the CLI says it to run again (the test's paths need no quoting). */
@@ -117,7 +110,7 @@ describe.skipIf(REDIS_SERVER === null)(
       const evolve = await runCli([
         'evolve',
         '--dataset',
-        'DOWN_15M',
+        'DIST_15M',
         '--play',
         PLAY,
         ...'--pop 16 --generations 2 --seed 7 --min-trades 3 --workers 1 --synthetic --json'.split(' '),
@@ -170,13 +163,7 @@ describe.skipIf(REDIS_SERVER === null)(
       servers.push(redis);
       const dir = tempHome(homes, CATALOG, refHome);
       const args = [...WALKFORWARD, '--redis', redis.url, '--home', dir];
-      const c = bounded(args);
-      await jobsQueued(redis, c.said);
-      await redis.kill();
-      c.startClock();
-      const r = await c.ended();
-      expect(r.code, r.stderr).toBe(1);
-      expect(r.stderr).not.toMatch(/internal error/);
+      const r = await killedMidRun(redis, args);
       expect(r.stderr).toMatch(
         new RegExp(
           `error: Redis at ${redis.url} has not answered for 10 s \\((connect ECONNREFUSED|Connection is closed|read ECONNRESET)[^)]*\\): ` +
@@ -202,13 +189,7 @@ describe.skipIf(REDIS_SERVER === null)(
       const redis = await startRedis();
       servers.push(redis);
       const args = ['validate', runId, ...VALIDATE, '--redis', redis.url, '--home', refHome];
-      const c = bounded(args);
-      await jobsQueued(redis, c.said);
-      await redis.kill();
-      c.startClock();
-      const r = await c.ended();
-      expect(r.code, r.stderr).toBe(1);
-      expect(r.stderr).not.toMatch(/internal error/);
+      const r = await killedMidRun(redis, args);
       expect(r.stderr).toMatch(new RegExp(`error: Redis at ${redis.url} has not answered for 10 s \\(.+\\): stopped`));
       expect(r.stderr).toContain(`then run it again: ${commandOf(args)}\n`);
       expect(fs.existsSync(path.join(refHome, 'runs', runId, 'validation.json'))).toBe(false);
