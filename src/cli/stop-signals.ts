@@ -49,7 +49,11 @@ export function listenForStop(safePoint: string, quitNow: () => void): StopSigna
   };
 }
 
-/** This process's own command line, as a person would type it again: `forge walkforward --train 90d`. */
-export function commandLine(): string {
-  return ['forge', ...process.argv.slice(2).map(shellQuote)].join(' ');
+/**
+ * This process's own command line, as a person would type it again: `forge walkforward --train 90d`.
+ * `hide` replaces a secret in it (a Redis URL's password) by how it may be shown.
+ */
+export function commandLine(hide?: { readonly secret: string; readonly shown: string }): string {
+  const show = (a: string) => (hide === undefined || hide.secret === '' ? a : a.split(hide.secret).join(hide.shown));
+  return ['forge', ...process.argv.slice(2).map((a) => shellQuote(show(a)))].join(' ');
 }

@@ -218,3 +218,44 @@ export async function l5RemoteFixture(name: string) {
     parseRedisUrl,
   };
 }
+
+/** Polls `cond` every 20 ms until it holds; fails naming `what` after timeoutMs. */
+export async function waitUntil(
+  cond: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 120_000,
+): Promise<void> {
+  const t0 = Date.now();
+  while (!(await cond())) {
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** A run dataset and one regime of the same symbol (validate's regime guard reads it through Redis too). */
+export const DIST_CATALOG = `datasets:
+  - name: DIST_15M
+    symbol: DISTUSDT
+    base: 15m
+    derived: [1h, 4h, 1d]
+    from: 2021-01-01
+    to: 2021-04-01
+    regime: cycle
+  - name: DIST_BULL
+    symbol: DISTUSDT
+    base: 15m
+    derived: [1h, 4h, 1d]
+    from: 2021-04-01
+    to: 2021-06-01
+    regime: bull
+`;
+/** A small walk-forward on DIST_15M (4 windows; pass --home and more), and validate's settings. */
+export const DIST_WALKFORWARD = [
+  'walkforward',
+  '--dataset',
+  'DIST_15M',
+  '--play',
+  path.join(REPO, 'configs/plays/default.yaml'),
+  ...'--train 30d --test 15d --pop 8 --generations 3 --seed 5 --min-trades 1 --synthetic'.split(' '),
+];
+export const DIST_VALIDATE = '--top 2 --permutations 100 --bootstrap 200 --seed 11'.split(' ');

@@ -11,6 +11,7 @@ import { writeReport } from '../../forge/report/write.js';
 import { checkRunName, readRunName, writeRunName } from '../../forge/runs/read.js';
 import { sayWritten } from './report.js';
 import { duration } from '../progress.js';
+import { commandLine } from '../stop-signals.js';
 import { makeContext, table, type CliContext } from '../output.js';
 
 interface ValidateArgs {
@@ -125,12 +126,14 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
     const workersWarning = checkWorkers(argv.workers);
     if (workersWarning) ctx.warn(`warning: ${workersWarning}`);
     const config = resolveValidateConfig(argv.config !== undefined ? readValidateFile(argv.config) : {}, flags);
-    if (argv.redis !== undefined) parseRedisUrl(argv.redis); // a bad URL is refused before any work
+    // A bad URL is refused before any work; its password is never shown in the command to run again.
+    const target = argv.redis === undefined ? undefined : parseRedisUrl(argv.redis);
+    const rerun = commandLine(target && { secret: argv.redis!, shown: target.display });
     const outcome = await validateRun(
       home,
       argv.run,
       config,
-      { workers: argv.workers, redis: argv.redis },
+      { workers: argv.workers, redis: argv.redis, rerun },
       { warn: (m) => ctx.warn(`warning: ${m}`) },
     );
     if (name !== undefined) writeRunName(home.runsDir, outcome.doc.runId, name);

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CommandModule } from 'yargs';
 import { parseBytes } from '../../forge/units.js';
+import { parseRedisUrl } from '../../forge/distributed/redis-url.js';
 import { forgeHome } from '../../forge/home.js';
 import {
   readWalkforwardFile,
@@ -83,10 +84,12 @@ export const walkforwardCommand: CommandModule<object, WalkforwardArgs> = {
     };
     const featureMemory =
       argv['feature-memory'] === undefined ? undefined : parseBytes(argv['feature-memory'], '--feature-memory');
+    // The command to run it again, as typed, but with a Redis password from the flags shown as ***.
+    const rerun = commandLine(redis === undefined ? undefined : { secret: redis, shown: parseRedisUrl(redis).display });
     // A walk-forward has no checkpoint: on SIGINT/SIGTERM it stops at the end of the current generation
     // with nothing written but its config, releases the run lock, and says to run the command again.
     const stop = listenForStop('this generation (a walk-forward has no checkpoint: nothing of it is kept)', () => {
-      process.stderr.write(`\ninterrupted; nothing of this walk-forward was kept. To run it again: ${commandLine()}\n`);
+      process.stderr.write(`\ninterrupted; nothing of this walk-forward was kept. To run it again: ${rerun}\n`);
     });
     const events: Parameters<typeof runWalkforward>[3] = {
       warn: (m) => ctx.warn(`warning: ${m}`),
@@ -129,12 +132,12 @@ export const walkforwardCommand: CommandModule<object, WalkforwardArgs> = {
       const outcome = await runWalkforward(
         home,
         config,
-        { workers, featureMemory, redis, data: dataPolicy(argv) },
+        { workers, featureMemory, redis, data: dataPolicy(argv), rerun },
         events,
         stop,
       );
       if (outcome.status === 'interrupted') {
-        reportStopped(ctx, outcome);
+        reportStopped(ctx, outcome, rerun);
         process.exitCode = stop.exitCode();
         return;
       }
@@ -154,14 +157,14 @@ export const walkforwardCommand: CommandModule<object, WalkforwardArgs> = {
   },
 };
 
-function reportStopped(ctx: CliContext, o: WalkforwardStopped): void {
-  ctx.emit({ ok: false, ...o, rerun: commandLine() });
+function reportStopped(ctx: CliContext, o: WalkforwardStopped, rerun: string): void {
+  ctx.emit({ ok: false, ...o, rerun });
   ctx.say(
     `\nwalk-forward ${o.runId} stopped after ${o.generationsDone} of ${o.generations} generations; ` +
       `nothing of it was kept ` +
       `(a walk-forward has no checkpoint; its results are written only when every window is done).`,
   );
-  ctx.say(`to run it again: ${commandLine()}`);
+  ctx.say(`to run it again: ${rerun}`);
 }
 
 const day = (iso: string) => (iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso.slice(0, 16).replace('T', ' '));

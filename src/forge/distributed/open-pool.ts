@@ -25,6 +25,8 @@ export interface RemoteRun {
   readonly log: (message: string) => void;
   /** A stop was asked for: with Redis unreachable, the wait for a generation ends with `resume`. */
   readonly stopRequested?: () => boolean;
+  /** Give up after Redis has not answered for this long (commands with no checkpoint; remote-jobs.ts). */
+  readonly giveUpAfterMs?: number;
 }
 
 export async function openEvaluationPool(

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { ForgeError } from '../../engine/errors.js';
 
 // With maxRetriesPerRequest: null (connection.ts) a command sent while Redis is down waits until it
 // comes back, however long that takes: right for a run that should ride out a Redis restart, wrong
@@ -16,6 +17,13 @@ export interface Reachability {
   goneFor(graceMs: number, stopped: () => boolean): Promise<void>;
   dispose(): void;
 }
+
+/**
+ * How long walk-forward and validate, which keep no checkpoint, wait for a Redis that stopped answering
+ * before they give up (remote-jobs.ts: giveUpAfterMs): long enough to ride out a Redis restart, short
+ * enough that a Redis gone for good ends the command within seconds, not never.
+ */
+export const NO_CHECKPOINT_GIVE_UP_MS = 10_000;
 
 const PING_MS = 1000;
 const POLL_MS = 250;
@@ -70,6 +78,40 @@ export function watchReachability(client: Redis): Reachability {
       client.off('close', down);
       client.off('reconnecting', down);
       client.off('error', onError);
+    },
+  };
+}
+
+/**
+ * With a `limit` (remote-jobs.ts: giveUpAfterMs): fails once Redis has not answered for that long (its
+ * PINGs time out, so a machine gone without closing the connection counts too), naming the URL, the
+ * cause and `resumeHint`, the command to run again. Without one, never fails. stop() ends the watch.
+ */
+export function giveUp(
+  reach: Reachability,
+  limit: number | undefined,
+  display: string,
+  resumeHint: string,
+): { failed(when: () => string): Promise<never>; stop(): void } {
+  let stopped = false;
+  return {
+    failed(when) {
+      if (limit === undefined) return new Promise<never>(() => undefined);
+      const failed = reach
+        .goneFor(limit, () => stopped)
+        .then((): never => {
+          const why = reach.lastError() || 'no answer to PING';
+          throw new ForgeError(
+            `Redis at ${display} has not answered for ${limit / 1000} s (${why}): stopped ${when()}`,
+            `start Redis (or check the URL), then run it again: ${resumeHint}`,
+            'E_REDIS_UNREACHABLE',
+          );
+        });
+      failed.catch(() => undefined);
+      return failed;
+    },
+    stop: () => {
+      stopped = true;
     },
   };
 }

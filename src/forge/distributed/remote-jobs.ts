@@ -6,7 +6,7 @@ import type { SharedDataset } from '../shared/columns.js';
 import { checkReachable, redisClient, type RedisTarget } from './connection.js';
 import { publishDataset } from './dataset-transfer.js';
 import { liveWorkers, workersLine, type WorkerBeat } from './heartbeat.js';
-import { watchReachability, within, type Reachability } from './reachability.js';
+import { giveUp, watchReachability, within, type Reachability } from './reachability.js';
 import {
   decodeRecords,
   jobId,
@@ -57,6 +57,13 @@ export interface RemoteOptions {
    */
   readonly stopRequested: () => boolean;
   readonly unreachableMs: number;
+  /**
+   * For commands with no checkpoint (walk-forward, validate), which start over anyway: Redis not
+   * answering for this long (at the start, or at any time after) ends them with E_REDIS_UNREACHABLE
+   * and `resumeHint` as the command to run again. Unset (evolve), a run waits for Redis to come back:
+   * its checkpoint makes a stop cheap, and a Redis restart is ridden out.
+   */
+  readonly giveUpAfterMs?: number;
 }
 
 export const REMOTE_DEFAULTS = Object.freeze({
@@ -107,9 +114,11 @@ export async function remoteJobs<D extends EvalJobData | ValidateJobData, R>(
   const o: RemoteOptions = { ...REMOTE_DEFAULTS, ...input };
   const redis = redisClient(o.target);
   try {
-    await checkReachable(redis, o.target);
+    await checkReachable(redis, o.target, o.giveUpAfterMs);
   } catch (err) {
     redis.disconnect(); // a wrong password or an untrusted certificate would otherwise retry forever
+    if (o.giveUpAfterMs !== undefined && err instanceof ForgeError && err.code === 'E_REDIS_UNREACHABLE')
+      throw new ForgeError(err.message, `${err.fix}; then run it again: ${o.resumeHint}`, err.code);
     throw err;
   }
   const name = queueName(o.runId);
@@ -119,20 +128,32 @@ export async function remoteJobs<D extends EvalJobData | ValidateJobData, R>(
   // Connection errors: said once, as Redis being unreachable (guardWait), not once per retry.
   queue.on('error', () => undefined);
   events.on('error', () => undefined);
+  const reach = watchReachability(redis);
+  const gaveUp = giveUp(reach, o.giveUpAfterMs, o.target.display, o.resumeHint);
   try {
     // A new attempt: jobs an earlier, killed coordinator of this run left are removed, and ids carry
-    // the attempt, so a late answer to an old job is never read as an answer to a new one.
-    const attempt = await redis.incr(ATTEMPT_KEY(o.runId));
-    await queue.obliterate({ force: true });
-    await queue.resume();
-    await events.waitUntilReady();
-    await announce(redis, o, name);
-    const reach = watchReachability(redis);
+    // the attempt, so a late answer to an old job is never read as an answer to a new one. Every
+    // step waits while Redis is down: bounded for commands that give up (publishing a dataset takes a while).
+    const setup = (async () => {
+      const attempt = await redis.incr(ATTEMPT_KEY(o.runId));
+      await queue.obliterate({ force: true });
+      await queue.resume();
+      await events.waitUntilReady();
+      await announce(redis, o, name);
+      return attempt;
+    })();
+    setup.catch(() => undefined);
+    const attempt = await Promise.race([setup, gaveUp.failed(() => 'while the run was being set up')]);
     return makeJobs<D, R>(o, { redis, reach, queue, events, attempt, name }, payload, failed);
   } catch (err) {
-    await Promise.allSettled([events.close(), queue.close()]);
+    reach.dispose();
+    // Closing needs Redis, which may be gone: bounded, then the connections are dropped.
+    await within(Promise.allSettled([events.close(), queue.close()]), 2000, undefined);
+    await within(Promise.allSettled([events.disconnect(), queue.disconnect()]), 2000, undefined);
     redis.disconnect();
     throw err;
+  } finally {
+    gaveUp.stop();
   }
 }
 
@@ -230,7 +251,9 @@ function makeJobs<D extends EvalJobData | ValidateJobData, R>(
           saidDown = true;
           o.log(
             `Redis at ${o.target.display} has not answered for ${((Date.now() - since) / 1000).toFixed(0)} s${why}; ` +
-              `waiting for it (a stop now ends the run: ${o.resumeHint})`,
+              (o.giveUpAfterMs === undefined
+                ? `waiting for it (a stop now ends the run: ${o.resumeHint})`
+                : `waiting up to ${o.giveUpAfterMs / 1000} s for it`),
           );
         }
         if (since === null && saidDown) {
@@ -250,11 +273,13 @@ function makeJobs<D extends EvalJobData | ValidateJobData, R>(
           return;
         }
         if (o.stopRequested() && (await reach.settle(o.unreachableMs)) === 'gone') {
+          const checkpoint = o.giveUpAfterMs === undefined;
           reject(
             new ForgeError(
               `stopped with Redis at ${o.target.display} unreachable${why}: ${open()} of ${total()} jobs ` +
-                'of this generation unanswered; the checkpoint of the last finished generation stands',
-              `start Redis, then continue: ${o.resumeHint}`,
+                'of this generation unanswered; ' +
+                (checkpoint ? 'the checkpoint of the last finished generation stands' : 'nothing of this run was kept'),
+              `start Redis, then ${checkpoint ? 'continue' : 'run it again'}: ${o.resumeHint}`,
               'E_REDIS_UNREACHABLE',
             ),
           );
@@ -279,10 +304,9 @@ function makeJobs<D extends EvalJobData | ValidateJobData, R>(
       // Every Redis command waits while Redis is down (watching the workers, queueing the jobs, reading
       // the answers); the guard keeps the time budget and a stop bounded from the first of them (the
       // work left behind fails when close() drops its connections).
-      const guard = guardWait(
-        () => out.filter((r) => r === null).length,
-        () => out.length,
-      );
+      const open = () => out.filter((r) => r === null).length;
+      const guard = guardWait(open, () => out.length);
+      const lost = giveUp(reach, o.giveUpAfterMs, o.target.display, o.resumeHint);
       const work = (async () => {
         const live = Math.max(1, await watchWorkers());
         const minSize = Math.max(1, Math.ceil((items.length / live) * o.minJobShare));
@@ -304,9 +328,16 @@ function makeJobs<D extends EvalJobData | ValidateJobData, R>(
       })();
       work.catch(() => undefined);
       try {
-        await Promise.race([work, guard.failed]);
+        await Promise.race([
+          work,
+          guard.failed,
+          lost.failed(() =>
+            out.length === 0 ? 'before the jobs were queued' : `with ${open()} of ${out.length} jobs unanswered`,
+          ),
+        ]);
       } finally {
         guard.stop();
+        lost.stop();
       }
       const ms = performance.now() - t0;
       waitMs += ms;

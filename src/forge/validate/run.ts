@@ -18,6 +18,7 @@ import { APPROXIMATION, deflated, familyTest, sharpePValue } from './multiple-te
 import { loadRegimes, type LoadedRegime } from './regimes.js';
 import { parseRedisUrl } from '../distributed/redis-url.js';
 import { remoteValidatePool } from '../distributed/remote-validate.js';
+import { NO_CHECKPOINT_GIVE_UP_MS } from '../distributed/reachability.js';
 import { verdictOf } from './verdict.js';
 import { readTrials, recordValidation } from './record.js';
 import { crashedItem, createTaskEnv, itemSeed, runItem } from './tasks.js';
@@ -109,7 +110,12 @@ export async function validateRun(
   home: ForgeHome,
   runIdOrDir: string,
   config: ValidateConfig,
-  op: { workers?: number; redis?: string },
+  op: {
+    workers?: number;
+    redis?: string;
+    /** The command that runs this validation again (password hidden), said when Redis is lost. */
+    rerun?: string;
+  },
   events: ValidateEvents,
 ): Promise<ValidateOutcome> {
   const t0 = Date.now();
@@ -145,6 +151,7 @@ export async function validateRun(
     const workers = Math.min(op.workers ?? defaultWorkers(), items.length);
     pool = await guardPool(job, loaded.shared, regimes.used, workers, items.length, {
       redis: op.redis,
+      rerun: op.rerun,
       runId: stored.runId,
       log: events.warn,
     });
@@ -278,7 +285,7 @@ async function guardPool(
   regimes: readonly LoadedRegime[],
   workers: number,
   items: number,
-  remote: { redis?: string; runId: string; log: (m: string) => void },
+  remote: { redis?: string; rerun?: string; runId: string; log: (m: string) => void },
 ): Promise<BatchPool<ValidateItem, ItemResult[]>> {
   if (remote.redis !== undefined) {
     const target = parseRedisUrl(remote.redis);
@@ -288,8 +295,10 @@ async function guardPool(
       job,
       regimes: regimes.map(({ feeds: _feeds, hash: _hash, ...meta }) => meta),
       datasets: [dataset, ...regimes.map((r) => shareFeeds(r.name, r.hash, r.feeds))],
-      resumeHint: `forge validate ${remote.runId} --redis ${target.display} (with the same settings)`,
+      resumeHint: remote.rerun ?? `forge validate ${remote.runId} --redis ${target.display} (with the same settings)`,
       log: remote.log,
+      // No checkpoint: a Redis that stays away ends the validation within seconds; it starts over.
+      giveUpAfterMs: NO_CHECKPOINT_GIVE_UP_MS,
     });
   }
   if (workers === 1) {

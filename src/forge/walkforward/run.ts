@@ -8,6 +8,7 @@ import type { DataPolicy } from '../datasets/sync.js';
 import { playFitFix } from '../datasets/plays-fit.js';
 import { loadSharedDataset } from '../datasets/load-shared.js';
 import { openEvaluationPool } from '../distributed/open-pool.js';
+import { NO_CHECKPOINT_GIVE_UP_MS } from '../distributed/reachability.js';
 import type { EvalBatchResult, EvalItem, EvalJob } from '../eval/evaluator.js';
 import { checkGrid } from '../ga/grid.js';
 import { playIdentity } from '../ga/play-identity.js';
@@ -89,7 +90,14 @@ export function walkforwardPaths(runDir: string) {
 export async function runWalkforward(
   home: ForgeHome,
   config: WalkforwardConfig,
-  op: { workers?: number; featureMemory?: number; redis?: string; data?: DataPolicy },
+  op: {
+    workers?: number;
+    featureMemory?: number;
+    redis?: string;
+    data?: DataPolicy;
+    /** The command that runs this walk-forward again (password hidden), said when Redis is lost. */
+    rerun?: string;
+  },
   events: WalkforwardEvents,
   control: WalkforwardControl = { stopRequested: () => false },
 ): Promise<WalkforwardOutcome | WalkforwardStopped> {
@@ -168,10 +176,12 @@ export async function runWalkforward(
       { workers, featureMemory: op.featureMemory, redis: op.redis },
       {
         runId: id,
-        // No checkpoint: the same command starts it over (the run id is the same).
-        resume: (redis) => `the same forge walkforward command again (with --redis ${redis})`,
+        // No checkpoint: the same command starts it over (the run id is the same), so a Redis that
+        // stays away ends the run within seconds instead of being waited for.
+        resume: (redis) => op.rerun ?? `the same forge walkforward command again (with --redis ${redis})`,
         log: events.warn,
         stopRequested: () => control.stopRequested(),
+        giveUpAfterMs: NO_CHECKPOINT_GIVE_UP_MS,
       },
     );
 

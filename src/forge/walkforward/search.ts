@@ -42,6 +42,8 @@ class Batcher {
   private queue: { items: EvalItem[]; resolve: (r: EvalRecord[]) => void; reject: (e: unknown) => void }[] = [];
   evaluations = 0;
   evalMs = 0;
+  /** What the pool's map threw (Redis gone, time budget spent): the walk-forward's failure, not a window's. */
+  poolError: unknown = undefined;
   constructor(
     private readonly pool: BatchPool<EvalItem, EvalBatchResult>,
     private readonly beforeFlush: () => void,
@@ -76,6 +78,7 @@ class Batcher {
         k += w.items.length;
       }
     } catch (err) {
+      this.poolError = err;
       for (const w of waiting) w.reject(err);
     }
   }
@@ -142,7 +145,9 @@ export async function searchWindows(
         identity,
       });
     } catch (err) {
-      if (err instanceof SearchStopped) throw err;
+      // A stop, or the pool failing under every window at once: the walk-forward ends without a
+      // result, rather than writing one where every window "failed" on it.
+      if (err instanceof SearchStopped || (batcher.poolError !== undefined && err === batcher.poolError)) throw err;
       return {
         w,
         genome: null,

@@ -10,6 +10,7 @@ import {
   startRedis,
   startWorker,
   tempHome,
+  waitUntil,
   type RedisServer,
   type WorkerProcess,
 } from '../../helpers/redis.js';
@@ -41,14 +42,6 @@ function checkpointed(dir: string, runId: string): number {
     ).state.generation;
   } catch {
     return 0;
-  }
-}
-
-async function waitUntil(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 120_000): Promise<void> {
-  const t0 = Date.now();
-  while (!(await cond())) {
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
   }
 }
 

@@ -11,6 +11,7 @@ import {
   startRedis,
   startWorker,
   tempHome,
+  waitUntil,
   type RedisServer,
   type WorkerProcess,
 } from '../../helpers/redis.js';
@@ -42,14 +43,6 @@ function exitWithin(child: WorkerProcess['child'], ms: number): Promise<number |
       resolve(code ?? signal);
     });
   });
-}
-
-async function waitUntil(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 120_000): Promise<void> {
-  const t0 = Date.now();
-  while (!(await cond())) {
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 describe.skipIf(REDIS_SERVER === null)(

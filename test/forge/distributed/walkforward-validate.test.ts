@@ -3,6 +3,9 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { REPO } from '../../helpers/cli.js';
 import {
+  DIST_CATALOG,
+  DIST_VALIDATE,
+  DIST_WALKFORWARD,
   NO_REDIS_REASON,
   REDIS_SERVER,
   runCli,
@@ -19,32 +22,9 @@ import {
 // (walkforward.json and equity.csv; validation.json) must be byte-identical.
 
 const PLAY = path.join(REPO, 'configs/plays/default.yaml');
-// The run's dataset and one regime of the same symbol (the regime guard reads it through Redis too).
-const CATALOG = `datasets:
-  - name: DIST_15M
-    symbol: DISTUSDT
-    base: 15m
-    derived: [1h, 4h, 1d]
-    from: 2021-01-01
-    to: 2021-04-01
-    regime: cycle
-  - name: DIST_BULL
-    symbol: DISTUSDT
-    base: 15m
-    derived: [1h, 4h, 1d]
-    from: 2021-04-01
-    to: 2021-06-01
-    regime: bull
-`;
-const WALKFORWARD = [
-  'walkforward',
-  '--dataset',
-  'DIST_15M',
-  '--play',
-  PLAY,
-  ...'--train 30d --test 15d --pop 8 --generations 3 --seed 5 --min-trades 1 --synthetic'.split(' '),
-];
-const VALIDATE = '--top 2 --permutations 100 --bootstrap 200 --seed 11'.split(' ');
+const CATALOG = DIST_CATALOG;
+const WALKFORWARD = DIST_WALKFORWARD;
+const VALIDATE = DIST_VALIDATE;
 const homes: string[] = [];
 
 const home = (withDatasetsFrom?: string): string => tempHome(homes, CATALOG, withDatasetsFrom);
