@@ -616,6 +616,7 @@ async function execute(
       };
     }
   } finally {
+    sync?.dispose();
     await openWriter?.close();
     await pool?.close();
     folder.release();
