@@ -68,5 +68,9 @@ await build({
       'const require = __forgeRequire(import.meta.url);',
   },
   legalComments: 'none',
+  // Maps back through tsc's own maps to src/*.ts: `node --enable-source-maps bin/forge.js ...` gives an
+  // internal error's stack in TypeScript lines, as it did before the bundle; without the flag they are
+  // not read.
+  sourcemap: 'linked',
   logLevel: 'warning',
 });
