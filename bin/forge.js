@@ -1,3 +1,3 @@
 #!/usr/bin/env node
 // The built CLI lives in dist/ (made by `npm ci` through the prepare script).
-import '../dist/cli/main.js';
+import '../dist/bundle/forge.js';

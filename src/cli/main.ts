@@ -29,7 +29,10 @@ async function main(): Promise<void> {
     .help()
     .alias('h', 'help')
     .version()
-    .wrap(Math.min(110, process.stdout.columns || 100))
+    // yargs renders the help text after every command's handler starts, in case a later failure shows
+    // it; wrapping it to the terminal cost ~35 ms of a search's start-up (bench/small-search.mjs), and
+    // forge prints help only for --help (failures print the error and point to --help).
+    .wrap(args.some((a) => a === '--help' || a === '-h') ? Math.min(110, process.stdout.columns || 100) : null)
     .fail((msg, err) => {
       // yargs' own validation errors (YError) and check() failures are usage errors; anything a
       // handler threw goes to the catch below.

@@ -1,6 +1,7 @@
 import { checkLayer } from './config/issues.js';
 import { camel, defined, mergeLayers, renameKeys, snake } from './config/merge.js';
-import { choice, int, num, z } from './config/schema.js';
+import * as z from 'zod';
+import { choice, int, num } from './config/schema.js';
 
 // Fitness turns a backtest's metrics into one number the GA maximises. Constraints (too few trades,
 // too deep a drawdown) are graded penalties below any feasible score, so the search can still climb

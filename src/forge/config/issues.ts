@@ -1,5 +1,6 @@
 import { ForgeError, suggestion } from '../../engine/errors.js';
-import { z, type LeafMeta } from './schema.js';
+import * as z from 'zod';
+import type { LeafMeta } from './schema.js';
 
 // Turns the first zod issue into what forge users get everywhere: "<file>: <key path>: <problem>"
 // and a fix. An unknown key is reported before anything else, because a typo ("populaton") usually

@@ -7,7 +7,7 @@ import { preflight, type MarketCalendar, type PreflightReport } from '../store/c
 import { longGaps, MAX_GAP_BARS } from '../store/spacing.js';
 import { resampleSql } from '../store/resample.js';
 import { CandleStore } from '../store/store.js';
-import { countCandles, type Counts } from './counts.js';
+import { countCandles } from './counts.js';
 import { syncDataset, type DataPolicy } from './sync.js';
 import { storeSynthetic, SYNTHETIC_SOURCE } from '../store/synth.js';
 import { findDataset, iso, isShipped, loadCatalog, shippedSymbols, type DatasetDef } from './catalog.js';
@@ -15,14 +15,12 @@ import { readParquetColumns } from './parquet.js';
 import { makeDir } from '../atomic.js';
 import { crashPoint } from '../crash-point.js';
 import { acquireLock } from '../lock.js';
-import { inStoreChild } from '../store/child.js';
 import {
   BUILD_LOCK,
   type BuiltDataset,
   datasetDir,
   nextVersion,
   publishVersion,
-  readBuilt,
   recoverLegacySwap,
   removeLeftovers,
 } from './folder.js';
@@ -56,18 +54,6 @@ export interface BuildOptions {
   readonly data?: DataPolicy;
 }
 
-export interface EnsureOptions {
-  readonly allowSynthetic: boolean;
-  readonly warn: (msg: string) => void;
-  readonly progress?: (msg: string) => void;
-  readonly data?: DataPolicy;
-  /**
-   * Resuming a run: a build that matches the catalog is kept even if real candles arrived since
-   * (the run's hash is of it).
-   */
-  readonly keepBuilt?: boolean;
-}
-
 /** Builds the named catalog datasets one after another (serial: one store writer). */
 export async function buildDatasets(home: ForgeHome, names: readonly string[], o: BuildOptions): Promise<Manifest[]> {
   const catalog = loadCatalog(home);
@@ -77,71 +63,12 @@ export async function buildDatasets(home: ForgeHome, names: readonly string[], o
   return out;
 }
 
-/** The dataset's manifest, building it first when it is absent or its catalog entry changed. */
-export async function ensureDataset(home: ForgeHome, name: string, o: EnsureOptions): Promise<Manifest> {
-  return (await ensureBuilt(home, name, o)).manifest;
-}
-
-/** ensureDataset with the folder of the build it names (what a load reads, see load.ts). */
-export async function ensureBuilt(home: ForgeHome, name: string, o: EnsureOptions): Promise<BuiltDataset> {
-  const def = findDataset(loadCatalog(home), name);
-  let built: BuiltDataset | null = null;
-  try {
-    built = readBuilt(datasetDir(home, name));
-  } catch (err) {
-    if (!(err instanceof ForgeError)) throw err;
-    o.warn(`dataset ${name}: ${err.message}; rebuilding it`);
-  }
-  const build = { allowSynthetic: o.allowSynthetic, warn: o.warn, progress: o.progress, data: o.data };
-  if (built !== null) {
-    if (!matchesDef(built.manifest, def)) {
-      o.warn(`dataset ${name}: its catalog entry changed since it was built; rebuilding it`);
-    } else if (built.manifest.source === 'synthetic' && !o.keepBuilt && (await realCandlesArrived(home, def, o))) {
-      o.warn(
-        `dataset ${name}: the store now holds real ${def.symbol} ${def.baseTf} candles; ` +
-          'rebuilding it from them instead of the synthetic stand-in',
-      );
-      return buildVersion(home, def, { ...build, data: { ...o.data, sync: undefined } });
-    } else {
-      return built;
-    }
-  }
-  return buildVersion(home, def, build);
-}
-
-/** A stand-in was built before: have real candles been imported since, or can they be fetched now? */
-async function realCandlesArrived(home: ForgeHome, def: DatasetDef, o: EnsureOptions): Promise<boolean> {
-  if (o.data?.sync !== undefined && (await syncDataset(home, def, o.data.sync, o.warn, o.progress ?? o.warn)))
-    return true;
-  if (!fs.existsSync(home.storePath)) return false;
-  try {
-    // In a child process: a search that checks its stand-in dataset here must not map DuckDB for it.
-    return (await inStoreChild<Counts>({ op: 'count-candles', storePath: home.storePath, def })).real > 0;
-  } catch (err) {
-    // A store another command holds (a long import) must not stop a run that has its dataset built.
-    if (err instanceof ForgeError) return false;
-    throw err;
-  }
-}
-
-function matchesDef(m: Manifest, def: DatasetDef): boolean {
-  const tfs = [def.baseTf, ...def.derivedTfs];
-  return (
-    m.symbol === def.symbol &&
-    m.baseTf === def.baseTf &&
-    m.window.fromMs === def.from &&
-    m.window.toMs === def.to &&
-    m.timeframes.length === tfs.length &&
-    m.timeframes.every((t, i) => t.tf === tfs[i])
-  );
-}
-
 export async function buildDataset(home: ForgeHome, def: DatasetDef, o: BuildOptions): Promise<Manifest> {
   return (await buildVersion(home, def, o)).manifest;
 }
 
 /** buildDataset with the folder of the new version. */
-async function buildVersion(home: ForgeHome, def: DatasetDef, o: BuildOptions): Promise<BuiltDataset> {
+export async function buildVersion(home: ForgeHome, def: DatasetDef, o: BuildOptions): Promise<BuiltDataset> {
   // Before the store is opened here: the fetch writes to it through its own connection.
   if (o.data?.sync !== undefined) await syncDataset(home, def, o.data.sync, o.warn, o.progress ?? o.warn);
   const store = await CandleStore.open(home.storePath);

@@ -5,7 +5,8 @@ import { LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { ForgeError, suggestion } from '../../engine/errors.js';
 import { timeframeMs } from '../../engine/timeframe.js';
 import { firstProblem, type ConfigProblem } from '../config/issues.js';
-import { choice, leafOf, parsed, text, z } from '../config/schema.js';
+import * as z from 'zod';
+import { choice, leafOf, parsed, text } from '../config/schema.js';
 import type { ForgeHome } from '../home.js';
 
 // The dataset catalog: named windows of one symbol's candles that stand for a market regime.

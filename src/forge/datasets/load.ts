@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { ForgeError } from '../../engine/errors.js';
 import type { ForgeHome } from '../home.js';
-import { ensureBuilt, type EnsureOptions } from './build.js';
+import { ensureBuilt, type EnsureOptions } from './ensure.js';
 import { readBuilt, datasetDir, POINTER_FILE, type BuiltDataset } from './folder.js';
 import { loadBuilt, type LoadedDataset } from './load-built.js';
 import type { Manifest } from './manifest.js';

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// A namespace import: see config/schema.ts.
+import * as z from 'zod';
 import { ForgeError } from '../../engine/errors.js';
 import type { EvalItem, EvalJob } from '../eval/evaluator.js';
 import { OBJECTIVES } from '../fitness.js';

@@ -251,6 +251,7 @@ export async function execute(
       });
     }
   } finally {
+    sync?.dispose();
     await openWriter?.close();
     await pool?.close();
     folder.release();

@@ -1,7 +1,8 @@
 import { ForgeError } from '../../engine/errors.js';
 import { checkLayer } from '../config/issues.js';
 import { camel, defined, mergeLayers, renameKeys, snake } from '../config/merge.js';
-import { choice, int, num, share, z } from '../config/schema.js';
+import * as z from 'zod';
+import { choice, int, num, share } from '../config/schema.js';
 
 /** Every knob of the genetic search; `Partial<GAOptions>` from flags or YAML is merged once over DEFAULTS. */
 export interface GAOptions {

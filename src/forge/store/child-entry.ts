@@ -39,6 +39,10 @@ async function handle(req: StoreRequest): Promise<unknown> {
   }
 }
 
+// libduckdb loads now, while the parent may not have sent the request yet (store-sync.ts starts its
+// first child ahead of it): CandleStore.open then finds it loaded. Its failure is open's to report.
+import('@duckdb/node-api').catch(() => {});
+
 process.on('disconnect', () => process.exit(0));
 process.once('message', (req: StoreRequest) => {
   handle(req)

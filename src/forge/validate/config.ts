@@ -2,7 +2,8 @@ import { ForgeError } from '../../engine/errors.js';
 import { checkLayer } from '../config/issues.js';
 import { defined, mergeLayers } from '../config/merge.js';
 import { readSettingsFile } from '../config/read.js';
-import { int, num, section, seed, z } from '../config/schema.js';
+import * as z from 'zod';
+import { int, num, section, seed } from '../config/schema.js';
 
 // `forge validate` settings: how many resamples each guard draws and where each guard's line sits.
 // Defaults are the brief's thresholds (004: MC p < 0.05, bootstrap CI lower > 1.0, sensitivity

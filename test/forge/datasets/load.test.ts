@@ -10,7 +10,7 @@ import { sharedFeeds } from '../../../src/forge/shared/columns.js';
 import { catalogHome, caught, TINY_ENTRY } from '../../helpers/datasets.js';
 
 // The one path from a dataset name to hash-checked candles (issue 15 point 3), on a real DuckDB store,
-// real Parquet files and the real loader thread.
+// real Parquet files and the real loader thread (or, for a small build, the calling thread).
 
 const CATALOG = `datasets:\n${TINY_ENTRY}\n`;
 // [2024-01-01 05:00, 2024-01-11 00:00) in whole hours: 19 on the first day, then 9 days of 24.
@@ -35,15 +35,18 @@ describe('one dataset path', () => {
     expect(manifest.hash).toBe(readBuilt(datasetDir(home, 'TINY'))!.manifest.hash);
   }, 120_000);
 
-  it('shared memory holds the same candles as an in-process load', async () => {
+  it('shared memory holds the same candles as an in-process load, decoded on the thread or here', async () => {
     const local = await loadDataset(home, 'TINY');
-    const { manifest, shared } = await loadSharedDataset(home, 'TINY', { ensure });
-    expect(shared.contentHash).toBe(manifest.hash);
-    const feeds = sharedFeeds(shared);
-    for (const tf of ['1h', '4h', '1d']) {
-      expect(feeds[tf].close.buffer).toBeInstanceOf(SharedArrayBuffer);
-      expect(Array.from(feeds[tf].close)).toEqual(Array.from(local.feeds[tf].close));
-      expect(Array.from(feeds[tf].time)).toEqual(Array.from(local.feeds[tf].time));
+    // TINY is small, so it decodes here by default; a limit of 0 bytes sends it to the loader thread.
+    for (const decodeHereBelow of [0, undefined]) {
+      const { manifest, shared } = await loadSharedDataset(home, 'TINY', { ensure }, decodeHereBelow);
+      expect(shared.contentHash).toBe(manifest.hash);
+      const feeds = sharedFeeds(shared);
+      for (const tf of ['1h', '4h', '1d']) {
+        expect(feeds[tf].close.buffer).toBeInstanceOf(SharedArrayBuffer);
+        expect(Array.from(feeds[tf].close)).toEqual(Array.from(local.feeds[tf].close));
+        expect(Array.from(feeds[tf].time)).toEqual(Array.from(local.feeds[tf].time));
+      }
     }
   }, 60_000);
 
@@ -61,9 +64,11 @@ describe('one dataset path', () => {
     // the decoder, which names the missing file.
     fs.rmSync(path.join(built.dir, built.manifest.timeframes[1].file));
     expect((await caught(loadDataset(home, 'TINY', { pin }))).code).toBe('E_RUN_DATASET');
-    const missing = await caught(loadSharedDataset(home, 'TINY', { pin: { ...pin, hash: now } }));
-    expect(missing.code).toBe('E_DATASET_FILE');
-    expect(missing.message).toContain(built.manifest.timeframes[1].file);
+    for (const decodeHereBelow of [0, undefined]) {
+      const missing = await caught(loadSharedDataset(home, 'TINY', { pin: { ...pin, hash: now } }, decodeHereBelow));
+      expect(missing.code).toBe('E_DATASET_FILE');
+      expect(missing.message).toContain(built.manifest.timeframes[1].file);
+    }
   }, 60_000);
 
   it('datasets ls reports a folder whose name no load would accept as damaged, naming why', () => {

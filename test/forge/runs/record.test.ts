@@ -5,12 +5,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { GenerationStats } from '../../../src/forge/ga/optimizer.js';
 import { generationParquet, writeGenerationParquet } from '../../../src/forge/runs/generation-file.js';
 import { syncGenerations, type RunRow } from '../../../src/forge/runs/record.js';
-import { inStoreChild } from '../../../src/forge/store/child.js';
+import { inStoreChild, startStoreChild } from '../../../src/forge/store/child.js';
 import { withStore } from '../../../src/forge/store/store.js';
 
 // The store's catch-up from a run folder, in batches of generations (one transaction each) and from
 // the child process a search uses: every generation's statistics row and evaluations arrive once,
-// a repeated sync adds nothing, and a child's failure reaches the caller with its cause.
+// a repeated sync adds nothing, and a child's failure reaches the caller with its cause. A child
+// started ahead of its request (a search's first, store-sync.ts) answers it later, is replaced when it
+// died while it waited, and leaves when it is not needed.
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-record-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -96,4 +98,40 @@ describe('syncGenerations', () => {
       message: expect.stringContaining('not-a-store.duckdb'),
     });
   });
+
+  it('a child started ahead answers later; one killed while it waited is replaced; an unused one leaves', async () => {
+    const { dir, stats } = runFolder('ahead', 2);
+    const storePath = path.join(root, 'ahead.duckdb');
+    const progress = { generationsDone: 2, status: 'finished', bestFitness: 1 };
+    const request = { op: 'sync-run' as const, storePath, waitMs: 0, run, stats, evaluationsDir: dir, progress };
+    const gone = async (pid: number | undefined) => {
+      for (let i = 0; i < 200 && alive(pid); i++) await new Promise((r) => setTimeout(r, 25));
+      return !alive(pid);
+    };
+
+    const ahead = startStoreChild();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(alive(ahead.pid)).toBe(true); // waiting for its request
+    expect(await ahead.request<number>(request)).toBe(2);
+    expect(await gone(ahead.pid)).toBe(true);
+
+    const killed = startStoreChild();
+    process.kill(killed.pid!, 'SIGKILL');
+    expect(await gone(killed.pid)).toBe(true);
+    expect(await killed.request<number>({ ...request, stats: [...stats, stat(2)] })).toBe(0); // g2 has no file
+    expect(await counts(storePath)).toEqual({ generations: 2, evaluations: 6, fitness: expect.closeTo(3.6, 9) });
+
+    const unused = startStoreChild();
+    unused.dispose();
+    expect(await gone(unused.pid)).toBe(true);
+  });
 });
+
+function alive(pid: number | undefined): boolean {
+  try {
+    process.kill(pid!, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
