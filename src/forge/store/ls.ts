@@ -3,7 +3,7 @@ import { timeframeMs } from '../../engine/timeframe.js';
 import fs from 'node:fs';
 import { writeFileAtomic } from '../atomic.js';
 import { isoUtc } from './rows.js';
-import { withStore, type CandleStore } from './store.js';
+import { summaryPath, withStore, type CandleStore } from './store.js';
 
 // `forge data ls`: what the store holds, one row per symbol and timeframe. Read-only. DuckDB lets no
 // reader in while another process writes, so every candle write also leaves a summary beside the
@@ -21,10 +21,6 @@ export interface StoredSeries {
   calendar: string;
 }
 
-/** Where the candle summary of a store file lives (beside it). */
-export function summaryPath(storePath: string): string {
-  return `${storePath}.summary.json`;
-}
 
 interface Summary {
   readonly at: string;

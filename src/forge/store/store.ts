@@ -86,8 +86,10 @@ export class CandleStore {
     }
     const connection = await instance.connect();
     const store = new CandleStore(storePath, readOnly, instance, connection);
-    if (!readOnly) await connection.run(SCHEMA);
-    else await emptyTablesForMissing(connection);
+    if (!readOnly) {
+      await connection.run(SCHEMA);
+      removeSummaryLeftovers(storePath);
+    } else await emptyTablesForMissing(connection);
     return store;
   }
 
@@ -158,6 +160,22 @@ function translateOpenError(storePath: string, err: unknown): ForgeError | unkno
     );
   }
   return err;
+}
+
+/** Where the candle summary of a store file lives (beside it; ls.ts writes and reads it). */
+export function summaryPath(storePath: string): string {
+  return `${storePath}.summary.json`;
+}
+
+/**
+ * Temp files of the summary that a writer killed mid-write left (atomic.ts names them <file>.tmp-PID-...).
+ * Only a writer writes the summary, while it holds DuckDB's lock, which the caller now holds: any temp
+ * file there is a leftover.
+ */
+function removeSummaryLeftovers(storePath: string): void {
+  const prefix = `${path.basename(summaryPath(storePath))}.tmp-`;
+  const dir = path.dirname(storePath);
+  for (const name of fs.readdirSync(dir)) if (name.startsWith(prefix)) fs.rmSync(path.join(dir, name), { force: true });
 }
 
 /** Opens the store, runs `fn`, always closes: the usual shape of a CLI command. */

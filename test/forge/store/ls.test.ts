@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ForgeError } from '../../../src/engine/errors.js';
 import { listStored } from '../../../src/forge/store/ls.js';
-import { CandleStore } from '../../../src/forge/store/store.js';
+import { CandleStore, summaryPath } from '../../../src/forge/store/store.js';
 import { upsertCandles } from '../../../src/forge/store/write.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-ls-'));
@@ -43,6 +43,20 @@ describe('forge data ls', () => {
     );
     store.close();
     expect((await listStored(storePath)).series.map((r) => [r.symbol, r.bars])).toEqual([['BARE', 3]]);
+  });
+
+  it("a summary temp file left by a writer killed mid-write is removed by the next writer's open", async () => {
+    // scripts/fault-inject.mjs hit this: kill -9 between writing the summary's temp file and its rename.
+    const storePath = path.join(root, 'killed', 'forge.duckdb');
+    fs.mkdirSync(path.dirname(storePath), { recursive: true });
+    const leftover = `${summaryPath(storePath)}.tmp-999999-1796233853573`;
+    fs.writeFileSync(leftover, '{"at":');
+    const other = path.join(path.dirname(storePath), 'notes.txt.tmp-1'); // not the store's: left alone
+    fs.writeFileSync(other, 'x');
+    const store = await CandleStore.open(storePath);
+    store.close();
+    expect(fs.existsSync(leftover)).toBe(false);
+    expect(fs.existsSync(other)).toBe(true);
   });
 
   it('lists symbol, timeframe, bars, first/last, sources and repaired count, sorted', async () => {
