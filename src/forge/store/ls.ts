@@ -21,7 +21,6 @@ export interface StoredSeries {
   calendar: string;
 }
 
-
 interface Summary {
   readonly at: string;
   readonly series: StoredSeries[];
