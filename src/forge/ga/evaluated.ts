@@ -1,21 +1,34 @@
 import { createHash } from 'node:crypto';
+import { DigestTable, type DigestWords } from './digest-table.js';
 import { genomeKey } from './genome.js';
 
 // What a search has already paid for, by genome and by strategy identity. It is rebuilt from a run's
-// per-generation evaluation files on resume (evolve/resume-cache.ts), so it never enters the checkpoint:
+// per-generation evaluation files on resume (runs/evaluated-files.ts), so it never enters the checkpoint:
 // the checkpoint stays O(population) however long the run. Only fitness is kept per play (8 bytes and a
 // key), because a cached play only needs its fitness for selection; its full record was written to the
-// generation's file and considered for the hall of fame when it was first evaluated.
+// generation's file and considered for the hall of fame when it was first evaluated. The fitness is
+// kept in a DigestTable under 96 bits of the identity's digest: ~25 bytes an evaluation, outside V8's
+// heap (digest-table.ts says why that keeps a night-long run's memory flat).
 
 export type Identity = (genome: readonly number[]) => string;
 
 const MEMO_LIMIT = 20_000;
 
 /**
- * A play's identity is its description (hundreds of bytes); the set keeps a 132-bit digest of it
- * instead, so memory per evaluation stays near 100 bytes over a night-long run.
+ * A play's identity is its description (hundreds of bytes); the memo and the hall of fame use a 132-bit
+ * digest of it instead, and the evaluated table the first 96 bits of that digest.
  */
 const digestOf = (id: string): string => createHash('sha1').update(id).digest('base64').slice(0, 22);
+
+/** The table key of a digest made by digestOf: its first 16 base64 digits (96 bits) as three words. */
+export function digestWords(digest: string): DigestWords {
+  const b = Buffer.from(digest.slice(0, 16), 'base64');
+  // Word 0 = 0 marks an empty slot, so 0 and 1 share a key there (a 2^-96 chance, like a collision).
+  return [b.readUInt32BE(0) || 1, b.readUInt32BE(4), b.readUInt32BE(8)];
+}
+
+/** The table key of any other identity (the default one: the genome itself). */
+const wordsOf = (id: string): DigestWords => digestWords(createHash('sha1').update(id).digest('base64'));
 
 export class EvaluatedSet {
   /**
@@ -23,7 +36,9 @@ export class EvaluatedSet {
    * plays with one identity cannot differ, so a second map by genome key held the same fitness again
    * (~140 of ~250 bytes per evaluation, the largest share of a long run's heap growth).
    */
-  private readonly byIdentity = new Map<string, number>();
+  private readonly byIdentity = new DigestTable();
+  /** The table key of an identity string: identities are digests already unless identity is genomeKey. */
+  private readonly keyOf: (id: string) => DigestWords;
 
   private memo = new Map<string, string>();
   readonly identity: Identity;
@@ -36,6 +51,7 @@ export class EvaluatedSet {
    */
   constructor(identity: Identity = genomeKey) {
     this.identity = identity === genomeKey ? genomeKey : (genome) => this.memoised(genome, identity);
+    this.keyOf = identity === genomeKey ? wordsOf : digestWords;
   }
 
   private memoised(genome: readonly number[], identity: Identity): string {
@@ -81,9 +97,14 @@ export class EvaluatedSet {
     return this.byIdentity.size;
   }
 
+  /** Bytes the evaluated plays hold (the table's arrays; the bounded memo aside). */
+  get bytes(): number {
+    return this.byIdentity.bytes;
+  }
+
   add(genome: readonly number[], fitness: number, id = this.identity(genome)): void {
     // The first play of an identity keeps it; a genome as its own identity is simply set again.
-    if (this.identity === genomeKey || !this.byIdentity.has(id)) this.byIdentity.set(id, fitness);
+    this.byIdentity.set(this.keyOf(id), fitness, this.identity === genomeKey);
   }
 
   /**
@@ -91,11 +112,11 @@ export class EvaluatedSet {
    * was evaluated.
    */
   fitnessOf(genome: readonly number[], id?: string): number | undefined {
-    return this.byIdentity.get(id ?? this.identity(genome));
+    return this.byIdentity.get(this.keyOf(id ?? this.identity(genome)));
   }
 
   /** True when evaluating `genome` would buy nothing new: it, or a play it cannot differ from, was evaluated. */
   has(genome: readonly number[], id?: string): boolean {
-    return this.byIdentity.has(id ?? this.identity(genome));
+    return this.byIdentity.has(this.keyOf(id ?? this.identity(genome)));
   }
 }

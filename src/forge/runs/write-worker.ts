@@ -5,6 +5,7 @@ import type { GeneDef } from '../../engine/play/types.js';
 import { genomeKey } from '../ga/genome.js';
 import { writeFilesAtomic } from '../atomic.js';
 import { generationParquet, generationParquetBytes } from './generation-file.js';
+import { IndentedJsonArray } from './json-array.js';
 import type { EvalRecord } from '../eval/evaluator.js';
 
 // The run folder's writer thread (see run-writer.ts): Parquet encoding, JSON text and fsyncs happen
@@ -54,26 +55,6 @@ export type WriteAck =
   | { readonly ok: true; readonly busyMs: number }
   | { readonly ok: false; readonly error: WriteFailure };
 
-/**
- * JSON.stringify(entries, null, 2) built from each entry's text once: generations.json grows by one
- * entry a generation and is rewritten at each write, so stringifying all of it again made every
- * write O(generations) in CPU.
- */
-export class IndentedJsonArray {
-  private readonly parts: string[] = [];
-
-  /** Sets entries [from, from + entries.length); the ones after are dropped (a write that failed is sent again). */
-  set(from: number, entries: readonly unknown[]): void {
-    if (from > this.parts.length) throw new Error(`internal: statistics from ${from}, ${this.parts.length} held`);
-    this.parts.length = from;
-    for (const e of entries) this.parts.push(`  ${JSON.stringify(e, null, 2).replace(/\n/g, '\n  ')}`);
-  }
-
-  text(): string {
-    return this.parts.length === 0 ? '[]' : `[\n${this.parts.join(',\n')}\n]`;
-  }
-}
-
 const stats = new IndentedJsonArray();
 const { genes } = (workerData ?? { genes: [] }) as WriterData;
 
@@ -93,7 +74,7 @@ async function write(job: WriteJob): Promise<void> {
   ]);
   stats.set(job.statsFrom, job.newStats);
   files.push([job.files.hallOfFamePath, `${JSON.stringify(job.hallOfFame, null, 2)}\n`]);
-  files.push([job.files.statsPath, `${stats.text()}\n`]);
+  files.push([job.files.statsPath, stats.text()]);
   files.push([job.files.checkpointPath, JSON.stringify(job.checkpoint)]);
   await writeFilesAtomic(files);
 }

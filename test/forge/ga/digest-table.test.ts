@@ -1,0 +1,67 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { DigestTable, type DigestWords } from '../../../src/forge/ga/digest-table.js';
+import { EvaluatedSet } from '../../../src/forge/ga/evaluated.js';
+
+// The GA's evaluated set grows by one entry per distinct evaluation over a night (issue 10 point 9): these
+// tests hold it to its bound in bytes per entry, outside V8's heap, and to exact answers at that density.
+
+const words = (i: number): DigestWords => {
+  const d = createHash('sha1').update(`play ${i}`).digest();
+  return [d.readUInt32BE(0) || 1, d.readUInt32BE(4), d.readUInt32BE(8)];
+};
+
+describe('DigestTable', () => {
+  it('answers exactly for 200,000 keys while holding at most 28 bytes per entry', () => {
+    const t = new DigestTable();
+    const n = 200_000;
+    for (let i = 0; i < n; i++) t.set(words(i), i / 7);
+    expect(t.size).toBe(n);
+    for (let i = 0; i < n; i += 7) expect(t.get(words(i))).toBe(i / 7);
+    for (let i = n; i < n + 20_000; i++) expect(t.has(words(i))).toBe(false);
+    // 12 bytes of key and 8 of value per slot, slots 72-90 % in use: ~25 bytes per entry, never above 28.
+    expect(t.bytes / n).toBeLessThanOrEqual(28);
+    expect(t.size / t.capacity).toBeGreaterThan(0.7);
+    expect(t.size / t.capacity).toBeLessThanOrEqual(0.9);
+  });
+
+  it('tells apart keys that differ only in their second or third word, and keeps the first value', () => {
+    const t = new DigestTable();
+    t.set([5, 6, 7], 1);
+    t.set([5, 6, 8], 2);
+    t.set([5, 9, 7], 3);
+    t.set([5, 6, 7], 4); // kept: the first evaluation of an identity keeps it
+    expect([t.get([5, 6, 7]), t.get([5, 6, 8]), t.get([5, 9, 7]), t.get([5, 9, 8])]).toEqual([1, 2, 3, undefined]);
+    t.set([5, 6, 7], 5, true);
+    expect(t.get([5, 6, 7])).toBe(5);
+    expect(t.size).toBe(3);
+    // Non-finite fitness (a failed play) is a value like any other, not an empty slot.
+    t.set([0xffffffff, 0, 0], Number.NEGATIVE_INFINITY);
+    t.set([1, 0, 0], Number.NaN);
+    expect(t.get([0xffffffff, 0, 0])).toBe(Number.NEGATIVE_INFINITY);
+    expect(t.get([1, 0, 0])).toBeNaN();
+  });
+});
+
+describe('EvaluatedSet memory', () => {
+  it('costs at most 28 bytes per distinct play, however long the identities', () => {
+    // A play identity is its description, hundreds of bytes; the set keeps 96 bits of its digest.
+    const describe = (g: readonly number[]) => `rsi(${g[0]}) < ${g[1]}\n${'feature and rule text '.repeat(20)}`;
+    const seen = new EvaluatedSet(describe);
+    const n = 100_000;
+    for (let i = 0; i < n; i++) seen.add([i % 1000, Math.floor(i / 1000)], i);
+    expect(seen.size).toBe(n);
+    expect(seen.bytes / n).toBeLessThanOrEqual(28);
+    expect(seen.fitnessOf([999, 99])).toBe(n - 1);
+    expect(seen.has([0, 100])).toBe(false);
+    // The first play of an identity keeps its fitness; a genome as its own identity is set again.
+    const same = new EvaluatedSet(() => 'one strategy');
+    same.add([1], 1);
+    same.add([2], 2);
+    expect([same.size, same.fitnessOf([3])]).toEqual([1, 1]);
+    const own = new EvaluatedSet();
+    own.add([1], 1);
+    own.add([1], 2);
+    expect([own.size, own.fitnessOf([1]), own.has([2])]).toEqual([1, 2, false]);
+  });
+});
