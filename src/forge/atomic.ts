@@ -2,12 +2,32 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { osError } from './os-error.js';
 
+/** The temp name the atomic writes below use for `target`: `<target>.tmp-PID-ms`. */
+const tempOf = (target: string, stamp: string): string => `${target}.tmp-${stamp}`;
+const TEMP = /\.tmp-\d+/;
+
+/**
+ * Removes the temp files the atomic writes below left in `dir` when their process was killed between
+ * writing and renaming: all of them, or only those of the file named `of`. Call only where no live
+ * writer can be writing (under the lock that guards the folder or the file).
+ */
+export function removeAtomicTemps(dir: string, of?: string): void {
+  const prefix = of === undefined ? undefined : `${of}.tmp-`;
+  for (const name of fs.readdirSync(dir)) {
+    if (prefix === undefined ? TEMP.test(name) : name.startsWith(prefix) && TEMP.test(name.slice(of!.length)))
+      fs.rmSync(path.join(dir, name), { force: true, recursive: true });
+  }
+}
+
+/** Whether `name` is one of those temp files (for a clean-up that removes other leftovers too). */
+export const isAtomicTemp = (name: string): boolean => TEMP.test(name);
+
 /**
  * Writes a file so that readers see the old content or the new, never half: write a temp file in the
  * same folder, fsync it, then rename over the target (atomic on POSIX within one file system).
  */
 export function writeFileAtomic(target: string, data: string | Uint8Array): void {
-  const tmp = `${target}.tmp-${process.pid}-${Date.now()}`;
+  const tmp = tempOf(target, `${process.pid}-${Date.now()}`);
   makeDir(path.dirname(target));
   try {
     const fd = fs.openSync(tmp, 'w');
@@ -38,7 +58,7 @@ export function writeFileAtomic(target: string, data: string | Uint8Array): void
  */
 export async function writeFilesAtomic(files: readonly (readonly [string, string | Uint8Array])[]): Promise<void> {
   const stamp = `${process.pid}-${Date.now()}`;
-  const temps = files.map(([target]) => `${target}.tmp-${stamp}`);
+  const temps = files.map(([target]) => tempOf(target, stamp));
   const writeOne = async ([target, data]: readonly [string, string | Uint8Array], tmp: string): Promise<void> => {
     makeDir(path.dirname(target));
     try {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ForgeError } from '../../engine/errors.js';
-import { writeFileAtomic } from '../atomic.js';
+import { isAtomicTemp, writeFileAtomic } from '../atomic.js';
 import type { ForgeHome } from '../home.js';
 import { MANIFEST_FILE, readManifest, type Manifest } from './manifest.js';
 import { readTextIfExists } from '../atomic.js';
@@ -105,7 +105,7 @@ export function removeLeftovers(dir: string): void {
   const keep = new Set([POINTER_FILE, BUILD_LOCK, ...(current === null ? [] : [current])]);
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     if (keep.has(entry.name)) continue;
-    const leftover = VERSION_RE.test(entry.name) || /\.tmp-\d+/.test(entry.name) || current !== null;
+    const leftover = VERSION_RE.test(entry.name) || isAtomicTemp(entry.name) || current !== null;
     if (leftover) fs.rmSync(path.join(dir, entry.name), { recursive: true, force: true });
   }
 }

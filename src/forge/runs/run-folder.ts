@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import { ForgeError } from '../../engine/errors.js';
-import { canonicalJson, makeDir } from '../atomic.js';
+import { canonicalJson, makeDir, removeAtomicTemps } from '../atomic.js';
 import { acquireLock } from '../lock.js';
 
 // A run lives in <home>/runs/<id>/. The id is a hash of what determines the result (resolved config,
@@ -100,18 +99,13 @@ export async function acquireRunFolder(runsDir: string, id: string): Promise<Run
       ),
   );
   try {
-    removeTempFiles(p.dir);
-    removeTempFiles(p.evaluationsDir);
+    removeAtomicTemps(p.dir);
+    removeAtomicTemps(p.evaluationsDir);
   } catch (err) {
     lock.release();
     throw err;
   }
   return { ...p, release: () => lock.release() };
-}
-
-function removeTempFiles(dir: string): void {
-  for (const name of fs.readdirSync(dir))
-    if (/\.tmp-\d+/.test(name)) fs.rmSync(path.join(dir, name), { force: true, recursive: true });
 }
 
 /** Generation `g`'s file in a run's evaluations folder (gen-00042.parquet); written by generation-file.ts. */

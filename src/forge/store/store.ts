@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import { ForgeError } from '../../engine/errors.js';
-import { makeDir } from '../atomic.js';
+import { makeDir, removeAtomicTemps } from '../atomic.js';
 
 // The embedded candle store: one DuckDB file, one writer process at a time (DuckDB's own file lock),
 // readers open read-only. Every multi-statement write goes through `transaction`, so a failed import
@@ -88,7 +88,9 @@ export class CandleStore {
     const store = new CandleStore(storePath, readOnly, instance, connection);
     if (!readOnly) {
       await connection.run(SCHEMA);
-      removeSummaryLeftovers(storePath);
+      // Only a writer writes the summary (ls.ts), holding DuckDB's lock, which this open now holds: a
+      // temp file of it is what a writer killed mid-write left.
+      removeAtomicTemps(path.dirname(storePath), path.basename(summaryPath(storePath)));
     } else await emptyTablesForMissing(connection);
     return store;
   }
@@ -165,17 +167,6 @@ function translateOpenError(storePath: string, err: unknown): ForgeError | unkno
 /** Where the candle summary of a store file lives (beside it; ls.ts writes and reads it). */
 export function summaryPath(storePath: string): string {
   return `${storePath}.summary.json`;
-}
-
-/**
- * Temp files of the summary that a writer killed mid-write left (atomic.ts names them <file>.tmp-PID-...).
- * Only a writer writes the summary, while it holds DuckDB's lock, which the caller now holds: any temp
- * file there is a leftover.
- */
-function removeSummaryLeftovers(storePath: string): void {
-  const prefix = `${path.basename(summaryPath(storePath))}.tmp-`;
-  const dir = path.dirname(storePath);
-  for (const name of fs.readdirSync(dir)) if (name.startsWith(prefix)) fs.rmSync(path.join(dir, name), { force: true });
 }
 
 /** Opens the store, runs `fn`, always closes: the usual shape of a CLI command. */
