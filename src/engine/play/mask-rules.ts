@@ -15,7 +15,6 @@ import {
   holds,
   OP_MASK,
   wordsOf,
-  anySet,
 } from './masks.js';
 import type { Expr, Operand } from './types.js';
 
@@ -77,11 +76,19 @@ function sides(l: Series, r: Series) {
  */
 export class MaskBuffers {
   private readonly store: Uint32Array[] = [];
+  private readonly lists: Int32Array[] = [];
 
   get(slot: number, words: number): Uint32Array {
     let b = this.store[slot];
     if (b === undefined || b.length < words) b = this.store[slot] = new Uint32Array(words);
     return b;
+  }
+
+  /** The word list of an all/any node at `depth` (see evalNode). */
+  list(depth: number, words: number): Int32Array {
+    let l = this.lists[depth];
+    if (l === undefined || l.length < words) l = this.lists[depth] = new Int32Array(words);
+    return l;
   }
 }
 
@@ -144,21 +151,53 @@ const depthSlot = (depth: number, k: number): number => OUT_SLOTS + 1 + 2 * dept
 function evalLeaf(
   node: MaskNode & { kind: 'compare' | 'cross' },
   care: Uint32Array,
+  idx: Int32Array | null,
+  count: number,
   out: Uint32Array,
   n: number,
 ): void {
   const { a, b, ka, kb } = node;
-  if (node.kind === 'cross') crossAbove(a, ka, b, kb, node.strict, care, out, n);
-  else if (a !== null && b !== null) compareArrays(a, b, node.op, care, out, n);
-  else if (a !== null) compareConst(a, kb, node.op, care, out, n);
-  else if (b !== null) compareConst(b, ka, flipMask(node.op), care, out, n);
-  else constant(holds(ka, kb, node.op), care, out, n);
+  if (node.kind === 'cross') crossAbove(a, ka, b, kb, node.strict, care, idx, count, out, n);
+  else if (a !== null && b !== null) compareArrays(a, b, node.op, care, idx, count, out, n);
+  else if (a !== null) compareConst(a, kb, node.op, care, idx, count, out, n);
+  else if (b !== null) compareConst(b, ka, flipMask(node.op), care, idx, count, out, n);
+  else constant(holds(ka, kb, node.op), care, idx, count, out, n);
 }
 
-/** out = node's value on the care bits (0 elsewhere), over n bars; `full`: care is every bar. */
+/**
+ * out = (x ^ flip) & care on the care mask's words (listed, or all `count` words), 0 elsewhere; flip is
+ * 0 (x & care) or -1 (~x & care).
+ */
+function andCare(
+  x: Uint32Array,
+  flip: number,
+  care: Uint32Array,
+  idx: Int32Array | null,
+  count: number,
+  out: Uint32Array,
+  words: number,
+): void {
+  if (idx === null) {
+    for (let w = 0; w < count; w++) out[w] = (x[w] ^ flip) & care[w];
+    return;
+  }
+  out.fill(0, 0, words);
+  for (let j = 0; j < count; j++) {
+    const w = idx[j];
+    out[w] = (x[w] ^ flip) & care[w];
+  }
+}
+
+/**
+ * out = node's value on the care bits (0 elsewhere), over n bars; `full`: care is every bar. A care mask
+ * narrower than every bar comes with the list of its non-zero words (`idx`, `count`; see masks.ts), which
+ * all/any keep up to date as they narrow it, so a filter under a rare cross visits only the cross's words.
+ */
 function evalNode(
   node: MaskNode,
   care: Uint32Array,
+  idx: Int32Array | null,
+  count: number,
   out: Uint32Array,
   n: number,
   buf: MaskBuffers,
@@ -170,16 +209,16 @@ function evalNode(
   switch (node.kind) {
     case 'compare':
     case 'cross': {
-      if (leaves === null) return evalLeaf(node, care, out, n);
+      if (leaves === null) return evalLeaf(node, care, idx, count, out, n);
       const key = leaves.key(node, n);
       const hit = leaves.get(key);
       if (hit !== undefined) {
         leaves.hits++;
         if (full) out.set(hit);
-        else for (let w = 0; w < words; w++) out[w] = hit[w] & care[w];
+        else andCare(hit, 0, care, idx, count, out, words);
         return;
       }
-      evalLeaf(node, care, out, n);
+      evalLeaf(node, care, idx, count, out, n);
       if (full) {
         leaves.misses++;
         leaves.set(key, out.slice(0, words));
@@ -188,38 +227,61 @@ function evalNode(
     }
     case 'not': {
       const tmp = buf.get(depthSlot(depth, 0), words);
-      evalNode(node.item, care, tmp, n, buf, depth + 1, full, leaves);
-      for (let w = 0; w < words; w++) out[w] = care[w] & ~tmp[w];
+      evalNode(node.item, care, idx, count, tmp, n, buf, depth + 1, full, leaves);
+      andCare(tmp, -1, care, idx, count, out, words);
       return;
     }
     case 'all': {
-      // out holds the bars still true; each item is evaluated only there.
+      // out holds the bars still true, `list` its non-zero words; each item is evaluated only there.
       const tmp = buf.get(depthSlot(depth, 0), words);
-      out.set(care.subarray(0, words));
+      const list = buf.list(depth, words);
+      let at = idx;
+      let atCount = count;
+      andCare(care, 0, care, idx, count, out, words);
       let first = full;
       for (const item of node.items) {
-        if (!anySet(out, words)) return;
-        evalNode(item, out, tmp, n, buf, depth + 1, first, leaves);
-        out.set(tmp.subarray(0, words));
+        if (atCount === 0) return;
+        evalNode(item, out, at, atCount, tmp, n, buf, depth + 1, first, leaves);
         first = false;
+        // tmp is 0 off the care words, and so is out: only listed words change. Filtering `list` in
+        // place is safe, as it is written no faster than it is read.
+        let k = 0;
+        for (let j = 0; j < atCount; j++) {
+          const w = at === null ? j : at[j];
+          const v = tmp[w];
+          out[w] = v;
+          if (v !== 0) list[k++] = w;
+        }
+        at = list;
+        atCount = k;
       }
       return;
     }
     case 'any': {
-      // rest holds the bars not yet true; each item is evaluated only there.
+      // rest holds the bars not yet true, `list` its non-zero words; each item is evaluated only there.
       const tmp = buf.get(depthSlot(depth, 0), words);
       const rest = buf.get(depthSlot(depth, 1), words);
-      rest.set(care.subarray(0, words));
+      const list = buf.list(depth, words);
+      let at = idx;
+      let atCount = count;
+      andCare(care, 0, care, idx, count, rest, words);
       out.fill(0, 0, words);
       let first = full;
       for (const item of node.items) {
-        if (!anySet(rest, words)) return;
-        evalNode(item, rest, tmp, n, buf, depth + 1, first, leaves);
+        if (atCount === 0) return;
+        evalNode(item, rest, at, atCount, tmp, n, buf, depth + 1, first, leaves);
         first = false;
-        for (let w = 0; w < words; w++) {
-          out[w] |= tmp[w];
-          rest[w] &= ~tmp[w];
+        let k = 0;
+        for (let j = 0; j < atCount; j++) {
+          const w = at === null ? j : at[j];
+          const t = tmp[w];
+          out[w] |= t;
+          const r = rest[w] & ~t;
+          rest[w] = r;
+          if (r !== 0) list[k++] = w;
         }
+        at = list;
+        atCount = k;
       }
       return;
     }
@@ -246,7 +308,7 @@ export function evalMasks(
   return nodes.map((node, k) => {
     if (node === undefined) return undefined;
     const out = buffers === undefined ? new Uint32Array(words) : buf.get(k, words);
-    evalNode(node, full, out, n, buf, 0, true, leaves);
+    evalNode(node, full, null, words, out, n, buf, 0, true, leaves);
     return out;
   });
 }

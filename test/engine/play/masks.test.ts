@@ -130,6 +130,31 @@ describe('rule kernels equal evalExpr', () => {
     }
   });
 
+  it('on 120 long rule sets (thousands of bars: narrow care masks travel as word lists through all/any/not)', () => {
+    const buffers = new MaskBuffers();
+    const leaves = new LeafCache(1 << 20);
+    for (let k = 0; k < 120; k++) {
+      const rng = rngOf(`long-${k}`);
+      const n = 2000 + Math.floor(rng() * 6000);
+      const { values, rules } = world(rng, n, k % 2 === 0);
+      // A rare first item, as a cross is in a real entry rule: the filters after it see few words.
+      const narrowed = rules.map((e) =>
+        e === undefined
+          ? undefined
+          : ({ kind: 'all', items: [{ kind: 'compare', op: '==', left: p('open'), right: c(k % 5) }, e] } as Expr),
+      );
+      for (const set of [rules, narrowed]) {
+        const expected = set.map((e) => (e === undefined ? undefined : evalExpr(e, n, values)));
+        for (const got of [evalMasks(set, n, values, buffers), evalMasks(set, n, values, buffers, leaves)]) {
+          got.forEach((out, r) => {
+            if (expected[r] === undefined) return;
+            expect([...unpackMask(out!, n)], `long-${k} rule ${r}`).toEqual([...expected[r]!]);
+          });
+        }
+      }
+    }
+  });
+
   it('pins the edge cases: cross at bar 0, != with NaN, not of a NaN comparison, constants on either side', () => {
     const a = Float64Array.from([0, 2, NaN, 1, 3, 3, 0]);
     const b = Float64Array.from([1, 1, 1, NaN, 1, 3, 1]);
