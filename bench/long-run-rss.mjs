@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Issue 10 point 9: memory and generation time over a long `forge evolve`. Runs
 //   forge evolve --dataset BTC_2022_1H --play configs/plays/wf_trend_1h.yaml --pop 100 --workers 2
-//                --max-wall <minutes>m --generations 20000
+//                --max-wall <minutes>m --generations 1000000 (the wall ends it, not the count)
 // on real BTC hourly candles (../shared/data/BTCUSD_1h.csv, 2022: 8,760 bars) in a temporary home,
 // samples the process's RSS (/proc/<pid>/status VmRSS: main thread and workers) every 10 s, reads the
 // generation count from the progress lines, and prints a Markdown table plus the two figures the
@@ -76,7 +76,7 @@ try {
     '--workers',
     '2',
     '--generations',
-    '20000',
+    '1000000',
     '--max-wall',
     `${minutes}m`,
     '--home',

@@ -49,6 +49,7 @@ export async function execute(
   let pool: EvaluationPool | undefined;
   let sync: StoreSync | undefined;
   let openWriter: RunWriter | undefined;
+  let seen: EvaluatedSet | undefined;
   try {
     const space = sharedPlaySpace(stored.playText, config.play);
     checkPlayFits(space, config.play, data.loads);
@@ -60,7 +61,9 @@ export async function execute(
     const genes = space.genes;
     const ga = searchOptions(space, stored);
     const identity = playIdentity(space);
-    const seen = new EvaluatedSet(identity);
+    // Its entries go to a file in the run folder (removed when it is opened, see digest-records.ts): a
+    // night's evaluations would otherwise grow the process by 20 bytes each.
+    seen = new EvaluatedSet(identity, { spillDir: folder.dir });
 
     const counters: SearchCounters = { peakHeap: 0, evaluations: 0, evalMs: 0, recordsMs: 0, poolStartMs: 0 };
     const phase: PhaseMs = { search: 0, finalWrite: 0, storeSync: 0, setup: 0 };
@@ -252,6 +255,7 @@ export async function execute(
     }
   } finally {
     sync?.dispose();
+    seen?.close();
     await openWriter?.close();
     await pool?.close();
     folder.release();

@@ -1,4 +1,4 @@
-// A set of 96-bit digests with a float64 value each, in two typed arrays outside V8's heap.
+// A set of 96-bit digests with a float64 value each, outside V8's heap.
 //
 // Why not a Map<string, number>: the GA's evaluated set grows by one entry per distinct evaluation, which
 // is legitimately O(evaluations) (forgetting a play would evaluate it again and change results), and a
@@ -6,13 +6,18 @@
 // over it, a boxed number, the Map's own slots) they cost ~123 bytes each in the main isolate's heap
 // (heap snapshots of a 2-minute run: +16 MiB for 137,000 evaluations), and V8 sizes its old space from
 // the live size (up to 4x), so the main isolate's committed old space grew 79 -> 195 MiB in those 2
-// minutes for ~25 MiB more live data (bench/RESULTS.md, issue 10 point 9). Here an entry costs 20 bytes
-// in a table kept 72-90 % full (~25 bytes an evaluation), none of it on V8's heap, and no per-entry
-// object exists for the garbage collector to trace.
+// minutes for ~25 MiB more live data (bench/RESULTS.md, issue 10 point 9).
+//
+// The slots hold each key's first word and the index of its entry (8 bytes a slot, 72-90 % in use: ~10
+// bytes an evaluation); the entries (the other two words and the value, digest-records.ts) are in memory
+// or, for a search, in a file, where they cost the process nothing. A slot whose first word matches is
+// checked against its entry, so answers stay exact.
 //
 // Keys are uniformly random digests (SHA-1 prefixes), so the slot is the first word scaled to the
 // capacity (no hashing), linear probing stays short at 90 % load (lookups are a few thousand a second,
 // far from the search's hot path), and the table grows by 1.25x, not 2x, to keep the slack small.
+
+import { type DigestRecords, FileRecords, MemoryRecords } from './digest-records.js';
 
 /** Largest share of slots in use before the table grows. */
 const MAX_LOAD = 0.9;
@@ -22,15 +27,24 @@ const MIN_CAPACITY = 1024;
 /** A digest as three 32-bit words; word 0 never 0 (0 marks an empty slot). */
 export type DigestWords = readonly [number, number, number];
 
+export interface DigestTableOptions {
+  readonly capacity: number;
+  /** A folder for the entries' file (see digest-records.ts); in memory without one. */
+  readonly spillDir: string | null;
+}
+
 export class DigestTable {
-  private keys: Uint32Array;
-  private values: Float64Array;
+  /** Per slot: the key's first word (0: empty slot) and its entry's index. */
+  private heads: Uint32Array;
+  private refs: Uint32Array;
+  private readonly records: DigestRecords;
   private count = 0;
 
-  constructor(capacity = MIN_CAPACITY) {
-    const c = Math.max(MIN_CAPACITY, Math.ceil(capacity));
-    this.keys = new Uint32Array(3 * c);
-    this.values = new Float64Array(c);
+  constructor(options: Partial<DigestTableOptions> = {}) {
+    const c = Math.max(MIN_CAPACITY, Math.ceil(options.capacity ?? MIN_CAPACITY));
+    this.heads = new Uint32Array(c);
+    this.refs = new Uint32Array(c);
+    this.records = options.spillDir ? new FileRecords(options.spillDir) : new MemoryRecords();
   }
 
   get size(): number {
@@ -38,69 +52,73 @@ export class DigestTable {
   }
 
   get capacity(): number {
-    return this.values.length;
+    return this.heads.length;
   }
 
-  /** Bytes held by the table's arrays (what it adds to the process's memory, whatever the load). */
+  /** Bytes the table holds in the process (slots and in-memory entries), whatever the load. */
   get bytes(): number {
-    return this.keys.byteLength + this.values.byteLength;
+    return this.heads.byteLength + this.refs.byteLength + this.records.bytes;
   }
 
   /** The value stored for `key`, or undefined. */
   get(key: DigestWords): number | undefined {
     const i = this.slot(key[0], key[1], key[2]);
-    return this.keys[3 * i] === 0 ? undefined : this.values[i];
+    return this.heads[i] === 0 ? undefined : this.records.value(this.refs[i]);
   }
 
   has(key: DigestWords): boolean {
-    return this.keys[3 * this.slot(key[0], key[1], key[2])] !== 0;
+    return this.heads[this.slot(key[0], key[1], key[2])] !== 0;
   }
 
   /** Stores `value` for `key`; an existing key keeps its value unless `overwrite`. */
   set(key: DigestWords, value: number, overwrite = false): void {
     let i = this.slot(key[0], key[1], key[2]);
-    if (this.keys[3 * i] !== 0) {
-      if (overwrite) this.values[i] = value;
+    if (this.heads[i] !== 0) {
+      if (overwrite) this.records.setValue(this.refs[i], value);
       return;
     }
     if (this.count + 1 > MAX_LOAD * this.capacity) {
       this.grow();
       i = this.slot(key[0], key[1], key[2]);
     }
-    this.keys[3 * i] = key[0];
-    this.keys[3 * i + 1] = key[1];
-    this.keys[3 * i + 2] = key[2];
-    this.values[i] = value;
+    this.heads[i] = key[0];
+    this.refs[i] = this.records.append(key[1], key[2], value);
     this.count++;
+  }
+
+  /** Releases the entries' file (a table in memory has nothing to release). */
+  close(): void {
+    this.records.close();
   }
 
   /** The slot holding the key (a, b, c), or the empty slot where it would go. */
   private slot(a: number, b: number, c: number): number {
     if (a === 0) throw new Error('internal: a digest key with word 0 = 0 (reserved for empty slots)');
-    const keys = this.keys;
-    const capacity = this.values.length;
+    const heads = this.heads;
+    const capacity = heads.length;
     // The first word scaled to [0, capacity); min() guards the last slot against rounding at huge sizes.
     let i = Math.min(capacity - 1, Math.floor((a * capacity) / 4294967296));
     for (;;) {
-      const w = keys[3 * i];
-      if (w === 0 || (w === a && keys[3 * i + 1] === b && keys[3 * i + 2] === c)) return i;
+      const w = heads[i];
+      if (w === 0 || (w === a && this.records.matches(this.refs[i], b, c))) return i;
       i = i + 1 === capacity ? 0 : i + 1;
     }
   }
 
+  /** Larger slots, filled from the old ones: the first word places a key, so no entry is read. */
   private grow(): void {
-    const old = this.keys;
-    const oldValues = this.values;
+    const heads = this.heads;
+    const refs = this.refs;
     const capacity = Math.ceil(this.capacity * GROWTH);
-    this.keys = new Uint32Array(3 * capacity);
-    this.values = new Float64Array(capacity);
-    for (let j = 0; j < oldValues.length; j++) {
-      if (old[3 * j] === 0) continue;
-      const i = this.slot(old[3 * j], old[3 * j + 1], old[3 * j + 2]);
-      this.keys[3 * i] = old[3 * j];
-      this.keys[3 * i + 1] = old[3 * j + 1];
-      this.keys[3 * i + 2] = old[3 * j + 2];
-      this.values[i] = oldValues[j];
+    this.heads = new Uint32Array(capacity);
+    this.refs = new Uint32Array(capacity);
+    for (let j = 0; j < heads.length; j++) {
+      const a = heads[j];
+      if (a === 0) continue;
+      let i = Math.min(capacity - 1, Math.floor((a * capacity) / 4294967296));
+      while (this.heads[i] !== 0) i = i + 1 === capacity ? 0 : i + 1;
+      this.heads[i] = a;
+      this.refs[i] = refs[j];
     }
   }
 }

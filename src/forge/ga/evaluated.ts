@@ -36,7 +36,7 @@ export class EvaluatedSet {
    * plays with one identity cannot differ, so a second map by genome key held the same fitness again
    * (~140 of ~250 bytes per evaluation, the largest share of a long run's heap growth).
    */
-  private readonly byIdentity = new DigestTable();
+  private readonly byIdentity: DigestTable;
   /** The table key of an identity string: identities are digests already unless identity is genomeKey. */
   private readonly keyOf: (id: string) => DigestWords;
 
@@ -49,7 +49,8 @@ export class EvaluatedSet {
    * several times (breeding, evaluating, the hall of fame), so answers are memoised as digests; the memo
    * is dropped whole when it reaches MEMO_LIMIT entries, which keeps memory flat over a long run.
    */
-  constructor(identity: Identity = genomeKey) {
+  constructor(identity: Identity = genomeKey, options: { readonly spillDir?: string | null } = {}) {
+    this.byIdentity = new DigestTable({ spillDir: options.spillDir ?? null });
     this.identity = identity === genomeKey ? genomeKey : (genome) => this.memoised(genome, identity);
     this.keyOf = identity === genomeKey ? wordsOf : digestWords;
   }
@@ -90,6 +91,11 @@ export class EvaluatedSet {
       if (!this.memo.has(key) && !out.has(key)) out.set(key, g.slice());
     }
     return [...out.values()];
+  }
+
+  /** Releases the table's file, if it has one. */
+  close(): void {
+    this.byIdentity.close();
   }
 
   /** Distinct identities evaluated (genomes, with the default identity). */

@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
 import { DigestTable, type DigestWords } from '../../../src/forge/ga/digest-table.js';
 import { EvaluatedSet } from '../../../src/forge/ga/evaluated.js';
 
@@ -11,22 +14,39 @@ const words = (i: number): DigestWords => {
   return [d.readUInt32BE(0) || 1, d.readUInt32BE(4), d.readUInt32BE(8)];
 };
 
-describe('DigestTable', () => {
-  it('answers exactly for 200,000 keys while holding at most 28 bytes per entry', () => {
-    const t = new DigestTable();
+const dirs: string[] = [];
+const spillDir = () => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-digest-'));
+  dirs.push(d);
+  return d;
+};
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+describe.each([
+  ['in memory', () => null, 30],
+  // Spilled: the entries live in an unlinked file; the process keeps 8 bytes a slot.
+  ['spilled to a file', spillDir, 12],
+])('DigestTable %s', (_, dir, maxBytes) => {
+  it(`answers exactly for 200,000 keys while holding at most ${maxBytes} bytes per entry`, () => {
+    const spill = dir();
+    const t = new DigestTable({ spillDir: spill });
     const n = 200_000;
     for (let i = 0; i < n; i++) t.set(words(i), i / 7);
     expect(t.size).toBe(n);
     for (let i = 0; i < n; i += 7) expect(t.get(words(i))).toBe(i / 7);
     for (let i = n; i < n + 20_000; i++) expect(t.has(words(i))).toBe(false);
-    // 12 bytes of key and 8 of value per slot, slots 72-90 % in use: ~25 bytes per entry, never above 28.
-    expect(t.bytes / n).toBeLessThanOrEqual(28);
+    expect(t.bytes / n).toBeLessThanOrEqual(maxBytes);
     expect(t.size / t.capacity).toBeGreaterThan(0.7);
     expect(t.size / t.capacity).toBeLessThanOrEqual(0.9);
+    // The file is unlinked once open: nothing is left in the folder, during the run or after.
+    if (spill !== null) expect(fs.readdirSync(spill)).toEqual([]);
+    t.close();
   });
 
   it('tells apart keys that differ only in their second or third word, and keeps the first value', () => {
-    const t = new DigestTable();
+    const t = new DigestTable({ spillDir: dir() });
     t.set([5, 6, 7], 1);
     t.set([5, 6, 8], 2);
     t.set([5, 9, 7], 3);
@@ -40,18 +60,24 @@ describe('DigestTable', () => {
     t.set([1, 0, 0], Number.NaN);
     expect(t.get([0xffffffff, 0, 0])).toBe(Number.NEGATIVE_INFINITY);
     expect(t.get([1, 0, 0])).toBeNaN();
+    // Entries written out long ago (past the file's write buffer) are read back and overwritten in place.
+    for (let i = 0; i < 10_000; i++) t.set(words(i), i);
+    t.set([5, 6, 8], 6, true);
+    t.set(words(3), -3, true);
+    expect([t.get([5, 6, 8]), t.get(words(3)), t.get(words(9_999)), t.get([5, 9, 7])]).toEqual([6, -3, 9_999, 3]);
+    t.close();
   });
 });
 
 describe('EvaluatedSet memory', () => {
-  it('costs at most 28 bytes per distinct play, however long the identities', () => {
+  it('costs at most 30 bytes per distinct play in memory, however long the identities', () => {
     // A play identity is its description, hundreds of bytes; the set keeps 96 bits of its digest.
     const describe = (g: readonly number[]) => `rsi(${g[0]}) < ${g[1]}\n${'feature and rule text '.repeat(20)}`;
     const seen = new EvaluatedSet(describe);
     const n = 100_000;
     for (let i = 0; i < n; i++) seen.add([i % 1000, Math.floor(i / 1000)], i);
     expect(seen.size).toBe(n);
-    expect(seen.bytes / n).toBeLessThanOrEqual(28);
+    expect(seen.bytes / n).toBeLessThanOrEqual(30);
     expect(seen.fitnessOf([999, 99])).toBe(n - 1);
     expect(seen.has([0, 100])).toBe(false);
     // The first play of an identity keeps its fitness; a genome as its own identity is set again.
@@ -63,5 +89,14 @@ describe('EvaluatedSet memory', () => {
     own.add([1], 1);
     own.add([1], 2);
     expect([own.size, own.fitnessOf([1]), own.has([2])]).toEqual([1, 2, false]);
+  });
+
+  it('costs at most 12 bytes per distinct play in the process when it spills to a folder', () => {
+    const seen = new EvaluatedSet((g) => `play ${g.join(',')}`, { spillDir: spillDir() });
+    const n = 100_000;
+    for (let i = 0; i < n; i++) seen.add([i], i);
+    expect(seen.bytes / n).toBeLessThanOrEqual(12);
+    expect([seen.fitnessOf([0]), seen.fitnessOf([n - 1]), seen.has([n])]).toEqual([0, n - 1, false]);
+    seen.close();
   });
 });
