@@ -29,11 +29,14 @@ export function checkWorkers(workers: number | undefined, key = 'workers'): stri
 }
 
 /**
- * Bytes one evaluation keeps for the whole run: its record (two metric sets), its genome key and its
- * share of the checkpoint text. Measured: a 72k-evaluation run wrote a 34 MB checkpoint (~470 B each)
- * and held about 2x that in objects; rounded up.
+ * Bytes one evaluation keeps for the whole run: its entry in the evaluated set (~10 bytes when it
+ * spills to the run folder, as evolve's does; at most 30 in memory, test/forge/ga/digest-table.test.ts).
+ * Records live in the run's Parquet files and the checkpoint is O(population) (issue 10 point 9), so
+ * the 1 KB this used to be (a 72k-evaluation run once held its records and a 34 MB checkpoint) is gone.
  */
-export const BYTES_PER_EVALUATION = 1024;
+export const BYTES_PER_EVALUATION = 32;
+/** Bytes one generation keeps: its statistics entry in generations.json, held by the writer (~300). */
+const BYTES_PER_GENERATION = 512;
 /** A genome is a number array (8 bytes a gene plus its header); the GA holds a few generations of them. */
 const BYTES_PER_GENE = 8;
 const GENOME_COPIES = 4;
@@ -50,7 +53,9 @@ export function searchBytes(s: SearchSize, genes: number): number {
   const searches = s.searches ?? 1;
   return (
     searches *
-    (s.population * (genes * BYTES_PER_GENE + 64) * GENOME_COPIES + s.population * s.generations * BYTES_PER_EVALUATION)
+    (s.population * (genes * BYTES_PER_GENE + 64) * GENOME_COPIES +
+      s.population * s.generations * BYTES_PER_EVALUATION +
+      s.generations * BYTES_PER_GENERATION)
   );
 }
 
@@ -67,7 +72,8 @@ export function checkSearchSize(
   const fit = Math.max(
     2,
     Math.floor(
-      heapLimit / (s.generations * BYTES_PER_EVALUATION + genes * BYTES_PER_GENE * GENOME_COPIES) / (s.searches ?? 1),
+      (heapLimit / (s.searches ?? 1) - s.generations * BYTES_PER_GENERATION) /
+        (s.generations * BYTES_PER_EVALUATION + genes * BYTES_PER_GENE * GENOME_COPIES),
     ),
   );
   throw new ForgeError(

@@ -139,6 +139,8 @@ describe('upper bounds (issue 10 point 8)', () => {
 
   it('population x generations checked against the heap up front, naming the key', () => {
     expect(() => checkSearchSize({ population: 150, generations: 30 }, 40, 'ga.', 1024 ** 3)).not.toThrow();
+    // A night at pop 100 (the evaluated set spills to the run folder; records live in Parquet).
+    expect(() => checkSearchSize({ population: 100, generations: 1_000_000 }, 11, 'ga.', 4 * 1024 ** 3)).not.toThrow();
     const e = errorOf(() => checkSearchSize({ population: 1e6, generations: 30 }, 40, 'ga.', 1024 ** 3));
     expect(e.message).toMatch(
       /^ga\.population: 1,000,000 x 30 generations of 40 genes needs about [\d.]+ GB of memory; this process may use 1\.0 GB/,
