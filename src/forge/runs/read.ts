@@ -8,6 +8,7 @@ import { writeFileAtomic } from '../atomic.js';
 import { isLockHeld } from '../lock.js';
 import { isRunId, runPaths } from './run-folder.js';
 import type { HallOfFameEntry, StoredRunConfig } from './types.js';
+import { readStatsFile } from './stats-file.js';
 
 // The read side of a run folder, one small function per file, for `forge runs` and `forge report`.
 // Writers (evolve, walkforward, validate) own these files; readers only look, so a run that is live
@@ -56,7 +57,7 @@ export const readStoredConfig = (runsDir: string, id: string) =>
 export const readHallOfFame = (runsDir: string, id: string) =>
   readJsonFile<HallOfFameEntry[]>(runFiles(runsDir, id).hallOfFamePath, 'hall_of_fame.json') ?? [];
 export const readGenerationStats = (runsDir: string, id: string) =>
-  readJsonFile<GenerationStats[]>(runFiles(runsDir, id).statsPath, 'generations.json') ?? [];
+  readStatsFile<GenerationStats>(runFiles(runsDir, id).statsPath) ?? [];
 export const readWalkforwardReport = (runsDir: string, id: string) =>
   readJsonFile<WalkforwardReport>(runFiles(runsDir, id).walkforwardPath, 'walkforward.json');
 export const readValidation = (runsDir: string, id: string) =>

@@ -5,14 +5,15 @@ import type { GeneDef } from '../../engine/play/types.js';
 import { genomeKey } from '../ga/genome.js';
 import { writeFilesAtomic } from '../atomic.js';
 import { generationParquet, generationParquetBytes } from './generation-file.js';
-import { IndentedJsonArray } from './json-array.js';
+import { StatsFile } from './stats-file.js';
 import type { EvalRecord } from '../eval/evaluator.js';
 
 // The run folder's writer thread (see run-writer.ts): Parquet encoding, JSON text and fsyncs happen
 // here, and so do each row's genome key and parameters (from the genes in workerData), so the
 // search's coordinator only hands over a snapshot. Jobs arrive one at a time and are
-// written in order: the generations' Parquet files, then hall of fame, statistics and, last, the
-// checkpoint, so a kill at any point leaves a checkpoint whose generations are all on disk.
+// written in order: the generations' Parquet files and the hall of fame, then the statistics (appended,
+// see stats-file.ts) and, last, the checkpoint, so a kill at any point leaves a checkpoint whose
+// generations are all on disk.
 
 /** A generation's new evaluation as the search has it. */
 export interface RunFiles {
@@ -55,7 +56,7 @@ export type WriteAck =
   | { readonly ok: true; readonly busyMs: number }
   | { readonly ok: false; readonly error: WriteFailure };
 
-const stats = new IndentedJsonArray();
+const stats = new StatsFile();
 const { genes } = (workerData ?? { genes: [] }) as WriterData;
 
 /** One job's files, fsynced together and renamed in this order: the checkpoint last. */
@@ -72,11 +73,10 @@ async function write(job: WriteJob): Promise<void> {
       })),
     ),
   ]);
-  stats.set(job.statsFrom, job.newStats);
   files.push([job.files.hallOfFamePath, `${JSON.stringify(job.hallOfFame, null, 2)}\n`]);
-  files.push([job.files.statsPath, stats.text()]);
-  files.push([job.files.checkpointPath, JSON.stringify(job.checkpoint)]);
   await writeFilesAtomic(files);
+  stats.write(job.files.statsPath, job.statsFrom, job.newStats);
+  await writeFilesAtomic([[job.files.checkpointPath, JSON.stringify(job.checkpoint)]]);
 }
 
 parentPort?.on('message', async (job: WriteJob) => {
