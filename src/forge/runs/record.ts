@@ -77,9 +77,12 @@ export async function syncGenerations(
 ): Promise<number> {
   await store.run(SCHEMA);
   const have = new Set(
-    (await store.all<{ g: number }>(`SELECT generation AS g FROM generations WHERE run_id = $1`, [run.runId])).map(
-      (r) => r.g,
-    ),
+    (
+      await store.all<{ g: number }>(`SELECT generation AS g FROM generations WHERE run_id = $1 AND generation >= $2`, [
+        run.runId,
+        stats[0]?.generation ?? 0,
+      ])
+    ).map((r) => r.g),
   );
   const todo = stats.filter((st) => !have.has(st.generation) && fs.existsSync(parquetOf(st.generation)));
   // One transaction per batch of generations, not per catch-up: a long run's final catch-up took

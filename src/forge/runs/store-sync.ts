@@ -1,6 +1,8 @@
+import fs from 'node:fs';
 import { ForgeError } from '../../engine/errors.js';
 import type { GenerationStats } from '../ga/optimizer.js';
 import { startStoreChild, type StoreChild } from '../store/child.js';
+import { generationParquet } from './generation-file.js';
 import type { RunProgress, RunRow } from './record.js';
 
 // A search records into its run folder as it goes and the store catches up in the background:
@@ -33,6 +35,8 @@ export class StoreSync {
   private inFlight: Promise<void> | null = null;
   private lastStart = performance.now();
   private lastError: Error | null = null;
+  /** Statistics entries a sync has taken: later syncs send only the ones after (a long run has 10^5). */
+  private synced = 0;
   added = 0;
   /** Started ahead of its request (see the header); used by the first sync, poke or flush. */
   private warm: StoreChild | null;
@@ -83,9 +87,20 @@ export class StoreSync {
     }
   }
 
-  private once(snap: SyncSnapshot, waitMs: number): Promise<number> {
+  private async once(snap: SyncSnapshot, waitMs: number): Promise<number> {
     const child = this.warm ?? startStoreChild();
     this.warm = null;
-    return child.request<number>({ op: 'sync-run', storePath: this.storePath, waitMs, ...snap });
+    const stats = snap.stats.slice(this.synced);
+    // The search's statistics run ahead of the writer: entries whose Parquet file is not written yet are
+    // skipped by this sync (syncGenerations), so the next one must send them again.
+    let through = this.synced;
+    while (
+      through < snap.stats.length &&
+      fs.existsSync(generationParquet(snap.evaluationsDir, snap.stats[through].generation))
+    )
+      through++;
+    const n = await child.request<number>({ op: 'sync-run', storePath: this.storePath, waitMs, ...snap, stats });
+    this.synced = through;
+    return n;
   }
 }
