@@ -5,8 +5,12 @@ import type { EvalRecord } from '../eval/evaluator.js';
 
 // A run's folder is the source of truth (statistics, checkpoint and one evaluations Parquet file per
 // generation); the store catches up from it whenever it is free (store-sync.ts), so a search never
-// waits for, or fails on, a store another command holds. Rows are keyed so that adding a generation
-// twice (a sync repeated after a crash) rewrites the same rows.
+// waits for, or fails on, a store another command holds. A generation's statistics and evaluations go
+// in within one transaction, so a generation row says its evaluations are in: a repeated sync (after a
+// crash) skips it. The evaluations table has no key for the same reason: its index (run_id, genome_key)
+// grows with every evaluation of every run (70 of 333 MB of a store holding 0.9 M evaluations) and made
+// a 900-generation sync onto 8,000 take 4.6 s instead of 2.6 s. Stores made before keep theirs, which
+// these inserts never violate.
 
 /** Every kind of run (evolve, walkforward, ...) has a row here; other commands create it the same way. */
 export const RUNS_SCHEMA = `
@@ -28,8 +32,7 @@ CREATE TABLE IF NOT EXISTS evaluations (
   is_total_return DOUBLE, is_sharpe DOUBLE, is_sortino DOUBLE, is_calmar DOUBLE, is_max_drawdown DOUBLE,
   is_win_rate DOUBLE, is_profit_factor DOUBLE, is_trades INTEGER,
   oos_total_return DOUBLE, oos_sharpe DOUBLE, oos_sortino DOUBLE, oos_calmar DOUBLE, oos_max_drawdown DOUBLE,
-  oos_win_rate DOUBLE, oos_profit_factor DOUBLE, oos_trades INTEGER,
-  PRIMARY KEY (run_id, genome_key)
+  oos_win_rate DOUBLE, oos_profit_factor DOUBLE, oos_trades INTEGER
 );
 `;
 
@@ -149,5 +152,5 @@ async function addGenerations(
   ]);
   await s.run(`INSERT OR REPLACE INTO generations VALUES ${rows.join(', ')}`, values);
   const files = part.map((st) => sql(parquetOf(st.generation))).join(', ');
-  await s.run(`INSERT OR REPLACE INTO evaluations SELECT $1 AS run_id, * FROM read_parquet([${files}])`, [runId]);
+  await s.run(`INSERT INTO evaluations SELECT $1 AS run_id, * FROM read_parquet([${files}])`, [runId]);
 }

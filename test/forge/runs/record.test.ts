@@ -78,6 +78,19 @@ describe('syncGenerations', () => {
     expect(await counts(storePath)).toEqual({ generations: 7, evaluations: 21, fitness: expect.closeTo(65.1, 9) });
   });
 
+  it('a sync given only the later statistics (as a running search sends them) adds exactly the missing ones', async () => {
+    const { dir, stats } = runFolder('incremental', 7);
+    const storePath = path.join(root, 'incremental.duckdb');
+    const progress = { generationsDone: 7, status: 'running', bestFitness: 6 };
+    const parquetOf = (g: number) => generationParquet(dir, g);
+    expect(await withStore(storePath, {}, (s) => syncGenerations(s, run, stats.slice(0, 4), parquetOf, progress))).toBe(
+      4,
+    );
+    // One generation already in, sent again: it is skipped, not duplicated (the table has no key).
+    expect(await withStore(storePath, {}, (s) => syncGenerations(s, run, stats.slice(3), parquetOf, progress))).toBe(3);
+    expect(await counts(storePath)).toEqual({ generations: 7, evaluations: 21, fitness: expect.closeTo(65.1, 9) });
+  });
+
   it('runs in a child process with the same result, and a child error keeps its code', async () => {
     const { dir, stats } = runFolder('child', 3);
     const storePath = path.join(root, 'child.duckdb');
