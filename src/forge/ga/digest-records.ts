@@ -11,6 +11,9 @@ import path from 'node:path';
 // 64 KiB and read one entry at a time (the GA asks a few hundred hits a generation: ~2 us each from the
 // page cache, which the kernel may drop; process memory it is not).
 
+/** Files this process has opened: part of each name, so two tables in one folder never meet. */
+let opened = 0;
+
 /** Bytes of an entry: key words 1 and 2 (uint32), value (float64), little-endian. */
 const ENTRY = 16;
 const BUFFERED = 4096;
@@ -85,7 +88,7 @@ export class FileRecords implements DigestRecords {
   private file: string | undefined;
 
   constructor(dir: string) {
-    const file = path.join(dir, `.evaluated-${process.pid}-${Date.now().toString(36)}.bin`);
+    const file = path.join(dir, `.evaluated-${process.pid}-${Date.now().toString(36)}-${opened++}.bin`);
     this.fd = fs.openSync(file, 'wx+');
     try {
       fs.unlinkSync(file);
