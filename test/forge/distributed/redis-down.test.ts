@@ -86,6 +86,9 @@ describe.skipIf(REDIS_SERVER === null)(
           (err: Error & { code?: string; fix?: string }) => err,
         );
         await waitUntil(async () => (await client.llen('forge:run-dead0000000000d1:active')) > 0, 'an active job');
+        // Active in Redis is not yet in hand: BullMQ moves the job before the worker's processor starts.
+        // Its dataset line comes from inside the processor, once the job's evaluations are about to run.
+        await waitUntil(() => /hash verified/.test(w.log()), 'the worker evaluating its job');
         client.disconnect();
         await redis.kill();
 
