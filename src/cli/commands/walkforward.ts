@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CommandModule } from 'yargs';
+import { ForgeError } from '../../engine/errors.js';
 import { parseBytes } from '../../forge/units.js';
 import { parseRedisUrl } from '../../forge/distributed/redis-url.js';
 import { forgeHome } from '../../forge/home.js';
@@ -151,6 +152,13 @@ export const walkforwardCommand: CommandModule<object, WalkforwardArgs> = {
       ctx.say(`walk-forward run ${runLabel(outcome.runId, runName)}`);
       sayWalkforward(ctx, outcome);
       if (written) sayWritten(ctx, written, runName);
+    } catch (err) {
+      // A stop asked for while Redis is down ends with Redis' error and the command to run again, and
+      // with the stop's exit code (130, 143), as evolve's does: the user stopped it, Redis did not fail it.
+      if (!(err instanceof ForgeError && err.code === 'E_REDIS_UNREACHABLE' && stop.stopRequested())) throw err;
+      ctx.emit({ ok: false, error: { code: err.code, message: err.message, fix: err.fix } });
+      process.stderr.write(`error: ${err.message}\n  fix: ${err.fix}\n`);
+      process.exitCode = stop.exitCode();
     } finally {
       stop.dispose();
     }

@@ -51,6 +51,7 @@ function bounded(args: readonly string[]) {
   let t0 = Date.now();
   return {
     said: () => said,
+    kill: (signal: NodeJS.Signals) => c.child.kill(signal),
     startClock: () => (t0 = Date.now()),
     async ended(): Promise<Ended> {
       const left = Math.max(0, BOUND_MS - (Date.now() - t0));
@@ -184,6 +185,25 @@ describe.skipIf(REDIS_SERVER === null)(
       expect({ walkforward: read('walkforward.json'), equity: read('equity.csv') }).toEqual(reference);
       await w.stop();
     }, 300_000);
+
+    it('walkforward --redis stopped with SIGTERM while Redis is down: exit 143 as a stop, the cause and the command; no result', async () => {
+      const redis = await startRedis();
+      servers.push(redis);
+      const dir = tempHome(homes, CATALOG, refHome);
+      const args = [...WALKFORWARD, '--redis', redis.url, '--home', dir];
+      const c = bounded(args);
+      await jobsQueued(redis, c.said);
+      await redis.kill();
+      c.startClock();
+      c.kill('SIGTERM');
+      const r = await c.ended();
+      // Stopped by its user, not failed by Redis: the exit code says so, as evolve's does.
+      expect(r.code, r.stderr).toBe(143);
+      expect(r.stderr).toMatch(new RegExp(`error: .*Redis at ${redis.url}`));
+      expect(r.stderr).not.toMatch(/internal error/);
+      expect(r.stderr).toContain(`then run it again: ${commandOf(args)}\n`);
+      expect(walkforwardResults(dir)).toEqual([]);
+    }, 240_000);
 
     it('validate --redis with Redis killed mid-run: exit 1 within the bound, the cause and the command; no validation.json', async () => {
       const redis = await startRedis();
