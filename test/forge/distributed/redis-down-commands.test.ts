@@ -205,6 +205,24 @@ describe.skipIf(REDIS_SERVER === null)(
       expect(walkforwardResults(dir)).toEqual([]);
     }, 240_000);
 
+    it('walkforward --redis rides out a Redis restart shorter than its 10 s: the local result', async () => {
+      const redis = await startRedis();
+      servers.push(redis);
+      const w = startWorker(redis.url, ['--home', tempHome(homes, CATALOG)]);
+      workers.push(w);
+      const dir = tempHome(homes, CATALOG, refHome);
+      const c = runCli([...WALKFORWARD, '--redis', redis.url, '--home', dir, '--json']);
+      // Mid-run: the worker is evaluating (its dataset line comes from inside its first job).
+      await waitUntil(() => /hash verified/.test(w.log()), 'the worker evaluating');
+      await redis.restart();
+      const r = await c.done;
+      expect(r.code, r.stderr).toBe(0);
+      const { runDir } = JSON.parse(r.stdout) as { runDir: string };
+      const read = (f: string) => fs.readFileSync(path.join(runDir, f), 'utf8');
+      expect({ walkforward: read('walkforward.json'), equity: read('equity.csv') }).toEqual(reference);
+      await w.stop();
+    }, 300_000);
+
     it('validate --redis with Redis killed mid-run: exit 1 within the bound, the cause and the command; no validation.json', async () => {
       const redis = await startRedis();
       servers.push(redis);
