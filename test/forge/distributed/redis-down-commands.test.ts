@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -220,6 +221,35 @@ describe.skipIf(REDIS_SERVER === null)(
       const { runDir } = JSON.parse(r.stdout) as { runDir: string };
       const read = (f: string) => fs.readFileSync(path.join(runDir, f), 'utf8');
       expect({ walkforward: read('walkforward.json'), equity: read('equity.csv') }).toEqual(reference);
+      await w.stop();
+    }, 300_000);
+
+    it('validate --redis rides out a Redis restart while its worker is mid-job: the local validation.json', async () => {
+      const copy = () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'forge-dist-'));
+        homes.push(dir);
+        fs.cpSync(refHome, dir, { recursive: true });
+        return dir;
+      };
+      const [localHome, remoteHome] = [copy(), copy()];
+      const local = await runCli(['validate', runId, ...VALIDATE, '--workers', '1', '--home', localHome]).done;
+      expect(local.code, local.stderr).toBe(0);
+      const redis = await startRedis();
+      servers.push(redis);
+      const w = startWorker(redis.url, ['--home', tempHome(homes, CATALOG)]);
+      workers.push(w);
+      const c = runCli(['validate', runId, ...VALIDATE, '--redis', redis.url, '--home', remoteHome]);
+      await waitUntil(() => /hash verified/.test(w.log()), 'the worker evaluating');
+      await redis.restart();
+      const r = await c.done;
+      expect(r.code, r.stderr).toBe(0);
+      // The two homes differ in name only, which the file quotes in its paths.
+      const read = (home: string) =>
+        fs
+          .readFileSync(path.join(home, 'runs', runId, 'validation.json'), 'utf8')
+          .split(home)
+          .join('<home>');
+      expect(read(remoteHome)).toBe(read(localHome));
       await w.stop();
     }, 300_000);
 
