@@ -367,9 +367,3 @@ export function fillAll(out: Uint32Array, n: number): void {
   out.fill(-1 >>> 0, 0, words);
   if ((n & 31) !== 0) out[words - 1] = (1 << (n & 31)) - 1;
 }
-
-/** Whether any of the first `words` words has a bit set. */
-export function anySet(x: Uint32Array, words: number): boolean {
-  for (let w = 0; w < words; w++) if (x[w] !== 0) return true;
-  return false;
-}
