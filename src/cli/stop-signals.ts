@@ -3,7 +3,9 @@
 // where it releases its run lock and writes nothing half-done; the command then exits with 128 + the
 // signal number, as a shell reports a process the signal ended. A second signal quits at once.
 
+import { ForgeError } from '../engine/errors.js';
 import { shellQuote } from '../forge/shell-quote.js';
+import type { CliContext } from './output.js';
 
 export type StopSignal = 'SIGINT' | 'SIGTERM';
 
@@ -47,6 +49,26 @@ export function listenForStop(safePoint: string, quitNow: () => void): StopSigna
       process.off('SIGTERM', onSigterm);
     },
   };
+}
+
+/**
+ * A stop that Redis being down cut short (the work in flight could not finish) is still the stop asked
+ * for, not a failure: says Redis' error and the command to continue, and sets the stop's exit code (130,
+ * 143). Returns false for any other error, which the caller rethrows. `first` runs before anything is
+ * said (a progress bar to stop).
+ */
+export function endStopCutShortByRedis(
+  ctx: CliContext,
+  err: unknown,
+  stop: StopSignals,
+  first: () => void = () => {},
+): boolean {
+  if (!(err instanceof ForgeError && err.code === 'E_REDIS_UNREACHABLE' && stop.stopRequested())) return false;
+  first();
+  ctx.emit({ ok: false, error: { code: err.code, message: err.message, fix: err.fix } });
+  process.stderr.write(`error: ${err.message}\n  fix: ${err.fix}\n`);
+  process.exitCode = stop.exitCode();
+  return true;
 }
 
 /**

@@ -1,6 +1,5 @@
 import { fileURLToPath } from 'node:url';
 import type { CommandModule } from 'yargs';
-import { ForgeError } from '../../engine/errors.js';
 import { readEvolveFile, resolveEvolveConfig, type EvolveInput } from '../../forge/evolve/config.js';
 import { parseDuration } from '../../forge/units.js';
 import { resumeEvolve, startEvolve, type EvolveOutcome } from '../../forge/evolve/run.js';
@@ -9,7 +8,7 @@ import { progressView } from '../progress.js';
 import { makeContext } from '../output.js';
 import { dataPolicy } from '../data-policy.js';
 import { searchFlags, searchOptions, type SearchArgs, type SearchTexts } from '../search-options.js';
-import { listenForStop } from '../stop-signals.js';
+import { endStopCutShortByRedis, listenForStop } from '../stop-signals.js';
 import { checkRunName, readRunName, writeRunName } from '../../forge/runs/read.js';
 import { sayEvolveSummary, type EvolveSummary } from '../summaries/evolve.js';
 
@@ -203,13 +202,7 @@ export const evolveCommand: CommandModule<object, EvolveArgs> = {
       // A user stop is not a failure, but scripts should be able to tell it from a finished run.
       if (outcome.status === 'interrupted') process.exitCode = stop.exitCode();
     } catch (err) {
-      // A stop that Redis being down cut short (the generation in flight could not finish) is still
-      // the stop asked for: its exit code, with the error and the resume command.
-      if (!(err instanceof ForgeError && err.code === 'E_REDIS_UNREACHABLE' && stopRequested())) throw err;
-      view.stop();
-      ctx.emit({ ok: false, error: { code: err.code, message: err.message, fix: err.fix } });
-      process.stderr.write(`error: ${err.message}\n  fix: ${err.fix}\n`);
-      process.exitCode = stop.exitCode();
+      if (!endStopCutShortByRedis(ctx, err, stop, () => view.stop())) throw err;
     } finally {
       stop.dispose();
     }

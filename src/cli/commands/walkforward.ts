@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CommandModule } from 'yargs';
-import { ForgeError } from '../../engine/errors.js';
 import { parseBytes } from '../../forge/units.js';
 import { parseRedisUrl } from '../../forge/distributed/redis-url.js';
 import { forgeHome } from '../../forge/home.js';
@@ -15,7 +14,7 @@ import { makeContext, table, type CliContext } from '../output.js';
 import { duration } from '../progress.js';
 import { dataPolicy } from '../data-policy.js';
 import { searchFlags, searchOptions, type SearchArgs, type SearchTexts } from '../search-options.js';
-import { commandLine, listenForStop } from '../stop-signals.js';
+import { commandLine, endStopCutShortByRedis, listenForStop } from '../stop-signals.js';
 import { writeReport } from '../../forge/report/write.js';
 import { labelGenes } from '../../forge/report/labels.js';
 import { checkRunName, readRunName, writeRunName } from '../../forge/runs/read.js';
@@ -153,12 +152,7 @@ export const walkforwardCommand: CommandModule<object, WalkforwardArgs> = {
       sayWalkforward(ctx, outcome);
       if (written) sayWritten(ctx, written, runName);
     } catch (err) {
-      // A stop asked for while Redis is down ends with Redis' error and the command to run again, and
-      // with the stop's exit code (130, 143), as evolve's does: the user stopped it, Redis did not fail it.
-      if (!(err instanceof ForgeError && err.code === 'E_REDIS_UNREACHABLE' && stop.stopRequested())) throw err;
-      ctx.emit({ ok: false, error: { code: err.code, message: err.message, fix: err.fix } });
-      process.stderr.write(`error: ${err.message}\n  fix: ${err.fix}\n`);
-      process.exitCode = stop.exitCode();
+      if (!endStopCutShortByRedis(ctx, err, stop)) throw err;
     } finally {
       stop.dispose();
     }
