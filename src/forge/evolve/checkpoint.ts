@@ -1,6 +1,7 @@
 import { ForgeError } from '../../engine/errors.js';
 import type { Evaluated, GAState, GenerationStats } from '../ga/optimizer.js';
-import { readStatsFile } from '../runs/stats-file.js';
+import { readJsonFile } from '../runs/read.js';
+import { parseStatsText } from '../runs/stats-file.js';
 
 // checkpoint.json's state, read back. Version 1 (before issue 11) also held every evaluation; they now
 // come from the run's Parquet files (runs/evaluated-files.ts), so a version 1 state is read by
@@ -23,7 +24,7 @@ interface StateV1<E> {
 export function upgradeState<E extends Evaluated>(state: GAState<E> | StateV1<E>, statsPath: string): GAState<E> {
   if (state.version === 2) {
     if (state.stats.length === state.generation) return state;
-    const stats = readStatsFile<GenerationStats>(statsPath) ?? [];
+    const stats = readJsonFile<GenerationStats[]>(statsPath, 'generations.json', parseStatsText) ?? [];
     if (stats.length < state.generation) {
       throw new ForgeError(
         `${statsPath} holds ${stats.length} generations, but the checkpoint is at generation ${state.generation}`,

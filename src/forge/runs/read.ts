@@ -8,7 +8,7 @@ import { writeFileAtomic } from '../atomic.js';
 import { isLockHeld } from '../lock.js';
 import { isRunId, runPaths } from './run-folder.js';
 import type { HallOfFameEntry, StoredRunConfig } from './types.js';
-import { readStatsFile } from './stats-file.js';
+import { parseStatsText } from './stats-file.js';
 
 // The read side of a run folder, one small function per file, for `forge runs` and `forge report`.
 // Writers (evolve, walkforward, validate) own these files; readers only look, so a run that is live
@@ -21,8 +21,11 @@ export interface StoredAnyConfig extends Omit<StoredRunConfig, 'config'> {
   readonly config: StoredRunConfig['config'] & { readonly mode?: string };
 }
 
-/** The parsed JSON file, null when it does not exist, a clear error when it is damaged. */
-export function readJsonFile<T>(file: string, what: string): T | null {
+/**
+ * The parsed JSON file, null when it does not exist, a clear error when it is damaged. `parse` reads
+ * the text (generations.json's: stats-file.ts parseStatsText, which takes a file cut mid-append).
+ */
+export function readJsonFile<T>(file: string, what: string, parse: (text: string) => unknown = JSON.parse): T | null {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -31,7 +34,7 @@ export function readJsonFile<T>(file: string, what: string): T | null {
     throw err;
   }
   try {
-    return JSON.parse(text) as T;
+    return parse(text) as T;
   } catch (err) {
     throw new ForgeError(
       `${file}: the run's ${what} is not readable JSON (${(err as Error).message})`,
@@ -57,7 +60,7 @@ export const readStoredConfig = (runsDir: string, id: string) =>
 export const readHallOfFame = (runsDir: string, id: string) =>
   readJsonFile<HallOfFameEntry[]>(runFiles(runsDir, id).hallOfFamePath, 'hall_of_fame.json') ?? [];
 export const readGenerationStats = (runsDir: string, id: string) =>
-  readStatsFile<GenerationStats>(runFiles(runsDir, id).statsPath) ?? [];
+  readJsonFile<GenerationStats[]>(runFiles(runsDir, id).statsPath, 'generations.json', parseStatsText) ?? [];
 export const readWalkforwardReport = (runsDir: string, id: string) =>
   readJsonFile<WalkforwardReport>(runFiles(runsDir, id).walkforwardPath, 'walkforward.json');
 export const readValidation = (runsDir: string, id: string) =>

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import { ForgeError } from '../../engine/errors.js';
 import { writeFileAtomic } from '../atomic.js';
 import { osError } from '../os-error.js';
 
@@ -13,7 +12,7 @@ import { osError } from '../os-error.js';
 //
 // An append is not atomic: a kill during one leaves a file cut inside the new entries. The entries
 // before them are intact, and the checkpoint (written after the append) never counts more generations
-// than those; readStatsFile reads such a file up to its last whole entry, and a resumed run rewrites it.
+// than those; parseStatsText reads such a file up to its last whole entry, and a resumed run rewrites it.
 
 const TAIL = '\n]\n';
 const EMPTY = '[]\n';
@@ -69,32 +68,20 @@ export class StatsFile {
 }
 
 /**
- * The entries of a generations.json; a file cut by a kill during an append gives its whole entries
- * (each ends with a line holding only "  }": nested values are indented further). Null when absent.
+ * generations.json's text parsed (for readJsonFile in read.ts); a file cut by a kill during an append
+ * gives its whole entries (each ends with a line holding only "  }": nested values are indented
+ * further). Anything else that does not parse throws JSON.parse's error.
  */
-export function readStatsFile<T>(file: string): T[] | null {
-  let text: string;
+export function parseStatsText(text: string): unknown {
   try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw osError(err, 'read', file);
-  }
-  try {
-    return JSON.parse(text) as T[];
+    return JSON.parse(text);
   } catch (err) {
     const end = text.lastIndexOf('\n  }');
-    if (text.startsWith('[\n') && end > 0) {
-      try {
-        return JSON.parse(`${text.slice(0, end + 4)}\n]`) as T[];
-      } catch {
-        /* reported below */
-      }
+    if (!text.startsWith('[\n') || end <= 0) throw err;
+    try {
+      return JSON.parse(`${text.slice(0, end + 4)}\n]`);
+    } catch {
+      throw err;
     }
-    throw new ForgeError(
-      `${file}: the run's generations.json is not readable JSON (${(err as Error).message})`,
-      'the run folder is damaged; resume or re-run it',
-      'E_RUN_FILE',
-    );
   }
 }

@@ -2,13 +2,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readStatsFile, StatsFile, statsFileText } from '../../../src/forge/runs/stats-file.js';
+import { readJsonFile } from '../../../src/forge/runs/read.js';
+import { parseStatsText, StatsFile, statsFileText } from '../../../src/forge/runs/stats-file.js';
 
 // generations.json as the run writer appends it (issue 10 point 9: a long run's writes must not grow
 // with the run): the bytes must stay JSON.stringify(stats, null, 2) + '\n' (runs byte-identical), and a
 // file cut by a kill during an append must read back as its whole entries.
 
 const stat = (g: number) => ({ generation: g, best: g / 3, mean: -g, label: `gén ${g}`, nested: { a: [g, null] } });
+const readStatsFile = <T>(file: string) => readJsonFile<T[]>(file, 'generations.json', parseStatsText);
 const stats = (n: number) => Array.from({ length: n }, (_, g) => stat(g));
 const expected = (n: number) => `${JSON.stringify(stats(n), null, 2)}\n`;
 
