@@ -1,3 +1,4 @@
+import v8 from 'node:v8';
 import type { Feed } from '../../engine/types.js';
 import { sharedFeeds, type SharedDataset } from '../shared/columns.js';
 import { LruFeatureCache } from './cache.js';
@@ -72,7 +73,7 @@ export interface EvalTaskResult extends EvalBatchResult {
 }
 
 /**
- * A thread's own memory: in a worker, process.memoryUsage() reports the worker's isolate (heap, and
+ * A thread's own memory: in a worker, v8.getHeapStatistics() reports the worker's isolate (heap, and
  * external memory including its own ArrayBuffers); the shared candles and feature slabs belong to the
  * main thread and are not counted, which makes "memory per worker" separable from the data.
  */
@@ -114,11 +115,13 @@ export class EvalRuntime {
   }
 
   memory(): ThreadMemory {
-    const m = process.memoryUsage();
+    // The isolate's figures alone: process.memoryUsage() also reads the process's RSS from /proc, which
+    // took 3.6 % of each worker's time in a 10-minute evolve (one call per batch; bench/RESULTS.md).
+    const m = v8.getHeapStatistics();
     return {
-      bytes: m.heapUsed + m.external,
-      heapUsed: m.heapUsed,
-      external: m.external,
+      bytes: m.used_heap_size + m.external_memory,
+      heapUsed: m.used_heap_size,
+      external: m.external_memory,
       privateBytes: this.privateBytes(),
     };
   }

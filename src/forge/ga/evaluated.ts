@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { DigestTable, type DigestWords } from './digest-table.js';
+import { DigestFile } from './digest-file.js';
+import { type DigestMap, DigestTable, type DigestWords } from './digest-table.js';
 import { genomeKey } from './genome.js';
 
 // What a search has already paid for, by genome and by strategy identity. It is rebuilt from a run's
@@ -7,8 +8,9 @@ import { genomeKey } from './genome.js';
 // the checkpoint stays O(population) however long the run. Only fitness is kept per play (8 bytes and a
 // key), because a cached play only needs its fitness for selection; its full record was written to the
 // generation's file and considered for the hall of fame when it was first evaluated. The fitness is
-// kept in a DigestTable under 96 bits of the identity's digest: ~25 bytes an evaluation, outside V8's
-// heap (digest-table.ts says why that keeps a night-long run's memory flat).
+// kept under 96 bits of the identity's digest: for a search with a run folder in a file there
+// (digest-file.ts: nothing per evaluation in the process, so a night-long run's memory stays flat),
+// otherwise in memory outside V8's heap (digest-table.ts: ~25 bytes an evaluation).
 
 export type Identity = (genome: readonly number[]) => string;
 
@@ -36,7 +38,7 @@ export class EvaluatedSet {
    * plays with one identity cannot differ, so a second map by genome key held the same fitness again
    * (~140 of ~250 bytes per evaluation, the largest share of a long run's heap growth).
    */
-  private readonly byIdentity: DigestTable;
+  private readonly byIdentity: DigestMap;
   /** The table key of an identity string: identities are digests already unless identity is genomeKey. */
   private readonly keyOf: (id: string) => DigestWords;
 
@@ -50,7 +52,7 @@ export class EvaluatedSet {
    * is dropped whole when it reaches MEMO_LIMIT entries, which keeps memory flat over a long run.
    */
   constructor(identity: Identity = genomeKey, options: { readonly spillDir?: string | null } = {}) {
-    this.byIdentity = new DigestTable({ spillDir: options.spillDir ?? null });
+    this.byIdentity = options.spillDir ? new DigestFile(options.spillDir) : new DigestTable();
     this.identity = identity === genomeKey ? genomeKey : (genome) => this.memoised(genome, identity);
     this.keyOf = identity === genomeKey ? wordsOf : digestWords;
   }
