@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DigestFile } from './digest-file.js';
+import { RecentFirst } from './digest-recent.js';
 import { type DigestMap, DigestTable, type DigestWords } from './digest-table.js';
 import { genomeKey } from './genome.js';
 
@@ -8,9 +8,9 @@ import { genomeKey } from './genome.js';
 // the checkpoint stays O(population) however long the run. Only fitness is kept per play (8 bytes and a
 // key), because a cached play only needs its fitness for selection; its full record was written to the
 // generation's file and considered for the hall of fame when it was first evaluated. The fitness is
-// kept under 96 bits of the identity's digest: for a search with a run folder in a file there
-// (digest-file.ts: nothing per evaluation in the process, so a night-long run's memory stays flat),
-// otherwise in memory outside V8's heap (digest-table.ts: ~25 bytes an evaluation).
+// kept in a DigestTable under 96 bits of the identity's digest, outside V8's heap: ~25 bytes an
+// evaluation in memory, ~10 with its entries spilled to the run folder (as evolve's are), recent keys
+// answered from memory (digest-recent.ts).
 
 export type Identity = (genome: readonly number[]) => string;
 
@@ -52,7 +52,9 @@ export class EvaluatedSet {
    * is dropped whole when it reaches MEMO_LIMIT entries, which keeps memory flat over a long run.
    */
   constructor(identity: Identity = genomeKey, options: { readonly spillDir?: string | null } = {}) {
-    this.byIdentity = options.spillDir ? new DigestFile(options.spillDir) : new DigestTable();
+    this.byIdentity = options.spillDir
+      ? new RecentFirst(new DigestTable({ spillDir: options.spillDir }))
+      : new DigestTable();
     this.identity = identity === genomeKey ? genomeKey : (genome) => this.memoised(genome, identity);
     this.keyOf = identity === genomeKey ? wordsOf : digestWords;
   }

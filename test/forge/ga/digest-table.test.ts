@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import seedrandom from 'seedrandom';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DigestFile } from '../../../src/forge/ga/digest-file.js';
+import { RecentFirst } from '../../../src/forge/ga/digest-recent.js';
 import { type DigestMap, DigestTable, type DigestWords } from '../../../src/forge/ga/digest-table.js';
 import { EvaluatedSet } from '../../../src/forge/ga/evaluated.js';
 
@@ -26,40 +26,29 @@ afterEach(() => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
-describe.each<[string, () => DigestMap & { readonly capacity: number }, string, (t: DigestMap) => number, number]>([
-  // In memory: 8-byte slots at 72-90 % load and 16-byte entries, outside V8's heap.
-  ['DigestTable, in memory', () => new DigestTable(), 'at most 30 bytes per entry', () => 30 * 200_000, 0.7],
-  // On disk: the process holds bounded caches whatever the size; buckets fill to 37.5-75 %.
-  ['DigestFile, in a folder', () => new DigestFile(spillDir()), 'at most 3 MB', () => 3 * 1024 ** 2, 0.37],
-  // The same with almost no recent keys in memory: the file answers nearly every ask.
-  [
-    'DigestFile, answering from the file',
-    () => new DigestFile(spillDir(), { recent: 4 }),
-    'at most 3 MB',
-    () => 3 * 1024 ** 2,
-    0.37,
-  ],
-])('%s', (_, make, bound, boundOf, minLoad) => {
-  it(`answers exactly for 200,000 keys while holding ${bound}`, () => {
-    const t = make();
+describe.each([
+  ['in memory', () => null, 30],
+  // Spilled: the entries live in an unlinked file; the process keeps 8 bytes a slot.
+  ['spilled to a file', spillDir, 12],
+])('DigestTable %s', (_, dir, maxBytes) => {
+  it(`answers exactly for 200,000 keys while holding at most ${maxBytes} bytes per entry`, () => {
+    const spill = dir();
+    const t = new DigestTable({ spillDir: spill });
     const n = 200_000;
-    const maxBytes = boundOf(t);
-    let peak = 0;
-    for (let i = 0; i < n; i++) {
-      t.set(words(i), i / 7);
-      peak = Math.max(peak, t.bytes);
-    }
+    for (let i = 0; i < n; i++) t.set(words(i), i / 7);
     expect(t.size).toBe(n);
     for (let i = 0; i < n; i += 7) expect(t.get(words(i))).toBe(i / 7);
     for (let i = n; i < n + 20_000; i++) expect(t.has(words(i))).toBe(false);
-    expect(peak).toBeLessThanOrEqual(maxBytes);
-    expect(t.size / t.capacity).toBeGreaterThan(minLoad);
+    expect(t.bytes / n).toBeLessThanOrEqual(maxBytes);
+    expect(t.size / t.capacity).toBeGreaterThan(0.7);
     expect(t.size / t.capacity).toBeLessThanOrEqual(0.9);
+    // The file is unlinked once open: nothing is left in the folder, during the run or after.
+    if (spill !== null) expect(fs.readdirSync(spill)).toEqual([]);
     t.close();
   });
 
   it('tells apart keys that differ only in their second or third word, and keeps the first value', () => {
-    const t = make();
+    const t = new DigestTable({ spillDir: dir() });
     t.set([5, 6, 7], 1);
     t.set([5, 6, 8], 2);
     t.set([5, 9, 7], 3);
@@ -73,48 +62,84 @@ describe.each<[string, () => DigestMap & { readonly capacity: number }, string, 
     t.set([1, 0, 0], Number.NaN);
     expect(t.get([0xffffffff, 0, 0])).toBe(Number.NEGATIVE_INFINITY);
     expect(t.get([1, 0, 0])).toBeNaN();
-    // Entries set long ago (before the table grew several times) are found and overwritten in place.
+    // Entries written out long ago (past the file's write buffer) are read back and overwritten in place.
     for (let i = 0; i < 10_000; i++) t.set(words(i), i);
     t.set([5, 6, 8], 6, true);
     t.set(words(3), -3, true);
     expect([t.get([5, 6, 8]), t.get(words(3)), t.get(words(9_999)), t.get([5, 9, 7])]).toEqual([6, -3, 9_999, 3]);
     t.close();
   });
+});
 
+describe.each<[string, () => DigestMap]>([
+  ['DigestTable in memory', () => new DigestTable()],
+  ['DigestTable spilled to a file', () => new DigestTable({ spillDir: spillDir() })],
+  // Recent tables of 4 keys: most answers come from the table behind them.
+  [
+    'RecentFirst over a spilled DigestTable',
+    () => new RecentFirst(new DigestTable({ spillDir: spillDir() }), { recent: 4 }),
+  ],
+])('%s', (_, make) => {
   it('agrees with a Map on keys crowded into a few first words, across growth and wrap-around', () => {
-    // Keys sharing their first word all want one slot or bucket: far more than a bucket holds (204) pile
-    // up, overflow into the next ones, and at the top of the range wrap around to the start. A Map keyed
-    // by the three words is the reference.
+    // Keys sharing their first word all want one slot: they pile up, probe past each other, and at the
+    // top of the range wrap around to the start. A Map keyed by the three words is the reference.
     const t = make();
     const ref = new Map<string, number>();
     const firsts = [1, 2, 0x80000000, 0xfffffffe, 0xffffffff];
     const rng = seedrandom('crowded keys');
     const pick = (n: number) => Math.floor(rng() * n);
-    for (let i = 0; i < 12_000; i++) {
-      const key: DigestWords = [firsts[pick(firsts.length)], pick(3_000), pick(3)];
+    for (let i = 0; i < 2_500; i++) {
+      const key: DigestWords = [firsts[pick(firsts.length)], pick(500), pick(3)];
       const id = key.join(',');
       const overwrite = pick(4) === 0;
       if (!ref.has(id) || overwrite) ref.set(id, i);
       t.set(key, i, overwrite);
+      expect(t.get(key)).toBe(ref.get(id));
+      // Asks in between, as breeding makes them: a key set a while ago, and one never set.
+      if (i % 3 === 0) expect(t.get([firsts[pick(firsts.length)], 500 + pick(100), 0])).toBeUndefined();
     }
-    // Enough keys that the table grew (a bucket holds 204, the first 16 buckets 2,448 at 75 %).
-    expect(ref.size).toBeGreaterThan(8_000);
+    // Enough keys that the table grew twice (from 1,024 slots).
+    expect(ref.size).toBeGreaterThan(1_500);
     expect(t.size).toBe(ref.size);
     for (const [id, v] of ref) expect(t.get(id.split(',').map(Number) as unknown as DigestWords)).toBe(v);
-    for (let i = 0; i < 500; i++) expect(t.has([firsts[i % firsts.length], 3_000 + i, 0])).toBe(false);
     t.close();
   });
 });
 
-describe('DigestFile', () => {
-  it('leaves nothing in its folder, during the run or after', () => {
-    const dir = spillDir();
-    const t = new DigestFile(dir);
-    for (let i = 0; i < 50_000; i++) t.set(words(i), i);
-    expect(fs.readdirSync(dir)).toEqual([]);
+describe('RecentFirst', () => {
+  it('answers asks for recent keys without the table behind it, and only those', () => {
+    let innerGets = 0;
+    const table = new DigestTable({ spillDir: spillDir() });
+    const counted: DigestMap = {
+      get: (k) => {
+        innerGets++;
+        return table.get(k);
+      },
+      has: (k) => table.has(k),
+      set: (k, v, o) => table.set(k, v, o),
+      get size() {
+        return table.size;
+      },
+      get bytes() {
+        return table.bytes;
+      },
+      close: () => table.close(),
+    };
+    const t = new RecentFirst(counted, { recent: 1_000 });
+    for (let i = 0; i < 5_000; i++) t.set(words(i), i);
+    innerGets = 0;
+    // The last 1,000-2,000 keys set are recent: no ask reaches the table.
+    for (let i = 4_000; i < 5_000; i++) expect(t.get(words(i))).toBe(i);
+    expect(innerGets).toBe(0);
+    // An old key is read from the table once, then it is recent again.
+    expect([t.get(words(7)), t.get(words(7)), innerGets]).toEqual([7, 7, 1]);
+    // A key never set is asked of the table every time (the table's slots answer it in memory).
+    expect([t.has(words(9_999)), t.has(words(9_999)), innerGets]).toEqual([false, false, 3]);
+    // Its memory is bounded by `recent`, however many keys pass through it.
+    const before = t.bytes - table.bytes;
+    for (let i = 5_000; i < 50_000; i++) t.set(words(i), i);
+    expect(t.bytes - table.bytes).toBeLessThanOrEqual(before * 1.5);
     t.close();
-    t.close();
-    expect(fs.readdirSync(dir)).toEqual([]);
   });
 });
 
@@ -140,12 +165,15 @@ describe('EvaluatedSet memory', () => {
     expect([own.size, own.fitnessOf([1]), own.has([2])]).toEqual([1, 2, false]);
   });
 
-  it('costs nothing per distinct play in the process when it spills to a folder', () => {
+  it('costs at most 12 bytes per distinct play in the process when it spills to a folder', () => {
+    // Beyond its recent keys (a fixed ~2 MB): what grows with the plays is the table's slots.
     const seen = new EvaluatedSet((g) => `play ${g.join(',')}`, { spillDir: spillDir() });
     const n = 100_000;
     for (let i = 0; i < n; i++) seen.add([i], i);
-    expect(seen.bytes).toBeLessThanOrEqual(3 * 1024 ** 2);
-    expect([seen.fitnessOf([0]), seen.fitnessOf([n - 1]), seen.has([n])]).toEqual([0, n - 1, false]);
+    const at = seen.bytes;
+    for (let i = n; i < 3 * n; i++) seen.add([i], i);
+    expect((seen.bytes - at) / (2 * n)).toBeLessThanOrEqual(12);
+    expect([seen.fitnessOf([0]), seen.fitnessOf([3 * n - 1]), seen.has([3 * n])]).toEqual([0, 3 * n - 1, false]);
     seen.close();
   });
 });
