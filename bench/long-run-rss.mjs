@@ -57,6 +57,25 @@ const childrenMB = (pid) =>
     }
   }, 0);
 
+// CPU time (ms) by thread of the evolve process (/proc/<pid>/task/<tid>/stat utime + stime), and of its
+// ended children (cutime + cstime: the store's sync). Every thread is named "node": the main thread is
+// the one whose id is the process's; the rest are told apart by id.
+const cpuByThread = (pid) => {
+  const fields = (raw) => raw.slice(raw.lastIndexOf(')') + 2).split(' ');
+  const tick = 1000 / 100; // USER_HZ
+  const st = fields(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  const out = { children: (Number(st[13]) + Number(st[14])) * tick };
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const f = fields(fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8'));
+      out[Number(tid) === pid ? 'main' : tid] = (Number(f[11]) + Number(f[12])) * tick;
+    } catch {
+      /* the thread ended */
+    }
+  }
+  return out;
+};
+
 try {
   fs.mkdirSync(path.join(home, 'datasets'));
   fs.writeFileSync(
@@ -107,6 +126,7 @@ try {
       const rss = rssMB(child.pid); // NaN once the process has ended (no VmRSS line)
       if (Number.isFinite(rss))
         samples.push({
+          cpu: cpuByThread(child.pid),
           s: Math.round((Date.now() - t0) / 1000),
           rss,
           kids: childrenMB(child.pid),
@@ -157,6 +177,41 @@ try {
     `during the search (${search.at(-1).s} s): RSS peak ${Math.max(...during.map((x) => x.rss)).toFixed(0)} MB; ` +
       `after it (the store's final catch-up, ${samples.at(-1).s - search.at(-1).s} s): peak ` +
       `${Math.max(0, ...samples.slice(searchEnd + 1).map((x) => x.rss)).toFixed(0)} MB`,
+  );
+  // The single sample at 60 s against the later peak swings with the V8 heaps' sawtooth (+/-25 MB between
+  // neighbouring samples): windows of a minute, peak against peak and mean against mean, say more.
+  const window = (from, to) => search.filter((x) => x.s > from && x.s <= to).map((x) => x.rss);
+  const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const end = search.at(-1).s;
+  const [second, last] = [window(60, 120), window(end - 60, end)];
+  const pct = (a, b) => `${(((b - a) / a) * 100).toFixed(1)} %`;
+  console.log(
+    `RSS, second minute -> last minute: peak ${Math.max(...second).toFixed(0)} -> ${Math.max(...last).toFixed(0)} MB ` +
+      `(${pct(Math.max(...second), Math.max(...last))}), mean ${mean(second).toFixed(0)} -> ${mean(last).toFixed(0)} MB ` +
+      `(${pct(mean(second), mean(last))})`,
+  );
+  // CPU per generation by thread, per minute: a cost that grows with the run's length shows up here, apart
+  // from the wall time per generation (which also moves with what the search does in a generation).
+  const threads = Object.keys(search.at(-1).cpu)
+    .filter((k) => k !== 'main' && k !== 'children')
+    .sort((a, b) => search.at(-1).cpu[b] - search.at(-1).cpu[a]);
+  const busiest = threads.slice(0, 3);
+  const perGen = (a, b, k) => ((b.cpu[k] ?? 0) - (a.cpu[k] ?? 0)) / Math.max(1, b.generation - a.generation);
+  const minuteRows = [];
+  for (let i = 0; i + 6 < search.length; i += 6) {
+    const [a, b] = [search[i], search[i + 6]];
+    const rest = threads.slice(3).reduce((sum, k) => sum + perGen(a, b, k), 0);
+    minuteRows.push(
+      `| ${a.s}-${b.s} | ${genMs(a, b).toFixed(1)} | ${perGen(a, b, 'main').toFixed(2)} | ` +
+        `${busiest.map((k) => perGen(a, b, k).toFixed(2)).join(' | ')} | ${rest.toFixed(2)} | ` +
+        `${perGen(a, b, 'children').toFixed(2)} |`,
+    );
+  }
+  console.log(
+    '\nCPU ms per generation by thread (the three busiest after the main thread: the workers and the run ' +
+      "writer; the rest: V8's helper threads and libuv's; children: the store's sync)\n\n" +
+      `| s | wall ms/generation | main | ${busiest.map((k) => `thread ${k}`).join(' | ')} | other threads | children |\n` +
+      `|---|---|---|${busiest.map(() => '---|').join('')}---|---|\n${minuteRows.join('\n')}`,
   );
 } finally {
   fs.rmSync(home, { recursive: true, force: true });

@@ -42,14 +42,19 @@ export class EvaluatedSet {
   /** The table key of an identity string: identities are digests already unless identity is genomeKey. */
   private readonly keyOf: (id: string) => DigestWords;
 
+  /** Identities by genome key, the newest MEMO_LIMIT / 2 in `memo`, the ones before in `olderMemo`. */
   private memo = new Map<string, string>();
+  private olderMemo = new Map<string, string>();
   readonly identity: Identity;
 
   /**
    * `identity` maps genomes that cannot behave differently to one string (default: the genome itself).
    * A play's identity resolves the play (about 0.3 ms), and one generation asks for the same genome's
-   * several times (breeding, evaluating, the hall of fame), so answers are memoised as digests; the memo
-   * is dropped whole when it reaches MEMO_LIMIT entries, which keeps memory flat over a long run.
+   * several times (breeding, evaluating, the hall of fame), so answers are memoised as digests, in two
+   * halves: when the newer fills, the older is dropped, and an answer found in the older moves back to
+   * the newer. Memory stays flat over a long run, and the genomes breeding keeps proposing (clones of
+   * the elites) stay memoised: dropping the whole memo at MEMO_LIMIT made 27 % of a converged search's
+   * resolutions repeats (bench/long-run-rss.mjs, ~150 a generation on the coordinator).
    */
   constructor(identity: Identity = genomeKey, options: { readonly spillDir?: string | null } = {}) {
     this.byIdentity = options.spillDir
@@ -62,16 +67,26 @@ export class EvaluatedSet {
   private memoised(genome: readonly number[], identity: Identity): string {
     const key = genomeKey(genome);
     let id = this.memo.get(key);
-    if (id === undefined) id = this.remember(key, identity(genome));
+    if (id !== undefined) return id;
+    id = this.olderMemo.get(key);
+    if (id === undefined) return this.remember(key, identity(genome));
+    this.keep(key, id);
     return id;
   }
 
-  /** Memoises an identity as its digest; the memo is dropped whole at MEMO_LIMIT entries. */
+  /** Memoises an identity as its digest. */
   private remember(key: string, identity: string): string {
-    if (this.memo.size >= MEMO_LIMIT) this.memo = new Map();
     const id = digestOf(identity);
-    this.memo.set(key, id);
+    this.keep(key, id);
     return id;
+  }
+
+  private keep(key: string, id: string): void {
+    if (this.memo.size >= MEMO_LIMIT / 2) {
+      this.olderMemo = this.memo;
+      this.memo = new Map();
+    }
+    this.memo.set(key, id);
   }
 
   /**
@@ -92,7 +107,7 @@ export class EvaluatedSet {
     const out = new Map<string, number[]>();
     for (const g of genomes) {
       const key = genomeKey(g);
-      if (!this.memo.has(key) && !out.has(key)) out.set(key, g.slice());
+      if (!this.memo.has(key) && !this.olderMemo.has(key) && !out.has(key)) out.set(key, g.slice());
     }
     return [...out.values()];
   }

@@ -165,6 +165,25 @@ describe('EvaluatedSet memory', () => {
     expect([own.size, own.fitnessOf([1]), own.has([2])]).toEqual([1, 2, false]);
   });
 
+  it('resolves a genome asked for all along once, however many others pass through the memo', () => {
+    // Breeding proposes clones of the elites every generation among thousands of new genomes: the
+    // memo's turnover must not forget them (each resolution costs the coordinator ~30 us).
+    const calls = new Map<string, number>();
+    const seen = new EvaluatedSet((g) => {
+      const k = g.join(',');
+      calls.set(k, (calls.get(k) ?? 0) + 1);
+      return `play ${k}`;
+    });
+    for (let i = 0; i < 100_000; i++) {
+      seen.identity([i, 1]);
+      if (i % 50 === 0) seen.identity([-1, -1]); // the elite
+    }
+    expect(calls.get('-1,-1')).toBe(1);
+    // Genomes not asked again are forgotten: memory stays bounded (resolved again when asked).
+    seen.identity([0, 1]);
+    expect(calls.get('0,1')).toBe(2);
+  });
+
   it('costs at most 12 bytes per distinct play in the process when it spills to a folder', () => {
     // Beyond its recent keys (a fixed ~2 MB): what grows with the plays is the table's slots.
     const seen = new EvaluatedSet((g) => `play ${g.join(',')}`, { spillDir: spillDir() });
