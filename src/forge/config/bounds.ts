@@ -29,8 +29,8 @@ export function checkWorkers(workers: number | undefined, key = 'workers'): stri
 }
 
 /**
- * Bytes one evaluation keeps for the whole run: its entry in the evaluated set (~10 bytes when it
- * spills to the run folder, as evolve's does; at most 30 in memory, test/forge/ga/digest-table.test.ts).
+ * Bytes one evaluation keeps for the whole run: its entry in the evaluated set (under 4 bytes when it
+ * writes runs to the run folder, as evolve's does; at most 30 in memory, test/forge/ga/digest-table.test.ts).
  * Records live in the run's Parquet files and the checkpoint is O(population) (issue 10 point 9), so
  * the 1 KB this used to be (a 72k-evaluation run once held its records and a 34 MB checkpoint) is gone.
  */

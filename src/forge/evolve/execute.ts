@@ -61,8 +61,8 @@ export async function execute(
     const genes = space.genes;
     const ga = searchOptions(space, stored);
     const identity = playIdentity(space);
-    // Its entries go to a file in the run folder (removed when it is opened, see digest-records.ts): a
-    // night's evaluations would otherwise grow the process by 20 bytes each.
+    // Its keys go to sorted run files in the run folder (removed once open, see digest-runs.ts): a night's
+    // evaluations would otherwise grow the process by 10-30 bytes each.
     seen = new EvaluatedSet(identity, { spillDir: folder.dir });
 
     const counters: SearchCounters = { peakHeap: 0, evaluations: 0, evalMs: 0, recordsMs: 0, poolStartMs: 0 };

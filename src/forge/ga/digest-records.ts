@@ -23,6 +23,8 @@ export interface DigestRecords {
   append(b: number, c: number, value: number): number;
   /** Whether entry i's key words 1 and 2 are (b, c). */
   matches(i: number, b: number, c: number): boolean;
+  /** Entry i's key words 1 and 2. */
+  keyWords(i: number): [number, number];
   value(i: number): number;
   setValue(i: number, value: number): void;
   /** Bytes this object holds in the process. */
@@ -55,6 +57,10 @@ export class MemoryRecords implements DigestRecords {
 
   matches(i: number, b: number, c: number): boolean {
     return this.words[2 * i] === b && this.words[2 * i + 1] === c;
+  }
+
+  keyWords(i: number): [number, number] {
+    return [this.words[2 * i], this.words[2 * i + 1]];
   }
 
   value(i: number): number {
@@ -118,6 +124,11 @@ export class FileRecords implements DigestRecords {
   matches(i: number, b: number, c: number): boolean {
     const [buf, at] = this.entry(i);
     return buf.readUInt32LE(at) === b && buf.readUInt32LE(at + 4) === c;
+  }
+
+  keyWords(i: number): [number, number] {
+    const [buf, at] = this.entry(i);
+    return [buf.readUInt32LE(at), buf.readUInt32LE(at + 4)];
   }
 
   value(i: number): number {

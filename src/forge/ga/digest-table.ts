@@ -99,6 +99,16 @@ export class DigestTable implements DigestMap {
     this.count++;
   }
 
+  /** Calls `fn` with each key and its value, in slot order. */
+  forEach(fn: (a: number, b: number, c: number, value: number) => void): void {
+    for (let j = 0; j < this.heads.length; j++) {
+      const a = this.heads[j];
+      if (a === 0) continue;
+      const [b, c] = this.records.keyWords(this.refs[j]);
+      fn(a, b, c, this.records.value(this.refs[j]));
+    }
+  }
+
   /** Releases the entries' file (a table in memory has nothing to release). */
   close(): void {
     this.records.close();

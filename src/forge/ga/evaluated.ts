@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { RecentFirst } from './digest-recent.js';
+import { DigestRuns } from './digest-runs.js';
 import { type DigestMap, DigestTable, type DigestWords } from './digest-table.js';
 import { genomeKey } from './genome.js';
 
@@ -8,9 +9,9 @@ import { genomeKey } from './genome.js';
 // the checkpoint stays O(population) however long the run. Only fitness is kept per play (8 bytes and a
 // key), because a cached play only needs its fitness for selection; its full record was written to the
 // generation's file and considered for the hall of fame when it was first evaluated. The fitness is
-// kept in a DigestTable under 96 bits of the identity's digest, outside V8's heap: ~25 bytes an
-// evaluation in memory, ~10 with its entries spilled to the run folder (as evolve's are), recent keys
-// answered from memory (digest-recent.ts).
+// kept under 96 bits of the identity's digest, outside V8's heap: ~25 bytes an evaluation in memory
+// (digest-table.ts), ~1.5-3 with a run folder to write to, as evolve has (digest-runs.ts: sorted runs
+// on disk and a filter), recent keys answered from memory (digest-recent.ts).
 
 export type Identity = (genome: readonly number[]) => string;
 
@@ -57,9 +58,7 @@ export class EvaluatedSet {
    * resolutions repeats (bench/long-run-rss.mjs, ~150 a generation on the coordinator).
    */
   constructor(identity: Identity = genomeKey, options: { readonly spillDir?: string | null } = {}) {
-    this.byIdentity = options.spillDir
-      ? new RecentFirst(new DigestTable({ spillDir: options.spillDir }))
-      : new DigestTable();
+    this.byIdentity = options.spillDir ? new RecentFirst(new DigestRuns(options.spillDir)) : new DigestTable();
     this.identity = identity === genomeKey ? genomeKey : (genome) => this.memoised(genome, identity);
     this.keyOf = identity === genomeKey ? wordsOf : digestWords;
   }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import seedrandom from 'seedrandom';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RecentFirst } from '../../../src/forge/ga/digest-recent.js';
+import { DigestRuns } from '../../../src/forge/ga/digest-runs.js';
 import { type DigestMap, DigestTable, type DigestWords } from '../../../src/forge/ga/digest-table.js';
 import { EvaluatedSet } from '../../../src/forge/ga/evaluated.js';
 
@@ -79,6 +80,9 @@ describe.each<[string, () => DigestMap]>([
     'RecentFirst over a spilled DigestTable',
     () => new RecentFirst(new DigestTable({ spillDir: spillDir() }), { recent: 4 }),
   ],
+  // 50 keys a run: dozens of runs written, merged and searched, the filter rebuilt several times.
+  ['DigestRuns', () => new DigestRuns(spillDir(), { pending: 50 })],
+  ['RecentFirst over DigestRuns', () => new RecentFirst(new DigestRuns(spillDir(), { pending: 7 }), { recent: 3 })],
 ])('%s', (_, make) => {
   it('agrees with a Map on keys crowded into a few first words, across growth and wrap-around', () => {
     // Keys sharing their first word all want one slot: they pile up, probe past each other, and at the
@@ -102,6 +106,24 @@ describe.each<[string, () => DigestMap]>([
     expect(ref.size).toBeGreaterThan(1_500);
     expect(t.size).toBe(ref.size);
     for (const [id, v] of ref) expect(t.get(id.split(',').map(Number) as unknown as DigestWords)).toBe(v);
+    t.close();
+  });
+});
+
+describe('DigestRuns', () => {
+  it('answers exactly for 300,000 keys while holding under 4 bytes per entry, and leaves no file behind', () => {
+    const dir = spillDir();
+    const t = new DigestRuns(dir);
+    const n = 300_000;
+    for (let i = 0; i < n; i++) t.set(words(i), i / 7);
+    expect(t.size).toBe(n);
+    for (let i = 0; i < n; i += 97) expect(t.get(words(i))).toBe(i / 7);
+    for (let i = n; i < n + 20_000; i++) expect(t.has(words(i))).toBe(false);
+    // Pending keys (at most 65,536, ~2 MB) aside, what grows: the filter and the block indexes.
+    const at = t.bytes;
+    for (let i = n; i < 2 * n; i++) t.set(words(i), i / 7);
+    expect((t.bytes - at) / n).toBeLessThan(4);
+    expect(fs.readdirSync(dir)).toEqual([]);
     t.close();
   });
 });
