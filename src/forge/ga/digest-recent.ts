@@ -2,11 +2,10 @@ import { type DigestMap, DigestTable, type DigestWords } from './digest-table.js
 
 // A DigestMap in front of another one that keeps the keys set or found recently in memory: two small
 // tables of up to `recent` keys, the older dropped when the newer fills, a key found behind them moved
-// back in. Why: the evaluated set's spilled table (digest-table.ts with a folder) reads an entry back
-// from its file for every hit, and breeding asks ~400 already-seen plays a generation (clones of the
-// elites and of the last generations' children): in a 10-minute evolve those reads took 5.6 % of the
-// main thread, more as the run went on (bench/RESULTS.md, issue 10 point 9). Misses never reach the
-// file (the slots answer them), so only hits on keys not asked for lately still read.
+// back in. Why: the table behind it keeps old keys on disk (digest-runs.ts), and breeding asks ~400
+// already-seen plays a generation (clones of the elites and of the last generations' children): in a
+// 10-minute evolve, reading those hits back took 5.6 % of the main thread, more as the run went on
+// (bench/RESULTS.md, issue 10 point 9). Now only hits on keys not asked for lately still read.
 
 export interface RecentFirstOptions {
   /** Keys in each of the two recent tables. */

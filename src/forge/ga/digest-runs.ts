@@ -111,31 +111,31 @@ export class DigestRuns implements DigestMap {
   }
 
   private mayHave(a: number, b: number, c: number): boolean {
-    const f = this.filter;
-    const base = (b & (f.length / FILTER_BLOCK_WORDS - 1)) * FILTER_BLOCK_WORDS;
-    return (
-      (f[base + ((c >>> 5) & 15)] & (1 << (c & 31))) !== 0 &&
-      (f[base + ((c >>> 14) & 15)] & (1 << ((c >>> 9) & 31))) !== 0 &&
-      (f[base + ((c >>> 23) & 15)] & (1 << ((c >>> 18) & 31))) !== 0 &&
-      (f[base + ((a >>> 5) & 15)] & (1 << (a & 31))) !== 0 &&
-      (f[base + ((a >>> 14) & 15)] & (1 << ((a >>> 9) & 31))) !== 0 &&
-      (f[base + ((a >>> 23) & 15)] & (1 << ((a >>> 18) & 31))) !== 0
-    );
+    return this.filterBits(a, b, c, false);
+  }
+
+  private addToFilter(a: number, b: number, c: number): void {
+    this.filterBits(a, b, c, true);
   }
 
   /**
-   * Sets a key's six bits in one 512-bit block: the block from word 1, the bits from words 2 and 0
-   * (the three words of a SHA-1 digest are independent and uniform).
+   * Whether a key's six bits are all set in the filter, setting them first when `set`: one 512-bit
+   * block chosen by word 1, three bits from word 2 and three from word 0, nine bits apart (the three
+   * words of a SHA-1 digest are independent and uniform).
    */
-  private addToFilter(a: number, b: number, c: number): void {
+  private filterBits(a: number, b: number, c: number, set: boolean): boolean {
     const f = this.filter;
     const base = (b & (f.length / FILTER_BLOCK_WORDS - 1)) * FILTER_BLOCK_WORDS;
-    f[base + ((c >>> 5) & 15)] |= 1 << (c & 31);
-    f[base + ((c >>> 14) & 15)] |= 1 << ((c >>> 9) & 31);
-    f[base + ((c >>> 23) & 15)] |= 1 << ((c >>> 18) & 31);
-    f[base + ((a >>> 5) & 15)] |= 1 << (a & 31);
-    f[base + ((a >>> 14) & 15)] |= 1 << ((a >>> 9) & 31);
-    f[base + ((a >>> 23) & 15)] |= 1 << ((a >>> 18) & 31);
+    let all = true;
+    for (let k = 0; k < 6; k++) {
+      const w = k < 3 ? c : a;
+      const shift = 9 * (k % 3);
+      const word = base + ((w >>> (shift + 5)) & 15);
+      const bit = 1 << ((w >>> shift) & 31);
+      if (set) f[word] |= bit;
+      else if ((f[word] & bit) === 0) all = false;
+    }
+    return all;
   }
 
   /** An empty filter for `keys` keys at FILTER_BITS bits each, rounded up to a power of two of blocks. */
@@ -198,11 +198,14 @@ export class DigestRuns implements DigestMap {
     const out = new RunWriter(this.dir);
     try {
       for (const i of order) out.add(keys[3 * i], keys[3 * i + 1], keys[3 * i + 2], values[i]);
-      this.addRun(out.finish());
+      this.runs.push(out.finish());
     } catch (e) {
       out.abandon();
       throw e;
     }
+    this.runKeys += n;
+    if (this.runKeys > this.filterKeys) this.rebuildFilter();
+    else for (let i = 0; i < n; i++) this.addToFilter(keys[3 * i], keys[3 * i + 1], keys[3 * i + 2]);
     this.pending = new DigestTable();
     // Merging while the newer run is at least half the older keeps ~log2(entries / pending) runs and
     // writes each entry ~log2(entries / pending) times, all sequentially.
@@ -210,29 +213,9 @@ export class DigestRuns implements DigestMap {
       this.mergeLastTwo();
   }
 
-  private addRun(run: Run): void {
-    this.runs.push(run);
-    this.runKeys += run.count;
-    if (this.runKeys > this.filterKeys) this.rebuildFilter();
-    else this.eachKey(run, (a, b, c) => this.addToFilter(a, b, c));
-  }
-
   private rebuildFilter(): void {
     this.sizeFilter(this.runKeys); // rounded up to a power of two: 12-24 bits a key until the next rebuild
-    for (const r of this.runs) this.eachKey(r, (a, b, c) => this.addToFilter(a, b, c));
-  }
-
-  /** Reads a run in order, STREAM entries at a time. */
-  private eachKey(run: Run, fn: (a: number, b: number, c: number, value: number) => void): void {
-    const buf = Buffer.alloc(STREAM * ENTRY);
-    for (let start = 0; start < run.count; start += STREAM) {
-      const n = Math.min(STREAM, run.count - start);
-      readFully(run.fd, buf, n * ENTRY, start * ENTRY);
-      for (let i = 0; i < n; i++) {
-        const at = i * ENTRY;
-        fn(buf.readUInt32LE(at), buf.readUInt32LE(at + 4), buf.readUInt32LE(at + 8), buf.readDoubleLE(at + 12));
-      }
-    }
+    for (const run of this.runs) for (const r = new RunReader(run); !r.done; r.next()) this.addToFilter(r.a, r.b, r.c);
   }
 
   /** Merges the two newest runs into one; on equal keys the newer run's value wins. */
@@ -266,7 +249,7 @@ export class DigestRuns implements DigestMap {
   }
 }
 
-/** Streams a run's entries in order. */
+/** Streams a run's entries in order, STREAM at a time (merges, filter rebuilds). */
 class RunReader {
   a = 0;
   b = 0;

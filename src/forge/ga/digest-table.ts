@@ -1,4 +1,5 @@
-// A set of 96-bit digests with a float64 value each, outside V8's heap.
+// A set of 96-bit digests with a float64 value each, in memory but outside V8's heap. A search with a run
+// folder keeps its evaluated set on disk instead (digest-runs.ts), which uses this one for its pending keys.
 //
 // Why not a Map<string, number>: the GA's evaluated set grows by one entry per distinct evaluation, which
 // is legitimately O(evaluations) (forgetting a play would evaluate it again and change results), and a
@@ -8,16 +9,15 @@
 // the live size (up to 4x), so the main isolate's committed old space grew 79 -> 195 MiB in those 2
 // minutes for ~25 MiB more live data (bench/RESULTS.md, issue 10 point 9).
 //
-// The slots hold each key's first word and the index of its entry (8 bytes a slot, 72-90 % in use: ~10
-// bytes an evaluation); the entries (the other two words and the value, digest-records.ts) are in memory
-// or, for a search, in a file, where they cost the process nothing. A slot whose first word matches is
-// checked against its entry, so answers stay exact.
+// The slots hold each key's first word and the index of its entry (8 bytes a slot, 72-90 % in use); the
+// entries (the other two words and the value, digest-records.ts) 16 bytes more. A slot whose first word
+// matches is checked against its entry, so answers stay exact.
 //
 // Keys are uniformly random digests (SHA-1 prefixes), so the slot is the first word scaled to the
 // capacity (no hashing), linear probing stays short at 90 % load (lookups are a few thousand a second,
 // far from the search's hot path), and the table grows by 1.25x, not 2x, to keep the slack small.
 
-import { type DigestRecords, FileRecords, MemoryRecords } from './digest-records.js';
+import { MemoryRecords } from './digest-records.js';
 
 /** Largest share of slots in use before the table grows. */
 const MAX_LOAD = 0.9;
@@ -27,7 +27,7 @@ const MIN_CAPACITY = 1024;
 /** A digest as three 32-bit words; word 0 never 0 (0 marks an empty slot). */
 export type DigestWords = readonly [number, number, number];
 
-/** What the evaluated set needs of its table (DigestTable; RecentFirst in front of one). */
+/** What the evaluated set needs of its table: DigestTable in memory, DigestRuns on disk, RecentFirst in front. */
 export interface DigestMap {
   get(key: DigestWords): number | undefined;
   has(key: DigestWords): boolean;
@@ -36,28 +36,25 @@ export interface DigestMap {
   readonly size: number;
   /** Bytes the table holds in the process. */
   readonly bytes: number;
-  /** Releases what the table holds outside the heap (a file). */
+  /** Releases what the table holds outside the heap (DigestRuns: its files). */
   close(): void;
 }
 
 export interface DigestTableOptions {
   readonly capacity: number;
-  /** A folder for the entries' file (see digest-records.ts); in memory without one. */
-  readonly spillDir: string | null;
 }
 
 export class DigestTable implements DigestMap {
   /** Per slot: the key's first word (0: empty slot) and its entry's index. */
   private heads: Uint32Array;
   private refs: Uint32Array;
-  private readonly records: DigestRecords;
+  private readonly records = new MemoryRecords();
   private count = 0;
 
   constructor(options: Partial<DigestTableOptions> = {}) {
     const c = Math.max(MIN_CAPACITY, Math.ceil(options.capacity ?? MIN_CAPACITY));
     this.heads = new Uint32Array(c);
     this.refs = new Uint32Array(c);
-    this.records = options.spillDir ? new FileRecords(options.spillDir) : new MemoryRecords();
   }
 
   get size(): number {
@@ -109,10 +106,8 @@ export class DigestTable implements DigestMap {
     }
   }
 
-  /** Releases the entries' file (a table in memory has nothing to release). */
-  close(): void {
-    this.records.close();
-  }
+  /** Nothing to release: the arrays are the heap's. */
+  close(): void {}
 
   /** The slot holding the key (a, b, c), or the empty slot where it would go. */
   private slot(a: number, b: number, c: number): number {
