@@ -204,3 +204,71 @@ function walkChecked(
   }
   return j;
 }
+
+/**
+ * walk() in a position that also stops, without marking it, at the first bar where sign * g[j] >=
+ * lim: hold()'s stop-loss alone on ordered bars (long: g = low, sign -1, lim = -stop, i.e. low <=
+ * stop; short: g = high, sign +1, lim = stop). The same bar as the stop scan then walk() (the scan
+ * stops at that test or at equity <= 0, as this loop does), in one pass: the low or high is read
+ * beside the close instead of in a loop of its own (-12 % of an L5 simulate, bench/RESULTS.md).
+ * A deliberate twin of walk()'s loop: walk() with an optional guard was slower on the plain path
+ * and deoptimised now and then; change the two together (the simulator's equivalence tests,
+ * masks.test.ts and hold-ordered.test.ts, pin both).
+ */
+export function walkGuarded(
+  acc: EquityAcc,
+  x: QuietInput,
+  j: number,
+  end: number,
+  g: Float64Array,
+  sign: number,
+  lim: number,
+): number {
+  const close = x.close;
+  const cash = x.num[0];
+  const k = x.num[1];
+  let prev = acc.prev;
+  const shift = acc.shift;
+  let sum = acc.sum;
+  let sumSq = acc.sumSq;
+  let down2x4 = acc.down2x4;
+  let nonPositive = acc.nonPositive;
+  let peak = acc.peak;
+  let floor = acc.floor;
+  let maxDd = acc.maxDd;
+  const start = j;
+  for (; j < end; j++) {
+    if (sign * g[j] >= lim) break;
+    const eq = cash + k * close[j];
+    if (eq <= 0) break;
+    const q = eq / prev;
+    prev = eq;
+    const r = q - 1;
+    const d = r - shift;
+    sum += d;
+    sumSq += d * d;
+    const neg = r - Math.abs(r);
+    down2x4 += neg * neg;
+    nonPositive += q <= 0 ? 1 : 0;
+    if (eq > peak) {
+      peak = eq;
+      floor = eq > 0 && eq < Infinity ? eq : Infinity;
+    } else if (!(eq >= floor)) {
+      const dd = 1 - eq / peak;
+      if (dd > maxDd) maxDd = dd;
+      if (eq < floor && peak > 0 && peak < Infinity) floor = eq;
+    }
+  }
+  acc.bars += j - start;
+  acc.prev = prev;
+  acc.sum = sum;
+  acc.sumSq = sumSq;
+  acc.down2x4 = down2x4;
+  acc.nonPositive = nonPositive;
+  acc.peak = peak;
+  acc.floor = floor;
+  acc.maxDd = maxDd;
+  const curve = x.equity;
+  if (curve !== null) for (let i = start; i < j; i++) curve[i] = cash + k * close[i];
+  return j;
+}

@@ -1,4 +1,4 @@
-import { walk, type EquityAcc, type QuietInput } from './equity-run.js';
+import { walk, walkGuarded, type EquityAcc, type QuietInput } from './equity-run.js';
 
 /** What the hold loop reads; one per simulate() call, its numbers in `num` (see below). */
 export interface HoldInput extends QuietInput {
@@ -22,11 +22,65 @@ export const H_ABS = 6;
  * signal and no time stop can act. Returns the first bar where the general loop's stop or target test
  * fires or equity is at or below zero, without touching that bar (the complete step redoes it), having
  * marked the bars before it (walk()), so the result is the general loop's. `dir` is +1 long, -1 short;
- * `trailing` whether a trailing stop is set.
+ * `trailing` whether a trailing stop is set; `ordered` whether the feed's bars are finite and ordered
+ * (ohlc-order.ts), which lets the stop tests read fewer columns: a stop-loss alone is tested inside
+ * the equity loop (walkGuarded), a stop with a target by a scan of two or three columns.
  */
-export function hold(acc: EquityAcc, x: HoldInput, j: number, end: number, dir: number, trailing: boolean): number {
-  const stopBar = dir === 1 ? firstLongExit(x, j, end, trailing) : firstShortExit(x, j, end, trailing);
+export function hold(
+  acc: EquityAcc,
+  x: HoldInput,
+  j: number,
+  end: number,
+  dir: number,
+  trailing: boolean,
+  ordered: boolean,
+): number {
+  // Long: low <= stop; short: high >= stop (negating is exact, so one compare serves both).
+  if (ordered && !trailing && (dir === 1 ? x.num[H_TARGET] === Infinity : x.num[H_TARGET] === -Infinity))
+    return dir === 1
+      ? walkGuarded(acc, x, j, end, x.low, -1, -x.num[H_STOP])
+      : walkGuarded(acc, x, j, end, x.high, 1, x.num[H_STOP]);
+  const stopBar =
+    ordered && !trailing
+      ? dir === 1
+        ? firstLongExitOrdered(x, j, end)
+        : firstShortExitOrdered(x, j, end)
+      : dir === 1
+        ? firstLongExit(x, j, end, trailing)
+        : firstShortExit(x, j, end, trailing);
   return walk(acc, x, j, stopBar, true, false);
+}
+
+/**
+ * firstLongExit without a trailing stop on bars that are finite and ordered (ohlc-order.ts: low <=
+ * open, close <= high): the open can only reach the stop if the low does, and the target only if the
+ * high does, so the scan reads low and close (and high only when there is a target). The bar it
+ * returns is the general loop's: the first where any of its tests fires. trailExt, which only a
+ * trailing stop reads, is left as it was.
+ */
+function firstLongExitOrdered(x: HoldInput, j: number, end: number): number {
+  const { high, low, close, num } = x;
+  const cash = num[H_CASH];
+  const k = num[H_K];
+  const stopPx = num[H_STOP];
+  const targetPx = num[H_TARGET];
+  if (targetPx === Infinity) {
+    for (; j < end; j++) if (low[j] <= stopPx || cash + k * close[j] <= 0) break;
+  } else for (; j < end; j++) if (low[j] <= stopPx || high[j] >= targetPx || cash + k * close[j] <= 0) break;
+  return j;
+}
+
+/** Mirror of firstLongExitOrdered for a short (stop above, target below). */
+function firstShortExitOrdered(x: HoldInput, j: number, end: number): number {
+  const { high, low, close, num } = x;
+  const cash = num[H_CASH];
+  const k = num[H_K];
+  const stopPx = num[H_STOP];
+  const targetPx = num[H_TARGET];
+  if (targetPx === -Infinity) {
+    for (; j < end; j++) if (high[j] >= stopPx || cash + k * close[j] <= 0) break;
+  } else for (; j < end; j++) if (high[j] >= stopPx || low[j] <= targetPx || cash + k * close[j] <= 0) break;
+  return j;
 }
 
 // Two passes instead of one: the stop scan below (four columns, a few compares) and walk()'s equity

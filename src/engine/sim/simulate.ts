@@ -16,6 +16,7 @@ import {
 } from './bits.js';
 import { hold, H_ABS, H_CASH, H_EXT, H_K, H_PCT, H_STOP, H_TARGET, type HoldInput } from './hold.js';
 import { validateSimInput } from './validate.js';
+import { ohlcOrdered } from './ohlc-order.js';
 
 const NONE = 0;
 const PCT = 1;
@@ -150,6 +151,8 @@ function generalLoop(
   const num = new Float64Array(7);
   const held: HoldInput = { open, high, low, close, equity: keep ? equity : null, num };
   const finite = hasStops || (noInfinity(open, n) && noInfinity(high, n) && noInfinity(low, n));
+  // Finite, ordered bars let hold() scan fewer columns (hold.ts); asked once per feed and remembered.
+  const ordered = hasStops && ohlcOrdered(open, high, low, close, n);
 
   for (let j = 0; j < n; j++) {
     // Bars where no signal and no time stop can act are found by scanning the signal bitsets; flat,
@@ -180,7 +183,7 @@ function generalLoop(
             num[H_EXT] = trailExt;
             num[H_PCT] = trailPct;
             num[H_ABS] = trailAbs;
-            j = hold(acc, held, j, e, pos, trKind !== NONE);
+            j = hold(acc, held, j, e, pos, trKind !== NONE, ordered);
             trailExt = num[H_EXT];
           } else j = walk(acc, held, j, e, true, !finite);
         }
