@@ -4,6 +4,7 @@
 // so a rule like all(cross, any(12 filters)) reads the filters' columns only on the cross's bars.
 // Equivalent to evalExpr (expr.ts) bar for bar; test/engine/play/masks.test.ts checks it.
 
+import { crossPair } from './cross-pair.js';
 import type { Series } from './expr.js';
 import {
   compareArrays,
@@ -125,6 +126,15 @@ export class LeafCache {
     return `${n}:${op}:${this.id(node.a, node.ka)}:${this.id(node.b, node.kb)}`;
   }
 
+  /** The key of the cross with its sides swapped (b crosses above a): crossPair's other output. */
+  twinKey(node: MaskNode & { kind: 'cross' }, n: number): string {
+    return `${n}:${node.strict ? 'xs' : 'x'}:${this.id(node.b, node.kb)}:${this.id(node.a, node.ka)}`;
+  }
+
+  has(key: string): boolean {
+    return this.masks.has(key);
+  }
+
   get(key: string): Uint32Array | undefined {
     const hit = this.masks.get(key);
     if (hit === undefined) return undefined;
@@ -217,6 +227,19 @@ function evalNode(
         if (full) out.set(hit);
         else andCare(hit, 0, care, idx, count, out, words);
         return;
+      }
+      if (full && node.kind === 'cross' && node.a !== null && node.b !== null) {
+        // A long rule's cross_above(a, b) and a short rule's cross_below(a, b) read the same two columns:
+        // one pass fills both, and the other waits in the cache for the other rule (crossPair).
+        const twinKey = leaves.twinKey(node, n);
+        if (!leaves.has(twinKey)) {
+          const twin = new Uint32Array(words);
+          crossPair(node.a, node.b, node.strict, out, twin, n);
+          leaves.misses++;
+          leaves.set(key, out.slice(0, words));
+          leaves.set(twinKey, twin);
+          return;
+        }
       }
       evalLeaf(node, care, idx, count, out, n);
       if (full) {
