@@ -11,6 +11,7 @@ import {
   type BatchPool,
   type TaskPool,
 } from '../pool/pool.js';
+import { hybridTaskPool } from '../pool/hybrid.js';
 import type { SharedDataset } from '../shared/columns.js';
 import { guidedBatches } from './batches.js';
 import type { EvalItem, EvalJob } from './evaluator.js';
@@ -185,6 +186,8 @@ export function evaluationPool(
   );
   const stores = slabs.map((s) => (s === null ? null : new FeatureStore(s.capacity, slotBytes(s))));
   const data: EvalWorkerData = { job, datasets, slabs };
+  // One worker: everything on the main thread. More: the main thread is one of them (hybrid.ts), unless
+  // its event loop must stay free (forge worker), where every evaluation runs on a thread.
   const inline = o.workers === 1 && !o.keepEventLoopFree;
   const tasks: TaskPool<EvalTask, EvalTaskOutput> = inline
     ? inlineTaskPool(
@@ -193,11 +196,24 @@ export function evaluationPool(
             rt.run(task)
         )(new EvalRuntime(data)),
       )
-    : taskPool(new URL('./worker.ts', import.meta.url), {
-        workers: o.workers,
-        workerData: data,
-        resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
-      });
+    : o.keepEventLoopFree
+      ? taskPool(new URL('./worker.ts', import.meta.url), {
+          workers: o.workers,
+          workerData: data,
+          resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+        })
+      : hybridTaskPool(
+          new URL('./worker.ts', import.meta.url),
+          {
+            workers: o.workers,
+            workerData: data,
+            resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+          },
+          (
+            (rt: EvalRuntime) => (task: EvalTask) =>
+              rt.run(task)
+          )(new EvalRuntime(data)),
+        );
   const fitsAll = (need: ReadonlyMap<string, number>) => stores.every((s) => s === null || s.fits(need));
   let localComputes = 0;
   let featureMs = 0;

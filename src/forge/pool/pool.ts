@@ -26,8 +26,9 @@ export const POOL_DEFAULTS: Omit<PoolOptions, 'workerData'> = Object.freeze({
 });
 
 /**
- * One worker per core. The main thread only waits while a generation is evaluated, so it needs no
- * core of its own (bench/RESULTS.md has the cores vs cores-1 measurement).
+ * One evaluating thread per core. The evaluation pool counts the main thread as one of them
+ * (hybrid.ts); a plain thread pool's main thread only waits while a generation is evaluated, so it
+ * needs no core of its own (bench/RESULTS.md has the cores vs cores-1 measurement).
  */
 export function defaultWorkers(): number {
   return Math.max(1, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);

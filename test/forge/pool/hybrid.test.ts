@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { hybridTaskPool } from '../../../src/forge/pool/hybrid.js';
+
+const WORKER = new URL('../../fixtures/echo-worker.mjs', import.meta.url);
+interface Echo {
+  x: number;
+  y: number;
+  offset: number | string;
+}
+/** The echo worker's work on the main thread, marked so a test can tell which side ran a task. */
+const inline = (items: number[]): Echo[] => {
+  if (items.includes(1013)) throw new Error('unlucky 1013');
+  return items.map((x) => ({ x, y: x * x, offset: 'main' }));
+};
+
+describe('hybrid task pool: the main thread as one of the workers', () => {
+  it('runs every task once, on the main thread and on the worker thread, each with its own result', async () => {
+    const pool = hybridTaskPool<number[], Echo[]>(WORKER, { workers: 2, workerData: { offset: 7 } }, inline);
+    try {
+      expect(pool.workers).toBe(2);
+      const tasks = Array.from({ length: 40 }, (_, i) => [i * 2, i * 2 + 1]);
+      const out = await Promise.all(tasks.map((t) => pool.run(t)));
+      const values = out.map((r) => (r.ok ? r.value : null));
+      expect(values.map((v) => v?.map((e) => e.y))).toEqual(tasks.map((t) => t.map((x) => x * x)));
+      const sides = new Set(values.flatMap((v) => v?.map((e) => e.offset) ?? []));
+      expect(sides).toEqual(new Set(['main', 7])); // both sides took tasks
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('reports a task that throws on the main thread as failed and goes on', async () => {
+    const pool = hybridTaskPool<number[], Echo[]>(WORKER, { workers: 2, workerData: { offset: 0 } }, inline);
+    try {
+      // Enough tasks that the main thread takes some; a task runs on one side only, so check each.
+      const out = await Promise.all(Array.from({ length: 12 }, () => pool.run([1013])));
+      for (const r of out) {
+        if (r.ok)
+          expect(r.value[0].offset).toBe(0); // the worker does not mind 1013
+        else expect(r.error.message).toBe('unlucky 1013');
+      }
+      expect(out.some((r) => !r.ok)).toBe(true);
+      const after = await pool.run([3]);
+      expect(after.ok && after.value[0].y).toBe(9);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('retries a task whose worker thread dies once, then reports it failed', async () => {
+    const pool = hybridTaskPool<number[], Echo[]>(
+      WORKER,
+      { workers: 2, workerData: { offset: 0, crashOnce: new SharedArrayBuffer(4) } },
+      // The main thread never takes the crashing tasks: it refuses them, so they are the thread's.
+      (items) => {
+        if (items.some((x) => x < 0)) throw new Error('main does not run negatives');
+        return items.map((x) => ({ x, y: x * x, offset: 'main' }));
+      },
+    );
+    try {
+      const runs = await Promise.all([pool.run([-3]), pool.run([-999])]);
+      const onThread = runs.filter((r) => r.ok || r.error.message !== 'main does not run negatives');
+      // Whichever side ran them: a thread crash of -3 is retried on a fresh thread (9), -999 fails twice.
+      for (const r of onThread) {
+        if (r.ok) expect(r.value[0].y).toBe(9);
+        else expect(r.error.message).not.toBe('');
+      }
+      const again = await pool.run([4]);
+      expect(again.ok && again.value[0].y).toBe(16);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('refuses fewer than 2 workers', () => {
+    expect(() => hybridTaskPool(WORKER, { workers: 1, workerData: {} }, inline)).toThrow(/2 or more/);
+  });
+});
