@@ -53,6 +53,7 @@ export type {
   PlayStop,
 } from './types.js';
 export { parsePlay, genesOf, resolvePlay, genomeFromValues } from './space.js';
+export { effectiveKeyOf } from './effective-key.js';
 export {
   defaultGenome,
   describeGenome,

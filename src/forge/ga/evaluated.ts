@@ -13,7 +13,13 @@ import { genomeKey } from './genome.js';
 // (digest-table.ts), ~1.5-3 with a run folder to write to, as evolve has (digest-runs.ts: sorted runs
 // on disk and a filter), recent keys answered from memory (digest-recent.ts).
 
-export type Identity = (genome: readonly number[]) => string;
+/**
+ * Genome -> strategy identity. `memoKey`, when given, keys the memo of identities: it must be equal for
+ * two genomes only when their identities are (default: the genome itself).
+ */
+export type Identity = ((genome: readonly number[]) => string) & {
+  readonly memoKey?: (genome: readonly number[]) => string;
+};
 
 const MEMO_LIMIT = 20_000;
 
@@ -47,6 +53,7 @@ export class EvaluatedSet {
   private memo = new Map<string, string>();
   private olderMemo = new Map<string, string>();
   readonly identity: Identity;
+  private readonly memoKey: (genome: readonly number[]) => string;
 
   /**
    * `identity` maps genomes that cannot behave differently to one string (default: the genome itself).
@@ -60,11 +67,12 @@ export class EvaluatedSet {
   constructor(identity: Identity = genomeKey, options: { readonly spillDir?: string | null } = {}) {
     this.byIdentity = options.spillDir ? new RecentFirst(new DigestRuns(options.spillDir)) : new DigestTable();
     this.identity = identity === genomeKey ? genomeKey : (genome) => this.memoised(genome, identity);
+    this.memoKey = identity.memoKey ?? genomeKey;
     this.keyOf = identity === genomeKey ? wordsOf : digestWords;
   }
 
   private memoised(genome: readonly number[], identity: Identity): string {
-    const key = genomeKey(genome);
+    const key = this.memoKey(genome);
     let id = this.memo.get(key);
     if (id !== undefined) return id;
     id = this.olderMemo.get(key);
@@ -96,7 +104,7 @@ export class EvaluatedSet {
     if (this.identity === genomeKey) return;
     genomes.forEach((g, i) => {
       const id = identities[i];
-      if (id !== null && id !== undefined) this.remember(genomeKey(g), id); // null: identity() says why, here
+      if (id !== null && id !== undefined) this.remember(this.memoKey(g), id); // null: identity() says why, here
     });
   }
 
@@ -105,7 +113,7 @@ export class EvaluatedSet {
     if (this.identity === genomeKey) return [];
     const out = new Map<string, number[]>();
     for (const g of genomes) {
-      const key = genomeKey(g);
+      const key = this.memoKey(g);
       if (!this.memo.has(key) && !this.olderMemo.has(key) && !out.has(key)) out.set(key, g.slice());
     }
     return [...out.values()];

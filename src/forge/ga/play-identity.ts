@@ -1,5 +1,5 @@
 import { describePlay, type Play, type PlaySpace } from '../../engine/play/index.js';
-import { resolveKept } from '../eval/resolved-plays.js';
+import { playKeyOf, resolveKept } from '../eval/resolved-plays.js';
 import type { Identity } from './evaluated.js';
 
 /**
@@ -8,7 +8,11 @@ import type { Identity } from './evaluated.js';
  * parameters, an optional rule or stop that is off) have one identity: evaluated once, one hall-of-fame place.
  */
 export function playIdentity(space: PlaySpace): Identity {
-  return (genome) => identityOf(resolveKept(space, genome));
+  // memoKey: genomes that differ only in genes of switched-off rules or stops resolve alike, so a memo
+  // of identities keyed this way answers them without resolving (effectiveKeyOf).
+  return Object.assign((genome: readonly number[]) => identityOf(resolveKept(space, genome)), {
+    memoKey: playKeyOf(space),
+  });
 }
 
 /** The identity of a resolved play (what playIdentity returns for its genome). */
