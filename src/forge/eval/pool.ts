@@ -213,6 +213,7 @@ export function evaluationPool(
             (rt: EvalRuntime) => (task: EvalTask) =>
               rt.run(task)
           )(new EvalRuntime(data)),
+          { kind: 'plan', genomes: [] },
         );
   const fitsAll = (need: ReadonlyMap<string, number>) => stores.every((s) => s === null || s.fits(need));
   let localComputes = 0;

@@ -76,3 +76,21 @@ describe('hybrid task pool: the main thread as one of the workers', () => {
     expect(() => hybridTaskPool(WORKER, { workers: 1, workerData: {} }, inline)).toThrow(/2 or more/);
   });
 });
+
+describe('hybrid task pool with a boot task', () => {
+  it('sends each thread the boot task first and runs everything on the main thread until it answers', async () => {
+    const pool = hybridTaskPool<number[], Echo[]>(WORKER, { workers: 2, workerData: { offset: 5 } }, inline, []);
+    try {
+      // Submitted at once, before the thread can have booted: the main thread runs these.
+      const first = await Promise.all([pool.run([1]), pool.run([2])]);
+      expect(first.map((r) => r.ok && r.value[0].offset)).toEqual(['main', 'main']);
+      // Once it has booted the thread takes its share again.
+      await new Promise((r) => setTimeout(r, 500));
+      const later = await Promise.all(Array.from({ length: 10 }, (_, i) => pool.run([i])));
+      expect(later.map((r) => r.ok && r.value[0].y)).toEqual(Array.from({ length: 10 }, (_, i) => i * i));
+      expect(later.some((r) => r.ok && r.value[0].offset === 5)).toBe(true);
+    } finally {
+      await pool.close();
+    }
+  });
+});
