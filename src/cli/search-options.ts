@@ -58,7 +58,10 @@ export function searchOptions<T>(y: Argv<T>, text: SearchTexts) {
     .option('budget', { type: 'number', describe: text.budget })
     .option('method', { type: 'string', choices: ['ga', 'grid', 'random'] as const, describe: text.method })
     .option('seed', { type: 'string', describe: text.seed })
-    .option('workers', { type: 'number', describe: 'Evaluating threads, the main thread one of them; 1 runs in-process (default: one per core)' })
+    .option('workers', {
+      type: 'number',
+      describe: 'Evaluating threads, the main thread one of them; 1 runs in-process (default: one per core)',
+    })
     .option('feature-memory', {
       type: 'string',
       describe:
