@@ -23,6 +23,8 @@ export interface PoolRunOptions {
   readonly cacheBytes: number;
   /** Budget of the shared feature store (default: the evaluation pool's). */
   readonly featureMemory?: number;
+  /** Every evaluation on worker threads, none on the main thread (the memory check's per-thread figures). */
+  readonly threadsOnly?: boolean;
 }
 
 export interface PoolRunResult {
@@ -80,7 +82,11 @@ export async function measurePool(
   const space = parsePlay(playText, 'bench');
   const exec = sharedFeeds(shared)[resolvePlay(space, defaultGenome(space.genes)).market.tf];
   const job = evalJob(playText, 'bench', exec, o.holdout, o.cacheBytes);
-  const pool = evaluationPool(job, shared, [], { workers: o.workers, featureMemory: o.featureMemory });
+  const pool = evaluationPool(job, shared, [], {
+    workers: o.workers,
+    featureMemory: o.featureMemory,
+    keepEventLoopFree: o.threadsOnly === true,
+  });
   try {
     const w0 = performance.now();
     if (warmup.length > 0) await pool.map(warmup);
@@ -124,9 +130,13 @@ function summarise(
   let peak = 0;
   let peakCache = 0;
   let baseline = 0;
+  // Memory per worker from the worker threads when there are any: with 2 or more workers the main
+  // thread evaluates too (pool/hybrid.ts), and its heap holds the whole search besides its share.
+  const threaded = results.some((r) => r.threadId !== 0);
   for (const r of results) {
     busy += r.busyMs;
     failed += r.records.filter((x) => x.error !== undefined).length;
+    if (threaded && r.threadId === 0) continue;
     peak = Math.max(peak, r.memory.bytes);
     peakCache = Math.max(peakCache, r.memory.privateBytes);
     baseline = Math.max(baseline, r.baseline.bytes);

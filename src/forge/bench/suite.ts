@@ -177,6 +177,8 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
         holdout: o.holdout,
         cacheBytes: 32 * 1024 * 1024,
         featureMemory: o.featureMemory,
+        // Worker threads only: the main thread's heap (the whole bench) would hide a worker's.
+        threadsOnly: true,
       });
       return { bars, baseline: r.baselineWorkerBytes, peak: r.peakWorkerBytes, cache: r.peakCacheBytes };
     };
