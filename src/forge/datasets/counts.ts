@@ -1,5 +1,5 @@
 import type { CandleStore } from '../store/store.js';
-import { SYNTHETIC_SOURCE } from '../store/synth.js';
+import { SYNTHETIC_SOURCE } from '../store/store.js';
 import type { DatasetDef } from './catalog.js';
 
 /** A dataset's base candles in the store: real ones anywhere, real and synthetic inside its window. */

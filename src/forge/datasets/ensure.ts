@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import { ForgeError } from '../../engine/errors.js';
 import type { ForgeHome } from '../home.js';
 import { inStoreChild } from '../store/child.js';
+import { summarisedSeries } from '../store/ls.js';
+import { SYNTHETIC_SOURCE } from '../store/store.js';
 import { findDataset, loadCatalog, type DatasetDef } from './catalog.js';
 import type { Counts } from './counts.js';
 import { datasetDir, readBuilt, type BuiltDataset } from './folder.js';
@@ -67,6 +69,9 @@ async function realCandlesArrived(home: ForgeHome, def: DatasetDef, o: EnsureOpt
     if (await syncDataset(home, def, o.data.sync, o.warn, o.progress ?? o.warn)) return true;
   }
   if (!fs.existsSync(home.storePath)) return false;
+  // The summary every candle write leaves beside the store answers "no" without starting DuckDB in a
+  // child (~0.5 s): no series of this symbol and timeframe, only synthetic candles, or none in the window.
+  if (noRealCandlesSummarised(home.storePath, def)) return false;
   try {
     // In a child process: a search that checks its stand-in dataset here must not map DuckDB for it.
     return (await inStoreChild<Counts>({ op: 'count-candles', storePath: home.storePath, def })).real > 0;
@@ -87,4 +92,19 @@ function matchesDef(m: Manifest, def: DatasetDef): boolean {
     m.timeframes.length === tfs.length &&
     m.timeframes.every((t, i) => t.tf === tfs[i])
   );
+}
+
+/**
+ * True when the store's summary shows no real candle of the dataset's symbol and base timeframe in its
+ * window: no such series, only synthetic candles, or its real ones all outside [from, to). False when
+ * unsure (no trustworthy summary, or real candles the summary cannot place: ask the store).
+ */
+export function noRealCandlesSummarised(storePath: string, def: DatasetDef): boolean {
+  const series = summarisedSeries(storePath);
+  if (series === undefined) return false;
+  const s = series.find((x) => x.symbol === def.symbol && x.tf === def.baseTf);
+  if (s === undefined || s.sources.every((src) => src === SYNTHETIC_SOURCE)) return true;
+  // Real and synthetic candles share one range in the summary: only a range that misses the window
+  // says there are no real ones in it.
+  return Date.parse(s.last) < def.from || Date.parse(s.first) >= def.to;
 }

@@ -4,7 +4,7 @@ import { timeframeMs } from '../../engine/timeframe.js';
 import { fetchCandles, type FetchEvents } from '../fetch/fetch.js';
 import type { ForgeHome } from '../home.js';
 import { withStore } from '../store/store.js';
-import { SYNTHETIC_SOURCE } from '../store/synth.js';
+import { SYNTHETIC_SOURCE } from '../store/store.js';
 import { iso, type DatasetDef } from './catalog.js';
 
 // Auto-sync: before a catalog dataset is built, fetch the part of its window the store lacks from

@@ -3,7 +3,7 @@ import { timeframeMs } from '../../engine/timeframe.js';
 import fs from 'node:fs';
 import { writeFileAtomic } from '../atomic.js';
 import { isoUtc } from './rows.js';
-import { summaryPath, withStore, type CandleStore } from './store.js';
+import { candleMarkPath, summaryPath, withStore, type CandleStore } from './store.js';
 
 // `forge data ls`: what the store holds, one row per symbol and timeframe. Read-only. DuckDB lets no
 // reader in while another process writes, so every candle write also leaves a summary beside the
@@ -68,6 +68,22 @@ export async function candleTransaction<T>(store: CandleStore, fn: (s: CandleSto
     JSON.stringify({ at: new Date().toISOString(), series: await summarise(store) } satisfies Summary) + '\n',
   );
   return out;
+}
+
+/**
+ * The series (symbol, tf) as the summary beside the store file last recorded them, or undefined when
+ * the summary cannot be trusted: missing, unreadable, or older than the last candle write's start
+ * (candleMarkPath). Reads files only: no DuckDB, no lock.
+ */
+export function summarisedSeries(storePath: string): StoredSeries[] | undefined {
+  try {
+    const mark = fs.statSync(candleMarkPath(storePath)).mtimeMs;
+    const file = summaryPath(storePath);
+    if (fs.statSync(file).mtimeMs < mark) return undefined;
+    return (JSON.parse(fs.readFileSync(file, 'utf8')) as Summary).series;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface Listing {

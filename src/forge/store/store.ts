@@ -164,9 +164,21 @@ function translateOpenError(storePath: string, err: unknown): ForgeError | unkno
   return err;
 }
 
+/** The `source` of generated candles (synth.ts); any other source is a real file or feed. */
+export const SYNTHETIC_SOURCE = 'synthetic';
+
 /** Where the candle summary of a store file lives (beside it; ls.ts writes and reads it). */
 export function summaryPath(storePath: string): string {
   return `${storePath}.summary.json`;
+}
+
+/**
+ * A file every candle write touches before it starts (ls.ts candleTransaction), beside the store: the
+ * summary is current when it is no older than this mark (a write that died between the two leaves the
+ * mark newer, and readers then ask the store itself).
+ */
+export function candleMarkPath(storePath: string): string {
+  return `${storePath}.candles-mark`;
 }
 
 /** Opens the store, runs `fn`, always closes: the usual shape of a CLI command. */

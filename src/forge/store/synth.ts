@@ -1,11 +1,11 @@
 import { ForgeError } from '../../engine/errors.js';
 import { generateCandles, type RegimeShape } from '../../engine/synthetic.js';
 import { bucketStart, timeframeMs } from '../../engine/timeframe.js';
-import type { CandleStore } from './store.js';
+import { SYNTHETIC_SOURCE, type CandleStore } from './store.js';
 import { upsertCandles } from './write.js';
 import { candleTransaction } from './ls.js';
 
-export const SYNTHETIC_SOURCE = 'synthetic';
+export { SYNTHETIC_SOURCE };
 
 /** First bar open time at or after `ts` on the `tfMs` grid (weekly bars start on Monday, like bucketStart). */
 export function alignUp(ts: number, tfMs: number): number {

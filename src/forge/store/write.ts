@@ -1,5 +1,6 @@
 import type { DuckDBDoubleVector } from '@duckdb/node-api';
-import type { CandleStore } from './store.js';
+import fs from 'node:fs';
+import { candleMarkPath, type CandleStore } from './store.js';
 
 // The one bulk write path into `candles`, shared by import and synth. Rows go through DuckDB data
 // chunks (a few native calls per 2048 rows instead of seven per row) into a temp table, and one
@@ -45,6 +46,9 @@ export async function upsertCandles(store: CandleStore, c: CandleColumns): Promi
   if (c.repaired && c.repaired.length !== n)
     throw new Error(`internal: upsertCandles repaired has ${c.repaired.length} rows, ts has ${n}`);
   if (n === 0) return { inserted: 0, updated: 0, unchanged: 0 };
+  // Before anything changes: the summary beside the store (ls.ts) is trusted only when it is newer than
+  // this mark, i.e. rewritten after this write committed (candleTransaction does it).
+  fs.writeFileSync(candleMarkPath(store.path), `${new Date().toISOString()}\n`);
 
   const conn = store.connection;
   await conn.run(
