@@ -4,7 +4,7 @@ import { SimScratch } from '../../../src/engine/sim/trades.js';
 import type { SimConfig } from '../../../src/engine/sim/types.js';
 import type { Feed } from '../../../src/engine/types.js';
 import { referenceSimulate } from './reference-loop.js';
-import { randomPlainConfig, randomSignals, resultDiff, rngOf, type Rng } from './random-sim.js';
+import { hourlyFeed, randomPlainConfig, randomSignals, resultDiff, rngOf, type Rng } from './random-sim.js';
 
 // hold()'s scans for finite, ordered bars (hold.ts, ohlc-order.ts) test fewer columns than the general
 // loop's stop checks. On continuous random prices a low never equals a stop exactly, so these feeds
@@ -26,17 +26,7 @@ function gridFeed(rng: Rng, n: number): Feed {
     high[i] = Math.max(o, p) + Math.floor(rng() * 4);
     low[i] = Math.min(o, p) - Math.floor(rng() * 4);
   }
-  return {
-    tf: '1h',
-    tfMs: 3_600_000,
-    time: Float64Array.from({ length: n }, (_, i) => Date.UTC(2024, 0, 1) + i * 3_600_000),
-    open,
-    high,
-    low,
-    close,
-    volume: new Float64Array(n).fill(1),
-    length: n,
-  };
+  return hourlyFeed(open, high, low, close);
 }
 
 describe('stops on finite, ordered bars equal the reference loop bit for bit', () => {

@@ -35,6 +35,12 @@ export function randomFeed(rng: Rng, n: number, wild: number): Feed {
       col[i] = pick(rng, [NaN, 0, -1, Infinity, -Infinity, 1e-300, 1e300]);
     }
   }
+  return hourlyFeed(open, high, low, close);
+}
+
+/** A 1h feed from 2024-01-01 over the given prices, volume 1. */
+export function hourlyFeed(open: Float64Array, high: Float64Array, low: Float64Array, close: Float64Array): Feed {
+  const n = close.length;
   return {
     tf: '1h',
     tfMs: 3_600_000,
