@@ -54,6 +54,7 @@ export function simulatePlain(feed: Feed, signals: MaskSignals, config: SimConfi
   const trades = scratch === undefined ? new TradeBuffer(64) : scratch.trades;
   const rejects = scratch === undefined ? new RejectBuffer(16) : scratch.rejects;
   trades.reset();
+  const tn = trades.num; // the prices of the trade trades.close() records (see TradeBuffer.num)
   rejects.reset();
 
   let cash = config.cash;
@@ -128,7 +129,11 @@ export function simulatePlain(feed: Feed, signals: MaskSignals, config: SimConfi
           const px = pos === 1 ? o * (1 - slip) : o * (1 + slip);
           const fee = units * px * feeRate;
           cash += pos * units * px - fee;
-          trades.push(pos, entryBar, j, entryPrice, px, units, entryFee + fee, exitReason);
+          tn[0] = entryPrice;
+          tn[1] = px;
+          tn[2] = units;
+          tn[3] = entryFee + fee;
+          trades.close(pos, entryBar, j, exitReason);
           pos = 0;
         }
       }
@@ -160,7 +165,11 @@ export function simulatePlain(feed: Feed, signals: MaskSignals, config: SimConfi
       const px = pos === 1 ? o * (1 - slip) : o * (1 + slip);
       const fee = units * px * feeRate;
       cash += pos * units * px - fee;
-      trades.push(pos, entryBar, j, entryPrice, px, units, entryFee + fee, ExitReason.EndOfData);
+      tn[0] = entryPrice;
+      tn[1] = px;
+      tn[2] = units;
+      tn[3] = entryFee + fee;
+      trades.close(pos, entryBar, j, ExitReason.EndOfData);
       pos = 0;
     }
 
@@ -173,7 +182,11 @@ export function simulatePlain(feed: Feed, signals: MaskSignals, config: SimConfi
       if (px === px) {
         const fee = units * px * feeRate;
         cash += pos * units * px - fee;
-        trades.push(pos, entryBar, j, entryPrice, px, units, entryFee + fee, stopReason(pos, open[j], high[j], low[j]));
+        tn[0] = entryPrice;
+        tn[1] = px;
+        tn[2] = units;
+        tn[3] = entryFee + fee;
+        trades.close(pos, entryBar, j, stopReason(pos, open[j], high[j], low[j]));
         pos = 0;
       }
     }
@@ -185,16 +198,11 @@ export function simulatePlain(feed: Feed, signals: MaskSignals, config: SimConfi
       const px = pos === 1 ? c * (1 - slip) : c * (1 + slip);
       const fee = units * px * feeRate;
       cash += pos * units * px - fee;
-      trades.push(
-        pos,
-        entryBar,
-        j,
-        entryPrice,
-        px,
-        units,
-        entryFee + fee,
-        j === last ? ExitReason.EndOfData : ExitReason.Liquidation,
-      );
+      tn[0] = entryPrice;
+      tn[1] = px;
+      tn[2] = units;
+      tn[3] = entryFee + fee;
+      trades.close(pos, entryBar, j, j === last ? ExitReason.EndOfData : ExitReason.Liquidation);
       pos = 0;
       eq = cash;
       if (eq <= 0) bust = true;

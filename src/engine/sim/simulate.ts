@@ -133,6 +133,7 @@ function generalLoop(
   const trades = scratch === undefined ? new TradeBuffer(64) : scratch.trades;
   const rejects = scratch === undefined ? new RejectBuffer(16) : scratch.rejects;
   trades.reset();
+  const tn = trades.num; // the prices of the trade trades.close() records (see TradeBuffer.num)
   rejects.reset();
 
   let cash = config.cash;
@@ -221,7 +222,11 @@ function generalLoop(
           const px = pos === 1 ? o * (1 - slip) : o * (1 + slip);
           const fee = units * px * feeRate;
           cash += pos * units * px - fee;
-          trades.push(pos, entryBar, j, entryPrice, px, units, entryFee + fee, exitReason);
+          tn[0] = entryPrice;
+          tn[1] = px;
+          tn[2] = units;
+          tn[3] = entryFee + fee;
+          trades.close(pos, entryBar, j, exitReason);
           pos = 0;
         }
       }
@@ -269,7 +274,11 @@ function generalLoop(
       const px = pos === 1 ? o * (1 - slip) : o * (1 + slip);
       const fee = units * px * feeRate;
       cash += pos * units * px - fee;
-      trades.push(pos, entryBar, j, entryPrice, px, units, entryFee + fee, ExitReason.EndOfData);
+      tn[0] = entryPrice;
+      tn[1] = px;
+      tn[2] = units;
+      tn[3] = entryFee + fee;
+      trades.close(pos, entryBar, j, ExitReason.EndOfData);
       pos = 0;
     }
 
@@ -322,7 +331,11 @@ function generalLoop(
       if (px === px) {
         const fee = units * px * feeRate;
         cash += pos * units * px - fee;
-        trades.push(pos, entryBar, j, entryPrice, px, units, entryFee + fee, reason);
+        tn[0] = entryPrice;
+        tn[1] = px;
+        tn[2] = units;
+        tn[3] = entryFee + fee;
+        trades.close(pos, entryBar, j, reason);
         pos = 0;
       }
     }
@@ -335,16 +348,11 @@ function generalLoop(
       const px = pos === 1 ? c * (1 - slip) : c * (1 + slip);
       const fee = units * px * feeRate;
       cash += pos * units * px - fee;
-      trades.push(
-        pos,
-        entryBar,
-        j,
-        entryPrice,
-        px,
-        units,
-        entryFee + fee,
-        j === n - 1 ? ExitReason.EndOfData : ExitReason.Liquidation,
-      );
+      tn[0] = entryPrice;
+      tn[1] = px;
+      tn[2] = units;
+      tn[3] = entryFee + fee;
+      trades.close(pos, entryBar, j, j === n - 1 ? ExitReason.EndOfData : ExitReason.Liquidation);
       pos = 0;
       eq = cash;
       if (eq <= 0) bust = true;
