@@ -16,6 +16,7 @@ import {
 } from './bits.js';
 import { hold, H_ABS, H_CASH, H_EXT, H_K, H_PCT, H_STOP, H_TARGET, type HoldInput } from './hold.js';
 import { validateSimInput } from './validate.js';
+import { primeSimulator } from './prime.js';
 import { ohlcOrdered } from './ohlc-order.js';
 
 const NONE = 0;
@@ -373,3 +374,6 @@ function generalLoop(
     equityStats: acc.stats(),
   };
 }
+
+// Complete type feedback before the first long call (see prime.ts).
+primeSimulator(simulate);
