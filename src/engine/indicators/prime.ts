@@ -20,8 +20,8 @@ import type { FeatureDef, Feed, Params } from '../types.js';
 // Past every default warm-up (vol_regime 20 + 100), so each main loop runs; ~20 ms of start-up for all.
 const BARS = 130;
 
-/** A deterministic OHLCV feed of doubles: waves of several periods (pivots, trends, crossings). */
-function primeFeed(): Feed {
+/** A deterministic OHLCV feed of doubles, BARS long: waves of several periods (pivots, trends, crossings). */
+export function primeFeed(): Feed {
   const col = () => new Float64Array(BARS);
   const [time, open, high, low, close, volume] = [col(), col(), col(), col(), col(), col()];
   for (let i = 0; i < BARS; i++) {

@@ -1,3 +1,4 @@
+import { primeFeed } from '../indicators/prime.js';
 import type { Feed } from '../types.js';
 import { packSignals } from './bits.js';
 import { SimScratch } from './trades.js';
@@ -14,23 +15,6 @@ import type { ExitConfig, SimConfig, SimResult } from './types.js';
 // stop with and without target, trailing, time stop, curve kept and not), so the first long call tiers
 // up normally. Only its own arrays are used: no state is kept and no output changes.
 
-const BARS = 120;
-
-function primeFeed(): Feed {
-  const col = () => new Float64Array(BARS);
-  const [time, open, high, low, close, volume] = [col(), col(), col(), col(), col(), col()];
-  for (let i = 0; i < BARS; i++) {
-    const mid = 100 + 6.1 * Math.sin(i / 7.3) + 2.3 * Math.sin(i / 2.1) + 0.011 * i;
-    time[i] = 1_600_000_000_000 + i * 900_000;
-    open[i] = mid - 0.31 * Math.sin(i / 1.3);
-    close[i] = mid + 0.43 * Math.sin(i / 1.9);
-    high[i] = Math.max(open[i], close[i]) + 0.4 + 0.3 * Math.sin(i / 3.1);
-    low[i] = Math.min(open[i], close[i]) - 0.4 - 0.3 * Math.cos(i / 2.3);
-    volume[i] = 1000.5;
-  }
-  return { tf: '15m', tfMs: 900_000, time, open, high, low, close, volume, length: BARS };
-}
-
 type Simulate = (
   feed: Feed,
   signals: ReturnType<typeof packSignals>,
@@ -41,6 +25,7 @@ type Simulate = (
 
 export function primeSimulator(simulate: Simulate): void {
   const feed = primeFeed();
+  const BARS = feed.length;
   const bits = (every: number, phase: number) => Uint8Array.from({ length: BARS }, (_, i) => +(i % every === phase));
   const signals = packSignals({ longEntry: bits(11, 3), shortEntry: bits(11, 8) });
   const withExits = packSignals({
