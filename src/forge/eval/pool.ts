@@ -189,32 +189,21 @@ export function evaluationPool(
   // One worker: everything on the main thread. More: the main thread is one of them (hybrid.ts), unless
   // its event loop must stay free (forge worker), where every evaluation runs on a thread.
   const inline = o.workers === 1 && !o.keepEventLoopFree;
+  const workerFile = new URL('./worker.ts', import.meta.url);
+  const threads = {
+    workers: o.workers,
+    workerData: data,
+    resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+  };
+  const onMainThread = () => {
+    const rt = new EvalRuntime(data);
+    return (task: EvalTask) => rt.run(task);
+  };
   const tasks: TaskPool<EvalTask, EvalTaskOutput> = inline
-    ? inlineTaskPool(
-        (
-          (rt: EvalRuntime) => (task: EvalTask) =>
-            rt.run(task)
-        )(new EvalRuntime(data)),
-      )
+    ? inlineTaskPool(onMainThread())
     : o.keepEventLoopFree
-      ? taskPool(new URL('./worker.ts', import.meta.url), {
-          workers: o.workers,
-          workerData: data,
-          resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
-        })
-      : hybridTaskPool(
-          new URL('./worker.ts', import.meta.url),
-          {
-            workers: o.workers,
-            workerData: data,
-            resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
-          },
-          (
-            (rt: EvalRuntime) => (task: EvalTask) =>
-              rt.run(task)
-          )(new EvalRuntime(data)),
-          { kind: 'plan', genomes: [] },
-        );
+      ? taskPool(workerFile, threads)
+      : hybridTaskPool(workerFile, threads, onMainThread(), { kind: 'plan', genomes: [] });
   const fitsAll = (need: ReadonlyMap<string, number>) => stores.every((s) => s === null || s.fits(need));
   let localComputes = 0;
   let featureMs = 0;

@@ -1,5 +1,12 @@
-import { Piscina } from 'piscina';
-import { compiledPath, validatePoolOptions, type PoolOptions, type TaskPool } from './pool.js';
+import {
+  asError,
+  piscinaOf,
+  runRetried,
+  validatePoolOptions,
+  type PoolOptions,
+  type TaskPool,
+  type TaskResult,
+} from './pool.js';
 
 // `workers` evaluating threads with the main thread as one of them: workers - 1 piscina threads, and the
 // same handler run inline between the main thread's other work. Why: on a machine whose cores all
@@ -20,10 +27,8 @@ const AHEAD = 2;
 
 interface Pending<In, Out> {
   readonly task: In;
-  readonly settle: (r: { ok: true; value: Out } | { ok: false; error: Error }) => void;
+  readonly settle: (r: TaskResult<Out>) => void;
 }
-
-const asError = (err: unknown) => (err instanceof Error ? err : new Error(String(err)));
 
 export function hybridTaskPool<In, Out>(
   workerFile: URL,
@@ -39,36 +44,18 @@ export function hybridTaskPool<In, Out>(
   const o = validatePoolOptions(options);
   if (o.workers < 2) throw new Error('internal: hybridTaskPool needs 2 or more workers (inlineTaskPool for 1)');
   const threads = o.workers - 1;
-  const piscina = new Piscina<In, Out>({
-    filename: compiledPath(workerFile),
-    minThreads: threads,
-    maxThreads: threads,
-    concurrentTasksPerWorker: AHEAD,
-    idleTimeout: 60_000,
-    workerData: options.workerData,
-    ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
-  });
+  const piscina = piscinaOf<In, Out>(workerFile, options, threads, AHEAD);
   const queue: Pending<In, Out>[] = [];
   let onThreads = 0;
   let booted = bootTask === undefined ? threads : 0;
   let inlineBusy = false;
   let closed = false;
 
-  // A task that kills its thread is tried once more (piscina replaces the thread), as taskPool does.
   const onThread = async (p: Pending<In, Out>) => {
     onThreads++;
-    try {
-      p.settle({ ok: true, value: await piscina.run(p.task) });
-    } catch {
-      try {
-        p.settle({ ok: true, value: await piscina.run(p.task) });
-      } catch (err) {
-        p.settle({ ok: false, error: asError(err) });
-      }
-    } finally {
-      onThreads--;
-      pump();
-    }
+    p.settle(await runRetried(piscina, p.task));
+    onThreads--;
+    pump();
   };
 
   const runInline = () => {
@@ -95,19 +82,12 @@ export function hybridTaskPool<In, Out>(
     }
   }
 
-  if (bootTask !== undefined)
-    for (let t = 0; t < threads; t++)
-      piscina.run(bootTask).then(
-        () => {
-          booted++;
-          pump();
-        },
-        // A thread that cannot boot fails its tasks the same way once it has them; count it as up.
-        () => {
-          booted++;
-          pump();
-        },
-      );
+  // A thread that cannot boot fails its tasks the same way once it has them: it counts as up either way.
+  const up = () => {
+    booted++;
+    pump();
+  };
+  if (bootTask !== undefined) for (let t = 0; t < threads; t++) piscina.run(bootTask).then(up, up);
 
   return {
     workers: o.workers,

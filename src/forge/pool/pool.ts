@@ -85,39 +85,57 @@ export function inlinePool<T, B>(handler: BatchHandler<T, B>): BatchPool<T, B> {
   };
 }
 
+/** A task's outcome: the handler's result, or the error of the (second) failed try. */
+export type TaskResult<Out> = { ok: true; value: Out } | { ok: false; error: Error };
+
 /** One task in, one result out, on a worker thread (or inline); a task that kills its worker is retried once. */
 export interface TaskPool<In, Out> {
   readonly workers: number;
   /** The handler's result, or the error of the second failed try. */
-  run(task: In): Promise<{ ok: true; value: Out } | { ok: false; error: Error }>;
+  run(task: In): Promise<TaskResult<Out>>;
   close(): Promise<void>;
+}
+
+export const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
+
+/** `threads` piscina threads of a compiled worker module (taskPool's, and hybrid.ts' beside the main thread). */
+export function piscinaOf<In, Out>(
+  workerFile: URL,
+  options: Partial<PoolOptions>,
+  threads: number,
+  concurrentTasksPerWorker = 1,
+): Piscina<In, Out> {
+  return new Piscina<In, Out>({
+    filename: compiledPath(workerFile),
+    minThreads: threads,
+    maxThreads: threads,
+    concurrentTasksPerWorker,
+    idleTimeout: 60_000,
+    workerData: options.workerData,
+    ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
+  });
+}
+
+/** A task on piscina; one that kills its thread is tried once more (piscina has replaced the thread). */
+export async function runRetried<In, Out>(piscina: Piscina<In, Out>, task: In): Promise<TaskResult<Out>> {
+  try {
+    return { ok: true, value: await piscina.run(task) };
+  } catch {
+    try {
+      return { ok: true, value: await piscina.run(task) };
+    } catch (err) {
+      return { ok: false, error: asError(err) };
+    }
+  }
 }
 
 /** A piscina pool over a compiled worker module whose default export handles one task. */
 export function taskPool<In, Out>(workerFile: URL, options: Partial<PoolOptions>): TaskPool<In, Out> {
   const o = validatePoolOptions(options);
-  const piscina = new Piscina<In, Out>({
-    filename: compiledPath(workerFile),
-    minThreads: o.workers,
-    maxThreads: o.workers,
-    idleTimeout: 60_000,
-    workerData: options.workerData,
-    ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
-  });
-  const asError = (err: unknown) => (err instanceof Error ? err : new Error(String(err)));
+  const piscina = piscinaOf<In, Out>(workerFile, options, o.workers);
   return {
     workers: o.workers,
-    run: async (task) => {
-      try {
-        return { ok: true, value: await piscina.run(task) };
-      } catch {
-        try {
-          return { ok: true, value: await piscina.run(task) }; // the dead worker has been replaced; one more try
-        } catch (err) {
-          return { ok: false, error: asError(err) };
-        }
-      }
-    },
+    run: (task) => runRetried(piscina, task),
     close: () => piscina.destroy(),
   };
 }
@@ -130,7 +148,7 @@ export function inlineTaskPool<In, Out>(handler: (task: In) => Out | Promise<Out
       try {
         return { ok: true, value: await handler(task) };
       } catch (err) {
-        return { ok: false, error: err instanceof Error ? err : new Error(String(err)) };
+        return { ok: false, error: asError(err) };
       }
     },
     close: async () => {},
