@@ -35,13 +35,12 @@ export function effectiveKeyOf(space: PlaySpace): (genome: readonly number[]) =>
     for (const [key, value] of Object.entries(map)) if (key !== 'optional') walk(value, inner);
   };
   walk(space.tree, []);
-  const guarded = under.map((u) => u.length > 0);
   return (genome) => {
     if (genome.length !== genes.length || genome.some((v) => v !== v)) return `raw:${genome.join(',')}`;
     let key = '';
     for (let i = 0; i < genes.length; i++) {
       let on = true;
-      if (guarded[i]) for (const k of under[i]) if (normalizeGene(genes[k], genome[k]) === 0) on = false;
+      for (const k of under[i]) if (normalizeGene(genes[k], genome[k]) === 0) on = false;
       key += on ? `${genome[i]},` : '-,';
     }
     return key;

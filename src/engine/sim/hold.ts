@@ -24,7 +24,7 @@ export const H_ABS = 6;
  * marked the bars before it (walk()), so the result is the general loop's. `dir` is +1 long, -1 short;
  * `trailing` whether a trailing stop is set; `ordered` whether the feed's bars are finite and ordered
  * (ohlc-order.ts), which lets the stop tests read fewer columns: a stop-loss alone is tested inside
- * the equity loop (walkGuarded), a stop with a target by a scan of two or three columns.
+ * the equity loop (walkGuarded), a stop with a target by a scan of three columns.
  */
 export function hold(
   acc: EquityAcc,
@@ -35,28 +35,24 @@ export function hold(
   trailing: boolean,
   ordered: boolean,
 ): number {
-  // Long: low <= stop; short: high >= stop (negating is exact, so one compare serves both).
-  if (ordered && !trailing && (dir === 1 ? x.num[H_TARGET] === Infinity : x.num[H_TARGET] === -Infinity))
-    return dir === 1
-      ? walkGuarded(acc, x, j, end, x.low, -1, -x.num[H_STOP])
-      : walkGuarded(acc, x, j, end, x.high, 1, x.num[H_STOP]);
-  const stopBar =
-    ordered && !trailing
-      ? dir === 1
-        ? firstLongExitOrdered(x, j, end)
-        : firstShortExitOrdered(x, j, end)
-      : dir === 1
-        ? firstLongExit(x, j, end, trailing)
-        : firstShortExit(x, j, end, trailing);
+  if (ordered && !trailing) {
+    // A stop-loss alone: long low <= stop, short high >= stop (negating is exact: one compare for both).
+    if (x.num[H_TARGET] === dir * Infinity)
+      return dir === 1
+        ? walkGuarded(acc, x, j, end, x.low, -1, -x.num[H_STOP])
+        : walkGuarded(acc, x, j, end, x.high, 1, x.num[H_STOP]);
+    const stopBar = dir === 1 ? firstLongExitOrdered(x, j, end) : firstShortExitOrdered(x, j, end);
+    return walk(acc, x, j, stopBar, true, false);
+  }
+  const stopBar = dir === 1 ? firstLongExit(x, j, end, trailing) : firstShortExit(x, j, end, trailing);
   return walk(acc, x, j, stopBar, true, false);
 }
 
 /**
- * firstLongExit without a trailing stop on bars that are finite and ordered (ohlc-order.ts: low <=
- * open, close <= high): the open can only reach the stop if the low does, and the target only if the
- * high does, so the scan reads low and close (and high only when there is a target). The bar it
- * returns is the general loop's: the first where any of its tests fires. trailExt, which only a
- * trailing stop reads, is left as it was.
+ * firstLongExit with a target and no trailing stop on bars that are finite and ordered (ohlc-order.ts:
+ * low <= open, close <= high): the open can only reach the stop if the low does, and the target only
+ * if the high does, so the scan reads low, high and close. The bar it returns is the general loop's:
+ * the first where any of its tests fires. trailExt, which only a trailing stop reads, is left as it was.
  */
 function firstLongExitOrdered(x: HoldInput, j: number, end: number): number {
   const { high, low, close, num } = x;
@@ -64,9 +60,7 @@ function firstLongExitOrdered(x: HoldInput, j: number, end: number): number {
   const k = num[H_K];
   const stopPx = num[H_STOP];
   const targetPx = num[H_TARGET];
-  if (targetPx === Infinity) {
-    for (; j < end; j++) if (low[j] <= stopPx || cash + k * close[j] <= 0) break;
-  } else for (; j < end; j++) if (low[j] <= stopPx || high[j] >= targetPx || cash + k * close[j] <= 0) break;
+  for (; j < end; j++) if (low[j] <= stopPx || high[j] >= targetPx || cash + k * close[j] <= 0) break;
   return j;
 }
 
@@ -77,9 +71,7 @@ function firstShortExitOrdered(x: HoldInput, j: number, end: number): number {
   const k = num[H_K];
   const stopPx = num[H_STOP];
   const targetPx = num[H_TARGET];
-  if (targetPx === -Infinity) {
-    for (; j < end; j++) if (high[j] >= stopPx || cash + k * close[j] <= 0) break;
-  } else for (; j < end; j++) if (high[j] >= stopPx || low[j] <= targetPx || cash + k * close[j] <= 0) break;
+  for (; j < end; j++) if (high[j] >= stopPx || low[j] <= targetPx || cash + k * close[j] <= 0) break;
   return j;
 }
 
