@@ -173,9 +173,10 @@ export function summaryPath(storePath: string): string {
 }
 
 /**
- * A file every candle write touches before it starts (ls.ts candleTransaction), beside the store: the
- * summary is current when it is no older than this mark (a write that died between the two leaves the
- * mark newer, and readers then ask the store itself).
+ * A file every candle write touches before it changes anything (write.ts upsertCandles), beside the
+ * store; ls.ts candleTransaction rewrites the summary after the commit. The summary is current when it
+ * is no older than this mark (a write that died between the two leaves the mark newer, and readers then
+ * ask the store itself).
  */
 export function candleMarkPath(storePath: string): string {
   return `${storePath}.candles-mark`;

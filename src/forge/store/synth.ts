@@ -5,8 +5,6 @@ import { SYNTHETIC_SOURCE, type CandleStore } from './store.js';
 import { upsertCandles } from './write.js';
 import { candleTransaction } from './ls.js';
 
-export { SYNTHETIC_SOURCE };
-
 /** First bar open time at or after `ts` on the `tfMs` grid (weekly bars start on Monday, like bucketStart). */
 export function alignUp(ts: number, tfMs: number): number {
   const start = bucketStart(ts, tfMs);
