@@ -87,7 +87,7 @@ export function hybridTaskPool<In, Out>(
     booted++;
     pump();
   };
-  if (bootTask !== undefined) for (let t = 0; t < threads; t++) piscina.run(bootTask).then(up, up);
+  const boots = bootTask === undefined ? [] : Array.from({ length: threads }, () => piscina.run(bootTask).then(up, up));
 
   return {
     workers: o.workers,
@@ -99,6 +99,10 @@ export function hybridTaskPool<In, Out>(
     close: async () => {
       closed = true;
       for (const p of queue.splice(0)) p.settle({ ok: false, error: new Error('pool closed') });
+      // Not while a thread is still loading its module: Node 20 then aborts the whole process
+      // ("v8::Module::IsGraphAsync must be used on an instantiated module"). A search short enough to
+      // finish on the main thread before the threads boot would otherwise crash at the end.
+      await Promise.all(boots);
       await piscina.destroy();
     },
   };
